@@ -1,0 +1,52 @@
+import { Command, CommanderError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { isBerthError } from '../errors.js';
+import { collect } from './globals.js';
+import { commands } from './commands/index.js';
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export function buildProgram(): Command {
+  const program = new Command('berth')
+    .description('Define and run multi-container applications on Linux, without a daemon.')
+    .version(`berth version ${version()}`, '-v, --version', 'print the version and exit')
+    .option('-f, --file <path>', 'compose file (repeatable; - for stdin)', collect)
+    .option('-p, --project-name <name>', 'project name')
+    .option('--project-directory <dir>', 'alternate working directory (default: the first file\'s directory)')
+    .option('--env-file <path>', 'alternate environment file (repeatable)', collect)
+    .option('--profile <name>', 'enable a profile (repeatable)', collect)
+    .addOption(new Option('--progress <kind>', 'progress output').choices(['auto', 'tty', 'plain', 'quiet', 'json']).default('auto'))
+    .addOption(new Option('--ansi <when>', 'control characters in output').choices(['auto', 'never', 'always']).default('auto'))
+    .option('--root <dir>', 'state root (default: $BERTH_ROOT or /var/lib/berth)')
+    .option('--dry-run', 'print what would be done and change nothing')
+    .showHelpAfterError(false)
+    .configureOutput({ outputError: (str, write) => write(str) })
+    .exitOverride();
+  program.enablePositionalOptions(false);
+  for (const register of commands) register(program);
+  return program;
+}
+
+/** Runs the CLI; returns the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  for (const cmd of program.commands) cmd.exitOverride();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return e.exitCode === 0 ? 0 : 15;
+    }
+    if (isBerthError(e)) {
+      process.stderr.write(`${e.message}\n`);
+      return e.exitCode;
+    }
+    process.stderr.write(`berth: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
+    return 70;
+  }
+}
