@@ -1,0 +1,39 @@
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { globalsOf } from '../globals.js';
+
+export interface ConfigFlags {
+  format: 'yaml' | 'json';
+  services?: boolean;
+  volumes?: boolean;
+  networks?: boolean;
+  profiles?: boolean;
+  images?: boolean;
+  hash?: string;
+  quiet?: boolean;
+  interpolate: boolean;
+  normalize: boolean;
+  output?: string;
+}
+
+export function registerConfig(program: Command): void {
+  program
+    .command('config')
+    .description('validate the Compose project and print its normalized model')
+    .argument('[services...]', 'only these services (and what they depend on)')
+    .addOption(new Option('--format <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
+    .option('--services', 'print the service names, one per line')
+    .option('--volumes', 'print the volume names, one per line')
+    .option('--networks', 'print the network names, one per line')
+    .option('--profiles', 'print the profile names, one per line')
+    .option('--images', 'print the image names, one per line')
+    .option('--hash <services>', 'print "<service> <config hash>" for these services ("*" for all, or a comma-separated list)')
+    .option('-q, --quiet', 'only validate; print nothing')
+    .option('--no-interpolate', 'do not interpolate variables (prints the merged model as written)')
+    .option('--no-normalize', 'do not normalize (prints the merged, validated model)')
+    .option('-o, --output <file>', 'write to this file instead of stdout')
+    .action(async (services: string[], flags: ConfigFlags, cmd: Command) => {
+      const { runConfig } = await import('./config-run.js');
+      await runConfig(globalsOf(cmd), services, flags);
+    });
+}

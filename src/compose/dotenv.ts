@@ -1,0 +1,96 @@
+// The .env file syntax that docker compose reads (project .env, --env-file
+// and service env_file): KEY=VALUE lines, optional `export`, # comments,
+// single quotes (literal), double quotes (escapes, may span lines),
+// unquoted values (trimmed, ` #` starts a comment), and interpolation of
+// ${VAR} in unquoted and double-quoted values.
+import { readFileSync } from 'node:fs';
+import { ComposeError } from './errors.js';
+import { substitute, TemplateError, type Lookup } from './interpolate.js';
+
+const KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', '\\': '\\', '"': '"', $: '$$', '`': '`' };
+
+/**
+ * Parses .env text. `lookup` resolves variables used in values (the shell
+ * environment first, then earlier lines of this file, as compose does).
+ * A bare `KEY` takes its value from `lookup` and is skipped when unset.
+ */
+export function parseDotenv(text: string, file: string, lookup: Lookup = () => undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  const look: Lookup = (n) => lookup(n) ?? (Object.hasOwn(out, n) ? out[n] : undefined);
+  const src = text.replace(/\r\n?/g, '\n');
+  let i = 0;
+  let line = 1;
+  const fail = (msg: string, l = line): never => { throw new ComposeError(msg, { file, line: l, col: 1 }); };
+  const interp = (v: string, l: number): string => {
+    try { return substitute(v, look); } catch (e) {
+      if (e instanceof TemplateError) return fail(e.message, l);
+      throw e;
+    }
+  };
+  while (i < src.length) {
+    let eol = src.indexOf('\n', i);
+    if (eol < 0) eol = src.length;
+    const raw = src.slice(i, eol);
+    const startLine = line;
+    let body = raw.trimStart();
+    if (body === '' || body.startsWith('#')) { i = eol + 1; line++; continue; }
+    if (/^export\s+/.test(body)) body = body.replace(/^export\s+/, '');
+    const m = /^([^=:\s]+)\s*([=:])?\s*/.exec(body);
+    const key = m?.[1] ?? '';
+    if (!KEY.test(key)) fail(`invalid variable name "${key || body}"`);
+    if (!m![2]) {
+      if (body.slice(key.length).trim() !== '' && !body.slice(key.length).trim().startsWith('#')) fail(`expected "=" after "${key}"`);
+      const v = lookup(key);
+      if (v !== undefined) out[key] = v;
+      i = eol + 1; line++; continue;
+    }
+    // body is a suffix of this line, so its offset in src is eol - body.length.
+    const start = eol - body.length + m![0].length;
+    const q = src[start];
+    if (start < eol && (q === '"' || q === "'")) {
+      let j = start + 1;
+      let val = '';
+      for (; j < src.length; j++) {
+        const c = src[j]!;
+        if (c === q) break;
+        if (c === '\n') line++;
+        if (q === '"' && c === '\\' && j + 1 < src.length) {
+          const n = src[j + 1]!;
+          val += ESCAPES[n] ?? `\\${n}`;
+          j++;
+          continue;
+        }
+        val += q === "'" && c === '$' ? '$$' : c;
+      }
+      if (j >= src.length) fail(`unterminated quoted value for ${key}`, startLine);
+      // Only a comment may follow the closing quote.
+      let k = src.indexOf('\n', j);
+      if (k < 0) k = src.length;
+      const rest = src.slice(j + 1, k).trim();
+      if (rest !== '' && !rest.startsWith('#')) fail(`unexpected text after the quoted value of ${key}`, line);
+      out[key] = interp(val, startLine);
+      i = k + 1;
+      line++;
+      continue;
+    }
+    let val = src.slice(start, eol);
+    const hash = val.search(/\s#/);
+    if (hash >= 0) val = val.slice(0, hash);
+    out[key] = interp(val.trim(), startLine);
+    i = eol + 1;
+    line++;
+  }
+  return out;
+}
+
+export function readDotenv(file: string, lookup?: Lookup): Record<string, string> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ComposeError(code === 'ENOENT' ? `env file ${file} not found` : `cannot read env file ${file}: ${code ?? String(e)}`);
+  }
+  return parseDotenv(text, file, lookup);
+}

@@ -1,0 +1,51 @@
+// Errors in a Compose project. Every one is printed by the CLI as a single
+// line "file:line:col: path: message" (exit code 1), never with a stack.
+import { BerthError } from '../errors.js';
+import { relative, isAbsolute } from 'node:path';
+
+/** A position in a source file (1-based line and column). */
+export interface Pos {
+  file: string;
+  line: number;
+  col: number;
+}
+
+export class ComposeError extends BerthError {
+  readonly pos?: Pos;
+  readonly path?: string;
+  readonly detail: string;
+  constructor(detail: string, pos?: Pos, path?: string) {
+    super(formatMessage(detail, pos, path), 1);
+    this.name = 'ComposeError';
+    this.pos = pos;
+    this.path = path;
+    this.detail = detail;
+  }
+}
+
+/** Files are shown relative to the current directory when that is shorter. */
+export function displayFile(file: string): string {
+  if (file === '-' || !isAbsolute(file)) return file;
+  const rel = relative(process.cwd(), file);
+  return rel && !rel.startsWith('../../') && rel.length < file.length ? rel : file;
+}
+
+function formatMessage(detail: string, pos?: Pos, path?: string): string {
+  const where = pos ? `${displayFile(pos.file)}:${pos.line}:${pos.col}: ` : '';
+  const what = path ? `${path}: ` : '';
+  return `${where}${what}${oneLine(detail)}`;
+}
+
+export function oneLine(s: string): string {
+  return s.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+/** Formats a path array as services.web.ports[0]. */
+export function pathString(path: ReadonlyArray<string | number>): string {
+  let out = '';
+  for (const p of path) {
+    if (typeof p === 'number') out += `[${p}]`;
+    else out += out ? `.${p}` : p;
+  }
+  return out;
+}

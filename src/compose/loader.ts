@@ -1,0 +1,148 @@
+// loadProject: files → Project. The steps, in docker compose's order:
+// discover files and the project directory; read .env / --env-file; parse
+// each file (YAML with positions), interpolate, apply its `include`s; merge
+// the files; resolve `extends`; validate against the schema; pick the
+// project name and profiles; normalize; run the semantic checks.
+import { readFileSync, statSync } from 'node:fs';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { ComposeError, pathString } from './errors.js';
+import { checkProjectName, discoverFiles, projectNameFromDir } from './discovery.js';
+import { readDotenv } from './dotenv.js';
+import { ExtendsResolver } from './extends.js';
+import { applyIncludes } from './include.js';
+import { interpolateTree, type Lookup } from './interpolate.js';
+import { applyResets, mergeObj } from './merge.js';
+import type { LoadOptions, Project, Service } from './model.js';
+import { applyProfiles } from './profiles.js';
+import { isObj, posAt, parseYaml, type Obj } from './source.js';
+import { validateSchema } from './schema/validate.js';
+
+/** The merged, validated model before normalization, with what is needed to finish. */
+export interface RawProject {
+  raw: Obj;
+  name: string;
+  workingDir: string;
+  composeFiles: string[];
+  environment: Record<string, string>;
+  profiles: string[];
+  disabled: Map<string, string[]>;
+  warnings: string[];
+  lookup: Lookup;
+}
+
+function isFile(p: string): boolean {
+  try { return statSync(p).isFile(); } catch { return false; }
+}
+
+function shellEnv(env: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
+  return out;
+}
+
+function readCompose(path: string, stdin: string | undefined, from?: Parameters<typeof posAt>[0]): string {
+  if (path === '-') return stdin ?? readFileSync(0, 'utf8');
+  try {
+    if (statSync(path).isDirectory()) throw new ComposeError(`${path} is a directory, not a compose file`);
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    if (e instanceof ComposeError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    void from;
+    throw new ComposeError(code === 'ENOENT' ? `compose file ${path} not found` : `cannot read compose file ${path}: ${code ?? String(e)}`);
+  }
+}
+
+export function loadRawProject(o: LoadOptions = {}): RawProject {
+  const shell = shellEnv(o.env ?? process.env);
+  const cwd = resolve(o.workingDir ?? process.cwd());
+  const projectDirOpt = o.projectDirectory ? resolve(cwd, o.projectDirectory) : undefined;
+  if (projectDirOpt && !isDirectory(projectDirOpt)) throw new ComposeError(`project directory ${projectDirOpt} does not exist`);
+  let files = o.files?.length ? o.files : shell.COMPOSE_FILE ? shell.COMPOSE_FILE.split(delimiter).filter(Boolean) : [];
+  if (files.length === 0) files = discoverFiles(projectDirOpt ?? cwd);
+  const composeFiles = files.map((f) => (f === '-' ? '-' : resolve(cwd, f)));
+  const workingDir = projectDirOpt ?? (composeFiles[0] === '-' ? cwd : dirname(composeFiles[0]!));
+
+  // .env of the project directory, replaced by --env-file; the shell wins over both.
+  const envFiles = o.envFiles?.length ? o.envFiles.map((f) => resolve(cwd, f)) : [join(workingDir, '.env')].filter(isFile);
+  const dotenv: Record<string, string> = {};
+  for (const f of envFiles) Object.assign(dotenv, readDotenv(f, (k) => shell[k] ?? dotenv[k]));
+  const environment = { ...dotenv, ...shell };
+  const lookup: Lookup = (k) => environment[k];
+
+  const warnings = new Set<string>();
+  const interpolate = o.interpolate !== false;
+  const parseOne = (file: string, look: Lookup, stack: string[]): Obj => {
+    const model = parseYaml(file, readCompose(file, o.stdin));
+    if (interpolate) {
+      interpolateTree(model, look, (name) => warnings.add(`the "${name}" variable is not set, defaulting to a blank string`));
+    }
+    applyIncludes(model, file, { shell, lookup: look }, stack, loadModel);
+    return model;
+  };
+  const loadModel = (paths: string[], look: Lookup, stack: string[]): Obj => {
+    const models = paths.map((f) => parseOne(f, look, stack));
+    const merged = models.reduce((a, b) => mergeObj(a, b, []));
+    applyResets(merged);
+    if (isObj(merged.services)) {
+      new ExtendsResolver((abs) => {
+        if (!isFile(abs)) throw new ComposeError(`extended file ${abs} not found`);
+        const m = parseYaml(abs, readCompose(abs, undefined));
+        if (interpolate) interpolateTree(m, look);
+        applyResets(m);
+        return m;
+      }).resolveAll(merged.services, paths[0]!);
+    }
+    return merged;
+  };
+  const raw = loadModel(composeFiles, lookup, composeFiles.filter((f) => f !== '-'));
+  validateSchema(raw);
+
+  let name: string;
+  if (o.projectName) name = checkProjectName(o.projectName, '--project-name');
+  else if (shell.COMPOSE_PROJECT_NAME ?? dotenv.COMPOSE_PROJECT_NAME) name = checkProjectName((shell.COMPOSE_PROJECT_NAME ?? dotenv.COMPOSE_PROJECT_NAME)!, 'COMPOSE_PROJECT_NAME');
+  else if (typeof raw.name === 'string' && raw.name !== '') {
+    try { name = checkProjectName(raw.name, 'the name: key'); } catch (e) {
+      throw new ComposeError((e as ComposeError).detail, posAt(raw, ['name']), 'name');
+    }
+  } else name = projectNameFromDir(workingDir);
+
+  const given = [...(environment.COMPOSE_PROFILES ?? '').split(','), ...(o.profiles ?? [])].map((p) => p.trim()).filter(Boolean);
+  const { active, disabled } = applyProfiles(raw, given, o.services ?? []);
+  const services = (isObj(raw.services) ? raw.services : {}) as Obj;
+  const disabledMap = new Map<string, string[]>();
+  for (const d of disabled) {
+    const s = services[d] as Obj;
+    disabledMap.set(d, (s.profiles as string[]).map(String));
+    delete services[d];
+  }
+  if (o.selectServices && o.services?.length) selectServices(services, o.services);
+  return { raw, name, workingDir, composeFiles, environment, profiles: active, disabled: disabledMap, warnings: [...warnings], lookup };
+}
+
+function isDirectory(p: string): boolean {
+  try { return statSync(p).isDirectory(); } catch { return false; }
+}
+
+/** Keeps the named services and everything they depend on. */
+function selectServices(services: Obj, names: string[]): void {
+  const keep = new Set<string>();
+  const visit = (n: string): void => {
+    if (keep.has(n) || !isObj(services[n])) return;
+    keep.add(n);
+    const s = services[n] as Obj;
+    const deps: string[] = Array.isArray(s.depends_on) ? s.depends_on.map(String) : isObj(s.depends_on) ? Object.keys(s.depends_on) : [];
+    for (const l of (Array.isArray(s.links) ? s.links : []) as string[]) deps.push(String(l).split(':')[0]!);
+    for (const v of (Array.isArray(s.volumes_from) ? s.volumes_from : []) as string[]) deps.push(String(v).split(':')[0]!);
+    if (typeof s.network_mode === 'string' && s.network_mode.startsWith('service:')) deps.push(s.network_mode.slice(8));
+    deps.forEach(visit);
+  };
+  for (const n of names) {
+    if (!(n in services)) throw new ComposeError(`no such service: ${n}`);
+    visit(n);
+  }
+  for (const n of Object.keys(services)) if (!keep.has(n)) delete services[n];
+}
+
+export type { Service };
+export { pathString };

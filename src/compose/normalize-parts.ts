@@ -1,0 +1,205 @@
+// Normalizers for the structured service fields: ports, volumes, devices,
+// healthcheck, build, depends_on, networks, secrets/configs, ulimits.
+import type { BuildConfig, DependsOn, DeviceMapping, Healthcheck, PortConfig, ServiceFileRef, ServiceNetwork, ServiceVolume } from './model.js';
+import { Ctx, dictOf, sorted, type P } from './coerce.js';
+import { isRemoteContext, resolvePath } from './paths.js';
+import { isObj, type Obj } from './source.js';
+import { formatDuration, parseBytes, parseDuration, parsePortString, parseVolumeString, reorderPort, shellSplit } from './syntax.js';
+
+export function normPorts(c: Ctx, v: unknown[], path: P): PortConfig[] {
+  const out: PortConfig[] = [];
+  v.forEach((item, i) => {
+    const p = [...path, i];
+    if (typeof item === 'number' || typeof item === 'string') {
+      out.push(...c.at(p, () => parsePortString(String(item))));
+      return;
+    }
+    const o = item as Obj;
+    const target = c.int(o.target, [...p, 'target'], 1, 65535);
+    const port: PortConfig = { ...(o as object), mode: typeof o.mode === 'string' ? o.mode : 'ingress', target, protocol: typeof o.protocol === 'string' ? o.protocol.toLowerCase() : 'tcp' } as PortConfig;
+    if (o.published !== undefined && o.published !== null && o.published !== '') {
+      const pub = String(o.published);
+      if (!/^\d{1,5}(-\d{1,5})?$/.test(pub)) c.fail(`invalid published port "${pub}"`, [...p, 'published']);
+      port.published = pub;
+    } else delete port.published;
+    if (!['tcp', 'udp', 'sctp'].includes(port.protocol)) c.fail(`unknown protocol "${port.protocol}"`, [...p, 'protocol']);
+    if (!['ingress', 'host'].includes(port.mode)) c.fail(`unknown port mode "${port.mode}" (expected ingress or host)`, [...p, 'mode']);
+    out.push(reorderPort(port));
+  });
+  return out;
+}
+
+export function normVolumes(c: Ctx, v: unknown[], path: P, dir: string): ServiceVolume[] {
+  return v.map((item, i) => {
+    const p = [...path, i];
+    let vol: ServiceVolume;
+    if (typeof item === 'string') vol = c.at(p, () => parseVolumeString(item));
+    else {
+      const o = item as Obj;
+      vol = { ...(o as object) } as ServiceVolume;
+      if (typeof o.target !== 'string' || o.target === '') {
+        if (o.type !== 'npipe') c.fail('missing required property "target"', p);
+      } else if (!o.target.startsWith('/')) c.fail(`target "${o.target}" must be an absolute path`, [...p, 'target']);
+      if (o.read_only !== undefined) vol.read_only = c.bool(o.read_only, [...p, 'read_only']);
+      if (isObj(o.bind)) {
+        vol.bind = { ...o.bind };
+        if (o.bind.create_host_path !== undefined) vol.bind.create_host_path = c.bool(o.bind.create_host_path, [...p, 'bind', 'create_host_path']);
+      }
+      if (isObj(o.volume)) {
+        vol.volume = { ...o.volume };
+        if (o.volume.nocopy !== undefined) vol.volume.nocopy = c.bool(o.volume.nocopy, [...p, 'volume', 'nocopy']);
+      }
+      if (isObj(o.tmpfs)) {
+        vol.tmpfs = { ...(o.tmpfs as object) };
+        if (o.tmpfs.size !== undefined) vol.tmpfs.size = c.at([...p, 'tmpfs', 'size'], () => parseBytes((o.tmpfs as Obj).size as string));
+      }
+      if (vol.type === 'bind' && (vol.source === undefined || vol.source === '')) c.fail('a bind mount needs a "source"', p);
+      if (vol.type === 'tmpfs' && vol.source !== undefined) c.fail('a tmpfs mount takes no "source"', [...p, 'source']);
+    }
+    if (vol.type === 'bind' && typeof vol.source === 'string') vol.source = resolvePath(dir, vol.source);
+    return vol;
+  });
+}
+
+export function normDevices(c: Ctx, v: unknown[], path: P): DeviceMapping[] {
+  return v.map((item, i) => {
+    if (isObj(item)) {
+      const src = String(item.source);
+      return { source: src, target: typeof item.target === 'string' ? item.target : src, permissions: typeof item.permissions === 'string' ? item.permissions : 'rwm' };
+    }
+    const parts = String(item).split(':');
+    if (parts.length > 3 || parts[0] === '') c.fail(`invalid device "${String(item)}": expected SOURCE[:TARGET[:PERMISSIONS]]`, [...path, i]);
+    let [source, target, perms] = parts as [string, string?, string?];
+    if (parts.length === 2 && /^[rwm]+$/.test(target!)) { perms = target; target = undefined; }
+    if (perms !== undefined && !/^[rwm]+$/.test(perms)) c.fail(`invalid device permissions "${perms}": use r, w and m`, [...path, i]);
+    return { source, target: target ?? source, permissions: perms ?? 'rwm' };
+  });
+}
+
+const DURATIONS = ['timeout', 'interval', 'start_period', 'start_interval'] as const;
+
+export function durationString(c: Ctx, v: unknown, path: P): string {
+  return c.at(path, () => formatDuration(parseDuration(v as string)));
+}
+
+export function normHealthcheck(c: Ctx, h: Obj, path: P): Healthcheck {
+  const out: Healthcheck = {};
+  if (h.test !== undefined) {
+    if (typeof h.test === 'string') out.test = ['CMD-SHELL', h.test];
+    else {
+      const t = (h.test as unknown[]).map(String);
+      if (t.length === 0) c.fail('test must not be empty', [...path, 'test']);
+      if (!['CMD', 'CMD-SHELL', 'NONE'].includes(t[0]!)) c.fail(`test must start with "CMD", "CMD-SHELL" or "NONE", got "${t[0]}"`, [...path, 'test', 0]);
+      out.test = t;
+    }
+  }
+  for (const k of DURATIONS) if (h[k] !== undefined) out[k] = durationString(c, h[k], [...path, k]);
+  if (h.retries !== undefined) out.retries = c.int(h.retries, [...path, 'retries'], 0);
+  if (h.disable !== undefined) out.disable = c.bool(h.disable, [...path, 'disable']);
+  // docker compose prints test, timeout, interval, retries, start_period, start_interval, disable
+  const ordered: Healthcheck = {};
+  for (const k of ['test', 'timeout', 'interval', 'retries', 'start_period', 'start_interval', 'disable'] as const) {
+    if (out[k] !== undefined) (ordered as Record<string, unknown>)[k] = out[k];
+  }
+  return ordered;
+}
+
+export function normBuild(c: Ctx, b: unknown, path: P, dir: string): BuildConfig {
+  const o: Obj = typeof b === 'string' ? { context: b } : { ...(b as Obj) };
+  const ctxRaw = typeof o.context === 'string' ? o.context : '.';
+  const context = isRemoteContext(ctxRaw) ? ctxRaw : resolvePath(dir, ctxRaw);
+  const out: BuildConfig = { context };
+  if (typeof o.dockerfile === 'string') out.dockerfile = o.dockerfile;
+  else if (o.dockerfile_inline === undefined) out.dockerfile = 'Dockerfile';
+  for (const [k, v] of Object.entries(o)) {
+    if (k === 'context' || k === 'dockerfile') continue;
+    if (k === 'args' || k === 'labels' || k === 'additional_contexts' || k === 'ssh') {
+      const d = dictOf(v);
+      (out as Record<string, unknown>)[k] = sorted(k === 'labels' ? Object.fromEntries(Object.entries(d).map(([a, x]) => [a, x ?? ''])) : d);
+    } else if (k === 'no_cache' || k === 'pull' || k === 'privileged') out[k] = c.bool(v, [...path, k]);
+    else if (k === 'shm_size') out[k] = String(c.at([...path, k], () => parseBytes(v as string)));
+    else out[k] = v;
+  }
+  return out;
+}
+
+export function normDependsOn(c: Ctx, v: unknown, path: P): Record<string, DependsOn> {
+  const out: Record<string, DependsOn> = {};
+  if (Array.isArray(v)) {
+    for (const s of v) out[String(s)] = { condition: 'service_started', required: true };
+  } else {
+    for (const [k, x] of Object.entries(v as Obj)) {
+      const o = (x ?? {}) as Obj;
+      const d: DependsOn = { condition: (o.condition as DependsOn['condition']) ?? 'service_started', required: true };
+      if (o.restart !== undefined && c.bool(o.restart, [...path, k, 'restart'])) d.restart = true;
+      if (o.required !== undefined) d.required = c.bool(o.required, [...path, k, 'required']);
+      out[k] = { condition: d.condition, ...(d.restart ? { restart: true } : {}), required: d.required };
+    }
+  }
+  return sorted(out);
+}
+
+export function normNetworks(c: Ctx, v: unknown, path: P): Record<string, ServiceNetwork | null> {
+  const out: Record<string, ServiceNetwork | null> = {};
+  if (Array.isArray(v)) for (const n of v) out[String(n)] = null;
+  else {
+    for (const [k, x] of Object.entries(v as Obj)) {
+      if (x === null || x === undefined) { out[k] = null; continue; }
+      const o = { ...(x as Obj) } as ServiceNetwork;
+      if (o.priority !== undefined) o.priority = c.int(o.priority, [...path, k, 'priority']);
+      out[k] = o;
+    }
+  }
+  return sorted(out);
+}
+
+export function normFileRefs(c: Ctx, v: unknown[], path: P): ServiceFileRef[] {
+  return v.map((item, i) => {
+    if (typeof item === 'string') return { source: item };
+    const o = { ...(item as Obj) } as unknown as ServiceFileRef & { mode?: unknown };
+    if (o.mode !== undefined) {
+      const m = o.mode as unknown;
+      o.mode = typeof m === 'string' ? (/^0?[0-7]+$/.test(m) ? parseInt(m, 8) : c.fail(`invalid file mode "${m}"`, [...path, i, 'mode'])) : c.int(m, [...path, i, 'mode'], 0, 0o7777);
+    }
+    return o;
+  });
+}
+
+export function normUlimits(c: Ctx, v: Obj, path: P): Record<string, number | { soft: number; hard: number }> {
+  const out: Record<string, number | { soft: number; hard: number }> = {};
+  for (const [k, x] of Object.entries(v)) {
+    if (isObj(x)) {
+      const soft = c.int(x.soft, [...path, k, 'soft']);
+      const hard = c.int(x.hard, [...path, k, 'hard']);
+      if (soft > hard && hard !== -1) c.fail(`soft limit ${soft} is above the hard limit ${hard}`, [...path, k]);
+      out[k] = { soft, hard };
+    } else out[k] = c.int(x, [...path, k]);
+  }
+  return sorted(out);
+}
+
+export function normCommand(c: Ctx, v: unknown, path: P): string[] | null {
+  if (v === null) return null;
+  if (typeof v === 'string') return c.at(path, () => shellSplit(v));
+  return (v as unknown[]).map(String);
+}
+
+export function normExtraHosts(c: Ctx, v: unknown, path: P): string[] {
+  const out: string[] = [];
+  if (Array.isArray(v)) {
+    v.forEach((e, i) => {
+      const s = String(e);
+      const eq = s.indexOf('=');
+      const at = eq >= 0 ? eq : s.indexOf(':');
+      if (at <= 0 || at === s.length - 1) c.fail(`invalid extra host "${s}": expected HOST=IP or HOST:IP`, [...path, i]);
+      let ip = s.slice(at + 1);
+      if (ip.startsWith('[') && ip.endsWith(']')) ip = ip.slice(1, -1);
+      out.push(`${s.slice(0, at)}=${ip}`);
+    });
+  } else {
+    for (const [host, ips] of Object.entries(v as Obj)) {
+      for (const ip of Array.isArray(ips) ? ips : [ips]) out.push(`${host}=${String(ip)}`);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,44 @@
+// The public entry points: loadProject (files → normalized Project) and
+// serviceConfigHash.
+import { Ctx } from './coerce.js';
+import { loadRawProject, type RawProject } from './loader.js';
+import type { LoadOptions, Project, Service } from './model.js';
+import { normalizeResources } from './normalize-project.js';
+import { normalizeService } from './normalize-service.js';
+import { Checker } from './semantic.js';
+import { isObj, type Obj } from './source.js';
+
+export function finishProject(r: RawProject): Project {
+  const ctx = new Ctx(r.raw);
+  const rawServices = (isObj(r.raw.services) ? r.raw.services : {}) as Obj;
+  const services: Record<string, Service> = {};
+  for (const name of Object.keys(rawServices).sort()) {
+    services[name] = normalizeService(name, rawServices[name] as Obj, { ctx, dir: r.workingDir, lookup: r.lookup });
+  }
+  const res = normalizeResources(ctx, r.raw, r.name, r.workingDir, services);
+  const extensions: Record<string, unknown> = {};
+  for (const k of Object.keys(r.raw)) if (k.startsWith('x-')) extensions[k] = r.raw[k];
+  const project: Project = {
+    name: r.name,
+    services,
+    ...res,
+    extensions,
+    workingDir: r.workingDir,
+    composeFiles: r.composeFiles,
+    environment: r.environment,
+    profiles: r.profiles,
+    disabledServices: [...r.disabled.keys()].sort(),
+    warnings: r.warnings,
+  };
+  new Checker(r.raw, project, r.disabled).run();
+  return project;
+}
+
+export function loadProjectSync(options: LoadOptions = {}): Project {
+  return finishProject(loadRawProject(options));
+}
+
+/** Loads, validates and normalizes a Compose project. Throws ComposeError (one line, file:line:col). */
+export async function loadProject(options: LoadOptions = {}): Promise<Project> {
+  return loadProjectSync(options);
+}

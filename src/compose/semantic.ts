@@ -1,0 +1,98 @@
+// Checks a schema cannot express: references between services and to
+// top-level resources, dependency cycles, conflicting options. Runs on the
+// normalized project; positions come from the raw (merged) tree.
+import { ComposeError, pathString } from './errors.js';
+import type { Project, Service } from './model.js';
+import { replicasOf } from './normalize-service.js';
+import { isObj, posAt } from './source.js';
+
+type P = Array<string | number>;
+
+export class Checker {
+  constructor(private readonly raw: unknown, private readonly project: Project, private readonly disabled: Map<string, string[]>) {}
+
+  private fail(msg: string, path: P, which: 'key' | 'value' = 'value'): never {
+    throw new ComposeError(msg, posAt(this.raw, path, which), pathString(path));
+  }
+
+  private serviceRef(target: string, path: P, what: string): void {
+    if (target in this.project.services) return;
+    const profiles = this.disabled.get(target);
+    if (profiles) this.fail(`${what} "${target}" is disabled by its profiles (${profiles.join(', ')}): enable one with --profile`, path);
+    this.fail(`${what} "${target}" is not defined`, path);
+  }
+
+  run(): void {
+    const rawServices = isObj(this.raw) && isObj(this.raw.services) ? this.raw.services : {};
+    for (const [name, s] of Object.entries(this.project.services)) {
+      const base: P = ['services', name];
+      const rawSvc = isObj(rawServices[name]) ? rawServices[name] : {};
+      this.dependsOn(name, s, base);
+      for (const [i, l] of (s.links ?? []).entries()) this.serviceRef(l.split(':')[0]!, [...base, 'links', i], 'linked service');
+      for (const [i, v] of (s.volumes_from ?? []).entries()) {
+        if (v.startsWith('container:')) continue;
+        this.serviceRef(v.split(':')[0]!, [...base, 'volumes_from', i], 'volumes_from service');
+      }
+      const nm = s.network_mode;
+      if (nm !== undefined) {
+        if (rawSvc.networks !== undefined) this.fail('network_mode and networks cannot be combined', [...base, 'network_mode'], 'key');
+        if (nm.startsWith('service:')) this.serviceRef(nm.slice(8), [...base, 'network_mode'], 'network_mode service');
+      }
+      if (s.container_name !== undefined && replicasOf(s) > 1) {
+        this.fail(`container_name "${s.container_name}" cannot be used with ${replicasOf(s)} replicas (scale)`, [...base, 'container_name'], 'key');
+      }
+      for (const n of Object.keys(s.networks ?? {})) {
+        if (!(n in this.project.networks)) this.fail(`undefined network "${n}"`, [...base, 'networks', n], 'key');
+      }
+      for (const [i, v] of (s.volumes ?? []).entries()) {
+        if (v.type === 'volume' && v.source && !(v.source in this.project.volumes)) {
+          this.fail(`undefined volume "${v.source}": declare it under the top-level volumes`, [...base, 'volumes', i]);
+        }
+      }
+      for (const kind of ['secrets', 'configs'] as const) {
+        for (const [i, r] of (s[kind] ?? []).entries()) {
+          if (!(r.source in this.project[kind])) this.fail(`undefined ${kind.slice(0, -1)} "${r.source}"`, [...base, kind, i]);
+        }
+      }
+    }
+    this.cycles();
+  }
+
+  private dependsOn(name: string, s: Service, base: P): void {
+    for (const [dep, d] of Object.entries(s.depends_on ?? {})) {
+      if (dep === name) this.fail(`service "${name}" depends on itself`, [...base, 'depends_on', dep], 'key');
+      if (dep in this.project.services) continue;
+      if (!d.required) { delete s.depends_on![dep]; continue; }
+      this.serviceRef(dep, [...base, 'depends_on', dep], 'depends on service');
+    }
+  }
+
+  /** Dependencies: depends_on, links, volumes_from and network_mode service:. */
+  private edges(s: Service): string[] {
+    const out = Object.keys(s.depends_on ?? {});
+    for (const l of s.links ?? []) out.push(l.split(':')[0]!);
+    for (const v of s.volumes_from ?? []) if (!v.startsWith('container:')) out.push(v.split(':')[0]!);
+    if (s.network_mode?.startsWith('service:')) out.push(s.network_mode.slice(8));
+    return out.filter((n) => n in this.project.services);
+  }
+
+  private cycles(): void {
+    const state = new Map<string, 1 | 2>();
+    const stack: string[] = [];
+    const visit = (n: string): void => {
+      state.set(n, 1);
+      stack.push(n);
+      for (const d of this.edges(this.project.services[n]!)) {
+        const st = state.get(d);
+        if (st === 1) {
+          const chain = [...stack.slice(stack.indexOf(d)), d].join(' -> ');
+          this.fail(`dependency cycle: ${chain}`, ['services', n, 'depends_on', d], 'key');
+        }
+        if (st === undefined) visit(d);
+      }
+      stack.pop();
+      state.set(n, 2);
+    };
+    for (const n of Object.keys(this.project.services).sort()) if (!state.has(n)) visit(n);
+  }
+}
