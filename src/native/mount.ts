@@ -1,5 +1,6 @@
 // Typed wrapper over the addon's mount layer (native/addon/mount.cc). Every
-// call returns a Promise: the syscalls run on a worker thread.
+// call returns a Promise (errors, bad arguments included, are rejections):
+// the syscalls run on a worker thread.
 import { isAbsolute } from 'node:path';
 import { nativeFn } from './addon.js';
 
@@ -27,11 +28,11 @@ type MountFn = (source: string | null, target: string, fstype: string | null, fl
 type Umount2Fn = (target: string, flags: number) => Promise<void>;
 type OverlayFn = (base: string, lower: string[], upper: string, work: string, target: string, flags: number) => Promise<void>;
 
-export function mount(source: string | null, target: string, fstype: string | null, flags = 0, data?: string): Promise<void> {
+export async function mount(source: string | null, target: string, fstype: string | null, flags = 0, data?: string): Promise<void> {
   return nativeFn<MountFn>('mount')(source, target, fstype, flags, data);
 }
 
-export function umount2(target: string, flags = 0): Promise<void> {
+export async function umount2(target: string, flags = 0): Promise<void> {
   return nativeFn<Umount2Fn>('umount2')(target, flags);
 }
 
@@ -52,7 +53,7 @@ export interface OverlaySpec {
  * 100+ layers fit in the kernel's one-page option limit. Rejects with code
  * E2BIG when even the relative form is too long.
  */
-export function mountOverlay(spec: OverlaySpec): Promise<void> {
+export async function mountOverlay(spec: OverlaySpec): Promise<void> {
   for (const p of [spec.base, spec.upper, spec.work, spec.target]) {
     if (!isAbsolute(p)) throw new TypeError(`mountOverlay: path must be absolute: ${p}`);
   }
