@@ -32,7 +32,7 @@ function runningRecord(c: Containers, ref: string) {
 }
 
 /** Runs `argv` inside the container through `runtime exec`. */
-export function exec(c: Containers, ref: string, argv: string[], o: ExecOptions = {}): Promise<ExecResult> {
+export async function exec(c: Containers, ref: string, argv: string[], o: ExecOptions = {}): Promise<ExecResult> {
   if (argv.length === 0) throw new BerthError('exec: no command given');
   const { rec } = runningRecord(c, ref);
   const args = ['--root', rec.runtimeRoot, 'exec'];

@@ -2,7 +2,7 @@
 // records, rolled back on failure), start, stop, kill, pause, unpause,
 // restart, remove (idempotent, repairs crashes), wait.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { BerthError } from '../errors.js';
@@ -136,6 +136,8 @@ export class Containers {
       if (obs.status === 'dead') await this.deleteRuntimeState(rec.id); // the shim crashed: kill what it left
       return obs.state?.exitCode;
     }
+    // A frozen process cannot act on a signal: thaw first (Docker does the same).
+    if (obs.status === 'paused') await this.request(rec, { op: 'resume' }).catch(() => undefined);
     const timeout = opts.timeout ?? rec.shim.stopTimeout;
     const res = await this.request(rec, { op: 'stop', signal: opts.signal ?? rec.shim.stopSignal, timeout: Math.ceil(timeout) }, (timeout + 30) * 1000);
     await this.waitShimGone(obs.shimPid!, rec.id, 10_000);
@@ -209,6 +211,21 @@ export class Containers {
     await step('records', () => rmSync(p.dir, { recursive: true, force: true }));
     if (rec) await step('name', () => releaseName(this.paths, rec!.name, id));
     if (errors.length) throw new BerthError(`removing container ${id.slice(0, 12)}: ${errors.join('; ')}`);
+  }
+
+  /**
+   * Repairs what a crash in the middle of create or remove left: container
+   * dirs without a record, and runtime dirs (mounts) without a container dir.
+   * Returns the ids it cleaned.
+   */
+  async gc(): Promise<string[]> {
+    const hex = /^[a-f0-9]{64}$/;
+    const ls = (d: string) => { try { return readdirSync(d); } catch { return []; } };
+    const orphans = new Set<string>();
+    for (const id of ls(this.paths.containers)) if (hex.test(id) && !existsSync(this.pathsOf(id).record)) orphans.add(id);
+    for (const id of ls(join(this.paths.runtime, 'c'))) if (hex.test(id) && !existsSync(this.pathsOf(id).record)) orphans.add(id);
+    for (const id of orphans) await this.remove(id, { force: true });
+    return [...orphans];
   }
 
   private resolveRunning(ref: string): ContainerRecord {

@@ -148,6 +148,10 @@ describe('container lifecycle (root)', { skip: !isRoot || !existsSync(shim) ? 'n
     assert.equal(r.stdout, `in-${rec.id.slice(0, 12)}\n`);
     assert.equal(r.stderr, 'err\n');
 
+    const r2 = await exec(c, rec.id, ['sh', '-c', 'id -u; pwd; echo $EXTRA; cat'], { user: '1000:1000', workdir: '/tmp', env: { EXTRA: 'x y' }, input: 'from stdin\n' });
+    assert.equal(r2.stdout, '1000\n/tmp\nx y\nfrom stdin\n');
+    await assert.rejects(exec(c, rec.id, []), /no command/);
+
     const t = await top(c, rec.id);
     assert.ok(t.processes.some((row) => row[1] === String(pid) && row[3]!.includes('sh -c')));
 
@@ -242,6 +246,30 @@ describe('container lifecycle (root)', { skip: !isRoot || !existsSync(shim) ? 'n
     await c.remove(inp.id, { force: true });
     await until('container process gone', () => !alive(pid));
     assertGone(inp.id, [pid]);
+  });
+
+  it('gc repairs a create that crashed after mounting the rootfs', async () => {
+    const inp = input(['true']);
+    const p = c.pathsOf(inp.id);
+    // What a create killed between the mount and the record leaves behind.
+    const { mountRootfs } = await import('../../../src/container/rootfs.js');
+    mkdirSync(p.dir, { recursive: true });
+    await mountRootfs({ base: layers, lower: ['bb'], upper: p.upper, work: p.work, target: p.rootfs });
+    assert.deepEqual(mountsUnder(p.runDir), [p.rootfs]);
+    assert.ok(!c.list().some((x) => x.record.id === inp.id), 'not listed without a record');
+    assert.deepEqual(await c.gc(), [inp.id]);
+    assertGone(inp.id, []);
+  });
+
+  it('stop and forced remove work on a paused container', async () => {
+    const rec = await c.create(input(['sh', '-c', 'while true; do sleep 0.1; done']));
+    const pid = await c.start(rec.id);
+    await c.pause(rec.id);
+    assert.equal(await c.stop(rec.id, { timeout: 1 }), 137);
+    await c.start(rec.id);
+    await c.pause(rec.id);
+    await c.remove(rec.id, { force: true });
+    assertGone(rec.id, [pid]);
   });
 
   it('host leftovers: no berth mounts under the test root', () => {
