@@ -16,7 +16,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define CONSOLE_SOCKET "console.sock" /* relative: the shim runs in its state dir */
 #define RUNTIME_TIMEOUT_MS 60000
 
 static void close_fd(int *fd) {
@@ -86,14 +85,19 @@ static void find_oom_file(struct shim *s, pid_t pid) {
   }
 }
 
-static int console_listen(struct berr *err) {
+/* <state-dir>/console.sock, or a name in /tmp when that path is too long for
+ * a socket address (the runtime connects from its bundle dir: no relative path). */
+static int console_listen(struct shim *s, struct berr *err) {
   struct sockaddr_un sa = {.sun_family = AF_UNIX};
-  strcpy(sa.sun_path, CONSOLE_SOCKET);
-  unlink(CONSOLE_SOCKET);
+  if ((size_t)snprintf(s->console_path, sizeof s->console_path, "%s/console.sock", s->args.state_dir) >=
+      sizeof sa.sun_path)
+    snprintf(s->console_path, sizeof s->console_path, "/tmp/berth-console-%d.sock", (int)getpid());
+  snprintf(sa.sun_path, sizeof sa.sun_path, "%s", s->console_path);
+  unlink(s->console_path);
   int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return berr_sys(err, "console socket");
   if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, 1) < 0) {
-    berr_sys(err, "console socket %s", CONSOLE_SOCKET);
+    berr_sys(err, "console socket %s", s->console_path);
     close(fd);
     return -1;
   }
@@ -115,7 +119,7 @@ int container_start(struct shim *s, struct berr *err) {
     berr_sys(err, "pipe");
     goto out;
   }
-  if (tty && (consock = console_listen(err)) < 0) goto out;
+  if (tty && (consock = console_listen(s, err)) < 0) goto out;
   unlink(s->pid_file);
   const char *argv[12];
   size_t n = 0;
@@ -126,7 +130,7 @@ int container_start(struct shim *s, struct berr *err) {
   argv[n++] = s->pid_file;
   if (tty) {
     argv[n++] = "--console-socket";
-    argv[n++] = CONSOLE_SOCKET;
+    argv[n++] = s->console_path;
   }
   argv[n++] = s->args.id;
   argv[n] = NULL;
@@ -199,7 +203,7 @@ out:
   close_fd(&pty);
   if (consock >= 0) {
     close(consock);
-    unlink(CONSOLE_SOCKET);
+    unlink(s->console_path);
   }
   return ret;
 }
@@ -288,5 +292,5 @@ void container_exited(struct shim *s, int status) {
 void container_cleanup_files(struct shim *s) {
   unlink(s->pid_file);
   unlink(s->probe_pid_file);
-  unlink(CONSOLE_SOCKET);
+  if (s->console_path[0]) unlink(s->console_path);
 }

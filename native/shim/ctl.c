@@ -234,6 +234,16 @@ void ctl_client_event(struct shim *s, uint32_t idx, uint32_t events) {
   char buf[4096];
   ssize_t n = recv(c->fd, buf, c->kind == CL_REQUEST ? sizeof c->buf - c->len : sizeof buf, MSG_DONTWAIT);
   if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
+  if (n == 0 && c->kind != CL_REQUEST) {
+    /* Half-closed: a stop waiter still gets its reply, an attach its output. */
+    loop_del(s, c->fd);
+    return;
+  }
+  if (n == 0 && c->len > 0) {
+    /* A request without its newline, then end of input: take it as a line. */
+    loop_del(s, c->fd);
+    return handle(s, c, c->buf, c->len);
+  }
   if (n <= 0) return client_close(s, c);
   if (c->kind == CL_ATTACH) {
     if (s->args.open_stdin) to_stdin(s, buf, (size_t)n);
@@ -255,7 +265,8 @@ void ctl_broadcast_output(struct shim *s, const char *data, size_t n) {
   for (int i = 0; i < MAX_CLIENTS; i++) {
     struct client *c = &s->clients[i];
     /* Never block the monitor on a slow reader: it loses output instead. */
-    if (c->kind == CL_ATTACH) send(c->fd, data, n, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (c->kind == CL_ATTACH && send(c->fd, data, n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0 && errno != EAGAIN)
+      client_close(s, c);
   }
 }
 

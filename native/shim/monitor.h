@@ -46,6 +46,7 @@ struct shim {
   int report_fd;   /* fd 3 until the start is reported */
   int out_fd, err_fd, pty_fd, in_fd; /* container side of stdio, -1 when closed */
   char state_path[4096], pid_file[4096], shim_pid_file[4096], probe_pid_file[4096], oom_file[4096];
+  char console_path[108];
   long oom_base;
   int64_t run_started_ms; /* monotonic, for the back-off reset */
   int backoff_step;
