@@ -173,7 +173,7 @@ export class Containers {
         return { exitCode: obs.state?.exitCode ?? -1, oomKilled: !!obs.state?.oomKilled, status: obs.status };
       }
       if (Date.now() > deadline) throw new BerthError(`timed out waiting for container ${rec.name} to exit`);
-      await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 20));
     }
   }
 
