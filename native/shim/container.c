@@ -148,8 +148,9 @@ int container_start(struct shim *s, struct berr *err) {
   }
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     char msg[1024];
-    runtime_error_text(text, msg, sizeof msg);
-    berr_set(err, 0, "%s", msg);
+    runtime_error_text(text, status, msg, sizeof msg);
+    if (text[0]) berr_set(err, 0, "%s", msg);
+    else berr_set(err, 0, "%s create: %s", s->rt.path, msg);
     delete_quietly(s);
     goto out;
   }

@@ -134,7 +134,7 @@ int runtime_wait(pid_t pid, int errfd, int consock, int *ptyfd, char *outbuf, si
 
 /* runc and crun log through logrus-like lines (level=error msg="..."); take the
  * last error message, unquoted; otherwise the last non-empty line. */
-void runtime_error_text(const char *text, char *out, size_t outsz) {
+void runtime_error_text(const char *text, int status, char *out, size_t outsz) {
   const char *best = NULL, *best_end = NULL;
   bool quoted = false;
   for (const char *line = text; *line;) {
@@ -154,7 +154,8 @@ void runtime_error_text(const char *text, char *out, size_t outsz) {
   }
   size_t o = 0;
   if (!best) {
-    snprintf(out, outsz, "no error output");
+    if (WIFSIGNALED(status)) snprintf(out, outsz, "killed by signal %d, without a message", WTERMSIG(status));
+    else snprintf(out, outsz, "exit status %d, without a message", WEXITSTATUS(status));
     return;
   }
   if (quoted) {
@@ -183,6 +184,7 @@ int runtime_run(const struct runtime *rt, const char *const *argv, int timeout_m
     return berr_wrap(err, "%s %s: ", rt->path, argv[0]);
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return 0;
   char msg[1024];
-  runtime_error_text(text, msg, sizeof msg);
+  runtime_error_text(text, status, msg, sizeof msg);
+  if (!text[0]) return berr_set(err, 0, "%s %s: %s", rt->path, argv[0], msg);
   return berr_set(err, 0, "%s", msg);
 }

@@ -128,6 +128,6 @@ int runtime_run(const struct runtime *rt, const char *const *argv, int timeout_m
 int runtime_wait(pid_t pid, int errfd, int consock, int *ptyfd, char *outbuf, size_t outsz, int timeout_ms,
                  int *status, struct berr *err);
 /* The message of a failed runtime command, from its stderr text. */
-void runtime_error_text(const char *text, char *out, size_t outsz);
+void runtime_error_text(const char *text, int status, char *out, size_t outsz);
 
 #endif

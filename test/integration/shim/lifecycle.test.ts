@@ -97,6 +97,41 @@ describe('berth-shim lifecycle', { skip }, () => {
     }
   });
 
+  test('records an OOM kill (memory limit)', async () => {
+    const c = new ShimCase(rootfs);
+    try {
+      await c.start({
+        args: ['sh', '-c', 'x=$(head -c 200000000 /dev/zero | tr "\\0" a); echo survived'],
+        edit: (cfg) => { cfg.linux.resources.memory = { limit: 24 * 1024 * 1024 }; },
+      });
+      const st = await c.waitFor((s) => s.status === 'exited', 'exit', 30000);
+      assert.equal(st.oomKilled, true, JSON.stringify(st));
+      assert.equal(st.exitCode, 137);
+      assert.equal(st.signal, 'SIGKILL');
+      await c.waitShimGone(st.shimPid);
+      assert.deepEqual(c.leftovers(), []);
+    } finally {
+      c.close();
+    }
+  });
+
+  test('SIGTERM to the shim stops the container and the shim', async () => {
+    const c = new ShimCase(rootfs);
+    try {
+      await c.start({ args: ['sleep', '60'], extra: ['--restart', 'always', '--stop-timeout', '0'] });
+      const shimPid = c.shimPid()!;
+      process.kill(shimPid, 'SIGTERM');
+      await c.waitShimGone(shimPid);
+      const st = c.state();
+      assert.equal(st.status, 'exited');
+      assert.equal(st.exitCode, 137);
+      assert.equal(st.restartCount, 0);
+      assert.deepEqual(c.leftovers(), []);
+    } finally {
+      c.close();
+    }
+  });
+
   test('stop sends the signal, then SIGKILL after the grace period', async () => {
     const c = new ShimCase(rootfs);
     try {
