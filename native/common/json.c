@@ -79,7 +79,8 @@ static char *parse_string_raw(struct parser *ps, size_t *lenp) {
   ps->p++;
   const char *start = ps->p;
   size_t cap = 16;
-  for (const char *q = start; *q && *q != '"'; q++) cap++;
+  for (const char *q = start; *q && *q != '"'; q++, cap++)
+    if (*q == '\\' && q[1]) q++, cap++;
   char *out = malloc(cap + 4);
   if (!out) { berr_set(ps->err, ENOMEM, "json"); return NULL; }
   size_t n = 0;
