@@ -14,6 +14,7 @@
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
 
@@ -137,6 +138,9 @@ static int start_failure_code(const char *msg) {
 int main(int argc, char **argv) {
   struct shim *s = &shim;
   struct berr err = {0};
+  /* Only stdio and the report pipe are ours: a descriptor leaked by the
+   * starter (a pipe it reads, a socket) must not be held open by us. */
+  syscall(SYS_close_range, 4, ~0U, 0);
   s->report_fd = fcntl(3, F_GETFD) >= 0 ? 3 : -1;
   if (s->report_fd >= 0) fcntl(3, F_SETFD, FD_CLOEXEC);
   s->epfd = s->sigfd = s->listen_fd = -1;
