@@ -48,6 +48,41 @@ describe('berth-shim control socket', { skip }, () => {
     }
   });
 
+  test('hostile requests get one error line and leave the shim serving', async () => {
+    const c = new ShimCase(rootfs);
+    try {
+      await c.start({ args: ['sleep', '60'] });
+      const raw = (text: string) => new Promise<string>((resolve, reject) => {
+        const sock = connect(c.socket);
+        let out = '';
+        sock.setEncoding('utf8');
+        sock.on('connect', () => sock.end(text));
+        sock.on('data', (d: string) => { out += d; });
+        sock.on('close', () => resolve(out));
+        sock.on('error', reject);
+      });
+      const bad = '{"ok":false,"error":"bad request: expected one JSON object"}\n';
+      assert.equal(await raw('{"op":\n'), bad);
+      assert.equal(await raw('[1,2,3]\n'), bad);
+      assert.equal(await raw('{"op":"status","x":' + '['.repeat(100) + ']'.repeat(100) + '}\n'), bad, 'nesting limit');
+      assert.equal(await raw('x'.repeat(2000)), '{"ok":false,"error":"request too long"}\n');
+      assert.equal(await raw('{"op":"stop","timeout":-1}\n'), '{"ok":false,"error":"bad timeout"}\n');
+      assert.equal(await raw('{"op":"kill","signal":99}\n'), '{"ok":false,"error":"unknown signal 99"}\n');
+      // Unicode escapes and a request ended by the client's end of output, not a newline.
+      assert.match(await raw('{"op":"st\\u0061tus"}'), /^\{"ok":true,"state":\{"id":/);
+      // Many connections at once: the extra ones are refused, the shim carries on.
+      const socks = await Promise.all(Array.from({ length: 20 }, () => new Promise<import('node:net').Socket>((r) => { const k = connect(c.socket); k.on('connect', () => r(k)); k.on('error', () => r(k)); })));
+      await sleep(100);
+      socks.forEach((k) => k.destroy());
+      assert.equal((await c.ctl({ op: 'status' })).state.status, 'running');
+      await c.ctl({ op: 'stop', timeout: 0 });
+      await c.waitShimGone(c.state().shimPid);
+      assert.deepEqual(c.leftovers(), []);
+    } finally {
+      c.close();
+    }
+  });
+
   test('attach copies output and feeds stdin (--stdin)', async () => {
     const c = new ShimCase(rootfs);
     try {
