@@ -2,7 +2,7 @@
 // config.json shaped like the one `runc spec` generates, so that the same
 // bundle runs under berth-runtime, runc and crun.
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { nativeOut } from './env.js';
 import { makeBusyboxRootfs } from './rootfs.js';
@@ -94,15 +94,32 @@ export function runtimeArgv(name: 'berth' | 'runc' | 'crun', root: string): stri
   return ['crun', '--root', root];
 }
 
+let seq = 0;
+
 export function makeRuntime(name: 'berth' | 'runc' | 'crun', root: string): Runtime {
   const argv = runtimeArgv(name, root);
   return {
     name,
     argv,
     run(args, opts = {}) {
-      return spawnSync(argv[0], [...argv.slice(1), ...args], {
-        encoding: 'utf8', input: opts.input ?? '', timeout: opts.timeout ?? 30_000,
-      });
+      // Output goes through files, not pipes: after `create` (or `run -d`)
+      // the container keeps the runtime's stdio, and a pipe would stay open.
+      const out = join(root, `.out-${process.pid}-${seq}`);
+      const err = join(root, `.err-${process.pid}-${seq++}`);
+      mkdirSync(root, { recursive: true });
+      const fo = openSync(out, 'w+');
+      const fe = openSync(err, 'w+');
+      try {
+        const r = spawnSync(argv[0], [...argv.slice(1), ...args], {
+          encoding: 'utf8', input: opts.input ?? '', timeout: opts.timeout ?? 30_000, stdio: ['pipe', fo, fe],
+        });
+        return { ...r, stdout: readFileSync(out, 'utf8'), stderr: readFileSync(err, 'utf8') };
+      } finally {
+        closeSync(fo);
+        closeSync(fe);
+        rmSync(out, { force: true });
+        rmSync(err, { force: true });
+      }
     },
   };
 }
