@@ -174,6 +174,9 @@ int container_start(struct shim *s, struct berr *err) {
     goto out;
   }
   s->st.pid = pid;
+  /* One instant for both clocks: health timing uses the monotonic one. */
+  s->st.started = now_real();
+  s->st.has_started = true;
   s->run_started_ms = now_mono_ms();
   if (tty) {
     close_fd(&errp[0]);

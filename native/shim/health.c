@@ -161,6 +161,11 @@ static int64_t probe_started_ms;
 
 void health_timer(struct shim *s) {
   if (!s->hc.enabled || s->probe.pid > 0 || s->st.pid <= 0) return;
+  if (s->st.status == ST_PAUSED) {
+    /* An exec into a frozen container would only hang: probe again later. */
+    timer_arm(s, TM_HEALTH, next_interval(s));
+    return;
+  }
   struct probe *p = &s->probe;
   struct berr err;
   memset(&p->res, 0, sizeof p->res);

@@ -177,6 +177,7 @@ int main(int argc, char **argv) {
     finish(s);
     return 1;
   }
+  save_state(s); /* "created": the record exists before the runtime is asked */
   if (container_start(s, &err) < 0) {
     snprintf(s->st.error, sizeof s->st.error, "%s", err.msg);
     s->st.status = ST_EXITED;
@@ -189,8 +190,6 @@ int main(int argc, char **argv) {
     return 1;
   }
   s->st.status = ST_RUNNING;
-  s->st.started = now_real();
-  s->st.has_started = true;
   health_begin(s);
   save_state(s);
   report(s, "ok %d", s->st.pid);

@@ -40,9 +40,7 @@ void restart_fire(struct shim *s) {
     s->st.exit_code = 0;
     s->st.signal = 0;
     s->st.oom_killed = false;
-    s->st.started = now_real();
-    s->st.has_started = true;
-    s->st.has_finished = false;
+        s->st.has_finished = false;
     health_begin(s);
     save_state(s);
     return;

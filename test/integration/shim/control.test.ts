@@ -73,8 +73,22 @@ describe('berth-shim control socket', { skip }, () => {
       // Many connections at once: the extra ones are refused, the shim carries on.
       const socks = await Promise.all(Array.from({ length: 20 }, () => new Promise<import('node:net').Socket>((r) => { const k = connect(c.socket); k.on('connect', () => r(k)); k.on('error', () => r(k)); })));
       await sleep(100);
+      const refused = await new Promise<string>((resolve) => {
+        const k = connect(c.socket);
+        let out = '';
+        k.setEncoding('utf8');
+        k.on('data', (d: string) => { out += d; });
+        k.on('close', () => resolve(out));
+      });
+      assert.equal(refused, '{"ok":false,"error":"too many connections"}\n');
       socks.forEach((k) => k.destroy());
-      assert.equal((await c.ctl({ op: 'status' })).state.status, 'running');
+      // The slots free up as the shim sees those connections close.
+      let st: any = { ok: false };
+      for (let i = 0; i < 100 && !st.ok; i++) {
+        await sleep(20);
+        st = await c.ctl({ op: 'status' }).catch(() => ({ ok: false }));
+      }
+      assert.equal(st.state.status, 'running');
       await c.ctl({ op: 'stop', timeout: 0 });
       await c.waitShimGone(c.state().shimPid);
       assert.deepEqual(c.leftovers(), []);

@@ -67,17 +67,21 @@ describe('berth-shim healthchecks', { skip }, () => {
     try {
       await c.start({
         args: ['sleep', '60'],
-        health: { test: ['CMD', 'false'], interval_ns: ms(200), timeout_ns: ms(5000), retries: 1, start_period_ns: ms(1500), start_interval_ns: ms(100) },
+        health: { test: ['CMD', 'false'], interval_ns: ms(2000), timeout_ns: ms(5000), retries: 1, start_period_ns: ms(1500), start_interval_ns: ms(100) },
       });
-      const t0 = Date.now();
-      // Probes every 100 ms during the start period, none of them counted.
-      const during = await c.waitFor((s) => (s.health?.log.length ?? 0) >= 4, 'probes during the start period');
-      assert.ok(Date.now() - t0 < 1400, 'start_interval used during start_period');
+      const started = Date.parse(c.state().startedAt!);
+      const sinceStart = (r: { start: string }) => Date.parse(r.start) - started;
+      // (10 ms of slack: the shim measures on the monotonic clock.)
+      // With a 2 s interval, only start_interval can put two probes inside the 1.5 s start period.
+      const during = await c.waitFor((s) => (s.health?.log.length ?? 0) >= 2, 'probes during the start period');
+      assert.ok(during.health!.log.slice(0, 2).every((r) => sinceStart(r) < 1500), 'probed at start_interval');
       assert.equal(during.health!.status, 'starting');
       assert.equal(during.health!.failingStreak, 0);
       const st = await c.waitFor((s) => s.health?.status === 'unhealthy', 'unhealthy after the start period');
-      assert.ok(Date.now() - t0 >= 1400, 'not before the start period ended');
+      const log = st.health!.log;
       assert.equal(st.health!.failingStreak, 1);
+      assert.ok(sinceStart(log[log.length - 1]) >= 1490, 'the failure that counted came after the start period');
+      assert.ok(log.slice(0, -1).every((r) => sinceStart(r) < 1510), 'the earlier ones, inside it, did not count');
       await stop(c);
     } finally {
       c.close();
