@@ -1,0 +1,258 @@
+#include "rt/container.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+#include "common/util.h"
+#include "rt/process.h"
+#include "rt/rootfs.h"
+#include "rt/spec.h"
+#include "rt/tty.h"
+
+/* Handshake messages (SOCK_SEQPACKET, one per datagram):
+ * "R" ready, "E<text>" failed, "T" + SCM_RIGHTS the pty master. */
+void sync_report_error(int sock, const struct berr *e) {
+  char buf[sizeof e->msg + 1];
+  buf[0] = 'E';
+  memcpy(buf + 1, e->msg, strlen(e->msg) + 1);
+  send(sock, buf, strlen(buf), MSG_NOSIGNAL);
+}
+
+int sync_ready(int sock) { return send(sock, "R", 1, MSG_NOSIGNAL) == 1 ? 0 : -1; }
+
+int sync_wait_ready(int sock, pid_t pid, int *tty_master, struct berr *err) {
+  for (;;) {
+    char buf[1200];
+    char cbuf[CMSG_SPACE(sizeof(int))];
+    struct iovec iov = {.iov_base = buf, .iov_len = sizeof buf - 1};
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf};
+    ssize_t n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return berr_sys(err, "read from the container init");
+    if (n == 0) {
+      int status = 0;
+      if (waitpid(pid, &status, 0) == pid && WIFSIGNALED(status))
+        return berr_set(err, 0, "container init was killed by %s during setup", signal_name(WTERMSIG(status)));
+      return berr_set(err, 0, "container init exited during setup");
+    }
+    buf[n] = 0;
+    if (buf[0] == 'R') return 0;
+    if (buf[0] == 'E') return berr_set(err, 0, "%s", buf + 1);
+    if (buf[0] == 'T') {
+      struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+      if (!c || c->cmsg_type != SCM_RIGHTS) return berr_set(err, EBADMSG, "terminal: no fd from the container init");
+      int fd;
+      memcpy(&fd, CMSG_DATA(c), sizeof fd);
+      if (tty_master) *tty_master = fd;
+      else close(fd);
+    }
+  }
+}
+
+struct init_ctx {
+  const struct spec *s;
+  const struct cgroup *cg;
+  const char *fifo;
+  int sock;
+  bool no_pivot;
+};
+
+static int join_namespaces(const struct spec *s, int *unshare_flags, struct berr *err) {
+  int flags = 0;
+  for (size_t i = 0; i < s->nnamespaces; i++) {
+    const struct ns_spec *ns = &s->namespaces[i];
+    if (ns->flag == CLONE_NEWPID) continue; /* done by the parent */
+    if (!ns->path) {
+      if (ns->flag != CLONE_NEWCGROUP) flags |= ns->flag;
+      continue;
+    }
+    cleanup_close int fd = open(ns->path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return berr_sys(err, "open namespace %s", ns->path);
+    if (setns(fd, ns->flag) < 0) return berr_sys(err, "setns %s", ns->path);
+  }
+  *unshare_flags = flags;
+  return 0;
+}
+
+/* The container init, in the child: everything up to the wait for start. */
+static int init_setup(struct init_ctx *c, int *fifo_fd, struct berr *err) {
+  const struct spec *s = c->s;
+  int flags = 0;
+  if (join_namespaces(s, &flags, err) < 0) return -1;
+  if (flags && unshare(flags) < 0) return berr_sys(err, "unshare namespaces");
+  if (cgroup_enter(c->cg, 0, err) < 0) return berr_wrap(err, "join cgroup: ");
+  const struct ns_spec *cgns = spec_ns(s, CLONE_NEWCGROUP);
+  if (cgns && !cgns->path && unshare(CLONE_NEWCGROUP) < 0) return berr_sys(err, "unshare cgroup namespace");
+  /* Opened as a reader now (the path is on the host); `start` writes to it. */
+  *fifo_fd = open(c->fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (*fifo_fd < 0) return berr_sys(err, "open %s", c->fifo);
+  const struct ns_spec *uts = spec_ns(s, CLONE_NEWUTS);
+  if (s->hostname && *s->hostname) {
+    if (!uts || uts->path) return berr_set(err, 0, "cannot set hostname without a private UTS namespace");
+    if (sethostname(s->hostname, strlen(s->hostname)) < 0) return berr_sys(err, "sethostname %s", s->hostname);
+  }
+  if (s->domainname && *s->domainname) {
+    if (!uts || uts->path) return berr_set(err, 0, "cannot set domainname without a private UTS namespace");
+    if (setdomainname(s->domainname, strlen(s->domainname)) < 0) return berr_sys(err, "setdomainname");
+  }
+  const struct ns_spec *mnt = spec_ns(s, CLONE_NEWNS);
+  if (!mnt || mnt->path) return berr_set(err, 0, "a new mount namespace is required");
+  struct rootfs_opts ro = {.no_pivot = c->no_pivot, .cg = c->cg, .console_slave = -1};
+  if (rootfs_prepare(s, &ro, err) < 0) return -1;
+  if (s->process.terminal) {
+    int master, slave;
+    if (tty_open(&master, &slave, s->process.console_rows, s->process.console_cols, err) < 0) return -1;
+    if (send_fd(c->sock, master, "T", err) < 0) return -1;
+    close(master);
+    /* /dev/console is the terminal, as in runc */
+    if (access("/dev", W_OK) == 0) {
+      int cfd = open("/dev/console", O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600);
+      if (cfd >= 0) {
+        close(cfd);
+        char p[64];
+        snprintf(p, sizeof p, "/proc/self/fd/%d", slave);
+        if (mount(p, "/dev/console", NULL, MS_BIND, NULL) < 0) return berr_sys(err, "bind the terminal on /dev/console");
+      }
+    }
+    if (tty_attach_stdio(slave, err) < 0) return -1;
+    close(slave);
+  }
+  struct stat st;
+  if (stat(s->process.cwd, &st) < 0 && errno == ENOENT && mkdir_p(s->process.cwd, 0755, err) < 0)
+    return berr_wrap(err, "cwd: ");
+  if (rootfs_finalize(s, err) < 0) return -1;
+  if (proc_apply_limits(&s->process, err) < 0) return -1;
+  return 0;
+}
+
+static void init_main(struct init_ctx *c) {
+  struct berr err = {0};
+  int fifo_fd = -1;
+  cleanup_free char *path = NULL;
+  sigset_t all;
+  sigemptyset(&all);
+  sigprocmask(SIG_SETMASK, &all, NULL);
+  umask(0);
+  if (init_setup(c, &fifo_fd, &err) < 0 || proc_find_exec(&c->s->process, &path, &err) < 0) {
+    sync_report_error(c->sock, &err);
+    _exit(1);
+  }
+  sync_ready(c->sock);
+  /* Block until `start` writes to the fifo. */
+  struct pollfd pfd = {.fd = fifo_fd, .events = POLLIN};
+  char byte;
+  for (;;) {
+    int r = poll(&pfd, 1, -1);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) _exit(1);
+    ssize_t n = read(fifo_fd, &byte, 1);
+    if (n == 1) break;
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
+    _exit(1); /* writer went away without starting us */
+  }
+  close(fifo_fd);
+  close(c->sock);
+  proc_exec(&c->s->process, path, c->s->seccomp, &err);
+  fprintf(stderr, "berth-runtime: %s\n", err.msg);
+  _exit(127);
+}
+
+static int join_pid_ns(const struct spec *s, struct berr *err) {
+  const struct ns_spec *pidns = spec_ns(s, CLONE_NEWPID);
+  if (!pidns) return 0;
+  if (!pidns->path) {
+    if (unshare(CLONE_NEWPID) < 0) return berr_sys(err, "unshare pid namespace");
+    return 0;
+  }
+  cleanup_close int fd = open(pidns->path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return berr_sys(err, "open namespace %s", pidns->path);
+  if (setns(fd, CLONE_NEWPID) < 0) return berr_sys(err, "setns %s", pidns->path);
+  return 0;
+}
+
+static int write_pid_file(const char *path, pid_t pid, struct berr *err) {
+  char buf[32];
+  int n = snprintf(buf, sizeof buf, "%d", pid);
+  return write_file_atomic(path, buf, (size_t)n, 0644, err);
+}
+
+int container_create(const struct create_opts *o, pid_t *pidp, int *tty_master, struct berr *err) {
+  cleanup_free char *dir = NULL, *fifo = NULL;
+  struct spec *s = NULL;
+  struct cgroup cg = {0};
+  int sv[2] = {-1, -1}, master = -1, ret = -1;
+  pid_t pid = -1;
+  bool made_dir = false, made_cg = false;
+  if (state_path(o->root, o->id, &dir, err) < 0) return -1;
+  if (mkdir_p(o->root, 0700, err) < 0) return -1;
+  if (mkdir(dir, 0700) < 0) {
+    if (errno == EEXIST) return berr_set(err, 0, "container with id %s already exists", o->id);
+    return berr_sys(err, "mkdir %s", dir);
+  }
+  made_dir = true;
+  if (spec_load(o->bundle, &s, err) < 0) goto out;
+  if (s->process.terminal && !o->console_socket && !tty_master) {
+    berr_set(err, 0, "terminal is true: --console-socket is required");
+    goto out;
+  }
+  if (!spec_ns(s, CLONE_NEWNS)) { berr_set(err, 0, "config.json: a mount namespace is required"); goto out; }
+  if (cgroup_resolve(s->cgroups_path, o->id, &cg, err) < 0) goto out;
+  if (cgroup_create(&cg, s, err) < 0) { made_cg = true; berr_wrap(err, "cgroup: "); goto out; }
+  made_cg = true;
+  fifo = xasprintf("%s/" EXEC_FIFO, dir);
+  if (!fifo) { berr_set(err, ENOMEM, "create"); goto out; }
+  if (mkfifo(fifo, 0600) < 0) { berr_sys(err, "mkfifo %s", fifo); goto out; }
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) { berr_sys(err, "socketpair"); goto out; }
+  if (join_pid_ns(s, err) < 0) goto out;
+  fflush(NULL);
+  pid = fork();
+  if (pid < 0) { berr_sys(err, "fork"); goto out; }
+  if (pid == 0) {
+    close(sv[0]);
+    struct init_ctx c = {.s = s, .cg = &cg, .fifo = fifo, .sock = sv[1], .no_pivot = o->no_pivot};
+    init_main(&c);
+  }
+  close(sv[1]);
+  sv[1] = -1;
+  if (sync_wait_ready(sv[0], pid, s->process.terminal ? &master : NULL, err) < 0) goto out;
+  if (state_save(dir, o->id, pid, pid_starttime(pid), s->bundle, s->rootfs, &cg, s->annotations, err) < 0) goto out;
+  if (o->pid_file && write_pid_file(o->pid_file, pid, err) < 0) goto out;
+  if (master >= 0 && o->console_socket) {
+    if (tty_send_console(o->console_socket, master, err) < 0) goto out;
+    close(master);
+    master = -1;
+  }
+  if (tty_master) *tty_master = master;
+  master = -1;
+  *pidp = pid;
+  pid = -1;
+  ret = 0;
+out:
+  if (ret < 0) {
+    struct berr e2;
+    if (pid > 0) {
+      kill(pid, SIGKILL);
+      waitpid(pid, NULL, 0);
+    }
+    if (made_cg) cgroup_destroy(&cg, &e2);
+    if (made_dir) rm_rf(dir, &e2);
+  }
+  if (master >= 0) close(master);
+  if (sv[0] >= 0) close(sv[0]);
+  if (sv[1] >= 0) close(sv[1]);
+  cgroup_release(&cg);
+  spec_free(s);
+  return ret;
+}

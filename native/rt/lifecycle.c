@@ -1,0 +1,116 @@
+/* start, kill, delete, pause/resume on a recorded container. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+#include "common/util.h"
+#include "rt/container.h"
+
+int container_start(const char *root, const char *id, struct berr *err) {
+  struct cstate st;
+  cleanup_free char *fifo = NULL;
+  if (state_load(root, id, &st, err) < 0) return -1;
+  enum cstatus s = state_status(&st);
+  int ret = -1;
+  if (s != ST_CREATED) {
+    berr_set(err, 0, "cannot start a container that is %s", status_name(s));
+    goto out;
+  }
+  fifo = xasprintf("%s/" EXEC_FIFO, st.dir);
+  if (!fifo) { berr_set(err, ENOMEM, "start"); goto out; }
+  /* Non-blocking: ENXIO means the init is no longer reading (it died). */
+  int fd = open(fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENXIO) berr_set(err, 0, "cannot start container %s: its init exited", id);
+    else berr_sys(err, "open %s", fifo);
+    goto out;
+  }
+  ssize_t n = write(fd, "0", 1);
+  close(fd);
+  if (n != 1) { berr_sys(err, "write %s", fifo); goto out; }
+  unlink(fifo);
+  ret = 0;
+out:
+  state_release(&st);
+  return ret;
+}
+
+static int signal_all(const struct cstate *st, int sig, struct berr *err) {
+  pid_t *pids = NULL;
+  size_t n = 0;
+  if (cgroup_pids(&st->cg, &pids, &n, err) < 0) return -1;
+  for (size_t i = 0; i < n; i++)
+    if (kill(pids[i], sig) < 0 && errno != ESRCH) { free(pids); return berr_sys(err, "kill %d", pids[i]); }
+  free(pids);
+  return 0;
+}
+
+int container_kill(const char *root, const char *id, int sig, bool all, struct berr *err) {
+  struct cstate st;
+  if (state_load(root, id, &st, err) < 0) return -1;
+  int ret = -1;
+  enum cstatus s = state_status(&st);
+  if (s == ST_STOPPED && !all) { berr_set(err, 0, "container %s is not running", id); goto out; }
+  if (all) ret = signal_all(&st, sig, err);
+  else if (kill(st.pid, sig) < 0) berr_sys(err, "kill %d", st.pid);
+  else ret = 0;
+  /* a frozen container only acts on SIGKILL once thawed; runc leaves it
+   * frozen, and so do we: resume delivers the signal */
+out:
+  state_release(&st);
+  return ret;
+}
+
+/* Waits until the init and every process of the cgroup are gone. */
+static int wait_gone(const struct cstate *st, struct berr *err) {
+  for (int i = 0; i < 1000; i++) {
+    pid_t *pids = NULL;
+    size_t n = 0;
+    if (cgroup_pids(&st->cg, &pids, &n, err) < 0) return -1;
+    free(pids);
+    if (!n && !pid_alive(st->pid, st->starttime)) return 0;
+    struct timespec ts = {0, 5 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+  }
+  return berr_set(err, ETIMEDOUT, "container %s did not exit after SIGKILL", st->id);
+}
+
+int container_delete(const char *root, const char *id, bool force, struct berr *err) {
+  struct cstate st;
+  if (state_load(root, id, &st, err) < 0) return -1;
+  int ret = -1;
+  enum cstatus s = state_status(&st);
+  if ((s == ST_RUNNING || s == ST_PAUSED) && !force) {
+    berr_set(err, 0, "cannot delete container %s that is not stopped: %s", id, status_name(s));
+    goto out;
+  }
+  if (s != ST_STOPPED) kill(st.pid, SIGKILL);
+  /* Processes left in the cgroup (a shared pid namespace, or exec'd ones). */
+  if (signal_all(&st, SIGKILL, err) < 0) goto out;
+  if (s == ST_PAUSED || cgroup_is_frozen(&st.cg)) cgroup_freeze(&st.cg, false, err);
+  if (wait_gone(&st, err) < 0) goto out;
+  if (cgroup_destroy(&st.cg, err) < 0) goto out;
+  if (rm_rf(st.dir, err) < 0) goto out;
+  ret = 0;
+out:
+  state_release(&st);
+  return ret;
+}
+
+int container_pause(const char *root, const char *id, bool pause, struct berr *err) {
+  struct cstate st;
+  if (state_load(root, id, &st, err) < 0) return -1;
+  int ret = -1;
+  enum cstatus s = state_status(&st);
+  if (pause && s != ST_RUNNING && s != ST_CREATED) berr_set(err, 0, "container %s is not running", id);
+  else if (!pause && s != ST_PAUSED) berr_set(err, 0, "container %s is not paused", id);
+  else ret = cgroup_freeze(&st.cg, pause, err);
+  state_release(&st);
+  return ret;
+}

@@ -1,0 +1,24 @@
+/* The last steps of a container process: limits, identity, capabilities,
+ * seccomp, then execve. */
+#ifndef BERTH_RT_PROCESS_H
+#define BERTH_RT_PROCESS_H
+
+#include "common/error.h"
+#include "common/json.h"
+#include "rt/spec.h"
+
+/* rlimits and oomScoreAdj; EPERM without CAP_SYS_RESOURCE is a warning. */
+int proc_apply_limits(const struct proc_spec *p, struct berr *err);
+/* Resolves args[0] through PATH from the process env; error text as runc's. */
+int proc_find_exec(const struct proc_spec *p, char **out, struct berr *err);
+/* chdir, user, capabilities, noNewPrivileges, seccomp, umask, execve.
+ * Returns only on failure. */
+int proc_exec(const struct proc_spec *p, const char *path, const struct json *seccomp, struct berr *err);
+
+/* caps.c */
+int caps_drop_bounding(const struct proc_spec *p, struct berr *err);
+int caps_apply(const struct proc_spec *p, struct berr *err);
+/* seccomp.c: builds and loads the filter of an OCI linux.seccomp object. */
+int seccomp_apply(const struct json *seccomp, struct berr *err);
+
+#endif

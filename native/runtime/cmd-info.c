@@ -1,0 +1,112 @@
+/* ps and events --stats. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+#include "common/json.h"
+#include "common/util.h"
+#include "rt/container.h"
+#include "runtime/args.h"
+#include "runtime/commands.h"
+
+#define NOPTS(a) (sizeof(a) / sizeof((a)[0]))
+
+static void print_ps_table(const pid_t *pids, size_t n) {
+  printf("%-8s %-8s %s\n", "PID", "PPID", "CMD");
+  for (size_t i = 0; i < n; i++) {
+    char path[64];
+    cleanup_free char *cmd = NULL, *stat = NULL;
+    size_t len = 0;
+    struct berr e;
+    snprintf(path, sizeof path, "/proc/%d/cmdline", pids[i]);
+    if (read_file(path, &cmd, &len, &e) < 0) continue;
+    for (size_t k = 0; k + 1 < len; k++) if (!cmd[k]) cmd[k] = ' ';
+    snprintf(path, sizeof path, "/proc/%d/stat", pids[i]);
+    int ppid = 0;
+    if (read_file(path, &stat, NULL, &e) == 0) {
+      char *p = strrchr(stat, ')');
+      if (p) sscanf(p + 2, "%*c %d", &ppid);
+    }
+    printf("%-8d %-8d %s\n", pids[i], ppid, cmd);
+  }
+}
+
+int cmd_ps(const struct globals *g, int argc, char **argv, struct berr *err) {
+  struct opt opts[] = {{"format|f", true}};
+  cleanup_free char **pos = NULL;
+  size_t n;
+  if (args_parse(argc, argv, opts, NOPTS(opts), true, &pos, &n, err) < 0) return berr_wrap(err, "ps: ");
+  if (n < 1) return berr_set(err, 0, "ps: container id required");
+  struct cstate st;
+  if (state_load(g->root, pos[0], &st, err) < 0) return -1;
+  pid_t *pids = NULL;
+  size_t np = 0;
+  int r = cgroup_pids(&st.cg, &pids, &np, err);
+  state_release(&st);
+  if (r < 0) return -1;
+  if (opts[0].set && !strcmp(opts[0].val, "json")) {
+    printf("[");
+    for (size_t i = 0; i < np; i++) printf("%s%d", i ? "," : "", pids[i]);
+    printf("]\n");
+  } else {
+    print_ps_table(pids, np);
+  }
+  free(pids);
+  return 0;
+}
+
+static int print_stats(const struct cstate *st, struct berr *err) {
+  struct jbuf b = {0};
+  jb_raw(&b, "{\"type\":\"stats\",\"id\":");
+  jb_str(&b, st->id);
+  jb_raw(&b, ",\"data\":");
+  if (cgroup_stats(&st->cg, &b, err) < 0) { jb_free(&b); return -1; }
+  jb_raw(&b, "}\n");
+  if (b.data) fputs(b.data, stdout);
+  fflush(stdout);
+  jb_free(&b);
+  return 0;
+}
+
+int cmd_events(const struct globals *g, int argc, char **argv, struct berr *err) {
+  struct opt opts[] = {{"stats"}, {"interval", true}};
+  cleanup_free char **pos = NULL;
+  size_t n;
+  if (args_parse(argc, argv, opts, NOPTS(opts), false, &pos, &n, err) < 0) return berr_wrap(err, "events: ");
+  if (n != 1) return berr_set(err, 0, "events: container id required");
+  struct cstate st;
+  if (state_load(g->root, pos[0], &st, err) < 0) return -1;
+  int ret = 0;
+  if (opts[0].set) {
+    ret = print_stats(&st, err);
+    state_release(&st);
+    return ret;
+  }
+  /* Streaming: an "oom" event when the OOM kill count grows, stats every
+   * interval (default 5s), until the container stops. */
+  double interval = opts[1].set ? strtod(opts[1].val, NULL) : 5;
+  if (interval <= 0) interval = 5;
+  uint64_t ooms = cgroup_oom_kills(&st.cg);
+  struct timespec tick = {0, 100 * 1000 * 1000};
+  double since = 0;
+  while (state_status(&st) != ST_STOPPED) {
+    nanosleep(&tick, NULL);
+    since += 0.1;
+    uint64_t now = cgroup_oom_kills(&st.cg);
+    if (now > ooms) {
+      printf("{\"type\":\"oom\",\"id\":\"%s\"}\n", st.id);
+      fflush(stdout);
+      ooms = now;
+    }
+    if (since >= interval) {
+      since = 0;
+      if (print_stats(&st, err) < 0) { ret = -1; break; }
+    }
+  }
+  state_release(&st);
+  return ret;
+}

@@ -1,0 +1,281 @@
+// Container lifecycle on top of the shim: create (bundle + overlay rootfs +
+// records, rolled back on failure), start, stop, kill, pause, unpause,
+// restart, remove (idempotent, repairs crashes), wait.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { BerthError } from '../errors.js';
+import { writeJsonAtomic } from '../state/atomic.js';
+import type { StatePaths } from '../state/paths.js';
+import { writeEtcFiles } from './etc-files.js';
+import { defaultHostname, generateSpec } from './oci-spec.js';
+import { binaries, checkSocketPath, containerPaths, requireBinary, type Binaries, type ContainerPaths } from './paths.js';
+import { listRecords, readRecord, releaseName, reserveName, writeRecord, type ContainerRecord } from './record.js';
+import { isMounted, mountRootfs, unmountAll } from './rootfs.js';
+import { spawnShim, shimRequest } from './shim-client.js';
+import { resolveShimOptions, shimArgs } from './shim-options.js';
+import { isShimAlive, observeStatus, type ObservedStatus } from './status.js';
+import type { ContainerSpecInput } from './types.js';
+
+const run = promisify(execFile);
+
+function hostNofileHard(): number | undefined {
+  try {
+    const m = /^Max open files\s+\S+\s+(\S+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+    return m && m[1] !== 'unlimited' ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const cgroupV2 = (): boolean => existsSync('/sys/fs/cgroup/cgroup.controllers');
+
+export class Containers {
+  readonly bin: Binaries;
+  constructor(readonly paths: StatePaths, bin: Partial<Binaries> = {}) {
+    this.bin = { ...binaries(), ...bin };
+  }
+
+  pathsOf(id: string): ContainerPaths {
+    return containerPaths(this.paths, id);
+  }
+
+  /** Finds a container by full id, name, or unique id prefix. */
+  resolve(ref: string): ContainerRecord {
+    const all = listRecords(this.paths);
+    const exact = all.find((r) => r.id === ref) ?? all.find((r) => r.name === ref);
+    if (exact) return exact;
+    const byPrefix = ref.length >= 1 && /^[a-f0-9]+$/.test(ref) ? all.filter((r) => r.id.startsWith(ref)) : [];
+    if (byPrefix.length === 1) return byPrefix[0]!;
+    if (byPrefix.length > 1) throw new BerthError(`container id prefix "${ref}" is ambiguous (${byPrefix.length} containers)`);
+    throw new BerthError(`no such container: ${ref}`);
+  }
+
+  list(): { record: ContainerRecord; observed: ObservedStatus }[] {
+    return listRecords(this.paths).map((record) => ({ record, observed: observeStatus(this.pathsOf(record.id), record.id) }));
+  }
+
+  async create(input: ContainerSpecInput): Promise<ContainerRecord> {
+    if (!/^[a-f0-9]{64}$/.test(input.id)) throw new BerthError(`container id must be 64 lower-case hex characters: "${input.id}"`);
+    const p = this.pathsOf(input.id);
+    checkSocketPath(p.socket);
+    const shim = resolveShimOptions(input);
+    if (input.init) requireBinary(this.bin.init, 'berth-init');
+    const undo: (() => Promise<void> | void)[] = [];
+    try {
+      reserveName(this.paths, input.name, input.id);
+      undo.push(() => releaseName(this.paths, input.name, input.id));
+      mkdirSync(this.paths.containers, { recursive: true, mode: 0o700 });
+      try {
+        mkdirSync(p.dir, { mode: 0o700 });
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new BerthError(`container ${input.id.slice(0, 12)} already exists`);
+        throw e;
+      }
+      undo.push(() => rmSync(p.dir, { recursive: true, force: true }));
+      mkdirSync(p.runDir, { recursive: true, mode: 0o700 });
+      undo.push(() => rmSync(p.runDir, { recursive: true, force: true }));
+      undo.push(() => unmountAll(p.runDir));
+      await mountRootfs({ base: input.rootfs.base, lower: input.rootfs.lower, upper: p.upper, work: p.work, target: p.rootfs });
+
+      const hostname = defaultHostname(input);
+      mkdirSync(p.etc, { recursive: true });
+      const etcFiles = writeEtcFiles(p.etc, input, hostname);
+      const spec = generateSpec(input, {
+        rootfs: p.rootfs, etcFiles, initPath: input.init ? this.bin.init : undefined,
+        cgroupV2: cgroupV2(), nofileHard: hostNofileHard(),
+      });
+      mkdirSync(p.bundle, { recursive: true });
+      writeJsonAtomic(p.ociConfig, spec);
+      if (shim.health) writeJsonAtomic(p.health, shim.health);
+
+      const u = spec.process.user;
+      const rec: ContainerRecord = {
+        version: 1, id: input.id, name: input.name, created: new Date().toISOString(),
+        image: { ref: input.image.ref, ...(input.image.id ? { id: input.image.id } : {}) },
+        labels: { ...(input.image.config.Labels ?? {}), ...(input.labels ?? {}) },
+        bundle: p.bundle, rootfs: p.rootfs, layers: { base: input.rootfs.base, lower: [...input.rootfs.lower] },
+        upper: p.upper, work: p.work, logPath: p.log, socket: p.socket, runtimeRoot: p.runtimeRoot,
+        process: { args: spec.process.args, env: spec.process.env, cwd: spec.process.cwd, user: `${u.uid}:${u.gid}` },
+        shim, input,
+      };
+      writeRecord(p.record, rec);
+      return rec;
+    } catch (e) {
+      for (const step of undo.reverse()) {
+        try { await step(); } catch { /* keep undoing: report the original error */ }
+      }
+      throw e;
+    }
+  }
+
+  /** Starts a created or exited container; a running one is left alone. Returns the container's pid. */
+  async start(ref: string): Promise<number> {
+    const rec = this.resolve(ref);
+    const p = this.pathsOf(rec.id);
+    const obs = observeStatus(p, rec.id);
+    if (obs.shimAlive && obs.state && obs.state.status !== 'exited') return obs.state.pid;
+    if (obs.shimAlive) await this.waitShimGone(obs.shimPid!, rec.id, 5000);
+    const shim = requireBinary(this.bin.shim, 'berth-shim');
+    const runtime = requireBinary(this.bin.runtime, 'OCI runtime');
+    if (!isMounted(p.rootfs)) await mountRootfs({ ...rec.layers, upper: p.upper, work: p.work, target: p.rootfs });
+    await this.deleteRuntimeState(rec.id);
+    mkdirSync(join(this.paths.runtime, 's'), { recursive: true, mode: 0o700 });
+    rmSync(p.socket, { force: true });
+    mkdirSync(p.runtimeRoot, { recursive: true, mode: 0o700 });
+    return spawnShim(shim, shimArgs(rec.id, p, rec.shim, runtime));
+  }
+
+  /** Stops with the stop signal (or `signal`), then SIGKILL after the grace period. Returns the exit code, if it ran. */
+  async stop(ref: string, opts: { timeout?: number; signal?: string } = {}): Promise<number | undefined> {
+    const rec = this.resolve(ref);
+    const p = this.pathsOf(rec.id);
+    const obs = observeStatus(p, rec.id);
+    if (!obs.shimAlive) {
+      if (obs.status === 'dead') await this.deleteRuntimeState(rec.id); // the shim crashed: kill what it left
+      return obs.state?.exitCode;
+    }
+    // A frozen process cannot act on a signal: thaw first (Docker does the same).
+    if (obs.status === 'paused') await this.request(rec, { op: 'resume' }).catch(() => undefined);
+    const timeout = opts.timeout ?? rec.shim.stopTimeout;
+    const res = await this.request(rec, { op: 'stop', signal: opts.signal ?? rec.shim.stopSignal, timeout: Math.ceil(timeout) }, (timeout + 30) * 1000);
+    await this.waitShimGone(obs.shimPid!, rec.id, 10_000);
+    return typeof res.exitCode === 'number' ? res.exitCode : undefined;
+  }
+
+  async kill(ref: string, signal = 'SIGKILL'): Promise<void> {
+    await this.request(this.resolveRunning(ref), { op: 'kill', signal });
+  }
+
+  async pause(ref: string): Promise<void> {
+    await this.request(this.resolveRunning(ref), { op: 'pause' });
+  }
+
+  async unpause(ref: string): Promise<void> {
+    await this.request(this.resolveRunning(ref), { op: 'resume' });
+  }
+
+  async restart(ref: string, opts: { timeout?: number } = {}): Promise<number> {
+    await this.stop(ref, opts);
+    return this.start(ref);
+  }
+
+  /** Waits until the container is not running any more; returns its exit code. */
+  async wait(ref: string, opts: { timeoutMs?: number } = {}): Promise<{ exitCode: number; oomKilled: boolean; status: string }> {
+    const rec = this.resolve(ref);
+    const p = this.pathsOf(rec.id);
+    const deadline = opts.timeoutMs ? Date.now() + opts.timeoutMs : Infinity;
+    for (;;) {
+      const obs = observeStatus(p, rec.id);
+      // Done once the shim is gone (it lingers briefly after the exit to delete the runtime state).
+      if ((obs.status === 'exited' || obs.status === 'dead') && !obs.shimAlive) {
+        return { exitCode: obs.state?.exitCode ?? -1, oomKilled: !!obs.state?.oomKilled, status: obs.status };
+      }
+      if (Date.now() > deadline) throw new BerthError(`timed out waiting for container ${rec.name} to exit`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  /** Removes a container: refuses a running one unless `force`; otherwise idempotent, and repairs what a crash left. */
+  async remove(ref: string, opts: { force?: boolean } = {}): Promise<void> {
+    let rec: ContainerRecord | undefined;
+    let id: string;
+    if (/^[a-f0-9]{64}$/.test(ref)) {
+      id = ref;
+      rec = readRecord(this.pathsOf(id).record);
+    } else {
+      rec = this.resolve(ref);
+      id = rec.id;
+    }
+    const p = this.pathsOf(id);
+    const obs = observeStatus(p, id);
+    if (obs.shimAlive && obs.state?.status !== 'exited') {
+      if (!opts.force) throw new BerthError(`cannot remove container ${rec?.name ?? id.slice(0, 12)}: it is ${obs.status}; stop it first or force the removal`);
+      if (rec) await this.stop(id, { signal: 'SIGKILL', timeout: 0 }).catch(() => undefined);
+    }
+    const after = observeStatus(p, id);
+    if (after.shimAlive && after.shimPid) {
+      try { process.kill(after.shimPid, 'SIGKILL'); } catch { /* already gone */ }
+      await this.waitShimGone(after.shimPid, id, 5000);
+    }
+    const errors: string[] = [];
+    const step = async (what: string, f: () => Promise<unknown> | unknown) => {
+      try { await f(); } catch (e) { errors.push(`${what}: ${(e as Error).message}`); }
+    };
+    await step('runtime delete', () => this.deleteRuntimeState(id));
+    await step('cgroups', () => removeCgroups(id));
+    await step('unmount', () => unmountAll(p.runDir));
+    await step('socket', () => rmSync(p.socket, { force: true }));
+    await step('runtime dir', () => rmSync(p.runDir, { recursive: true, force: true }));
+    await step('records', () => rmSync(p.dir, { recursive: true, force: true }));
+    if (rec) await step('name', () => releaseName(this.paths, rec!.name, id));
+    if (errors.length) throw new BerthError(`removing container ${id.slice(0, 12)}: ${errors.join('; ')}`);
+  }
+
+  /**
+   * Repairs what a crash in the middle of create or remove left: container
+   * dirs without a record, and runtime dirs (mounts) without a container dir.
+   * Returns the ids it cleaned.
+   */
+  async gc(): Promise<string[]> {
+    const hex = /^[a-f0-9]{64}$/;
+    const ls = (d: string) => { try { return readdirSync(d); } catch { return []; } };
+    const orphans = new Set<string>();
+    for (const id of ls(this.paths.containers)) if (hex.test(id) && !existsSync(this.pathsOf(id).record)) orphans.add(id);
+    for (const id of ls(join(this.paths.runtime, 'c'))) if (hex.test(id) && !existsSync(this.pathsOf(id).record)) orphans.add(id);
+    for (const id of orphans) await this.remove(id, { force: true });
+    return [...orphans];
+  }
+
+  private resolveRunning(ref: string): ContainerRecord {
+    const rec = this.resolve(ref);
+    const obs = observeStatus(this.pathsOf(rec.id), rec.id);
+    if (!obs.shimAlive || obs.state?.status === 'exited') throw new BerthError(`container ${rec.name} is not running`);
+    return rec;
+  }
+
+  private async request(rec: ContainerRecord, req: Record<string, unknown>, timeoutMs?: number) {
+    let res;
+    try {
+      res = await shimRequest(rec.socket, req, timeoutMs);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ECONNREFUSED') throw new BerthError(`container ${rec.name} is not running`);
+      throw e;
+    }
+    if (!res.ok) throw new BerthError(`${String(req.op)} ${rec.name}: ${res.error ?? 'failed'}`);
+    return res;
+  }
+
+  private async waitShimGone(pid: number, id: string, ms: number): Promise<void> {
+    const end = Date.now() + ms;
+    while (isShimAlive(pid, id) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+  }
+
+  /** `runtime delete --force`: kills and forgets a container the runtime still knows (after a shim crash). */
+  private async deleteRuntimeState(id: string): Promise<void> {
+    const root = this.pathsOf(id).runtimeRoot;
+    if (!existsSync(join(root, id))) return;
+    try {
+      await run(this.bin.runtime, ['--root', root, 'delete', '--force', id]);
+    } catch (e) {
+      const msg = ((e as { stderr?: string }).stderr ?? (e as Error).message).trim();
+      if (!/not exist|no such|not found/i.test(msg)) throw new BerthError(`runtime delete ${id.slice(0, 12)}: ${msg}`);
+    }
+  }
+}
+
+/** Removes the container's (empty) cgroups left by a runtime that died before deleting them. */
+export function removeCgroups(id: string): void {
+  const name = `berth-${id}`;
+  const roots = existsSync('/sys/fs/cgroup/cgroup.controllers') ? ['/sys/fs/cgroup'] : ['cpu', 'cpuacct', 'cpuset', 'memory', 'devices', 'freezer', 'blkio', 'pids', 'systemd', 'hugetlb', 'net_cls', 'net_prio', 'perf_event', 'unified', 'rdma', 'misc'].map((c) => `/sys/fs/cgroup/${c}`);
+  for (const r of roots) {
+    try {
+      rmdirSync(join(r, name));
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw e;
+    }
+  }
+}

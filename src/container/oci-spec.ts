@@ -1,0 +1,205 @@
+// Generates a container's OCI runtime config.json from a ContainerSpecInput,
+// with Docker's defaults (capabilities, mounts, masked paths, device rules,
+// seccomp) and the Compose service options applied on top.
+import { statSync } from 'node:fs';
+import { hostname as osHostname } from 'node:os';
+import { BerthError } from '../errors.js';
+import { resolveCapabilities } from './capabilities.js';
+import { defaultDeviceRules, defaultMounts, DEFAULT_SHM_SIZE, MASKED_PATHS, READONLY_PATHS } from './oci-defaults.js';
+import { INIT_PATH_IN_CONTAINER, mergeEnv, ociUser, resolveArgs, resolveCwd } from './oci-process.js';
+import { linuxResources } from './oci-resources.js';
+import type { OciDevice, OciMount, OciRlimit, OciSpec } from './oci-types.js';
+import { defaultSeccompProfile } from './seccomp-default.js';
+import type { ContainerSpecInput } from './types.js';
+import { resolveUser } from './user.js';
+
+/** Facts about the host and the prepared bundle that the spec refers to. */
+export interface SpecContext {
+  /** Host path of the container's (mounted) root filesystem. */
+  rootfs: string;
+  /** Host paths of the generated /etc files to bind-mount (absent ones are left to the image). */
+  etcFiles?: { hosts?: string; resolvConf?: string; hostname?: string };
+  /** Host path of berth-init, required with init: true. */
+  initPath?: string;
+  /** True on a cgroup v2 (unified) host: then the container gets its own cgroup namespace. */
+  cgroupV2?: boolean;
+  /** The host's hard RLIMIT_NOFILE: the default hard limit never exceeds it (raising needs CAP_SYS_RESOURCE). */
+  nofileHard?: number;
+  /** Node-style architecture for the seccomp profile (default process.arch). */
+  arch?: string;
+  /** The host's hostname, used with network_mode host. */
+  hostHostname?: string;
+}
+
+export const DEFAULT_NOFILE = { soft: 1024, hard: 524288 };
+
+const RLIMITS = new Set(['as', 'core', 'cpu', 'data', 'fsize', 'locks', 'memlock', 'msgqueue', 'nice', 'nofile', 'nproc', 'rss', 'rtprio', 'rttime', 'sigpending', 'stack']);
+
+// Sysctls that are namespaced (so a container may set them), as Docker allows.
+const NS_SYSCTLS = new Set(['kernel.msgmax', 'kernel.msgmnb', 'kernel.msgmni', 'kernel.sem', 'kernel.shmall', 'kernel.shmmax', 'kernel.shmmni', 'kernel.shm_rmid_forced']);
+
+export function defaultHostname(input: Pick<ContainerSpecInput, 'id' | 'hostname' | 'network'>, hostHostname?: string): string {
+  if (input.hostname) return input.hostname;
+  if (input.network.mode === 'host') return hostHostname ?? osHostname();
+  return input.id.slice(0, 12);
+}
+
+function rlimits(input: ContainerSpecInput, nofileHard: number | undefined): OciRlimit[] {
+  const hard = Math.min(DEFAULT_NOFILE.hard, nofileHard ?? DEFAULT_NOFILE.hard);
+  const out = new Map<string, OciRlimit>([['RLIMIT_NOFILE', { type: 'RLIMIT_NOFILE', soft: Math.min(DEFAULT_NOFILE.soft, hard), hard }]]);
+  for (const [name, v] of Object.entries(input.ulimits ?? {})) {
+    const n = name.toLowerCase();
+    if (!RLIMITS.has(n)) throw new BerthError(`ulimits: unknown limit "${name}"`);
+    const soft = typeof v === 'number' ? v : v.soft;
+    const hardv = typeof v === 'number' ? v : v.hard;
+    if (!Number.isInteger(soft) || !Number.isInteger(hardv)) throw new BerthError(`ulimits.${name}: soft and hard must be integers`);
+    if (soft > hardv) throw new BerthError(`ulimits.${name}: soft limit ${soft} is greater than hard limit ${hardv}`);
+    const type = `RLIMIT_${n.toUpperCase()}`;
+    out.set(type, { type, soft, hard: hardv });
+  }
+  return [...out.values()];
+}
+
+function checkSysctls(input: ContainerSpecInput): Record<string, string> | undefined {
+  const s = input.sysctls;
+  if (!s || Object.keys(s).length === 0) return undefined;
+  for (const key of Object.keys(s)) {
+    const isNet = key.startsWith('net.');
+    const ok = NS_SYSCTLS.has(key) || key.startsWith('fs.mqueue.') || isNet;
+    if (!ok) throw new BerthError(`sysctls: "${key}" is not namespaced and cannot be set in a container`);
+    if (isNet && input.network.mode === 'host') throw new BerthError(`sysctls: "${key}" cannot be set with network_mode host`);
+  }
+  return { ...s };
+}
+
+function parseTmpfs(entry: string): OciMount {
+  const i = entry.indexOf(':');
+  const target = i < 0 ? entry : entry.slice(0, i);
+  const opts = i < 0 ? [] : entry.slice(i + 1).split(',').filter(Boolean);
+  if (!target.startsWith('/')) throw new BerthError(`tmpfs: mount path must be absolute: "${target}"`);
+  return { destination: target, type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'noexec', ...opts] };
+}
+
+function userMounts(input: ContainerSpecInput): OciMount[] {
+  const out: OciMount[] = [];
+  for (const t of input.tmpfs ?? []) out.push(parseTmpfs(t));
+  for (const m of input.mounts ?? []) {
+    if (!m.target.startsWith('/')) throw new BerthError(`volumes: container path must be absolute: "${m.target}"`);
+    if (m.type === 'tmpfs') {
+      const options = ['nosuid', 'nodev', 'noexec', m.readOnly ? 'ro' : 'rw'];
+      if (m.size !== undefined) options.push(`size=${m.size}`);
+      if (m.mode !== undefined) options.push(`mode=${m.mode.toString(8)}`);
+      out.push({ destination: m.target, type: 'tmpfs', source: 'tmpfs', options });
+    } else {
+      if (!m.source.startsWith('/')) throw new BerthError(`volumes: host path must be absolute: "${m.source}"`);
+      out.push({ destination: m.target, type: 'bind', source: m.source, options: ['rbind', m.propagation ?? 'rprivate', m.readOnly ? 'ro' : 'rw'] });
+    }
+  }
+  return out;
+}
+
+/** Default mounts, then /etc files, then the user's mounts (parents before children); a later mount on the same path wins. */
+function allMounts(input: ContainerSpecInput, ctx: SpecContext): OciMount[] {
+  const defaults = defaultMounts({ privileged: !!input.privileged, shmSize: input.shmSize ?? DEFAULT_SHM_SIZE });
+  const etc: OciMount[] = [];
+  const ro = input.readOnly ? 'ro' : 'rw';
+  const files: [string | undefined, string][] = [
+    [ctx.etcFiles?.resolvConf, '/etc/resolv.conf'], [ctx.etcFiles?.hostname, '/etc/hostname'], [ctx.etcFiles?.hosts, '/etc/hosts'],
+  ];
+  for (const [src, dst] of files) if (src) etc.push({ destination: dst, type: 'bind', source: src, options: ['rbind', 'rprivate', ro] });
+  if (input.init) {
+    if (!ctx.initPath) throw new BerthError('init: berth-init was not found (build it with make -C native)');
+    etc.push({ destination: INIT_PATH_IN_CONTAINER, type: 'bind', source: ctx.initPath, options: ['bind', 'ro', 'nosuid', 'nodev'] });
+  }
+  const user = userMounts(input);
+  const depth = (p: string) => p.split('/').filter(Boolean).length;
+  user.sort((a, b) => depth(a.destination) - depth(b.destination));
+  const seen = new Map<string, OciMount>();
+  for (const m of [...defaults, ...etc, ...user]) {
+    seen.delete(m.destination);
+    seen.set(m.destination, m);
+  }
+  // Keep the defaults' fixed order; overridden defaults move to where the override is.
+  return [...seen.values()];
+}
+
+function hostDevice(d: { source: string; target?: string; permissions?: string }): { dev: OciDevice; rule: { allow: true; type: string; major: number; minor: number; access: string } } {
+  const access = d.permissions ?? 'rwm';
+  if (!/^[rwm]{1,3}$/.test(access)) throw new BerthError(`devices: invalid permissions "${access}" for ${d.source}`);
+  let st;
+  try {
+    st = statSync(d.source, { bigint: true });
+  } catch (e) {
+    throw new BerthError(`devices: ${d.source}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such device' : (e as Error).message}`);
+  }
+  const type = st.isCharacterDevice() ? 'c' : st.isBlockDevice() ? 'b' : undefined;
+  if (!type) throw new BerthError(`devices: ${d.source} is not a device node`);
+  const r = st.rdev;
+  const major = Number(((r >> 8n) & 0xfffn) | ((r >> 32n) & ~0xfffn));
+  const minor = Number((r & 0xffn) | ((r >> 12n) & ~0xffn));
+  const target = d.target ?? d.source;
+  if (!target.startsWith('/dev/')) throw new BerthError(`devices: container path must be under /dev: "${target}"`);
+  return {
+    dev: { path: target, type, major, minor, fileMode: Number(st.mode & 0o777n), uid: 0, gid: 0 },
+    rule: { allow: true, type, major, minor, access },
+  };
+}
+
+export function generateSpec(input: ContainerSpecInput, ctx: SpecContext): OciSpec {
+  if (!/^[a-f0-9]{12,64}$/.test(input.id)) throw new BerthError(`container id must be 12-64 lower-case hex characters: "${input.id}"`);
+  const privileged = !!input.privileged;
+  const hostname = defaultHostname(input, ctx.hostHostname);
+  const user = resolveUser(input.user ?? input.image.config.User, ctx.rootfs);
+  const caps = resolveCapabilities(input);
+  const tty = !!input.tty;
+
+  const namespaces: { type: string; path?: string }[] = [{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }];
+  if (input.network.mode === 'netns') {
+    if (!input.network.path.startsWith('/')) throw new BerthError(`network namespace path must be absolute: "${input.network.path}"`);
+    namespaces.push({ type: 'network', path: input.network.path });
+  } else if (input.network.mode === 'none') namespaces.push({ type: 'network' });
+  if (ctx.cgroupV2) namespaces.push({ type: 'cgroup' });
+
+  const resources = linuxResources(input);
+  resources.devices = defaultDeviceRules(privileged);
+  const devices: OciDevice[] = [];
+  for (const d of input.devices ?? []) {
+    const { dev, rule } = hostDevice(d);
+    devices.push(dev);
+    if (!privileged) resources.devices.push(rule);
+  }
+
+  const spec: OciSpec = {
+    ociVersion: '1.0.2',
+    process: {
+      terminal: tty,
+      user: ociUser(user),
+      args: resolveArgs(input),
+      env: mergeEnv({ image: input.image.config.Env, service: input.environment, hostname, home: user.home, tty }),
+      cwd: resolveCwd(input),
+      capabilities: { bounding: [...caps], effective: [...caps], permitted: [...caps] },
+      rlimits: rlimits(input, ctx.nofileHard),
+      noNewPrivileges: false,
+    },
+    root: { path: ctx.rootfs, readonly: !!input.readOnly },
+    hostname,
+    mounts: allMounts(input, ctx),
+    annotations: { 'org.berth.container.name': input.name },
+    linux: {
+      namespaces,
+      cgroupsPath: `/berth-${input.id}`,
+      resources,
+      rootfsPropagation: 'private',
+    },
+  };
+  if (input.domainname) spec.domainname = input.domainname;
+  if (devices.length) spec.linux.devices = devices;
+  const sysctl = checkSysctls(input);
+  if (sysctl) spec.linux.sysctl = sysctl;
+  if (!privileged) {
+    spec.linux.seccomp = defaultSeccompProfile(caps, ctx.arch);
+    spec.linux.maskedPaths = [...MASKED_PATHS];
+    spec.linux.readonlyPaths = [...READONLY_PATHS];
+  }
+  return spec;
+}

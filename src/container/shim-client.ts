@@ -1,0 +1,81 @@
+// Talking to berth-shim: starting it detached and reading its one-line
+// report from fd 3, and the control socket (one JSON line each way).
+import { spawn } from 'node:child_process';
+import { connect } from 'node:net';
+import type { Readable } from 'node:stream';
+import { BerthError } from '../errors.js';
+
+const REPORT_TIMEOUT_MS = 60_000;
+
+/**
+ * Starts the shim detached (its own session; it outlives this process) and
+ * waits for `ok <pid>` or `error <message>` on fd 3. Returns the container's pid.
+ */
+export function spawnShim(shim: string, args: string[], timeoutMs = REPORT_TIMEOUT_MS): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(shim, args, { detached: true, stdio: ['ignore', 'ignore', 'ignore', 'pipe'] });
+    const pipe = child.stdio[3] as Readable;
+    let buf = '';
+    let settled = false;
+    const finish = (err: Error | undefined, pid?: number) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      pipe.destroy();
+      child.unref();
+      if (err) reject(err);
+      else resolve(pid!);
+    };
+    const timer = setTimeout(() => finish(new BerthError(`berth-shim did not report within ${timeoutMs / 1000}s`)), timeoutMs);
+    child.on('error', (e) => finish(new BerthError(`cannot start berth-shim ${shim}: ${e.message}`)));
+    pipe.setEncoding('utf8');
+    pipe.on('data', (chunk: string) => {
+      buf += chunk;
+      const nl = buf.indexOf('\n');
+      if (nl < 0) return;
+      const line = buf.slice(0, nl);
+      const m = /^ok (\d+)$/.exec(line);
+      if (m) finish(undefined, Number(m[1]));
+      else if (line.startsWith('error ')) finish(new BerthError(line.slice(6)));
+      else finish(new BerthError(`berth-shim sent an unexpected report: ${JSON.stringify(line.slice(0, 200))}`));
+    });
+    pipe.on('end', () => {
+      // The pipe closed without a full line: the shim died before reporting.
+      setImmediate(() => finish(new BerthError(`berth-shim exited without reporting${child.exitCode !== null ? ` (exit status ${child.exitCode})` : ''}`)));
+    });
+  });
+}
+
+export interface ShimResponse { ok: boolean; error?: string; [k: string]: unknown }
+
+/** One request on the control socket. Rejects with code ENOENT/ECONNREFUSED when no shim listens. */
+export function shimRequest(socket: string, req: Record<string, unknown>, timeoutMs = 30_000): Promise<ShimResponse> {
+  return new Promise((resolve, reject) => {
+    const s = connect(socket);
+    let buf = '';
+    let done = false;
+    const finish = (err?: Error, res?: ShimResponse) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      s.destroy();
+      if (err) reject(err);
+      else resolve(res!);
+    };
+    const timer = setTimeout(() => finish(new BerthError(`berth-shim did not answer ${String(req.op)} within ${timeoutMs / 1000}s`)), timeoutMs);
+    s.setEncoding('utf8');
+    s.on('connect', () => s.write(JSON.stringify(req) + '\n'));
+    s.on('data', (chunk: string) => {
+      buf += chunk;
+      const nl = buf.indexOf('\n');
+      if (nl < 0) return;
+      try {
+        finish(undefined, JSON.parse(buf.slice(0, nl)) as ShimResponse);
+      } catch {
+        finish(new BerthError(`berth-shim sent a malformed answer: ${JSON.stringify(buf.slice(0, 200))}`));
+      }
+    });
+    s.on('error', (e) => finish(e));
+    s.on('end', () => finish(Object.assign(new Error('berth-shim closed the connection without answering'), { code: 'ECONNRESET' })));
+  });
+}
