@@ -143,6 +143,17 @@ export class BlobStore {
     return { digest, size };
   }
 
+  /** Moves a file of the store's tmp dir in as a blob, after hashing it. */
+  async adoptFile(path: string, expected?: string, what = 'blob'): Promise<WrittenBlob> {
+    const hash = createHash('sha256');
+    let size = 0;
+    for await (const chunk of createReadStream(path)) { hash.update(chunk as Buffer); size += (chunk as Buffer).length; }
+    const digest = 'sha256:' + hash.digest('hex');
+    if (expected && digest !== expected) throw new DigestMismatchError(what, expected, digest);
+    this.commit(path, digest);
+    return { digest, size };
+  }
+
   private commit(tmp: string, digest: string): void {
     renameSync(tmp, this.path(digest));
   }

@@ -2,7 +2,16 @@ import type { Command } from 'commander';
 // Each command module registers its flags and loads its implementation
 // lazily inside the action, so that start-up stays cheap.
 import { registerVersion } from './version.js';
+import { registerImage, registerImages } from './image.js';
+import { registerLogin, registerLogout } from './login.js';
+import { registerPull, registerPush } from './pull.js';
 
 export const commands: Array<(program: Command) => void> = [
   registerVersion,
+  registerImage,
+  registerImages,
+  registerPull,
+  registerPush,
+  registerLogin,
+  registerLogout,
 ];
