@@ -3,6 +3,7 @@ import type { ImageStore, ResolvedImage } from '../../src/image/image-store.js';
 import { sha256 } from '../../src/image/digest.js';
 import { OCI_CONFIG, OCI_LAYER, OCI_LAYER_GZIP, OCI_MANIFEST, type ContainerConfig } from '../../src/image/media-types.js';
 import { gunzipSync } from 'node:zlib';
+import { formatReference, parseReference } from '../../src/image/reference.js';
 import { makeTar, type Entry } from './tarball.js';
 
 export async function buildImage(store: ImageStore, layers: Entry[][], names: string[], config: ContainerConfig = {}, { gzip = true } = {}): Promise<ResolvedImage> {
@@ -22,7 +23,7 @@ export async function buildImage(store: ImageStore, layers: Entry[][], names: st
   const m = store.blobs.writeBytes(Buffer.from(JSON.stringify({
     schemaVersion: 2, mediaType: OCI_MANIFEST, config: { mediaType: OCI_CONFIG, digest: cfg.digest, size: cfg.size }, layers: descs,
   })));
-  return store.commit(m.digest, { names });
+  return store.commit(m.digest, { names: names.map((n) => formatReference(parseReference(n))) });
 }
 
 /** The classic three-layer image with a whiteout and an opaque directory. */

@@ -126,7 +126,11 @@ export async function importImage(root: string | undefined, source: string, ref:
   }
   try {
     const { parsePlatform } = await import('../../image/platform.js');
-    const img = await importRootfs(store, src, ref, { changes: o.change, message: o.message, platform: o.platform ? parsePlatform(o.platform) : undefined });
+    // SOURCE_DATE_EPOCH (reproducible builds) fixes the creation time and file times.
+    const epoch = process.env.SOURCE_DATE_EPOCH;
+    if (epoch !== undefined && !/^\d+$/.test(epoch)) throw new BerthError(`SOURCE_DATE_EPOCH must be a number of seconds, not "${epoch}"`);
+    const created = epoch !== undefined ? new Date(Number(epoch) * 1000) : undefined;
+    const img = await importRootfs(store, src, ref, { changes: o.change, message: o.message, created, platform: o.platform ? parsePlatform(o.platform) : undefined });
     process.stdout.write(`${img.id}\n`);
   } finally {
     cleanup?.();
