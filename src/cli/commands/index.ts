@@ -3,8 +3,17 @@ import type { Command } from 'commander';
 // lazily inside the action, so that start-up stays cheap.
 import { registerVersion } from './version.js';
 import { registerConfig } from './config.js';
+import { registerImage, registerImages } from './image.js';
+import { registerLogin, registerLogout } from './login.js';
+import { registerPull, registerPush } from './pull.js';
 
 export const commands: Array<(program: Command) => void> = [
   registerVersion,
   registerConfig,
+  registerImage,
+  registerImages,
+  registerPull,
+  registerPush,
+  registerLogin,
+  registerLogout,
 ];

@@ -1,0 +1,88 @@
+// File-system calls Node does not offer, for the image store: device nodes
+// and fifos (overlay whiteouts are char devices 0:0), extended attributes on
+// the link itself (trusted.overlay.opaque), rename without replacing, and
+// flock for the store lock.
+#include "registry.h"
+#include <cerrno>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+#include <vector>
+
+namespace {
+
+std::string Str(const Napi::Value &v) { return v.As<Napi::String>().Utf8Value(); }
+
+// mknod(path, mode, major, minor): mode includes the file type bits.
+Napi::Value Mknod(const Napi::CallbackInfo &info) {
+  std::string path = Str(info[0]);
+  mode_t mode = info[1].As<Napi::Number>().Uint32Value();
+  unsigned major_ = info[2].As<Napi::Number>().Uint32Value();
+  unsigned minor_ = info[3].As<Napi::Number>().Uint32Value();
+  if (mknod(path.c_str(), mode, makedev(major_, minor_)) != 0) berth::ThrowErrno(info.Env(), "mknod " + path, errno);
+  return info.Env().Undefined();
+}
+
+Napi::Value Lsetxattr(const Napi::CallbackInfo &info) {
+  std::string path = Str(info[0]);
+  std::string name = Str(info[1]);
+  Napi::Buffer<uint8_t> value = info[2].As<Napi::Buffer<uint8_t>>();
+  if (lsetxattr(path.c_str(), name.c_str(), value.Data(), value.Length(), 0) != 0)
+    berth::ThrowErrno(info.Env(), "lsetxattr " + path + " " + name, errno);
+  return info.Env().Undefined();
+}
+
+// Returns a Buffer, or null when the attribute is absent.
+Napi::Value Lgetxattr(const Napi::CallbackInfo &info) {
+  std::string path = Str(info[0]);
+  std::string name = Str(info[1]);
+  ssize_t n = lgetxattr(path.c_str(), name.c_str(), nullptr, 0);
+  if (n < 0) {
+    if (errno == ENODATA || errno == ENOTSUP) return info.Env().Null();
+    berth::ThrowErrno(info.Env(), "lgetxattr " + path + " " + name, errno);
+  }
+  std::vector<uint8_t> buf(n > 0 ? n : 1);
+  n = lgetxattr(path.c_str(), name.c_str(), buf.data(), buf.size());
+  if (n < 0) berth::ThrowErrno(info.Env(), "lgetxattr " + path + " " + name, errno);
+  return Napi::Buffer<uint8_t>::Copy(info.Env(), buf.data(), n);
+}
+
+// Renames only when the destination does not exist; returns false if it does.
+Napi::Value RenameNoReplace(const Napi::CallbackInfo &info) {
+  std::string from = Str(info[0]);
+  std::string to = Str(info[1]);
+  if (renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) != 0) {
+    if (errno == EEXIST) return Napi::Boolean::New(info.Env(), false);
+    berth::ThrowErrno(info.Env(), "rename " + from + " " + to, errno);
+  }
+  return Napi::Boolean::New(info.Env(), true);
+}
+
+// flock(fd, exclusive, nonblocking) → true when taken, false when busy.
+Napi::Value Flock(const Napi::CallbackInfo &info) {
+  int fd = info[0].As<Napi::Number>().Int32Value();
+  bool exclusive = info[1].As<Napi::Boolean>().Value();
+  int op = (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB;
+  if (flock(fd, op) != 0) {
+    if (errno == EWOULDBLOCK) return Napi::Boolean::New(info.Env(), false);
+    berth::ThrowErrno(info.Env(), "flock", errno);
+  }
+  return Napi::Boolean::New(info.Env(), true);
+}
+
+void Register(Napi::Env env, Napi::Object exports) {
+  exports.Set("fsMknod", Napi::Function::New(env, Mknod));
+  exports.Set("fsLsetxattr", Napi::Function::New(env, Lsetxattr));
+  exports.Set("fsLgetxattr", Napi::Function::New(env, Lgetxattr));
+  exports.Set("fsRenameNoReplace", Napi::Function::New(env, RenameNoReplace));
+  exports.Set("fsFlock", Napi::Function::New(env, Flock));
+}
+
+BERTH_REGISTER(Register);
+
+}  // namespace

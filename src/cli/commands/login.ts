@@ -1,0 +1,22 @@
+import type { Command } from 'commander';
+
+export function registerLogin(program: Command): void {
+  program.command('login').description('log in to a registry (credentials are saved in Docker\'s config.json)')
+    .argument('[server]', 'registry host[:port] (default: Docker Hub)')
+    .option('-u, --username <name>', 'user name')
+    .option('--password <password>', 'password (-p is the global --project-name)')
+    .option('--password-stdin', 'read the password from stdin')
+    .action(async (server: string | undefined, opts: { username?: string; password?: string; passwordStdin?: boolean }) => {
+      const { loginCommand } = await import('../image/remote-actions.js');
+      await loginCommand(server, opts);
+    });
+}
+
+export function registerLogout(program: Command): void {
+  program.command('logout').description('log out from a registry')
+    .argument('[server]', 'registry host[:port] (default: Docker Hub)')
+    .action(async (server: string | undefined) => {
+      const { logoutCommand } = await import('../image/remote-actions.js');
+      logoutCommand(server);
+    });
+}

@@ -1,0 +1,138 @@
+// Image commands that work on the local store only: ls, inspect, history,
+// tag, rm, prune, import.
+import { statePaths } from '../../state/paths.js';
+import { openImageStore, type ImageStore } from '../../image/image-store.js';
+import { importRootfs } from '../../image/import.js';
+import { BerthError } from '../../errors.js';
+import { ago, humanSize, printJson, repoTag, shortId, table } from './format.js';
+import { familiarName, parseReference, repoName, splitRefKey } from '../../image/reference.js';
+
+export function storeFor(root?: string): ImageStore {
+  return openImageStore(statePaths(root).images);
+}
+
+/** name:tag / name@digest in Docker's short form (busybox:latest). */
+export function familiarKey(k: string): string {
+  const s = splitRefKey(k);
+  return familiarName(s.name) + (s.digest ? `@${s.digest}` : `:${s.tag}`);
+}
+
+export interface LsOptions { quiet?: boolean; format?: string; digests?: boolean; noTrunc?: boolean }
+
+export function listImages(root: string | undefined, repo: string | undefined, o: LsOptions): void {
+  const store = storeFor(root);
+  let images = store.list();
+  if (repo) {
+    const r = parseReference(repo, { defaultTag: false });
+    const want = repoName(r);
+    images = images.filter((i) => i.repoTags.some((k) => { const s = splitRefKey(k); return s.name === want && (!r.tag || s.tag === r.tag); }));
+  }
+  if (o.quiet) {
+    process.stdout.write([...new Set(images.map((i) => (o.noTrunc ? i.id : shortId(i.id))))].map((s) => `${s}\n`).join(''));
+    return;
+  }
+  if (o.format === 'json') {
+    printJson(images.map((i) => ({ ID: i.id, RepoTags: i.repoTags.map(familiarKey), RepoDigests: i.repoDigests.map(familiarKey), Created: i.created, Size: i.size, Layers: i.layers, Containers: i.inUse })));
+    return;
+  }
+  const rows = [['REPOSITORY', 'TAG', ...(o.digests ? ['DIGEST'] : []), 'IMAGE ID', 'CREATED', 'SIZE']];
+  for (const i of images) {
+    const tags = i.repoTags.length ? i.repoTags : ['<none>:<none>'];
+    for (const k of tags) {
+      const [repo, tag] = k === '<none>:<none>' ? ['<none>', '<none>'] : repoTag(k);
+      const digest = i.repoDigests.find((d) => familiarName(splitRefKey(d).name) === repo);
+      rows.push([repo, tag, ...(o.digests ? [digest ? splitRefKey(digest).digest! : '<none>'] : []), o.noTrunc ? i.id : shortId(i.id), ago(i.created), humanSize(i.size)]);
+    }
+  }
+  process.stdout.write(table(rows));
+}
+
+export function inspectImages(root: string | undefined, refs: string[]): void {
+  const store = storeFor(root);
+  const out = [];
+  const missing: string[] = [];
+  for (const ref of refs) {
+    const id = store.lookup(ref);
+    if (!id) { missing.push(ref); continue; }
+    const img = store.describe(id);
+    const size = img.layers.reduce((s, l) => s + (store.layers.get(l.chainId)?.size ?? 0), 0);
+    out.push({
+      Id: img.id, RepoTags: img.repoTags.map(familiarKey), RepoDigests: img.repoDigests.map(familiarKey), Created: img.image.created,
+      Author: img.image.author ?? '', Architecture: img.image.architecture, Os: img.image.os, Variant: img.image.variant,
+      Config: img.config, Size: size, ManifestDigest: img.manifestDigest,
+      RootFS: { Type: img.image.rootfs.type, Layers: img.image.rootfs.diff_ids },
+      GraphDriver: { Name: 'overlay', Data: { LowerDir: store.rootfsLayers(id).lower.map((l) => `${store.root}/${l}`).join(':') } },
+    });
+  }
+  printJson(out);
+  if (missing.length) throw new BerthError(`no such image: ${missing.join(', ')}`);
+}
+
+export function imageHistory(root: string | undefined, ref: string, o: { format?: string; noTrunc?: boolean; quiet?: boolean }): void {
+  const store = storeFor(root);
+  const img = store.resolve(ref);
+  const hist = [...(img.image.history ?? [])].reverse();
+  const layers = [...img.layers].reverse();
+  let li = 0;
+  const entries = hist.map((h, i) => {
+    const layer = h.empty_layer ? undefined : layers[li++];
+    const size = layer ? store.layers.get(layer.chainId)?.size ?? 0 : 0;
+    return { ID: i === 0 ? img.id : '<missing>', Created: h.created, CreatedBy: h.created_by ?? '', Size: size, Comment: h.comment ?? '' };
+  });
+  if (o.quiet) { process.stdout.write(entries.map((e) => `${o.noTrunc ? e.ID : e.ID === '<missing>' ? e.ID : shortId(e.ID)}\n`).join('')); return; }
+  if (o.format === 'json') { printJson(entries); return; }
+  const rows = [['IMAGE', 'CREATED', 'CREATED BY', 'SIZE', 'COMMENT']];
+  for (const e of entries) {
+    const by = o.noTrunc || e.CreatedBy.length <= 45 ? e.CreatedBy : `${e.CreatedBy.slice(0, 44)}…`;
+    rows.push([e.ID === '<missing>' || o.noTrunc ? e.ID : shortId(e.ID), ago(e.Created), by, humanSize(e.Size), e.Comment]);
+  }
+  process.stdout.write(table(rows));
+}
+
+export async function tagImage(root: string | undefined, source: string, target: string): Promise<void> {
+  await storeFor(root).tag(source, target);
+}
+
+export async function removeImages(root: string | undefined, refs: string[], force: boolean): Promise<void> {
+  const store = storeFor(root);
+  const errors: string[] = [];
+  for (const ref of refs) {
+    try {
+      const r = await store.remove(ref, { force });
+      for (const u of r.untagged) process.stdout.write(`Untagged: ${familiarKey(u)}\n`);
+      for (const d of r.deleted) process.stdout.write(`Deleted: ${d}\n`);
+    } catch (e) {
+      if (!(e instanceof BerthError)) throw e;
+      errors.push(e.message);
+    }
+  }
+  if (errors.length) throw new BerthError(errors.join('; '));
+}
+
+export async function pruneImages(root: string | undefined, all: boolean, format?: string): Promise<void> {
+  const r = await storeFor(root).prune({ all });
+  if (format === 'json') { printJson({ ImagesDeleted: r.deleted, SpaceReclaimed: r.reclaimed }); return; }
+  for (const d of r.deleted) process.stdout.write(`Deleted: ${d}\n`);
+  process.stdout.write(`Total reclaimed space: ${humanSize(r.reclaimed)}\n`);
+}
+
+export async function importImage(root: string | undefined, source: string, ref: string | undefined, o: { change?: string[]; message?: string; platform?: string }): Promise<void> {
+  const store = storeFor(root);
+  let src = source;
+  let cleanup: (() => void) | undefined;
+  if (source === '-') {
+    const { spoolStdin } = await import('./stdin.js');
+    ({ path: src, cleanup } = await spoolStdin(store.blobs.tempName('stdin')));
+  }
+  try {
+    const { parsePlatform } = await import('../../image/platform.js');
+    // SOURCE_DATE_EPOCH (reproducible builds) fixes the creation time and file times.
+    const epoch = process.env.SOURCE_DATE_EPOCH;
+    if (epoch !== undefined && !/^\d+$/.test(epoch)) throw new BerthError(`SOURCE_DATE_EPOCH must be a number of seconds, not "${epoch}"`);
+    const created = epoch !== undefined ? new Date(Number(epoch) * 1000) : undefined;
+    const img = await importRootfs(store, src, ref, { changes: o.change, message: o.message, created, platform: o.platform ? parsePlatform(o.platform) : undefined });
+    process.stdout.write(`${img.id}\n`);
+  } finally {
+    cleanup?.();
+  }
+}

@@ -1,0 +1,35 @@
+// Typed view of native/addon/fs-ops.cc.
+import { constants } from 'node:fs';
+import { nativeFn } from './addon.js';
+
+export function mknod(path: string, mode: number, major: number, minor: number): void {
+  nativeFn<(p: string, m: number, a: number, b: number) => void>('fsMknod')(path, mode, major, minor);
+}
+
+/** An overlayfs whiteout: a character device 0:0. */
+export function mkWhiteout(path: string): void {
+  mknod(path, constants.S_IFCHR | 0o000, 0, 0);
+}
+
+export function mkfifo(path: string, perm: number): void {
+  mknod(path, constants.S_IFIFO | (perm & 0o7777), 0, 0);
+}
+
+export function lsetxattr(path: string, name: string, value: Buffer | string): void {
+  nativeFn<(p: string, n: string, v: Buffer) => void>('fsLsetxattr')(path, name, Buffer.isBuffer(value) ? value : Buffer.from(value));
+}
+
+/** The attribute's value, or null when it is not set. */
+export function lgetxattr(path: string, name: string): Buffer | null {
+  return nativeFn<(p: string, n: string) => Buffer | null>('fsLgetxattr')(path, name);
+}
+
+/** rename(2) with RENAME_NOREPLACE: false when `to` already exists. */
+export function renameNoReplace(from: string, to: string): boolean {
+  return nativeFn<(a: string, b: string) => boolean>('fsRenameNoReplace')(from, to);
+}
+
+/** Non-blocking flock on an open descriptor: true when taken. */
+export function tryFlock(fd: number, exclusive = true): boolean {
+  return nativeFn<(fd: number, ex: boolean) => boolean>('fsFlock')(fd, exclusive);
+}

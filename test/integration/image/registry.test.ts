@@ -1,0 +1,182 @@
+// Real push and pull against Debian's docker-registry on loopback.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, lstatSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { berthBin, tempDir } from '../../helpers/env.js';
+import { buildImage, WHITEOUT_LAYERS } from '../../helpers/images.js';
+import { freePort, startRegistry } from '../../helpers/registry.js';
+import { openImageStore } from '../../../src/image/image-store.js';
+import { lgetxattr } from '../../../src/native/fs-ops.js';
+import { statePaths } from '../../../src/state/paths.js';
+
+function berth(root: string, args: string[], env: NodeJS.ProcessEnv = {}, input?: string) {
+  return spawnSync(process.execPath, [berthBin, '--root', root, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, input });
+}
+
+function berthAsync(root: string, args: string[]): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const c = spawn(process.execPath, [berthBin, '--root', root, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    c.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    c.on('exit', (status) => resolve({ status, stderr }));
+  });
+}
+
+/** Mounts the image's layers read-only with overlayfs from the store root, like the container layer does. */
+function withOverlay(root: string, imageRef: string, fn: (merged: string) => void): void {
+  const store = openImageStore(statePaths(root).images);
+  const { base, lower } = store.rootfsLayers(imageRef);
+  const t = tempDir('berth-ovl-');
+  const r = spawnSync('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${lower.join(':')}`, t.path], { cwd: base, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  try {
+    fn(t.path);
+  } finally {
+    spawnSync('umount', [t.path]);
+    t.cleanup();
+  }
+}
+
+test('push a multi-layer image with whiteouts, pull it elsewhere, mount the layers', async () => {
+  const reg = await startRegistry();
+  const a = tempDir('berth-img-a-');
+  const b = tempDir('berth-img-b-');
+  try {
+    const ref = `${reg.host}/test/multi:v1`;
+    const src = await buildImage(openImageStore(statePaths(a.path).images), WHITEOUT_LAYERS, [ref], { Cmd: ['/bin/tool'], Env: ['A=1'] });
+    const push = berth(a.path, ['image', 'push', ref]);
+    assert.equal(push.status, 0, push.stderr);
+    assert.match(push.stdout, /v1: digest: sha256:[a-f0-9]{64}/);
+
+    const pull = berth(b.path, ['--progress', 'plain', 'image', 'pull', ref]);
+    assert.equal(pull.status, 0, pull.stderr);
+    assert.match(pull.stdout, /Downloading/);
+    const store = openImageStore(statePaths(b.path).images);
+    const img = store.resolve(ref);
+    assert.equal(img.id, src.id);
+    assert.deepEqual(img.config.Cmd, ['/bin/tool']);
+    assert.equal(img.repoDigests.length, 1);
+
+    // overlay format of the middle layer: whiteout device and opaque directory
+    const mid = join(store.layers.dir(img.layers[1].chainId), 'diff');
+    const wh = lstatSync(join(mid, 'etc/a'));
+    assert.equal(wh.isCharacterDevice(), true);
+    assert.equal(wh.rdev, 0);
+    assert.equal(lgetxattr(join(mid, 'opq'), 'trusted.overlay.opaque')?.toString(), 'y');
+    assert.equal(existsSync(join(mid, 'opq/.wh..wh..opq')), false);
+
+    const { lower } = store.rootfsLayers(img.id);
+    assert.equal(lower.length, 3);
+    assert.equal(lower[0], `l/${store.layers.get(img.layers[2].chainId)!.link}`, 'top-most layer first');
+    withOverlay(b.path, img.id, (m) => {
+      assert.equal(existsSync(join(m, 'etc/a')), false, 'whited-out file is hidden');
+      assert.equal(readFileSync(join(m, 'etc/b'), 'utf8'), 'b3');
+      assert.deepEqual(readdirSync(join(m, 'opq')), ['z'], 'opaque dir hides the lower contents');
+      assert.equal(lstatSync(join(m, 'bin/alias')).ino, lstatSync(join(m, 'bin/tool2')).ino);
+      assert.equal(readFileSync(join(m, 'bin/tool'), 'utf8'), 'tool');
+    });
+
+    // by digest, and a second pull finds everything in place
+    const byDigest = berth(b.path, ['image', 'pull', `${reg.host}/test/multi@${img.manifestDigest}`]);
+    assert.equal(byDigest.status, 0, byDigest.stderr);
+    const again = berth(b.path, ['--progress', 'plain', 'pull', ref]);
+    assert.equal(again.status, 0, again.stderr);
+    assert.match(again.stdout, /Already exists/);
+
+    // concurrent pulls of the same image into one fresh store do not corrupt it
+    const c = tempDir('berth-img-c-');
+    try {
+      const results = await Promise.all([1, 2, 3].map(() => berthAsync(c.path, ['image', 'pull', '-q', ref])));
+      for (const r of results) assert.equal(r.status, 0, r.stderr);
+      const cs = openImageStore(statePaths(c.path).images);
+      assert.equal(cs.layers.list().length, 3);
+      assert.equal(readdirSync(cs.layers.linksDir).length, 3, 'losers of the unpack race leave no alias behind');
+      assert.deepEqual(readdirSync(cs.layers.tmpDir), []);
+      withOverlay(c.path, ref, (m) => assert.equal(readFileSync(join(m, 'etc/c'), 'utf8'), 'c2'));
+    } finally { c.cleanup(); }
+  } finally {
+    await reg.stop();
+    a.cleanup();
+    b.cleanup();
+  }
+});
+
+test('pull errors: unknown image, unreachable registry, corrupt blob; nothing half-written', async () => {
+  const reg = await startRegistry();
+  const a = tempDir('berth-img-a-');
+  const b = tempDir('berth-img-b-');
+  try {
+    const unknown = berth(b.path, ['image', 'pull', `${reg.host}/nope/nothing:v1`]);
+    assert.equal(unknown.status, 1);
+    assert.match(unknown.stderr, /^manifest unknown: .*nope\/nothing:v1 was not found/);
+    assert.equal(unknown.stderr.trim().split('\n').length, 1);
+
+    const port = await freePort();
+    const down = berth(b.path, ['image', 'pull', `127.0.0.1:${port}/x/y:z`]);
+    assert.equal(down.status, 1);
+    assert.match(down.stderr, /^cannot reach registry 127\.0\.0\.1:\d+: ECONNREFUSED\n$/);
+
+    const ref = `${reg.host}/test/corrupt:v1`;
+    const img = await buildImage(openImageStore(statePaths(a.path).images), WHITEOUT_LAYERS.slice(0, 1), [ref]);
+    assert.equal(berth(a.path, ['push', ref]).status, 0);
+    // flip the layer blob's bytes inside the registry's storage
+    const h = img.layers[0].digest.slice(7);
+    const data = join(reg.dir, 'data/docker/registry/v2/blobs/sha256', h.slice(0, 2), h, 'data');
+    const bytes = readFileSync(data);
+    bytes[bytes.length - 5] ^= 0xff;
+    writeFileSync(data, bytes);
+    const bad = berth(b.path, ['image', 'pull', ref]);
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /^digest mismatch for blob sha256:/);
+    const store = openImageStore(statePaths(b.path).images);
+    assert.deepEqual(store.list(), []);
+    assert.deepEqual(store.layers.list(), []);
+    assert.equal(store.blobs.has(img.layers[0].digest), false);
+    assert.deepEqual(readdirSync(store.layers.linksDir), []);
+  } finally {
+    await reg.stop();
+    a.cleanup();
+    b.cleanup();
+  }
+});
+
+test('basic auth: login, wrong credentials, push and pull, logout', async () => {
+  const reg = await startRegistry({ user: { name: 'alice', password: 's3cret-pass' } });
+  const a = tempDir('berth-img-a-');
+  const b = tempDir('berth-img-b-');
+  const cfg = tempDir('berth-docker-config-');
+  const env = { DOCKER_CONFIG: cfg.path };
+  try {
+    const ref = `${reg.host}/private/app:1`;
+    await buildImage(openImageStore(statePaths(a.path).images), WHITEOUT_LAYERS.slice(0, 2), [ref]);
+    const anon = berth(a.path, ['image', 'push', ref], env);
+    assert.equal(anon.status, 1);
+    assert.match(anon.stderr, /requires authentication: run berth login/);
+
+    const wrong = berth(a.path, ['login', reg.host, '-u', 'alice', '--password-stdin'], env, 'wrong\n');
+    assert.equal(wrong.status, 1);
+    assert.match(wrong.stderr, /^authentication to 127\.0\.0\.1:\d+ failed: wrong credentials\?\n$/);
+    assert.equal(existsSync(join(cfg.path, 'config.json')), false, 'failed login saves nothing');
+
+    const ok = berth(a.path, ['login', reg.host, '-u', 'alice', '--password-stdin'], env, 's3cret-pass\n');
+    assert.equal(ok.status, 0, ok.stderr);
+    const saved = JSON.parse(readFileSync(join(cfg.path, 'config.json'), 'utf8'));
+    assert.equal(Buffer.from(saved.auths[reg.host].auth, 'base64').toString(), 'alice:s3cret-pass');
+
+    assert.equal(berth(a.path, ['image', 'push', ref], env).status, 0);
+    const pull = berth(b.path, ['image', 'pull', ref], env);
+    assert.equal(pull.status, 0, pull.stderr);
+
+    assert.equal(berth(a.path, ['logout', reg.host], env).status, 0);
+    const after = berth(b.path, ['image', 'pull', `${reg.host}/private/app:1`], env);
+    assert.equal(after.status, 1);
+    assert.match(after.stderr, /requires authentication/);
+  } finally {
+    await reg.stop();
+    a.cleanup();
+    b.cleanup();
+    cfg.cleanup();
+  }
+});
