@@ -1,0 +1,6 @@
+// The network layer's API for the orchestrator and the CLI.
+export { createNetwork, removeNetwork, listNetworks, inspectNetwork, pruneNetworks, type NetworkSummary } from './networks.js';
+export { connectEndpoint, disconnectEndpoint, publishPorts, unpublishPorts, lookupPorts, getEndpoint, hostVethName } from './endpoints.js';
+export { resolvConf, hostsFile, hostnameFile, parseExtraHosts } from './dns/files.js';
+export { nftTableName } from './firewall/firewall.js';
+export type * from './types.js';
