@@ -2,7 +2,11 @@ import type { Command } from 'commander';
 // Each command module registers its flags and loads its implementation
 // lazily inside the action, so that start-up stays cheap.
 import { registerVersion } from './version.js';
+import { registerNetwork } from './network.js';
+import { registerPort } from './port.js';
 
 export const commands: Array<(program: Command) => void> = [
   registerVersion,
+  registerNetwork,
+  registerPort,
 ];
