@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <linux/if.h>
+#include <linux/if_bridge.h>
 #include <linux/if_link.h>
 #include <linux/veth.h>
 #include <net/if_arp.h>
@@ -174,7 +175,7 @@ Napi::Value LinkDel(const Napi::CallbackInfo &info) {
   return env.Undefined();
 }
 
-// linkSet(ns, name, {up?, mtu?, mac?, master? ('' = none), name? (rename), netns?})
+// linkSet(ns, name, {up?, mtu?, mac?, master? ('' = none), name? (rename), netns?, hairpin? (bridge port)})
 Napi::Value LinkSet(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   std::string name = OptString(info[1]);
@@ -210,6 +211,18 @@ Napi::Value LinkSet(const Napi::CallbackInfo &info) {
   std::string msg;
   r = s.Ack(req, &msg);
   if (r < 0) ThrowNl(env, "change link " + name, r, msg);
+  if (Has(o, "hairpin")) {
+    // Bridge-port flag: a frame may leave by the port it came in on (published-port hairpin).
+    NlRequest bp(RTM_SETLINK, 0);
+    ifinfomsg *b = bp.Family<ifinfomsg>();
+    b->ifi_family = AF_BRIDGE;
+    b->ifi_index = idx;
+    size_t pi = bp.NestBegin(IFLA_PROTINFO);
+    bp.PutU8(IFLA_BRPORT_MODE, o.Get("hairpin").ToBoolean() ? 1 : 0);
+    bp.NestEnd(pi);
+    r = s.Ack(bp, &msg);
+    if (r < 0) ThrowNl(env, "set hairpin mode on " + name, r, msg);
+  }
   return env.Undefined();
 }
 

@@ -31,6 +31,7 @@ export interface LinkChange extends LinkCommon {
   up?: boolean;
   master?: string;  // '' detaches from the master
   name?: string;    // rename
+  hairpin?: boolean; // bridge-port hairpin mode (the link must be enslaved)
 }
 
 export interface AddrInfo { index: number; family: 4 | 6; address: string; prefixLen: number }

@@ -74,6 +74,8 @@ export class BridgeDriver implements NetworkDriver {
         }),
         undo: () => linkDelIfExists(null, r.hostVeth),
       },
+      // Hairpin: a container reaching its own published port comes back through its own port.
+      { run: () => linkSet(null, r.hostVeth, { hairpin: true }) },
       { run: () => { if (r.ipv4) addrAdd(ns, r.interface, `${r.ipv4}/${r.prefix4}`); } },
       { run: () => { if (r.ipv6) addrAdd(ns, r.interface, `${r.ipv6}/${r.prefix6}`, { nodad: true }); } },
       { run: () => linkSet(ns, r.interface, { up: true }) },

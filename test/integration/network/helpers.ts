@@ -1,8 +1,12 @@
 // Shared pieces of the network integration tests: commands inside a netns,
 // free test subnets, a loopback stub DNS upstream, and servers run in a netns.
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createSocket, type Socket } from 'node:dgram';
+import { createSocket } from 'node:dgram';
+import { connect } from 'node:net';
 import dnsPacket from 'dns-packet';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { hostRoutes } from '../../../src/network/networks.js';
 import { overlaps, parseCidr } from '../../../src/network/ipam/cidr.js';
 
@@ -27,22 +31,35 @@ export function freeSubnets(n: number): string[] {
   return out;
 }
 
-/** A DNS stub on 127.0.0.1: answers stub.berth.test with 192.0.2.123, NXDOMAIN otherwise. Counts queries. */
-export async function stubDns(): Promise<{ port: number; seen: string[]; close: () => void }> {
-  const sock: Socket = createSocket('udp4');
-  const seen: string[] = [];
-  sock.on('message', (m, r) => {
-    const q = dnsPacket.decode(m);
-    const name = q.questions?.[0]?.name ?? '';
-    seen.push(name);
-    const hit = name === 'stub.berth.test' && q.questions?.[0]?.type === 'A';
-    sock.send(dnsPacket.encode({
-      type: 'response', id: q.id, flags: dnsPacket.RECURSION_AVAILABLE | (hit ? 0 : 3), questions: q.questions,
-      answers: hit ? [{ type: 'A', class: 'IN', name, ttl: 60, data: '192.0.2.123' }] : [],
-    }), r.port, r.address);
+const STUB = `
+const dgram = require('dgram'), fs = require('fs'), dnsPacket = require(process.argv[1]);
+const log = process.argv[2];
+const sock = dgram.createSocket('udp4');
+sock.on('message', (m, r) => {
+  const q = dnsPacket.decode(m);
+  const name = (q.questions && q.questions[0] && q.questions[0].name) || '';
+  fs.appendFileSync(log, name + '\\n');
+  const hit = name === 'stub.berth.test' && q.questions[0].type === 'A';
+  sock.send(dnsPacket.encode({ type: 'response', id: q.id, flags: dnsPacket.RECURSION_AVAILABLE | (hit ? 0 : 3), questions: q.questions,
+    answers: hit ? [{ type: 'A', class: 'IN', name, ttl: 60, data: '192.0.2.123' }] : [] }), r.port, r.address);
+});
+sock.bind(0, '127.0.0.1', () => process.stdout.write(sock.address().port + '\\n'));`;
+
+/**
+ * A DNS stub on 127.0.0.1 in its own process (the test process blocks in
+ * spawnSync while clients run): answers stub.berth.test with 192.0.2.123,
+ * NXDOMAIN otherwise, and logs every name asked.
+ */
+export async function stubDns(dir: string): Promise<{ port: number; seen: () => string[]; close: () => void }> {
+  const log = join(dir, 'stub-dns.log');
+  writeFileSync(log, '');
+  const dnsPacketPath = createRequire(import.meta.url).resolve('dns-packet');
+  const child = spawn(process.execPath, ['-e', STUB, dnsPacketPath, log], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((ok, fail) => {
+    const t = setTimeout(() => fail(new Error('stub DNS did not start')), 5000);
+    child.stdout!.once('data', (d) => { clearTimeout(t); ok(Number(String(d).trim())); });
   });
-  await new Promise<void>((ok) => sock.bind(0, '127.0.0.1', ok));
-  return { port: sock.address().port, seen, close: () => sock.close() };
+  return { port, seen: () => readFileSync(log, 'utf8').split('\n').filter(Boolean), close: () => child.kill('SIGKILL') };
 }
 
 const SERVER = `
@@ -88,4 +105,22 @@ export async function udpAsk(host: string, port: number, msg: string): Promise<s
 
 export function ipLinkNames(): string[] {
   return execFileSync('ip', ['-o', 'link'], { encoding: 'utf8' }).split('\n').map((l) => l.split(':')[1]?.trim().split('@')[0] ?? '').filter(Boolean);
+}
+
+/** An A query over TCP (length-prefixed); resolves to the addresses answered. */
+export function tcpQuery(server: string, name: string): Promise<string[]> {
+  return new Promise((ok, fail) => {
+    const c = connect(53, server);
+    let buf = Buffer.alloc(0);
+    c.setTimeout(3000, () => { c.destroy(); fail(new Error('DNS over TCP timed out')); });
+    c.on('error', fail);
+    c.on('connect', () => c.write(dnsPacket.streamEncode({ type: 'query', id: 7, flags: dnsPacket.RECURSION_DESIRED, questions: [{ type: 'A', name }] })));
+    c.on('data', (d) => {
+      buf = Buffer.concat([buf, d]);
+      if (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
+        c.end();
+        ok((dnsPacket.streamDecode(buf).answers ?? []).map((a) => String((a as { data: unknown }).data)));
+      }
+    });
+  });
 }
