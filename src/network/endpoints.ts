@@ -12,7 +12,8 @@ import { lease, releaseOwner } from './ipam/ipam.js';
 import { assignPorts, expandPorts, normalizeExpose } from './ports.js';
 import { NetworkStore, assertContainerId, type Leases } from './store.js';
 import { driverContext, syncDnsFromStore } from './networks.js';
-import { withRollback } from './drivers/driver.js';
+import { collectErrors, withRollback } from './drivers/driver.js';
+import { linkDelIfExists } from '../native/netlink.js';
 import type { AttachmentRecord, EndpointRecord, EndpointRequest, NetworkRecord, PortBinding, PublishedPort } from './types.js';
 
 /** Host-side veth name: stable per (container, network), 14 chars. */
@@ -119,6 +120,7 @@ export async function disconnectEndpoint(paths: StatePaths, containerId: string,
     const ep = store.endpoint(containerId);
     if (!ep) {
       if (networks?.length) throw new BerthError(`container ${containerId} is not attached to any network`);
+      await repairOrphan(store, containerId);
       return;
     }
     const drop = networks?.length
@@ -192,4 +194,20 @@ export function lookupPorts(paths: StatePaths, containerId: string, target?: num
 export function getEndpoint(paths: StatePaths, containerId: string): EndpointRecord | undefined {
   assertContainerId(containerId);
   return new NetworkStore(paths).endpoint(containerId);
+}
+
+/**
+ * A crash between leasing and saving the endpoint record leaves leases, a
+ * veth or DNAT rules without a record; they are named after the container,
+ * so a later disconnect (e.g. from `down`) finds and removes them.
+ */
+async function repairOrphan(store: NetworkStore, containerId: string): Promise<void> {
+  const errs: Error[] = [];
+  for (const net of store.networks()) {
+    const l = store.leases(net.id);
+    if (releaseOwner(l, containerId).length) store.saveLeases(net.id, l);
+    errs.push(...await collectErrors([() => linkDelIfExists(null, hostVethName(containerId, net.id))]));
+  }
+  try { await driverContext().firewall.unpublish(containerId); } catch (e) { errs.push(e as Error); }
+  if (errs.length) throw new BerthError(`cleanup of ${containerId}: ${errs.map((e) => e.message).join('; ')}`);
 }

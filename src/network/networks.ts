@@ -85,6 +85,11 @@ export async function removeNetwork(paths: StatePaths, ref: string): Promise<Net
   });
 }
 
+/** A network by name, id or unique id prefix; undefined when absent (e.g. checking `external: true`). */
+export function getNetwork(paths: StatePaths, ref: string): NetworkRecord | undefined {
+  return new NetworkStore(paths).find(ref);
+}
+
 export interface NetworkSummary extends NetworkRecord { containers: string[] }
 
 export function listNetworks(paths: StatePaths): NetworkSummary[] {

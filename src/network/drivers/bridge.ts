@@ -60,7 +60,12 @@ export class BridgeDriver implements NetworkDriver {
 
   async teardown(n: NetworkRecord, ctx: DriverContext): Promise<Error[]> {
     const errs = await ctx.firewall.teardownNetwork(n);
-    return [...errs, ...(await collectErrors([() => linkDelIfExists(null, n.bridge)]))];
+    // Ports left on the bridge (an endpoint whose record was lost in a crash) go with it.
+    const strays = () => {
+      const br = linkList(null).find((l) => l.name === n.bridge);
+      if (br) for (const l of linkList(null)) if (l.master === br.index && l.kind === 'veth') linkDelIfExists(null, l.name);
+    };
+    return [...errs, ...(await collectErrors([strays, () => linkDelIfExists(null, n.bridge)]))];
   }
 
   async attach(n: NetworkRecord, a: Attachment, _ctx: DriverContext): Promise<void> {
