@@ -31,27 +31,32 @@ function tryAcquire(path: string): boolean {
   return false;
 }
 
-const held = new Map<string, number>();
+// Callers in this process queue behind each other first (the orchestrator runs
+// independent work in parallel); the file then excludes other processes.
+const queues = new Map<string, Promise<unknown>>();
 
-/** Runs fn holding the lock at `path` (re-entrant within this process). */
+/** Runs fn holding the lock at `path`. Not re-entrant: fn must not take the same lock. */
 export async function withLock<T>(path: string, fn: () => Promise<T> | T, timeoutMs = 30_000): Promise<T> {
-  const depth = held.get(path) ?? 0;
-  if (depth === 0) {
+  const prev = queues.get(path) ?? Promise.resolve();
+  let release!: () => void;
+  const mine = new Promise<void>((r) => { release = r; });
+  const tail = prev.then(() => mine);
+  queues.set(path, tail);
+  await prev;
+  try {
     mkdirSync(dirname(path), { recursive: true });
     const deadline = Date.now() + timeoutMs;
     while (!tryAcquire(path)) {
       if (Date.now() > deadline) throw new BerthError(`timed out waiting for the lock ${path}`);
       await new Promise((r) => setTimeout(r, 15 + Math.random() * 20));
     }
-  }
-  held.set(path, depth + 1);
-  try {
-    return await fn();
-  } finally {
-    const d = held.get(path)! - 1;
-    if (d === 0) {
-      held.delete(path);
+    try {
+      return await fn();
+    } finally {
       rmSync(path, { force: true });
-    } else held.set(path, d);
+    }
+  } finally {
+    release();
+    if (queues.get(path) === tail) queues.delete(path);
   }
 }
