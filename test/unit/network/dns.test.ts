@@ -78,3 +78,22 @@ test('hosts and hostname files', () => {
   assert.throws(() => parseExtraHosts(['nocolon']), /extra_hosts: invalid entry/);
   assert.throws(() => parseExtraHosts(['x:host-gateway']), /invalid address/);
 });
+
+test('containerFiles: from the endpoint record', async () => {
+  const { tempDir } = await import('../../helpers/env.js');
+  const { statePaths } = await import('../../../src/state/paths.js');
+  const { NetworkStore } = await import('../../../src/network/store.js');
+  const { containerFiles } = await import('../../../src/network/container-files.js');
+  const t = tempDir();
+  try {
+    const paths = statePaths(t.path);
+    new NetworkStore(paths).saveEndpoint(ep('c9', 'web-1', ['web'], [{ ...att(A, '10.1.0.7'), gateway4: '10.1.0.1' } as ReturnType<typeof att>]));
+    const f = containerFiles(paths, 'c9', { hostname: 'web1', extra_hosts: ['gw:host-gateway'], dns_search: ['svc.test'], hostResolvConf: 'options edns0\n' });
+    assert.equal(f.resolvConf, 'nameserver 10.1.0.1\nsearch svc.test\noptions edns0\n');
+    assert.match(f.hosts, /\n10\.1\.0\.1\tgw\n/);
+    assert.match(f.hosts, /\n10\.1\.0\.7\tweb1\n$/);
+    assert.equal(f.hostname, 'web1\n');
+  } finally {
+    t.cleanup();
+  }
+});
