@@ -6,6 +6,8 @@ import { registerConfig } from './config.js';
 import { registerImage, registerImages } from './image.js';
 import { registerLogin, registerLogout } from './login.js';
 import { registerPull, registerPush } from './pull.js';
+import { registerNetwork } from './network.js';
+import { registerPort } from './port.js';
 
 export const commands: Array<(program: Command) => void> = [
   registerVersion,
@@ -16,4 +18,7 @@ export const commands: Array<(program: Command) => void> = [
   registerPush,
   registerLogin,
   registerLogout,
+
+  registerNetwork,
+  registerPort,
 ];

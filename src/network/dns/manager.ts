@@ -1,0 +1,67 @@
+// Keeps the DNS responder in step with the records: rewrites
+// <runtime>/dns/config.json, starts the detached server when a network
+// exists, signals it to reload and waits until it has loaded the new
+// generation; when no network is left the server exits (and is waited for).
+import { spawn } from 'node:child_process';
+import { mkdirSync, openSync, closeSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readJson, writeJsonAtomic } from '../../state/atomic.js';
+import type { StatePaths } from '../../state/paths.js';
+import type { EndpointRecord, NetworkRecord } from '../types.js';
+import { buildDnsConfig, type DnsConfig } from './records.js';
+
+export const dnsDir = (paths: StatePaths): string => join(paths.runtime, 'dns');
+
+interface ServerState { pid: number; generation: number; bound: string[] }
+
+function alive(pid: number): boolean {
+  try { process.kill(pid, 0); return true; } catch { return false; }
+}
+
+/** Upstreams: BERTH_DNS_UPSTREAMS (comma-separated), else the host's resolv.conf nameservers. */
+export function upstreams(env: NodeJS.ProcessEnv = process.env, resolvConf = '/etc/resolv.conf'): string[] {
+  if (env.BERTH_DNS_UPSTREAMS) return env.BERTH_DNS_UPSTREAMS.split(',').map((s) => s.trim()).filter(Boolean);
+  let text = '';
+  try { text = readFileSync(resolvConf, 'utf8'); } catch { return []; }
+  return text.split('\n').map((l) => /^\s*nameserver\s+(\S+)/.exec(l)?.[1]).filter((s): s is string => !!s);
+}
+
+export function serverState(paths: StatePaths): ServerState | undefined {
+  const s = readJson<ServerState>(join(dnsDir(paths), 'server.json'));
+  return s && alive(s.pid) ? s : undefined;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function syncDns(paths: StatePaths, networks: NetworkRecord[], endpoints: EndpointRecord[]): Promise<void> {
+  const dir = dnsDir(paths);
+  mkdirSync(dir, { recursive: true });
+  const prev = readJson<DnsConfig>(join(dir, 'config.json'));
+  const cfg = buildDnsConfig(networks, endpoints, upstreams(), (prev?.generation ?? 0) + 1);
+  writeJsonAtomic(join(dir, 'config.json'), cfg);
+  let state = serverState(paths);
+  if (cfg.networks.length === 0) {
+    if (state) {
+      process.kill(state.pid, 'SIGHUP');
+      for (let i = 0; i < 100 && alive(state.pid); i++) await sleep(20);
+      if (alive(state.pid)) process.kill(state.pid, 'SIGTERM');
+    }
+    return;
+  }
+  if (!state) {
+    const server = fileURLToPath(new URL('./server.js', import.meta.url));
+    const logFd = openSync(join(dir, 'server.log'), 'a');
+    const child = spawn(process.execPath, [server, dir], { detached: true, stdio: ['ignore', logFd, logFd] });
+    closeSync(logFd);
+    child.unref();
+  } else {
+    process.kill(state.pid, 'SIGHUP');
+  }
+  // Wait until the server has loaded this generation, so callers can rely on the records.
+  for (let i = 0; i < 150; i++) {
+    state = serverState(paths);
+    if (state && state.generation >= cfg.generation) return;
+    await sleep(20);
+  }
+}

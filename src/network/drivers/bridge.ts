@@ -1,0 +1,97 @@
+// The bridge driver: one Linux bridge per network with the gateway
+// address(es) on it, one veth pair per endpoint (host side enslaved to the
+// bridge, container side created directly inside the container's netns under
+// its final name), the firewall's masquerade/isolation rules.
+import { BerthError } from '../../errors.js';
+import { addrAdd, linkAdd, linkDelIfExists, linkList, linkSet, routeAdd } from '../../native/netlink.js';
+import { sysctlWrite } from '../../native/netns.js';
+import type { NetworkRecord, NetworkSpec } from '../types.js';
+import { parseCidr } from '../ipam/cidr.js';
+import { type Attachment, type DriverContext, type NetworkDriver, collectErrors, withRollback } from './driver.js';
+
+export const IFNAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$/;
+const MTU_KEYS = ['com.docker.network.driver.mtu', 'mtu'];
+const NAME_KEYS = ['com.docker.network.bridge.name', 'bridge_name'];
+
+function opt(spec: NetworkSpec, keys: string[]): string | undefined {
+  for (const k of keys) if (spec.driver_opts?.[k] !== undefined) return String(spec.driver_opts[k]);
+  return undefined;
+}
+
+function prefixOf(subnet: string): number {
+  return parseCidr(subnet).prefix;
+}
+
+export class BridgeDriver implements NetworkDriver {
+  readonly name = 'bridge';
+
+  validate(spec: NetworkSpec): void {
+    const mtu = opt(spec, MTU_KEYS);
+    if (mtu !== undefined && !(/^\d+$/.test(mtu) && Number(mtu) >= 68 && Number(mtu) <= 65535)) {
+      throw new BerthError(`network ${spec.name}: invalid MTU '${mtu}' (68-65535)`);
+    }
+    const br = opt(spec, NAME_KEYS);
+    if (br !== undefined && !IFNAME.test(br)) throw new BerthError(`network ${spec.name}: invalid bridge name '${br}' (1-15 of A-Z a-z 0-9 _ . -)`);
+    const known = new Set([...MTU_KEYS, ...NAME_KEYS]);
+    for (const k of Object.keys(spec.driver_opts ?? {})) {
+      // Docker's other bridge options are accepted and ignored, like unknown ones in Compose.
+      if (!known.has(k) && !k.startsWith('com.docker.network.')) throw new BerthError(`network ${spec.name}: unknown bridge driver option '${k}'`);
+    }
+  }
+
+  describe(spec: NetworkSpec, id: string) {
+    const mtu = Number(opt(spec, MTU_KEYS) ?? 1500);
+    const bridge = opt(spec, NAME_KEYS) ?? `br-${id.slice(0, 12)}`;
+    return { bridge, mtu, options: { ...(spec.driver_opts ?? {}) } };
+  }
+
+  async setup(n: NetworkRecord, ctx: DriverContext): Promise<void> {
+    if (linkList(null).some((l) => l.name === n.bridge)) throw new BerthError(`network ${n.name}: a link named ${n.bridge} already exists on the host`);
+    await withRollback([
+      { run: () => linkAdd(null, { name: n.bridge, kind: 'bridge', mtu: n.mtu, up: true }), undo: () => linkDelIfExists(null, n.bridge) },
+      ...n.subnets.map((s) => ({ run: () => addrAdd(null, n.bridge, `${s.gateway}/${prefixOf(s.subnet)}`, { nodad: s.family === 6 }) })),
+      // DNAT from 127.0.0.1 sends packets with a loopback source out of the bridge.
+      { run: () => sysctlWrite(null, `net/ipv4/conf/${n.bridge}/route_localnet`, '1') },
+      { run: () => { if (!n.internal) sysctlWrite(null, 'net/ipv4/ip_forward', '1'); } },
+      { run: () => { if (!n.internal && n.enableIpv6) sysctlWrite(null, 'net/ipv6/conf/all/forwarding', '1'); } },
+      { run: () => ctx.firewall.setupNetwork(n), undo: () => ctx.firewall.teardownNetwork(n) },
+    ]);
+  }
+
+  async teardown(n: NetworkRecord, ctx: DriverContext): Promise<Error[]> {
+    const errs = await ctx.firewall.teardownNetwork(n);
+    // Ports left on the bridge (an endpoint whose record was lost in a crash) go with it.
+    const strays = () => {
+      const br = linkList(null).find((l) => l.name === n.bridge);
+      if (br) for (const l of linkList(null)) if (l.master === br.index && l.kind === 'veth') linkDelIfExists(null, l.name);
+    };
+    return [...errs, ...(await collectErrors([strays, () => linkDelIfExists(null, n.bridge)]))];
+  }
+
+  async attach(n: NetworkRecord, a: Attachment, _ctx: DriverContext): Promise<void> {
+    const r = a.record;
+    const ns = a.netnsPath;
+    await withRollback([
+      {
+        run: () => linkAdd(null, {
+          name: r.hostVeth, kind: 'veth', mtu: n.mtu, master: n.bridge, up: true,
+          peer: { name: r.interface, netns: ns, mtu: n.mtu, ...(r.mac ? { mac: r.mac } : {}) },
+        }),
+        undo: () => linkDelIfExists(null, r.hostVeth),
+      },
+      // Hairpin: a container reaching its own published port comes back through its own port.
+      { run: () => linkSet(null, r.hostVeth, { hairpin: true }) },
+      { run: () => { if (r.ipv4) addrAdd(ns, r.interface, `${r.ipv4}/${r.prefix4}`); } },
+      { run: () => { if (r.ipv6) addrAdd(ns, r.interface, `${r.ipv6}/${r.prefix6}`, { nodad: true }); } },
+      { run: () => linkSet(ns, r.interface, { up: true }) },
+      { run: () => { if (a.defaultRoute && r.gateway4) routeAdd(ns, { dst: 'default', gateway: r.gateway4 }); } },
+      { run: () => { if (a.defaultRoute && r.gateway6) routeAdd(ns, { dst: 'default6', gateway: r.gateway6 }); } },
+      { run: () => { r.mac = linkList(ns).find((l) => l.name === r.interface)?.mac ?? r.mac; } },
+    ]);
+  }
+
+  async detach(_n: NetworkRecord, a: Attachment, _ctx: DriverContext): Promise<Error[]> {
+    // Deleting the host side deletes the container side with it.
+    return collectErrors([() => linkDelIfExists(null, a.record.hostVeth)]);
+  }
+}

@@ -1,0 +1,56 @@
+// The network driver interface (after netavark): validate → setup → teardown
+// for a network, attach → detach for one endpoint. setup/attach roll back
+// what they did when they fail; teardown/detach try every step and return
+// all the errors. The bridge driver implements it now; the VXLAN overlay
+// driver slots in beside it (its setup adds a vxlan device to the bridge and
+// static FDB entries; attach is the bridge's).
+import type { Firewall } from '../firewall/firewall.js';
+import type { AttachmentRecord, NetworkRecord, NetworkSpec } from '../types.js';
+
+export interface DriverContext {
+  firewall: Firewall;
+}
+
+/** One endpoint on one network: where to put the container's interface and what to give it. */
+export interface Attachment {
+  netnsPath: string;
+  record: AttachmentRecord;      // addresses/interface already chosen by the caller (IPAM)
+  defaultRoute: boolean;         // this network carries the container's default route
+}
+
+export interface NetworkDriver {
+  readonly name: string;
+  /** Checks driver options; throws BerthError, changes nothing. */
+  validate(spec: NetworkSpec): void;
+  /** Kernel-side defaults the driver chooses from the spec (bridge name, MTU). */
+  describe(spec: NetworkSpec, id: string): { bridge: string; mtu: number; options: Record<string, string> };
+  setup(n: NetworkRecord, ctx: DriverContext): Promise<void>;
+  teardown(n: NetworkRecord, ctx: DriverContext): Promise<Error[]>;
+  attach(n: NetworkRecord, a: Attachment, ctx: DriverContext): Promise<void>;
+  detach(n: NetworkRecord, a: Attachment, ctx: DriverContext): Promise<Error[]>;
+}
+
+/** Runs steps in order; on failure undoes the finished ones in reverse and rethrows. */
+export async function withRollback(steps: Array<{ run: () => unknown; undo?: () => unknown }>): Promise<void> {
+  const done: Array<() => unknown> = [];
+  try {
+    for (const s of steps) {
+      await s.run();
+      if (s.undo) done.push(s.undo);
+    }
+  } catch (e) {
+    for (const u of done.reverse()) {
+      try { await u(); } catch { /* keep undoing: the original error is what matters */ }
+    }
+    throw e;
+  }
+}
+
+/** Runs every step, collecting errors instead of stopping. */
+export async function collectErrors(steps: Array<() => unknown>): Promise<Error[]> {
+  const errs: Error[] = [];
+  for (const s of steps) {
+    try { await s(); } catch (e) { errs.push(e as Error); }
+  }
+  return errs;
+}

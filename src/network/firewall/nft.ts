@@ -1,0 +1,32 @@
+// Runs nft with JSON input (`nft -j -f`): one call = one atomic transaction.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { BerthError } from '../../errors.js';
+import type { NftCmd } from './rules.js';
+
+export type NftListing = { nftables?: Array<Record<string, unknown>> };
+
+export async function nftBatch(cmds: NftCmd[]): Promise<void> {
+  if (cmds.length === 0) return;
+  // nft cannot open /dev/stdin when it is a socket (as Node's pipes are), so the batch goes through a private file.
+  const dir = mkdtempSync(join(tmpdir(), 'berth-nft-'));
+  const file = join(dir, 'batch.json');
+  writeFileSync(file, JSON.stringify({ nftables: [{ metainfo: { json_schema_version: 1 } }, ...cmds] }), { mode: 0o600 });
+  const r = await execa('nft', ['-j', '-f', file], { reject: false }).finally(() => rmSync(dir, { recursive: true, force: true }));
+  if (r.exitCode !== 0) {
+    const why = String(r.stderr || r.stdout).split('\n').find((l) => l.trim()) ?? `exit ${r.exitCode}`;
+    throw new BerthError(`nftables: ${why}`);
+  }
+}
+
+/** The table's ruleset as JSON, or undefined when the table does not exist. */
+export async function nftListTable(table: string): Promise<NftListing | undefined> {
+  const r = await execa('nft', ['-j', 'list', 'table', 'inet', table], { reject: false });
+  if (r.exitCode !== 0) {
+    if (/No such file|does not exist/i.test(String(r.stderr))) return undefined;
+    throw new BerthError(`nftables: ${String(r.stderr).split('\n')[0]}`);
+  }
+  return JSON.parse(String(r.stdout)) as NftListing;
+}

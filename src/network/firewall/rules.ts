@@ -1,0 +1,125 @@
+// nftables JSON for berth's table, built as data (no I/O) so it can be tested.
+//
+// One table `inet <name>` (BERTH_NFT_TABLE, default "berth") holds:
+//   set   bridges      ifnames of every berth bridge (isolation)
+//   chain prerouting   nat, dstnat:  fib daddr type local → jump ports
+//   chain output       nat, dstnat:  fib daddr type local → jump ports (host-originated, 127.0.0.1)
+//   chain ports        regular: one DNAT rule per published port (tag ep:<hash>)
+//   chain postrouting  nat, srcnat:  outbound masquerade, 127.0.0.1 and hairpin masquerade (tag net:<id>)
+//   chain forward      filter: isolation between berth bridges, internal networks (tag net:<id>)
+// Every rule carries a comment tag so a network's or an endpoint's rules are
+// deleted exactly, by handle, in one atomic batch.
+import { createHash } from 'node:crypto';
+import type { NetworkRecord, PublishedPort } from '../types.js';
+import { parseCidr, formatIp } from '../ipam/cidr.js';
+
+export type NftCmd = Record<string, unknown>;
+type Expr = Record<string, unknown>;
+
+export const netTag = (networkId: string): string => `net:${networkId}`;
+export const epTag = (containerId: string): string => `ep:${createHash('sha256').update(containerId).digest('hex').slice(0, 40)}`;
+
+const match = (left: unknown, right: unknown, op = '=='): Expr => ({ match: { op, left, right } });
+const meta = (key: string): Expr => ({ meta: { key } });
+const payload = (protocol: string, field: string): Expr => ({ payload: { protocol, field } });
+const prefix = (cidr: string): Expr => {
+  const c = parseCidr(cidr);
+  return { prefix: { addr: formatIp(c.family, c.base), len: c.prefix } };
+};
+const fam = (f: 4 | 6): string => (f === 4 ? 'ip' : 'ip6');
+const localDst = match({ fib: { result: 'type', flags: ['daddr'] } }, 'local');
+const notDnat = match({ '&': [{ ct: { key: 'status' } }, 'dnat'] }, 0);
+
+export class Rules {
+  constructor(readonly table: string) {}
+
+  private rule(chain: string, comment: string, expr: Expr[]): NftCmd {
+    return { add: { rule: { family: 'inet', table: this.table, chain, comment, expr } } };
+  }
+
+  /** The table, its chains and the base jump rules (sent once, when the table is missing). */
+  tableSkeleton(): NftCmd[] {
+    const t = { family: 'inet', table: this.table };
+    const base = (name: string, type: string, hook: string, prio: number) =>
+      ({ add: { chain: { ...t, name, type, hook, prio, policy: 'accept' } } });
+    return [
+      { add: { table: { family: 'inet', name: this.table } } },
+      { add: { set: { ...t, name: 'bridges', type: 'ifname' } } },
+      base('prerouting', 'nat', 'prerouting', -100),
+      base('output', 'nat', 'output', -100),
+      base('postrouting', 'nat', 'postrouting', 100),
+      base('forward', 'filter', 'forward', 0),
+      { add: { chain: { ...t, name: 'ports' } } },
+      this.rule('prerouting', 'base', [localDst, { jump: { target: 'ports' } }]),
+      this.rule('output', 'base', [localDst, { jump: { target: 'ports' } }]),
+    ];
+  }
+
+  /** Masquerade and isolation for one network. */
+  network(n: NetworkRecord): NftCmd[] {
+    const tag = netTag(n.id);
+    const br = n.bridge;
+    const oif = meta('oifname'), iif = meta('iifname');
+    const out: NftCmd[] = [
+      { add: { element: { family: 'inet', table: this.table, name: 'bridges', elem: [br] } } },
+      // Published ports reached from 127.0.0.1: the source must become the gateway.
+      this.rule('postrouting', tag, [match(oif, br), match(payload('ip', 'saddr'), prefix('127.0.0.0/8')), { masquerade: null }]),
+    ];
+    for (const s of n.subnets) {
+      // Hairpin: a container reaching a published port (of itself or a neighbour) via a host address.
+      out.push(this.rule('postrouting', tag, [match(oif, br), match(payload(fam(s.family), 'saddr'), prefix(s.subnet)),
+        match({ ct: { key: 'status' } }, 'dnat', 'in'), { masquerade: null }]));
+      if (!n.internal) {
+        out.push(this.rule('postrouting', tag, [match(payload(fam(s.family), 'saddr'), prefix(s.subnet)), match(oif, br, '!='), { masquerade: null }]));
+      }
+    }
+    // Isolation: nothing from this bridge to another berth bridge, except published-port traffic.
+    out.push(this.rule('forward', tag, [match(iif, br), match(oif, '@bridges'), match(oif, br, '!='), notDnat, { drop: null }]));
+    if (n.internal) {
+      out.push(this.rule('forward', tag, [match(iif, br), match(oif, br, '!='), { drop: null }]));
+      out.push(this.rule('forward', tag, [match(oif, br), match(iif, br, '!='), { drop: null }]));
+    }
+    return out;
+  }
+
+  /** Removes the bridge from the isolation set (rules go by tag). */
+  networkElementDelete(n: NetworkRecord): NftCmd {
+    return { delete: { element: { family: 'inet', table: this.table, name: 'bridges', elem: [n.bridge] } } };
+  }
+
+  /** One DNAT rule per published port, per address family it applies to. */
+  ports(containerId: string, ports: PublishedPort[]): NftCmd[] {
+    const tag = epTag(containerId);
+    const out: NftCmd[] = [];
+    for (const p of ports) {
+      const family: 4 | 6 = p.containerIp.includes(':') ? 6 : 4;
+      const expr: Expr[] = [match(meta('nfproto'), family === 4 ? 'ipv4' : 'ipv6')];
+      if (p.hostIp && p.hostIp !== '0.0.0.0' && p.hostIp !== '::') expr.push(match(payload(fam(family), 'daddr'), p.hostIp));
+      expr.push(match(payload(p.protocol, 'dport'), p.hostPort));
+      expr.push({ dnat: { family: fam(family), addr: p.containerIp, port: p.target } });
+      out.push(this.rule('ports', tag, expr));
+    }
+    return out;
+  }
+}
+
+interface ListedRule { family: string; table: string; chain: string; handle: number; comment?: string }
+
+/** Delete commands for every rule of `table` whose comment is one of `tags` (from `nft -j list table`). */
+export function deletesByTag(listing: { nftables?: Array<Record<string, unknown>> }, table: string, tags: Set<string>): NftCmd[] {
+  const out: NftCmd[] = [];
+  for (const item of listing.nftables ?? []) {
+    const r = item.rule as ListedRule | undefined;
+    if (!r || r.table !== table || !r.comment || !tags.has(r.comment)) continue;
+    out.push({ delete: { rule: { family: r.family, table: r.table, chain: r.chain, handle: r.handle } } });
+  }
+  return out;
+}
+
+/** Counts rules carrying a net:/ep: tag (the table is removed when none is left). */
+export function taggedRuleCount(listing: { nftables?: Array<Record<string, unknown>> }, table: string): number {
+  return (listing.nftables ?? []).filter((i) => {
+    const r = i.rule as ListedRule | undefined;
+    return r && r.table === table && r.comment && r.comment !== 'base';
+  }).length;
+}

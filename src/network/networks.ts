@@ -1,0 +1,121 @@
+// Network lifecycle for the orchestrator and the CLI: create, remove, list,
+// prune. Records are written before kernel objects are made (so a crash
+// leaves something `rm` can find) and removed only once teardown succeeded.
+import { randomBytes } from 'node:crypto';
+import { BerthError } from '../errors.js';
+import type { StatePaths } from '../state/paths.js';
+import { RT_TABLE_MAIN, routeList } from '../native/netlink.js';
+import { NftFirewall } from './firewall/firewall.js';
+import { driverFor } from './drivers/registry.js';
+import type { DriverContext } from './drivers/driver.js';
+import { chooseSubnets, poolsFromEnv } from './ipam/ipam.js';
+import { NetworkStore } from './store.js';
+import { syncDns } from './dns/manager.js';
+import type { NetworkRecord, NetworkSpec } from './types.js';
+
+export const NETWORK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+
+export function driverContext(): DriverContext {
+  return { firewall: new NftFirewall() };
+}
+
+/** Prefixes routed on the host (main table, not default): automatic subnets avoid them. */
+export function hostRoutes(): string[] {
+  const out: string[] = [];
+  for (const f of [4, 6] as const) {
+    for (const r of routeList(null, f)) {
+      if (r.table !== RT_TABLE_MAIN || r.prefixLen === 0 || r.type !== 1) continue;
+      if (f === 6 && r.dst.startsWith('fe80')) continue;
+      out.push(`${r.dst}/${r.prefixLen}`);
+    }
+  }
+  return out;
+}
+
+export async function syncDnsFromStore(store: NetworkStore): Promise<void> {
+  await syncDns(store.paths, store.networks(), store.endpoints());
+}
+
+export async function createNetwork(paths: StatePaths, spec: NetworkSpec): Promise<NetworkRecord> {
+  if (!NETWORK_NAME.test(spec.name)) throw new BerthError(`invalid network name '${spec.name}'`);
+  const driver = driverFor(spec.driver);
+  driver.validate(spec);
+  if (spec.ipam?.driver && spec.ipam.driver !== 'default') throw new BerthError(`network ${spec.name}: IPAM driver '${spec.ipam.driver}' is not supported`);
+  const store = new NetworkStore(paths);
+  return store.lock(async () => {
+    const existing = store.networks();
+    if (existing.some((n) => n.name === spec.name)) throw new BerthError(`network ${spec.name} already exists`);
+    const id = randomBytes(32).toString('hex');
+    const { bridge, mtu, options } = driver.describe(spec, id);
+    const clash = existing.find((n) => n.bridge === bridge);
+    if (clash) throw new BerthError(`network ${spec.name}: bridge ${bridge} is already used by network ${clash.name}`);
+    const subnets = chooseSubnets(spec, existing.flatMap((n) => n.subnets.map((s) => s.subnet)), hostRoutes(), poolsFromEnv());
+    const rec: NetworkRecord = {
+      id, name: spec.name, driver: driver.name, bridge, mtu,
+      internal: Boolean(spec.internal), attachable: Boolean(spec.attachable), enableIpv6: Boolean(spec.enable_ipv6),
+      labels: { ...(spec.labels ?? {}) }, options, subnets, created: new Date().toISOString(),
+    };
+    store.saveNetwork(rec);
+    try {
+      await driver.setup(rec, driverContext());
+    } catch (e) {
+      store.deleteNetwork(id);
+      throw e;
+    }
+    await syncDnsFromStore(store);
+    return rec;
+  });
+}
+
+/** Removes a network; refuses while containers are attached. Teardown errors are all reported. */
+export async function removeNetwork(paths: StatePaths, ref: string): Promise<NetworkRecord> {
+  const store = new NetworkStore(paths);
+  return store.lock(async () => {
+    const n = store.find(ref);
+    if (!n) throw new BerthError(`network ${ref} not found`);
+    const users = store.endpoints().filter((e) => e.attachments.some((a) => a.networkId === n.id));
+    if (users.length) {
+      throw new BerthError(`network ${n.name} has active endpoints (${users.map((u) => u.name ?? u.containerId.slice(0, 12)).join(', ')})`);
+    }
+    const errs = await driverFor(n.driver).teardown(n, driverContext());
+    if (errs.length) throw new BerthError(`network ${n.name}: teardown failed: ${errs.map((e) => e.message).join('; ')}`);
+    store.deleteNetwork(n.id);
+    await syncDnsFromStore(store);
+    return n;
+  });
+}
+
+/** A network by name, id or unique id prefix; undefined when absent (e.g. checking `external: true`). */
+export function getNetwork(paths: StatePaths, ref: string): NetworkRecord | undefined {
+  return new NetworkStore(paths).find(ref);
+}
+
+export interface NetworkSummary extends NetworkRecord { containers: string[] }
+
+export function listNetworks(paths: StatePaths): NetworkSummary[] {
+  const store = new NetworkStore(paths);
+  const eps = store.endpoints();
+  return store.networks().map((n) => ({
+    ...n,
+    containers: eps.filter((e) => e.attachments.some((a) => a.networkId === n.id)).map((e) => e.containerId),
+  }));
+}
+
+export function inspectNetwork(paths: StatePaths, ref: string): NetworkSummary {
+  const store = new NetworkStore(paths);
+  const n = store.find(ref);
+  if (!n) throw new BerthError(`network ${ref} not found`);
+  return listNetworks(paths).find((x) => x.id === n.id)!;
+}
+
+/** Removes every network without endpoints (optionally only those matching a label filter). */
+export async function pruneNetworks(paths: StatePaths, labels: Record<string, string | undefined> = {}): Promise<string[]> {
+  const removed: string[] = [];
+  for (const n of listNetworks(paths)) {
+    if (n.containers.length) continue;
+    if (!Object.entries(labels).every(([k, v]) => k in n.labels && (v === undefined || n.labels[k] === v))) continue;
+    await removeNetwork(paths, n.id);
+    removed.push(n.name);
+  }
+  return removed;
+}

@@ -1,0 +1,98 @@
+// Network records, IP leases and endpoint records under <state>/networks.
+//   <id>.json                 NetworkRecord
+//   leases/<id>.json          { "<ip>": "<owner>" } (owner: container id, or "gateway")
+//   endpoints/<cid>.json      EndpointRecord
+//   .lock                     held around every change (allocation included)
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { readJson, writeJsonAtomic } from '../state/atomic.js';
+import type { StatePaths } from '../state/paths.js';
+import { BerthError } from '../errors.js';
+import { withLock } from './lock.js';
+import type { EndpointRecord, NetworkRecord } from './types.js';
+
+export type Leases = Record<string, string>;
+
+const HEX64 = /^[0-9a-f]{64}$/;
+const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+
+function checkId(kind: string, id: string, re: RegExp): void {
+  if (!re.test(id)) throw new BerthError(`invalid ${kind} id '${id}'`);
+}
+
+export class NetworkStore {
+  constructor(readonly paths: StatePaths) {}
+
+  get dir(): string { return this.paths.networks; }
+  lock<T>(fn: () => Promise<T> | T): Promise<T> { return withLock(join(this.dir, '.lock'), fn); }
+
+  networks(): NetworkRecord[] {
+    let files: string[] = [];
+    try { files = readdirSync(this.dir); } catch { return []; }
+    return files
+      .filter((f) => f.endsWith('.json') && HEX64.test(f.slice(0, -5)))
+      .map((f) => readJson<NetworkRecord>(join(this.dir, f)))
+      .filter((n): n is NetworkRecord => n !== undefined)
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** By exact name, full id, or unique id prefix (≥ 3 chars). */
+  find(ref: string): NetworkRecord | undefined {
+    const all = this.networks();
+    const byName = all.find((n) => n.name === ref);
+    if (byName) return byName;
+    if (ref.length < 3 || !/^[0-9a-f]+$/.test(ref)) return undefined;
+    const hits = all.filter((n) => n.id.startsWith(ref));
+    if (hits.length > 1) throw new BerthError(`network id prefix '${ref}' is ambiguous`);
+    return hits[0];
+  }
+
+  saveNetwork(n: NetworkRecord): void {
+    checkId('network', n.id, HEX64);
+    writeJsonAtomic(join(this.dir, `${n.id}.json`), n);
+  }
+
+  deleteNetwork(id: string): void {
+    checkId('network', id, HEX64);
+    rmSync(join(this.dir, `${id}.json`), { force: true });
+    rmSync(join(this.dir, 'leases', `${id}.json`), { force: true });
+  }
+
+  leases(id: string): Leases {
+    checkId('network', id, HEX64);
+    return readJson<Leases>(join(this.dir, 'leases', `${id}.json`)) ?? {};
+  }
+
+  saveLeases(id: string, l: Leases): void {
+    checkId('network', id, HEX64);
+    writeJsonAtomic(join(this.dir, 'leases', `${id}.json`), l);
+  }
+
+  endpoints(): EndpointRecord[] {
+    let files: string[] = [];
+    try { files = readdirSync(join(this.dir, 'endpoints')); } catch { return []; }
+    return files
+      .filter((f) => f.endsWith('.json') && !f.startsWith('.'))
+      .map((f) => readJson<EndpointRecord>(join(this.dir, 'endpoints', f)))
+      .filter((e): e is EndpointRecord => e !== undefined);
+  }
+
+  endpoint(containerId: string): EndpointRecord | undefined {
+    checkId('container', containerId, SAFE_ID);
+    return readJson<EndpointRecord>(join(this.dir, 'endpoints', `${containerId}.json`));
+  }
+
+  saveEndpoint(e: EndpointRecord): void {
+    checkId('container', e.containerId, SAFE_ID);
+    writeJsonAtomic(join(this.dir, 'endpoints', `${e.containerId}.json`), e);
+  }
+
+  deleteEndpoint(containerId: string): void {
+    checkId('container', containerId, SAFE_ID);
+    rmSync(join(this.dir, 'endpoints', `${containerId}.json`), { force: true });
+  }
+}
+
+export function assertContainerId(id: string): void {
+  checkId('container', id, SAFE_ID);
+}

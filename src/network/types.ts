@@ -1,0 +1,123 @@
+// The network layer's contract with the orchestrator: what it is asked to
+// create (specs, already normalized by src/compose) and what it records.
+
+/** One `ipam.config` entry of a Compose network. */
+export interface IpamConfig {
+  subnet?: string;
+  ip_range?: string;
+  gateway?: string;
+  aux_addresses?: Record<string, string>;
+}
+
+/** A network to create (Compose `networks.<name>`, with the project prefix already applied to `name`). */
+export interface NetworkSpec {
+  name: string;
+  driver?: string;                        // 'bridge' (default); 'overlay' comes later
+  internal?: boolean;
+  attachable?: boolean;
+  enable_ipv6?: boolean;
+  labels?: Record<string, string>;
+  driver_opts?: Record<string, string>;   // mtu: 'com.docker.network.driver.mtu' | 'mtu'; bridge name: 'com.docker.network.bridge.name'
+  ipam?: { driver?: string; config?: IpamConfig[] };
+}
+
+export interface SubnetRecord {
+  family: 4 | 6;
+  subnet: string;      // "10.213.1.0/24"
+  gateway: string;     // "10.213.1.1"
+  ipRange?: string;    // leases come from here when set
+  auxAddresses?: Record<string, string>;
+}
+
+/** A created network, stored at <networks>/<id>.json. */
+export interface NetworkRecord {
+  id: string;            // 64 hex
+  name: string;
+  driver: string;
+  bridge: string;        // Linux bridge name (≤ 15 chars)
+  mtu: number;
+  internal: boolean;
+  attachable: boolean;
+  enableIpv6: boolean;
+  labels: Record<string, string>;
+  options: Record<string, string>;
+  subnets: SubnetRecord[];
+  created: string;       // ISO time
+}
+
+/**
+ * One published port (Compose `ports`, long form, as the Compose layer
+ * normalizes it). `target` may be a number or a range "80-82" (then
+ * `published` must be a range of the same length); `published` may be a port,
+ * a range (one free port of it is picked when target is a single port), or
+ * empty/undefined for a random free host port. `host_ip` empty = every host address.
+ * `mode` is accepted ('host' | 'ingress') and treated alike on one host.
+ */
+export interface PortBinding {
+  target: number | string;
+  published?: number | string;
+  host_ip?: string;
+  protocol?: 'tcp' | 'udp' | string;
+  mode?: string;
+  name?: string;
+  app_protocol?: string;
+}
+
+/** A port as published: exact numbers. */
+export interface PublishedPort {
+  protocol: 'tcp' | 'udp';
+  target: number;
+  containerIp: string;
+  hostIp: string;        // '' = every host address
+  hostPort: number;
+  network: string;       // network id the DNAT points into
+}
+
+/** A container's attachment to one network, as requested. */
+export interface AttachRequest {
+  name: string;                 // network name
+  aliases?: string[];
+  ipv4_address?: string;
+  ipv6_address?: string;
+  interface_name?: string;
+  priority?: number;
+  mac_address?: string;
+  links?: string[];             // "service" or "service:alias": extra names visible to this container
+}
+
+export interface EndpointRequest {
+  containerId: string;
+  name?: string;                // container name (a DNS name)
+  netnsPath: string;
+  networks: AttachRequest[];
+  ports?: PortBinding[];
+  expose?: Array<number | string>;
+  dnsNames?: string[];          // e.g. the service name: answered on every attached network
+}
+
+export interface AttachmentRecord {
+  network: string;              // network name
+  networkId: string;
+  interface: string;            // name inside the container: eth0, eth1, ...
+  hostVeth: string;             // host-side veth name
+  mac?: string;
+  ipv4?: string;
+  ipv6?: string;
+  prefix4?: number;
+  prefix6?: number;
+  gateway4?: string;
+  gateway6?: string;
+  aliases: string[];
+  links: string[];
+}
+
+/** Everything berth set up for one container, stored at <networks>/endpoints/<containerId>.json. */
+export interface EndpointRecord {
+  containerId: string;
+  name?: string;
+  netnsPath: string;
+  dnsNames: string[];
+  attachments: AttachmentRecord[];
+  ports: PublishedPort[];
+  expose: string[];
+}

@@ -1,0 +1,126 @@
+// Shared pieces of the network integration tests: commands inside a netns,
+// free test subnets, a loopback stub DNS upstream, and servers run in a netns.
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { connect } from 'node:net';
+import dnsPacket from 'dns-packet';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { hostRoutes } from '../../../src/network/networks.js';
+import { overlaps, parseCidr } from '../../../src/network/ipam/cidr.js';
+
+export function sh(cmd: string, args: string[]): { ok: boolean; out: string } {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 15_000 });
+  return { ok: r.status === 0, out: `${r.stdout ?? ''}${r.stderr ?? ''}` };
+}
+
+export const inNs = (ns: string, args: string[]) => sh('nsenter', [`--net=${ns}`, ...args]);
+export const ping = (ns: string, ip: string) => inNs(ns, ['busybox', 'ping', '-c', '1', '-W', '1', ip]).ok;
+
+/** n distinct /24s in 10.213.0.0/16 that nothing on the host routes. */
+export function freeSubnets(n: number): string[] {
+  const routed = hostRoutes().map((r) => parseCidr(r));
+  const out: string[] = [];
+  for (let tries = 0; out.length < n && tries < 500; tries++) {
+    const s = `10.213.${Math.floor(Math.random() * 254) + 1}.0/24`;
+    if (out.includes(s) || routed.some((r) => overlaps(r, parseCidr(s)))) continue;
+    out.push(s);
+  }
+  if (out.length < n) throw new Error('no free 10.213.x.0/24 subnets for the test');
+  return out;
+}
+
+const STUB = `
+const dgram = require('dgram'), fs = require('fs'), dnsPacket = require(process.argv[1]);
+const log = process.argv[2];
+const sock = dgram.createSocket('udp4');
+sock.on('message', (m, r) => {
+  const q = dnsPacket.decode(m);
+  const name = (q.questions && q.questions[0] && q.questions[0].name) || '';
+  fs.appendFileSync(log, name + '\\n');
+  const hit = name === 'stub.berth.test' && q.questions[0].type === 'A';
+  sock.send(dnsPacket.encode({ type: 'response', id: q.id, flags: dnsPacket.RECURSION_AVAILABLE | (hit ? 0 : 3), questions: q.questions,
+    answers: hit ? [{ type: 'A', class: 'IN', name, ttl: 60, data: '192.0.2.123' }] : [] }), r.port, r.address);
+});
+sock.bind(0, '127.0.0.1', () => process.stdout.write(sock.address().port + '\\n'));`;
+
+/**
+ * A DNS stub on 127.0.0.1 in its own process (the test process blocks in
+ * spawnSync while clients run): answers stub.berth.test with 192.0.2.123,
+ * NXDOMAIN otherwise, and logs every name asked.
+ */
+export async function stubDns(dir: string): Promise<{ port: number; seen: () => string[]; close: () => void }> {
+  const log = join(dir, 'stub-dns.log');
+  writeFileSync(log, '');
+  const dnsPacketPath = createRequire(import.meta.url).resolve('dns-packet');
+  const child = spawn(process.execPath, ['-e', STUB, dnsPacketPath, log], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((ok, fail) => {
+    const t = setTimeout(() => fail(new Error('stub DNS did not start')), 5000);
+    child.stdout!.once('data', (d) => { clearTimeout(t); ok(Number(String(d).trim())); });
+  });
+  return { port, seen: () => readFileSync(log, 'utf8').split('\n').filter(Boolean), close: () => child.kill('SIGKILL') };
+}
+
+const SERVER = `
+const net = require('net'), dgram = require('dgram');
+const [tcpPort, udpPort, tag] = process.argv.slice(1);
+net.createServer((c) => { c.end('tcp:' + tag + '\\n'); }).listen(+tcpPort, '0.0.0.0', () => {
+  const u = dgram.createSocket('udp4');
+  u.on('message', (m, r) => u.send('udp:' + tag + ':' + m, r.port, r.address));
+  u.bind(+udpPort, '0.0.0.0', () => process.stdout.write('ready\\n'));
+});`;
+
+/** A TCP (greeting) + UDP (echo) server inside the netns; resolves once listening. */
+export async function serveIn(ns: string, tcpPort: number, udpPort: number, tag: string): Promise<ChildProcess> {
+  const child = spawn('nsenter', [`--net=${ns}`, process.execPath, '-e', SERVER, String(tcpPort), String(udpPort), tag], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((ok, fail) => {
+    const t = setTimeout(() => fail(new Error('server did not start')), 5000);
+    child.stdout!.on('data', (d) => { if (String(d).includes('ready')) { clearTimeout(t); ok(); } });
+    child.once('exit', (c) => { clearTimeout(t); fail(new Error(`server exited ${c}`)); });
+  });
+  return child;
+}
+
+/** TCP greeting from host:port, run from inside a netns (null = the host) with busybox nc. */
+export function tcpFrom(ns: string | null, host: string, port: number): string {
+  const args = ['busybox', 'nc', '-w', '2', host, String(port)];
+  const r = ns ? inNs(ns, args) : sh(args[0]!, args.slice(1));
+  return r.out.trim();
+}
+
+/** A UDP round trip from the host (this process). */
+export async function udpAsk(host: string, port: number, msg: string): Promise<string> {
+  const s = createSocket('udp4');
+  try {
+    return await new Promise<string>((ok, fail) => {
+      const t = setTimeout(() => fail(new Error(`no UDP answer from ${host}:${port}`)), 3000);
+      s.on('message', (m) => { clearTimeout(t); ok(String(m)); });
+      s.send(msg, port, host);
+    });
+  } finally {
+    s.close();
+  }
+}
+
+export function ipLinkNames(): string[] {
+  return execFileSync('ip', ['-o', 'link'], { encoding: 'utf8' }).split('\n').map((l) => l.split(':')[1]?.trim().split('@')[0] ?? '').filter(Boolean);
+}
+
+/** An A query over TCP (length-prefixed); resolves to the addresses answered. */
+export function tcpQuery(server: string, name: string): Promise<string[]> {
+  return new Promise((ok, fail) => {
+    const c = connect(53, server);
+    let buf = Buffer.alloc(0);
+    c.setTimeout(3000, () => { c.destroy(); fail(new Error('DNS over TCP timed out')); });
+    c.on('error', fail);
+    c.on('connect', () => c.write(dnsPacket.streamEncode({ type: 'query', id: 7, flags: dnsPacket.RECURSION_DESIRED, questions: [{ type: 'A', name }] })));
+    c.on('data', (d) => {
+      buf = Buffer.concat([buf, d]);
+      if (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
+        c.end();
+        ok((dnsPacket.streamDecode(buf).answers ?? []).map((a) => String((a as { data: unknown }).data)));
+      }
+    });
+  });
+}

@@ -1,0 +1,55 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Rules, deletesByTag, epTag, netTag, taggedRuleCount } from '../../../src/network/firewall/rules.js';
+import { nftTableName } from '../../../src/network/firewall/firewall.js';
+import type { NetworkRecord } from '../../../src/network/types.js';
+
+const net = (internal: boolean): NetworkRecord => ({
+  id: 'a'.repeat(64), name: 'n', driver: 'bridge', bridge: 'br-aaaa', mtu: 1500, internal, attachable: false, enableIpv6: false,
+  labels: {}, options: {}, created: '', subnets: [{ family: 4, subnet: '10.9.0.0/24', gateway: '10.9.0.1' }],
+});
+
+const rulesOf = (cmds: Array<Record<string, any>>) => cmds.filter((c) => c.add?.rule).map((c) => c.add.rule);
+
+test('every network rule is tagged with the network id', () => {
+  const r = rulesOf(new Rules('t').network(net(false)));
+  assert.ok(r.length >= 3);
+  for (const x of r) assert.equal(x.comment, netTag('a'.repeat(64)));
+  assert.ok(r.some((x) => x.chain === 'postrouting' && JSON.stringify(x.expr).includes('masquerade') && JSON.stringify(x.expr).includes('!=')));
+});
+
+test('internal networks get no outbound masquerade and drop rules both ways', () => {
+  const r = rulesOf(new Rules('t').network(net(true)));
+  assert.ok(!r.some((x) => x.chain === 'postrouting' && JSON.stringify(x.expr).includes('"op":"!="')));
+  assert.equal(r.filter((x) => x.chain === 'forward').length, 3);
+});
+
+test('port rules: DNAT per port, host ip match only when given', () => {
+  const r = rulesOf(new Rules('t').ports('cid', [
+    { protocol: 'tcp', target: 80, containerIp: '10.9.0.2', hostIp: '', hostPort: 8080, network: 'x' },
+    { protocol: 'udp', target: 53, containerIp: '10.9.0.2', hostIp: '127.0.0.1', hostPort: 5353, network: 'x' },
+  ]));
+  assert.equal(r.length, 2);
+  assert.equal(r[0].comment, epTag('cid'));
+  assert.deepEqual(r[0].expr.at(-1), { dnat: { family: 'ip', addr: '10.9.0.2', port: 80 } });
+  assert.ok(!JSON.stringify(r[0].expr).includes('daddr'));
+  assert.ok(JSON.stringify(r[1].expr).includes('"daddr"}},"right":"127.0.0.1"'));
+  assert.ok(JSON.stringify(r[1].expr).includes('"protocol":"udp","field":"dport"'));
+});
+
+test('deletes by tag pick exactly the tagged rules by handle', () => {
+  const listing = { nftables: [
+    { rule: { family: 'inet', table: 't', chain: 'ports', handle: 5, comment: epTag('a') } },
+    { rule: { family: 'inet', table: 't', chain: 'ports', handle: 6, comment: epTag('b') } },
+    { rule: { family: 'inet', table: 't', chain: 'output', handle: 2, comment: 'base' } },
+    { rule: { family: 'inet', table: 'other', chain: 'ports', handle: 7, comment: epTag('a') } },
+  ] };
+  assert.deepEqual(deletesByTag(listing, 't', new Set([epTag('a')])), [{ delete: { rule: { family: 'inet', table: 't', chain: 'ports', handle: 5 } } }]);
+  assert.equal(taggedRuleCount(listing, 't'), 2);
+});
+
+test('table name comes from BERTH_NFT_TABLE and is checked', () => {
+  assert.equal(nftTableName({}), 'berth');
+  assert.equal(nftTableName({ BERTH_NFT_TABLE: 'berth_t1' }), 'berth_t1');
+  assert.throws(() => nftTableName({ BERTH_NFT_TABLE: 'x; flush ruleset' }), /invalid BERTH_NFT_TABLE/);
+});
