@@ -22,7 +22,7 @@ export interface Drivers {
    * inherits its anonymous volumes unless a.renewAnonVolumes.
    */
   createContainer(a: ContainerAction): Promise<void>;
-  /** Renames the container a.containerId (recreate moves the old one aside). */
+  /** Renames the container a.containerId (recreate moves the old one aside, named by asideName()). */
   renameContainer(a: ContainerAction, newName: string): Promise<void>;
   startContainer(a: ContainerAction): Promise<void>;
   /** Must succeed on a container that is already stopped. */
@@ -139,7 +139,7 @@ async function perform(a: Action, d: Drivers, signal: AbortSignal): Promise<void
       // stop, move aside, create the new one, then drop the old one.
       const aside = asideName(a);
       await d.stopContainer({ ...a, kind: 'container.stop' });
-      await d.renameContainer(a, aside);
+      if (a.currentName !== aside) await d.renameContainer(a, aside); // an interrupted recreate may have done it
       await d.createContainer(a);
       return d.removeContainer({ ...a, kind: 'container.remove', name: aside, removeVolumes: false });
     }

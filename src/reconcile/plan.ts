@@ -48,6 +48,8 @@ export interface ContainerAction extends Base {
   number: number;
   /** The existing container (all but create). */
   containerId?: string;
+  /** recreate: the old container's current name (it may already be the moved-aside name). */
+  currentName?: string;
   /** recreate: the new container does not inherit the old one's anonymous volumes. */
   renewAnonVolumes?: boolean;
   /** remove: also remove its anonymous volumes. */

@@ -58,6 +58,23 @@ function recreateReason(svc: DesiredService, c: ActualContainer, forced: boolean
   return undefined;
 }
 
+/** Per container number, the one to keep: current config first, then the canonical name, then running. */
+function splitDuplicates(sorted: ActualContainer[], svc: DesiredService, project: string): { unique: ActualContainer[]; duplicates: ActualContainer[] } {
+  const unique: ActualContainer[] = [];
+  const duplicates: ActualContainer[] = [];
+  const score = (c: ActualContainer) => (c.configHash === svc.configHash ? 4 : 0)
+    + (c.name === containerNameFor(project, svc, c.number) ? 2 : 0) + (isActive(c) ? 1 : 0);
+  for (let i = 0; i < sorted.length;) {
+    let j = i;
+    while (j < sorted.length && sorted[j].number === sorted[i].number) j++;
+    const group = sorted.slice(i, j).sort((x, y) => score(y) - score(x) || x.name.localeCompare(y.name));
+    unique.push(group[0]);
+    duplicates.push(...group.slice(1));
+    i = j;
+  }
+  return { unique, duplicates };
+}
+
 export function reconcile(desired: DesiredProject, actual: ActualState, opts: UpOptions = {}): Plan {
   checkOptions(desired, opts);
   const b = new PlanBuilder(desired.name);
@@ -90,12 +107,17 @@ export function reconcile(desired: DesiredProject, actual: ActualState, opts: Up
   for (const svc of services) {
     const want = replicas(svc);
     const existing = actual.containers.filter((c) => c.service === svc.name && !c.oneoff).sort((x, y) => x.number - y.number);
-    const keep = existing.slice(0, want);
+    // Two containers with one number are what an interrupted recreate leaves
+    // (the old one moved aside, the new one created): keep the better one.
+    const { unique, duplicates } = splitDuplicates(existing, svc, desired.name);
+    const keep = unique.slice(0, want);
+    const removeContainer = (c: ActualContainer, reason: string) => {
+      const stop = isActive(c) ? [b.add({ kind: 'container.stop', resource: 'Container', name: c.name, service: svc.name, number: c.number, containerId: c.id, reason, after: [] })] : [];
+      b.add({ kind: 'container.remove', resource: 'Container', name: c.name, service: svc.name, number: c.number, containerId: c.id, reason, after: stop });
+    };
+    for (const c of duplicates) removeContainer(c, `duplicate of number ${c.number}`);
     // Scale down: the highest numbers go first.
-    for (const c of existing.slice(want).reverse()) {
-      const stop = isActive(c) ? [b.add({ kind: 'container.stop', resource: 'Container', name: c.name, service: svc.name, number: c.number, containerId: c.id, reason: `scale to ${want}`, after: [] })] : [];
-      b.add({ kind: 'container.remove', resource: 'Container', name: c.name, service: svc.name, number: c.number, containerId: c.id, reason: `scale to ${want}`, after: stop });
-    }
+    for (const c of unique.slice(want).reverse()) removeContainer(c, `scale to ${want}`);
     if (want === 0) continue;
 
     const deps = Object.keys(svc.dependsOn).filter((d) => sel.order.includes(d));
@@ -111,7 +133,7 @@ export function reconcile(desired: DesiredProject, actual: ActualState, opts: Up
     for (const c of keep) {
       const reason = recreateReason(svc, c, !!forced, opts, recreatedDeps);
       if (reason) {
-        const id = b.add({ kind: 'container.recreate', resource: 'Container', name: containerNameFor(desired.name, svc, c.number), service: svc.name, number: c.number, containerId: c.id, renewAnonVolumes: opts.renewAnonVolumes || undefined, reason, after: [...prereq, ...depCreates] });
+        const id = b.add({ kind: 'container.recreate', resource: 'Container', name: containerNameFor(desired.name, svc, c.number), service: svc.name, number: c.number, containerId: c.id, currentName: c.name, renewAnonVolumes: opts.renewAnonVolumes || undefined, reason, after: [...prereq, ...depCreates] });
         creates.push(id);
         recreated.add(svc.name);
         toStart.push({ name: containerNameFor(desired.name, svc, c.number), number: c.number, after: id });

@@ -150,3 +150,15 @@ test('a plan whose action waits for a later one is refused', async () => {
   plan.actions[0].after = [5];
   await assert.rejects(executePlan(plan, new FakeEngine()), /waits for unknown or later action 5/);
 });
+
+test('a recreate interrupted after the old container was moved aside completes without renaming again', async () => {
+  const p = loadDesired({ services: [{ name: 'web' }] });
+  const aside = 'abcdef012345_demo-web-1';
+  const engine = new FakeEngine();
+  engine.networks.add('demo_default');
+  engine.containers.set(aside, { name: aside, service: 'web', status: 'exited' });
+  const actual = loadActual({ networks: ['demo_default'], containers: [{ name: aside, id: aside, service: 'web', number: 1, configHash: 'old', status: 'exited' }] }, p);
+  await executePlan(reconcile(p, actual), engine);
+  assert.deepEqual(engine.log, [`stop demo-web-1`, 'create demo-web-1', `remove ${aside}`, 'start demo-web-1']);
+  assert.deepEqual([...engine.containers.keys()], ['demo-web-1']);
+});
