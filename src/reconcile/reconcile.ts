@@ -161,7 +161,7 @@ export function reconcile(desired: DesiredProject, actual: ActualState, opts: Up
     if (opts.noStart || toStart.length === 0) continue;
     // A starting service waits for each dependency's condition.
     const waits: number[] = [];
-    for (const d of opts.noDeps ? [] : deps) {
+    for (const d of deps) { // with --no-deps, only among the services named
       const dep = sel.byName.get(d)!;
       if (replicas(dep) === 0) continue;
       const cfg = svc.dependsOn[d];
