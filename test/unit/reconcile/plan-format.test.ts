@@ -65,3 +65,23 @@ test('progress events as plain lines and JSON lines', async () => {
   assert.deepEqual(JSON.parse(jsonEvent({ actionId: 2, resource: 'Network', id: 'demo_default', status: 'Created', elapsed: 12 }, new Date(0))),
     { time: '1970-01-01T00:00:00.000Z', resource: 'Network', id: 'demo_default', status: 'Created', elapsed: 12 });
 });
+
+test('down without a compose file removes what the project labelled, and nothing else', async () => {
+  const { desiredFromState } = await import('../../../src/reconcile/from-state.js');
+  const { planDown } = await import('../../../src/reconcile/lifecycle.js');
+  const { formatPlan: fmt } = await import('../../../src/reconcile/plan.js');
+  const actual = loadActual({
+    containers: ['demo-web-1', { name: 'demo-db-1', status: 'exited' }],
+    networks: [{ name: 'demo_default', labels: { 'com.docker.compose.project': 'demo', 'com.docker.compose.network': 'default' } }, { name: 'other_default', labels: { 'com.docker.compose.project': 'other' } }, { name: 'shared', labels: {} }],
+    volumes: [{ name: 'demo_data', labels: { 'com.docker.compose.project': 'demo', 'com.docker.compose.volume': 'data' } }, { name: 'precious', labels: {} }],
+  }, loadDesired({ services: [] }));
+  const desired = desiredFromState('demo', actual);
+  assert.equal(fmt(planDown(desired, actual, { removeVolumes: true })), [
+    'Container demo-web-1  Stop',
+    'Container demo-web-1  Remove  (with anonymous volumes)',
+    'Container demo-db-1  Remove  (with anonymous volumes)',
+    'Network demo_default  Remove',
+    'Volume demo_data  Remove',
+    '',
+  ].join('\n'));
+});
