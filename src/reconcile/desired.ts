@@ -59,6 +59,8 @@ export interface DesiredService {
   profiles: string[];
   /** restart policy: no, always, on-failure[:N], unless-stopped. Informational for the plan. */
   restart: string;
+  /** The service has a healthcheck (its own or its image's, not disabled): `up --wait` waits for healthy. */
+  healthcheck?: boolean;
 }
 
 export interface DesiredNetwork {

@@ -22,6 +22,7 @@ export interface ServiceLike {
   profiles?: string[];
   container_name?: string;
   pull_policy?: string;
+  healthcheck?: { test?: string[]; disable?: boolean };
 }
 
 export interface NetworkLike {
@@ -106,6 +107,8 @@ export function desiredFromProject(p: ProjectLike, configHash: (service: string)
     enabled: true,
     profiles: s.profiles ?? [],
     restart: s.restart ?? 'no',
+    // An image's own HEALTHCHECK is not known here: the caller ORs it in.
+    healthcheck: !!s.healthcheck && !s.healthcheck.disable && s.healthcheck.test?.[0] !== 'NONE',
   }));
   for (const name of p.disabledServices ?? []) {
     if (p.services[name]) continue;

@@ -25,6 +25,8 @@ export interface UpOptions extends ImageOptions {
   noStart?: boolean;
   /** -V/--renew-anon-volumes. */
   renewAnonVolumes?: boolean;
+  /** --wait: finish by waiting for every service to be running, or healthy when it has a healthcheck. */
+  wait?: boolean;
 }
 
 /** Containers of the project whose service the file no longer defines (one-off ones excluded). */
@@ -172,6 +174,12 @@ export function reconcile(desired: DesiredProject, actual: ActualState, opts: Up
       starts.push(b.add({ kind: 'container.start', resource: 'Container', name: t.name, service: svc.name, number: t.number, containerId: t.id, after: [...waits, ...(t.after ? [t.after] : [])] }));
     }
     startIds.set(svc.name, starts);
+  }
+  if (opts.wait && !opts.noStart) {
+    for (const svc of services) {
+      if (replicas(svc) === 0) continue;
+      b.add({ kind: 'service.wait', resource: 'Service', name: svc.name, dependent: '--wait', condition: svc.healthcheck ? 'service_healthy' : 'service_started', required: true, after: startIds.get(svc.name) ?? [] });
+    }
   }
   return b.build();
 }

@@ -8,7 +8,7 @@ import { formatPlan } from '../../../src/reconcile/plan.js';
 const project: ProjectLike = {
   name: 'shop',
   services: {
-    db: { image: 'postgres:16', volumes: [{ type: 'volume', source: 'data' }, { type: 'bind', source: '/srv' }, { type: 'volume' }], networks: { back: null }, restart: 'always' },
+    db: { image: 'postgres:16', volumes: [{ type: 'volume', source: 'data' }, { type: 'bind', source: '/srv' }, { type: 'volume' }], networks: { back: null }, restart: 'always', healthcheck: { test: ['CMD', 'pg_isready'] } },
     api: { build: { context: '/src/api' }, depends_on: { db: { condition: 'service_healthy', required: true, restart: true } }, networks: { back: {}, default: null }, deploy: { replicas: 2 }, pull_policy: 'if_not_present' },
     sidecar: { image: 'busybox:1', network_mode: 'service:api', volumes_from: ['db:ro', 'container:other'], links: ['api:backend'] },
   },
@@ -30,6 +30,8 @@ test('a Compose project maps onto the desired project', () => {
   assert.deepEqual(api.dependsOn, { db: { condition: 'service_healthy', required: true, restart: true } });
   assert.deepEqual(db.volumes, ['data']);
   assert.equal(db.restart, 'always');
+  assert.equal(db.healthcheck, true);
+  assert.equal(api.healthcheck, false);
   assert.equal(db.configHash, 'h-db');
   assert.equal(debug.enabled, false);
   assert.deepEqual(sidecar.networks, []);
