@@ -8,6 +8,7 @@ import { registerLogin, registerLogout } from './login.js';
 import { registerPull, registerPush } from './pull.js';
 import { registerNetwork } from './network.js';
 import { registerPort } from './port.js';
+import { registerVolume } from './volume.js';
 
 export const commands: Array<(program: Command) => void> = [
   registerVersion,
@@ -18,7 +19,7 @@ export const commands: Array<(program: Command) => void> = [
   registerPush,
   registerLogin,
   registerLogout,
-
   registerNetwork,
   registerPort,
+  registerVolume,
 ];
