@@ -25,7 +25,9 @@ export function buildProgram(): Command {
     .showHelpAfterError(false)
     .configureOutput({ outputError: (str, write) => write(str) })
     .exitOverride();
-  program.enablePositionalOptions(false);
+  // Global options only before the command, so that `logs -f`, `rm -f` and
+  // `volume ls -f` keep their own meaning, as in docker compose.
+  program.enablePositionalOptions();
   for (const register of commands) register(program);
   return program;
 }

@@ -36,3 +36,9 @@ test('version --format json', () => {
   assert.equal(r.status, 0);
   assert.deepEqual(JSON.parse(r.stdout), { version: pkg.version });
 });
+
+test('global options come before the command; a command keeps its own -f', () => {
+  const r = berth('version', '-f', 'x.yaml');
+  assert.equal(r.status, 15);
+  assert.match(r.stderr, /unknown option '-f'/);
+});
