@@ -58,7 +58,18 @@ export function loadRawProject(o: LoadOptions = {}): RawProject {
   const cwd = resolve(o.workingDir ?? process.cwd());
   const projectDirOpt = o.projectDirectory ? resolve(cwd, o.projectDirectory) : undefined;
   if (projectDirOpt && !isDirectory(projectDirOpt)) throw new ComposeError(`project directory ${projectDirOpt} does not exist`);
-  let files = o.files?.length ? o.files : shell.COMPOSE_FILE ? shell.COMPOSE_FILE.split(delimiter).filter(Boolean) : [];
+  // COMPOSE_FILE from the shell, else from the .env of the project (or current) directory.
+  let composeFileVar = shell.COMPOSE_FILE;
+  let separator = shell.COMPOSE_PATH_SEPARATOR;
+  if (!o.files?.length && composeFileVar === undefined && !o.envFiles?.length) {
+    const dotenvPath = join(projectDirOpt ?? cwd, '.env');
+    if (isFile(dotenvPath)) {
+      const early = readDotenv(dotenvPath, (k) => shell[k]);
+      composeFileVar = early.COMPOSE_FILE;
+      separator ??= early.COMPOSE_PATH_SEPARATOR;
+    }
+  }
+  let files = o.files?.length ? o.files : composeFileVar ? composeFileVar.split(separator || delimiter).filter(Boolean) : [];
   if (files.length === 0) files = discoverFiles(projectDirOpt ?? cwd);
   const composeFiles = files.map((f) => (f === '-' ? '-' : resolve(cwd, f)));
   const workingDir = projectDirOpt ?? (composeFiles[0] === '-' ? cwd : dirname(composeFiles[0]!));
@@ -96,6 +107,7 @@ export function loadRawProject(o: LoadOptions = {}): RawProject {
     return merged;
   };
   const raw = loadModel(composeFiles, lookup, composeFiles.filter((f) => f !== '-'));
+  if (raw.version !== undefined) warnings.add('the attribute "version" is obsolete, it will be ignored');
   validateSchema(raw);
 
   let name: string;
