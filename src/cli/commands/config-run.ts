@@ -41,6 +41,8 @@ export async function runConfig(g: GlobalOptions, services: string[], f: ConfigF
     text = lines([...profilesAll].sort());
   } else if (f.images) {
     text = lines(names.map((n) => project.services[n]!.image ?? `${project.name}-${n}`));
+  } else if (f.environment) {
+    text = lines(Object.keys(project.environment).sort().map((k) => `${k}=${project.environment[k]}`));
   } else if (f.hash !== undefined) {
     const wanted = f.hash === '*' ? names : f.hash.split(',').map((s) => s.trim()).filter(Boolean);
     for (const n of wanted) if (!project.services[n]) throw new UsageError(`no such service: ${n}`);

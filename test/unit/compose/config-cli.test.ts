@@ -67,6 +67,13 @@ test('--hash: stable, one line per service, ignores scale', () => {
   assert.equal(berth(['config', '--hash', 'nope'], dir).status, 15);
 });
 
+test('--environment prints the interpolation variables', () => {
+  const dir = project({ 'compose.yaml': 'services:\n  a:\n    image: a\n', '.env': 'B=2\nA=1\n' });
+  const r = berth(['config', '--environment'], dir, { C: '3' });
+  assert.equal(r.status, 0, r.stderr);
+  for (const l of ['A=1', 'B=2', 'C=3']) assert.ok(r.stdout.split('\n').includes(l), l);
+});
+
 test('-q validates only; -o writes a file', () => {
   const dir = project({ 'compose.yaml': base });
   const q = berth(['--profile', 'db', 'config', '-q'], dir);
