@@ -8,12 +8,12 @@ declare module 'js-yaml' {
     anchor: string | null;
   }
   export class Type {
-    constructor(tag: string, options: { kind: 'scalar' | 'sequence' | 'mapping'; construct?: (data: unknown) => unknown });
+    constructor(tag: string, options: { kind: 'scalar' | 'sequence' | 'mapping'; resolve?: (data: unknown) => boolean; construct?: (data: unknown) => unknown });
   }
   export interface Schema {
     extend(types: { implicit?: Type[]; explicit?: Type[] }): Schema;
   }
-  export const CORE_SCHEMA: Schema;
+  export const FAILSAFE_SCHEMA: Schema;
   export const types: { merge: Type };
   export function load(text: string, options?: {
     schema?: Schema;

@@ -55,6 +55,12 @@ test('fast and careful YAML paths agree on every example file', () => {
   for (const f of files) same(readFileSync(f, 'utf8'));
 });
 
+test('fast and careful YAML paths resolve YAML 1.2 core scalars alike', () => {
+  const scalars = ['0755', '0o17', '0x1F', '1_000', '.inf', '-.Inf', '.nan', '1e3', '+1', '~', 'Null', 'NULL', 'True', 'TRUE',
+    'yes', 'on', '2001-12-14', '1.', '.5', '-0', '0b101', '+.5', '1:30', '"\\u00e9"', "'it''s'", '!!str 12', '!!int "7"', '12e', '0.1e-2', '=', '<<x', '""'];
+  same(scalars.map((v, i) => `k${i}: ${v}`).join('\n') + '\n');
+});
+
 test('the fast path hands over what it does not take', () => {
   for (const text of [
     '', '# only a comment\n', '- a\n', 'a: 1\na: 2\n', 'a:\n\tb: 1\n', 'a: [1\n', 'a: *nope\n',
