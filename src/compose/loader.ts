@@ -5,14 +5,14 @@
 // project name and profiles; normalize; run the semantic checks.
 import { readFileSync, statSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
-import { ComposeError, pathString } from './errors.js';
+import { ComposeError } from './errors.js';
 import { checkProjectName, discoverFiles, projectNameFromDir } from './discovery.js';
 import { readDotenv } from './dotenv.js';
 import { ExtendsResolver } from './extends.js';
 import { applyIncludes } from './include.js';
 import { interpolateTree, type Lookup } from './interpolate.js';
 import { applyResets, mergeObj } from './merge.js';
-import type { LoadOptions, Project, Service } from './model.js';
+import type { LoadOptions } from './model.js';
 import { applyProfiles } from './profiles.js';
 import { isObj, posAt, parseYaml, type Obj } from './source.js';
 import { validateSchema } from './schema/validate.js';
@@ -40,7 +40,7 @@ function shellEnv(env: Record<string, string | undefined>): Record<string, strin
   return out;
 }
 
-function readCompose(path: string, stdin: string | undefined, from?: Parameters<typeof posAt>[0]): string {
+function readCompose(path: string, stdin: string | undefined): string {
   if (path === '-') return stdin ?? readFileSync(0, 'utf8');
   try {
     if (statSync(path).isDirectory()) throw new ComposeError(`${path} is a directory, not a compose file`);
@@ -48,7 +48,6 @@ function readCompose(path: string, stdin: string | undefined, from?: Parameters<
   } catch (e) {
     if (e instanceof ComposeError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    void from;
     throw new ComposeError(code === 'ENOENT' ? `compose file ${path} not found` : `cannot read compose file ${path}: ${code ?? String(e)}`);
   }
 }
@@ -155,6 +154,3 @@ function selectServices(services: Obj, names: string[]): void {
   }
   for (const n of Object.keys(services)) if (!keep.has(n)) delete services[n];
 }
-
-export type { Service };
-export { pathString };
