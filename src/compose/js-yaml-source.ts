@@ -8,40 +8,15 @@
 // error, complex keys, pairs in flow sequences, self-referencing aliases)
 // returns undefined, and the caller parses the file with the yaml package,
 // which reports errors precisely. js-yaml's CORE schema is YAML 1.2's.
-import { FAILSAFE_SCHEMA, load, Type, types, type LoaderState } from 'js-yaml';
+import { load, type LoaderState } from 'js-yaml';
+import { composeSchema } from './js-yaml-schema.js';
 import { ComposeError } from './errors.js';
 import { copyLoc, ensureLoc, isObj, SourceFile, type Loc, type Mark, type Obj } from './loc.js';
 
 const MERGE = 'tag:yaml.org,2002:merge';
 const MAX_NODES = 1_000_000;
 
-// YAML 1.2 core schema scalars, resolved exactly as the yaml package does
-// (js-yaml's own core types also take 0b101 and reject +.5).
-function scalarType(tag: string, re: RegExp, construct: (s: string) => unknown): Type {
-  return new Type(`tag:yaml.org,2002:${tag}`, {
-    kind: 'scalar',
-    resolve: (d) => typeof d === 'string' && re.test(d),
-    construct: (d) => construct(d as string),
-  });
-}
-const FLOAT_SPECIAL: Record<string, number> = { inf: Infinity, Inf: Infinity, INF: Infinity, nan: NaN, NaN: NaN, NAN: NaN };
-
-const schema = FAILSAFE_SCHEMA.extend({
-  implicit: [
-    scalarType('null', /^(?:~|null|Null|NULL|)$/, () => null),
-    scalarType('bool', /^(?:true|True|TRUE|false|False|FALSE)$/, (s) => s[0] === 't' || s[0] === 'T'),
-    scalarType('int', /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/, (s) => (s.startsWith('0o') ? parseInt(s.slice(2), 8) : s.startsWith('0x') ? parseInt(s.slice(2), 16) : Number(s))),
-    scalarType('float', /^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/, (s) => {
-      const m = /^([-+]?)\.(inf|Inf|INF|nan|NaN|NAN)$/.exec(s);
-      return m ? (m[1] === '-' ? -1 : 1) * FLOAT_SPECIAL[m[2]!]! : Number(s);
-    }),
-    types.merge,
-  ],
-  explicit: (['scalar', 'sequence', 'mapping'] as const).flatMap((kind) => [
-    new Type('!reset', { kind, construct: (d) => d }),
-    new Type('!override', { kind, construct: (d) => d }),
-  ]),
-});
+const schema = composeSchema((d) => d);
 
 interface PNode {
   start: number;

@@ -11,6 +11,7 @@ declare module 'js-yaml' {
     constructor(tag: string, options: { kind: 'scalar' | 'sequence' | 'mapping'; resolve?: (data: unknown) => boolean; construct?: (data: unknown) => unknown });
   }
   export interface Schema {
+    readonly __schema?: never;
     extend(types: { implicit?: Type[]; explicit?: Type[] }): Schema;
   }
   export const FAILSAFE_SCHEMA: Schema;

@@ -82,8 +82,9 @@ export function loadRawProject(o: LoadOptions = {}): RawProject {
 
   const warnings = new Set<string>();
   const interpolate = o.interpolate !== false;
+  const positions = o.positions !== false;
   const parseOne = (file: string, look: Lookup, stack: string[]): Obj => {
-    const model = parseYaml(file, readCompose(file, o.stdin));
+    const model = parseYaml(file, readCompose(file, o.stdin), positions);
     if (interpolate) {
       interpolateTree(model, look, (name) => warnings.add(`the "${name}" variable is not set, defaulting to a blank string`));
     }
@@ -97,7 +98,7 @@ export function loadRawProject(o: LoadOptions = {}): RawProject {
     if (isObj(merged.services)) {
       new ExtendsResolver((abs) => {
         if (!isFile(abs)) throw new ComposeError(`extended file ${abs} not found`);
-        const m = parseYaml(abs, readCompose(abs, undefined));
+        const m = parseYaml(abs, readCompose(abs, undefined), positions);
         if (interpolate) interpolateTree(m, look);
         return m;
       }).resolveAll(merged.services, paths[0]!);

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { repoRoot } from '../../helpers/env.js';
 import { parseFast } from '../../../src/compose/js-yaml-source.js';
 import { parseWithYamlPackage } from '../../../src/compose/yaml-source.js';
+import { parsePlain } from '../../../src/compose/js-yaml-plain.js';
 import { locOf, markPos } from '../../../src/compose/loc.js';
 
 /** Values, positions and tags of a parsed tree, as comparable data. */
@@ -24,11 +25,31 @@ function describe(v: unknown): unknown {
   };
 }
 
+/** Values and tags only (the path without positions). */
+function tagsAndValues(v: unknown): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  const l = locOf(v);
+  const keys = Array.isArray(v) ? v.map((_, i) => i) : Object.keys(v).sort();
+  return keys.map((k) => [k, l?.tags.get(k), tagsAndValues((v as Record<string | number, unknown>)[k])]);
+}
+
 function same(text: string): void {
   const fast = parseFast('c.yaml', text);
   assert.ok(fast !== undefined, 'the fast path takes it');
-  assert.deepEqual(describe(fast), describe(parseWithYamlPackage('c.yaml', text)));
+  const careful = parseWithYamlPackage('c.yaml', text);
+  assert.deepEqual(describe(fast), describe(careful));
+  const plain = parsePlain('c.yaml', text);
+  assert.ok(plain !== undefined, 'the path without positions takes it');
+  assert.deepEqual(tagsAndValues(plain), tagsAndValues(careful));
 }
+
+test('the path without positions gives every alias its own copy', () => {
+  const v = parsePlain('c.yaml', 'x-a: &a {labels: {k: v}}\nservices:\n  s1: {<<: *a, image: a}\n  s2: {<<: *a, image: b}\n  s3: *a\n')!;
+  const s = v.services as Record<string, { labels: object }>;
+  assert.notEqual(s.s1!.labels, s.s2!.labels);
+  assert.notEqual(s.s3, v['x-a']);
+  assert.deepEqual(s.s1!.labels, { k: 'v' });
+});
 
 const docs = [
   'services:\n  web:\n    image: nginx\n    ports:\n      - "80:80"\n      - 443\n',
@@ -67,5 +88,6 @@ test('the fast path hands over what it does not take', () => {
     '? [complex]\n: key\n', 'a: [b: 1]\n', '--- \na: 1\n---\nb: 2\n',
   ]) {
     assert.equal(parseFast('c.yaml', text), undefined, JSON.stringify(text));
+    if (!text.includes('[b: 1]') && !text.includes('? [complex]')) assert.equal(parsePlain('c.yaml', text), undefined, JSON.stringify(text));
   }
 });
