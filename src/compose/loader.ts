@@ -10,7 +10,7 @@ import { checkProjectName, discoverFiles, projectNameFromDir } from './discovery
 import { readDotenv } from './dotenv.js';
 import { ExtendsResolver } from './extends.js';
 import { applyIncludes } from './include.js';
-import { interpolateTree, type Lookup } from './interpolate.js';
+import { interpolateTree, substitute, type Lookup } from './interpolate.js';
 import { applyResets, mergeObj } from './merge.js';
 import type { LoadOptions } from './model.js';
 import { applyProfiles } from './profiles.js';
@@ -114,7 +114,9 @@ export function loadRawProject(o: LoadOptions = {}): RawProject {
   if (o.projectName) name = checkProjectName(o.projectName, '--project-name');
   else if (shell.COMPOSE_PROJECT_NAME ?? dotenv.COMPOSE_PROJECT_NAME) name = checkProjectName((shell.COMPOSE_PROJECT_NAME ?? dotenv.COMPOSE_PROJECT_NAME)!, 'COMPOSE_PROJECT_NAME');
   else if (typeof raw.name === 'string' && raw.name !== '') {
-    try { name = checkProjectName(raw.name, 'the name: key'); } catch (e) {
+    // The name is interpolated even with --no-interpolate: the project needs one.
+    const value = interpolate ? raw.name : substituteQuiet(raw.name, lookup);
+    try { name = checkProjectName(value, 'the name: key'); } catch (e) {
       throw new ComposeError((e as ComposeError).detail, posAt(raw, ['name']), 'name');
     }
   } else name = projectNameFromDir(workingDir);
@@ -130,6 +132,10 @@ export function loadRawProject(o: LoadOptions = {}): RawProject {
   }
   if (o.selectServices && o.services?.length) selectServices(services, o.services);
   return { raw, name, workingDir, composeFiles, environment, profiles: active, disabled: disabledMap, warnings: [...warnings], lookup };
+}
+
+function substituteQuiet(s: string, lookup: Lookup): string {
+  try { return substitute(s, lookup); } catch { return s; }
 }
 
 function isDirectory(p: string): boolean {
