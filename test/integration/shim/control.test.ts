@@ -122,6 +122,34 @@ describe('berth-shim control socket', { skip }, () => {
     }
   });
 
+  test('--tty --stdin: attach drives an interactive shell', async () => {
+    const c = new ShimCase(rootfs);
+    try {
+      await c.start({ tty: true, args: ['sh'], extra: ['--stdin'] });
+      const sock = await new Promise<import('node:net').Socket>((resolve, reject) => {
+        const k = connect(c.socket);
+        k.on('connect', () => resolve(k));
+        k.on('error', reject);
+      });
+      let out = '';
+      sock.setEncoding('utf8');
+      sock.on('data', (d: string) => { out += d; });
+      sock.write('{"op":"attach"}\n');
+      while (!out.includes('\n')) await sleep(10);
+      sock.write('echo via-$((6*7))\n');
+      while (!out.includes('via-42')) await sleep(10);
+      sock.write('exit 5\n');
+      const st = await c.waitFor((s) => s.status === 'exited', 'the shell exits');
+      assert.equal(st.exitCode, 5);
+      sock.destroy();
+      assert.ok(c.log().some((e) => e.log.includes('via-42')), 'terminal output is logged too');
+      await c.waitShimGone(st.shimPid);
+      assert.deepEqual(c.leftovers(), []);
+    } finally {
+      c.close();
+    }
+  });
+
   test('--tty: a terminal, logged as stdout, resizable', async () => {
     const c = new ShimCase(rootfs);
     try {

@@ -43,10 +43,10 @@ describe('berth-shim restart policies', { skip }, () => {
     }
   });
 
-  test('always restarts with back-off until stopped', async () => {
+  for (const policy of ['always', 'unless-stopped']) test(`${policy} restarts with back-off until stopped`, async () => {
     const c = new ShimCase(rootfs);
     try {
-      await c.start({ args: ['sh', '-c', 'echo run; sleep 0.1'], extra: ['--restart', 'always'] });
+      await c.start({ args: ['sh', '-c', 'echo run; sleep 0.1'], extra: ['--restart', policy] });
       const shimPid = c.shimPid()!;
       const t0 = Date.now();
       await c.waitFor((s) => s.restartCount >= 3 && s.status === 'running', 'three restarts');
