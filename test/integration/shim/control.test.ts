@@ -122,6 +122,34 @@ describe('berth-shim control socket', { skip }, () => {
     }
   });
 
+  test('attach clients that go away free their slots, even with no output', async () => {
+    const c = new ShimCase(rootfs);
+    try {
+      await c.start({ args: ['sleep', '60'] });
+      const attach = () => new Promise<import('node:net').Socket>((resolve, reject) => {
+        const k = connect(c.socket);
+        k.setEncoding('utf8');
+        k.on('connect', () => k.write('{"op":"attach"}\n'));
+        k.once('data', (d: string) => (d === '{"ok":true}\n' ? resolve(k) : reject(new Error(d))));
+        k.on('error', reject);
+      });
+      const socks = [];
+      for (let i = 0; i < 16; i++) socks.push(await attach());
+      socks.forEach((k) => k.destroy());
+      let st: any = { ok: false };
+      for (let i = 0; i < 100 && !st.ok; i++) {
+        await sleep(20);
+        st = await c.ctl({ op: 'status' }).catch(() => ({ ok: false }));
+      }
+      assert.equal(st.state?.status, 'running');
+      await c.ctl({ op: 'stop', timeout: 0 });
+      await c.waitShimGone(c.state().shimPid);
+      assert.deepEqual(c.leftovers(), []);
+    } finally {
+      c.close();
+    }
+  });
+
   test('--tty --stdin: attach drives an interactive shell', async () => {
     const c = new ShimCase(rootfs);
     try {
