@@ -64,4 +64,26 @@ describe('berth-shim restart policies', { skip }, () => {
       c.close();
     }
   });
+
+  test('a stop between restarts ends it at once', async () => {
+    const c = new ShimCase(rootfs);
+    try {
+      await c.start({ args: ['false'], extra: ['--restart', 'always'] });
+      const shimPid = c.shimPid()!;
+      // By the fourth restart the back-off is 800 ms: a wide window to stop in.
+      await c.waitFor((s) => s.status === 'restarting' && s.restartCount >= 3, 'waiting to restart');
+      const reply = await c.ctl({ op: 'stop', timeout: 5 });
+      assert.equal(reply.ok, true);
+      await c.waitShimGone(shimPid);
+      const st = c.state();
+      assert.equal(st.status, 'exited');
+      assert.equal(st.pid, 0);
+      const count = st.restartCount;
+      assert.ok(count >= 3);
+      assert.deepEqual(c.leftovers(), []);
+      assert.equal(c.state().restartCount, count, 'no restart after the stop');
+    } finally {
+      c.close();
+    }
+  });
 });
