@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <linux/mount.h>
 #include <linux/openat2.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,7 +115,8 @@ static const char *ctrl_dir_names[CG_NCTRL] = {"memory", "cpu", "cpuacct", "cpus
 
 /* A cgroup mount: cgroup2 directly; on v1 a tmpfs holding a bind of the
  * container's own directory of every controller. */
-static int mount_cgroup(int rootfd, const struct mount_spec *m, const struct mopts *mo, const struct cgroup *cg, struct berr *err) {
+static int mount_cgroup(int rootfd, const struct mount_spec *m, const struct mopts *mo, const struct cgroup *cg, bool own_cgroupns,
+                        struct berr *err) {
   unsigned long flags = mo->flags & ~MS_RDONLY;
   char p[64];
   if (!cg) return 0;
@@ -122,7 +124,10 @@ static int mount_cgroup(int rootfd, const struct mount_spec *m, const struct mop
     cleanup_close int fd = open_in_root(rootfd, m->dest, true, true, err);
     if (fd < 0) return -1;
     fdpath(p, sizeof p, fd);
-    if (mount("cgroup2", p, "cgroup2", mo->flags, NULL) < 0) {
+    /* In its own cgroup namespace a fresh cgroup2 mount shows the container's
+     * cgroup as the root; without one it would show the whole hierarchy, so
+     * the container's own directory is bound instead. */
+    if (!own_cgroupns || mount("cgroup2", p, "cgroup2", mo->flags, NULL) < 0) {
       if (mount(cg->dirs[0], p, NULL, MS_BIND | MS_REC, NULL) < 0) return berr_sys(err, "mount cgroup2 on %s", m->dest);
       return remount_bind(rootfd, m->dest, mo->flags | MS_BIND, false, err);
     }
@@ -159,7 +164,7 @@ static int do_mount(int rootfd, const struct spec *s, const struct mount_spec *m
   const char *type = m->type ? m->type : "";
   bool bind = (mo.flags & MS_BIND) || !strcmp(type, "bind");
   char p[64];
-  if (!strcmp(type, "cgroup") || !strcmp(type, "cgroup2")) return mount_cgroup(rootfd, m, &mo, o->cg, err);
+  if (!strcmp(type, "cgroup") || !strcmp(type, "cgroup2")) return mount_cgroup(rootfd, m, &mo, o->cg, spec_ns(s, CLONE_NEWCGROUP) != NULL, err);
   if (bind) {
     if (!m->source) return berr_set(err, 0, "mount %s: bind mount without source", m->dest);
     cleanup_free char *src = m->source[0] == '/' ? strdup(m->source) : xasprintf("%s/%s", s->bundle, m->source);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { haveBinary, makeBundle, makeRuntime, sharedRootfs, type OciConfig, type Runtime } from '../../helpers/bundle.js';
 import { shortId, tempDir } from '../../helpers/env.js';
 
-export type RuntimeName = 'berth' | 'runc' | 'crun';
+export type RuntimeName = 'berth' | 'berth-v2' | 'runc' | 'crun';
 
 export class RuntimeHarness {
   readonly dir: string;
@@ -21,13 +21,13 @@ export class RuntimeHarness {
     this.cleanupDir = t.cleanup;
     this.rootfs = sharedRootfs(join(this.dir, 'shared'));
     for (const n of names) {
-      if (n !== 'berth' && !haveBinary(n)) continue; // reference peers; CI installs them
+      if (!n.startsWith('berth') && !haveBinary(n)) continue; // reference peers; CI installs them
       this.runtimes.push(makeRuntime(n, join(this.dir, `root-${n}`)));
     }
   }
 
   get berth(): Runtime {
-    return this.runtimes.find((r) => r.name === 'berth')!;
+    return this.runtimes.find((r) => r.name.startsWith('berth'))!;
   }
 
   /** A fresh id, remembered for cleanup. */
