@@ -122,6 +122,35 @@ describe('berth-shim control socket', { skip }, () => {
     }
   });
 
+  test('random request fragments: exactly one JSON reply each, shim unharmed', async () => {
+    const c = new ShimCase(rootfs);
+    try {
+      await c.start({ args: ['sleep', '60'] });
+      const pieces = ['{', '}', '[', ']', '"', '\\', '\\u', 'd834', '\\ud834\\udd1e', ':', ',', 'op', '"op"', '"status"', '"signal"',
+        '"timeout"', '1e999', '-0', 'null', 'true', '\n', '\u0000', 'é', '\xff', '"resize"', '"rows"', '99999999999999999999', ' '];
+      let seed = 42;
+      const rand = (n: number) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+      for (let i = 0; i < 300; i++) {
+        let req = '';
+        for (let j = rand(30) + 1; j > 0; j--) req += pieces[rand(pieces.length)];
+        const got = await new Promise<string>((resolve) => {
+          const k = connect(c.socket);
+          let out = '';
+          k.on('connect', () => k.end(req));
+          k.on('data', (d) => { out += d; });
+          k.on('close', () => resolve(out));
+          k.on('error', () => resolve(out));
+        });
+        assert.match(got, /^\{"ok":(true|false)[^\n]*\}\n$/, `reply to ${JSON.stringify(req)}`);
+      }
+      assert.equal((await c.ctl({ op: 'status' })).state.status, 'running');
+      await c.ctl({ op: 'stop', timeout: 0 });
+      await c.waitShimGone(c.state().shimPid);
+    } finally {
+      c.close();
+    }
+  });
+
   test('attach clients that go away free their slots, even with no output', async () => {
     const c = new ShimCase(rootfs);
     try {
