@@ -185,7 +185,7 @@ static int join_pid_ns(const struct spec *s, struct berr *err) {
 static int write_pid_file(const char *path, pid_t pid, struct berr *err) {
   char buf[32];
   int n = snprintf(buf, sizeof buf, "%d", pid);
-  return write_file_atomic(path, buf, (size_t)n, 0644, err);
+  return write_file_replace(path, buf, (size_t)n, 0644, err);
 }
 
 int container_create(const struct create_opts *o, pid_t *pidp, int *tty_master, struct berr *err) {

@@ -175,7 +175,7 @@ int container_exec(const struct exec_opts *o, pid_t *pidp, int *tty_master, stru
   if (o->pid_file) {
     char buf[32];
     int n = snprintf(buf, sizeof buf, "%d", pid);
-    if (write_file_atomic(o->pid_file, buf, (size_t)n, 0644, err) < 0) goto out;
+    if (write_file_replace(o->pid_file, buf, (size_t)n, 0644, err) < 0) goto out;
   }
   if (master >= 0 && o->console_socket) {
     if (tty_send_console(o->console_socket, master, err) < 0) goto out;

@@ -80,7 +80,7 @@ int state_save(const char *dir, const char *id, pid_t pid, unsigned long long st
   jb_raw(&b, "}\n");
   if (b.oom) { jb_free(&b); return berr_set(err, ENOMEM, "state"); }
   cleanup_free char *path = xasprintf("%s/state.json", dir);
-  int r = path ? write_file_atomic(path, b.data, b.len, 0600, err) : berr_set(err, ENOMEM, "state");
+  int r = path ? write_file_replace(path, b.data, b.len, 0600, err) : berr_set(err, ENOMEM, "state");
   jb_free(&b);
   return r;
 }
