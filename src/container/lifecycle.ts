@@ -13,7 +13,8 @@ import { defaultHostname, generateSpec } from './oci-spec.js';
 import { binaries, checkSocketPath, containerPaths, requireBinary, type Binaries, type ContainerPaths } from './paths.js';
 import { listRecords, readRecord, releaseName, reserveName, writeRecord, type ContainerRecord } from './record.js';
 import { isMounted, mountRootfs, unmountAll } from './rootfs.js';
-import { spawnShim, shimRequest } from './shim-client.js';
+import { shimAttach, spawnShim, shimRequest } from './shim-client.js';
+import type { Socket } from 'node:net';
 import { resolveShimOptions, shimArgs } from './shim-options.js';
 import { isShimAlive, observeStatus, type ObservedStatus } from './status.js';
 import type { ContainerSpecInput } from './types.js';
@@ -154,6 +155,28 @@ export class Containers {
 
   async unpause(ref: string): Promise<void> {
     await this.request(this.resolveRunning(ref), { op: 'resume' });
+  }
+
+  /** Attaches to a running container's stdio (see shimAttach). */
+  async attach(ref: string): Promise<Socket> {
+    const rec = this.resolveRunning(ref);
+    try {
+      return await shimAttach(rec.socket);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ECONNREFUSED') throw new BerthError(`container ${rec.name} is not running`);
+      throw e;
+    }
+  }
+
+  /** The json-file log of a container (rotated files are <path>.1, .2, ...). */
+  logPath(ref: string): string {
+    return this.resolve(ref).logPath;
+  }
+
+  /** Resizes the terminal of a container created with tty. */
+  async resize(ref: string, rows: number, cols: number): Promise<void> {
+    await this.request(this.resolveRunning(ref), { op: 'resize', rows, cols });
   }
 
   async restart(ref: string, opts: { timeout?: number } = {}): Promise<number> {

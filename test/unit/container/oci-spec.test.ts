@@ -235,6 +235,21 @@ describe('OCI spec: mounts, namespaces and resources', () => {
     assert.throws(() => gen({ cpuset: '0-1;rm -rf' }), /invalid CPU list/);
   });
 
+  it('normalizes mount targets and refuses hostile ones', () => {
+    const s = gen({ mounts: [{ type: 'bind', source: '/srv', target: '/../../data/' }], tmpfs: ['/x/../run'] });
+    assert.deepEqual(s.mounts.slice(7).map((m) => m.destination), ['/run', '/data']);
+    assert.throws(() => gen({ mounts: [{ type: 'bind', source: '/srv', target: '/..' }] }), /root "\/"/);
+    assert.throws(() => gen({ tmpfs: ['/'] }), /root "\/"/);
+    assert.throws(() => gen({ devices: [{ source: '/dev/null', target: '/dev/../etc/passwd' }] }), /under \/dev/);
+  });
+
+  it('refuses hostnames that would corrupt /etc/hosts', () => {
+    assert.equal(gen({ hostname: 'web-1.internal' }).hostname, 'web-1.internal');
+    assert.throws(() => gen({ hostname: 'a b' }), /invalid hostname/);
+    assert.throws(() => gen({ hostname: 'x\n1.2.3.4 evil' }), /invalid hostname/);
+    assert.throws(() => gen({ hostname: '../x' }), /invalid hostname/);
+  });
+
   it('rejects ids that could escape paths', () => {
     assert.throws(() => gen({ id: '../../etc' }), /hex characters/);
   });
