@@ -42,7 +42,7 @@ static void report(struct shim *s, const char *fmt, ...) {
 
 /* Absolute paths: the daemon runs in its state dir. */
 static int absolutize(const char **p, bool must_exist, struct berr *err) {
-  static char store[6][PATH_MAX];
+  static char store[8][PATH_MAX]; /* six path options at most */
   static int used;
   char *dst = store[used];
   if (must_exist) {
