@@ -9,6 +9,8 @@ import { BerthError } from '../errors.js';
 import { writeJsonAtomic } from '../state/atomic.js';
 import type { StatePaths } from '../state/paths.js';
 import { writeEtcFiles } from './etc-files.js';
+import { hostDevices } from './host-devices.js';
+import { hostBoundingCaps } from './capabilities.js';
 import { defaultHostname, generateSpec } from './oci-spec.js';
 import { binaries, checkSocketPath, containerPaths, requireBinary, type Binaries, type ContainerPaths } from './paths.js';
 import { listRecords, readRecord, releaseName, reserveName, writeRecord, type ContainerRecord } from './record.js';
@@ -85,7 +87,7 @@ export class Containers {
       const etcFiles = writeEtcFiles(p.etc, input, hostname);
       const spec = generateSpec(input, {
         rootfs: p.rootfs, etcFiles, initPath: input.init ? this.bin.init : undefined,
-        cgroupV2: cgroupV2(), nofileHard: hostNofileHard(),
+        cgroupV2: cgroupV2(), nofileHard: hostNofileHard(), hostDevices: input.privileged ? hostDevices() : undefined, hostCaps: hostBoundingCaps(),
       });
       mkdirSync(p.bundle, { recursive: true });
       writeJsonAtomic(p.ociConfig, spec);

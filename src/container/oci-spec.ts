@@ -11,6 +11,7 @@ import { INIT_PATH_IN_CONTAINER, mergeEnv, ociUser, resolveArgs, resolveCwd } fr
 import { linuxResources } from './oci-resources.js';
 import type { OciDevice, OciMount, OciRlimit, OciSpec } from './oci-types.js';
 import { defaultSeccompProfile } from './seccomp-default.js';
+import { devNumbers } from './host-devices.js';
 import type { ContainerSpecInput } from './types.js';
 import { resolveUser } from './user.js';
 
@@ -30,6 +31,10 @@ export interface SpecContext {
   arch?: string;
   /** The host's hostname, used with network_mode host. */
   hostHostname?: string;
+  /** The host's device nodes, given to a privileged container (see host-devices.ts). */
+  hostDevices?: OciDevice[];
+  /** Capabilities the host can grant (its bounding set); "ALL" and privileged mean these. Default: every known one. */
+  hostCaps?: readonly string[];
 }
 
 export const DEFAULT_NOFILE = { soft: 1024, hard: 524288 };
@@ -149,9 +154,7 @@ function hostDevice(d: { source: string; target?: string; permissions?: string }
   }
   const type = st.isCharacterDevice() ? 'c' : st.isBlockDevice() ? 'b' : undefined;
   if (!type) throw new BerthError(`devices: ${d.source} is not a device node`);
-  const r = st.rdev;
-  const major = Number(((r >> 8n) & 0xfffn) | ((r >> 32n) & ~0xfffn));
-  const minor = Number((r & 0xffn) | ((r >> 12n) & ~0xffn));
+  const { major, minor } = devNumbers(st.rdev);
   const target = containerPath(d.target ?? d.source, 'devices');
   if (!target.startsWith('/dev/')) throw new BerthError(`devices: container path must be under /dev: "${target}"`);
   return {
@@ -167,7 +170,7 @@ export function generateSpec(input: ContainerSpecInput, ctx: SpecContext): OciSp
   if (input.domainname) checkHostname(input.domainname, 'domainname');
   const hostname = defaultHostname(input, ctx.hostHostname);
   const user = resolveUser(input.user ?? input.image.config.User, ctx.rootfs);
-  const caps = resolveCapabilities(input);
+  const caps = resolveCapabilities(input, ctx.hostCaps);
   const tty = !!input.tty;
 
   const namespaces: { type: string; path?: string }[] = [{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }];
@@ -179,9 +182,11 @@ export function generateSpec(input: ContainerSpecInput, ctx: SpecContext): OciSp
 
   const resources = linuxResources(input);
   resources.devices = defaultDeviceRules(privileged);
-  const devices: OciDevice[] = [];
+  const devices: OciDevice[] = privileged ? [...(ctx.hostDevices ?? [])] : [];
   for (const d of input.devices ?? []) {
     const { dev, rule } = hostDevice(d);
+    const i = devices.findIndex((x) => x.path === dev.path);
+    if (i >= 0) devices.splice(i, 1);
     devices.push(dev);
     if (!privileged) resources.devices.push(rule);
   }

@@ -96,6 +96,12 @@ describe('container options (root)', { skip: !isRoot || !existsSync(shim) ? 'nee
     assert.equal(readFileSync(join(host, 'out'), 'utf8'), 'w\n');
   });
 
+  it('privileged: may mount, sees host devices; the default may not', async () => {
+    const cmd = ['sh', '-c', 'mkdir -p /mnt/t; mount -t tmpfs t /mnt/t 2>/dev/null && echo mounted || echo denied; test -c /dev/kmsg && echo kmsg || echo no-kmsg'];
+    assert.equal((await runToEnd(input(cmd, { privileged: true }))).out, 'mounted\nkmsg\n');
+    assert.equal((await runToEnd(input(cmd))).out, 'denied\nno-kmsg\n');
+  });
+
   it('restart on-failure:2 restarts twice, then stays exited', async () => {
     const rec = await c.create(input(['sh', '-c', 'echo run; exit 2'], { restart: 'on-failure:2' }));
     await c.start(rec.id);

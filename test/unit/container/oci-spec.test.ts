@@ -5,7 +5,7 @@ import { after, describe, it } from 'node:test';
 import { BerthError } from '../../../src/errors.js';
 import { generateSpec, type SpecContext } from '../../../src/container/oci-spec.js';
 import type { ContainerSpecInput } from '../../../src/container/types.js';
-import { DEFAULT_CAPS } from '../../../src/container/capabilities.js';
+import { capsFromMask, DEFAULT_CAPS } from '../../../src/container/capabilities.js';
 import { tempDir } from '../../helpers/env.js';
 
 const tmp = tempDir('berth-spec-');
@@ -120,6 +120,11 @@ describe('OCI spec: security', () => {
     assert.deepEqual(caps({ capDrop: ['ALL'], capAdd: ['NET_BIND_SERVICE'] }), ['CAP_NET_BIND_SERVICE']);
     assert.ok(caps({ capAdd: ['ALL'] }).includes('CAP_SYS_ADMIN'));
     assert.throws(() => gen({ capAdd: ['CAP_FLY'] }), /unknown capability/);
+    // ALL and privileged are bounded by what the host can grant.
+    const host = capsFromMask('000001fffeffffff'); // a root without CAP_SYS_RESOURCE (bit 24), like this CI machine
+    assert.ok(!host.includes('CAP_SYS_RESOURCE') && host.includes('CAP_SYS_ADMIN'));
+    assert.ok(!gen({ privileged: true }, { hostCaps: host }).process.capabilities.bounding.includes('CAP_SYS_RESOURCE'));
+    assert.ok(!gen({ capAdd: ['ALL'] }, { hostCaps: host }).process.capabilities.bounding.includes('CAP_SYS_RESOURCE'));
   });
 
   it('default seccomp: allowlist, EPERM default, cap-dependent rules follow the caps', () => {
@@ -154,7 +159,10 @@ describe('OCI spec: security', () => {
   });
 
   it('privileged: all caps, no seccomp, no masks, rw sysfs, all devices', () => {
-    const s = gen({ privileged: true });
+    const fuse = { path: '/dev/fuse', type: 'c', major: 10, minor: 229, fileMode: 0o666, uid: 0, gid: 0 };
+    const s = gen({ privileged: true }, { hostDevices: [fuse] });
+    assert.deepEqual(s.linux.devices, [fuse]);
+    assert.equal(gen({}, { hostDevices: [fuse] }).linux.devices, undefined);
     assert.ok(s.process.capabilities.bounding.includes('CAP_SYS_ADMIN'));
     assert.equal(s.linux.seccomp, undefined);
     assert.equal(s.linux.maskedPaths, undefined);
