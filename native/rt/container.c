@@ -11,11 +11,14 @@
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <linux/close_range.h>
 #include <unistd.h>
 
 #include "common/cleanup.h"
 #include "common/util.h"
+#include "rt/hooks.h"
 #include "rt/process.h"
 #include "rt/rootfs.h"
 #include "rt/spec.h"
@@ -64,10 +67,34 @@ int sync_wait_ready(int sock, pid_t pid, int *tty_master, struct berr *err) {
 struct init_ctx {
   const struct spec *s;
   const struct cgroup *cg;
-  const char *fifo;
+  const char *fifo, *id;
   int sock;
   bool no_pivot;
+  pid_t host_pid;  /* sent by the parent; read when a hook needs it */
+  int preserve_fds;
 };
+
+static pid_t host_pid(struct init_ctx *c) {
+  if (c->host_pid <= 0) {
+    pid_t p = 0;
+    ssize_t n;
+    do n = recv(c->sock, &p, sizeof p, 0); while (n < 0 && errno == EINTR);
+    c->host_pid = n == sizeof p ? p : -1;
+  }
+  return c->host_pid;
+}
+
+static int create_container_hooks(void *ctx, struct berr *err) {
+  struct init_ctx *c = ctx;
+  if (!c->s->hooks) return 0;
+  return hooks_run(c->s->hooks, HOOK_CREATE_CONTAINER, c->id, "created", host_pid(c), c->s->bundle, c->s->annotations, err);
+}
+
+/* Only stdio and the fds passed with --preserve-fds reach the process. */
+static void close_extra_fds(int preserve) {
+  for (int fd = 3; fd < 3 + preserve; fd++) fcntl(fd, F_SETFD, 0);
+  syscall(SYS_close_range, 3 + preserve, ~0U, CLOSE_RANGE_CLOEXEC);
+}
 
 static int join_namespaces(const struct spec *s, int *unshare_flags, struct berr *err) {
   int flags = 0;
@@ -109,7 +136,7 @@ static int init_setup(struct init_ctx *c, int *fifo_fd, struct berr *err) {
   }
   const struct ns_spec *mnt = spec_ns(s, CLONE_NEWNS);
   if (!mnt || mnt->path) return berr_set(err, 0, "a new mount namespace is required");
-  struct rootfs_opts ro = {.no_pivot = c->no_pivot, .cg = c->cg, .console_slave = -1};
+  struct rootfs_opts ro = {.no_pivot = c->no_pivot, .cg = c->cg, .console_slave = -1, .before_pivot = create_container_hooks, .ctx = c};
   if (rootfs_prepare(s, &ro, err) < 0) return -1;
   if (s->process.terminal) {
     int master, slave;
@@ -163,7 +190,12 @@ static void init_main(struct init_ctx *c) {
     _exit(1); /* writer went away without starting us */
   }
   close(fifo_fd);
+  if (c->s->hooks && hooks_run(c->s->hooks, HOOK_START_CONTAINER, c->id, "created", host_pid(c), c->s->bundle, c->s->annotations, &err) < 0) {
+    fprintf(stderr, "%s\n", err.msg);
+    _exit(1);
+  }
   close(c->sock);
+  close_extra_fds(c->preserve_fds);
   proc_exec(&c->s->process, path, c->s->seccomp, &err);
   fprintf(stderr, "berth-runtime: %s\n", err.msg);
   _exit(127);
@@ -190,6 +222,7 @@ static int write_pid_file(const char *path, pid_t pid, struct berr *err) {
 
 int container_create(const struct create_opts *o, pid_t *pidp, int *tty_master, struct berr *err) {
   cleanup_free char *dir = NULL, *fifo = NULL;
+  cleanup_close int own_pidns = -1;
   struct spec *s = NULL;
   struct cgroup cg = {0};
   int sv[2] = {-1, -1}, master = -1, ret = -1;
@@ -215,18 +248,27 @@ int container_create(const struct create_opts *o, pid_t *pidp, int *tty_master, 
   if (!fifo) { berr_set(err, ENOMEM, "create"); goto out; }
   if (mkfifo(fifo, 0600) < 0) { berr_sys(err, "mkfifo %s", fifo); goto out; }
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) { berr_sys(err, "socketpair"); goto out; }
+  /* Our own pid namespace, to return to after the fork: later children of
+   * this process (hooks, in `run`) must not land in the container's. */
+  own_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+  if (own_pidns < 0) { berr_sys(err, "open /proc/self/ns/pid"); goto out; }
   if (join_pid_ns(s, err) < 0) goto out;
   fflush(NULL);
   pid = fork();
   if (pid < 0) { berr_sys(err, "fork"); goto out; }
+  if (pid > 0 && setns(own_pidns, CLONE_NEWPID) < 0) { berr_sys(err, "setns back to the runtime's pid namespace"); goto out; }
   if (pid == 0) {
     close(sv[0]);
-    struct init_ctx c = {.s = s, .cg = &cg, .fifo = fifo, .sock = sv[1], .no_pivot = o->no_pivot};
+    struct init_ctx c = {.s = s, .cg = &cg, .fifo = fifo, .id = o->id, .sock = sv[1], .no_pivot = o->no_pivot, .preserve_fds = o->preserve_fds};
     init_main(&c);
   }
   close(sv[1]);
   sv[1] = -1;
+  send(sv[0], &pid, sizeof pid, MSG_NOSIGNAL);
   if (sync_wait_ready(sv[0], pid, s->process.terminal ? &master : NULL, err) < 0) goto out;
+  if (s->hooks && (hooks_run(s->hooks, HOOK_PRESTART, o->id, "creating", pid, s->bundle, s->annotations, err) < 0 ||
+                   hooks_run(s->hooks, HOOK_CREATE_RUNTIME, o->id, "creating", pid, s->bundle, s->annotations, err) < 0))
+    goto out;
   if (state_save(dir, o->id, pid, pid_starttime(pid), s->bundle, s->rootfs, &cg, s->annotations, err) < 0) goto out;
   if (o->pid_file && write_pid_file(o->pid_file, pid, err) < 0) goto out;
   if (master >= 0 && o->console_socket) {

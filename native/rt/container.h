@@ -12,6 +12,7 @@
 struct create_opts {
   const char *root, *id, *bundle, *pid_file, *console_socket;
   bool no_pivot;
+  int preserve_fds;  /* fds 3..3+n-1 are passed to the process */
 };
 
 /* Sets the container up; its init is left blocked until container_start.
@@ -29,6 +30,7 @@ struct exec_opts {
   char **env;        /* extra K=V */
   size_t nenv;
   bool tty, tty_set, detach, nnp;
+  int preserve_fds;
   char **cap_add;
   size_t ncap_add;
 };

@@ -8,7 +8,9 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <linux/close_range.h>
 #include <unistd.h>
 
 #include "common/cleanup.h"
@@ -108,7 +110,8 @@ static int build_process(const struct exec_opts *o, const struct spec *s, struct
   return 0;
 }
 
-static void exec_child(const struct cstate *st, const struct proc_spec *p, const struct json *seccomp, int ns_fds[], int sock) {
+static void exec_child(const struct cstate *st, const struct proc_spec *p, const struct json *seccomp, int ns_fds[], int sock,
+                       int preserve_fds) {
   struct berr err = {0};
   cleanup_free char *path = NULL;
   sigset_t none;
@@ -130,6 +133,8 @@ static void exec_child(const struct cstate *st, const struct proc_spec *p, const
   if (chdir(p->cwd) < 0) { berr_sys(&err, "chdir %s", p->cwd); goto fail; }
   sync_ready(sock);
   close(sock);
+  for (int fd = 3; fd < 3 + preserve_fds; fd++) fcntl(fd, F_SETFD, 0);
+  syscall(SYS_close_range, 3 + preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
   proc_exec(p, path, seccomp, &err);
   fprintf(stderr, "berth-runtime: %s\n", err.msg);
   _exit(127);
@@ -163,7 +168,7 @@ int container_exec(const struct exec_opts *o, pid_t *pidp, int *tty_master, stru
   if (pid < 0) { berr_sys(err, "fork"); goto out; }
   if (pid == 0) {
     close(sv[0]);
-    exec_child(&st, &p, s->seccomp, ns_fds, sv[1]);
+    exec_child(&st, &p, s->seccomp, ns_fds, sv[1], o->preserve_fds);
   }
   close(sv[1]);
   sv[1] = -1;

@@ -11,6 +11,17 @@
 #include "common/cleanup.h"
 #include "common/util.h"
 #include "rt/container.h"
+#include "rt/hooks.h"
+#include "rt/spec.h"
+
+/* poststart and poststop: failures are warnings (the spec's rule). */
+static void run_late_hooks(const struct cstate *st, enum hook_kind kind, const char *status) {
+  struct spec *s = NULL;
+  struct berr e;
+  if (spec_load(st->bundle, &s, &e) < 0) return; /* the bundle may be gone by delete time */
+  if (s->hooks && hooks_run(s->hooks, kind, st->id, status, st->pid, st->bundle, st->annotations, &e) < 0) bwarn("%s", e.msg);
+  spec_free(s);
+}
 
 int container_start(const char *root, const char *id, struct berr *err) {
   struct cstate st;
@@ -36,6 +47,7 @@ int container_start(const char *root, const char *id, struct berr *err) {
   if (n != 1) { berr_sys(err, "write %s", fifo); goto out; }
   unlink(fifo);
   ret = 0;
+  run_late_hooks(&st, HOOK_POSTSTART, "running");
 out:
   state_release(&st);
   return ret;
@@ -96,6 +108,7 @@ int container_delete(const char *root, const char *id, bool force, struct berr *
   if (s == ST_PAUSED || cgroup_is_frozen(&st.cg)) cgroup_freeze(&st.cg, false, err);
   if (wait_gone(&st, err) < 0) goto out;
   if (cgroup_destroy(&st.cg, err) < 0) goto out;
+  run_late_hooks(&st, HOOK_POSTSTOP, "stopped");
   if (rm_rf(st.dir, err) < 0) goto out;
   ret = 0;
 out:

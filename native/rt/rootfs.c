@@ -225,6 +225,7 @@ int rootfs_prepare(const struct spec *s, const struct rootfs_opts *o, struct ber
     if (do_mount(rootfd, s, &s->mounts[i], o, err) < 0) return -1;
   if (dev_populate(rootfd, s, dev_is_tmpfs(s), err) < 0) return -1;
   if (o->console_slave >= 0 && bind_console(rootfd, o->console_slave, err) < 0) return -1;
+  if (o->before_pivot && o->before_pivot(o->ctx, err) < 0) return -1;
   if (chdir(s->rootfs) < 0) return berr_sys(err, "chdir %s", s->rootfs);
   if (o->no_pivot) {
     if (mount(s->rootfs, "/", NULL, MS_MOVE, NULL) < 0) return berr_sys(err, "move %s to /", s->rootfs);

@@ -11,6 +11,7 @@
 
 #include "common/cleanup.h"
 #include "common/util.h"
+#include "rt/hooks.h"
 
 #define POS(j) (j)->line, (j)->col
 
@@ -367,6 +368,7 @@ int spec_load(const char *bundle, struct spec **out, struct berr *err) {
   if (json_get_object(s->root, "linux", &lx, err) < 0) goto fail;
   if (lx && parse_linux(lx, s, err) < 0) goto fail;
   if (json_get_object(s->root, "annotations", &s->annotations, err) < 0) goto fail;
+  if (json_get_object(s->root, "hooks", &s->hooks, err) < 0 || hooks_validate(s->hooks, err) < 0) goto fail;
   *out = s;
   return 0;
 fail:

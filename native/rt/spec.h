@@ -99,6 +99,7 @@ struct spec {
   size_t nsysctl;
   struct json *seccomp;
   struct json *annotations;
+  struct json *hooks;
 };
 
 /* Loads <bundle>/config.json. */

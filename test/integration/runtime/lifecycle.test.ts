@@ -1,7 +1,8 @@
 // create/start/state/exec/ps/pause/resume/kill/delete, with runc as the
 // reference for the state JSON and the status transitions.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { defaultConfig } from '../../helpers/bundle.js';
@@ -121,6 +122,58 @@ describe('berth-runtime lifecycle', { skip: !isRoot && 'needs root' }, () => {
     const r = rt.run(['run', '--bundle', h.bundle(c), h.id(rt)]);
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout.replace(/\r/g, ''), '/dev/pts/0\ninteractive\nc\n');
+  });
+});
+
+describe('berth-runtime hooks and inherited fds', { skip: !isRoot && 'needs root' }, () => {
+  let h: RuntimeHarness;
+  before(() => { h = new RuntimeHarness(['berth', 'runc']); });
+  after(() => h?.cleanup());
+
+  test('every hook kind runs with the state on stdin, like runc', () => {
+    for (const rt of h.runtimes) {
+      const out = join(h.dir, `hooks-${rt.name}`);
+      mkdirSync(out);
+      const hook = (name: string) => ({ path: '/bin/sh', args: ['sh', '-c', `cat > ${out}/${name}.json`] });
+      const c = defaultConfig(['true']);
+      c.mounts.push({ destination: '/hooks', type: 'bind', source: out, options: ['rbind', 'rw'] });
+      c.hooks = {
+        prestart: [hook('prestart')], createRuntime: [hook('createRuntime')], createContainer: [hook('createContainer')],
+        // startContainer runs inside the container: its path and output are the container's
+        startContainer: [{ path: '/bin/sh', args: ['sh', '-c', 'cat > /hooks/startContainer.json'] }],
+        poststart: [hook('poststart')], poststop: [hook('poststop')],
+      };
+      const id = h.id(rt);
+      const r = rt.run(['run', '--bundle', h.bundle(c), id]);
+      assert.equal(r.status, 0, `${rt.name}: ${r.stderr}`);
+      const seen = Object.fromEntries(readdirSync(out).map((f) => [f.replace('.json', ''), JSON.parse(readFileSync(join(out, f), 'utf8'))]));
+      assert.deepEqual(Object.keys(seen).sort(), ['createContainer', 'createRuntime', 'poststart', 'poststop', 'prestart', 'startContainer'], rt.name);
+      for (const [kind, s] of Object.entries(seen)) {
+        assert.equal(s.id, id);
+        if (kind !== 'poststop') assert.ok(s.pid > 0, `${rt.name} ${kind}`);
+      }
+      assert.equal(seen.poststop.status, 'stopped', rt.name);
+    }
+  });
+
+  test('a failing createRuntime hook fails create and leaves nothing', () => {
+    const rt = h.berth;
+    const id = h.id(rt);
+    const c = defaultConfig(['true']);
+    c.hooks = { createRuntime: [{ path: '/bin/false' }] };
+    const r = rt.run(['create', '--bundle', h.bundle(c), id]);
+    assert.equal(r.status, 1);
+    assert.equal(r.stderr, 'createRuntime hook /bin/false: exit status 1\n');
+    assert.equal(h.state(rt, id), null);
+  });
+
+  test('only stdio (and --preserve-fds) reach the container', () => {
+    const rt = h.berth;
+    const bundle = h.bundle(defaultConfig(['sh', '-c', 'ls /proc/1/fd | xargs']));
+    const run = (extra: string[]) => spawnSync(rt.argv[0], [...rt.argv.slice(1), 'run', ...extra, '--bundle', bundle, h.id(rt)],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'] });
+    assert.equal(run([]).stdout, '0 1 2\n');
+    assert.equal(run(['--preserve-fds', '1']).stdout, '0 1 2 3\n');
   });
 });
 
