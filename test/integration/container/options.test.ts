@@ -13,8 +13,8 @@ import { isRoot, nativeOut, tempDir } from '../../helpers/env.js';
 import { makeBusyboxRootfs } from '../../helpers/rootfs.js';
 
 const shim = process.env.BERTH_SHIM ?? join(nativeOut, 'berth-shim');
-// Debian's runc by default (the reference runtime) until berth-runtime passes this suite; BERTH_RUNTIME=native/out/berth-runtime runs it.
-const runtime = process.env.BERTH_RUNTIME ?? '/usr/sbin/runc';
+// berth-runtime when built; BERTH_RUNTIME=/usr/sbin/runc runs the same suite on the reference runtime.
+const runtime = process.env.BERTH_RUNTIME ?? (existsSync(join(nativeOut, 'berth-runtime')) ? join(nativeOut, 'berth-runtime') : '/usr/sbin/runc');
 const S = 1_000_000_000;
 const MS = 1_000_000;
 
