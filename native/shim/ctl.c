@@ -31,7 +31,7 @@ int ctl_listen(struct shim *s, struct berr *err) {
   }
   if (probe >= 0) close(probe);
   unlink(s->args.socket);
-  if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, 16) < 0) {
+  if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, 64) < 0) {
     berr_sys(err, "bind %s", s->args.socket);
     close(fd);
     return -1;
