@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -71,6 +73,7 @@ struct init_ctx {
   int sock;
   bool no_pivot;
   pid_t host_pid;  /* sent by the parent; read when a hook needs it */
+  pid_t parent;
   int preserve_fds;
 };
 
@@ -171,11 +174,16 @@ static void init_main(struct init_ctx *c) {
   sigset_t all;
   sigemptyset(&all);
   sigprocmask(SIG_SETMASK, &all, NULL);
+  /* die with the runtime while it sets us up; from "ready" on, we outlive it */
+  prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  pid_t pp = getppid(); /* 0 in a new pid namespace: the parent is outside it */
+  if (pp != 0 && pp != c->parent) _exit(1);
   umask(0);
   if (init_setup(c, &fifo_fd, &err) < 0 || proc_find_exec(&c->s->process, &path, &err) < 0) {
     sync_report_error(c->sock, &err);
     _exit(1);
   }
+  prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
   sync_ready(c->sock);
   /* Block until `start` writes to the fifo. */
   struct pollfd pfd = {.fd = fifo_fd, .events = POLLIN};
@@ -223,10 +231,11 @@ static int write_pid_file(const char *path, pid_t pid, struct berr *err) {
 int container_create(const struct create_opts *o, pid_t *pidp, int *tty_master, struct berr *err) {
   cleanup_free char *dir = NULL, *fifo = NULL;
   cleanup_close int own_pidns = -1;
+  cleanup_close int lockfd = -1;
   struct spec *s = NULL;
   struct cgroup cg = {0};
   int sv[2] = {-1, -1}, master = -1, ret = -1;
-  pid_t pid = -1;
+  pid_t pid = -1, parent;
   bool made_dir = false, made_cg = false;
   if (state_path(o->root, o->id, &dir, err) < 0) return -1;
   if (mkdir_p(o->root, 0700, err) < 0) return -1;
@@ -235,6 +244,10 @@ int container_create(const struct create_opts *o, pid_t *pidp, int *tty_master, 
     return berr_sys(err, "mkdir %s", dir);
   }
   made_dir = true;
+  /* Held until the container is recorded: `state` says "creating" meanwhile,
+   * and a create that died half-way reads as stopped (see state_status). */
+  lockfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (lockfd < 0 || flock(lockfd, LOCK_EX) < 0) { berr_sys(err, "lock %s", dir); goto out; }
   if (spec_load(o->bundle, &s, err) < 0) goto out;
   if (s->process.terminal && !o->console_socket && !tty_master) {
     berr_set(err, 0, "terminal is true: --console-socket is required");
@@ -242,6 +255,9 @@ int container_create(const struct create_opts *o, pid_t *pidp, int *tty_master, 
   }
   if (!spec_ns(s, CLONE_NEWNS)) { berr_set(err, 0, "config.json: a mount namespace is required"); goto out; }
   if (cgroup_resolve(s->cgroups_path, o->id, &cg, err) < 0) goto out;
+  /* Recorded before anything is made in the kernel, so that `delete` can
+   * find the cgroup (and everything in it) if this process dies. */
+  if (state_save(dir, o->id, 0, 0, s->bundle, s->rootfs, &cg, s->annotations, err) < 0) goto out;
   if (cgroup_create(&cg, s, err) < 0) { made_cg = true; berr_wrap(err, "cgroup: "); goto out; }
   made_cg = true;
   fifo = xasprintf("%s/" EXEC_FIFO, dir);
@@ -250,6 +266,7 @@ int container_create(const struct create_opts *o, pid_t *pidp, int *tty_master, 
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) { berr_sys(err, "socketpair"); goto out; }
   /* Our own pid namespace, to return to after the fork: later children of
    * this process (hooks, in `run`) must not land in the container's. */
+  parent = getpid();
   own_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
   if (own_pidns < 0) { berr_sys(err, "open /proc/self/ns/pid"); goto out; }
   if (join_pid_ns(s, err) < 0) goto out;
@@ -259,7 +276,9 @@ int container_create(const struct create_opts *o, pid_t *pidp, int *tty_master, 
   if (pid > 0 && setns(own_pidns, CLONE_NEWPID) < 0) { berr_sys(err, "setns back to the runtime's pid namespace"); goto out; }
   if (pid == 0) {
     close(sv[0]);
-    struct init_ctx c = {.s = s, .cg = &cg, .fifo = fifo, .id = o->id, .sock = sv[1], .no_pivot = o->no_pivot, .preserve_fds = o->preserve_fds};
+    close(lockfd);
+    struct init_ctx c = {.s = s, .cg = &cg, .fifo = fifo, .id = o->id, .sock = sv[1], .no_pivot = o->no_pivot, .preserve_fds = o->preserve_fds,
+                          .parent = parent};
     init_main(&c);
   }
   close(sv[1]);

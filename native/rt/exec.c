@@ -155,6 +155,7 @@ int container_exec(const struct exec_opts *o, pid_t *pidp, int *tty_master, stru
   enum cstatus status = state_status(&st);
   if (status == ST_STOPPED) { berr_set(err, 0, "cannot exec in a stopped container"); goto out; }
   if (status == ST_PAUSED) { berr_set(err, 0, "cannot exec in a paused container"); goto out; }
+  if (status == ST_CREATING) { berr_set(err, 0, "cannot exec in a container that is being created"); goto out; }
   if (spec_load(st.bundle, &s, err) < 0) goto out;
   if (build_process(o, s, &pj, &p, err) < 0) goto out;
   if (p.terminal && !o->console_socket && !tty_master) { berr_set(err, 0, "exec --tty: --console-socket is required"); goto out; }

@@ -68,7 +68,7 @@ int container_kill(const char *root, const char *id, int sig, bool all, struct b
   if (state_load(root, id, &st, err) < 0) return -1;
   int ret = -1;
   enum cstatus s = state_status(&st);
-  if (s == ST_STOPPED && !all) { berr_set(err, 0, "container %s is not running", id); goto out; }
+  if ((s == ST_STOPPED || st.pid <= 0) && !all) { berr_set(err, 0, "container %s is not running", id); goto out; }
   if (all) ret = signal_all(&st, sig, err);
   else if (kill(st.pid, sig) < 0) berr_sys(err, "kill %d", st.pid);
   else ret = 0;
@@ -98,11 +98,15 @@ int container_delete(const char *root, const char *id, bool force, struct berr *
   if (state_load(root, id, &st, err) < 0) return -1;
   int ret = -1;
   enum cstatus s = state_status(&st);
+  if (s == ST_CREATING) {
+    berr_set(err, 0, "container %s is being created", id);
+    goto out;
+  }
   if ((s == ST_RUNNING || s == ST_PAUSED) && !force) {
     berr_set(err, 0, "cannot delete container %s that is not stopped: %s", id, status_name(s));
     goto out;
   }
-  if (s != ST_STOPPED) kill(st.pid, SIGKILL);
+  if (s != ST_STOPPED && st.pid > 0) kill(st.pid, SIGKILL);
   /* Processes left in the cgroup (a shared pid namespace, or exec'd ones). */
   if (signal_all(&st, SIGKILL, err) < 0) goto out;
   if (s == ST_PAUSED || cgroup_is_frozen(&st.cg)) cgroup_freeze(&st.cg, false, err);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -122,6 +123,14 @@ void state_release(struct cstate *st) {
 }
 
 enum cstatus state_status(const struct cstate *st) {
+  if (st->pid == 0) {
+    /* not recorded yet: being created while `create` holds the lock on the
+     * directory, else a create that died half-way */
+    int fd = open(st->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    bool busy = fd >= 0 && flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK;
+    if (fd >= 0) close(fd);
+    return busy ? ST_CREATING : ST_STOPPED;
+  }
   if (!pid_alive(st->pid, st->starttime)) return ST_STOPPED;
   char fifo[4096];
   snprintf(fifo, sizeof fifo, "%s/" EXEC_FIFO, st->dir);

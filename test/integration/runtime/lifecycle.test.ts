@@ -1,13 +1,15 @@
 // create/start/state/exec/ps/pause/resume/kill/delete, with runc as the
 // reference for the state JSON and the status transitions.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { defaultConfig } from '../../helpers/bundle.js';
 import { isRoot } from '../../helpers/env.js';
 import { RuntimeHarness } from './harness.js';
+
+const v1 = !existsSync('/sys/fs/cgroup/cgroup.controllers');
 
 describe('berth-runtime lifecycle', { skip: !isRoot && 'needs root' }, () => {
   let h: RuntimeHarness;
@@ -174,6 +176,39 @@ describe('berth-runtime hooks and inherited fds', { skip: !isRoot && 'needs root
       { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'] });
     assert.equal(run([]).stdout, '0 1 2\n');
     assert.equal(run(['--preserve-fds', '1']).stdout, '0 1 2 3\n');
+  });
+});
+
+describe('berth-runtime after a crash', { skip: !isRoot && 'needs root' }, () => {
+  let h: RuntimeHarness;
+  before(() => { h = new RuntimeHarness(['berth']); });
+  after(() => h?.cleanup());
+
+  test('create killed half-way: "creating", then "stopped", and delete removes everything', async () => {
+    const rt = h.berth;
+    const id = h.id(rt);
+    const c = defaultConfig(['sleep', '100']);
+    // a slow createRuntime hook holds create after the init is set up
+    c.hooks = { createRuntime: [{ path: '/bin/sh', args: ['sh', '-c', 'sleep 1'] }] };
+    const child = spawn(rt.argv[0], [...rt.argv.slice(1), 'create', '--bundle', h.bundle(c), id], { stdio: 'ignore' });
+    const exited = new Promise((r) => child.on('exit', r));
+    const procs = v1 ? `/sys/fs/cgroup/pids/berth/${id}/cgroup.procs` : `/sys/fs/cgroup/berth/${id}/cgroup.procs`;
+    const end = Date.now() + 5000;
+    while (!(existsSync(procs) && readFileSync(procs, 'utf8').trim()) && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(h.state(rt, id)?.status, 'creating');
+    assert.match(rt.run(['delete', '--force', id]).stderr, /is being created/);
+    const initPid = Number(readFileSync(procs, 'utf8').trim().split('\n')[0]);
+    child.kill('SIGKILL');
+    await exited;
+    assert.equal(h.state(rt, id)?.status, 'stopped');
+    const del = rt.run(['delete', id]);
+    assert.equal(del.status, 0, del.stderr);
+    assert.equal(h.state(rt, id), null);
+    assert.ok(!existsSync(procs), 'cgroup removed');
+    const st = existsSync(`/proc/${initPid}/status`) ? readFileSync(`/proc/${initPid}/status`, 'utf8') : '';
+    assert.ok(!st || /State:\s+Z/.test(st), 'the half-made init is gone');
+    await new Promise((r) => setTimeout(r, 1000)); // the orphaned hook's sleep ends
   });
 });
 
