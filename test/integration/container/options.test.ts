@@ -2,6 +2,7 @@
 // working_dir, mounts, read_only, tmpfs, restart policy, healthcheck and
 // log rotation (the last three are carried out by berth-shim).
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { Containers, inspect } from '../../../src/container/index.js';
 import type { ContainerSpecInput } from '../../../src/container/types.js';
 import { statePaths } from '../../../src/state/paths.js';
-import { isRoot, nativeOut, tempDir } from '../../helpers/env.js';
+import { isRoot, nativeOut, repoRoot, tempDir } from '../../helpers/env.js';
 import { makeBusyboxRootfs } from '../../helpers/rootfs.js';
 
 const shim = process.env.BERTH_SHIM ?? join(nativeOut, 'berth-shim');
@@ -139,6 +140,30 @@ describe('container options (root)', { skip: !isRoot || !existsSync(shim) ? 'nee
     assert.equal((await c.wait(rec.id, { timeoutMs: 10_000 })).exitCode, 0);
     assert.match(logText(rec.logPath), /got:hello/);
     await c.remove(rec.id);
+  });
+
+  it('tty: the container gets a terminal that resize reaches; exec --tty passes a terminal through', async () => {
+    const rec = await c.create(input(['sh', '-c', 'tty; sleep 1; stty size; sleep 30'], { tty: true, stdinOpen: true }));
+    await c.start(rec.id);
+    await sleep(300);
+    await c.resize(rec.id, 33, 101);
+    await until('stty size', () => /33 101/.test(logText(rec.logPath)));
+    assert.match(logText(rec.logPath), /^\/dev\/pts\/\d+/);
+
+    // exec -it: the runtime inherits this process's stdio; `script` gives it a terminal.
+    const script = [
+      `import { Containers, exec } from ${JSON.stringify(join(repoRoot, 'dist/src/container/index.js'))};`,
+      `import { statePaths } from ${JSON.stringify(join(repoRoot, 'dist/src/state/paths.js'))};`,
+      `const c = new Containers(statePaths(${JSON.stringify(join(tmp.path, 'state'))}), ${JSON.stringify({ shim, runtime })});`,
+      `const r = await exec(c, ${JSON.stringify(rec.id)}, ['sh', '-c', 'tty && echo exec-ok'], { tty: true, stdio: 'inherit' });`,
+      'process.exit(r.exitCode);',
+    ].join('\n');
+    const js = join(tmp.path, 'exec-tty.mjs');
+    writeFileSync(js, script);
+    const r = spawnSync('script', ['-qec', `${process.execPath} ${js}`, '/dev/null'], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /\/dev\/pts\/\d+\r?\nexec-ok/);
+    await c.remove(rec.id, { force: true });
   });
 
   it('log rotation at max-size into max-file files', async () => {
