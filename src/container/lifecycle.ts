@@ -2,7 +2,7 @@
 // records, rolled back on failure), start, stop, kill, pause, unpause,
 // restart, remove (idempotent, repairs crashes), wait.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { BerthError } from '../errors.js';
@@ -117,9 +117,20 @@ export class Containers {
   async start(ref: string): Promise<number> {
     const rec = this.resolve(ref);
     const p = this.pathsOf(rec.id);
-    const obs = observeStatus(p, rec.id);
-    if (obs.shimAlive && obs.state && obs.state.status !== 'exited') return obs.state.pid;
-    if (obs.shimAlive) await this.waitShimGone(obs.shimPid!, rec.id, 5000);
+    // Two concurrent starts must not spawn two shims for one container.
+    return withPidLock(join(p.dir, 'start.lock'), 30_000, () => this.startLocked(rec, p));
+  }
+
+  private async startLocked(rec: ContainerRecord, p: ContainerPaths): Promise<number> {
+    // A live shim either runs the container (return its pid) or is finishing
+    // after an exit (wait until it is gone before starting a new one).
+    for (const end = Date.now() + 10_000; ;) {
+      const obs = observeStatus(p, rec.id);
+      if (!obs.shimAlive) break;
+      if (obs.state && obs.state.status !== 'exited') return obs.state.pid;
+      if (Date.now() > end) throw new BerthError(`berth-shim of container ${rec.name} (pid ${obs.shimPid}) is not finishing; remove the container with force`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
     const shim = requireBinary(this.bin.shim, 'berth-shim');
     const runtime = requireBinary(this.bin.runtime, 'OCI runtime');
     if (!isMounted(p.rootfs)) await mountRootfs({ ...rec.layers, upper: p.upper, work: p.work, target: p.rootfs });
@@ -302,5 +313,35 @@ export function removeCgroups(id: string): void {
       const code = (e as NodeJS.ErrnoException).code;
       if (code !== 'ENOENT' && code !== 'ENOTDIR') throw e;
     }
+  }
+}
+
+/**
+ * Runs `f` holding an exclusive lock file that names its holder's pid; a
+ * lock whose holder died is taken over.
+ */
+async function withPidLock<T>(path: string, waitMs: number, f: () => Promise<T>): Promise<T> {
+  const end = Date.now() + waitMs;
+  for (;;) {
+    try {
+      writeFileSync(path, String(process.pid), { flag: 'wx' });
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const holder = Number(readFileSync(path, 'utf8').trim() || '0');
+      let alive = holder > 0;
+      if (alive) try { process.kill(holder, 0); } catch { alive = false; }
+      if (!alive) {
+        rmSync(path, { force: true });
+        continue;
+      }
+      if (Date.now() > end) throw new BerthError(`container is busy: another berth process (pid ${holder}) is starting it`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+  try {
+    return await f();
+  } finally {
+    rmSync(path, { force: true });
   }
 }

@@ -260,6 +260,15 @@ describe('container lifecycle (root)', { skip: !isRoot || !existsSync(shim) ? 'n
     assertGone(inp.id, [pid]);
   });
 
+  it('concurrent starts spawn one shim', async () => {
+    const rec = await c.create(input(['sh', '-c', 'echo up; while true; do sleep 0.1; done']));
+    const pids = await Promise.all([c.start(rec.id), c.start(rec.id), c.start(rec.id)]);
+    assert.equal(new Set(pids).size, 1);
+    await until('up', () => logText(rec.logPath).includes('up'));
+    assert.equal(logText(rec.logPath), 'up\n');
+    await c.remove(rec.id, { force: true });
+  });
+
   it('gc repairs a create that crashed after mounting the rootfs', async () => {
     const inp = input(['true']);
     const p = c.pathsOf(inp.id);
