@@ -75,6 +75,7 @@ struct init_ctx {
   pid_t host_pid;  /* sent by the parent; read when a hook needs it */
   pid_t parent;
   int preserve_fds;
+  void *seccomp;   /* the prepared filter */
 };
 
 static pid_t host_pid(struct init_ctx *c) {
@@ -164,7 +165,7 @@ static int init_setup(struct init_ctx *c, int *fifo_fd, struct berr *err) {
     return berr_wrap(err, "cwd: ");
   if (rootfs_finalize(s, err) < 0) return -1;
   if (proc_apply_limits(&s->process, err) < 0) return -1;
-  return 0;
+  return seccomp_prepare(s->seccomp, &c->seccomp, err);
 }
 
 static void init_main(struct init_ctx *c) {
@@ -204,7 +205,7 @@ static void init_main(struct init_ctx *c) {
   }
   close(c->sock);
   close_extra_fds(c->preserve_fds);
-  proc_exec(&c->s->process, path, c->s->seccomp, &err);
+  proc_exec(&c->s->process, path, c->seccomp, &err);
   fprintf(stderr, "berth-runtime: %s\n", err.msg);
   _exit(127);
 }

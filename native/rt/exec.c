@@ -110,7 +110,7 @@ static int build_process(const struct exec_opts *o, const struct spec *s, struct
   return 0;
 }
 
-static void exec_child(const struct cstate *st, const struct proc_spec *p, const struct json *seccomp, int ns_fds[], int sock,
+static void exec_child(const struct cstate *st, const struct proc_spec *p, const struct json *seccomp_json, int ns_fds[], int sock,
                        int preserve_fds) {
   struct berr err = {0};
   cleanup_free char *path = NULL;
@@ -130,6 +130,8 @@ static void exec_child(const struct cstate *st, const struct proc_spec *p, const
   }
   if (proc_apply_limits(p, &err) < 0) goto fail;
   if (proc_find_exec(p, &path, &err) < 0) goto fail;
+  void *seccomp = NULL;
+  if (seccomp_prepare(seccomp_json, &seccomp, &err) < 0) goto fail;
   if (chdir(p->cwd) < 0) { berr_sys(&err, "chdir %s", p->cwd); goto fail; }
   sync_ready(sock);
   close(sock);

@@ -104,16 +104,16 @@ static int set_user(const struct proc_spec *p, struct berr *err) {
   return 0;
 }
 
-int proc_exec(const struct proc_spec *p, const char *path, const struct json *seccomp, struct berr *err) {
+int proc_exec(const struct proc_spec *p, const char *path, void *seccomp, struct berr *err) {
   if (chdir(p->cwd) < 0) return berr_sys(err, "chdir %s", p->cwd);
   if (p->has_caps && caps_drop_bounding(p, err) < 0) return -1;
   /* Without noNewPrivileges the filter must be loaded while we still hold
    * CAP_SYS_ADMIN; with it, as late as possible (fewer syscalls to allow). */
-  if (seccomp && !p->nnp && seccomp_apply(seccomp, err) < 0) return -1;
+  if (seccomp && !p->nnp && seccomp_load_filter(seccomp, err) < 0) return -1;
   if (set_user(p, err) < 0) return -1;
   if (p->has_caps && caps_apply(p, err) < 0) return -1;
   if (p->nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) return berr_sys(err, "prctl PR_SET_NO_NEW_PRIVS");
-  if (seccomp && p->nnp && seccomp_apply(seccomp, err) < 0) return -1;
+  if (seccomp && p->nnp && seccomp_load_filter(seccomp, err) < 0) return -1;
   umask(p->has_umask ? p->umask : 022);
   execve(path, p->args, p->env);
   char et[128];

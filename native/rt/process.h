@@ -13,12 +13,14 @@ int proc_apply_limits(const struct proc_spec *p, struct berr *err);
 int proc_find_exec(const struct proc_spec *p, char **out, struct berr *err);
 /* chdir, user, capabilities, noNewPrivileges, seccomp, umask, execve.
  * Returns only on failure. */
-int proc_exec(const struct proc_spec *p, const char *path, const struct json *seccomp, struct berr *err);
+int proc_exec(const struct proc_spec *p, const char *path, void *seccomp, struct berr *err);
 
 /* caps.c */
 int caps_drop_bounding(const struct proc_spec *p, struct berr *err);
 int caps_apply(const struct proc_spec *p, struct berr *err);
-/* seccomp.c: builds and loads the filter of an OCI linux.seccomp object. */
-int seccomp_apply(const struct json *seccomp, struct berr *err);
+/* seccomp.c: builds the filter of an OCI linux.seccomp object (at create,
+ * so that a bad profile fails there), and loads it (just before execve). */
+int seccomp_prepare(const struct json *seccomp, void **filter, struct berr *err);
+int seccomp_load_filter(void *filter, struct berr *err);
 
 #endif

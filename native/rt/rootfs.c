@@ -24,6 +24,69 @@ static int openat2_in(int dirfd, const char *path, int flags, struct berr *err) 
   return fd;
 }
 
+/* Creates path inside rootfd component by component. Every lookup is made
+ * from rootfd with RESOLVE_IN_ROOT, so ".." and absolute symlinks are clamped
+ * at the rootfs; a dangling symlink is followed (its target is created inside
+ * the rootfs, as runc does), up to 40 links. */
+static int create_in_root(int rootfd, const char *path, bool is_dir, int depth, struct berr *err) {
+  if (depth > 40) return berr_set(err, ELOOP, "open %s in the rootfs", path);
+  cleanup_free char *p = strdup(path);
+  if (!p) return berr_set(err, ENOMEM, "open %s", path);
+  size_t len = strlen(p);
+  for (size_t i = 0; i <= len; i++) {
+    if (p[i] != '/' && p[i] != 0) continue;
+    if (i == 0 || p[i - 1] == '/') continue;
+    bool last = p[i] == 0 || p[i + strspn(p + i, "/")] == 0;
+    char saved = p[i];
+    p[i] = 0;
+    int fd = openat2_in(rootfd, p, O_PATH | (last ? 0 : O_DIRECTORY), NULL);
+    if (fd >= 0) {
+      p[i] = saved;
+      if (last) return fd;
+      close(fd);
+      continue;
+    }
+    if (errno != ENOENT) { int e = errno; p[i] = saved; return berr_set(err, e, "open %s in the rootfs", path); }
+    /* p's parent exists (checked on the previous round): make the last part */
+    char *slash = strrchr(p, '/');
+    const char *name = slash ? slash + 1 : p;
+    cleanup_free char *parent = slash ? strndup(p, (size_t)(slash - p)) : strdup(".");
+    if (!parent) return berr_set(err, ENOMEM, "open %s", path);
+    cleanup_close int pfd = openat2_in(rootfd, *parent ? parent : ".", O_PATH | O_DIRECTORY, err);
+    if (pfd < 0) return -1;
+    char target[4096];
+    ssize_t tl = readlinkat(pfd, name, target, sizeof target - 1);
+    if (tl >= 0) {
+      /* a dangling symlink: continue at its target, resolved in the rootfs */
+      target[tl] = 0;
+      const char *rest = saved ? p + i + 1 : "";
+      cleanup_free char *next = target[0] == '/' ? xasprintf("%s/%s", target, rest)
+                                                 : xasprintf("%s/%s/%s", parent, target, rest);
+      if (!next) return berr_set(err, ENOMEM, "open %s", path);
+      size_t nl = strlen(next);
+      while (nl > 1 && next[nl - 1] == '/') next[--nl] = 0;
+      return create_in_root(rootfd, next, is_dir, depth + 1, err);
+    }
+    if (!last || is_dir) {
+      if (mkdirat(pfd, name, 0755) < 0 && errno != EEXIST) return berr_sys(err, "mkdir %s in the rootfs", p);
+    } else {
+      char fdp[64];
+      snprintf(fdp, sizeof fdp, "/proc/self/fd/%d", pfd);
+      cleanup_close int dfd = open(fdp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (dfd < 0) return berr_sys(err, "open %s in the rootfs", parent);
+      int f = openat(dfd, name, O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0644);
+      if (f < 0 && errno != EEXIST) return berr_sys(err, "create %s in the rootfs", p);
+      if (f >= 0) close(f);
+    }
+    fd = openat2_in(rootfd, p, O_PATH | (last ? 0 : O_DIRECTORY), err);
+    if (fd < 0) return -1;
+    p[i] = saved;
+    if (last) return fd;
+    close(fd);
+  }
+  return openat2_in(rootfd, ".", O_PATH | O_DIRECTORY, err);
+}
+
 int open_in_root(int rootfd, const char *path, bool create, bool is_dir, struct berr *err) {
   while (*path == '/') path++;
   if (!*path) return openat2_in(rootfd, ".", O_PATH | O_DIRECTORY, err);
@@ -32,33 +95,7 @@ int open_in_root(int rootfd, const char *path, bool create, bool is_dir, struct 
     if (fd < 0) berr_sys(err, "open %s in the rootfs", path);
     return fd;
   }
-  /* Create the missing components one at a time, each resolved in root. */
-  cleanup_free char *p = strdup(path);
-  if (!p) return berr_set(err, ENOMEM, "open %s", path);
-  cleanup_close int cur = openat2_in(rootfd, ".", O_PATH | O_DIRECTORY, err);
-  if (cur < 0) return -1;
-  char *save = NULL;
-  char *comp = strtok_r(p, "/", &save);
-  while (comp) {
-    char *next = strtok_r(NULL, "/", &save);
-    bool last = next == NULL;
-    int nfd = openat2_in(cur, comp, O_PATH | (last ? 0 : O_DIRECTORY), NULL);
-    if (nfd < 0 && errno == ENOENT) {
-      if (!last || is_dir) {
-        if (mkdirat(cur, comp, 0755) < 0 && errno != EEXIST) return berr_sys(err, "mkdir %s in the rootfs", path);
-      } else {
-        int f = openat(cur, comp, O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0644);
-        if (f < 0 && errno != EEXIST) return berr_sys(err, "create %s in the rootfs", path);
-        if (f >= 0) close(f);
-      }
-      nfd = openat2_in(cur, comp, O_PATH | (last ? 0 : O_DIRECTORY), NULL);
-    }
-    if (nfd < 0) return berr_sys(err, "open %s in the rootfs", path);
-    close(cur);
-    cur = nfd;
-    comp = next;
-  }
-  return steal_fd(cur);
+  return create_in_root(rootfd, path, is_dir, 0, err);
 }
 
 struct mopts {

@@ -328,6 +328,10 @@ static int parse_linux(const struct json *lx, struct spec *s, struct berr *err) 
     for (size_t i = 0; i < sys->len; i++) {
       if (sys->items[i]->type != JSON_STRING)
         return berr_set(err, 0, "config.json:%d:%d: sysctl values must be strings", POS(sys->items[i]));
+      const char *k = sys->keys[i];
+      if (!*k || strspn(k, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") != strlen(k) ||
+          strstr(k, "..") || k[0] == '.')
+        return berr_set(err, 0, "config.json:%d:%d: sysctl %s: invalid key", POS(sys->items[i]), k);
       s->sysctl_keys[i] = sys->keys[i];
       s->sysctl_values[i] = sys->items[i]->str;
     }
