@@ -1,7 +1,7 @@
 // Generates a container's OCI runtime config.json from a ContainerSpecInput,
 // with Docker's defaults (capabilities, mounts, masked paths, device rules,
 // seccomp) and the Compose service options applied on top.
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import { posix } from 'node:path';
 import { BerthError } from '../errors.js';
@@ -112,6 +112,7 @@ function userMounts(input: ContainerSpecInput): OciMount[] {
       out.push({ destination: target, type: 'tmpfs', source: 'tmpfs', options });
     } else {
       if (!m.source.startsWith('/')) throw new BerthError(`volumes: host path must be absolute: "${m.source}"`);
+      if (!existsSync(m.source)) throw new BerthError(`invalid mount config for type "${m.type}": bind source path does not exist: ${m.source}`);
       out.push({ destination: target, type: 'bind', source: m.source, options: ['rbind', m.propagation ?? 'rprivate', m.readOnly ? 'ro' : 'rw'] });
     }
   }

@@ -197,15 +197,16 @@ describe('OCI spec: mounts, namespaces and resources', () => {
     const s = gen({
       tmpfs: ['/run:size=1m,mode=755'],
       mounts: [
-        { type: 'bind', source: '/srv/data/sub', target: '/data/sub', readOnly: true },
-        { type: 'volume', source: '/var/lib/berth/volumes/v/_data', target: '/data' },
+        { type: 'bind', source: rootfs, target: '/data/sub', readOnly: true },
+        { type: 'volume', source: join(rootfs, 'etc'), target: '/data' },
         { type: 'tmpfs', target: '/cache', size: 4096, mode: 0o1777 },
       ],
     }, { etcFiles: { hosts: '/x/etc/hosts', resolvConf: '/x/etc/resolv.conf', hostname: '/x/etc/hostname' } });
     const user = s.mounts.slice(7);
     assert.deepEqual(user.map((m) => m.destination), ['/etc/resolv.conf', '/etc/hostname', '/etc/hosts', '/run', '/data', '/cache', '/data/sub']);
     assert.deepEqual(user.find((m) => m.destination === '/run')!.options, ['nosuid', 'nodev', 'noexec', 'size=1m', 'mode=755']);
-    assert.deepEqual(user.find((m) => m.destination === '/data/sub'), { destination: '/data/sub', type: 'bind', source: '/srv/data/sub', options: ['rbind', 'rprivate', 'ro'] });
+    assert.deepEqual(user.find((m) => m.destination === '/data/sub'), { destination: '/data/sub', type: 'bind', source: rootfs, options: ['rbind', 'rprivate', 'ro'] });
+    assert.throws(() => gen({ mounts: [{ type: 'bind', source: '/nonexistent-berth-src', target: '/x' }] }), /bind source path does not exist: \/nonexistent-berth-src/);
     assert.deepEqual(user.find((m) => m.destination === '/cache')!.options, ['nosuid', 'nodev', 'noexec', 'rw', 'size=4096', 'mode=1777']);
     assert.throws(() => gen({ tmpfs: ['run'] }), /must be absolute/);
   });
@@ -244,9 +245,9 @@ describe('OCI spec: mounts, namespaces and resources', () => {
   });
 
   it('normalizes mount targets and refuses hostile ones', () => {
-    const s = gen({ mounts: [{ type: 'bind', source: '/srv', target: '/../../data/' }], tmpfs: ['/x/../run'] });
+    const s = gen({ mounts: [{ type: 'bind', source: rootfs, target: '/../../data/' }], tmpfs: ['/x/../run'] });
     assert.deepEqual(s.mounts.slice(7).map((m) => m.destination), ['/run', '/data']);
-    assert.throws(() => gen({ mounts: [{ type: 'bind', source: '/srv', target: '/..' }] }), /root "\/"/);
+    assert.throws(() => gen({ mounts: [{ type: 'bind', source: rootfs, target: '/..' }] }), /root "\/"/);
     assert.throws(() => gen({ tmpfs: ['/'] }), /root "\/"/);
     assert.throws(() => gen({ devices: [{ source: '/dev/null', target: '/dev/../etc/passwd' }] }), /under \/dev/);
   });
