@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { containerPaths } from '../../../src/container/paths.js';
@@ -37,6 +37,16 @@ describe('container records', () => {
     releaseName(sp, 'web-1', A);
     reserveName(sp, 'web-1', B);
     for (const bad of ['../x', '.hidden', 'a/b', '', 'x y']) assert.throws(() => reserveName(sp, bad, A), /invalid container name/);
+  });
+
+  it('a reservation left by a crash (old, holder without a record) is taken over', () => {
+    const C = 'c'.repeat(64);
+    reserveName(sp, 'crashed', C);
+    assert.throws(() => reserveName(sp, 'crashed', A), /already in use/); // young: maybe a create in progress
+    const old = new Date(Date.now() - 120_000);
+    utimesSync(join(sp.containers, '.names', 'crashed'), old, old);
+    reserveName(sp, 'crashed', A);
+    assert.throws(() => reserveName(sp, 'crashed', B), /already in use/);
   });
 
   it('lists records by creation time and ignores foreign or half-made dirs', () => {
