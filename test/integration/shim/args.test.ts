@@ -74,6 +74,17 @@ describe('berth-shim arguments', { skip: !existsSync(shimBin) ? 'berth-shim not 
     });
   }
 
+  test('accepts signal names, numbers and real-time signals', () => {
+    // A missing bundle is reported after the signal is parsed: the signal was accepted.
+    for (const sig of ['SIGTERM', 'term', '15', 'SIGRTMIN+3', 'RTMAX-2', 'SIGRTMIN']) {
+      const r = run(['--stop-signal', sig], { '--bundle': join(t.path, 'nope') });
+      assert.match(r.report, /^error bundle /, sig);
+    }
+    for (const sig of ['SIGRTMIN+99', 'RTMIN-1', '0', '65', 'SIG']) {
+      assert.match(run(['--stop-signal', sig]).report, /unknown signal/, sig);
+    }
+  });
+
   test('--version', () => {
     const r = spawnSync(shimBin, ['--version'], { encoding: 'utf8' });
     assert.equal(r.status, 0);
