@@ -2,7 +2,7 @@
 // working_dir, mounts, read_only, tmpfs, restart policy, healthcheck and
 // log rotation (the last three are carried out by berth-shim).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { Containers, inspect } from '../../../src/container/index.js';
 import type { ContainerSpecInput } from '../../../src/container/types.js';
 import { statePaths } from '../../../src/state/paths.js';
+import { mount, MS as MSF, umount2 } from '../../../src/native/mount.js';
 import { isRoot, nativeOut, repoRoot, tempDir } from '../../helpers/env.js';
 import { makeBusyboxRootfs } from '../../helpers/rootfs.js';
 
@@ -102,6 +103,31 @@ describe('container options (root)', { skip: !isRoot || !existsSync(shim) ? 'nee
     const cmd = ['sh', '-c', 'mkdir -p /mnt/t; mount -t tmpfs t /mnt/t 2>/dev/null && echo mounted || echo denied; test -c /dev/kmsg && echo kmsg || echo no-kmsg'];
     assert.equal((await runToEnd(input(cmd, { privileged: true }))).out, 'mounted\nkmsg\n');
     assert.equal((await runToEnd(input(cmd))).out, 'denied\nno-kmsg\n');
+  });
+
+  it('network: joins a prepared netns by path; none has only loopback', async () => {
+    // A netns of our own, pinned by a bind mount (as the network layer does), with a veth pair inside it to recognise it.
+    const nsFile = join(tmp.path, 'netns-test');
+    writeFileSync(nsFile, '');
+    const holder = spawn('unshare', ['-n', 'sleep', '30'], { stdio: 'ignore' });
+    try {
+      await sleep(200);
+      const nsPath = `/proc/${holder.pid}/ns/net`;
+      const { readlinkSync } = await import('node:fs');
+      await until('new netns', () => readlinkSync(nsPath) !== readlinkSync('/proc/self/ns/net'));
+      await mount(nsPath, nsFile, null, MSF.BIND);
+    } finally {
+      holder.kill('SIGKILL');
+    }
+    try {
+      execFileSync('nsenter', [`--net=${nsFile}`, 'ip', 'link', 'add', 'berthv0', 'type', 'veth', 'peer', 'name', 'berthv1']);
+      const joined = await runToEnd(input(['sh', '-c', 'cat /proc/net/dev | cut -d: -f1 | tr -d " " | tail -n +3 | sort'], { network: { mode: 'netns', path: nsFile } }));
+      assert.equal(joined.out, 'berthv0\nberthv1\nlo\n');
+      const none = await runToEnd(input(['sh', '-c', 'cat /proc/net/dev | cut -d: -f1 | tr -d " " | tail -n +3 | sort']));
+      assert.equal(none.out, 'lo\n');
+    } finally {
+      await umount2(nsFile, 0);
+    }
   });
 
   it('restart on-failure:2 restarts twice, then stays exited', async () => {
