@@ -215,6 +215,10 @@ export function generateSpec(input: ContainerSpecInput, ctx: SpecContext): OciSp
       rootfsPropagation: 'private',
     },
   };
+  // Shared or slave bind propagation only works when the root mount allows it (as Docker adjusts it).
+  const props = (input.mounts ?? []).map((m) => (m.type !== 'tmpfs' ? m.propagation ?? '' : ''));
+  if (props.some((x) => x.endsWith('shared'))) spec.linux.rootfsPropagation = 'rshared';
+  else if (props.some((x) => x.endsWith('slave'))) spec.linux.rootfsPropagation = 'rslave';
   if (input.domainname) spec.domainname = input.domainname;
   if (devices.length) spec.linux.devices = devices;
   const sysctl = checkSysctls(input);

@@ -211,6 +211,14 @@ describe('OCI spec: mounts, namespaces and resources', () => {
     assert.throws(() => gen({ tmpfs: ['run'] }), /must be absolute/);
   });
 
+  it('root propagation is private unless a bind asks for shared or slave', () => {
+    assert.equal(gen().linux.rootfsPropagation, 'private');
+    assert.equal(gen({ mounts: [{ type: 'bind', source: rootfs, target: '/a', propagation: 'rslave' }] }).linux.rootfsPropagation, 'rslave');
+    const s = gen({ mounts: [{ type: 'bind', source: rootfs, target: '/a', propagation: 'shared' }, { type: 'bind', source: rootfs, target: '/b', propagation: 'slave' }] });
+    assert.equal(s.linux.rootfsPropagation, 'rshared');
+    assert.deepEqual(s.mounts.find((m) => m.destination === '/a')!.options, ['rbind', 'shared', 'rw']);
+  });
+
   it('a user mount on /dev/shm replaces the default one', () => {
     const s = gen({ mounts: [{ type: 'bind', source: '/dev/shm', target: '/dev/shm' }] });
     const shm = s.mounts.filter((m) => m.destination === '/dev/shm');
