@@ -47,6 +47,7 @@ uint64_t cgroup_v1_oom_kills(const struct cgroup *cg);
 int cgroup_v1_init_cpuset(const char *dir, struct berr *err);
 int cgroup_v2_enable_controllers(const char *dir, struct berr *err);
 int cgroup_v2_apply(const struct cgroup *cg, const struct spec *s, struct berr *err);
+int cgroup_v2_apply_devices(const struct cgroup *cg, const struct spec *s, struct berr *err);
 int cgroup_v2_freeze(const struct cgroup *cg, bool freeze, struct berr *err);
 int cgroup_v2_stats(const struct cgroup *cg, struct jbuf *b, struct berr *err);
 uint64_t cgroup_v2_oom_kills(const struct cgroup *cg);

@@ -179,6 +179,9 @@ static void init_main(struct init_ctx *c) {
   prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
   pid_t pp = getppid(); /* 0 in a new pid namespace: the parent is outside it */
   if (pp != 0 && pp != c->parent) _exit(1);
+  /* Read the parent's message now: unread data in our queue when we exit
+   * would turn our error report into ECONNRESET on its side. */
+  if (host_pid(c) <= 0) _exit(1);
   umask(0);
   if (init_setup(c, &fifo_fd, &err) < 0 || proc_find_exec(&c->s->process, &path, &err) < 0) {
     sync_report_error(c->sock, &err);

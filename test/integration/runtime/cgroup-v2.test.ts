@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { defaultConfig } from '../../helpers/bundle.js';
 import { isRoot } from '../../helpers/env.js';
-import { RuntimeHarness } from './harness.js';
+import { deviceConfig, RuntimeHarness } from './harness.js';
 
 const hybrid = existsSync('/sys/fs/cgroup/unified/cgroup.procs') && !existsSync('/sys/fs/cgroup/cgroup.controllers');
 
@@ -53,6 +53,13 @@ describe('berth-runtime on cgroup v2 (hybrid host)', { skip: (!isRoot && 'needs 
     await h.waitStatus(rt, id, 'stopped');
     assert.equal(rt.run(['delete', id]).status, 0);
     assert.ok(!existsSync(dir));
+  });
+
+  test('device rules through an eBPF program', () => {
+    const rt = h.berth;
+    const r = rt.run(['run', '--bundle', h.bundle(deviceConfig()), h.id(rt)]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, '3\n0\nnull2-ok\n');
   });
 
   test('a limit on a controller the hierarchy lacks fails cleanly', () => {

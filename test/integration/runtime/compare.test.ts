@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { defaultConfig, type OciConfig } from '../../helpers/bundle.js';
 import { isRoot } from '../../helpers/env.js';
-import { RuntimeHarness } from './harness.js';
+import { deviceConfig, RuntimeHarness } from './harness.js';
 
 const sh = (script: string) => defaultConfig(['sh', '-c', script]);
 
@@ -112,6 +112,10 @@ describe('berth-runtime matches runc and crun', { skip: !isRoot && 'needs root' 
       assert.equal(x.code, 0, `${x.name}: ${x.stderr}`);
       assert.equal(x.stdout, '/data/passwd\n1\n1\nw=1\n', x.name);
     }
+  });
+
+  test('device rules: mknod is allowed, using a device outside the rules is not', () => {
+    expectAll(deviceConfig(), 0, '3\n0\nnull2-ok\n');
   });
 
   test('SIGKILL from outside: run exits 137', async () => {

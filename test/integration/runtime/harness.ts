@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { haveBinary, makeBundle, makeRuntime, sharedRootfs, type OciConfig, type Runtime } from '../../helpers/bundle.js';
+import { defaultConfig, haveBinary, makeBundle, makeRuntime, sharedRootfs, type OciConfig, type Runtime } from '../../helpers/bundle.js';
 import { shortId, tempDir } from '../../helpers/env.js';
 
 export type RuntimeName = 'berth' | 'berth-v2' | 'runc' | 'crun';
@@ -73,4 +73,13 @@ export class RuntimeHarness {
     rmSync(this.dir, { recursive: true, force: true });
     this.cleanupDir();
   }
+}
+
+/** CAP_MKNOD and a tmpfs without nodev: /dev/mem (1:1) can be made but not
+ * read (the rules deny it); a new node for null (1:3) works. */
+export function deviceConfig(): OciConfig {
+  const c = defaultConfig(['sh', '-c', 'head -c3 /dev/zero | wc -c; mknod /tmp/mem c 1 1; head -c1 /tmp/mem 2>/dev/null | wc -c; mknod /tmp/null2 c 1 3; echo x > /tmp/null2 && echo null2-ok']);
+  for (const set of ['bounding', 'effective', 'permitted']) c.process.capabilities[set] = [...c.process.capabilities[set], 'CAP_MKNOD'];
+  c.mounts.push({ destination: '/tmp', type: 'tmpfs', source: 'tmpfs', options: ['size=1m'] });
+  return c;
 }
