@@ -183,7 +183,8 @@ static void init_main(struct init_ctx *c) {
    * would turn our error report into ECONNRESET on its side. */
   if (host_pid(c) <= 0) _exit(1);
   umask(0);
-  if (init_setup(c, &fifo_fd, &err) < 0 || proc_find_exec(&c->s->process, &path, &err) < 0) {
+  if (init_setup(c, &fifo_fd, &err) < 0 || proc_ensure_home((struct proc_spec *)&c->s->process, &err) < 0 ||
+      proc_find_exec(&c->s->process, &path, &err) < 0) {
     sync_report_error(c->sock, &err);
     _exit(1);
   }

@@ -129,7 +129,7 @@ static void exec_child(const struct cstate *st, const struct proc_spec *p, const
     close(slave);
   }
   if (proc_apply_limits(p, &err) < 0) goto fail;
-  if (proc_find_exec(p, &path, &err) < 0) goto fail;
+  if (proc_ensure_home((struct proc_spec *)p, &err) < 0 || proc_find_exec(p, &path, &err) < 0) goto fail;
   void *seccomp = NULL;
   if (seccomp_prepare(seccomp_json, &seccomp, &err) < 0) goto fail;
   if (chdir(p->cwd) < 0) { berr_sys(&err, "chdir %s", p->cwd); goto fail; }

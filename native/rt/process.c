@@ -49,6 +49,36 @@ static const char *env_get(char **env, const char *key) {
   return NULL;
 }
 
+int proc_ensure_home(struct proc_spec *p, struct berr *err) {
+  if (env_get(p->env, "HOME")) return 0;
+  const char *home = "/";
+  char line[1024];
+  char *found = NULL;
+  FILE *f = fopen("/etc/passwd", "re");
+  while (f && fgets(line, sizeof line, f)) {
+    /* name:pw:uid:gid:gecos:home:shell */
+    char *fields[7] = {0};
+    int n = 0;
+    for (char *s = line, *t; n < 7 && (t = strsep(&s, ":\n")); ) fields[n++] = t;
+    if (n >= 6 && fields[2] && (uid_t)strtoul(fields[2], NULL, 10) == p->uid && fields[2][0] && *fields[5]) {
+      found = strdup(fields[5]);
+      break;
+    }
+  }
+  if (f) fclose(f);
+  if (found) home = found;
+  size_t n = 0;
+  while (p->env[n]) n++;
+  char **nv = realloc(p->env, (n + 2) * sizeof *nv);
+  char *kv = xasprintf("HOME=%s", home);
+  free(found);
+  if (!nv || !kv) { free(kv); if (nv) p->env = nv; return berr_set(err, ENOMEM, "env"); }
+  nv[n] = kv; /* lives until execve */
+  nv[n + 1] = NULL;
+  p->env = nv;
+  return 0;
+}
+
 /* Go's error texts (what runc prints): lowercase errno text. */
 static void go_errno(char *buf, size_t n, int e) {
   snprintf(buf, n, "%s", strerror(e));

@@ -9,6 +9,9 @@
 
 /* rlimits and oomScoreAdj; EPERM without CAP_SYS_RESOURCE is a warning. */
 int proc_apply_limits(const struct proc_spec *p, struct berr *err);
+/* Sets HOME from the container's /etc/passwd (else "/") when the env has
+ * none, as runc does. Call inside the container's mount namespace. */
+int proc_ensure_home(struct proc_spec *p, struct berr *err);
 /* Resolves args[0] through PATH from the process env; error text as runc's. */
 int proc_find_exec(const struct proc_spec *p, char **out, struct berr *err);
 /* chdir, user, capabilities, noNewPrivileges, seccomp, umask, execve.

@@ -69,11 +69,12 @@ describe('berth-runtime matches runc and crun', { skip: !isRoot && 'needs root' 
   });
 
   test('env, cwd, user and groups', () => {
-    const c = sh('echo $FOO; pwd; id');
+    const c = sh('echo $FOO; pwd; id; echo $HOME');
     c.process.env.push('FOO=bar baz');
     c.process.cwd = '/tmp';
     c.process.user = { uid: 1000, gid: 1000, additionalGids: [2000] };
-    expectAll(c, 0, 'bar baz\n/tmp\nuid=1000(app) gid=1000(app) groups=2000(extra)\n');
+    // HOME comes from the container's /etc/passwd when the env has none
+    expectAll(c, 0, 'bar baz\n/tmp\nuid=1000(app) gid=1000(app) groups=2000(extra)\n/home/app\n');
   });
 
   test('a missing cwd is created', () => {
