@@ -51,7 +51,7 @@ describe('berth-shim control socket', { skip }, () => {
   test('hostile requests get one error line and leave the shim serving', async () => {
     const c = new ShimCase(rootfs);
     try {
-      await c.start({ args: ['sleep', '60'] });
+      await c.startOk({ args: ['sleep', '60'] });
       const raw = (text: string) => new Promise<string>((resolve) => {
         const sock = connect(c.socket);
         let out = '';
@@ -108,12 +108,12 @@ describe('berth-shim control socket', { skip }, () => {
   test('attach copies output and feeds stdin (--stdin)', async () => {
     const c = new ShimCase(rootfs);
     try {
-      await c.start({ args: ['sh', '-c', 'while read l; do echo "got $l"; done; echo bye'], extra: ['--stdin'] });
+      assert.match(await c.start({ args: ['sh', '-c', 'while read l; do echo "got $l"; done; echo bye'], extra: ['--stdin'] }), /^ok /);
       const sock = connect(c.socket);
       let out = '';
       sock.setEncoding('utf8');
       sock.on('data', (d: string) => { out += d; });
-      await new Promise((r) => sock.on('connect', r));
+      await new Promise((resolve, reject) => { sock.on('connect', resolve); sock.on('error', reject); });
       sock.write('{"op":"attach"}\n');
       while (!out.includes('\n')) await sleep(10);
       assert.equal(out, '{"ok":true}\n');
@@ -133,7 +133,7 @@ describe('berth-shim control socket', { skip }, () => {
   test('random request fragments: exactly one JSON reply each, shim unharmed', async () => {
     const c = new ShimCase(rootfs);
     try {
-      await c.start({ args: ['sleep', '60'] });
+      await c.startOk({ args: ['sleep', '60'] });
       const pieces = ['{', '}', '[', ']', '"', '\\', '\\u', 'd834', '\\ud834\\udd1e', ':', ',', 'op', '"op"', '"status"', '"signal"',
         '"timeout"', '1e999', '-0', 'null', 'true', '\n', '\u0000', 'é', '\xff', '"resize"', '"rows"', '99999999999999999999', ' '];
       let seed = 42;
@@ -162,7 +162,7 @@ describe('berth-shim control socket', { skip }, () => {
   test('attach clients that go away free their slots, even with no output', async () => {
     const c = new ShimCase(rootfs);
     try {
-      await c.start({ args: ['sleep', '60'] });
+      await c.startOk({ args: ['sleep', '60'] });
       const attach = () => new Promise<import('node:net').Socket>((resolve, reject) => {
         const k = connect(c.socket);
         k.setEncoding('utf8');
@@ -190,7 +190,7 @@ describe('berth-shim control socket', { skip }, () => {
   test('--tty --stdin: attach drives an interactive shell', async () => {
     const c = new ShimCase(rootfs);
     try {
-      await c.start({ tty: true, args: ['sh'], extra: ['--stdin'] });
+      await c.startOk({ tty: true, args: ['sh'], extra: ['--stdin'] });
       const sock = await new Promise<import('node:net').Socket>((resolve, reject) => {
         const k = connect(c.socket);
         k.on('connect', () => resolve(k));
@@ -218,7 +218,7 @@ describe('berth-shim control socket', { skip }, () => {
   test('--tty: a terminal, logged as stdout, resizable', async () => {
     const c = new ShimCase(rootfs);
     try {
-      await c.start({ tty: true, args: ['sh', '-c', 'echo tty:$(test -t 0 && echo yes); while :; do stty size; sleep 0.1; done'] });
+      await c.startOk({ tty: true, args: ['sh', '-c', 'echo tty:$(test -t 0 && echo yes); while :; do stty size; sleep 0.1; done'] });
       assert.deepEqual(await c.ctl({ op: 'resize', rows: 33, cols: 111 }), { ok: true });
       await c.waitFor(() => c.log().some((e) => e.log.includes('33 111')), 'the new size seen inside');
       const log = c.log();
