@@ -1,5 +1,6 @@
 #include "rt/state.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -122,6 +123,26 @@ void state_release(struct cstate *st) {
   memset(st, 0, sizeof *st);
 }
 
+/* Whether pid still holds the exec fifo open, i.e. waits for `start` (a
+ * `start` killed between its write and the unlink leaves the fifo behind). */
+static bool init_waits_on(pid_t pid, const char *fifo) {
+  struct stat f;
+  if (stat(fifo, &f) < 0) return false;
+  char dir[64];
+  snprintf(dir, sizeof dir, "/proc/%d/fd", pid);
+  DIR *d = opendir(dir);
+  if (!d) return true; /* cannot tell: trust the fifo */
+  bool found = false;
+  struct dirent *de;
+  while (!found && (de = readdir(d))) {
+    if (de->d_name[0] == '.') continue;
+    struct stat s;
+    if (fstatat(dirfd(d), de->d_name, &s, 0) == 0 && s.st_ino == f.st_ino && s.st_dev == f.st_dev) found = true;
+  }
+  closedir(d);
+  return found;
+}
+
 enum cstatus state_status(const struct cstate *st) {
   if (st->pid == 0) {
     /* not recorded yet: being created while `create` holds the lock on the
@@ -134,7 +155,7 @@ enum cstatus state_status(const struct cstate *st) {
   if (!pid_alive(st->pid, st->starttime)) return ST_STOPPED;
   char fifo[4096];
   snprintf(fifo, sizeof fifo, "%s/" EXEC_FIFO, st->dir);
-  if (access(fifo, F_OK) == 0) return ST_CREATED;
+  if (access(fifo, F_OK) == 0 && init_waits_on(st->pid, fifo)) return ST_CREATED;
   if (cgroup_is_frozen(&st->cg)) return ST_PAUSED;
   return ST_RUNNING;
 }

@@ -210,6 +210,21 @@ describe('berth-runtime after a crash', { skip: !isRoot && 'needs root' }, () =>
     assert.ok(!st || /State:\s+Z/.test(st), 'the half-made init is gone');
     await new Promise((r) => setTimeout(r, 1000)); // the orphaned hook's sleep ends
   });
+
+  test('start killed between its write and the fifo removal: running, not created', () => {
+    const rt = h.berth;
+    const id = h.id(rt);
+    assert.equal(rt.run(['create', '--bundle', h.bundle(defaultConfig(['sleep', '100'])), id]).status, 0);
+    // what `start` does before it unlinks the fifo
+    const fifo = join(h.dir, 'root-berth', id, 'exec.fifo');
+    writeFileSync(fifo, '0');
+    assert.ok(existsSync(fifo));
+    const end = Date.now() + 5000;
+    while (h.state(rt, id)?.status !== 'running' && Date.now() < end) { /* the init execs */ }
+    assert.equal(h.state(rt, id)?.status, 'running');
+    assert.match(rt.run(['start', id]).stderr, /cannot start a container that is running/);
+    assert.equal(rt.run(['delete', '--force', id]).status, 0);
+  });
 });
 
 describe('berth-runtime errors', { skip: !isRoot && 'needs root' }, () => {
