@@ -153,6 +153,10 @@ int cgroup_create(struct cgroup *cg, const struct spec *s, struct berr *err) {
   return cgroup_v1_apply(cg, s, err);
 }
 
+int cgroup_update(const struct cgroup *cg, const struct spec *s, struct berr *err) {
+  return cg->version == 2 ? cgroup_v2_apply(cg, s, err) : cgroup_v1_apply(cg, s, err);
+}
+
 int cgroup_enter(const struct cgroup *cg, pid_t pid, struct berr *err) {
   char buf[32];
   snprintf(buf, sizeof buf, "%d", pid);

@@ -25,6 +25,8 @@ int cgroup_resolve(const char *cgroups_path, const char *id, struct cgroup *cg, 
 int cgroup_open(int version, const char *rel, struct cgroup *cg, struct berr *err);
 /* Creates the directories and applies linux.resources. */
 int cgroup_create(struct cgroup *cg, const struct spec *s, struct berr *err);
+/* Applies resources to an existing cgroup (`update`); device rules are left alone. */
+int cgroup_update(const struct cgroup *cg, const struct spec *s, struct berr *err);
 /* Moves pid (0: the caller) into every controller of the cgroup. */
 int cgroup_enter(const struct cgroup *cg, pid_t pid, struct berr *err);
 /* The pids in the cgroup; *out is malloc'ed. */

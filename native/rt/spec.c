@@ -300,6 +300,8 @@ static int parse_resources(const struct json *res, struct spec *s, struct berr *
   return 0;
 }
 
+int resources_parse(const struct json *res, struct spec *s, struct berr *err) { return parse_resources(res, s, err); }
+
 static int parse_linux(const struct json *lx, struct spec *s, struct berr *err) {
   struct json *a = NULL, *res = NULL, *sys = NULL;
   if (json_get_array(lx, "namespaces", &a, err) < 0) return -1;

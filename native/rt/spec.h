@@ -108,6 +108,8 @@ void spec_free(struct spec *s);
 /* Parses a "process" object (config.json's, or exec's --process file). */
 int proc_spec_parse(const struct json *j, struct proc_spec *p, struct berr *err);
 void proc_spec_free(struct proc_spec *p);
+/* Parses a linux.resources object into s->res (used by `update`). */
+int resources_parse(const struct json *res, struct spec *s, struct berr *err);
 /* Namespace helpers. */
 const struct ns_spec *spec_ns(const struct spec *s, int flag);
 /* Capability name → number, -1 when unknown. */

@@ -19,6 +19,7 @@ int cmd_list(const struct globals *g, int argc, char **argv, struct berr *err);
 int cmd_run(const struct globals *g, int argc, char **argv, struct berr *err);
 int cmd_exec(const struct globals *g, int argc, char **argv, struct berr *err);
 int cmd_ps(const struct globals *g, int argc, char **argv, struct berr *err);
+int cmd_update(const struct globals *g, int argc, char **argv, struct berr *err);
 int cmd_events(const struct globals *g, int argc, char **argv, struct berr *err);
 
 #endif

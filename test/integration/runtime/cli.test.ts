@@ -2,7 +2,7 @@
 // streaming, exec --tty, warnings instead of failures without CAP_SYS_RESOURCE.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { defaultConfig } from '../../helpers/bundle.js';
@@ -70,6 +70,23 @@ describe('berth-runtime command line', { skip: !isRoot && 'needs root' }, () => 
     const events = out.trim().split('\n').map((l) => JSON.parse(l));
     assert.ok(events.some((e) => e.type === 'oom' && e.id === id), out);
     assert.ok(events.some((e) => e.type === 'stats'), out);
+  });
+
+  test('update changes the limits of a running container', () => {
+    const rt = h.berth;
+    const id = h.id(rt);
+    assert.equal(rt.run(['run', '-d', '--bundle', h.bundle(defaultConfig(['sleep', '100'])), id]).status, 0);
+    const v1 = !existsSync('/sys/fs/cgroup/cgroup.controllers');
+    const knob = (ctrl: string, file: string) => readFileSync(v1 ? `/sys/fs/cgroup/${ctrl}/berth/${id}/${file}` : `/sys/fs/cgroup/berth/${id}/${file}`, 'utf8').trim();
+    const r = rt.run(['update', '--memory', String(32 << 20), '--pids-limit', '20', id]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(knob('memory', v1 ? 'memory.limit_in_bytes' : 'memory.max'), String(32 << 20));
+    assert.equal(knob('pids', 'pids.max'), '20');
+    const j = rt.run(['update', '--resources', '-', id], { input: JSON.stringify({ pids: { limit: 30 } }) });
+    assert.equal(j.status, 0, j.stderr);
+    assert.equal(knob('pids', 'pids.max'), '30');
+    assert.equal(rt.run(['update', '--memory', 'lots', id]).stderr, 'update: --memory: not a number: lots\n');
+    assert.equal(rt.run(['delete', '--force', id]).status, 0);
   });
 
   test('exec --tty relays through a pty', () => {
