@@ -19,6 +19,10 @@
 int read_file_at(int dirfd, const char *path, char **out, size_t *lenp, struct berr *err) {
   cleanup_close int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return berr_sys(err, "open %s", path);
+  return read_fd(fd, path, out, lenp, err);
+}
+
+int read_fd(int fd, const char *path, char **out, size_t *lenp, struct berr *err) {
   size_t cap = 4096, len = 0;
   char *buf = malloc(cap);
   if (!buf) return berr_set(err, ENOMEM, "read %s", path);

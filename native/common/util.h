@@ -10,6 +10,8 @@
 
 /* Reads a whole file into a NUL-terminated buffer. */
 int read_file(const char *path, char **out, size_t *len, struct berr *err);
+/* Reads everything from fd (path names it in errors). */
+int read_fd(int fd, const char *path, char **out, size_t *len, struct berr *err);
 /* Reads a file relative to dirfd (AT_FDCWD allowed). */
 int read_file_at(int dirfd, const char *path, char **out, size_t *len, struct berr *err);
 /* Writes data to an existing file (cgroup knobs, /proc files): one write. */

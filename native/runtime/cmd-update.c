@@ -39,8 +39,9 @@ int cmd_update(const struct globals *g, int argc, char **argv, struct berr *err)
   int ret = -1;
   if (opts[0].set) {
     cleanup_free char *text = NULL;
-    const char *path = strcmp(opts[0].val, "-") ? opts[0].val : "/dev/stdin";
-    if (read_file(path, &text, NULL, err) < 0) return -1;
+    bool stdin_ = !strcmp(opts[0].val, "-");
+    const char *path = stdin_ ? "stdin" : opts[0].val;
+    if ((stdin_ ? read_fd(0, path, &text, NULL, err) : read_file(path, &text, NULL, err)) < 0) return -1;
     if (!(doc = json_parse(text, path, err))) return -1;
     if (doc->type != JSON_OBJECT) { berr_set(err, 0, "%s: resources must be an object", path); goto out; }
     if (resources_parse(doc, &s, err) < 0) goto out;
