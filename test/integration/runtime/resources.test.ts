@@ -115,6 +115,15 @@ describe('berth-init', { skip: !isRoot && 'needs root' }, () => {
     assert.equal(r.code, 143, r.stderr);
   });
 
+  test('with a terminal, the child runs in the foreground process group', () => {
+    const rt = h.berth;
+    const c = withInit(['sh', '-c', 'ps -o pid,pgid,comm | grep -w sh | tr -s " " | sed "s/^ //"']);
+    c.process.terminal = true;
+    const r = rt.run(['run', '--bundle', h.bundle(c), h.id(rt)], { timeout: 10_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.replace(/\r/g, ''), '2 2 sh\n');
+  });
+
   test('reaps orphaned zombies', () => {
     const rt = h.berth;
     // the subshell's child is orphaned onto PID 1 and exits; init must reap it
