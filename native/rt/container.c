@@ -37,7 +37,30 @@ void sync_report_error(int sock, const struct berr *e) {
 
 int sync_ready(int sock) { return send(sock, "R", 1, MSG_NOSIGNAL) == 1 ? 0 : -1; }
 
+static int write_idmap(pid_t pid, const char *file, const struct idmap_spec *m, size_t n, struct berr *err) {
+  char path[64], buf[4096];
+  size_t len = 0;
+  snprintf(path, sizeof path, "/proc/%d/%s", pid, file);
+  for (size_t i = 0; i < n && len < sizeof buf - 40; i++)
+    len += (size_t)snprintf(buf + len, sizeof buf - len, "%u %u %u\n", m[i].container_id, m[i].host_id, m[i].size);
+  if (write_file(path, buf, err) < 0) return berr_wrap(err, "user namespace: ");
+  return 0;
+}
+
+int sync_map_ids(int sock, pid_t pid, const struct spec *s, struct berr *err) {
+  if (write_idmap(pid, "uid_map", s->uid_maps, s->nuid_maps, err) < 0 ||
+      write_idmap(pid, "gid_map", s->gid_maps, s->ngid_maps, err) < 0)
+    return -1;
+  if (send(sock, "M", 1, MSG_NOSIGNAL) != 1) return berr_sys(err, "user namespace: answer the init");
+  return 0;
+}
+
 int sync_wait_ready(int sock, pid_t pid, int *tty_master, struct berr *err) {
+  return sync_wait_ready_maps(sock, &pid, tty_master, NULL, err);
+}
+
+int sync_wait_ready_maps(int sock, pid_t *pidp, int *tty_master, const struct spec *maps, struct berr *err) {
+  pid_t pid = *pidp;
   for (;;) {
     char buf[1200];
     char cbuf[CMSG_SPACE(sizeof(int))];
@@ -54,6 +77,20 @@ int sync_wait_ready(int sock, pid_t pid, int *tty_master, struct berr *err) {
     }
     buf[n] = 0;
     if (buf[0] == 'R') return 0;
+    if (buf[0] == 'P' && n == 1 + (ssize_t)sizeof(pid_t)) {
+      /* the init is the first child's child (user + pid namespaces) */
+      pid_t g;
+      memcpy(&g, buf + 1, sizeof g);
+      waitpid(pid, NULL, 0);
+      *pidp = pid = g;
+      if (send(sock, &g, sizeof g, MSG_NOSIGNAL) != sizeof g) return berr_sys(err, "answer the container init");
+      continue;
+    }
+    if (buf[0] == 'U') {
+      if (!maps) return berr_set(err, EPROTO, "unexpected user namespace request");
+      if (sync_map_ids(sock, pid, maps, err) < 0) return -1;
+      continue;
+    }
     if (buf[0] == 'E') return berr_set(err, 0, "%s", buf + 1);
     if (buf[0] == 'T') {
       struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
@@ -76,6 +113,7 @@ struct init_ctx {
   pid_t parent;
   int preserve_fds;
   void *seccomp;   /* the prepared filter */
+  bool pid_in_child; /* user namespace + new pid namespace: made here, then a fork */
 };
 
 static pid_t host_pid(struct init_ctx *c) {
@@ -121,14 +159,42 @@ static int join_namespaces(const struct spec *s, int *unshare_flags, struct berr
 static int init_setup(struct init_ctx *c, int *fifo_fd, struct berr *err) {
   const struct spec *s = c->s;
   int flags = 0;
-  if (join_namespaces(s, &flags, err) < 0) return -1;
-  if (flags && unshare(flags) < 0) return berr_sys(err, "unshare namespaces");
+  /* With the host's credentials and mounts: the cgroup, the fifo (opened as a
+   * reader; `start` writes to it), namespaces joined by path. */
   if (cgroup_enter(c->cg, 0, err) < 0) return berr_wrap(err, "join cgroup: ");
-  const struct ns_spec *cgns = spec_ns(s, CLONE_NEWCGROUP);
-  if (cgns && !cgns->path && unshare(CLONE_NEWCGROUP) < 0) return berr_sys(err, "unshare cgroup namespace");
-  /* Opened as a reader now (the path is on the host); `start` writes to it. */
   *fifo_fd = open(c->fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (*fifo_fd < 0) return berr_sys(err, "open %s", c->fifo);
+  if (join_namespaces(s, &flags, err) < 0) return -1;
+  if (flags & CLONE_NEWUSER) {
+    /* The user namespace first, so that it owns the others; the parent
+     * writes our id maps, then we become its root. */
+    flags &= ~CLONE_NEWUSER;
+    char ack = 0;
+    if (unshare(CLONE_NEWUSER) < 0) return berr_sys(err, "unshare user namespace");
+    if (send(c->sock, "U", 1, MSG_NOSIGNAL) != 1 || recv(c->sock, &ack, 1, 0) != 1 || ack != 'M')
+      return berr_set(err, EPIPE, "user namespace: no id maps from the runtime");
+    if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+      return berr_sys(err, "user namespace: become root (is 0 mapped?)");
+  }
+  if (flags && unshare(flags) < 0) return berr_sys(err, "unshare namespaces");
+  if (c->pid_in_child) {
+    /* A pid namespace owned by the user namespace: only our children enter
+     * it. The child becomes the init; we report its pid and leave. */
+    if (unshare(CLONE_NEWPID) < 0) return berr_sys(err, "unshare pid namespace");
+    pid_t g = fork();
+    if (g < 0) return berr_sys(err, "fork");
+    if (g > 0) {
+      char msg[1 + sizeof g];
+      msg[0] = 'P';
+      memcpy(msg + 1, &g, sizeof g);
+      send(c->sock, msg, sizeof msg, MSG_NOSIGNAL);
+      _exit(0);
+    }
+    c->host_pid = 0;
+    if (host_pid(c) <= 0) _exit(1); /* the runtime sends it back: hooks need it */
+  }
+  const struct ns_spec *cgns = spec_ns(s, CLONE_NEWCGROUP);
+  if (cgns && !cgns->path && unshare(CLONE_NEWCGROUP) < 0) return berr_sys(err, "unshare cgroup namespace");
   const struct ns_spec *uts = spec_ns(s, CLONE_NEWUTS);
   if (s->hostname && *s->hostname) {
     if (!uts || uts->path) return berr_set(err, 0, "cannot set hostname without a private UTS namespace");
@@ -274,7 +340,13 @@ int container_create(const struct create_opts *o, pid_t *pidp, int *tty_master, 
   parent = getpid();
   own_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
   if (own_pidns < 0) { berr_sys(err, "open /proc/self/ns/pid"); goto out; }
-  if (join_pid_ns(s, err) < 0) goto out;
+  bool userns = spec_ns(s, CLONE_NEWUSER) != NULL;
+  const struct ns_spec *pidns = spec_ns(s, CLONE_NEWPID);
+  bool pid_in_child = userns && pidns && !pidns->path;
+  if (pid_in_child) {
+    /* the init will be a grandchild: adopt it when its parent leaves */
+    if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) { berr_sys(err, "become a subreaper"); goto out; }
+  } else if (join_pid_ns(s, err) < 0) goto out;
   fflush(NULL);
   pid = fork();
   if (pid < 0) { berr_sys(err, "fork"); goto out; }
@@ -283,13 +355,13 @@ int container_create(const struct create_opts *o, pid_t *pidp, int *tty_master, 
     close(sv[0]);
     close(lockfd);
     struct init_ctx c = {.s = s, .cg = &cg, .fifo = fifo, .id = o->id, .sock = sv[1], .no_pivot = o->no_pivot, .preserve_fds = o->preserve_fds,
-                          .parent = parent};
+                          .parent = parent, .pid_in_child = pid_in_child};
     init_main(&c);
   }
   close(sv[1]);
   sv[1] = -1;
   send(sv[0], &pid, sizeof pid, MSG_NOSIGNAL);
-  if (sync_wait_ready(sv[0], pid, s->process.terminal ? &master : NULL, err) < 0) goto out;
+  if (sync_wait_ready_maps(sv[0], &pid, s->process.terminal ? &master : NULL, s, err) < 0) goto out;
   if (s->hooks && (hooks_run(s->hooks, HOOK_PRESTART, o->id, "creating", pid, s->bundle, s->annotations, err) < 0 ||
                    hooks_run(s->hooks, HOOK_CREATE_RUNTIME, o->id, "creating", pid, s->bundle, s->annotations, err) < 0))
     goto out;

@@ -20,9 +20,10 @@
 #include "rt/spec.h"
 #include "rt/tty.h"
 
-/* Order matters: mnt last, since joining it changes root and cwd. */
+/* Order matters: the user namespace first (it owns the others), mnt last
+ * (joining it changes root and cwd). */
 static const struct { const char *name; int flag; } exec_ns[] = {
-  {"ipc", CLONE_NEWIPC}, {"uts", CLONE_NEWUTS}, {"net", CLONE_NEWNET}, {"cgroup", CLONE_NEWCGROUP}, {"mnt", CLONE_NEWNS}};
+  {"user", CLONE_NEWUSER}, {"ipc", CLONE_NEWIPC}, {"uts", CLONE_NEWUTS}, {"net", CLONE_NEWNET}, {"cgroup", CLONE_NEWCGROUP}, {"mnt", CLONE_NEWNS}};
 #define NEXEC_NS (sizeof exec_ns / sizeof exec_ns[0])
 
 /* Opens /proc/<pid>/ns/<name> when it differs from ours; -1 when the same. */

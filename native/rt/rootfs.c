@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -118,6 +119,18 @@ static void parse_options(char **options, struct mopts *m) {
 
 static int fdpath(char *buf, size_t n, int fd) { return snprintf(buf, n, "/proc/self/fd/%d", fd); }
 
+/* Flags of the mount at path that a user namespace may not clear on a
+ * remount (kept everywhere: a bind never gains what its source lacks). */
+static unsigned long locked_flags(const char *path) {
+  struct statvfs sv;
+  unsigned long f = 0;
+  if (statvfs(path, &sv) < 0) return 0;
+  if (sv.f_flag & ST_NOSUID) f |= MS_NOSUID;
+  if (sv.f_flag & ST_NODEV) f |= MS_NODEV;
+  if (sv.f_flag & ST_NOEXEC) f |= MS_NOEXEC;
+  return f;
+}
+
 /* Applies read-only etc. to a bind mount: flags other than MS_BIND|MS_REC
  * need a remount of the new mount point. */
 static int remount_bind(int rootfd, const char *dest, unsigned long flags, bool recursive_ro, struct berr *err) {
@@ -127,7 +140,7 @@ static int remount_bind(int rootfd, const char *dest, unsigned long flags, bool 
   if (fd < 0) return -1;
   char p[64];
   fdpath(p, sizeof p, fd);
-  if (mount(NULL, p, NULL, MS_BIND | MS_REMOUNT | extra, NULL) < 0) {
+  if (mount(NULL, p, NULL, MS_BIND | MS_REMOUNT | extra | locked_flags(p), NULL) < 0) {
     return berr_sys(err, "remount %s", dest);
   }
   if (recursive_ro) {
@@ -318,7 +331,7 @@ int rootfs_finalize(const struct spec *s, struct berr *err) {
     if (readonly_path(s->readonly_paths[i], err) < 0) return -1;
   for (size_t i = 0; s->masked_paths && s->masked_paths[i]; i++)
     if (mask_path(s->masked_paths[i], err) < 0) return -1;
-  if (s->root_readonly && mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0)
+  if (s->root_readonly && mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | locked_flags("/"), NULL) < 0)
     return berr_sys(err, "remount / read-only");
   return 0;
 }

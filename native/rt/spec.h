@@ -47,6 +47,10 @@ struct ns_spec {
   const char *path;  /* join this one when set */
 };
 
+struct idmap_spec {
+  uint32_t container_id, host_id, size;
+};
+
 struct dev_spec {
   const char *path;
   char type;         /* c, b, u, p */
@@ -89,6 +93,8 @@ struct spec {
   size_t nmounts;
   struct ns_spec *namespaces;
   size_t nnamespaces;
+  struct idmap_spec *uid_maps, *gid_maps;
+  size_t nuid_maps, ngid_maps;
   struct dev_spec *devices;
   size_t ndevices;
   const char *cgroups_path;

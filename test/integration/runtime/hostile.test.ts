@@ -66,7 +66,7 @@ describe('berth-runtime with hostile bundles', { skip: !isRoot && 'needs root' }
       ['{"process": {"args": ["sh"]}, "process": {}}', /duplicate key/],
       ['{"process": {"args": ["\\ud800"]}}', /lone surrogate/],
       ['{"process": {"args": ["sh"], "cwd": "relative"}}', /process\.cwd must be absolute/],
-      [JSON.stringify({ ...defaultConfig(['sh']), linux: { namespaces: [{ type: 'user' }, { type: 'mount' }] } }), /user namespaces are not supported/],
+      [JSON.stringify({ ...defaultConfig(['sh']), linux: { namespaces: [{ type: 'user' }, { type: 'mount' }] } }), /a user namespace needs linux\.uidMappings and linux\.gidMappings/],
       [JSON.stringify({ ...defaultConfig(['sh']), linux: { namespaces: [{ type: 'bogus' }] } }), /unknown namespace type bogus/],
       [withLinux({ sysctl: { 'kernel/../../x': '1' } }), /sysctl kernel\/\.\.\/\.\.\/x: invalid key/],
       [JSON.stringify({ ...defaultConfig(['sh']), process: { ...defaultConfig(['sh']).process, capabilities: { bounding: ['CAP_NOPE'] } } }), /unknown capability CAP_NOPE/],

@@ -171,11 +171,12 @@ describe('berth-runtime hooks and inherited fds', { skip: !isRoot && 'needs root
 
   test('only stdio (and --preserve-fds) reach the container', () => {
     const rt = h.berth;
-    const bundle = h.bundle(defaultConfig(['sh', '-c', 'ls /proc/1/fd | xargs']));
+    // ls lists its own fds: stdio, what was passed on, and the directory it reads
+    const bundle = h.bundle(defaultConfig(['ls', '/proc/self/fd']));
     const run = (extra: string[]) => spawnSync(rt.argv[0], [...rt.argv.slice(1), 'run', ...extra, '--bundle', bundle, h.id(rt)],
       { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'] });
-    assert.equal(run([]).stdout, '0 1 2\n');
-    assert.equal(run(['--preserve-fds', '1']).stdout, '0 1 2 3\n');
+    assert.equal(run([]).stdout, '0\n1\n2\n3\n');
+    assert.equal(run(['--preserve-fds', '1']).stdout, '0\n1\n2\n3\n4\n');
   });
 });
 
