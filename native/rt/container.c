@@ -328,7 +328,8 @@ int container_create(const struct create_opts *o, pid_t *pidp, int *tty_master, 
   if (cgroup_resolve(s->cgroups_path, o->id, &cg, err) < 0) goto out;
   /* Recorded before anything is made in the kernel, so that `delete` can
    * find the cgroup (and everything in it) if this process dies. */
-  if (state_save(dir, o->id, 0, 0, s->bundle, s->rootfs, &cg, s->annotations, err) < 0) goto out;
+  bool late_hooks = s->hooks && (json_get(s->hooks, "poststart") || json_get(s->hooks, "poststop"));
+  if (state_save(dir, o->id, 0, 0, s->bundle, s->rootfs, &cg, s->annotations, late_hooks, err) < 0) goto out;
   if (cgroup_create(&cg, s, err) < 0) { made_cg = true; berr_wrap(err, "cgroup: "); goto out; }
   made_cg = true;
   fifo = xasprintf("%s/" EXEC_FIFO, dir);
@@ -365,7 +366,7 @@ int container_create(const struct create_opts *o, pid_t *pidp, int *tty_master, 
   if (s->hooks && (hooks_run(s->hooks, HOOK_PRESTART, o->id, "creating", pid, s->bundle, s->annotations, err) < 0 ||
                    hooks_run(s->hooks, HOOK_CREATE_RUNTIME, o->id, "creating", pid, s->bundle, s->annotations, err) < 0))
     goto out;
-  if (state_save(dir, o->id, pid, pid_starttime(pid), s->bundle, s->rootfs, &cg, s->annotations, err) < 0) goto out;
+  if (state_save(dir, o->id, pid, pid_starttime(pid), s->bundle, s->rootfs, &cg, s->annotations, late_hooks, err) < 0) goto out;
   if (o->pid_file && write_pid_file(o->pid_file, pid, err) < 0) goto out;
   if (master >= 0 && o->console_socket) {
     if (tty_send_console(o->console_socket, master, err) < 0) goto out;

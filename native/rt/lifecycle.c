@@ -18,6 +18,7 @@
 static void run_late_hooks(const struct cstate *st, enum hook_kind kind, const char *status) {
   struct spec *s = NULL;
   struct berr e;
+  if (!st->late_hooks) return;
   if (spec_load(st->bundle, &s, &e) < 0) return; /* the bundle may be gone by delete time */
   if (s->hooks && hooks_run(s->hooks, kind, st->id, status, st->pid, st->bundle, st->annotations, &e) < 0) bwarn("%s", e.msg);
   spec_free(s);

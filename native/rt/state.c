@@ -61,7 +61,8 @@ bool pid_alive(pid_t pid, unsigned long long starttime) {
 }
 
 int state_save(const char *dir, const char *id, pid_t pid, unsigned long long starttime, const char *bundle,
-               const char *rootfs, const struct cgroup *cg, const struct json *annotations, struct berr *err) {
+               const char *rootfs, const struct cgroup *cg, const struct json *annotations, bool late_hooks,
+               struct berr *err) {
   struct jbuf b = {0};
   char created[64];
   now_rfc3339(created, sizeof created);
@@ -73,7 +74,7 @@ int state_save(const char *dir, const char *id, pid_t pid, unsigned long long st
   jb_str(&b, rootfs);
   jb_raw(&b, ",\"created\":");
   jb_str(&b, created);
-  jb_printf(&b, ",\"cgroupVersion\":%d,\"cgroupPath\":", cg->version);
+  jb_printf(&b, ",\"lateHooks\":%s,\"cgroupVersion\":%d,\"cgroupPath\":", late_hooks ? "true" : "false", cg->version);
   jb_str(&b, cg->rel);
   if (annotations) {
     jb_raw(&b, ",\"annotations\":");
@@ -105,7 +106,8 @@ int state_load(const char *root, const char *id, struct cstate *st, struct berr 
       json_get_str(st->j, "rootfs", &st->rootfs, err) < 0 || json_get_str(st->j, "created", &st->created, err) < 0 ||
       json_get_i64(st->j, "pid", &pid, err) < 0 || json_get_u64(st->j, "starttime", &start, err) < 0 ||
       json_get_i64(st->j, "cgroupVersion", &ver, err) < 0 || json_get_str(st->j, "cgroupPath", &cgpath, err) < 0 ||
-      json_get_object(st->j, "annotations", &st->annotations, err) < 0) {
+      json_get_object(st->j, "annotations", &st->annotations, err) < 0 ||
+      json_get_bool(st->j, "lateHooks", &st->late_hooks, err) < 0) {
     state_release(st);
     return -1;
   }
