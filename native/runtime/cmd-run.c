@@ -70,7 +70,12 @@ int cmd_exec(const struct globals *g, int argc, char **argv, struct berr *err) {
   free(opts[4].vals);
   free(opts[9].vals);
   free(opts[10].vals);
-  if (r < 0) return -1;
+  if (r < 0) {
+    /* 255, as runc: a process that could not be started is told apart from
+     * one that ran and exited 1 */
+    fprintf(stderr, "%s\n", err->msg);
+    return 255;
+  }
   if (detach) return 0;
   int code = 1;
   if (relay_wait(pid, master, &code, err) < 0) return -1;

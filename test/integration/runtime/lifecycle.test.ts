@@ -72,7 +72,7 @@ describe('berth-runtime lifecycle', { skip: !isRoot && 'needs root' }, () => {
     const sees = rt.run(['exec', id, 'sh', '-c', 'ps -o comm | grep -c sleep']);
     assert.equal(sees.stdout, '1\n', 'exec joins the pid namespace');
     const nope = rt.run(['exec', id, '/bin/nope']);
-    assert.equal(nope.status, 1);
+    assert.equal(nope.status, 255, "exec failures exit 255, as runc");
     assert.equal(nope.stderr, 'exec: "/bin/nope": stat /bin/nope: no such file or directory\n');
 
     const procFile = join(h.dir, `${id}-process.json`);
