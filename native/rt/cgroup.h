@@ -17,6 +17,8 @@ struct cgroup {
   int version;             /* 1 or 2 */
   char *rel;               /* "/berth/<id>" */
   char *dirs[CG_NCTRL];    /* v1: absolute dir per controller (NULL when not mounted); v2: dirs[0] */
+  size_t owned[CG_NCTRL];  /* per controller, the length of the shallowest level create
+                              made ("/berth" → 6); 0: only the leaf is ours */
 };
 
 /* Resolves the container's cgroup (linux.cgroupsPath or /berth/<id>) without creating it. */

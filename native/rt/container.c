@@ -332,6 +332,8 @@ int container_create(const struct create_opts *o, pid_t *pidp, int *tty_master, 
   if (state_save(dir, o->id, 0, 0, s->bundle, s->rootfs, &cg, s->annotations, late_hooks, err) < 0) goto out;
   if (cgroup_create(&cg, s, err) < 0) { made_cg = true; berr_wrap(err, "cgroup: "); goto out; }
   made_cg = true;
+  /* again, now with the levels of the cgroup path that this create made */
+  if (state_save(dir, o->id, 0, 0, s->bundle, s->rootfs, &cg, s->annotations, late_hooks, err) < 0) goto out;
   fifo = xasprintf("%s/" EXEC_FIFO, dir);
   if (!fifo) { berr_set(err, ENOMEM, "create"); goto out; }
   if (mkfifo(fifo, 0600) < 0) { berr_sys(err, "mkfifo %s", fifo); goto out; }

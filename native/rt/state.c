@@ -76,6 +76,9 @@ int state_save(const char *dir, const char *id, pid_t pid, unsigned long long st
   jb_str(&b, created);
   jb_printf(&b, ",\"lateHooks\":%s,\"cgroupVersion\":%d,\"cgroupPath\":", late_hooks ? "true" : "false", cg->version);
   jb_str(&b, cg->rel);
+  jb_raw(&b, ",\"cgroupOwned\":[");
+  for (int c = 0; c < CG_NCTRL; c++) jb_printf(&b, "%s%zu", c ? "," : "", cg->owned[c]);
+  jb_raw(&b, "]");
   if (annotations) {
     jb_raw(&b, ",\"annotations\":");
     jb_value(&b, annotations);
@@ -114,7 +117,14 @@ int state_load(const char *root, const char *id, struct cstate *st, struct berr 
   if (!st->id || !st->bundle || !cgpath) { state_release(st); return berr_set(err, 0, "%s: incomplete state", path); }
   st->pid = (pid_t)pid;
   st->starttime = start;
+  struct json *owned = NULL;
   if (cgroup_open((int)ver, cgpath, &st->cg, err) < 0) { state_release(st); return -1; }
+  if (json_get_array(st->j, "cgroupOwned", &owned, err) < 0) { state_release(st); return -1; }
+  for (size_t c = 0; owned && c < owned->len && c < CG_NCTRL; c++) {
+    uint64_t v = 0;
+    if (json_to_u64(owned->items[c], &v, err) < 0) { state_release(st); return -1; }
+    st->cg.owned[c] = v <= strlen(cgpath) ? (size_t)v : 0;
+  }
   return 0;
 }
 

@@ -1,7 +1,7 @@
 // cgroup limits with real processes: memory (OOM kill detected), pids,
 // cpu and cpuset knobs, cleanup; and berth-init as PID 1.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { defaultConfig } from '../../helpers/bundle.js';
@@ -89,6 +89,30 @@ describe('berth-runtime cgroups', { skip: !isRoot && 'needs root' }, () => {
     const r2 = rt.run(['run', '--bundle', h.bundle(bad), h.id(rt)]);
     assert.equal(r2.status, 1);
     assert.match(r2.stderr, /invalid cgroups path/);
+  });
+});
+
+describe('berth-runtime cgroup ownership', { skip: !isRoot && 'needs root' }, () => {
+  let h: RuntimeHarness;
+  before(() => { h = new RuntimeHarness(['berth']); });
+  after(() => h?.cleanup());
+
+  test('delete removes the parents create made, never one that was there before', () => {
+    const rt = h.berth;
+    const id = h.id(rt);
+    const pre = v1 ? `/sys/fs/cgroup/pids/berth-pre-${id}` : `/sys/fs/cgroup/berth-pre-${id}`;
+    mkdirSync(pre);
+    try {
+      const c = defaultConfig(['true']);
+      c.linux.cgroupsPath = `/berth-pre-${id}/made/leaf`;
+      const r = rt.run(['run', '--bundle', h.bundle(c), id]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.ok(existsSync(pre), 'the pre-existing parent stays');
+      assert.ok(!existsSync(`${pre}/made`), 'the level create made is gone');
+      if (v1) assert.ok(!existsSync(`/sys/fs/cgroup/memory/berth-pre-${id}`), 'where create made it all, it is all gone');
+    } finally {
+      for (const d of [`${pre}/made/leaf`, `${pre}/made`, pre]) try { rmdirSync(d); } catch { /* gone */ }
+    }
   });
 });
 
