@@ -82,6 +82,9 @@ describe('berth-runtime lifecycle', { skip: !isRoot && 'needs root' }, () => {
 
     const ps = JSON.parse(rt.run(['ps', '--format', 'json', id]).stdout);
     assert.deepEqual(ps, [pid]);
+    // the table is the host's ps, filtered to the container, as runc prints it
+    assert.deepEqual(rt.run(['ps', id, '-o', 'pid,comm']).stdout.trim().split('\n').map((l) => l.trim().split(/\s+/)),
+      [['PID', 'COMMAND'], [String(pid), 'sleep']]);
 
     assert.equal(rt.run(['pause', id]).status, 0);
     assert.equal(h.state(rt, id)!.status, 'paused');
