@@ -74,6 +74,7 @@ int cmd_exec(const struct globals *g, int argc, char **argv, struct berr *err) {
     /* 255, as runc: a process that could not be started is told apart from
      * one that ran and exited 1 */
     fprintf(stderr, "%s\n", err->msg);
+    log_error(err->msg);
     return 255;
   }
   if (detach) return 0;

@@ -24,7 +24,7 @@ static const struct {
 
 static const char *log_path, *log_format;
 
-static void log_error(const char *msg) {
+void log_error(const char *msg) {
   if (!log_path) return;
   FILE *f = fopen(log_path, "ae");
   if (!f) return;
