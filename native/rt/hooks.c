@@ -53,15 +53,24 @@ static int run_one(const struct json *h, const char *input, const char *kind, st
   pid_t pid = fork();
   if (pid < 0) { close(in[0]); close(in[1]); return berr_sys(err, "%s hook %s: fork", kind, path); }
   if (pid == 0) {
+    /* a clean signal state: the runtime may have blocked or ignored some */
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    signal(SIGPIPE, SIG_DFL);
     dup2(in[0], 0);
     execve(path, args && args[0] ? args : default_args, env ? env : no_env);
     fprintf(stderr, "%s hook %s: %s\n", kind, path, strerror(errno));
     _exit(127);
   }
   close(in[0]);
-  signal(SIGPIPE, SIG_IGN);
+  /* a hook that does not read its stdin must not kill us with SIGPIPE; the
+   * old disposition comes back (the container's init runs hooks too) */
+  struct sigaction ign = {.sa_handler = SIG_IGN}, old;
+  sigaction(SIGPIPE, &ign, &old);
   write_all(in[1], input, strlen(input));
   close(in[1]);
+  sigaction(SIGPIPE, &old, NULL);
   struct timespec start, now;
   clock_gettime(CLOCK_MONOTONIC, &start);
   int status;

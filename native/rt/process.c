@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,7 +135,19 @@ static int set_user(const struct proc_spec *p, struct berr *err) {
   return 0;
 }
 
+/* Signals the caller ignored (a monitor's SIGPIPE, nohup's SIGHUP) would stay
+ * ignored across execve: the process starts with every default. */
+static void reset_signals(void) {
+  struct sigaction dfl = {.sa_handler = SIG_DFL};
+  for (int sig = 1; sig < NSIG; sig++)
+    if (sig != SIGKILL && sig != SIGSTOP) sigaction(sig, &dfl, NULL);
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
 int proc_exec(const struct proc_spec *p, const char *path, void *seccomp, struct berr *err) {
+  reset_signals();
   if (chdir(p->cwd) < 0) return berr_sys(err, "chdir %s", p->cwd);
   if (p->has_caps && caps_drop_bounding(p, err) < 0) return -1;
   /* Without noNewPrivileges the filter must be loaded while we still hold

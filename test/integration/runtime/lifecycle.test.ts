@@ -172,6 +172,15 @@ describe('berth-runtime hooks and inherited fds', { skip: !isRoot && 'needs root
     assert.equal(h.state(rt, id), null);
   });
 
+  test('signals the caller ignored are back to default in the container', () => {
+    const rt = h.berth;
+    const bundle = h.bundle(defaultConfig(['grep', 'SigIgn', '/proc/self/status']));
+    // like a monitor that ignores SIGPIPE and SIGHUP before it runs the runtime
+    const r = spawnSync('sh', ['-c', 'trap "" PIPE HUP; exec "$@"', 'sh', ...rt.argv, 'run', '--bundle', bundle, h.id(rt)], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, 'SigIgn:\t0000000000000000\n');
+  });
+
   test('only stdio (and --preserve-fds) reach the container', () => {
     const rt = h.berth;
     // ls lists its own fds: stdio, what was passed on, and the directory it reads
