@@ -136,7 +136,7 @@ export async function disconnectEndpoint(paths: StatePaths, containerId: string,
     const ports = ep.ports.filter((p) => remaining.some((a) => a.networkId === p.network));
     try {
       if (ports.length) await ctx.firewall.publish(containerId, ports);
-      else await ctx.firewall.unpublish(containerId);
+      else if (ep.ports.length) await ctx.firewall.unpublish(containerId);
     } catch (e) { errs.push(e as Error); }
     for (const a of drop) {
       const net = store.find(a.networkId);

@@ -59,9 +59,9 @@ export async function syncDns(paths: StatePaths, networks: NetworkRecord[], endp
     process.kill(state.pid, 'SIGHUP');
   }
   // Wait until the server has loaded this generation, so callers can rely on the records.
-  for (let i = 0; i < 150; i++) {
+  for (let i = 0; i < 600; i++) {
     state = serverState(paths);
     if (state && state.generation >= cfg.generation) return;
-    await sleep(20);
+    await sleep(5);
   }
 }
