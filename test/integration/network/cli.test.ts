@@ -62,6 +62,10 @@ test('berth network CLI, IPv6, internal networks, crash repair', { skip: !isRoot
     const att = JSON.parse(r.stdout);
     assert.equal(att.ipv4, ipA);
     assert.ok(att.ipv6?.startsWith(v6.replace('::/64', ':')), att.ipv6);
+    r = berth('network', 'connect', n2, `ca${id}`, '--netns', nsA);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^eth1 /, 'a later network gets the next interface');
+    assert.match(inNs(nsA, ['ip', '-br', 'link']).out, /eth1@/);
     const b = await connectEndpoint(paths, { containerId: `cb${id}`, netnsPath: nsB, networks: [{ name: n1 }, { name: n2 }] });
     assert.match(inNs(nsA, ['ip', 'link', 'show', 'eth0']).out, /mtu 1400/);
     assert.ok(inNs(nsB, ['busybox', 'ping', '-c', '1', '-W', '2', att.ipv6]).ok, 'IPv6 between endpoints');
@@ -74,6 +78,8 @@ test('berth network CLI, IPv6, internal networks, crash repair', { skip: !isRoot
     assert.ok(!ipLinkNames().includes(hostVethName(`ca${id}`, att.networkId)));
     r = berth('network', 'disconnect', n1, `ca${id}`);
     assert.equal(r.status, 1);
+    r = berth('network', 'disconnect', n2, `ca${id}`);
+    assert.equal(r.status, 0, r.stderr);
 
     // Crash repair: the endpoint record is lost after the kernel work was done.
     new NetworkStore(paths).deleteEndpoint(`cb${id}`);

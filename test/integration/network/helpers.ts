@@ -32,23 +32,41 @@ export function freeSubnets(n: number): string[] {
 }
 
 const STUB = `
-const dgram = require('dgram'), fs = require('fs'), dnsPacket = require(process.argv[1]);
+const dgram = require('dgram'), net = require('net'), fs = require('fs'), dnsPacket = require(process.argv[1]);
 const log = process.argv[2];
-const sock = dgram.createSocket('udp4');
-sock.on('message', (m, r) => {
+function answer(m, via) {
   const q = dnsPacket.decode(m);
   const name = (q.questions && q.questions[0] && q.questions[0].name) || '';
-  fs.appendFileSync(log, name + '\\n');
+  fs.appendFileSync(log, name + (via ? ' ' + via : '') + '\\n');
   const hit = name === 'stub.berth.test' && q.questions[0].type === 'A';
-  sock.send(dnsPacket.encode({ type: 'response', id: q.id, flags: dnsPacket.RECURSION_AVAILABLE | (hit ? 0 : 3), questions: q.questions,
-    answers: hit ? [{ type: 'A', class: 'IN', name, ttl: 60, data: '192.0.2.123' }] : [] }), r.port, r.address);
-});
-sock.bind(0, '127.0.0.1', () => process.stdout.write(sock.address().port + '\\n'));`;
+  return dnsPacket.encode({ type: 'response', id: q.id, flags: dnsPacket.RECURSION_AVAILABLE | (hit ? 0 : 3), questions: q.questions,
+    answers: hit ? [{ type: 'A', class: 'IN', name, ttl: 60, data: '192.0.2.123' }] : [] });
+}
+function start() {
+  const sock = dgram.createSocket('udp4');
+  sock.on('message', (m, r) => sock.send(answer(m), r.port, r.address));
+  sock.bind(0, '127.0.0.1', () => {
+    const port = sock.address().port;
+    const srv = net.createServer((c) => {
+      let buf = Buffer.alloc(0);
+      c.on('data', (d) => {
+        buf = Buffer.concat([buf, d]);
+        if (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
+          const out = answer(buf.subarray(2, 2 + buf.readUInt16BE(0)), 'tcp');
+          const len = Buffer.alloc(2); len.writeUInt16BE(out.length); c.end(Buffer.concat([len, out]));
+        }
+      });
+    });
+    srv.once('error', () => { sock.close(); start(); });  // the TCP port is taken: try another pair
+    srv.listen(port, '127.0.0.1', () => process.stdout.write(port + '\\n'));
+  });
+}
+start();`;
 
 /**
- * A DNS stub on 127.0.0.1 in its own process (the test process blocks in
+ * A DNS stub on 127.0.0.1 (UDP and TCP, same port) in its own process (the test process blocks in
  * spawnSync while clients run): answers stub.berth.test with 192.0.2.123,
- * NXDOMAIN otherwise, and logs every name asked.
+ * NXDOMAIN otherwise, and logs every name asked ("name tcp" over TCP).
  */
 export async function stubDns(dir: string): Promise<{ port: number; seen: () => string[]; close: () => void }> {
   const log = join(dir, 'stub-dns.log');

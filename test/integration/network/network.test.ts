@@ -95,6 +95,8 @@ test('bridge networks: reachability, isolation, DNS, published ports, clean remo
     assert.ok(stub.seen().includes('web'), 'an unknown name is forwarded upstream');
     assert.match(nslookup(ns('c3'), 'stub.berth.test', gwB), /192\.0\.2\.123/);
     assert.deepEqual(await tcpQuery(gwA, 'www'), [ip(c1, A)], 'DNS over TCP (from the host: scoped to the receiving network)');
+    assert.deepEqual(await tcpQuery(gwA, 'stub.berth.test'), ['192.0.2.123'], 'forwarded over TCP');
+    assert.ok(stub.seen().includes('stub.berth.test tcp'));
 
     // By name from inside, with the generated resolv.conf.
     servers.push(await serveIn(ns('c1'), 80, 5000, 'c1'));
