@@ -50,8 +50,8 @@ export class BridgeDriver implements NetworkDriver {
     await withRollback([
       { run: () => linkAdd(null, { name: n.bridge, kind: 'bridge', mtu: n.mtu, up: true }), undo: () => linkDelIfExists(null, n.bridge) },
       ...n.subnets.map((s) => ({ run: () => addrAdd(null, n.bridge, `${s.gateway}/${prefixOf(s.subnet)}`, { nodad: s.family === 6 }) })),
-      // DNAT from 127.0.0.1 sends packets with a loopback source out of the bridge.
-      { run: () => sysctlWrite(null, `net/ipv4/conf/${n.bridge}/route_localnet`, '1') },
+      // DNAT from 127.0.0.1 sends packets with a loopback source out of the bridge (a '.' in a name is '/' in /proc/sys).
+      { run: () => sysctlWrite(null, `net/ipv4/conf/${n.bridge.replace(/\./g, '/')}/route_localnet`, '1') },
       { run: () => { if (!n.internal) sysctlWrite(null, 'net/ipv4/ip_forward', '1'); } },
       { run: () => { if (!n.internal && n.enableIpv6) sysctlWrite(null, 'net/ipv6/conf/all/forwarding', '1'); } },
       { run: () => ctx.firewall.setupNetwork(n), undo: () => ctx.firewall.teardownNetwork(n) },

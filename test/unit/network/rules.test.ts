@@ -53,3 +53,14 @@ test('table name comes from BERTH_NFT_TABLE and is checked', () => {
   assert.equal(nftTableName({ BERTH_NFT_TABLE: 'berth_t1' }), 'berth_t1');
   assert.throws(() => nftTableName({ BERTH_NFT_TABLE: 'x; flush ruleset' }), /invalid BERTH_NFT_TABLE/);
 });
+
+test('IPv6: masquerade on ip6 saddr, DNAT with family ip6', () => {
+  const n = net(false);
+  n.enableIpv6 = true;
+  n.subnets.push({ family: 6, subnet: 'fd00:9::/64', gateway: 'fd00:9::1' });
+  const r = rulesOf(new Rules('t').network(n));
+  assert.ok(r.some((x) => JSON.stringify(x.expr).includes('"protocol":"ip6","field":"saddr"')));
+  const p = rulesOf(new Rules('t').ports('cid', [{ protocol: 'tcp', target: 80, containerIp: 'fd00:9::2', hostIp: '::', hostPort: 8080, network: 'x' }]));
+  assert.deepEqual(p[0].expr[0], { match: { op: '==', left: { meta: { key: 'nfproto' } }, right: 'ipv6' } });
+  assert.deepEqual(p[0].expr.at(-1), { dnat: { family: 'ip6', addr: 'fd00:9::2', port: 80 } });
+});
