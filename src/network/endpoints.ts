@@ -92,7 +92,7 @@ export async function connectEndpoint(paths: StatePaths, req: EndpointRequest): 
     const ctx = driverContext();
     await withRollback([
       { run: () => { for (const [id, l] of leaseBook) store.saveLeases(id, l); },
-        undo: () => { for (const id of leaseBook.keys()) { const l = store.leases(id); for (const a of added) if (a.net.id === id) { for (const ip of [a.rec.ipv4, a.rec.ipv6]) if (ip && l[ip] === req.containerId) delete l[ip]; } store.saveLeases(id, l); } } },
+        undo: () => { for (const a of added) unlease(store, a.net.id, req.containerId, [a.rec.ipv4, a.rec.ipv6]); } },
       ...added.map((a) => ({
         run: () => driverFor(a.net.driver).attach(a.net, { netnsPath: req.netnsPath, record: a.rec, defaultRoute: a.net.id === defaultNet }, ctx),
         undo: () => driverFor(a.net.driver).detach(a.net, { netnsPath: req.netnsPath, record: a.rec, defaultRoute: false }, ctx),
@@ -101,12 +101,19 @@ export async function connectEndpoint(paths: StatePaths, req: EndpointRequest): 
         ep.attachments.push(...added.map((a) => a.rec));
         ep.ports.push(...published);
         if (published.length) await ctx.firewall.publish(req.containerId, ep.ports);
-      }, undo: () => ctx.firewall.unpublish(req.containerId) },
+      }, undo: () => (prev?.ports.length ? ctx.firewall.publish(req.containerId, prev.ports) : ctx.firewall.unpublish(req.containerId)) },
       { run: () => store.saveEndpoint(ep) },
     ]);
     await syncDnsFromStore(store);
     return ep;
   });
+}
+
+/** Returns the given addresses of one network to the pool (rollback of a failed attach). */
+function unlease(store: NetworkStore, networkId: string, owner: string, ips: Array<string | undefined>): void {
+  const l = store.leases(networkId);
+  for (const ip of ips) if (ip && l[ip] === owner) delete l[ip];
+  store.saveLeases(networkId, l);
 }
 
 /**

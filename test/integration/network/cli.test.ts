@@ -8,7 +8,7 @@ import { berthBin, isRoot, shortId, tempDir } from '../../helpers/env.js';
 import { statePaths } from '../../../src/state/paths.js';
 import { connectEndpoint, createNetns, deleteNetns, disconnectEndpoint, hostVethName, removeNetwork, listNetworks, getNetwork } from '../../../src/network/index.js';
 import { NetworkStore } from '../../../src/network/store.js';
-import { linkDelIfExists } from '../../../src/native/netlink.js';
+import { linkAdd, linkDelIfExists } from '../../../src/native/netlink.js';
 import { freeSubnets, inNs, ipLinkNames, sh } from './helpers.js';
 
 test('berth network CLI, IPv6, internal networks, crash repair', { skip: !isRoot && 'needs root', timeout: 60_000 }, async () => {
@@ -89,6 +89,19 @@ test('berth network CLI, IPv6, internal networks, crash repair', { skip: !isRoot
       assert.ok(!Object.values(new NetworkStore(paths).leases(a.networkId)).includes(`cb${id}`));
     }
 
+    // A failed attach rolls back: eth1 is taken inside the namespace, so the second veth fails.
+    linkAdd(null, { name: `x${id}`, kind: 'veth', peer: { name: 'eth1', netns: nsB } });
+    await assert.rejects(connectEndpoint(paths, { containerId: `cr${id}`, netnsPath: nsB, networks: [{ name: n1 }, { name: n2 }], ports: [{ target: 80 }] }),
+      /eth1|exists/);
+    assert.equal(new NetworkStore(paths).endpoint(`cr${id}`), undefined);
+    for (const n of [n1, n2]) {
+      const net = getNetwork(paths, n)!;
+      assert.ok(!ipLinkNames().includes(hostVethName(`cr${id}`, net.id)), `veth on ${n} rolled back`);
+      assert.ok(!Object.values(new NetworkStore(paths).leases(net.id)).includes(`cr${id}`), `lease on ${n} rolled back`);
+    }
+    assert.doesNotMatch(sh('nft', ['list', 'table', 'inet', table]).out, /dnat ip to/);
+    linkDelIfExists(null, `x${id}`);
+
     r = berth('network', 'prune', '--filter', `label=t=${id}`, '--format', 'json');
     assert.deepEqual(JSON.parse(r.stdout), { removed: [n1] });
     r = berth('network', 'rm', n2);
@@ -101,6 +114,7 @@ test('berth network CLI, IPv6, internal networks, crash repair', { skip: !isRoot
       await removeNetwork(paths, n.id).catch(() => linkDelIfExists(null, n.bridge));
     }
     for (const n of nss) deleteNetns(paths, n);
+    linkDelIfExists(null, `x${id}`);
     sh('nft', ['delete', 'table', 'inet', table]);
     tmp.cleanup();
   }
