@@ -21,7 +21,7 @@ test('berth network CLI, IPv6, internal networks, crash repair', { skip: !isRoot
   process.env.BERTH_NFT_TABLE = table;
   process.env.BERTH_DNS_UPSTREAMS = '127.0.0.1:9';
   const berth = (...args: string[]) => spawnSync(process.execPath, [berthBin, '--root', root, ...args], { encoding: 'utf8', env });
-  const [s1, s2] = freeSubnets(2) as [string, string];
+  const [s1, s2] = freeSubnets(2, [80, 139]) as [string, string];
   const v6 = `fd00:213:${id.charCodeAt(0).toString(16)}${id.charCodeAt(1).toString(16)}::/64`;
   const n1 = `front${id}`, n2 = `inner${id}`;
   const nss = ['a', 'b'].map((n) => `${n}${id}`);

@@ -16,7 +16,7 @@ test('ensureNetwork creates, reuses, repairs and reports drift', { skip: !isRoot
   const table = `berth_e${id}`;
   process.env.BERTH_NFT_TABLE = table;
   process.env.BERTH_DNS_UPSTREAMS = '127.0.0.1:9';
-  const [sub] = freeSubnets(1) as [string];
+  const [sub] = freeSubnets(1, [140, 179]) as [string];
   const spec = { name: `e${id}`, ipam: { config: [{ subnet: sub }] } };
   let bridge: string | undefined;
   try {

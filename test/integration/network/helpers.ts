@@ -18,12 +18,16 @@ export function sh(cmd: string, args: string[]): { ok: boolean; out: string } {
 export const inNs = (ns: string, args: string[]) => sh('nsenter', [`--net=${ns}`, ...args]);
 export const ping = (ns: string, ip: string) => inNs(ns, ['busybox', 'ping', '-c', '1', '-W', '1', ip]).ok;
 
-/** n distinct /24s in 10.213.0.0/16 that nothing on the host routes. */
-export function freeSubnets(n: number): string[] {
+/**
+ * n distinct /24s in 10.213.0.0/16 that nothing on the host routes. Each test
+ * file passes its own band of third octets so files running in parallel never
+ * pick the same subnet between the check and the creation.
+ */
+export function freeSubnets(n: number, band: [number, number] = [1, 254]): string[] {
   const routed = hostRoutes().map((r) => parseCidr(r));
   const out: string[] = [];
   for (let tries = 0; out.length < n && tries < 500; tries++) {
-    const s = `10.213.${Math.floor(Math.random() * 254) + 1}.0/24`;
+    const s = `10.213.${band[0] + Math.floor(Math.random() * (band[1] - band[0] + 1))}.0/24`;
     if (out.includes(s) || routed.some((r) => overlaps(r, parseCidr(s)))) continue;
     out.push(s);
   }

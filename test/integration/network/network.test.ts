@@ -35,7 +35,7 @@ test('bridge networks: reachability, isolation, DNS, published ports, clean remo
   mkdirSync(nsDir, { recursive: true });
   const ns = (n: string) => join(nsDir, n);
   const names = ['c1', 'c2', 'c3', 'c4', 'c5'];
-  const [subA, subB, subH] = freeSubnets(3) as [string, string, string];
+  const [subA, subB, subH] = freeSubnets(3, [1, 79]) as [string, string, string];
   const hostIp = subH.replace('.0/24', '.1');
   const hostLink = `ha${id}`;
   const netA = `a${id}`, netB = `b${id}`;
