@@ -60,6 +60,8 @@ export async function connectEndpoint(paths: StatePaths, req: EndpointRequest): 
       used.add(ifname);
       if (want.mac_address && !MAC.test(want.mac_address)) throw new BerthError(`network ${net.name}: invalid mac_address '${want.mac_address}'`);
       const leases = leaseBook.get(net.id) ?? store.leases(net.id);
+      // Without a record, leases in this container's name are leftovers of a crash: reuse them.
+      const leftovers = !prev && !leaseBook.has(net.id) ? releaseOwner(leases, req.containerId) : [];
       leaseBook.set(net.id, leases);
       const rec: AttachmentRecord = {
         network: net.name, networkId: net.id, interface: ifname, hostVeth: hostVethName(req.containerId, net.id),
@@ -70,7 +72,7 @@ export async function connectEndpoint(paths: StatePaths, req: EndpointRequest): 
         const wanted = s.family === 4 ? want.ipv4_address : want.ipv6_address;
         if (s.family === 6 && !net.enableIpv6) continue;
         if (rec[s.family === 4 ? 'ipv4' : 'ipv6']) continue;  // first subnet of each family
-        const ip = lease(s, leases, req.containerId, wanted, net.name);
+        const ip = lease(s, leases, req.containerId, wanted, net.name, leftovers);
         if (s.family === 4) Object.assign(rec, { ipv4: ip, prefix4: parseCidr(s.subnet).prefix, gateway4: s.gateway });
         else Object.assign(rec, { ipv6: ip, prefix6: parseCidr(s.subnet).prefix, gateway6: s.gateway });
       }

@@ -71,6 +71,8 @@ export class BridgeDriver implements NetworkDriver {
   async attach(n: NetworkRecord, a: Attachment, _ctx: DriverContext): Promise<void> {
     const r = a.record;
     const ns = a.netnsPath;
+    // A veth of this (container, network) pair can only be a crash leftover.
+    linkDelIfExists(null, r.hostVeth);
     await withRollback([
       {
         run: () => linkAdd(null, {

@@ -82,6 +82,14 @@ test('berth network CLI, IPv6, internal networks, crash repair', { skip: !isRoot
     assert.equal(r.status, 0, r.stderr);
 
     // Crash repair: the endpoint record is lost after the kernel work was done.
+    // Connecting again reuses the leftovers; disconnecting removes them.
+    new NetworkStore(paths).deleteEndpoint(`cb${id}`);
+    const again = await connectEndpoint(paths, { containerId: `cb${id}`, netnsPath: nsB, networks: [{ name: n1 }, { name: n2 }] });
+    assert.deepEqual(again.attachments.map((a) => a.ipv4), b.attachments.map((a) => a.ipv4));
+    for (const a of again.attachments) {
+      assert.equal(Object.values(new NetworkStore(paths).leases(a.networkId)).filter((o) => o === `cb${id}`).length, a.ipv6 ? 2 : 1);
+    }
+    assert.ok(inNs(nsB, ['ip', '-br', 'addr']).out.includes(again.attachments[0]!.ipv4!));
     new NetworkStore(paths).deleteEndpoint(`cb${id}`);
     await disconnectEndpoint(paths, `cb${id}`);
     for (const a of b.attachments) {
