@@ -36,7 +36,8 @@ export default {
     process.env.BERTH_DNS_UPSTREAMS = '127.0.0.1:9';
     const paths = statePaths(join(dir, 'root'));
     mkdirSync(join(paths.runtime, 'netns'), { recursive: true });
-    const net = await api.createNetwork(paths, { name: `bench${id}`, ipam: { config: [{ subnet: `${sub2}.0/24` }] } });
+    const net = await api.createNetwork(paths, { name: `bench${id}`, ipam: { config: [{ subnet: `${sub2}.0/24` }] } })
+      .catch((e) => { rmSync(dir, { recursive: true, force: true }); throw e; });
     nl.linkAdd(null, { name: br, kind: 'bridge', up: true });
     nl.addrAdd(null, br, `${sub}.1/24`);
     return { dir, br, paths, net, n: 0, hadRunNetns: runNetnsMounted() };
