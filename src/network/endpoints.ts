@@ -7,7 +7,7 @@ import { BerthError } from '../errors.js';
 import type { StatePaths } from '../state/paths.js';
 import { driverFor } from './drivers/registry.js';
 import { IFNAME } from './drivers/bridge.js';
-import { parseCidr } from './ipam/cidr.js';
+import { contains, formatIp, parseCidr, parseIp } from './ipam/cidr.js';
 import { lease, releaseOwner } from './ipam/ipam.js';
 import { assignPorts, expandPorts, normalizeExpose } from './ports.js';
 import { NetworkStore, assertContainerId, type Leases } from './store.js';
@@ -22,6 +22,14 @@ export function hostVethName(containerId: string, networkId: string): string {
 }
 
 const MAC = /^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/;
+
+/** A `link_local_ips` entry: an address in 169.254.0.0/16 or fe80::/10, as "ip/prefix". */
+function linkLocal(ip: string, netName: string): string {
+  const p = parseIp(ip);
+  const ok = p && (p.family === 4 ? contains(parseCidr('169.254.0.0/16'), 4, p.value) : contains(parseCidr('fe80::/10'), 6, p.value));
+  if (!ok) throw new BerthError(`network ${netName}: link_local_ips entry '${ip}' is not a link-local address`);
+  return `${formatIp(p!.family, p!.value)}/${p!.family === 4 ? 16 : 64}`;
+}
 
 function nextIfname(used: Set<string>): string {
   for (let i = 0; ; i++) if (!used.has(`eth${i}`)) return `eth${i}`;
@@ -66,6 +74,8 @@ export async function connectEndpoint(paths: StatePaths, req: EndpointRequest): 
       const rec: AttachmentRecord = {
         network: net.name, networkId: net.id, interface: ifname, hostVeth: hostVethName(req.containerId, net.id),
         aliases: [...new Set(want.aliases ?? [])], links: [...(want.links ?? [])],
+        ...(want.link_local_ips?.length ? { linkLocalIps: want.link_local_ips.map((ip) => linkLocal(ip, net.name)) } : {}),
+        ...(want.gw_priority !== undefined ? { gwPriority: want.gw_priority } : {}),
         ...(want.mac_address ? { mac: want.mac_address.toLowerCase() } : {}),
       };
       for (const s of net.subnets) {
@@ -89,8 +99,11 @@ export async function connectEndpoint(paths: StatePaths, req: EndpointRequest): 
     const published = portReqs.length
       ? await assignPorts(portReqs, (r) => (r.hostIp.includes(':') && target!.ipv6) ? target!.ipv6 : target!.ipv4 ?? target!.ipv6!, target!.networkId, [...taken, ...ep.ports])
       : [];
+    // The default route: highest gw_priority among non-internal networks, then the first in order.
     const hasDefault = ep.attachments.some((a) => !nets.get(a.networkId)?.internal);
-    const defaultNet = hasDefault ? undefined : added.find((a) => !a.net.internal)?.net.id;
+    const candidates = added.filter((a) => !a.net.internal);
+    const best = Math.max(...candidates.map((a) => a.rec.gwPriority ?? 0));
+    const defaultNet = hasDefault ? undefined : candidates.find((a) => (a.rec.gwPriority ?? 0) === best)?.net.id;
     const ctx = driverContext();
     await withRollback([
       { run: () => { for (const [id, l] of leaseBook) store.saveLeases(id, l); },

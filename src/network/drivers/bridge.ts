@@ -85,6 +85,7 @@ export class BridgeDriver implements NetworkDriver {
       { run: () => linkSet(null, r.hostVeth, { hairpin: true }) },
       { run: () => { if (r.ipv4) addrAdd(ns, r.interface, `${r.ipv4}/${r.prefix4}`); } },
       { run: () => { if (r.ipv6) addrAdd(ns, r.interface, `${r.ipv6}/${r.prefix6}`, { nodad: true }); } },
+      { run: () => { for (const ll of r.linkLocalIps ?? []) addrAdd(ns, r.interface, ll, { nodad: ll.includes(':') }); } },
       { run: () => linkSet(ns, r.interface, { up: true }) },
       { run: () => { if (a.defaultRoute && r.gateway4) routeAdd(ns, { dst: 'default', gateway: r.gateway4 }); } },
       { run: () => { if (a.defaultRoute && r.gateway6) routeAdd(ns, { dst: 'default6', gateway: r.gateway6 }); } },

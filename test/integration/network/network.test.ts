@@ -72,12 +72,13 @@ test('bridge networks: reachability, isolation, DNS, published ports, clean remo
     const c3 = await connectEndpoint(paths, { containerId: `c3${id}`, name: `p-db-1-${id}`, netnsPath: ns('c3'), dnsNames: ['db'], networks: [{ name: netB }] });
     const c4 = await connectEndpoint(paths, {
       containerId: `c4${id}`, name: `p-api-1-${id}`, netnsPath: ns('c4'), dnsNames: ['api'],
-      networks: [{ name: netB, priority: 1 }, { name: netA, priority: 5, interface_name: 'front0' }],
+      networks: [{ name: netB, priority: 1, gw_priority: 10 }, { name: netA, priority: 5, interface_name: 'front0', link_local_ips: ['169.254.10.4'] }],
     });
     const ip = (e: EndpointRecord, net: NetworkRecord) => e.attachments.find((a) => a.networkId === net.id)!.ipv4!;
     assert.equal(c1.attachments[0]!.interface, 'eth0');
     assert.deepEqual(c4.attachments.map((a) => [a.network, a.interface]), [[netA, 'front0'], [netB, 'eth0']]);
-    assert.match(inNs(ns('c4'), ['ip', '-br', 'addr']).out, /front0@\S+\s+UP\s+10\.213/);
+    assert.match(inNs(ns('c4'), ['ip', '-br', 'addr']).out, /front0@\S+\s+UP\s+10\.213\.\d+\.\d+\/24 169\.254\.10\.4\/16/);
+    assert.match(inNs(ns('c4'), ['ip', 'route']).out, new RegExp(`default via ${gwB.replace(/\./g, '\\.')} dev eth0`), 'gw_priority picks the default route');
 
     // Reachability and isolation.
     assert.ok(ping(ns('c2'), ip(c1, A)), 'c2 reaches c1 on the same network');
