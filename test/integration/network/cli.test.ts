@@ -6,10 +6,12 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { berthBin, isRoot, shortId, tempDir } from '../../helpers/env.js';
 import { statePaths } from '../../../src/state/paths.js';
-import { connectEndpoint, createNetns, deleteNetns, disconnectEndpoint, hostVethName, removeNetwork, listNetworks, getNetwork } from '../../../src/network/index.js';
+import {
+  connectEndpoint, createNetns, deleteNetns, disconnectEndpoint, hostVethName, removeNetwork, listNetworks, getNetwork, publishPorts, unpublishPorts,
+} from '../../../src/network/index.js';
 import { NetworkStore } from '../../../src/network/store.js';
 import { linkAdd, linkDelIfExists } from '../../../src/native/netlink.js';
-import { freeSubnets, inNs, ipLinkNames, sh } from './helpers.js';
+import { freeSubnets, inNs, ipLinkNames, serveIn, sh, tcpFrom } from './helpers.js';
 
 test('berth network CLI, IPv6, internal networks, crash repair', { skip: !isRoot && 'needs root', timeout: 60_000 }, async () => {
   const id = shortId();
@@ -70,6 +72,23 @@ test('berth network CLI, IPv6, internal networks, crash repair', { skip: !isRoot
     assert.match(inNs(nsA, ['ip', 'link', 'show', 'eth0']).out, /mtu 1400/);
     assert.ok(inNs(nsB, ['busybox', 'ping', '-c', '1', '-W', '2', att.ipv6]).ok, 'IPv6 between endpoints');
     assert.ok(inNs(nsB, ['busybox', 'ping', '-c', '1', '-W', '2', ipA]).ok);
+    // An IPv6 published port: DNAT to the container's IPv6 address, reached at the gateway's.
+    const server = await serveIn(nsA, 80, 5000, 'ca');
+    try {
+      const v6port = 20000 + Math.floor(Math.random() * 20000);
+      const [p6] = await publishPorts(paths, `ca${id}`, [{ target: 80, published: v6port, host_ip: '::' }]);
+      assert.equal(p6!.containerIp, att.ipv6);
+      assert.match(sh('nft', ['list', 'table', 'inet', table]).out, /dnat ip6 to \[/);
+      const gw6 = getNetwork(paths, n1)!.subnets.find((s) => s.family === 6)!.gateway;
+      assert.equal(tcpFrom(null, gw6, v6port), 'tcp:ca');
+      r = berth('port', `ca${id}`, '80');
+      assert.equal(r.stdout, `[::]:${v6port}\n`);
+      await unpublishPorts(paths, `ca${id}`);
+      assert.doesNotMatch(sh('nft', ['list', 'table', 'inet', table]).out, /dnat ip6/);
+    } finally {
+      server.kill('SIGKILL');
+    }
+
     r = berth('network', 'rm', n1);
     assert.equal(r.status, 1);
     assert.match(r.stderr, /has active endpoints/);

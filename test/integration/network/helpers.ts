@@ -87,13 +87,13 @@ export async function stubDns(dir: string): Promise<{ port: number; seen: () => 
 const SERVER = `
 const net = require('net'), dgram = require('dgram');
 const [tcpPort, udpPort, tag] = process.argv.slice(1);
-net.createServer((c) => { c.end('tcp:' + tag + '\\n'); }).listen(+tcpPort, '0.0.0.0', () => {
-  const u = dgram.createSocket('udp4');
+net.createServer((c) => { c.end('tcp:' + tag + '\\n'); }).listen(+tcpPort, '::', () => {
+  const u = dgram.createSocket('udp6');
   u.on('message', (m, r) => u.send('udp:' + tag + ':' + m, r.port, r.address));
-  u.bind(+udpPort, '0.0.0.0', () => process.stdout.write('ready\\n'));
+  u.bind(+udpPort, '::', () => process.stdout.write('ready\\n'));
 });`;
 
-/** A TCP (greeting) + UDP (echo) server inside the netns; resolves once listening. */
+/** A TCP (greeting) + UDP (echo) server inside the netns, IPv4 and IPv6; resolves once listening. */
 export async function serveIn(ns: string, tcpPort: number, udpPort: number, tag: string): Promise<ChildProcess> {
   const child = spawn('nsenter', [`--net=${ns}`, process.execPath, '-e', SERVER, String(tcpPort), String(udpPort), tag], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((ok, fail) => {
