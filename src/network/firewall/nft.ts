@@ -6,6 +6,8 @@ import { execa } from 'execa';
 import { BerthError } from '../../errors.js';
 import type { NftCmd } from './rules.js';
 
+const NO_NFT = 'nftables: the nft command is not installed (Debian package nftables)';
+
 export type NftListing = { nftables?: Array<Record<string, unknown>> };
 
 export async function nftBatch(cmds: NftCmd[]): Promise<void> {
@@ -16,6 +18,7 @@ export async function nftBatch(cmds: NftCmd[]): Promise<void> {
   writeFileSync(file, JSON.stringify({ nftables: [{ metainfo: { json_schema_version: 1 } }, ...cmds] }), { mode: 0o600 });
   const r = await execa('nft', ['-j', '-f', file], { reject: false }).finally(() => rmSync(dir, { recursive: true, force: true }));
   if (r.exitCode !== 0) {
+    if ((r as { code?: string }).code === 'ENOENT') throw new BerthError(NO_NFT);
     const why = String(r.stderr || r.stdout).split('\n').find((l) => l.trim()) ?? `exit ${r.exitCode}`;
     throw new BerthError(`nftables: ${why}`);
   }
@@ -25,6 +28,7 @@ export async function nftBatch(cmds: NftCmd[]): Promise<void> {
 export async function nftListTable(table: string): Promise<NftListing | undefined> {
   const r = await execa('nft', ['-j', 'list', 'table', 'inet', table], { reject: false });
   if (r.exitCode !== 0) {
+    if ((r as { code?: string }).code === 'ENOENT') throw new BerthError(NO_NFT);
     if (/No such file|does not exist/i.test(String(r.stderr))) return undefined;
     throw new BerthError(`nftables: ${String(r.stderr).split('\n')[0]}`);
   }
