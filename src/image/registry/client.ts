@@ -84,7 +84,11 @@ export class RegistryClient {
       const headers: Record<string, string> = {};
       if (this.creds) headers.authorization = `Basic ${Buffer.from(`${this.creds.username}:${this.creds.password}`).toString('base64')}`;
       const t = await this.rawFetch(u.toString(), { headers });
-      if (t.status === 401 || t.status === 403) throw new RegistryError(`authentication to ${this.domain} failed: wrong credentials?`, 401);
+      if (t.status === 401 || t.status === 403) {
+        await t.body?.cancel();
+        if (!this.creds) throw new RegistryError(`registry ${this.domain} requires authentication: run berth login ${this.domain}`, 401);
+        throw new RegistryError(`authentication to ${this.domain} failed: wrong credentials?`, 401);
+      }
       if (!t.ok) throw new RegistryError(`token request to ${u.host} failed: HTTP ${t.status}`, t.status);
       const body = (await t.json()) as { token?: string; access_token?: string };
       const token = body.token ?? body.access_token;

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { berthBin, tempDir } from '../../helpers/env.js';
 import { buildImage, WHITEOUT_LAYERS } from '../../helpers/images.js';
 import { freePort, startRegistry } from '../../helpers/registry.js';
+import { startTokenServer } from '../../helpers/token-server.js';
 import { openImageStore } from '../../../src/image/image-store.js';
 import { lgetxattr } from '../../../src/native/fs-ops.js';
 import { statePaths } from '../../../src/state/paths.js';
@@ -15,12 +16,15 @@ function berth(root: string, args: string[], env: NodeJS.ProcessEnv = {}, input?
   return spawnSync(process.execPath, [berthBin, '--root', root, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, input });
 }
 
-function berthAsync(root: string, args: string[]): Promise<{ status: number | null; stderr: string }> {
+/** Like berth() without blocking the event loop (needed when this process serves tokens). */
+function berthAsync(root: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const c = spawn(process.execPath, [berthBin, '--root', root, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const c = spawn(process.execPath, [berthBin, '--root', root, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    let stdout = '';
     let stderr = '';
+    c.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
     c.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    c.on('exit', (status) => resolve({ status, stderr }));
+    c.on('close', (status) => resolve({ status, stdout, stderr }));
   });
 }
 
@@ -180,3 +184,45 @@ test('basic auth: login, wrong credentials, push and pull, logout', async () => 
     cfg.cleanup();
   }
 });
+
+test('token auth: Bearer challenge, scoped tokens for pull and push, wrong credentials', async () => {
+  const dir = tempDir('berth-token-');
+  const user = { name: 'bob', password: 'tok3n-pass' };
+  const tokens = await startTokenServer(dir.path, user);
+  const reg = await startRegistry({ token: tokens });
+  const a = tempDir('berth-img-a-');
+  const b = tempDir('berth-img-b-');
+  const cfg = tempDir('berth-docker-config-');
+  const env = { DOCKER_CONFIG: cfg.path };
+  try {
+    const ref = `${reg.host}/team/app:2`;
+    await buildImage(openImageStore(statePaths(a.path).images), WHITEOUT_LAYERS, [ref]);
+    const anon = await berthAsync(a.path, ['push', ref], env);
+    assert.equal(anon.status, 1);
+    assert.match(anon.stderr, /^registry 127\.0\.0\.1:\d+ requires authentication: run berth login 127\.0\.0\.1:\d+\n$/);
+
+    const wrong = await berthAsync(a.path, ['login', reg.host, '-u', 'bob', '--password', 'nope'], env);
+    assert.equal(wrong.status, 1);
+    assert.match(wrong.stderr, /wrong credentials/);
+    assert.equal((await berthAsync(a.path, ['login', reg.host, '-u', 'bob', '--password', user.password], env)).status, 0);
+
+    const push = await berthAsync(a.path, ['push', ref], env);
+    assert.equal(push.status, 0, push.stderr);
+    assert.ok(tokens.requests.includes('repository:team/app:pull,push'), tokens.requests.join(' | '));
+    const pull = await berthAsync(b.path, ['pull', ref], env);
+    assert.equal(pull.status, 0, pull.stderr);
+    assert.ok(tokens.requests.includes('repository:team/app:pull'));
+    checkMerged(b.path, ref);
+  } finally {
+    await reg.stop();
+    await tokens.stop();
+    for (const t of [a, b, cfg, dir]) t.cleanup();
+  }
+});
+
+function checkMerged(root: string, ref: string): void {
+  withOverlay(root, ref, (m) => {
+    assert.equal(existsSync(join(m, 'etc/a')), false);
+    assert.deepEqual(readdirSync(join(m, 'opq')), ['z']);
+  });
+}
