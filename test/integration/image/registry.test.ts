@@ -11,6 +11,10 @@ import { startTokenServer } from '../../helpers/token-server.js';
 import { openImageStore } from '../../../src/image/image-store.js';
 import { lgetxattr } from '../../../src/native/fs-ops.js';
 import { statePaths } from '../../../src/state/paths.js';
+import { randomBytes } from 'node:crypto';
+import { OCI_INDEX, OCI_MANIFEST } from '../../../src/image/media-types.js';
+import { hostPlatform } from '../../../src/image/platform.js';
+import { pullImage, type ProgressEvent } from '../../../src/image/registry/pull.js';
 
 function berth(root: string, args: string[], env: NodeJS.ProcessEnv = {}, input?: string) {
   return spawnSync(process.execPath, [berthBin, '--root', root, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, input });
@@ -226,3 +230,57 @@ function checkMerged(root: string, ref: string): void {
     assert.deepEqual(readdirSync(join(m, 'opq')), ['z']);
   });
 }
+
+test('manifest lists pick the host platform or --platform; a dead pull\'s partial download resumes', async () => {
+  const reg = await startRegistry();
+  const a = tempDir('berth-img-a-');
+  const b = tempDir('berth-img-b-');
+  try {
+    const sa = openImageStore(statePaths(a.path).images);
+    const amd = await buildImage(sa, [[{ name: 'arch', body: 'amd64' }]], [`${reg.host}/multi/arch:amd64`]);
+    const arm = await buildImage(sa, [[{ name: 'arch', body: 'arm64' }]], [`${reg.host}/multi/arch:arm64`], {}, { architecture: 'arm64' });
+    for (const t of ['amd64', 'arm64']) assert.equal(berth(a.path, ['push', `${reg.host}/multi/arch:${t}`]).status, 0);
+    const desc = (img: typeof amd, platform: object) => ({ mediaType: OCI_MANIFEST, digest: img.manifestDigest, size: sa.blobs.size(img.manifestDigest), platform });
+    const index = JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [
+      desc(arm, { os: 'linux', architecture: 'arm64', variant: 'v8' }), desc(amd, { os: 'linux', architecture: 'amd64' }),
+    ] });
+    const put = await fetch(`http://${reg.host}/v2/multi/arch/manifests/both`, { method: 'PUT', headers: { 'content-type': OCI_INDEX }, body: index });
+    assert.equal(put.status, 201, await put.text());
+    const host = hostPlatform().architecture;
+    if (host === 'amd64' || host === 'arm64') {
+      const r = berth(b.path, ['pull', `${reg.host}/multi/arch:both`]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(openImageStore(statePaths(b.path).images).resolve(`${reg.host}/multi/arch:both`).id, host === 'amd64' ? amd.id : arm.id);
+    }
+    const other = berth(b.path, ['pull', '--platform', 'linux/arm64', `${reg.host}/multi/arch:both`]);
+    assert.equal(other.status, 0, other.stderr);
+    assert.equal(openImageStore(statePaths(b.path).images).resolve(`${reg.host}/multi/arch:both`).id, arm.id);
+    const none = berth(b.path, ['pull', '--platform', 'linux/s390x', `${reg.host}/multi/arch:both`]);
+    assert.equal(none.status, 1);
+    assert.equal(none.stderr, 'no image for platform linux/s390x (available: linux/arm64/v8, linux/amd64)\n');
+
+    // resume: a dead process left the first half of a layer blob
+    const big = randomBytes(1 << 20);
+    const ref = `${reg.host}/resume/img:1`;
+    const img = await buildImage(sa, [[{ name: 'big.bin', body: big }]], [ref], {}, { gzip: false });
+    assert.equal(berth(a.path, ['push', ref]).status, 0);
+    const c = tempDir('berth-img-c-');
+    try {
+      const sc = openImageStore(statePaths(c.path).images);
+      const dead = spawnSync('true').pid;
+      const blob = sa.blobs.read(img.layers[0].digest);
+      const half = blob.length >> 1;
+      writeFileSync(join(sc.blobs.tmpDir, `${dead}-partial-${img.layers[0].digest.slice(7)}`), blob.subarray(0, half));
+      const events: ProgressEvent[] = [];
+      await pullImage(sc, ref, { onProgress: (e) => events.push(e) });
+      const first = events.find((e) => e.status === 'downloading' && e.id === img.layers[0].digest.slice(7, 19));
+      assert.equal(first?.current, half, 'the download started where the dead one stopped');
+      assert.equal(sc.resolve(ref).id, img.id);
+      assert.deepEqual(readdirSync(sc.blobs.tmpDir), []);
+    } finally { c.cleanup(); }
+  } finally {
+    await reg.stop();
+    a.cleanup();
+    b.cleanup();
+  }
+});
