@@ -57,7 +57,7 @@ export function cleanComponents(name: string): string[] {
 }
 
 function decompressor(kind: 'gzip' | 'zstd' | 'none'): Transform | undefined {
-  if (kind === 'gzip') return zlib.createGunzip();
+  if (kind === 'gzip') return zlib.createGunzip({ chunkSize: 256 << 10 });
   if (kind === 'zstd') {
     const make = (zlib as unknown as { createZstdDecompress?: () => Transform }).createZstdDecompress;
     if (!make) throw new BerthError(`zstd-compressed layers are not supported with Node ${process.version} (needs Node >= 22.15)`);
@@ -73,7 +73,7 @@ export function openLayerStream(path: string): Readable[] {
   let n: number;
   try { n = readSync(fd, head, 0, 4, 0); } finally { closeSync(fd); }
   const d = decompressor(sniffCompression(head.subarray(0, n)));
-  const file = createReadStream(path);
+  const file = createReadStream(path, { highWaterMark: 1 << 20 });
   return d ? [file, d] : [file];
 }
 
