@@ -142,10 +142,14 @@ export class ImageStore {
   }
 
   /** Protects blobs and layers being added (a pull in progress) from a concurrent prune. */
-  protect(blobs: string[], chains: string[] = []): { release: () => void } {
+  protect(blobs: string[], chains: string[] = []): { add: (chains: string[]) => void; release: () => void } {
     const holder = `pending-${process.pid}-${randomBytes(4).toString('hex')}`;
-    this.records.putHold({ holder, pid: process.pid, blobs, chainIds: chains });
-    return { release: () => this.records.deleteHold(holder) };
+    const hold = { holder, pid: process.pid, blobs, chainIds: chains };
+    this.records.putHold(hold);
+    return {
+      add: (more) => { hold.chainIds = [...hold.chainIds, ...more]; this.records.putHold(hold); },
+      release: () => this.records.deleteHold(holder),
+    };
   }
 
   /**
