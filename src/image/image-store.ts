@@ -338,6 +338,11 @@ const stores = new Map<string, ImageStore>();
 /** Opens (creating if needed) the image store at `root` (statePaths(root).images). */
 export function openImageStore(root: string): ImageStore {
   let s = stores.get(root);
-  if (!s) { s = new ImageStore(root); stores.set(root, s); }
+  if (!s) {
+    s = new ImageStore(root);
+    // What a crashed writer left (temp dirs of dead pids) goes on first use.
+    s.layers.sweep();
+    stores.set(root, s);
+  }
   return s;
 }

@@ -284,3 +284,48 @@ test('manifest lists pick the host platform or --platform; a dead pull\'s partia
     b.cleanup();
   }
 });
+
+test('a pull killed while unpacking leaves no half-visible layer; the next pull completes', async () => {
+  const reg = await startRegistry();
+  const a = tempDir('berth-img-a-');
+  const b = tempDir('berth-img-b-');
+  try {
+    const ref = `${reg.host}/crash/img:1`;
+    const files = (i: number) => Array.from({ length: 300 }, (_, f) => ({ name: `l${i}/f${f}`, body: randomBytes(20_000) }));
+    await buildImage(openImageStore(statePaths(a.path).images), [0, 1, 2, 3].map(files), [ref]);
+    assert.equal(berth(a.path, ['push', ref]).status, 0);
+
+    const tmp = join(statePaths(b.path).images, 'tmp');
+    const child = spawn(process.execPath, [berthBin, '--root', b.path, 'pull', '-q', ref], { stdio: 'ignore' });
+    const exited = new Promise((r) => child.once('exit', r));
+    let killed = false;
+    for (let i = 0; i < 4000 && child.exitCode === null; i++) {
+      const busy = existsSync(tmp) && readdirSync(tmp).some((n) => n.includes('-layer-') && existsSync(join(tmp, n, 'diff')) && readdirSync(join(tmp, n, 'diff')).length > 0);
+      if (busy) { child.kill('SIGKILL'); killed = true; break; }
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    await exited;
+    assert.ok(killed, 'the pull was caught while unpacking');
+    const store = openImageStore(statePaths(b.path).images);
+    assert.deepEqual(store.list(), [], 'no image record');
+    for (const c of store.layers.list()) {
+      // any layer that is visible is complete
+      const rec = store.layers.get(c);
+      assert.ok(rec);
+      const dir = join(store.layers.dir(c), 'diff');
+      assert.equal(readdirSync(join(dir, readdirSync(dir)[0])).length, 300);
+    }
+    const again = berth(b.path, ['pull', '-q', ref]);
+    assert.equal(again.status, 0, again.stderr);
+    const s2 = openImageStore(statePaths(b.path).images);
+    assert.equal(s2.layers.list().length, 4);
+    assert.deepEqual(readdirSync(tmp).filter((n) => !n.includes('-partial-')), [], 'the dead pull\'s temp dirs are gone');
+    withOverlay(b.path, ref, (m) => {
+      for (let i = 0; i < 4; i++) assert.equal(readdirSync(join(m, `l${i}`)).length, 300);
+    });
+  } finally {
+    await reg.stop();
+    a.cleanup();
+    b.cleanup();
+  }
+});
