@@ -58,6 +58,12 @@ test('push a multi-layer image with whiteouts, pull it elsewhere, mount the laye
     assert.equal(push.status, 0, push.stderr);
     assert.match(push.stdout, /v1: digest: sha256:[a-f0-9]{64}/);
 
+    // a second repository on the same registry gets the blobs by cross-repo mount
+    assert.equal(berth(a.path, ['image', 'tag', ref, `${reg.host}/test/copy:v1`]).status, 0);
+    const mount = berth(a.path, ['--progress', 'plain', 'push', `${reg.host}/test/copy:v1`]);
+    assert.equal(mount.status, 0, mount.stderr);
+    assert.equal(mount.stdout.match(/Mounted from another repository/g)?.length, 4, mount.stdout);
+
     const pull = berth(b.path, ['--progress', 'plain', 'image', 'pull', ref]);
     assert.equal(pull.status, 0, pull.stderr);
     assert.match(pull.stdout, /Downloading/);
