@@ -10,11 +10,12 @@ function addLs(cmd: Command): Command {
     .option('-a, --all', 'show all images')
     .option('-q, --quiet', 'only print image IDs')
     .option('--digests', 'show digests')
+    .option('--filter <key=value>', 'filter: dangling=true|false, reference=<name[:tag] glob>, label=<key>[=<value>] (repeatable)', collect)
     .option('--no-trunc', 'do not truncate output')
     .addOption(formatOption())
-    .action(async (repo: string | undefined, opts: { quiet?: boolean; digests?: boolean; trunc?: boolean; format: string }, cmd: Command) => {
+    .action(async (repo: string | undefined, opts: { quiet?: boolean; digests?: boolean; trunc?: boolean; format: string; filter?: string[] }, cmd: Command) => {
       const { listImages } = await import('../image/local-actions.js');
-      listImages(globalsOf(cmd).root, repo, { quiet: opts.quiet, digests: opts.digests, noTrunc: opts.trunc === false, format: opts.format });
+      listImages(globalsOf(cmd).root, repo, { quiet: opts.quiet, digests: opts.digests, noTrunc: opts.trunc === false, format: opts.format, filter: opts.filter });
     });
 }
 

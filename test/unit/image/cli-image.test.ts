@@ -1,0 +1,53 @@
+// The image commands through the real CLI, on a private store.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { berthBin, tempDir } from '../../helpers/env.js';
+
+function berth(root: string, ...args: string[]) {
+  return spawnSync(process.execPath, [berthBin, '--root', root, ...args], { encoding: 'utf8' });
+}
+
+test('import, ls/images (table, json, filters), tag, history, inspect, rm', () => {
+  const t = tempDir('berth-cli-img-');
+  try {
+    const dir = join(t.path, 'rootfs');
+    mkdirSync(join(dir, 'bin'), { recursive: true });
+    writeFileSync(join(dir, 'bin/app'), 'app');
+    const imp = berth(t.path, 'image', 'import', '-c', 'LABEL tier=web', '-m', 'first', dir, 'web:1');
+    assert.equal(imp.status, 0, imp.stderr);
+    const id = imp.stdout.trim();
+    assert.match(id, /^sha256:[a-f0-9]{64}$/);
+    assert.equal(berth(t.path, 'image', 'tag', 'web:1', 'registry.test:5000/team/web:2').status, 0);
+
+    const table = berth(t.path, 'images');
+    assert.match(table.stdout, /^REPOSITORY\s+TAG\s+IMAGE ID\s+CREATED\s+SIZE\n/);
+    assert.match(table.stdout, new RegExp(`\\nweb\\s+1\\s+${id.slice(7, 19)}\\s`));
+    const json = JSON.parse(berth(t.path, 'image', 'ls', '--format', 'json').stdout);
+    assert.equal(json.length, 1);
+    assert.deepEqual(json[0].RepoTags.sort(), ['registry.test:5000/team/web:2', 'web:1']);
+    assert.equal(berth(t.path, 'images', '-q', '--filter', 'label=tier=web').stdout, `${id.slice(7, 19)}\n`);
+    assert.equal(berth(t.path, 'images', '-q', '--filter', 'label=tier=db').stdout, '');
+    assert.match(berth(t.path, 'images', '--filter', 'reference=registry.test:5000/*/web').stdout, /registry\.test:5000\/team\/web\s+2/);
+    assert.doesNotMatch(berth(t.path, 'images', '--filter', 'reference=registry.test:5000/*/web').stdout, /\nweb /);
+    assert.equal(berth(t.path, 'images', '--filter', 'nope=1').status, 15);
+
+    const hist = JSON.parse(berth(t.path, 'image', 'history', '--format', 'json', 'web:1').stdout);
+    assert.equal(hist.length, 1);
+    assert.equal(hist[0].Comment, 'first');
+    const insp = JSON.parse(berth(t.path, 'image', 'inspect', 'web:1').stdout);
+    assert.equal(insp[0].Id, id);
+    assert.deepEqual(insp[0].Config.Labels, { tier: 'web' });
+
+    const missing = berth(t.path, 'image', 'rm', 'nothing:9');
+    assert.equal(missing.status, 1);
+    assert.equal(missing.stderr, 'no such image: nothing:9\n');
+    assert.equal(berth(t.path, 'image', 'rm', 'web:1').stdout, 'Untagged: web:1\n');
+    const last = berth(t.path, 'image', 'rmi', 'registry.test:5000/team/web:2');
+    assert.equal(last.status, 0, last.stderr);
+    assert.equal(last.stdout, `Untagged: registry.test:5000/team/web:2\nDeleted: ${id}\n`);
+    assert.equal(berth(t.path, 'images', '-q').stdout, '');
+  } finally { t.cleanup(); }
+});
