@@ -30,3 +30,4 @@ export async function imageStoreFor(root?: string): Promise<ImageStore> {
   const { statePaths } = await import('../state/paths.js');
   return openImageStore(statePaths(root).images);
 }
+export { pullServiceImages, pushServiceImages, serviceImageRows, type ServiceImage, type ServiceResult } from './project-images.js';

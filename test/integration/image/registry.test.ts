@@ -335,3 +335,40 @@ test('a pull killed while unpacking leaves no half-visible layer; the next pull 
     b.cleanup();
   }
 });
+
+test('service-level pull and push: each image once, policies, ignored failures', async () => {
+  const reg = await startRegistry();
+  const a = tempDir('berth-img-a-');
+  const b = tempDir('berth-img-b-');
+  try {
+    const { pullServiceImages, pushServiceImages, serviceImageRows } = await import('../../../src/image/project-images.js');
+    const sa = openImageStore(statePaths(a.path).images);
+    const web = `${reg.host}/proj/web:1`;
+    await buildImage(sa, WHITEOUT_LAYERS.slice(0, 1), [web]);
+    const pushed = await pushServiceImages(sa, [{ service: 'web', image: web }, { service: 'web2', image: web }]);
+    assert.deepEqual(pushed.map((r) => r.status), ['pushed', 'pushed']);
+
+    const sb = openImageStore(statePaths(b.path).images);
+    const services = [
+      { service: 'web', image: web },
+      { service: 'worker', image: web },
+      { service: 'db', image: `${reg.host}/proj/missing:1` },
+      { service: 'local', image: 'local-only:1', pullPolicy: 'never' as const },
+    ];
+    const seen = new Set<string>();
+    const r = await pullServiceImages(sb, services, { ignoreFailures: true, onProgress: (svc) => seen.add(svc) });
+    assert.deepEqual(r.map((x) => x.status), ['pulled', 'pulled', 'failed', 'skipped']);
+    assert.match(r[2].error!, /manifest unknown/);
+    assert.equal(r[0].id, r[1].id);
+    await assert.rejects(pullServiceImages(sb, services.slice(2, 3)), /manifest unknown/);
+    const again = await pullServiceImages(sb, services.slice(0, 1));
+    assert.equal(again[0].status, 'present');
+    const rows = serviceImageRows(sb, services);
+    assert.equal(rows[0].id, r[0].id);
+    assert.equal(rows[2].id, undefined);
+  } finally {
+    await reg.stop();
+    a.cleanup();
+    b.cleanup();
+  }
+});
