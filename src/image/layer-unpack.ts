@@ -298,7 +298,9 @@ export async function unpackLayer(src: string, dest: string, opts: UnpackOptions
     if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR' || /Unexpected end|Invalid tar header|invalid/i.test((e as Error).message)) {
       throw new LayerError(`${opts.what ?? 'layer'}: corrupt tarball (${(e as Error).message})`);
     }
-    throw e;
+    // Anything else that a crafted tarball can provoke (odd names, a type
+    // clash between entries) is still a bad layer, not a crash.
+    throw new LayerError(`${opts.what ?? 'layer'}: cannot unpack: ${(e as Error).message}`);
   }
   u.finish();
   const diffId = 'sha256:' + hash.digest('hex');

@@ -168,3 +168,14 @@ test('a later directory entry over a file replaces it; deep trees keep working',
     assert.deepEqual(readdirSync(join(u.dest, '..')).sort(), ['diff', 'outside']);
   } finally { u.t.cleanup(); }
 });
+
+test('odd entries are a clear layer error, not a crash', async () => {
+  const u = await unpack([{ name: 'a', body: 'x' }, { name: 'a/b', body: 'y' }]);
+  try {
+    await assert.rejects(u.run(), (e: Error) => e.name === 'BerthError' && /parent "a" is not a directory/.test(e.message));
+  } finally { u.t.cleanup(); }
+  const v = await unpack([{ name: 'x', body: 'x', pax: { path: 'bad\u0000name' } }]);
+  try {
+    await assert.rejects(v.run(), (e: Error) => e.name === 'BerthError' && /layer/.test(e.message));
+  } finally { v.t.cleanup(); }
+});
