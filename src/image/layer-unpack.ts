@@ -8,10 +8,9 @@
 // The uncompressed stream is hashed on the way and checked against the diff ID.
 import { createHash } from 'node:crypto';
 import {
-  closeSync, constants, linkSync, lchownSync, lstatSync, lutimesSync,
-  mkdirSync, openSync, readSync, rmSync, symlinkSync, chmodSync, createReadStream,
+  closeSync, constants, fchmodSync, fchownSync, futimesSync, linkSync, lchownSync, lstatSync, lutimesSync,
+  mkdirSync, openSync, readSync, rmSync, symlinkSync, chmodSync, writeSync, createReadStream,
 } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -171,16 +170,19 @@ class Unpacker {
       case 'file':
       case 'contiguous-file': {
         this.clear(rel, false);
-        // Asynchronous I/O: file creation is the slow part, and several
-        // layers unpacking at once then share the libuv thread pool.
-        const fh = await open(abs, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+        // Synchronous calls: measured faster than fs/promises here (one
+        // thread-pool round trip per call costs more than the call itself).
+        const fd = openSync(abs, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
         try {
-          for await (const chunk of body) await fh.write(chunk);
-          if (isRoot) await fh.chown(h.uid ?? 0, h.gid ?? 0);
-          await fh.chmod(mode);
-          await fh.utimes(mtime, mtime);
+          for await (const chunk of body) {
+            let off = 0;
+            while (off < chunk.length) off += writeSync(fd, chunk, off, chunk.length - off);
+          }
+          if (isRoot) fchownSync(fd, h.uid ?? 0, h.gid ?? 0);
+          fchmodSync(fd, mode);
+          futimesSync(fd, mtime, mtime);
         } finally {
-          await fh.close();
+          closeSync(fd);
         }
         this.xattrs(abs, h);
         return;
