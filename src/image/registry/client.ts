@@ -80,7 +80,8 @@ export class RegistryClient {
       if (!realm) throw new RegistryError(`registry ${this.domain} sent a Bearer challenge without a realm`);
       const u = new URL(realm);
       if (c.params.service) u.searchParams.set('service', c.params.service);
-      u.searchParams.set('scope', c.params.scope ?? scope);
+      const sc = c.params.scope ?? scope;
+      if (sc) u.searchParams.set('scope', sc); // login asks for a token without scope, as docker does
       const headers: Record<string, string> = {};
       if (this.creds) headers.authorization = `Basic ${Buffer.from(`${this.creds.username}:${this.creds.password}`).toString('base64')}`;
       const t = await this.rawFetch(u.toString(), { headers });
@@ -102,9 +103,9 @@ export class RegistryClient {
   }
 
   /** A request with authentication; `push` asks for pull,push scope. */
-  async request(path: string, init: RequestInit & { push?: boolean } = {}, retryBody?: () => RequestInit['body']): Promise<Response> {
+  async request(path: string, init: RequestInit & { push?: boolean; scope?: string } = {}, retryBody?: () => RequestInit['body']): Promise<Response> {
     const url = path.startsWith('http') ? path : `${this.base}${path}`;
-    const scope = `repository:${this.repo}:${init.push ? 'pull,push' : 'pull'}`;
+    const scope = init.scope ?? `repository:${this.repo}:${init.push ? 'pull,push' : 'pull'}`;
     for (let attempt = 0; ; attempt++) {
       const headers = new Headers(init.headers);
       const sentWith = this.authHeader;
@@ -124,7 +125,7 @@ export class RegistryClient {
 
   /** GET /v2/: checks reachability and credentials (login). */
   async ping(): Promise<void> {
-    const res = await this.request('/v2/');
+    const res = await this.request('/v2/', { scope: '' });
     await res.body?.cancel();
     if (!res.ok) throw new RegistryError(`registry ${this.domain} answered HTTP ${res.status} to /v2/`, res.status);
   }
