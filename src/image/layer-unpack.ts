@@ -9,10 +9,11 @@
 import { createHash } from 'node:crypto';
 import {
   closeSync, constants, fchmodSync, fchownSync, futimesSync, linkSync, lchownSync, lstatSync, lutimesSync,
-  mkdirSync, openSync, readSync, rmSync, symlinkSync, chmodSync, writeSync, createReadStream,
+  mkdirSync, openSync, readSync, rmSync, symlinkSync, chmodSync, writeSync, createReadStream, existsSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import { Duplex, PassThrough, Transform, type Readable } from 'node:stream';
+import { spawn } from 'node:child_process';
 import { pipeline } from 'node:stream/promises';
 import * as zlib from 'node:zlib';
 import tar from 'tar-stream';
@@ -56,18 +57,39 @@ export function cleanComponents(name: string): string[] {
   return out;
 }
 
-function decompressor(kind: 'gzip' | 'zstd' | 'none'): Transform | undefined {
+const ZSTD_PATHS = ['/usr/bin/zstd', '/bin/zstd', '/usr/local/bin/zstd'];
+
+/** zstd through the `zstd` program (Debian's zstd package) where Node has no zstd. */
+function zstdProcess(): Duplex {
+  const bin = ZSTD_PATHS.find((p) => existsSync(p));
+  if (!bin) throw new BerthError(`zstd-compressed layers need Node >= 22.15 or the zstd program (apt-get install zstd)`);
+  const child = spawn(bin, ['-dcq'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  // The output ends only once zstd has said the input was good.
+  const out = new PassThrough();
+  child.stdout.pipe(out, { end: false });
+  child.on('close', (code) => {
+    if (code === 0) out.end();
+    else out.destroy(new Error(`corrupt zstd stream (${stderr.trim().split('\n')[0] || `zstd exit ${code}`})`));
+  });
+  child.stdin.on('error', () => { /* zstd quit early: its exit status tells why */ });
+  const duplex = Duplex.from({ writable: child.stdin, readable: out });
+  duplex.on('close', () => { if (child.exitCode === null) child.kill('SIGTERM'); });
+  return duplex;
+}
+
+function decompressor(kind: 'gzip' | 'zstd' | 'none'): Duplex | undefined {
   if (kind === 'gzip') return zlib.createGunzip({ chunkSize: 256 << 10 });
   if (kind === 'zstd') {
     const make = (zlib as unknown as { createZstdDecompress?: () => Transform }).createZstdDecompress;
-    if (!make) throw new BerthError(`zstd-compressed layers are not supported with Node ${process.version} (needs Node >= 22.15)`);
-    return make();
+    return make ? make() : zstdProcess();
   }
   return undefined;
 }
 
 /** Opens a layer file and returns its decompressed stream. */
-export function openLayerStream(path: string): Readable[] {
+export function openLayerStream(path: string): Array<Readable | Duplex> {
   const fd = openSync(path, 'r');
   const head = Buffer.alloc(4);
   let n: number;
