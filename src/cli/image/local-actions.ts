@@ -67,18 +67,22 @@ export function listImages(root: string | undefined, repo: string | undefined, o
     process.stdout.write([...new Set(images.map((i) => (o.noTrunc ? i.id : shortId(i.id))))].map((s) => `${s}\n`).join(''));
     return;
   }
+  // One row per tag, as in the table; JSON rows carry the full values.
+  const lines = images.flatMap((i) => (i.repoTags.length ? i.repoTags : ['<none>:<none>']).map((k) => {
+    const [repo, tag] = k === '<none>:<none>' ? ['<none>', '<none>'] : repoTag(k);
+    const digest = i.repoDigests.find((d) => familiarName(splitRefKey(d).name) === repo);
+    return { i, repo, tag, digest: digest ? splitRefKey(digest).digest! : '<none>' };
+  }));
   if (o.format === 'json') {
-    printJson(images.map((i) => ({ ID: i.id, RepoTags: i.repoTags.map(familiarKey), RepoDigests: i.repoDigests.map(familiarKey), Created: i.created, Size: i.size, Layers: i.layers, Containers: i.inUse })));
+    printJson(lines.map(({ i, repo, tag, digest }) => ({
+      ID: i.id, Repository: repo, Tag: tag, Digest: digest, CreatedAt: i.created, CreatedSince: ago(i.created),
+      Size: i.size, Layers: i.layers, Containers: i.inUse, RepoTags: i.repoTags.map(familiarKey), RepoDigests: i.repoDigests.map(familiarKey),
+    })));
     return;
   }
   const rows = [['REPOSITORY', 'TAG', ...(o.digests ? ['DIGEST'] : []), 'IMAGE ID', 'CREATED', 'SIZE']];
-  for (const i of images) {
-    const tags = i.repoTags.length ? i.repoTags : ['<none>:<none>'];
-    for (const k of tags) {
-      const [repo, tag] = k === '<none>:<none>' ? ['<none>', '<none>'] : repoTag(k);
-      const digest = i.repoDigests.find((d) => familiarName(splitRefKey(d).name) === repo);
-      rows.push([repo, tag, ...(o.digests ? [digest ? splitRefKey(digest).digest! : '<none>'] : []), o.noTrunc ? i.id : shortId(i.id), ago(i.created), humanSize(i.size)]);
-    }
+  for (const { i, repo, tag, digest } of lines) {
+    rows.push([repo, tag, ...(o.digests ? [digest] : []), o.noTrunc ? i.id : shortId(i.id), ago(i.created), humanSize(i.size)]);
   }
   process.stdout.write(table(rows));
 }

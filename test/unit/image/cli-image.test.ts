@@ -26,7 +26,10 @@ test('import, ls/images (table, json, filters), tag, history, inspect, rm', () =
     assert.match(table.stdout, /^REPOSITORY\s+TAG\s+IMAGE ID\s+CREATED\s+SIZE\n/);
     assert.match(table.stdout, new RegExp(`\\nweb\\s+1\\s+${id.slice(7, 19)}\\s`));
     const json = JSON.parse(berth(t.path, 'image', 'ls', '--format', 'json').stdout);
-    assert.equal(json.length, 1);
+    assert.equal(json.length, 2, 'one row per tag');
+    assert.deepEqual(json.map((r: { Repository: string; Tag: string }) => `${r.Repository}:${r.Tag}`).sort(), ['registry.test:5000/team/web:2', 'web:1']);
+    assert.equal(json[0].ID, id);
+    assert.equal(typeof json[0].Size, 'number');
     assert.deepEqual(json[0].RepoTags.sort(), ['registry.test:5000/team/web:2', 'web:1']);
     assert.equal(berth(t.path, 'images', '-q', '--filter', 'label=tier=web').stdout, `${id.slice(7, 19)}\n`);
     assert.equal(berth(t.path, 'images', '-q', '--filter', 'label=tier=db').stdout, '');
