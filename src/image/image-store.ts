@@ -12,7 +12,7 @@ import type { DevicePolicy } from './layer-unpack.js';
 import type { ContainerConfig, ImageConfig, Manifest } from './media-types.js';
 import { MANIFEST_TYPES, OCI_MANIFEST } from './media-types.js';
 import { Records, type ImageRecord, type LayerRef } from './records.js';
-import { formatReference, parseReference, splitRefKey } from './reference.js';
+import { formatReference, parseReference } from './reference.js';
 import { withStoreLock } from './store-lock.js';
 
 export type { ImageRecord, LayerRef } from './records.js';
@@ -314,8 +314,6 @@ function refKeyOf(ref: string): string | undefined {
     return undefined;
   }
 }
-
-export { splitRefKey };
 
 /** Runs fn over items with at most `limit` at a time; fails on the first error after all settle. */
 export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {

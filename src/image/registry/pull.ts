@@ -129,6 +129,7 @@ export async function pullImage(store: ImageStore, ref: string, opts: PullOption
       manifestMediaType: m.mediaType,
     });
     for (const l of manifest.layers) opts.onProgress?.({ id: hex(l.digest).slice(0, 12), status: 'done' });
+    opts.onProgress?.({ id: formatReference(r), status: 'done' });
     return img;
   } finally {
     guard.release();

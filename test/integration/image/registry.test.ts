@@ -360,6 +360,7 @@ test('service-level pull and push: each image once, policies, ignored failures',
     assert.deepEqual(r.map((x) => x.status), ['pulled', 'pulled', 'failed', 'skipped']);
     assert.match(r[2].error!, /manifest unknown/);
     assert.equal(r[0].id, r[1].id);
+    assert.ok(seen.has('web') || seen.has('worker'), 'progress names the service');
     await assert.rejects(pullServiceImages(sb, services.slice(2, 3)), /manifest unknown/);
     const again = await pullServiceImages(sb, services.slice(0, 1));
     assert.equal(again[0].status, 'present');
