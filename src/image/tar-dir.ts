@@ -7,6 +7,7 @@
 import { lstatSync, readdirSync, readlinkSync, createReadStream, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import { lgetxattr } from '../native/fs-ops.js';
 import { OPAQUE_MARKER, OVERLAY_OPAQUE_XATTR, WHITEOUT_PREFIX } from './layer-unpack.js';
@@ -32,7 +33,8 @@ export function packDirectory(dir: string, opts: PackOptions = {}): Readable {
 
   const addFile = (name: string, abs: string, st: Stats) => new Promise<void>((resolve, reject) => {
     const entry = pack.entry({ ...base(st), name, type: 'file', size: st.size }, (err) => (err ? reject(err) : resolve()));
-    createReadStream(abs).on('error', reject).pipe(entry);
+    // pipeline, not pipe: a file that changes size under us must fail the pack, not crash
+    pipeline(createReadStream(abs), entry as unknown as NodeJS.WritableStream).catch((e: Error) => reject(new Error(`${abs}: ${e.message}`)));
   });
 
   const walk = async (rel: string): Promise<void> => {

@@ -34,15 +34,19 @@ interface Spool {
 }
 
 async function spool(store: ImageStore, input: string): Promise<Spool> {
+  const head = Buffer.alloc(4);
+  let n: number;
+  try {
+    const fd = openSync(input, 'r');
+    try { n = readSync(fd, head, 0, 4, 0); } finally { closeSync(fd); }
+  } catch (e) {
+    throw new ArchiveError(`cannot read ${input}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
   const dir = store.blobs.tempName('load');
   mkdirSync(dir, { mode: 0o700 });
   const s: Spool = { dir, files: new Map(), links: new Map() };
-  const head = Buffer.alloc(4);
-  const fd = openSync(input, 'r');
-  let n: number;
-  try { n = readSync(fd, head, 0, 4, 0); } finally { closeSync(fd); }
   const kind = sniffCompression(head.subarray(0, n));
-  if (kind === 'zstd') throw new ArchiveError(`${input}: zstd-compressed archives are not supported`);
+  if (kind === 'zstd') { rmSync(dir, { recursive: true, force: true }); throw new ArchiveError(`${input}: zstd-compressed archives are not supported`); }
   const extract = tar.extract();
   const stages = [createReadStream(input), ...(kind === 'gzip' ? [zlib.createGunzip()] : []), extract];
   const feeding = pipeline(stages as unknown as [NodeJS.ReadableStream, NodeJS.WritableStream]);

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { berthBin, tempDir } from '../../helpers/env.js';
 
@@ -52,5 +52,17 @@ test('import, ls/images (table, json, filters), tag, history, inspect, rm', () =
     assert.equal(last.status, 0, last.stderr);
     assert.equal(last.stdout, `Untagged: registry.test:5000/team/web:2\nDeleted: ${id}\n`);
     assert.equal(berth(t.path, 'images', '-q').stdout, '');
+
+    // errors leave nothing behind
+    const out = join(t.path, 'out.tar');
+    const save = berth(t.path, 'image', 'save', '-o', out, 'ghost:1');
+    assert.equal(save.status, 1);
+    assert.equal(save.stderr, 'no such image: ghost:1\n');
+    assert.deepEqual(readdirSync(t.path).filter((n) => n.includes('out.tar')), []);
+    const load = berth(t.path, 'image', 'load', '-i', join(t.path, 'missing.tar'));
+    assert.equal(load.status, 1);
+    assert.equal(load.stderr.split('\n').length, 2, load.stderr);
+    const bad = berth(t.path, 'image', 'tag', 'web:1', 'UPPER/case');
+    assert.equal(bad.status, 1);
   } finally { t.cleanup(); }
 });
