@@ -9,8 +9,8 @@ import { BlobStore } from './blob-store.js';
 import { chainIds, checkDigest } from './digest.js';
 import { LayerStore } from './layer-store.js';
 import type { DevicePolicy } from './layer-unpack.js';
-import type { ContainerConfig, ImageConfig, Manifest } from './media-types.js';
-import { MANIFEST_TYPES, OCI_MANIFEST } from './media-types.js';
+import type { ContainerConfig, ImageConfig } from './media-types.js';
+import { MANIFEST_TYPES, OCI_MANIFEST, validateManifest } from './media-types.js';
 import { Records, type ImageRecord, type LayerRef } from './records.js';
 import { formatReference, parseReference } from './reference.js';
 import { withStoreLock } from './store-lock.js';
@@ -158,11 +158,9 @@ export class ImageStore {
    * (normalized "name:tag") and `repoDigests` ("name@sha256:…") at it.
    */
   async commit(manifestDigest: string, opts: { names?: string[]; repoDigests?: string[]; devices?: DevicePolicy; manifestMediaType?: string } = {}): Promise<ResolvedImage> {
-    const manifest = this.blobs.readJson<Manifest>(manifestDigest);
+    const manifest = validateManifest(this.blobs.readJson<unknown>(manifestDigest), `manifest ${manifestDigest}`);
     const mediaType = manifest.mediaType ?? opts.manifestMediaType ?? OCI_MANIFEST;
-    if (manifest.schemaVersion !== 2 || !MANIFEST_TYPES.includes(mediaType) || !manifest.config || !Array.isArray(manifest.layers)) {
-      throw new BerthError(`manifest ${manifestDigest} is not an image manifest (${mediaType})`);
-    }
+    if (!MANIFEST_TYPES.includes(mediaType)) throw new BerthError(`manifest ${manifestDigest} is not an image manifest (${mediaType})`);
     const configDigest = checkDigest(manifest.config.digest, 'config digest');
     const image = this.blobs.readJson<ImageConfig>(configDigest);
     const diffIds = image.rootfs?.diff_ids;

@@ -15,7 +15,7 @@ import type { ImageStore, ResolvedImage } from '../image-store.js';
 import { cleanComponents } from '../layer-unpack.js';
 import {
   OCI_CONFIG, OCI_LAYER, OCI_LAYER_GZIP, OCI_LAYER_ZSTD, OCI_MANIFEST, isIndexType, sniffCompression,
-  type ImageIndex, type Manifest,
+  type ImageIndex, type Manifest, validateManifest,
 } from '../media-types.js';
 import { selectManifest } from '../platform.js';
 import { formatReference, parseReference } from '../reference.js';
@@ -160,14 +160,14 @@ async function loadOci(store: ImageStore, s: Spool, input: string): Promise<Load
   if (!Array.isArray(index.manifests)) throw new ArchiveError(`${input}: index.json has no manifests`);
   const out: LoadedImage[] = [];
   for (const top of index.manifests) {
+    if (typeof top !== 'object' || top === null) throw new ArchiveError(`${input}: index.json lists a manifest that is not an object`);
     let d = top;
     await blob(d.digest);
     if (isIndexType(d.mediaType)) {
       d = selectManifest(store.blobs.readJson<ImageIndex>(d.digest));
       await blob(d.digest);
     }
-    const m = store.blobs.readJson<Manifest>(d.digest);
-    if (!m.config || !Array.isArray(m.layers)) throw new ArchiveError(`${input}: ${d.digest} is not an image manifest`);
+    const m = validateManifest(store.blobs.readJson<unknown>(d.digest), `${input}: manifest ${d.digest}`);
     await blob(m.config.digest);
     for (const l of m.layers) await blob(l.digest);
     const ann = top.annotations ?? {};

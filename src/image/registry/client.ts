@@ -67,7 +67,10 @@ export class RegistryClient {
   /** Answers a 401 challenge; returns false when there is nothing more to try. */
   private async authenticate(res: Response, scope: string, sentWith: string | undefined): Promise<boolean> {
     const c = parseChallenge(res.headers.get('www-authenticate') ?? '');
-    if (!c) return false;
+    if (!c) {
+      if (!this.creds) throw new RegistryError(`registry ${this.domain} requires authentication: run berth login ${this.domain}`, 401);
+      return false;
+    }
     if (c.scheme === 'basic') {
       if (!this.creds) throw new RegistryError(`registry ${this.domain} requires authentication: run berth login ${this.domain}`, 401);
       const next = `Basic ${Buffer.from(`${this.creds.username}:${this.creds.password}`).toString('base64')}`;
@@ -78,7 +81,9 @@ export class RegistryClient {
     if (c.scheme === 'bearer') {
       const realm = c.params.realm;
       if (!realm) throw new RegistryError(`registry ${this.domain} sent a Bearer challenge without a realm`);
-      const u = new URL(realm);
+      let u: URL;
+      try { u = new URL(realm); } catch { throw new RegistryError(`registry ${this.domain} sent a Bearer challenge with a bad realm: ${realm.slice(0, 100)}`); }
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new RegistryError(`registry ${this.domain} sent a Bearer realm that is not http(s): ${realm.slice(0, 100)}`);
       if (c.params.service) u.searchParams.set('service', c.params.service);
       const sc = c.params.scope ?? scope;
       if (sc) u.searchParams.set('scope', sc); // login asks for a token without scope, as docker does

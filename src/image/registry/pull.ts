@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { BerthError } from '../../errors.js';
 import { chainIds, checkDigest, hex, sha256 } from '../digest.js';
 import { mapLimit, type ImageStore, type ResolvedImage } from '../image-store.js';
-import { INDEX_TYPES, MANIFEST_TYPES, isIndexType, type Descriptor, type ImageConfig, type ImageIndex, type Manifest, type Platform } from '../media-types.js';
+import { INDEX_TYPES, MANIFEST_TYPES, isIndexType, type Descriptor, type ImageConfig, type ImageIndex, type Platform, validateManifest } from '../media-types.js';
 import { selectManifest } from '../platform.js';
 import { formatReference, parseReference, repoName, type Reference } from '../reference.js';
 import { pidAlive } from '../store-lock.js';
@@ -104,8 +104,7 @@ export async function pullImage(store: ImageStore, ref: string, opts: PullOption
   const client = new RegistryClient(r.domain, r.path, opts);
   opts.onProgress?.({ id: formatReference(r), status: 'resolving' });
   const m = await resolveManifest(client, r, opts.platform);
-  const manifest = JSON.parse(m.bytes.toString('utf8')) as Manifest;
-  if (!manifest.config || !Array.isArray(manifest.layers)) throw new BerthError(`manifest ${m.digest} has no config or layers`);
+  const manifest = validateManifest(JSON.parse(m.bytes.toString('utf8')), `manifest ${m.digest}`);
   const blobs = [manifest.config, ...manifest.layers];
   const guard = store.protect([m.digest, ...blobs.map((b) => b.digest)]);
   try {
