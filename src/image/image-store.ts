@@ -164,8 +164,9 @@ export class ImageStore {
     const configDigest = checkDigest(manifest.config.digest, 'config digest');
     const image = this.blobs.readJson<ImageConfig>(configDigest);
     const diffIds = image.rootfs?.diff_ids;
-    if (!Array.isArray(diffIds) || diffIds.length !== manifest.layers.length) {
-      throw new BerthError(`image config ${configDigest} lists ${diffIds?.length ?? 0} layers but the manifest has ${manifest.layers.length}`);
+    if (!Array.isArray(diffIds)) throw new BerthError(`image config ${configDigest} has no rootfs.diff_ids list`);
+    if (diffIds.length !== manifest.layers.length) {
+      throw new BerthError(`image config ${configDigest} lists ${diffIds.length} layers but the manifest has ${manifest.layers.length}`);
     }
     diffIds.forEach((d) => checkDigest(d, 'diff ID'));
     const chains = chainIds(diffIds);
