@@ -206,3 +206,18 @@ test('whiteouts go both ways: an unpacked layer packs back to .wh. entries that 
     assert.equal(readFileSync(join(out, 'opq/z'), 'utf8'), 'z');
   } finally { a.cleanup(); }
 });
+
+test('xattrs from the tar are applied, except forged overlay metadata', async () => {
+  const a = tempDir('berth-img-a-');
+  try {
+    const store = openImageStore(statePaths(a.path).images);
+    const img = await buildImage(store, [[
+      { name: 'd/', type: 'directory', pax: { 'SCHILY.xattr.trusted.overlay.opaque': 'y', 'SCHILY.xattr.user.berth': 'kept' } },
+      { name: 'd/f', body: 'x', pax: { 'SCHILY.xattr.user.berth': 'file' } },
+    ]], ['xattr:1']);
+    const diff = join(store.layers.dir(img.layers[0].chainId), 'diff');
+    assert.equal(lgetxattr(join(diff, 'd'), 'trusted.overlay.opaque'), null);
+    assert.equal(lgetxattr(join(diff, 'd'), 'user.berth')?.toString(), 'kept');
+    assert.equal(lgetxattr(join(diff, 'd/f'), 'user.berth')?.toString(), 'file');
+  } finally { a.cleanup(); }
+});
