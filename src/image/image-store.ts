@@ -257,15 +257,19 @@ export class ImageStore {
   }
 
   /** Removes dangling images (all unused ones with `all`), then unreferenced layers and blobs. */
+  /** The images `prune` would remove. */
+  pruneCandidates({ all = false } = {}): string[] {
+    const refs = this.records.refs();
+    const held = new Set(this.records.holds().map((h) => h.imageId));
+    return this.records.ids().filter((id) => !held.has(id) && (all || !this.records.refsOf(id, refs).some((k) => !k.includes('@'))));
+  }
+
   async prune({ all = false } = {}): Promise<{ deleted: string[]; reclaimed: number }> {
     return this.lock(() => {
       const refs = this.records.refs();
-      const held = new Set(this.records.holds().map((h) => h.imageId));
       const deleted: string[] = [];
-      for (const id of this.records.ids()) {
-        if (held.has(id)) continue;
+      for (const id of this.pruneCandidates({ all })) {
         const keys = this.records.refsOf(id, refs);
-        if (!all && keys.some((k) => !k.includes('@'))) continue;
         for (const k of keys) delete refs[k];
         this.records.delete(id);
         deleted.push(id);

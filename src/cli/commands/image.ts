@@ -63,7 +63,8 @@ export function registerImage(program: Command): void {
     .option('-f, --force', 'remove an image referenced by several tags')
     .action(guard(async (refs: string[], opts: { force?: boolean }, cmd: Command) => {
       const { removeImages } = await import('../image/local-actions.js');
-      await removeImages(globalsOf(cmd).root, refs, Boolean(opts.force));
+      const g = globalsOf(cmd);
+      await removeImages(g.root, refs, Boolean(opts.force), g.dryRun);
     }));
 
   image.command('tag').description('create a tag TARGET that refers to SOURCE')
@@ -96,7 +97,8 @@ export function registerImage(program: Command): void {
     .addOption(formatOption())
     .action(guard(async (opts: { all?: boolean; format: string }, cmd: Command) => {
       const { pruneImages } = await import('../image/local-actions.js');
-      await pruneImages(globalsOf(cmd).root, Boolean(opts.all), opts.format);
+      const g = globalsOf(cmd);
+      await pruneImages(g.root, Boolean(opts.all), opts.format, g.dryRun);
     }));
 
   image.command('load').description('load images from a docker-archive or OCI layout tarball')

@@ -133,8 +133,16 @@ export async function tagImage(root: string | undefined, source: string, target:
   await storeFor(root).tag(source, target);
 }
 
-export async function removeImages(root: string | undefined, refs: string[], force: boolean): Promise<void> {
+export async function removeImages(root: string | undefined, refs: string[], force: boolean, dryRun = false): Promise<void> {
   const store = storeFor(root);
+  if (dryRun) {
+    for (const ref of refs) {
+      const id = store.lookup(ref);
+      if (!id) throw new BerthError(`no such image: ${ref}`);
+      process.stdout.write(`Would remove: ${ref} (${id})\n`);
+    }
+    return;
+  }
   const errors: string[] = [];
   for (const ref of refs) {
     try {
@@ -149,7 +157,11 @@ export async function removeImages(root: string | undefined, refs: string[], for
   if (errors.length) throw new BerthError(errors.join('; '));
 }
 
-export async function pruneImages(root: string | undefined, all: boolean, format?: string): Promise<void> {
+export async function pruneImages(root: string | undefined, all: boolean, format?: string, dryRun = false): Promise<void> {
+  if (dryRun) {
+    for (const id of storeFor(root).pruneCandidates({ all })) process.stdout.write(`Would delete: ${id}\n`);
+    return;
+  }
   const r = await storeFor(root).prune({ all });
   if (format === 'json') { printJson({ ImagesDeleted: r.deleted, SpaceReclaimed: r.reclaimed }); return; }
   for (const d of r.deleted) process.stdout.write(`Deleted: ${d}\n`);

@@ -47,6 +47,9 @@ test('import, ls/images (table, json, filters), tag, history, inspect, rm', () =
     const missing = berth(t.path, 'image', 'rm', 'nothing:9');
     assert.equal(missing.status, 1);
     assert.equal(missing.stderr, 'no such image: nothing:9\n');
+    assert.equal(berth(t.path, '--dry-run', 'image', 'prune', '-a').stdout, `Would delete: ${id}\n`);
+    assert.match(berth(t.path, '--dry-run', 'image', 'rm', 'web:1').stdout, /^Would remove: web:1/);
+    assert.equal(berth(t.path, 'images', '-q').stdout, `${id.slice(7, 19)}\n`, 'dry runs change nothing');
     assert.equal(berth(t.path, 'image', 'rm', 'web:1').stdout, 'Untagged: web:1\n');
     const last = berth(t.path, 'image', 'rmi', 'registry.test:5000/team/web:2');
     assert.equal(last.status, 0, last.stderr);
