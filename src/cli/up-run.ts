@@ -11,6 +11,7 @@ import { upOptionsOf, type UpFlags } from './up-options.js';
 
 export async function upCommand(g: GlobalOptions, services: string[], o: UpFlags): Promise<number> {
   if (o.exitCodeFrom) o.abortOnContainerExit = true;
+  const began = Date.now();
   const detach = !!o.detach || !!o.wait;
   const opts = upOptionsOf(services, { ...o, detach });
   if (o.exitCodeFrom && services.length && !services.includes(o.exitCodeFrom)) throw new BerthError(`--exit-code-from: service ${o.exitCodeFrom} is not among the services started`);
@@ -34,10 +35,10 @@ export async function upCommand(g: GlobalOptions, services: string[], o: UpFlags
     process.off('SIGINT', onSigint);
   }
   if (g.dryRun || detach || opts.noStart) return 0;
-  return attach(g, target, services, o, r.plan.unchanged.map((u) => u.name), timeout);
+  return attach(g, target, services, o, r.plan.unchanged.map((u) => u.name), timeout, began);
 }
 
-async function attach(g: GlobalOptions, target: Target, services: string[], o: UpFlags, unchanged: string[], timeout: number | undefined): Promise<number> {
+async function attach(g: GlobalOptions, target: Target, services: string[], o: UpFlags, unchanged: string[], timeout: number | undefined, began: number): Promise<number> {
   const { Engine } = await import('../orchestrate/engine.js');
   const { observeContainers } = await import('../orchestrate/observe.js');
   const { LogFollower, lineFormatter } = await import('../logs/attach.js');
@@ -57,7 +58,7 @@ async function attach(g: GlobalOptions, target: Target, services: string[], o: U
   const follower = new LogFollower((l) => process.stdout.write(fmt(l)));
   for (const c of containers) {
     const rec = records.get(c.id);
-    if (rec) follower.add({ container: short(c.name, c.service, c.number), logPath: rec.logPath, fromEnd: unchanged.includes(c.name) });
+    if (rec) follower.add({ container: short(c.name, c.service, c.number), logPath: rec.logPath, fromEnd: unchanged.includes(c.name), sinceMs: began });
   }
   follower.start();
 

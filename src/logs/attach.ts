@@ -18,6 +18,8 @@ export interface FollowTarget {
   logPath: string;
   /** Start at the current end of the file instead of its beginning. */
   fromEnd?: boolean;
+  /** Skip lines logged before this instant (ms since the epoch). */
+  sinceMs?: number;
 }
 
 interface Cursor { t: FollowTarget; offset: number; ino?: number; rest: string }
@@ -77,7 +79,7 @@ export class LogFollower {
       for (const raw of lines) {
         if (!raw) continue;
         const l = parse(raw, c.t.container);
-        if (l) this.onLine(l);
+        if (l && !(c.t.sinceMs && Date.parse(l.time) < c.t.sinceMs)) this.onLine(l);
       }
     } finally {
       closeSync(fd);

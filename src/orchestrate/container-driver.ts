@@ -117,6 +117,7 @@ export function containerDrivers(engine: Engine, project: Project | undefined, d
     for (const v of use.volumes) { try { engine.volumes.detach(v, id); } catch { /* volume gone */ } }
     await engine.images.release(id);
     await c.remove(id, { force: true });
+    crashPoint('container-removed');
     if (a.removeVolumes) {
       const inUse = volumesInUse(engine.volumes);
       for (const v of Object.values(use.anonymous)) await engine.volumes.remove(v, inUse, { force: true }).catch(() => undefined);
@@ -141,6 +142,7 @@ export function containerDrivers(engine: Engine, project: Project | undefined, d
       const rec = c.resolve(a.containerId ?? a.name);
       await ensureNetwork(engine, project, a.service, rec.id, rec.name, rec.input.network);
       await c.start(rec.id);
+      crashPoint('container-started');
     },
     async stopContainer(a) {
       await c.stop(a.containerId ?? a.name, opts.timeout !== undefined ? { timeout: opts.timeout } : {});

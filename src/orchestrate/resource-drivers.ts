@@ -9,6 +9,7 @@ import { networkLabels } from '../reconcile/labels.js';
 import type { Project } from '../compose/model.js';
 import type { Engine } from './engine.js';
 import { NETWORK_CONFIG_LABEL } from './observe.js';
+import { crashPoint } from './crash.js';
 
 export function networkDrivers(engine: Engine, project: Project | undefined, desired: DesiredProject): Pick<Drivers, 'createNetwork' | 'removeNetwork'> {
   return {
@@ -22,6 +23,7 @@ export function networkDrivers(engine: Engine, project: Project | undefined, des
         driver_opts: cfg.driver_opts, ipam: cfg.ipam,
         labels: { ...want.labels, ...networkLabels(desired.name, want.key), [NETWORK_CONFIG_LABEL]: JSON.stringify(want.config) },
       });
+      crashPoint('network-created');
     },
     async removeNetwork(a) {
       if (!getNetwork(engine.paths, a.name)) return;
