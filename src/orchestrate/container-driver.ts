@@ -16,6 +16,7 @@ import { volumesInUse } from '../volume/in-use.js';
 import { resolveMounts, type MountSpec } from '../volume/mounts.js';
 import { ensureNetwork, etcFilesFor, setupNetwork, teardownNetwork } from './container-network.js';
 import { crashPoint } from './crash.js';
+import { fileObjectMounts, removeFileObjects } from './file-objects.js';
 import type { Engine } from './engine.js';
 import { PendingStore } from './pending.js';
 import { serviceSpec } from './service-spec.js';
@@ -85,7 +86,10 @@ export function containerDrivers(engine: Engine, project: Project | undefined, d
       for (const v of marker.volumes) engine.volumes.attach(v, id);
       const net = await setupNetwork(engine, project, a.service, s, id, a.name, undo);
       crashPoint('create-network');
+      undo.push(() => removeFileObjects(engine.paths, desired.name, id));
+      const files = fileObjectMounts(engine.paths, project, s, id);
       const { mounts, tmpfs } = toContainerMounts(resolved.mounts);
+      mounts.push(...files);
       const labels = {
         ...composeLabels({ project: desired.name, service: a.service, number: a.number, configHash: svc.configHash, workingDir: project.workingDir, configFiles: project.composeFiles }),
         [VOLUMES_LABEL]: JSON.stringify({ volumes: marker.volumes, anonymous: resolved.anonymous }),
@@ -117,6 +121,7 @@ export function containerDrivers(engine: Engine, project: Project | undefined, d
     for (const v of use.volumes) { try { engine.volumes.detach(v, id); } catch { /* volume gone */ } }
     await engine.images.release(id);
     await c.remove(id, { force: true });
+    removeFileObjects(engine.paths, desired.name, id);
     crashPoint('container-removed');
     if (a.removeVolumes) {
       const inUse = volumesInUse(engine.volumes);
@@ -171,6 +176,7 @@ export async function repairPending(engine: Engine, project: string): Promise<vo
     for (const v of p.newAnonymous) await engine.volumes.remove(v, inUse, { force: true }).catch(() => undefined);
     await engine.images.release(p.id);
     await engine.containers.remove(p.id, { force: true });
+    removeFileObjects(engine.paths, project, p.id);
     pending.clear(p.id);
   }
 }
