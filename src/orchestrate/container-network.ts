@@ -5,6 +5,8 @@ import { existsSync } from 'node:fs';
 import { BerthError } from '../errors.js';
 import type { Project, Service } from '../compose/model.js';
 import type { NetworkInput } from '../container/types.js';
+import { writeEtcFiles } from '../container/etc-files.js';
+import { containerPaths } from '../container/paths.js';
 import { containerFiles } from '../network/container-files.js';
 import { connectEndpoint, disconnectEndpoint, getEndpoint } from '../network/endpoints.js';
 import { parseNetworkMode } from '../network/mode.js';
@@ -84,7 +86,12 @@ export async function ensureNetwork(engine: Engine, project: Project | undefined
   const s = project?.services[serviceName];
   if (!s || getEndpoint(engine.paths, id)) return;
   const req = endpointRequest(project!, serviceName, s, id, name, net.path);
-  if (req.networks.length || req.ports?.length) await connectEndpoint(engine.paths, req);
+  if (!req.networks.length && !req.ports?.length) return;
+  await connectEndpoint(engine.paths, req);
+  // The addresses may have changed: /etc/hosts and resolv.conf follow (bind-mounted at the next start).
+  const rec = engine.containers.resolve(id);
+  const files = etcFilesFor(engine, s, id, { network: net, ownNetns: true });
+  writeEtcFiles(containerPaths(engine.paths, id).etc, { ...rec.input, etcFiles: { ...rec.input.etcFiles, ...files } }, s.hostname ?? id.slice(0, 12));
 }
 
 /** Removes the container's endpoint and its own netns (idempotent). */
