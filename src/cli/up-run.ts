@@ -31,6 +31,12 @@ export async function upCommand(g: GlobalOptions, services: string[], o: UpFlags
       drivers: { timeout, waitTimeoutMs: waitTimeout !== undefined ? waitTimeout * 1000 : undefined },
       signal: ac.signal,
     });
+  } catch (e) {
+    if (!ac.signal.aborted || detach) throw e;
+    // Ctrl-C while converging in attached mode: stop what was started, as docker compose does.
+    process.stderr.write('Gracefully stopping... (press Ctrl+C again to force)\n');
+    await runCommand({ ...g, progress: g.progress === 'auto' ? 'plain' : g.progress }, target, { plan: (d, a) => planStop(d, a, {}), drivers: { timeout } });
+    return 130;
   } finally {
     process.off('SIGINT', onSigint);
   }
