@@ -2,7 +2,8 @@
 // project's labels and its comparable config recorded on them), images pulled
 // from their registry; `build` is not supported yet.
 import { BerthError } from '../errors.js';
-import { createNetwork, getNetwork, removeNetwork } from '../network/networks.js';
+import { existsSync } from 'node:fs';
+import { createNetwork, getNetwork, listNetworks, removeNetwork } from '../network/networks.js';
 import type { DesiredProject } from '../reconcile/desired.js';
 import type { Drivers } from '../reconcile/execute.js';
 import { networkLabels } from '../reconcile/labels.js';
@@ -47,4 +48,17 @@ export function imageDrivers(engine: Engine): Pick<Drivers, 'pullImage' | 'build
       await engine.images.remove(a.name);
     },
   };
+}
+
+/**
+ * A network record whose bridge is gone (a crash between the record and the
+ * bridge, a reboot) and that no container uses is removed, so that the plan
+ * creates the network again.
+ */
+export async function repairNetworks(engine: Engine, project: string): Promise<void> {
+  for (const n of listNetworks(engine.paths)) {
+    if (n.labels['com.docker.compose.project'] !== project || n.containers.length > 0 || n.driver !== 'bridge') continue;
+    if (existsSync(`/sys/class/net/${n.bridge}`)) continue;
+    await removeNetwork(engine.paths, n.id);
+  }
 }

@@ -15,6 +15,7 @@ import { withProjectLock } from '../state/lock.js';
 import type { StatePaths } from '../state/paths.js';
 import { repairPending } from './container-driver.js';
 import { realDrivers, type DriverOptions } from './drivers.js';
+import { repairNetworks } from './resource-drivers.js';
 import { Engine } from './engine.js';
 import { observeProject } from './observe.js';
 import { hasHealthcheck } from './service-spec.js';
@@ -75,7 +76,10 @@ export async function runProject(o: RunOptions): Promise<RunResult> {
     return { actual, desired: desiredOf(engine, o.project, o.projectName, actual) };
   };
   const go = async (): Promise<RunResult> => {
-    if (!o.dryRun) await repairPending(engine, o.projectName);
+    if (!o.dryRun) {
+      await repairPending(engine, o.projectName);
+      await repairNetworks(engine, o.projectName);
+    }
     let { actual, desired } = await look();
     let plan = o.plan(desired, actual, false);
     if (o.dryRun) {
