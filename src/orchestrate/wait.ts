@@ -38,7 +38,7 @@ export async function waitForService(engine: Engine, project: string, service: s
     const r = conditionMet(condition, cs, hasHealthcheck);
     if (r === true) return;
     if (typeof r === 'string') throw new BerthError(r);
-    if (Date.now() > deadline) throw new BerthError(`timed out after ${Math.round((timeoutMs ?? 0) / 1000)}s waiting for ${service} (${condition})`);
+    if (Date.now() > deadline) throw new BerthError(`timed out after ${Math.round((timeoutMs ?? 0) / 1000)}s`);
     await new Promise((res) => setTimeout(res, 100));
   }
 }
