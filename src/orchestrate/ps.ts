@@ -53,8 +53,10 @@ export function psRows(engine: Engine, project: string, now = Date.now()): PsRow
     try {
       publishers = (getEndpoint(engine.paths, r.id)?.ports ?? []).map((p) => ({ URL: p.hostIp || '0.0.0.0', TargetPort: p.target, PublishedPort: p.hostPort, Protocol: p.protocol }));
     } catch { /* no endpoint */ }
+    // init: true wraps the command in berth-init; show the service's own command, as docker does.
+    const args = r.process.args[0] === '/sbin/berth-init' && r.process.args[1] === '--' ? r.process.args.slice(2) : r.process.args;
     rows.push({
-      ID: r.id, Name: r.name, Image: r.image.ref, Command: r.process.args.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' '),
+      ID: r.id, Name: r.name, Image: r.image.ref, Command: args.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' '),
       Project: project, Service: r.labels['com.docker.compose.service'] ?? '', Number: Number(r.labels['com.docker.compose.container-number'] ?? 0),
       Created: Math.floor(Date.parse(r.created) / 1000), State: o.status, Status: status, Health: health,
       ExitCode: o.status === 'exited' ? st?.exitCode ?? 0 : 0, Publishers: publishers, Labels: r.labels,
