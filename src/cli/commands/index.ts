@@ -9,6 +9,12 @@ import { registerPull, registerPush } from './pull.js';
 import { registerNetwork } from './network.js';
 import { registerPort } from './port.js';
 import { registerVolume } from './volume.js';
+import { registerUp } from './up.js';
+import { registerDown } from './down.js';
+import { registerCreate } from './create.js';
+import { registerRm } from './rm.js';
+import { registerPs } from './ps.js';
+import { registerKill, registerPause, registerRestart, registerStart, registerStop, registerUnpause } from './lifecycle.js';
 
 export const commands: Array<(program: Command) => void> = [
   registerVersion,
@@ -22,4 +28,15 @@ export const commands: Array<(program: Command) => void> = [
   registerNetwork,
   registerPort,
   registerVolume,
+  registerUp,
+  registerDown,
+  registerCreate,
+  registerStart,
+  registerStop,
+  registerRestart,
+  registerKill,
+  registerPause,
+  registerUnpause,
+  registerRm,
+  registerPs,
 ];
