@@ -15,9 +15,9 @@ import { isRoot, nativeOut, repoRoot, tempDir } from '../../helpers/env.js';
 import { makeBusyboxRootfs } from '../../helpers/rootfs.js';
 
 const shim = process.env.BERTH_SHIM ?? join(nativeOut, 'berth-shim');
-// Debian's runc (the reference) unless BERTH_RUNTIME names another, e.g.
-// native/out/berth-runtime: the suite passes on both; runc keeps it stable while berth-runtime is in flux.
-const runtime = process.env.BERTH_RUNTIME ?? '/usr/sbin/runc';
+// berth-runtime, the product's runtime, unless BERTH_RUNTIME names another
+// (e.g. /usr/sbin/runc, the reference: the suite passes on both).
+const runtime = process.env.BERTH_RUNTIME ?? join(nativeOut, 'berth-runtime');
 const init = process.env.BERTH_INIT ?? join(nativeOut, 'berth-init');
 const S = 1_000_000_000;
 

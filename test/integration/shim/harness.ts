@@ -13,9 +13,9 @@ export const shimBin = join(nativeOut, 'berth-shim');
 export const runcBin = '/usr/sbin/runc';
 export const berthRuntimeBin = join(nativeOut, 'berth-runtime');
 
-/** The runtime the tests use: BERTH_TEST_RUNTIME=runc|berth|<path>, runc by default. */
+/** The runtime the tests use: BERTH_TEST_RUNTIME=runc|berth|<path>; berth-runtime (the product's) by default. */
 export function defaultRuntime(): string {
-  const want = process.env.BERTH_TEST_RUNTIME ?? 'runc';
+  const want = process.env.BERTH_TEST_RUNTIME ?? 'berth';
   if (want === 'runc') return runcBin;
   if (want === 'berth' || want === 'berth-runtime') return berthRuntimeBin;
   return want;
