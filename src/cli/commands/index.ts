@@ -9,6 +9,13 @@ import { registerPull, registerPush } from './pull.js';
 import { registerNetwork } from './network.js';
 import { registerPort } from './port.js';
 import { registerVolume } from './volume.js';
+import { registerLogs } from './logs.js';
+import { registerExec } from './exec.js';
+import { registerTop } from './top.js';
+import { registerWait } from './wait.js';
+import { registerLs } from './ls.js';
+import { registerStats } from './stats.js';
+import { registerEvents } from './events.js';
 
 export const commands: Array<(program: Command) => void> = [
   registerVersion,
@@ -22,4 +29,11 @@ export const commands: Array<(program: Command) => void> = [
   registerNetwork,
   registerPort,
   registerVolume,
+  registerLogs,
+  registerExec,
+  registerTop,
+  registerWait,
+  registerLs,
+  registerStats,
+  registerEvents,
 ];
