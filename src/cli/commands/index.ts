@@ -16,6 +16,7 @@ import { registerWait } from './wait.js';
 import { registerLs } from './ls.js';
 import { registerStats } from './stats.js';
 import { registerEvents } from './events.js';
+import { registerCp } from './cp.js';
 
 export const commands: Array<(program: Command) => void> = [
   registerVersion,
@@ -36,4 +37,5 @@ export const commands: Array<(program: Command) => void> = [
   registerLs,
   registerStats,
   registerEvents,
+  registerCp,
 ];
