@@ -28,6 +28,11 @@ export async function resolvePortTarget(g: GlobalOptions, paths: StatePaths, nam
       if (services.includes(name) || index !== undefined) throw e;
     }
   }
-  const rec = new Containers(paths).resolve(name);
-  return { containerId: rec.id, label: rec.name };
+  try {
+    const rec = new Containers(paths).resolve(name);
+    return { containerId: rec.id, label: rec.name };
+  } catch {
+    // Not a container record: the name is taken as an endpoint's container id, as the engine form always did.
+    return { containerId: name, label: name };
+  }
 }
