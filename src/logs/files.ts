@@ -109,6 +109,8 @@ export class LogCursor {
   private ino = -1;
   private pos = 0;
   private rest: Buffer = Buffer.alloc(0);
+  /** The last bytes before `pos`, to notice a truncation that was followed by as many new bytes. */
+  private seenTail: Buffer = Buffer.alloc(0);
 
   constructor(readonly path: string) {}
 
@@ -125,6 +127,17 @@ export class LogCursor {
     this.ino = st.ino;
     this.pos = offset === 'end' ? st.size : offset ?? 0;
     this.rest = Buffer.alloc(0);
+    this.remember();
+  }
+
+  private remember(): void {
+    this.seenTail = this.fd === undefined ? Buffer.alloc(0) : Buffer.from(readRange(this.fd, Math.max(0, this.pos - 64), this.pos));
+  }
+
+  private truncated(size: number): boolean {
+    if (size < this.pos) return true;
+    if (this.seenTail.length === 0) return false;
+    return !readRange(this.fd!, this.pos - this.seenTail.length, this.pos).equals(this.seenTail);
   }
 
   /** Opens at the start of the last `n` lines; returns how many lines it found. */
@@ -134,6 +147,7 @@ export class LogCursor {
     const size = fstatSync(this.fd).size;
     const t = tailOffset(this.fd, size, n);
     this.pos = t.offset;
+    this.remember();
     return t.found;
   }
 
@@ -150,14 +164,16 @@ export class LogCursor {
     const out: string[] = [];
     for (let guard = 0; guard < 4; guard++) {
       const size = fstatSync(this.fd!).size;
-      if (size < this.pos) {
+      if (this.truncated(size)) {
         // Truncated in place (max-file 1): start again from the top.
         this.pos = 0;
         this.rest = Buffer.alloc(0);
+        this.seenTail = Buffer.alloc(0);
       }
       if (size > this.pos) {
         const buf = Buffer.concat([this.rest, readRange(this.fd!, this.pos, size)]);
         this.pos = size;
+        this.remember();
         const { lines, rest } = splitLines(buf);
         out.push(...lines);
         this.rest = rest;
