@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, lstatSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { isRoot, shortId } from '../../helpers/env.js';
+import { spawnSync } from 'node:child_process';
+import { berthBin, isRoot, shortId } from '../../helpers/env.js';
 import { shim, ToolsEnv, until, sleep } from './harness.js';
 
 describe('tool commands (root)', { skip: !isRoot || !existsSync(shim) ? 'needs root and native/out/berth-shim' : false }, () => {
@@ -70,6 +71,16 @@ describe('tool commands (root)', { skip: !isRoot || !existsSync(shim) ? 'needs r
     const none = env.berth(['exec', '-T', '--index', '5', 'web', 'true']);
     assert.equal(none.status, 1);
     assert.match(none.stderr, /no container with index 5/);
+  });
+
+  it('exec gives a real pty when stdin is a terminal', () => {
+    // util-linux script(1) gives the CLI a terminal; the command inside sees one too.
+    const cmd = [process.execPath, berthBin, '--root', env.root, '-p', env.project, 'exec', 'web', 'sh', '-c', 'tty; test -t 0 && echo in-tty; exit 4']
+      .map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+    const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { cwd: env.cwd, env: env.env(), encoding: 'utf8', timeout: 30_000 });
+    assert.match(r.stdout, /\/dev\/pts\/\d+\r?\n/);
+    assert.match(r.stdout, /in-tty/);
+    assert.equal(r.status, 4);
   });
 
   it('top and stats --no-stream list the running processes and counters', async () => {
