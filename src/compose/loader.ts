@@ -83,16 +83,16 @@ export function loadRawProject(o: LoadOptions = {}): RawProject {
   const loadModel = (paths: string[], look: Lookup, stack: string[]): Obj => {
     const models = paths.map((f) => parseOne(f, look, stack));
     const merged = models.reduce((a, b) => mergeObj(a, b, []));
-    applyResets(merged);
+    // !reset / !override tags still present apply in extends; what is left after is dropped.
     if (isObj(merged.services)) {
       new ExtendsResolver((abs) => {
         if (!isFile(abs)) throw new ComposeError(`extended file ${abs} not found`);
         const m = parseYaml(abs, readCompose(abs, undefined));
         if (interpolate) interpolateTree(m, look);
-        applyResets(m);
         return m;
       }).resolveAll(merged.services, paths[0]!);
     }
+    applyResets(merged);
     return merged;
   };
   const raw = loadModel(composeFiles, lookup, composeFiles.filter((f) => f !== '-'));

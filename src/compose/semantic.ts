@@ -18,8 +18,8 @@ export class Checker {
   private serviceRef(target: string, path: P, what: string): void {
     if (target in this.project.services) return;
     const profiles = this.disabled.get(target);
-    if (profiles) this.fail(`${what} "${target}" is disabled by its profiles (${profiles.join(', ')}): enable one with --profile`, path);
-    this.fail(`${what} "${target}" is not defined`, path);
+    if (profiles) this.fail(`${what} refers to service "${target}", which is disabled by its profiles (${profiles.join(', ')}): enable one with --profile`, path);
+    this.fail(`${what} refers to undefined service "${target}"`, path);
   }
 
   run(): void {
@@ -28,15 +28,15 @@ export class Checker {
       const base: P = ['services', name];
       const rawSvc = isObj(rawServices[name]) ? rawServices[name] : {};
       this.dependsOn(name, s, base);
-      for (const [i, l] of (s.links ?? []).entries()) this.serviceRef(l.split(':')[0]!, [...base, 'links', i], 'linked service');
+      for (const [i, l] of (s.links ?? []).entries()) this.serviceRef(l.split(':')[0]!, [...base, 'links', i], 'links');
       for (const [i, v] of (s.volumes_from ?? []).entries()) {
         if (v.startsWith('container:')) continue;
-        this.serviceRef(v.split(':')[0]!, [...base, 'volumes_from', i], 'volumes_from service');
+        this.serviceRef(v.split(':')[0]!, [...base, 'volumes_from', i], 'volumes_from');
       }
       const nm = s.network_mode;
       if (nm !== undefined) {
         if (rawSvc.networks !== undefined) this.fail('network_mode and networks cannot be combined', [...base, 'network_mode'], 'key');
-        if (nm.startsWith('service:')) this.serviceRef(nm.slice(8), [...base, 'network_mode'], 'network_mode service');
+        if (nm.startsWith('service:')) this.serviceRef(nm.slice(8), [...base, 'network_mode'], 'network_mode');
       }
       if (s.container_name !== undefined && replicasOf(s) > 1) {
         this.fail(`container_name "${s.container_name}" cannot be used with ${replicasOf(s)} replicas (scale)`, [...base, 'container_name'], 'key');
@@ -63,7 +63,7 @@ export class Checker {
       if (dep === name) this.fail(`service "${name}" depends on itself`, [...base, 'depends_on', dep], 'key');
       if (dep in this.project.services) continue;
       if (!d.required) { delete s.depends_on![dep]; continue; }
-      this.serviceRef(dep, [...base, 'depends_on', dep], 'depends on service');
+      this.serviceRef(dep, [...base, 'depends_on', dep], 'depends_on');
     }
   }
 

@@ -72,9 +72,15 @@ export function posAt(root: unknown, path: ReadonlyArray<string | number>, which
   for (let i = 0; i < path.length; i++) {
     const k = path[i]!;
     if (!cur || typeof cur !== 'object') break;
-    const p = posOf(cur, k, i === path.length - 1 ? which : 'value');
+    let key: string | number = k;
+    // A name looked up in a list form (depends_on: [db], environment: [A=1]) is the matching item.
+    if (Array.isArray(cur) && typeof k === 'string') {
+      const idx = cur.findIndex((x) => x === k || (typeof x === 'string' && (x.startsWith(`${k}=`) || x.startsWith(`${k}:`))));
+      if (idx >= 0) key = idx;
+    }
+    const p = posOf(cur, key, i === path.length - 1 ? which : 'value');
     if (p) best = p;
-    cur = (cur as Record<string | number, unknown>)[k];
+    cur = (cur as Record<string | number, unknown>)[key];
   }
   return best;
 }
@@ -116,7 +122,7 @@ class Converter {
     if (node == null) return null;
     if (isAlias(node)) {
       const target = this.anchors.get(node.source);
-      if (!target) this.fail(`unknown alias *${node.source}`, node);
+      if (!target) this.fail(`invalid YAML: unknown alias *${node.source}`, node);
       return this.convert(target, depth + 1);
     }
     const anchor = (node as { anchor?: string }).anchor;

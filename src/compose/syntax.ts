@@ -121,6 +121,7 @@ export function parseVolumeString(spec: string): ServiceVolume {
     else [source, target] = parts as [string, string];
   } else if (parts.length === 3) [source, target, mode] = parts as [string, string, string];
   else throw new SyntaxProblem(`invalid volume "${spec}": too many ":"`);
+  if (parts.length > 1 && parts[0] === '') throw new SyntaxProblem(`invalid volume "${spec}": empty source before ":"`);
   if (target === '') throw new SyntaxProblem(`invalid volume "${spec}": empty target`);
   if (!target.startsWith('/')) throw new SyntaxProblem(`invalid volume "${spec}": target "${target}" must be an absolute path`);
   if (mode !== '' && !isModeList(mode)) throw new SyntaxProblem(`invalid volume "${spec}": unknown mode "${mode}"`);

@@ -50,11 +50,12 @@ function checkOptions(desired: DesiredProject, opts: UpOptions): void {
 }
 
 /** Why a container must be recreated, or undefined to keep it. */
-function recreateReason(svc: DesiredService, c: ActualContainer, forced: boolean, opts: UpOptions, recreatedDeps: string[]): string | undefined {
+function recreateReason(svc: DesiredService, c: ActualContainer, forced: boolean, opts: UpOptions, recreatedDeps: string[], expectedName: string): string | undefined {
   if (opts.noRecreate) return undefined;
   if (forced) return opts.forceRecreate ? '--force-recreate' : '--always-recreate-deps';
   if (c.configHash !== svc.configHash) return 'config hash changed';
   if (c.status === 'dead') return 'container is dead';
+  if (c.name !== expectedName) return 'interrupted recreate';
   if (svc.imageId && c.imageId && svc.imageId !== c.imageId) return 'image changed';
   if (recreatedDeps.length) return `dependency ${recreatedDeps.join(', ')} recreated`;
   return undefined;
@@ -133,7 +134,7 @@ export function reconcile(desired: DesiredProject, actual: ActualState, opts: Up
     const creates: number[] = [];
     const toStart: Array<{ name: string; number: number; id?: string; after: number }> = [];
     for (const c of keep) {
-      const reason = recreateReason(svc, c, !!forced, opts, recreatedDeps);
+      const reason = recreateReason(svc, c, !!forced, opts, recreatedDeps, containerNameFor(desired.name, svc, c.number));
       if (reason) {
         const id = b.add({ kind: 'container.recreate', resource: 'Container', name: containerNameFor(desired.name, svc, c.number), service: svc.name, number: c.number, containerId: c.id, currentName: c.name, renewAnonVolumes: opts.renewAnonVolumes || undefined, reason, after: [...prereq, ...depCreates] });
         creates.push(id);

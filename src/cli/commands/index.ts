@@ -17,6 +17,12 @@ import { registerLs } from './ls.js';
 import { registerStats } from './stats.js';
 import { registerEvents } from './events.js';
 import { registerCp } from './cp.js';
+import { registerUp } from './up.js';
+import { registerDown } from './down.js';
+import { registerCreate } from './create.js';
+import { registerRm } from './rm.js';
+import { registerPs } from './ps.js';
+import { registerKill, registerPause, registerRestart, registerStart, registerStop, registerUnpause } from './lifecycle.js';
 
 export const commands: Array<(program: Command) => void> = [
   registerVersion,
@@ -38,4 +44,15 @@ export const commands: Array<(program: Command) => void> = [
   registerStats,
   registerEvents,
   registerCp,
+  registerUp,
+  registerDown,
+  registerCreate,
+  registerStart,
+  registerStop,
+  registerRestart,
+  registerKill,
+  registerPause,
+  registerUnpause,
+  registerRm,
+  registerPs,
 ];

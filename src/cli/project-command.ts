@@ -1,0 +1,55 @@
+// Shared by the lifecycle commands (up, down, create, start, stop, restart,
+// rm, kill, pause, unpause, ps): find the project (its compose file, or only
+// its name with -p when no file is at hand, as docker compose allows for
+// down/stop/ps...), then plan and run under the project lock with progress.
+import type { Project } from '../compose/model.js';
+import { BerthError } from '../errors.js';
+import type { ActualState } from '../reconcile/actual.js';
+import type { DesiredProject } from '../reconcile/desired.js';
+import type { Plan } from '../reconcile/plan.js';
+import type { DriverOptions } from '../orchestrate/drivers.js';
+import type { RunResult } from '../orchestrate/run.js';
+import type { GlobalOptions } from './globals.js';
+import { loadProjectFromGlobals } from './project-loader.js';
+
+export interface Target {
+  project?: Project;
+  name: string;
+}
+
+/** The project from its file; with `fileOptional`, -p NAME alone works when no file is found. */
+export async function resolveTarget(g: GlobalOptions, services: string[] = [], fileOptional = false): Promise<Target> {
+  try {
+    const project = await loadProjectFromGlobals(g, { services });
+    return { project, name: project.name };
+  } catch (e) {
+    const noFile = e instanceof Error && /^no compose file found/.test(e.message);
+    if (!(fileOptional && noFile && g.projectName && g.file.length === 0)) throw e;
+    const { normalizeProjectName } = await import('../compose/discovery.js');
+    return { name: normalizeProjectName(g.projectName) };
+  }
+}
+
+export interface CommandRun {
+  plan: (desired: DesiredProject, actual: ActualState, second: boolean) => Plan;
+  drivers?: DriverOptions;
+  signal?: AbortSignal;
+}
+
+export async function runCommand(g: GlobalOptions, target: Target, run: CommandRun): Promise<RunResult> {
+  const [{ runProject }, { reporterFor }, { statePaths }] = await Promise.all([
+    import('../orchestrate/run.js'), import('./progress.js'), import('../state/paths.js'),
+  ]);
+  return runProject({
+    paths: statePaths(g.root), project: target.project, projectName: target.name, dryRun: g.dryRun,
+    plan: run.plan, reporter: await reporterFor(g), drivers: run.drivers, signal: run.signal,
+  });
+}
+
+/** -t/--timeout in seconds. */
+export function parseTimeout(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new BerthError(`invalid timeout "${v}": expected a number of seconds`);
+  return n;
+}

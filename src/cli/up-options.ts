@@ -1,0 +1,60 @@
+// up/create flags → the reconciler's UpOptions.
+import { UsageError } from '../errors.js';
+import type { PullPolicy } from '../reconcile/desired.js';
+import type { UpOptions } from '../reconcile/reconcile.js';
+
+export function parseScale(list: string[] | undefined): Record<string, number> | undefined {
+  if (!list?.length) return undefined;
+  const out: Record<string, number> = {};
+  for (const s of list) {
+    const m = /^([^=]+)=(\d+)$/.exec(s);
+    if (!m) throw new UsageError(`--scale ${s}: expected SERVICE=NUM`);
+    out[m[1]!] = Number(m[2]);
+  }
+  return out;
+}
+
+export interface UpFlags {
+  detach?: boolean;
+  build?: boolean;
+  pull?: PullPolicy;
+  wait?: boolean;
+  waitTimeout?: string;
+  forceRecreate?: boolean;
+  recreate?: boolean;
+  deps?: boolean;
+  removeOrphans?: boolean;
+  scale?: string[];
+  start?: boolean;
+  abortOnContainerExit?: boolean;
+  exitCodeFrom?: string;
+  attach?: string[];
+  noAttach?: string[];
+  attachDependencies?: boolean;
+  timeout?: string;
+  logPrefix?: boolean;
+  color?: boolean;
+  timestamps?: boolean;
+  renewAnonVolumes?: boolean;
+  alwaysRecreateDeps?: boolean;
+}
+
+export function upOptionsOf(services: string[], o: UpFlags): UpOptions {
+  if (o.detach && (o.abortOnContainerExit || o.exitCodeFrom)) throw new UsageError('--abort-on-container-exit and --exit-code-from cannot be combined with -d/--detach');
+  if (o.start === false && (o.wait || o.abortOnContainerExit)) throw new UsageError('--no-start cannot be combined with --wait or --abort-on-container-exit');
+  return {
+    services: services.length ? services : undefined,
+    noDeps: o.deps === false,
+    forceRecreate: !!o.forceRecreate,
+    noRecreate: o.recreate === false,
+    alwaysRecreateDeps: !!o.alwaysRecreateDeps,
+    removeOrphans: !!o.removeOrphans || /^(1|true)$/i.test(process.env.COMPOSE_REMOVE_ORPHANS ?? ''),
+    scale: parseScale(o.scale),
+    noStart: o.start === false,
+    renewAnonVolumes: !!o.renewAnonVolumes,
+    wait: !!o.wait,
+    pull: o.pull,
+    build: o.build === true,
+    noBuild: o.build === false,
+  };
+}

@@ -1,0 +1,115 @@
+// `berth up` itself: converge, then (attached) stream logs with prefixes and
+// watch the containers: exit codes per Compose (--exit-code-from,
+// --abort-on-container-exit), Ctrl-C stops the project gracefully and a
+// second Ctrl-C kills it.
+import { BerthError } from '../errors.js';
+import { reconcile } from '../reconcile/reconcile.js';
+import { planKill, planStop } from '../reconcile/lifecycle.js';
+import type { GlobalOptions } from './globals.js';
+import { parseTimeout, resolveTarget, runCommand, type Target } from './project-command.js';
+import { upOptionsOf, type UpFlags } from './up-options.js';
+
+export async function upCommand(g: GlobalOptions, services: string[], o: UpFlags): Promise<number> {
+  if (o.exitCodeFrom) o.abortOnContainerExit = true;
+  const began = Date.now();
+  const detach = !!o.detach || !!o.wait;
+  const opts = upOptionsOf(services, { ...o, detach });
+  if (o.exitCodeFrom && services.length && !services.includes(o.exitCodeFrom)) throw new BerthError(`--exit-code-from: service ${o.exitCodeFrom} is not among the services started`);
+  const target = await resolveTarget(g, services);
+  if (o.exitCodeFrom && !target.project?.services[o.exitCodeFrom]) throw new BerthError(`--exit-code-from: no such service: ${o.exitCodeFrom}`);
+  const timeout = parseTimeout(o.timeout);
+  const waitTimeout = parseTimeout(o.waitTimeout);
+
+  // Ctrl-C while converging: start nothing new, then stop what runs (attached) or just return.
+  const ac = new AbortController();
+  const onSigint = () => ac.abort();
+  process.on('SIGINT', onSigint);
+  let r;
+  try {
+    r = await runCommand(g, target, {
+      plan: (d, a, second) => reconcile(d, a, second ? { ...opts, pull: 'never', build: false, noBuild: false } : opts),
+      drivers: { timeout, waitTimeoutMs: waitTimeout !== undefined ? waitTimeout * 1000 : undefined },
+      signal: ac.signal,
+    });
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+  if (g.dryRun || detach || opts.noStart) return 0;
+  return attach(g, target, services, o, r.plan.unchanged.map((u) => u.name), timeout, began);
+}
+
+async function attach(g: GlobalOptions, target: Target, services: string[], o: UpFlags, unchanged: string[], timeout: number | undefined, began: number): Promise<number> {
+  const { Engine } = await import('../orchestrate/engine.js');
+  const { observeContainers } = await import('../orchestrate/observe.js');
+  const { LogFollower, lineFormatter } = await import('../logs/attach.js');
+  const { statePaths } = await import('../state/paths.js');
+  const engine = new Engine(statePaths(g.root));
+  const project = target.project!;
+  const chosen = new Set(o.attach?.length ? o.attach : services.length ? services : Object.keys(project.services));
+  if (o.attachDependencies && !o.attach?.length) {
+    for (const s of [...chosen]) for (const d of Object.keys(project.services[s]?.depends_on ?? {})) chosen.add(d);
+  }
+  for (const s of o.noAttach ?? []) chosen.delete(s);
+  const records = new Map(engine.containers.list().map((x) => [x.record.id, x.record]));
+  const containers = observeContainers(engine, target.name).filter((c) => !c.oneoff && chosen.has(c.service));
+  const short = (name: string, svc: string, n: number) => (name === `${target.name}-${svc}-${n}` ? `${svc}-${n}` : name);
+  const names = containers.map((c) => short(c.name, c.service, c.number));
+  const fmt = lineFormatter(names, { color: o.color !== false && g.ansi !== 'never' && (g.ansi === 'always' || !!process.stdout.isTTY), prefix: o.logPrefix !== false, timestamps: !!o.timestamps });
+  const follower = new LogFollower((l) => process.stdout.write(fmt(l)));
+  for (const c of containers) {
+    const rec = records.get(c.id);
+    if (rec) follower.add({ container: short(c.name, c.service, c.number), logPath: rec.logPath, fromEnd: unchanged.includes(c.name), sinceMs: began });
+  }
+  follower.start();
+
+  let interrupts = 0;
+  let stopping: Promise<unknown> | undefined;
+  let code: number | undefined;
+  const stopAll = (kill: boolean) => runCommand({ ...g, progress: g.progress === 'auto' ? 'plain' : g.progress }, target, {
+    plan: (d, a) => (kill ? planKill(d, a, {}) : planStop(d, a, {})), drivers: { timeout },
+  }).catch((e: Error) => process.stderr.write(`${e.message}\n`));
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts === 1) {
+      process.stderr.write('Gracefully stopping... (press Ctrl+C again to force)\n');
+      code ??= 130;
+      stopping = stopAll(false);
+    } else {
+      code = 130;
+      stopping = stopAll(true);
+    }
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  const reported = new Set<string>();
+  try {
+    for (;;) {
+      await new Promise((res) => setTimeout(res, 200));
+      if (stopping) { await stopping; break; }
+      const now = observeContainers(engine, target.name).filter((c) => containers.some((x) => x.id === c.id));
+      for (const c of now) {
+        if ((c.status !== 'exited' && c.status !== 'dead') || reported.has(c.id)) continue;
+        reported.add(c.id);
+        follower.poll();
+        process.stdout.write(`${short(c.name, c.service, c.number)} exited with code ${c.exitCode ?? -1}\n`);
+        if (o.abortOnContainerExit && !stopping) {
+          code = o.exitCodeFrom ? undefined : c.exitCode ?? 1;
+          process.stderr.write('Aborting on container exit...\n');
+          stopping = stopAll(false);
+        }
+      }
+      const running = now.filter((c) => c.status === 'running' || c.status === 'restarting' || c.status === 'paused' || c.status === 'created');
+      if (running.length === 0 && !stopping) break;
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+    follower.stop();
+  }
+  await stopping; // a second Ctrl-C may have replaced the graceful stop with a kill
+  if (o.exitCodeFrom) {
+    const c = observeContainers(engine, target.name).filter((x) => x.service === o.exitCodeFrom && !x.oneoff);
+    return c.find((x) => x.exitCode !== 0)?.exitCode ?? c[0]?.exitCode ?? 0;
+  }
+  return code ?? 0;
+}

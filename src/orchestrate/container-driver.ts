@@ -1,0 +1,182 @@
+// The container half of the executor's Drivers: a Compose service container
+// is its image's rootfs, resolved mounts, a network endpoint and /etc files,
+// handed to the container layer; removal undoes each of those. Every step
+// that creates a host object is recorded first (pending.ts, labels) so that
+// an interrupted command is finished by the next one.
+import { randomBytes } from 'node:crypto';
+import type { Project } from '../compose/model.js';
+import { containerPaths } from '../container/paths.js';
+import { composeLabels, readRecord, releaseName, reserveName, writeRecord, type ContainerRecord } from '../container/record.js';
+import type { MountInput } from '../container/types.js';
+import { BerthError } from '../errors.js';
+import type { DesiredProject } from '../reconcile/desired.js';
+import type { Drivers } from '../reconcile/execute.js';
+import type { ContainerAction } from '../reconcile/plan.js';
+import { volumesInUse } from '../volume/in-use.js';
+import { resolveMounts, type MountSpec } from '../volume/mounts.js';
+import { ensureNetwork, etcFilesFor, setupNetwork, teardownNetwork } from './container-network.js';
+import { crashPoint } from './crash.js';
+import { fileObjectMounts, removeFileObjects } from './file-objects.js';
+import type { Engine } from './engine.js';
+import { PendingStore } from './pending.js';
+import { serviceSpec } from './service-spec.js';
+
+/** Label holding the container's volumes: { volumes: names, anonymous: target → name }. */
+export const VOLUMES_LABEL = 'io.berth.volumes';
+
+interface VolumeUse { volumes: string[]; anonymous: Record<string, string> }
+
+export function volumeUseOf(rec: ContainerRecord | undefined): VolumeUse {
+  try { return JSON.parse(rec?.labels[VOLUMES_LABEL] ?? '') as VolumeUse; } catch { return { volumes: [], anonymous: {} }; }
+}
+
+const PROPAGATION = ['private', 'rprivate', 'shared', 'rshared', 'slave', 'rslave'] as const;
+
+/** The volume layer's MountSpec → the container layer's mounts (tmpfs as `tmpfs:` entries, which keep their options). */
+function toContainerMounts(specs: MountSpec[]): { mounts: MountInput[]; tmpfs: string[] } {
+  const mounts: MountInput[] = [];
+  const tmpfs: string[] = [];
+  for (const m of specs) {
+    if (m.type === 'tmpfs') { tmpfs.push(`${m.target}:${m.options.join(',')}`); continue; }
+    const propagation = PROPAGATION.find((p) => m.options.includes(p));
+    mounts.push({ type: 'bind', source: m.source, target: m.target, readOnly: m.options.includes('ro'), ...(propagation ? { propagation } : {}) });
+  }
+  return { mounts, tmpfs };
+}
+
+export interface ContainerDriverOptions {
+  /** -t/--timeout: seconds before SIGKILL on stop (default: the service's stop_grace_period). */
+  timeout?: number;
+}
+
+export function containerDrivers(engine: Engine, project: Project | undefined, desired: DesiredProject, opts: ContainerDriverOptions = {}): Omit<Drivers, 'createNetwork' | 'removeNetwork' | 'createVolume' | 'removeVolume' | 'pullImage' | 'buildImage' | 'removeImage' | 'waitCondition'> {
+  const c = engine.containers;
+  const pending = new PendingStore(engine.paths, desired.name);
+  const volumeByKey = Object.fromEntries(desired.volumes.map((v) => [v.key, v.name]));
+
+  async function create(a: ContainerAction): Promise<void> {
+    const s = project?.services[a.service];
+    const svc = desired.services.find((x) => x.name === a.service);
+    if (!project || !s || !svc) throw new BerthError(`service ${a.service} is not defined in the project`);
+    const image = engine.images.resolve(svc.image);
+    const rootfs = engine.images.rootfsLayers(image.id);
+    const id = randomBytes(32).toString('hex');
+    const old = a.kind === 'container.recreate' && a.containerId ? readRecord(containerPaths(engine.paths, a.containerId).record) : undefined;
+    const undo: Array<() => Promise<void> | void> = [];
+    const marker = { id, name: a.name, netns: true, newAnonymous: [] as string[], volumes: [] as string[] };
+    pending.write(marker);
+    crashPoint('create-marked');
+    try {
+      await engine.images.acquire(image.id, id);
+      undo.push(() => engine.images.release(id));
+      const previous = volumeUseOf(old).anonymous;
+      const resolved = await resolveMounts(s.volumes ?? [], [], {
+        store: engine.volumes, projectVolumes: volumeByKey,
+        anonymousLabels: { 'com.docker.compose.project': desired.name, 'com.docker.compose.service': a.service },
+        previousAnonymous: previous, renewAnonVolumes: a.renewAnonVolumes,
+      });
+      marker.newAnonymous = Object.values(resolved.anonymous).filter((n) => !Object.values(previous).includes(n) || a.renewAnonVolumes);
+      marker.volumes = [...new Set(resolved.mounts.flatMap((m) => (m.volume ? [m.volume.name] : [])))];
+      pending.write(marker);
+      undo.push(async () => {
+        const inUse = volumesInUse(engine.volumes);
+        for (const v of marker.volumes) engine.volumes.detach(v, id);
+        for (const v of marker.newAnonymous) await engine.volumes.remove(v, inUse, { force: true }).catch(() => undefined);
+      });
+      for (const v of marker.volumes) engine.volumes.attach(v, id);
+      const net = await setupNetwork(engine, project, a.service, s, id, a.name, undo);
+      crashPoint('create-network');
+      undo.push(() => removeFileObjects(engine.paths, desired.name, id));
+      const files = fileObjectMounts(engine.paths, project, s, id);
+      const { mounts, tmpfs } = toContainerMounts(resolved.mounts);
+      mounts.push(...files);
+      const labels = {
+        ...composeLabels({ project: desired.name, service: a.service, number: a.number, configHash: svc.configHash, workingDir: project.workingDir, configFiles: project.composeFiles }),
+        [VOLUMES_LABEL]: JSON.stringify({ volumes: marker.volumes, anonymous: resolved.anonymous }),
+      };
+      const input = serviceSpec(s, {
+        id, name: a.name, image: { ref: svc.image, id: image.id, config: image.config }, rootfs, labels, mounts,
+        network: net.network, etcFiles: etcFilesFor(engine, s, id, net),
+      });
+      input.tmpfs = [...(input.tmpfs ?? []), ...tmpfs];
+      await c.create(input);
+    } catch (e) {
+      for (const step of undo.reverse()) { try { await step(); } catch { /* report the original error */ } }
+      pending.clear(id);
+      throw e;
+    }
+    pending.clear(id);
+  }
+
+  async function remove(a: ContainerAction): Promise<void> {
+    const id = a.containerId ?? c.resolve(a.name).id;
+    const rec = readRecord(containerPaths(engine.paths, id).record);
+    const use = volumeUseOf(rec);
+    if (rec) {
+      const obs = c.list().find((x) => x.record.id === id)?.observed;
+      if (obs?.shimAlive && obs.state?.status !== 'exited') await c.stop(id, { timeout: opts.timeout ?? rec.shim.stopTimeout });
+    }
+    await teardownNetwork(engine, id);
+    crashPoint('remove-network');
+    for (const v of use.volumes) { try { engine.volumes.detach(v, id); } catch { /* volume gone */ } }
+    await engine.images.release(id);
+    await c.remove(id, { force: true });
+    removeFileObjects(engine.paths, desired.name, id);
+    crashPoint('container-removed');
+    if (a.removeVolumes) {
+      const inUse = volumesInUse(engine.volumes);
+      for (const v of Object.values(use.anonymous)) await engine.volumes.remove(v, inUse, { force: true }).catch(() => undefined);
+    }
+  }
+
+  return {
+    createContainer: create,
+    async renameContainer(a, newName) {
+      // The old container leaves its networks now: its addresses and ports go to the new one.
+      const id = a.containerId!;
+      await teardownNetwork(engine, id);
+      const p = containerPaths(engine.paths, id);
+      const rec = readRecord(p.record);
+      if (!rec) throw new BerthError(`container ${a.currentName ?? id.slice(0, 12)} has no record`);
+      reserveName(engine.paths, newName, id);
+      const oldName = rec.name;
+      writeRecord(p.record, { ...rec, name: newName });
+      releaseName(engine.paths, oldName, id);
+    },
+    async startContainer(a) {
+      const rec = c.resolve(a.containerId ?? a.name);
+      await ensureNetwork(engine, project, a.service, rec.id, rec.name, rec.input.network);
+      await c.start(rec.id);
+      crashPoint('container-started');
+    },
+    async stopContainer(a) {
+      await c.stop(a.containerId ?? a.name, opts.timeout !== undefined ? { timeout: opts.timeout } : {});
+    },
+    removeContainer: remove,
+    async killContainer(a) { await c.kill(a.containerId ?? a.name, a.signal ?? 'SIGKILL'); },
+    async pauseContainer(a) { await c.pause(a.containerId ?? a.name); },
+    async unpauseContainer(a) { await c.unpause(a.containerId ?? a.name); },
+    async restartContainer(a) {
+      const rec = c.resolve(a.containerId ?? a.name);
+      await c.stop(rec.id, opts.timeout !== undefined ? { timeout: opts.timeout } : {});
+      await ensureNetwork(engine, project, a.service, rec.id, rec.name, rec.input.network);
+      await c.start(rec.id);
+    },
+  };
+}
+
+/** Finishes or undoes the creations a crash interrupted (see pending.ts). */
+export async function repairPending(engine: Engine, project: string): Promise<void> {
+  const pending = new PendingStore(engine.paths, project);
+  for (const p of pending.list()) {
+    if (pending.hasRecord(p.id)) { pending.clear(p.id); continue; }
+    await teardownNetwork(engine, p.id);
+    const inUse = volumesInUse(engine.volumes);
+    for (const v of p.volumes) { try { engine.volumes.detach(v, p.id); } catch { /* gone */ } }
+    for (const v of p.newAnonymous) await engine.volumes.remove(v, inUse, { force: true }).catch(() => undefined);
+    await engine.images.release(p.id);
+    await engine.containers.remove(p.id, { force: true });
+    removeFileObjects(engine.paths, project, p.id);
+    pending.clear(p.id);
+  }
+}

@@ -1,0 +1,17 @@
+// The handles every orchestrator step shares for one state root: container,
+// image and volume stores, opened lazily so that a command only pays for the
+// layers it touches.
+import { Containers } from '../container/lifecycle.js';
+import { openImageStore, type ImageStore } from '../image/image-store.js';
+import type { StatePaths } from '../state/paths.js';
+import { VolumeStore } from '../volume/store.js';
+
+export class Engine {
+  private c?: Containers;
+  private i?: ImageStore;
+  private v?: VolumeStore;
+  constructor(readonly paths: StatePaths) {}
+  get containers(): Containers { return (this.c ??= new Containers(this.paths)); }
+  get images(): ImageStore { return (this.i ??= openImageStore(this.paths.images)); }
+  get volumes(): VolumeStore { return (this.v ??= new VolumeStore(this.paths)); }
+}

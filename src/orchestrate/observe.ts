@@ -1,0 +1,56 @@
+// The actual state of one project for the reconciler: container records with
+// their status checked against the shim (a dead shim reads as dead, never
+// running), the networks and volumes on record, and which of the project's
+// image references resolve in the store.
+import { listNetworks } from '../network/networks.js';
+import type { ActualContainer, ActualImage, ActualNetwork, ActualState } from '../reconcile/actual.js';
+import { observe } from '../reconcile/actual.js';
+import { observeVolumes } from '../reconcile/adapters/volumes.js';
+import { fromLabels } from '../reconcile/labels.js';
+import type { Engine } from './engine.js';
+
+/** Label on the networks berth creates: the DesiredNetwork.config map, to compare on the next up. */
+export const NETWORK_CONFIG_LABEL = 'io.berth.network.config';
+
+export function observeContainers(engine: Engine, project?: string): ActualContainer[] {
+  const out: ActualContainer[] = [];
+  for (const { record, observed } of engine.containers.list()) {
+    if (project !== undefined && record.labels['com.docker.compose.project'] !== project) continue;
+    const c = fromLabels({
+      id: record.id, name: record.name, labels: record.labels, status: observed.status,
+      exitCode: observed.state?.exitCode, health: observed.state?.health?.status ?? 'none', imageId: record.image.id,
+    });
+    if (c) out.push(c);
+  }
+  return out;
+}
+
+export function observeNetworks(engine: Engine): ActualNetwork[] {
+  return listNetworks(engine.paths).map((n) => {
+    let config: Record<string, string> = {};
+    try { config = JSON.parse(n.labels[NETWORK_CONFIG_LABEL] ?? '{}') as Record<string, string>; } catch { /* foreign label */ }
+    const labels = { ...n.labels };
+    delete labels[NETWORK_CONFIG_LABEL];
+    return { name: n.name, id: n.id, labels, driver: n.driver, config };
+  });
+}
+
+/** The given references that resolve in the image store, with their ids. */
+export function observeImages(engine: Engine, refs: string[]): ActualImage[] {
+  const out: ActualImage[] = [];
+  for (const ref of new Set(refs.filter(Boolean))) {
+    let id: string | undefined;
+    try { id = engine.images.lookup(ref); } catch { id = undefined; }
+    if (id) out.push({ ref, id });
+  }
+  return out;
+}
+
+export function observeProject(engine: Engine, project: string, imageRefs: string[]): Promise<ActualState> {
+  return observe(project, {
+    containers: () => observeContainers(engine, project),
+    networks: () => observeNetworks(engine),
+    volumes: () => observeVolumes(engine.volumes),
+    images: () => observeImages(engine, imageRefs),
+  });
+}

@@ -1,0 +1,64 @@
+// `ps` rows: each container of the project with Compose's State/Status/Health
+// and published ports, read from the records and checked against the shim.
+import { getEndpoint } from '../network/endpoints.js';
+import type { Engine } from './engine.js';
+
+export interface Publisher { URL: string; TargetPort: number; PublishedPort: number; Protocol: string }
+
+export interface PsRow {
+  ID: string;
+  Name: string;
+  Image: string;
+  Command: string;
+  Project: string;
+  Service: string;
+  Number: number;
+  Created: number;
+  State: string;
+  Status: string;
+  Health: string;
+  ExitCode: number;
+  Publishers: Publisher[];
+  Labels: Record<string, string>;
+}
+
+function ago(iso: string | null | undefined, now: number): string {
+  if (!iso) return '';
+  const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+  if (s < 1) return 'Less than a second';
+  if (s < 60) return `${s} second${s === 1 ? '' : 's'}`;
+  const m = Math.round(s / 60);
+  if (m < 60) return m === 1 ? 'About a minute' : `${m} minutes`;
+  const h = Math.round(m / 60);
+  if (h < 48) return h === 1 ? 'About an hour' : `${h} hours`;
+  return `${Math.round(h / 24)} days`;
+}
+
+export function psRows(engine: Engine, project: string, now = Date.now()): PsRow[] {
+  const rows: PsRow[] = [];
+  for (const { record: r, observed: o } of engine.containers.list()) {
+    if (r.labels['com.docker.compose.project'] !== project) continue;
+    const st = o.state;
+    const health = st?.health?.status ?? '';
+    let status: string;
+    switch (o.status) {
+      case 'running': status = `Up ${ago(st?.startedAt, now)}${health ? ` (${health})` : ''}`; break;
+      case 'paused': status = `Up ${ago(st?.startedAt, now)} (Paused)`; break;
+      case 'restarting': status = `Restarting (${st?.exitCode ?? 0}) ${ago(st?.finishedAt, now)} ago`; break;
+      case 'exited': status = `Exited (${st?.exitCode ?? 0}) ${ago(st?.finishedAt, now)} ago`; break;
+      case 'dead': status = 'Dead'; break;
+      default: status = 'Created';
+    }
+    let publishers: Publisher[] = [];
+    try {
+      publishers = (getEndpoint(engine.paths, r.id)?.ports ?? []).map((p) => ({ URL: p.hostIp || '0.0.0.0', TargetPort: p.target, PublishedPort: p.hostPort, Protocol: p.protocol }));
+    } catch { /* no endpoint */ }
+    rows.push({
+      ID: r.id, Name: r.name, Image: r.image.ref, Command: r.process.args.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' '),
+      Project: project, Service: r.labels['com.docker.compose.service'] ?? '', Number: Number(r.labels['com.docker.compose.container-number'] ?? 0),
+      Created: Math.floor(Date.parse(r.created) / 1000), State: o.status, Status: status, Health: health,
+      ExitCode: o.status === 'exited' ? st?.exitCode ?? 0 : 0, Publishers: publishers, Labels: r.labels,
+    });
+  }
+  return rows.sort((a, b) => a.Service.localeCompare(b.Service) || a.Number - b.Number || a.Name.localeCompare(b.Name));
+}

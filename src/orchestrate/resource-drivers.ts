@@ -1,0 +1,50 @@
+// Networks and images for the executor: networks through src/network (the
+// project's labels and its comparable config recorded on them), images pulled
+// from their registry; `build` is not supported yet.
+import { BerthError } from '../errors.js';
+import { createNetwork, getNetwork, removeNetwork } from '../network/networks.js';
+import type { DesiredProject } from '../reconcile/desired.js';
+import type { Drivers } from '../reconcile/execute.js';
+import { networkLabels } from '../reconcile/labels.js';
+import type { Project } from '../compose/model.js';
+import type { Engine } from './engine.js';
+import { NETWORK_CONFIG_LABEL } from './observe.js';
+import { crashPoint } from './crash.js';
+
+export function networkDrivers(engine: Engine, project: Project | undefined, desired: DesiredProject): Pick<Drivers, 'createNetwork' | 'removeNetwork'> {
+  return {
+    async createNetwork(a) {
+      const want = desired.networks.find((n) => n.name === a.name);
+      const cfg = project && want ? project.networks[want.key] : undefined;
+      if (!want || !cfg) throw new BerthError(`network ${a.name} is not part of project ${desired.name}`);
+      if (getNetwork(engine.paths, want.name)) return; // made by an interrupted run: the plan checked it
+      await createNetwork(engine.paths, {
+        name: want.name, driver: want.driver, internal: cfg.internal, attachable: cfg.attachable, enable_ipv6: cfg.enable_ipv6,
+        driver_opts: cfg.driver_opts, ipam: cfg.ipam,
+        labels: { ...want.labels, ...networkLabels(desired.name, want.key), [NETWORK_CONFIG_LABEL]: JSON.stringify(want.config) },
+      });
+      crashPoint('network-created');
+    },
+    async removeNetwork(a) {
+      if (!getNetwork(engine.paths, a.name)) return;
+      await removeNetwork(engine.paths, a.name);
+    },
+  };
+}
+
+export function imageDrivers(engine: Engine): Pick<Drivers, 'pullImage' | 'buildImage' | 'removeImage'> {
+  return {
+    async pullImage(a) {
+      const { pullImage } = await import('../image/registry/pull.js');
+      await pullImage(engine.images, a.name);
+    },
+    async buildImage(a) {
+      if (engine.images.lookup(a.name)) return;
+      throw new BerthError(`build is not supported yet: build or load image ${a.name} another way (berth image import / load), then run up again`);
+    },
+    async removeImage(a) {
+      if (!engine.images.lookup(a.name)) return;
+      await engine.images.remove(a.name);
+    },
+  };
+}

@@ -1,0 +1,108 @@
+// One lifecycle command on one project: take the project lock, repair what an
+// interrupted command left, observe, plan (pure), then print the plan
+// (--dry-run) or execute it with the real drivers. `up` runs in two phases
+// when images must be pulled: the containers are planned again once the
+// images are there, so that a new image id is seen in the same run.
+import type { Project } from '../compose/model.js';
+import { serviceConfigHash } from '../compose/hash.js';
+import type { ActualState } from '../reconcile/actual.js';
+import type { DesiredProject } from '../reconcile/desired.js';
+import { executePlan, type ExecuteResult, type ProgressEvent } from '../reconcile/execute.js';
+import { desiredFromProject } from '../reconcile/from-project.js';
+import { desiredFromState } from '../reconcile/from-state.js';
+import type { Action, Plan } from '../reconcile/plan.js';
+import { withProjectLock } from '../state/lock.js';
+import type { StatePaths } from '../state/paths.js';
+import { repairPending } from './container-driver.js';
+import { realDrivers, type DriverOptions } from './drivers.js';
+import { Engine } from './engine.js';
+import { observeProject } from './observe.js';
+import { hasHealthcheck } from './service-spec.js';
+
+export interface Reporter {
+  /** --dry-run: the plan that would run. */
+  plan?(plan: Plan): void;
+  /** The plan about to run (progress renderers size their rows from it). */
+  start?(plan: Plan): void;
+  event?(e: ProgressEvent): void;
+  warn?(message: string): void;
+  /** The plan finished (successfully or not). */
+  end?(): void | Promise<void>;
+}
+
+export interface RunOptions {
+  paths: StatePaths;
+  /** The loaded Compose project; absent: rebuilt from the labels (down -p NAME without a file). */
+  project?: Project;
+  projectName: string;
+  dryRun?: boolean;
+  /** Pure: desired + actual → Plan. `second` is true when replanning after images were pulled. */
+  plan: (desired: DesiredProject, actual: ActualState, second: boolean) => Plan;
+  reporter?: Reporter;
+  drivers?: DriverOptions;
+  signal?: AbortSignal;
+}
+
+export interface RunResult {
+  plan: Plan;
+  result?: ExecuteResult;
+  desired: DesiredProject;
+  engine: Engine;
+}
+
+/** The reconciler's view of the project, with what only the image store knows (ids, HEALTHCHECK). */
+export function desiredOf(engine: Engine, project: Project | undefined, name: string, actual: ActualState): DesiredProject {
+  if (!project) return desiredFromState(name, actual);
+  const desired = desiredFromProject(project, (s) => serviceConfigHash(project, s));
+  for (const svc of desired.services) {
+    const img = actual.images.find((i) => i.ref === svc.image);
+    if (!img) continue;
+    svc.imageId = img.id;
+    let config;
+    try { config = engine.images.describe(img.id).config; } catch { config = undefined; }
+    svc.healthcheck = hasHealthcheck(project.services[svc.name], config);
+  }
+  return desired;
+}
+
+const imageKinds = new Set<Action['kind']>(['image.pull', 'image.build']);
+
+export async function runProject(o: RunOptions): Promise<RunResult> {
+  const engine = new Engine(o.paths);
+  const refs = Object.entries(o.project?.services ?? {}).map(([n, s]) => s.image ?? `${o.projectName}-${n}`);
+  const look = async () => {
+    const actual = await observeProject(engine, o.projectName, refs);
+    return { actual, desired: desiredOf(engine, o.project, o.projectName, actual) };
+  };
+  const go = async (): Promise<RunResult> => {
+    if (!o.dryRun) await repairPending(engine, o.projectName);
+    let { actual, desired } = await look();
+    let plan = o.plan(desired, actual, false);
+    if (o.dryRun) {
+      o.reporter?.plan?.(plan);
+      return { plan, desired, engine };
+    }
+    for (const w of plan.warnings) o.reporter?.warn?.(w);
+    const drivers = realDrivers(engine, o.project, desired, o.drivers);
+    const images = plan.actions.filter((a) => imageKinds.has(a.kind));
+    if (images.length && images.length < plan.actions.length) {
+      // Phase 1: the images alone; then plan again against the new image ids.
+      const sub: Plan = { project: plan.project, actions: images.map((a, i) => ({ ...a, id: i + 1, after: [] })), unchanged: [], warnings: [] };
+      o.reporter?.start?.(sub);
+      try { await executePlan(sub, drivers, { onEvent: o.reporter?.event, signal: o.signal }); } finally { await o.reporter?.end?.(); }
+      ({ actual, desired } = await look());
+      plan = o.plan(desired, actual, true);
+    }
+    const live = realDrivers(engine, o.project, desired, o.drivers);
+    o.reporter?.start?.(plan);
+    let result: ExecuteResult;
+    try {
+      result = await executePlan(plan, live, { onEvent: o.reporter?.event, signal: o.signal });
+    } finally {
+      await o.reporter?.end?.();
+    }
+    return { plan, result, desired, engine };
+  };
+  if (o.dryRun) return go();
+  return withProjectLock(o.paths, o.projectName, go);
+}

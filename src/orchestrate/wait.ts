@@ -1,0 +1,44 @@
+// depends_on conditions (and up --wait): polls the dependency's containers,
+// as the shim records them, until the condition holds or cannot any more.
+import { BerthError } from '../errors.js';
+import type { DependencyCondition } from '../reconcile/desired.js';
+import type { ActualContainer } from '../reconcile/actual.js';
+import type { Engine } from './engine.js';
+import { observeContainers } from './observe.js';
+
+/** undefined: keep waiting; true: met; a string: why it never will be. */
+export function conditionMet(condition: DependencyCondition, cs: ActualContainer[], hasHealthcheck: boolean): true | string | undefined {
+  if (cs.length === 0) return 'no container';
+  for (const c of cs) {
+    const exited = c.status === 'exited' || c.status === 'dead';
+    switch (condition) {
+      case 'service_started':
+        if (c.status === 'created') return undefined;
+        break;
+      case 'service_healthy':
+        if (!hasHealthcheck) return `container ${c.name} has no healthcheck configured`;
+        if (exited) return `container ${c.name} exited (${c.exitCode ?? -1})`;
+        if (c.health === 'unhealthy') return `container ${c.name} is unhealthy`;
+        if (c.health !== 'healthy') return undefined;
+        break;
+      case 'service_completed_successfully':
+        if (!exited) return undefined;
+        if (c.exitCode !== 0) return `container ${c.name} exited (${c.exitCode ?? -1})`;
+        break;
+    }
+  }
+  return true;
+}
+
+export async function waitForService(engine: Engine, project: string, service: string, condition: DependencyCondition, hasHealthcheck: boolean, signal: AbortSignal, timeoutMs?: number): Promise<void> {
+  const deadline = timeoutMs ? Date.now() + timeoutMs : Infinity;
+  for (;;) {
+    if (signal.aborted) throw new BerthError('interrupted');
+    const cs = observeContainers(engine, project).filter((c) => c.service === service && !c.oneoff);
+    const r = conditionMet(condition, cs, hasHealthcheck);
+    if (r === true) return;
+    if (typeof r === 'string') throw new BerthError(r);
+    if (Date.now() > deadline) throw new BerthError(`timed out after ${Math.round((timeoutMs ?? 0) / 1000)}s waiting for ${service} (${condition})`);
+    await new Promise((res) => setTimeout(res, 100));
+  }
+}
