@@ -17,6 +17,7 @@ import { registerLs } from './ls.js';
 import { registerStats } from './stats.js';
 import { registerEvents } from './events.js';
 import { registerCp } from './cp.js';
+import { registerRun } from './run.js';
 import { registerUp } from './up.js';
 import { registerDown } from './down.js';
 import { registerCreate } from './create.js';
@@ -44,6 +45,7 @@ export const commands: Array<(program: Command) => void> = [
   registerStats,
   registerEvents,
   registerCp,
+  registerRun,
   registerUp,
   registerDown,
   registerCreate,
