@@ -2,6 +2,7 @@
 // this process's stdio (a real pty with --tty: the runtime relays it and
 // puts our terminal in raw mode); the exit code is the command's.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { BerthError } from '../../errors.js';
 import { Containers } from '../../container/index.js';
@@ -24,6 +25,12 @@ export interface ExecRequest {
   privileged?: boolean;
 }
 
+/** The capabilities this process holds (root may lack some, e.g. CAP_SYS_RESOURCE: asking for those fails capset). */
+export function heldCaps(status = readFileSync('/proc/self/status', 'utf8')): string[] {
+  const eff = BigInt(`0x${/^CapEff:\s*([0-9a-f]+)/m.exec(status)?.[1] ?? '0'}`);
+  return ALL_CAPS.filter((_, i) => (eff >> BigInt(i)) & 1n);
+}
+
 /** The runtime's exec arguments for a container (user names resolved in its rootfs). */
 export function execArgs(rec: { id: string; runtimeRoot: string; rootfs: string }, argv: string[], r: ExecRequest): string[] {
   const args = ['--root', rec.runtimeRoot, 'exec'];
@@ -36,7 +43,7 @@ export function execArgs(rec: { id: string; runtimeRoot: string; rootfs: string 
     for (const gid of u.additionalGids) args.push('--additional-gids', String(gid));
   }
   for (const [k, v] of Object.entries(r.env ?? {})) args.push('--env', `${k}=${v}`);
-  if (r.privileged) for (const cap of ALL_CAPS) args.push('--cap', cap);
+  if (r.privileged) for (const cap of heldCaps()) args.push('--cap', cap);
   args.push(rec.id, ...argv);
   return args;
 }

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { Containers } from '../../../src/container/index.js';
 import { statePaths } from '../../../src/state/paths.js';
-import { isRoot, shortId } from '../../helpers/env.js';
+import { spawnSync } from 'node:child_process';
+import { berthBin, isRoot, repoRoot, shortId } from '../../helpers/env.js';
 import { leftovers, makeWorld, ps, teardown } from '../orchestrate/harness.js';
 
 test('run: one-off containers of a service', { skip: !isRoot, timeout: 180_000 }, (t) => {
@@ -23,6 +24,7 @@ test('run: one-off containers of a service', { skip: !isRoot, timeout: 180_000 }
     '    image: berth-examples/busybox:latest',
     '    command: ["sleep", "300"]',
     '    stop_grace_period: 1s',
+    '    ports: ["127.0.0.1::8080"]',
     '  app:',
     '    image: berth-examples/busybox:latest',
     '    command: ["echo", "default command"]',
@@ -49,6 +51,18 @@ test('run: one-off containers of a service', { skip: !isRoot, timeout: 180_000 }
   const running = ps(w, base, []);
   assert.deepEqual(running.map((x) => `${x.Service}:${x.State}`), ['db:running']);
   assert.deepEqual(mine().map((x) => x.record.name), [`${project}-db-1`]);
+  // port: the service's random host port on 127.0.0.1, as ps shows it.
+  const port = w.berth([...base, 'port', 'db', '8080']);
+  assert.equal(port.status, 0, port.stderr);
+  assert.equal(port.stdout, `127.0.0.1:${running[0]!.Publishers[0]!.PublishedPort}\n`);
+  assert.match(w.berth([...base, 'port', 'db', '9999']).stderr, /no port 9999\/tcp for container/);
+  assert.match(w.berth([...base, 'port', '--index', '2', 'db', '8080']).stderr, /no container with index 2/);
+
+  // With a terminal: a pty in the container, output through the shim's attach socket.
+  const cmd = [berthBin, ...base, 'run', '--rm', 'app', 'sh', '-c', 'sleep 0.3; tty; exit 3'].map((a) => `'${a}'`).join(' ');
+  const pty = spawnSync('script', ['-qec', cmd, '/dev/null'], { cwd: repoRoot, env: w.env, encoding: 'utf8', timeout: 60_000 });
+  assert.match(pty.stdout, /\/dev\/pts\/\d+/);
+  assert.equal(pty.status, 3);
 
   // -d --name: a one-off container that up ignores.
   const d = w.berth([...base, 'run', '-d', '--name', `${project}-job`, '--entrypoint', 'sleep', 'app', '300']);

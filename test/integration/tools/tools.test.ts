@@ -68,6 +68,11 @@ describe('tool commands (root)', { skip: !isRoot || !existsSync(shim) ? 'needs r
     const host = env.berth(['exec', '-T', '--index', '2', 'web', 'hostname']);
     const id2 = env.c.resolve(`${env.project}-web-2`).id;
     assert.equal(host.stdout.trim(), id2.slice(0, 12));
+    const caps = (args: string[]) => /CapEff:\s+([0-9a-f]+)/.exec(env.berth(['exec', '-T', ...args, 'web', 'grep', 'CapEff', '/proc/self/status']).stdout)?.[1];
+    assert.ok(BigInt(`0x${caps(['--privileged'])}`) > BigInt(`0x${caps([])}`), 'more capabilities with --privileged');
+    const det = env.berth(['exec', '-d', 'web', 'sh', '-c', 'sleep 0.2; echo detached > /tmp/det']);
+    assert.equal(det.status, 0, det.stderr);
+    await until('detached exec', () => env.berth(['exec', '-T', 'web', 'cat', '/tmp/det']).stdout === 'detached\n');
     const none = env.berth(['exec', '-T', '--index', '5', 'web', 'true']);
     assert.equal(none.status, 1);
     assert.match(none.stderr, /no container with index 5/);
