@@ -84,6 +84,7 @@ function chmodDir(path: string, mode: number): void {
 }
 
 function copyTree(ctx: Ctx, from: string, to: string): void {
+  if (ctx.src.excluded(from)) return;
   const st = lstatSync(from);
   if (st.isSymbolicLink()) {
     const existing = lstatOrUndefined(to);

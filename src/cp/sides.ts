@@ -16,6 +16,8 @@ export interface Side {
   /** Host path of `rel` below `base` (a host path from resolve), never leaving the side's root; the last component is not followed. */
   below(base: string, rel: string): string;
   inContainer: boolean;
+  /** True for a host path the side never copies from (the container's /proc and /sys). */
+  excluded(host: string): boolean;
 }
 
 export function hostSide(): Side {
@@ -23,6 +25,7 @@ export function hostSide(): Side {
     label: 'host',
     inContainer: false,
     resolve: (p) => resolve(p),
+    excluded: () => false,
     below: (base, rel) => resolve(base, rel),
   };
 }
@@ -31,20 +34,28 @@ export function hostSide(): Side {
 export function containerSide(name: string, root: string, cwd = '/'): Side {
   if (!existsSync(root)) throw new BerthError(`container ${name}: its root filesystem is not available (${root})`);
   const abs = (p: string) => posix.resolve(cwd, p);
+  // /proc and /sys inside a running container are the kernel's own files
+  // (through /proc/<pid>/root a write would reach them as host root): never copied.
+  const kernel = (host: string) => /^\/(proc|sys)(\/|$)/.test(toContainer(root, host));
+  const guard = (host: string): string => {
+    if (kernel(host)) throw new BerthError(`container ${name}: copying to or from ${toContainer(root, host)} is not allowed (a kernel file system)`);
+    return host;
+  };
   return {
     label: name,
     inContainer: true,
+    excluded: kernel,
     resolve: (p, followLast) => {
       const a = abs(p);
-      if (followLast || a === '/') return secureJoin(root, a);
+      if (followLast || a === '/') return guard(secureJoin(root, a));
       // The last component is taken as it is (a symlink is copied as a symlink, as docker cp does).
       const parent = secureJoin(root, posix.dirname(a));
-      return `${parent === '/' ? '' : parent}/${posix.basename(a)}`;
+      return guard(`${parent === '/' ? '' : parent}/${posix.basename(a)}`);
     },
     below: (base, rel) => {
       const a = posix.join(toContainer(root, base), rel);
       const parent = secureJoin(root, posix.dirname(a));
-      return posix.basename(a) === '' ? parent : `${parent === '/' ? '' : parent}/${posix.basename(a)}`;
+      return guard(posix.basename(a) === '' ? parent : `${parent === '/' ? '' : parent}/${posix.basename(a)}`);
     },
   };
 }

@@ -27,6 +27,7 @@ export async function packToStream(side: Side, srcPath: string, followLink: bool
   pack.pipe(out);
   const head = (s: Stats) => ({ mode: s.mode & 0o7777, uid: s.uid, gid: s.gid, mtime: s.mtime });
   const add = async (abs: string, name: string, s: Stats): Promise<void> => {
+    if (side.excluded(abs)) return;
     if (s.isDirectory()) {
       pack.entry({ ...head(s), name: `${name}/`, type: 'directory' });
       for (const n of readdirSync(abs).sort()) await add(`${abs}/${n}`, `${name}/${n}`, lstatSync(`${abs}/${n}`));

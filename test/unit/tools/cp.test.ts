@@ -42,13 +42,18 @@ describe('cp', () => {
       assert.equal(ctr.resolve('/data/abs-out', false), join(root, 'data/abs-out'));
       assert.equal(ctr.resolve('../../etc', true), join(root, 'etc'));
       assert.equal(ctr.below(join(root, 'data'), 'abs-out'), join(root, 'data/abs-out'));
+      // The container's /proc and /sys (the kernel's files when the root is /proc/<pid>/root) are off limits, also through links.
+      symlinkSync('/proc/sys/kernel', join(root, 'data/kernel'));
+      assert.throws(() => ctr.resolve('/proc/sysrq-trigger', true), /not allowed/);
+      assert.throws(() => ctr.resolve('/up/sys/x', false), /not allowed/);
+      assert.throws(() => ctr.below(join(root, 'data'), 'kernel/x'), /not allowed/);
     } finally {
       t.cleanup();
     }
   });
 
   it('copies out with docker cp rules, keeping symlinks as symlinks', () => {
-    const { t, host, outside, ctr } = setup();
+    const { t, root, host, outside, ctr } = setup();
     try {
       const h = hostSide();
       copyPath(ctr, '/up/etc/hostname', h, join(host, 'hn'));
@@ -61,6 +66,10 @@ describe('cp', () => {
       copyPath(ctr, '/data/.', h, join(host, 'd1'), { archive: true });        // "/." : contents only
       copyPath(ctr, '/etc/hostname', h, join(host, 'd1') + '/', {});          // a file into a dir
       assert.ok(existsSync(join(host, 'd1/hostname')));
+      mkdirSync(join(root, 'proc/1'), { recursive: true });
+      writeFileSync(join(root, 'proc/1/environ'), 'x');
+      copyPath(ctr, '/', h, join(host, 'all'), { archive: true });             // the whole root, without /proc
+      assert.ok(existsSync(join(host, 'all/etc/hostname')) && !existsSync(join(host, 'all/proc')));
       assert.throws(() => copyPath(ctr, '/data/abs-out/secret', h, join(host, 'x')), /could not find the file/);
       assert.throws(() => copyPath(ctr, '/data', h, join(host, 'hn')), /cannot copy a directory to a file/);
       assert.throws(() => copyPath(ctr, '/etc/hostname', h, join(host, 'nodir') + '/'), /must exist/);
