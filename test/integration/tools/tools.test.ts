@@ -91,13 +91,14 @@ describe('tool commands (root)', { skip: !isRoot || !existsSync(shim) ? 'needs r
   it('top and stats --no-stream list the running processes and counters', async () => {
     const top = env.berth(['top', 'web']);
     assert.equal(top.status, 0, top.stderr);
-    assert.match(top.stdout, /^web-1\nUID +PID +PPID +CMD\n0 +\d+ +\d+ +sleep 300\n/);
+    // (an exec of the previous test may still be on its way out: match the container's own process)
+    assert.match(top.stdout, /^web-1\nUID +PID +PPID +CMD\n(?:.*\n)*?0 +\d+ +\d+ +sleep 300\n/);
     assert.match(top.stdout, /\nweb-2\n/);
     const st = env.berth(['stats', '--no-stream', '--format', 'json', 'web']);
     assert.equal(st.status, 0, st.stderr);
     const rows = st.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, string>);
     assert.deepEqual(rows.map((x) => x.Name), [`${env.project}-web-1`, `${env.project}-web-2`]);
-    assert.equal(rows[0]!.PIDs, '1');
+    assert.ok(Number(rows[0]!.PIDs) >= 1, rows[0]!.PIDs);
     assert.match(rows[0]!.MemUsage, /^[\d.]+[KMG]?i?B \/ [\d.]+[KMGT]?i?B$/);
     assert.match(rows[0]!.CPUPerc, /^\d+\.\d\d%$/);
     const table = env.berth(['stats', '--no-stream', 'web']);
