@@ -35,6 +35,11 @@ function readRange(fd: number, from: number, to: number): Buffer {
   return buf.subarray(0, off);
 }
 
+/** Appends without spreading (spread arguments overflow the stack past ~100k lines). */
+export function append<T>(to: T[], from: T[]): void {
+  for (const x of from) to.push(x);
+}
+
 /** Complete lines of a buffer, and the bytes after the last newline. */
 export function splitLines(buf: Buffer): { lines: string[]; rest: Buffer } {
   const last = buf.lastIndexOf(0x0a);
@@ -175,7 +180,7 @@ export class LogCursor {
         this.pos = size;
         this.remember();
         const { lines, rest } = splitLines(buf);
-        out.push(...lines);
+        append(out, lines);
         this.rest = rest;
       }
       let now: number | undefined;

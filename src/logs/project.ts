@@ -34,6 +34,8 @@ export interface ProjectLogOptions extends SelectOptions {
   /** Called once per container before its first line (e.g. to size prefixes). */
   onContainer?: (c: ProjectContainer, name: string) => void;
   onLine: (line: LogLine) => void;
+  /** Called after each batch of lines (writers that buffer flush here). */
+  onBatchEnd?: () => void;
 }
 
 const byTime = (a: { time: string }, b: { time: string }) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0);
@@ -57,6 +59,7 @@ export async function projectLogs(paths: StatePaths, project: string, o: Project
       if (!keep(e)) continue;
       o.onLine({ name: t.name, service: t.c.service, number: t.c.number, containerId: t.c.record.id, containerName: t.c.record.name, stream: e.stream, time: e.time, text: e.text });
     }
+    if (batch.length) o.onBatchEnd?.();
   };
   const track = (c: ProjectContainer): Tracked => {
     const t: Tracked = { c, name: displayName(c.record.name, project, c.service), log: new ContainerLog(c.record.logPath) };

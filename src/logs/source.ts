@@ -2,7 +2,7 @@
 // the current file on first read (all of it, or the last N lines), then what
 // is appended, across rotations, restarts and truncations.
 import { EntryJoiner, parseEntry, type LogEntry } from './entry.js';
-import { LogCursor, readAllLines, readLastLines, rotatedFiles } from './files.js';
+import { append, LogCursor, readAllLines, readLastLines, rotatedFiles } from './files.js';
 
 export class ContainerLog {
   private cursor: LogCursor;
@@ -16,9 +16,9 @@ export class ContainerLog {
   initial(tail?: number): LogEntry[] {
     const lines: string[] = [];
     if (tail === undefined) {
-      for (const f of rotatedFiles(this.logPath)) lines.push(...readAllLines(f));
+      for (const f of rotatedFiles(this.logPath)) append(lines, readAllLines(f));
       this.cursor.open(0);
-      lines.push(...this.cursor.read());
+      append(lines, this.cursor.read());
     } else {
       const found = this.cursor.openTail(tail);
       const current = this.cursor.read();
@@ -30,8 +30,8 @@ export class ContainerLog {
         older.unshift(got);
         missing -= got.length;
       }
-      for (const o of older) lines.push(...o);
-      lines.push(...current.slice(-tail));
+      for (const o of older) append(lines, o);
+      append(lines, current.slice(-tail));
     }
     return this.join(lines);
   }

@@ -14,7 +14,7 @@ import { statePaths } from '../../state/paths.js';
 import type { CpFlags } from '../commands/cp.js';
 import type { GlobalOptions } from '../globals.js';
 import { projectScope } from '../project-scope.js';
-import { parseIndex } from './flags.js';
+import { parseIndex, exitOnBrokenPipe } from './flags.js';
 
 /** "service:path" → [service, path]; a local path (absolute, ./, ../ or without ':') → undefined. */
 export function splitContainerArg(arg: string): [string, string] | undefined {
@@ -34,6 +34,7 @@ export function sideOf(c: Containers, rec: ContainerRecord): Side {
 }
 
 export async function runCp(g: GlobalOptions, src: string, dst: string, o: CpFlags): Promise<void> {
+  exitOnBrokenPipe();
   const s = splitContainerArg(src);
   const d = splitContainerArg(dst);
   if (s && d) throw new UsageError('copying between containers is not supported');

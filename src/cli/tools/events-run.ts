@@ -3,7 +3,7 @@ import { watchEvents, type ContainerEvent } from '../../events/watch.js';
 import { statePaths } from '../../state/paths.js';
 import type { GlobalOptions } from '../globals.js';
 import { projectScope } from '../project-scope.js';
-import { interruptSignal } from './flags.js';
+import { interruptSignal, exitOnBrokenPipe } from './flags.js';
 
 const two = (n: number) => String(n).padStart(2, '0');
 
@@ -19,6 +19,7 @@ export function formatEvent(e: ContainerEvent, json: boolean): string {
 }
 
 export async function runEvents(g: GlobalOptions, services: string[], o: { json?: boolean }): Promise<void> {
+  exitOnBrokenPipe();
   const scope = await projectScope(g, services);
   await watchEvents(statePaths(g.root), {
     project: scope.name, services, signal: interruptSignal(),

@@ -7,7 +7,7 @@ import { statePaths } from '../../state/paths.js';
 import type { StatsFlags } from '../commands/stats.js';
 import type { GlobalOptions } from '../globals.js';
 import { projectScope } from '../project-scope.js';
-import { interruptSignal } from './flags.js';
+import { interruptSignal, exitOnBrokenPipe } from './flags.js';
 import { row, sample, type RawSample, type StatsRow } from './stats-sample.js';
 import { table } from './table.js';
 
@@ -20,6 +20,7 @@ function render(rows: StatsRow[], format: 'table' | 'json'): string {
 }
 
 export async function runStats(g: GlobalOptions, services: string[], o: StatsFlags): Promise<void> {
+  exitOnBrokenPipe();
   const scope = await projectScope(g, services);
   const paths = statePaths(g.root);
   const c = new Containers(paths);
