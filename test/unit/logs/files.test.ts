@@ -28,6 +28,19 @@ describe('log files', () => {
     }
   });
 
+  it('reads a file with more lines than a call may take arguments', () => {
+    const t = tempDir();
+    try {
+      const f = join(t.path, 'big.log');
+      writeFileSync(f, 'x\n'.repeat(300_000));
+      const cur = new LogCursor(f);
+      assert.equal(cur.read().length, 300_000);
+      cur.close();
+    } finally {
+      t.cleanup();
+    }
+  });
+
   it('orders rotated files oldest first', () => {
     const t = tempDir();
     try {
