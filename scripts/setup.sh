@@ -6,5 +6,5 @@ cd "$(dirname "$0")/.."
 bash scripts/install-host-packages.sh
 npm run -s build:native
 npm run -s build
-if [ -x scripts/make-base-images.sh ]; then bash scripts/make-base-images.sh; fi
+if [ -x scripts/make-base-images.sh ]; then bash scripts/make-base-images.sh "$@"; fi  # --root DIR, or BERTH_ROOT
 echo "berth is ready: try  bin/berth -f examples/quickstart/compose.yaml up"

@@ -17,6 +17,7 @@ import { resolveMounts, type MountSpec } from '../volume/mounts.js';
 import { ensureNetwork, etcFilesFor, setupNetwork, teardownNetwork } from './container-network.js';
 import { crashPoint } from './crash.js';
 import { fileObjectMounts, removeFileObjects } from './file-objects.js';
+import { volumesFrom } from './volumes-from.js';
 import type { Engine } from './engine.js';
 import { PendingStore } from './pending.js';
 import { serviceSpec } from './service-spec.js';
@@ -88,8 +89,13 @@ export function containerDrivers(engine: Engine, project: Project | undefined, d
       crashPoint('create-network');
       undo.push(() => removeFileObjects(engine.paths, desired.name, id));
       const files = fileObjectMounts(engine.paths, project, s, id);
+      const from = volumesFrom(engine, project, s.volumes_from ?? [], (l) => volumeUseOf({ labels: l } as ContainerRecord).volumes);
       const { mounts, tmpfs } = toContainerMounts(resolved.mounts);
+      const own = new Set(mounts.map((m) => m.target));
+      mounts.unshift(...from.mounts.filter((m) => !own.has(m.target)));
       mounts.push(...files);
+      for (const v of from.volumes) if (!marker.volumes.includes(v)) { marker.volumes.push(v); engine.volumes.attach(v, id); }
+      pending.write(marker);
       const labels = {
         ...composeLabels({ project: desired.name, service: a.service, number: a.number, configHash: svc.configHash, workingDir: project.workingDir, configFiles: project.composeFiles }),
         [VOLUMES_LABEL]: JSON.stringify({ volumes: marker.volumes, anonymous: resolved.anonymous }),
