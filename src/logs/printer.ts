@@ -56,7 +56,8 @@ export class LogPrinter {
     this.add(l.name);
     let out = '';
     if (this.o.prefix) {
-      const p = `${l.name.padEnd(this.width)} | `;
+      // Compose pads to the longest name plus one: "web-1  | ".
+      const p = `${l.name.padEnd(this.width + 1)} | `;
       out += this.o.color ? colour(this.colours.get(l.name)!, p) : p;
     }
     if (this.o.timestamps) out += `${l.time} `;

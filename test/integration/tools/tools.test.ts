@@ -23,10 +23,10 @@ describe('tool commands (root)', { skip: !isRoot || !existsSync(shim) ? 'needs r
     await env.c.wait(b.id);
     const r = env.berth(['logs', '--no-color']);
     assert.equal(r.status, 0, r.stderr);
-    assert.deepEqual(r.stdout.split('\n').filter(Boolean), ['alpha-1     | a1', 'beta-long-1 | b1', 'alpha-1     | a2', 'beta-long-1 | b2']);
-    assert.equal(r.stderr, 'alpha-1     | a3\n');
+    assert.deepEqual(r.stdout.split('\n').filter(Boolean), ['alpha-1      | a1', 'beta-long-1  | b1', 'alpha-1      | a2', 'beta-long-1  | b2']);
+    assert.equal(r.stderr, 'alpha-1      | a3\n');
     const tail = env.berth(['logs', '--no-color', '--tail', '1', 'beta-long']);
-    assert.equal(tail.stdout, 'beta-long-1 | b2\n');
+    assert.equal(tail.stdout, 'beta-long-1  | b2\n');
     assert.equal(env.berth(['logs', '--since', '2099-01-01T00:00:00Z']).stdout, '');
     assert.equal(env.berth(['logs', '--until', '1h', 'alpha']).stdout, '');
     const since = env.berth(['logs', '--no-log-prefix', '--since', '10m', 'alpha']);
@@ -48,12 +48,12 @@ describe('tool commands (root)', { skip: !isRoot || !existsSync(shim) ? 'needs r
     await until('second run', () => f.out().split('first-run').length === 3);
     // A container created after logs -f started.
     const late = await env.run('late', 1, ['sh', '-c', 'echo late-line']);
-    await until('late container', () => f.out().includes('late-1   | late-line'));
+    await until('late container', () => f.out().includes('late-1    | late-line'));
     await env.c.wait(late.id);
     f.child.kill('SIGINT');
     const code = await new Promise((r) => f.child.on('exit', (c) => r(c)));
     assert.equal(code, 0);
-    assert.match(f.out(), /^follow-1 \| first-run\nfollow-1 \| first-run\nlate-1   \| late-line\n$/);
+    assert.match(f.out(), /^follow-1  \| first-run\nfollow-1  \| first-run\nlate-1    \| late-line\n$/);
   });
 
   it('exec: exit code, -e, -u, -w, --index, not running', async () => {

@@ -55,11 +55,11 @@ describe('project logs', () => {
 
   it('interleaves every container of the project by time, with Compose prefixes', async () => {
     const golden = [
-      'web-1    | w1-old\n',
-      'web-2    | w2-a\n',
-      'E:database | db-ready\n',
-      'web-1    | w1-new\n',
-      'web-2    | w2-b\n',
+      'web-1     | w1-old\n',
+      'web-2     | w2-a\n',
+      'E:database  | db-ready\n',
+      'web-1     | w1-new\n',
+      'web-2     | w2-b\n',
     ].join('');
     assert.equal(await collect({}), golden);
   });
@@ -67,10 +67,10 @@ describe('project logs', () => {
   it('colours the prefixes in Compose\'s cycle and prints timestamps', async () => {
     const out = await collect({ services: ['web'] }, new LogPrinter({ color: true, prefix: true, timestamps: true }));
     assert.equal(out, [
-      `\x1b[36mweb-1 | \x1b[0m${T(1)} w1-old\n`,
-      `\x1b[33mweb-2 | \x1b[0m${T(2)} w2-a\n`,
-      `\x1b[36mweb-1 | \x1b[0m${T(4)} w1-new\n`,
-      `\x1b[33mweb-2 | \x1b[0m${T(5)} w2-b\n`,
+      `\x1b[36mweb-1  | \x1b[0m${T(1)} w1-old\n`,
+      `\x1b[33mweb-2  | \x1b[0m${T(2)} w2-a\n`,
+      `\x1b[36mweb-1  | \x1b[0m${T(4)} w1-new\n`,
+      `\x1b[33mweb-2  | \x1b[0m${T(5)} w2-b\n`,
     ].join(''));
   });
 
@@ -107,6 +107,6 @@ describe('project logs', () => {
     await wait('late');
     ac.abort();
     await done;
-    assert.equal(out, 'web-1 | after-1\nweb-1 | before-rotate\nweb-1 | after-rotate\nweb-3 | late\n');
+    assert.equal(out, 'web-1  | after-1\nweb-1  | before-rotate\nweb-1  | after-rotate\nweb-3  | late\n');
   });
 });
