@@ -2,7 +2,8 @@
 import { BerthError } from '../../errors.js';
 import { Containers, top } from '../../container/index.js';
 import { observeStatus } from '../../container/status.js';
-import { displayName, projectContainers } from '../../logs/index.js';
+import { projectContainers } from '../../logs/index.js';
+import { PS_TITLES, psRow } from './ps-columns.js';
 import { statePaths } from '../../state/paths.js';
 import type { GlobalOptions } from '../globals.js';
 import { projectScope } from '../project-scope.js';
@@ -23,7 +24,9 @@ export async function runTop(g: GlobalOptions, services: string[]): Promise<void
       if (e instanceof BerthError) continue; // stopped meanwhile
       throw e;
     }
-    out += `${displayName(pc.record.name, scope.name, pc.service)}\n${table(t.titles, t.processes)}\n`;
+    // ps -ef's columns, as docker compose top shows them.
+    const rows = t.processes.map((r) => psRow(Number(r[1]))).filter((r): r is string[] => !!r);
+    out += `${pc.record.name}\n${table(PS_TITLES, rows)}\n`;
   }
   process.stdout.write(out);
 }

@@ -92,8 +92,9 @@ describe('tool commands (root)', { skip: !isRoot || !existsSync(shim) ? 'needs r
     const top = env.berth(['top', 'web']);
     assert.equal(top.status, 0, top.stderr);
     // (an exec of the previous test may still be on its way out: match the container's own process)
-    assert.match(top.stdout, /^web-1\nUID +PID +PPID +CMD\n(?:.*\n)*?0 +\d+ +\d+ +sleep 300\n/);
-    assert.match(top.stdout, /\nweb-2\n/);
+    const name = (n: number) => `${env.project}-web-${n}`;
+    assert.match(top.stdout, new RegExp(`^${name(1)}\\nUID +PID +PPID +C +STIME +TTY +TIME +CMD\\n(?:.*\\n)*?root +\\d+ +\\d+ +\\d+ +\\d\\d:\\d\\d +\\? +00:00:00 +sleep 300\\n`));
+    assert.match(top.stdout, new RegExp(`\\n${name(2)}\\n`));
     const st = env.berth(['stats', '--no-stream', '--format', 'json', 'web']);
     assert.equal(st.status, 0, st.stderr);
     const rows = st.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, string>);
