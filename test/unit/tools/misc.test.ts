@@ -5,6 +5,7 @@ import { bytesBinary, bytesDecimal, table } from '../../../src/cli/tools/table.j
 import { eventTime, formatEvent } from '../../../src/cli/tools/events-run.js';
 import { diffEvents } from '../../../src/events/watch.js';
 import { displayName } from '../../../src/logs/printer.js';
+import { psRow, PS_TITLES } from '../../../src/cli/tools/ps-columns.js';
 
 describe('tool output helpers', () => {
   it('summarizes project states as Compose ls does', () => {
@@ -17,6 +18,17 @@ describe('tool output helpers', () => {
     assert.equal(bytesBinary(1536 * 1024), '1.5MiB');
     assert.equal(bytesBinary(100), '100B');
     assert.equal(bytesDecimal(1234), '1.23kB');
+  });
+
+  it('describes a process with ps -ef columns', () => {
+    const row = psRow(process.pid)!;
+    assert.equal(row.length, PS_TITLES.length);
+    assert.equal(row[1], String(process.pid));
+    assert.equal(row[2], String(process.ppid));
+    assert.match(row[4]!, /^\d\d:\d\d$|^[A-Z][a-z]{2}\d\d$/);
+    assert.match(row[6]!, /^\d\d:\d\d:\d\d$/);
+    assert.ok(row[7]!.includes('node'));
+    assert.equal(psRow(2 ** 30), undefined);
   });
 
   it('names containers without their project', () => {
