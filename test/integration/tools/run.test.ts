@@ -59,7 +59,7 @@ test('run: one-off containers of a service', { skip: !isRoot, timeout: 180_000 }
   assert.match(w.berth([...base, 'port', '--index', '2', 'db', '8080']).stderr, /no container with index 2/);
 
   // With a terminal: a pty in the container, output through the shim's attach socket.
-  const cmd = [berthBin, ...base, 'run', '--rm', 'app', 'sh', '-c', 'sleep 0.3; tty; exit 3'].map((a) => `'${a}'`).join(' ');
+  const cmd = [berthBin, ...base, 'run', '--rm', 'app', 'sh', '-c', 'tty; exit 3'].map((a) => `'${a}'`).join(' ');
   const pty = spawnSync('script', ['-qec', cmd, '/dev/null'], { cwd: repoRoot, env: w.env, encoding: 'utf8', timeout: 60_000 });
   assert.match(pty.stdout, /\/dev\/pts\/\d+/);
   assert.equal(pty.status, 3);
