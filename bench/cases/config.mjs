@@ -59,6 +59,8 @@ export default {
   teardown(ctx) { rmSync(ctx.dir, { recursive: true, force: true }); },
   variants: (ctx) => [
     { name: 'berth', run: command([process.execPath, berth, '-f', ctx.file, 'config'], { cwd: ctx.dir }) },
+    // Reference: what Node itself costs to start on this machine right now.
+    { name: 'node-startup', run: command([process.execPath, '-e', '0']) },
     {
       name: 'docker-compose',
       available: () => existsSync('/usr/bin/docker-compose'),

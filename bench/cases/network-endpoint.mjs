@@ -3,7 +3,7 @@
 // default route — and the teardown — natively (rtnetlink from the addon)
 // vs the same steps with `ip` commands; plus berth's full endpoint API
 // (IPAM lease, veth, hairpin, firewall, DNS record, state) for scale.
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
@@ -17,6 +17,8 @@ const { statePaths } = await import(new URL('state/paths.js', dist));
 const id = Math.random().toString(36).slice(2, 8);
 const sub = `10.213.${200 + Math.floor(Math.random() * 50)}`;
 const sub2 = `10.213.${150 + Math.floor(Math.random() * 50)}`;
+// `ip netns add` turns /run/netns into a shared bind mount the first time; undone in teardown if it was us.
+const runNetnsMounted = () => readFileSync('/proc/self/mountinfo', 'utf8').split('\n').some((l) => l.split(' ')[4] === '/run/netns');
 const ip = (...args) => {
   const r = spawnSync('ip', args, { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`ip ${args.join(' ')}: ${r.stderr}`);
@@ -34,15 +36,17 @@ export default {
     process.env.BERTH_DNS_UPSTREAMS = '127.0.0.1:9';
     const paths = statePaths(join(dir, 'root'));
     mkdirSync(join(paths.runtime, 'netns'), { recursive: true });
-    const net = await api.createNetwork(paths, { name: `bench${id}`, ipam: { config: [{ subnet: `${sub2}.0/24` }] } });
+    const net = await api.createNetwork(paths, { name: `bench${id}`, ipam: { config: [{ subnet: `${sub2}.0/24` }] } })
+      .catch((e) => { rmSync(dir, { recursive: true, force: true }); throw e; });
     nl.linkAdd(null, { name: br, kind: 'bridge', up: true });
     nl.addrAdd(null, br, `${sub}.1/24`);
-    return { dir, br, paths, net, n: 0 };
+    return { dir, br, paths, net, n: 0, hadRunNetns: runNetnsMounted() };
   },
   async teardown(ctx) {
     try { await api.removeNetwork(ctx.paths, ctx.net.id); } catch (e) { console.error(e.message); }
     nl.linkDelIfExists(null, ctx.br);
     rmSync(ctx.dir, { recursive: true, force: true });
+    if (!ctx.hadRunNetns && runNetnsMounted() && readdirSync('/run/netns').length === 0) spawnSync('umount', ['/run/netns']);
   },
   variants: (ctx) => [
     {

@@ -13,6 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 const here = new URL('.', import.meta.url).pathname;
 const shimBin = join(here, '../../native/out/berth-shim');
 const runc = '/usr/sbin/runc';
+const berthRuntime = join(here, '../../native/out/berth-runtime');
 const conmonBin = '/usr/bin/conmon';
 let seq = 0;
 
@@ -56,12 +57,11 @@ function request(socket, req) {
   });
 }
 
-const monitors = {
-  async berth(ctx) {
+async function berthShim(ctx, runtime) {
     const id = `bsm-${process.pid}-${seq++}`;
     const d = join(ctx.dir, id);
     const args = ['--id', id, '--bundle', bundle(ctx.dir, id), '--state-dir', join(d, 'state'), '--socket', join(d, 'ctl.sock'),
-      '--runtime', runc, '--runtime-root', join(ctx.dir, 'runc'), '--log-path', join(d, 'log.json')];
+      '--runtime', runtime, '--runtime-root', join(ctx.dir, runtime === runc ? 'runc' : 'berth-runtime'), '--log-path', join(d, 'log.json')];
     mkdirSync(d, { recursive: true });
     const report = await new Promise((resolve, reject) => {
       const child = spawn(shimBin, args, { detached: true, stdio: ['ignore', 'ignore', 'ignore', 'pipe'] });
@@ -80,7 +80,12 @@ const monitors = {
         await until(() => !alive(pid), 'berth-shim exit');
       },
     };
-  },
+}
+
+const monitors = {
+  berth: (ctx) => berthShim(ctx, runc),
+  // The whole berth stack (shim and runtime), for reference; not a monitor-to-monitor comparison.
+  'berth-shim+berth-runtime': (ctx) => berthShim(ctx, berthRuntime),
   async conmon(ctx) {
     const id = `bcm-${process.pid}-${seq++}`;
     const d = join(ctx.dir, id);
@@ -105,7 +110,11 @@ const monitors = {
   },
 };
 
-const available = { berth: () => existsSync(shimBin) && existsSync(runc), conmon: () => existsSync(conmonBin) && existsSync(runc) };
+const available = {
+  berth: () => existsSync(shimBin) && existsSync(runc),
+  'berth-shim+berth-runtime': () => existsSync(shimBin) && existsSync(berthRuntime),
+  conmon: () => existsSync(conmonBin) && existsSync(runc),
+};
 
 export default {
   name: 'shim-memory',

@@ -19,6 +19,10 @@
 int read_file_at(int dirfd, const char *path, char **out, size_t *lenp, struct berr *err) {
   cleanup_close int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return berr_sys(err, "open %s", path);
+  return read_fd(fd, path, out, lenp, err);
+}
+
+int read_fd(int fd, const char *path, char **out, size_t *lenp, struct berr *err) {
   size_t cap = 4096, len = 0;
   char *buf = malloc(cap);
   if (!buf) return berr_set(err, ENOMEM, "read %s", path);
@@ -78,12 +82,12 @@ int write_all(int fd, const void *buf, size_t len) {
   return 0;
 }
 
-int write_file_atomic(const char *path, const char *data, size_t len, mode_t mode, struct berr *err) {
+static int replace_file(const char *path, const char *data, size_t len, mode_t mode, bool durable, struct berr *err) {
   cleanup_free char *tmp = xasprintf("%s.tmp.%d", path, getpid());
   if (!tmp) return berr_set(err, ENOMEM, "write %s", path);
   int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
   if (fd < 0) return berr_sys(err, "open %s", tmp);
-  if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+  if (write_all(fd, data, len) < 0 || (durable && fsync(fd) < 0)) {
     berr_sys(err, "write %s", tmp);
     close(fd);
     unlink(tmp);
@@ -96,6 +100,14 @@ int write_file_atomic(const char *path, const char *data, size_t len, mode_t mod
     return -1;
   }
   return 0;
+}
+
+int write_file_atomic(const char *path, const char *data, size_t len, mode_t mode, struct berr *err) {
+  return replace_file(path, data, len, mode, true, err);
+}
+
+int write_file_replace(const char *path, const char *data, size_t len, mode_t mode, struct berr *err) {
+  return replace_file(path, data, len, mode, false, err);
 }
 
 int mkdir_p(const char *path, mode_t mode, struct berr *err) {

@@ -37,10 +37,11 @@ int main(int argc, char **argv) {
     return 1;
   }
   if (child == 0) {
-    sigprocmask(SIG_SETMASK, &old, NULL);
-    /* a process group of its own, so that a terminal's job control reaches it */
+    /* a process group of its own, in the terminal's foreground (done while
+     * SIGTTOU is still blocked: a background group may not take the tty) */
     setpgid(0, 0);
     if (isatty(0)) tcsetpgrp(0, getpid());
+    sigprocmask(SIG_SETMASK, &old, NULL);
     execvp(argv[first], argv + first);
     fprintf(stderr, "berth-init: exec %s: %s\n", argv[first], strerror(errno));
     _exit(errno == ENOENT ? 127 : 126);

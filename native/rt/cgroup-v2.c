@@ -71,8 +71,7 @@ int cgroup_v2_apply(const struct cgroup *cg, const struct spec *s, struct berr *
     else strcpy(buf, "max");
     if (cg_write(d, "pids.max", buf, err) < 0) return -1;
   }
-  /* Device rules on v2 need an eBPF program; not implemented (documented). */
-  return 0;
+  return cgroup_v2_apply_devices(cg, s, err);
 }
 
 int cgroup_v2_freeze(const struct cgroup *cg, bool freeze, struct berr *err) {

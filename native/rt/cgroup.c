@@ -106,12 +106,19 @@ int cgroup_resolve(const char *cgroups_path, const char *id, struct cgroup *cg, 
   size_t n = strlen(rel);
   while (n > 1 && rel[n - 1] == '/') rel[--n] = 0;
   if (!strcmp(rel, "/")) return berr_set(err, 0, "invalid cgroupsPath %s: the root cgroup", cgroups_path);
-  return cgroup_open(0, rel, cg, err);
+  if (cgroup_open(0, rel, cg, err) < 0) return -1;
+  /* /berth is ours: the last container out removes it, whoever made it */
+  if (!cgroups_path || !*cgroups_path)
+    for (int c = 0; c < CG_NCTRL; c++) cg->owned[c] = strlen("/berth");
+  return 0;
 }
 
 /* mkdir every level under the hierarchy root; retries when a sibling
  * container's cleanup removes a shared parent at the same moment. */
-static int make_dirs(const char *root, const char *rel, int version, bool cpuset, struct berr *err) {
+/* mkdir every level under the hierarchy root; retries when a sibling
+ * container's cleanup removes a shared parent at the same moment. *made is
+ * set to the length of the shallowest level this call created (0: none). */
+static int make_dirs(const char *root, const char *rel, int version, bool cpuset, size_t *made, struct berr *err) {
   cleanup_free char *path = xasprintf("%s%s", root, rel);
   if (!path) return berr_set(err, ENOMEM, "cgroup");
   size_t base = strlen(root);
@@ -121,7 +128,9 @@ static int make_dirs(const char *root, const char *rel, int version, bool cpuset
       if (*s != '/' && *s) continue;
       char saved = *s;
       *s = 0;
-      if (mkdir(path, 0755) < 0 && errno != EEXIST) {
+      if (mkdir(path, 0755) == 0) {
+        if (!*made || (size_t)(s - path) - base < *made) *made = (size_t)(s - path) - base;
+      } else if (errno != EEXIST) {
         if (errno == ENOENT) { *s = saved; retry = true; break; }
         int e = errno;
         *s = saved;
@@ -137,10 +146,17 @@ static int make_dirs(const char *root, const char *rel, int version, bool cpuset
   return berr_set(err, ENOENT, "mkdir %s", path);
 }
 
+static void note_owned(struct cgroup *cg, int c, size_t made) {
+  if (made && (!cg->owned[c] || made < cg->owned[c])) cg->owned[c] = made;
+}
+
 int cgroup_create(struct cgroup *cg, const struct spec *s, struct berr *err) {
   if (cg->version == 2) {
     if (cgroup_v2_enable_controllers(CGROUP_ROOT, err) < 0) return -1;
-    if (make_dirs(CGROUP_ROOT, cg->rel, 2, false, err) < 0) return -1;
+    size_t made = 0;
+    int r = make_dirs(CGROUP_ROOT, cg->rel, 2, false, &made, err);
+    note_owned(cg, 0, made);
+    if (r < 0) return -1;
     return cgroup_v2_apply(cg, s, err);
   }
   for (int c = 0; c < CG_NCTRL; c++) {
@@ -148,9 +164,16 @@ int cgroup_create(struct cgroup *cg, const struct spec *s, struct berr *err) {
     size_t rl = strlen(cg->rel), dl = strlen(cg->dirs[c]);
     cleanup_free char *root = strndup(cg->dirs[c], dl - rl);
     if (!root) return berr_set(err, ENOMEM, "cgroup");
-    if (make_dirs(root, cg->rel, 1, c == CG_CPUSET, err) < 0) return -1;
+    size_t made = 0;
+    int r = make_dirs(root, cg->rel, 1, c == CG_CPUSET, &made, err);
+    note_owned(cg, c, made);
+    if (r < 0) return -1;
   }
   return cgroup_v1_apply(cg, s, err);
+}
+
+int cgroup_update(const struct cgroup *cg, const struct spec *s, struct berr *err) {
+  return cg->version == 2 ? cgroup_v2_apply(cg, s, err) : cgroup_v1_apply(cg, s, err);
 }
 
 int cgroup_enter(const struct cgroup *cg, pid_t pid, struct berr *err) {
@@ -222,15 +245,17 @@ static int rmdir_retry(const char *dir, struct berr *err) {
   return berr_sys(err, "rmdir %s", dir);
 }
 
-/* Removes the directory and then its parents up to the hierarchy root
- * while they are empty (the shared /berth level goes with the last container). */
-static int destroy_dir(const char *dir, size_t rel_len, struct berr *err) {
+/* Removes the directory, then the parents this container's create made
+ * (cg->owned) while they are empty: a shared /berth goes with the last
+ * container, a parent that existed before is never touched. */
+static int destroy_dir(const char *dir, size_t rel_len, size_t owned_len, struct berr *err) {
   if (rmdir_retry(dir, err) < 0) return -1;
   cleanup_free char *p = strdup(dir);
   if (!p) return 0;
   size_t root_len = strlen(p) - rel_len;
-  for (char *slash = strrchr(p, '/'); slash && (size_t)(slash - p) > root_len; slash = strrchr(p, '/')) {
+  for (char *slash = strrchr(p, '/'); slash && (size_t)(slash - p) > root_len + owned_len - 1 && owned_len; slash = strrchr(p, '/')) {
     *slash = 0;
+    if (strlen(p) < root_len + owned_len) break;
     if (rmdir(p) < 0) break; /* busy or not empty: someone else's */
   }
   return 0;
@@ -240,7 +265,7 @@ int cgroup_destroy(const struct cgroup *cg, struct berr *err) {
   int ret = 0;
   for (int c = 0; c < CG_NCTRL; c++) {
     if (!cg->dirs[c]) continue;
-    if (destroy_dir(cg->dirs[c], strlen(cg->rel), err) < 0) ret = -1;
+    if (destroy_dir(cg->dirs[c], strlen(cg->rel), cg->owned[c], err) < 0) ret = -1;
   }
   return ret;
 }

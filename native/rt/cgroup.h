@@ -17,6 +17,8 @@ struct cgroup {
   int version;             /* 1 or 2 */
   char *rel;               /* "/berth/<id>" */
   char *dirs[CG_NCTRL];    /* v1: absolute dir per controller (NULL when not mounted); v2: dirs[0] */
+  size_t owned[CG_NCTRL];  /* per controller, the length of the shallowest level create
+                              made ("/berth" → 6); 0: only the leaf is ours */
 };
 
 /* Resolves the container's cgroup (linux.cgroupsPath or /berth/<id>) without creating it. */
@@ -25,6 +27,8 @@ int cgroup_resolve(const char *cgroups_path, const char *id, struct cgroup *cg, 
 int cgroup_open(int version, const char *rel, struct cgroup *cg, struct berr *err);
 /* Creates the directories and applies linux.resources. */
 int cgroup_create(struct cgroup *cg, const struct spec *s, struct berr *err);
+/* Applies resources to an existing cgroup (`update`); device rules are left alone. */
+int cgroup_update(const struct cgroup *cg, const struct spec *s, struct berr *err);
 /* Moves pid (0: the caller) into every controller of the cgroup. */
 int cgroup_enter(const struct cgroup *cg, pid_t pid, struct berr *err);
 /* The pids in the cgroup; *out is malloc'ed. */
@@ -47,6 +51,7 @@ uint64_t cgroup_v1_oom_kills(const struct cgroup *cg);
 int cgroup_v1_init_cpuset(const char *dir, struct berr *err);
 int cgroup_v2_enable_controllers(const char *dir, struct berr *err);
 int cgroup_v2_apply(const struct cgroup *cg, const struct spec *s, struct berr *err);
+int cgroup_v2_apply_devices(const struct cgroup *cg, const struct spec *s, struct berr *err);
 int cgroup_v2_freeze(const struct cgroup *cg, bool freeze, struct berr *err);
 int cgroup_v2_stats(const struct cgroup *cg, struct jbuf *b, struct berr *err);
 uint64_t cgroup_v2_oom_kills(const struct cgroup *cg);

@@ -12,6 +12,7 @@
 struct create_opts {
   const char *root, *id, *bundle, *pid_file, *console_socket;
   bool no_pivot;
+  int preserve_fds;  /* fds 3..3+n-1 are passed to the process */
 };
 
 /* Sets the container up; its init is left blocked until container_start.
@@ -29,6 +30,7 @@ struct exec_opts {
   char **env;        /* extra K=V */
   size_t nenv;
   bool tty, tty_set, detach, nnp;
+  int preserve_fds;
   char **cap_add;
   size_t ncap_add;
 };
@@ -37,6 +39,9 @@ int container_exec(const struct exec_opts *o, pid_t *pid, int *tty_master, struc
 
 /* Internal: the setup handshake between the runtime and a new process. */
 int sync_wait_ready(int sock, pid_t pid, int *tty_master, struct berr *err);
+struct spec;
+/* Same, answering a user namespace request with the spec's id maps. */
+int sync_wait_ready_maps(int sock, pid_t *pid, int *tty_master, const struct spec *maps, struct berr *err);
 void sync_report_error(int sock, const struct berr *e);
 int sync_ready(int sock);
 

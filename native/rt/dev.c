@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -25,7 +26,19 @@ static int make_node(int rootfd, const char *path, mode_t type, mode_t mode, uns
   cleanup_close int real = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (real < 0) return berr_sys(err, "open %s", dir);
   unlinkat(real, name, 0);
-  if (mknodat(real, name, type | mode, makedev(major, minor)) < 0) return berr_sys(err, "mknod %s", path);
+  if (mknodat(real, name, type | mode, makedev(major, minor)) < 0) {
+    if (errno != EPERM || type == S_IFIFO) return berr_sys(err, "mknod %s", path);
+    /* in a user namespace: bind the host's node onto an empty file */
+    int f = openat(real, name, O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (f < 0) return berr_sys(err, "create %s", path);
+    close(f);
+    cleanup_close int t = openat(real, name, O_PATH | O_CLOEXEC | O_NOFOLLOW);
+    if (t < 0) return berr_sys(err, "open %s", path);
+    char tp[64];
+    snprintf(tp, sizeof tp, "/proc/self/fd/%d", t);
+    if (mount(path, tp, NULL, MS_BIND, NULL) < 0) return berr_sys(err, "bind the host's %s", path);
+    return 0;
+  }
   if (fchownat(real, name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0) return berr_sys(err, "chown %s", path);
   if (fchmodat(real, name, mode, 0) < 0) return berr_sys(err, "chmod %s", path);
   return 0;

@@ -8,7 +8,9 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <linux/close_range.h>
 #include <unistd.h>
 
 #include "common/cleanup.h"
@@ -18,9 +20,10 @@
 #include "rt/spec.h"
 #include "rt/tty.h"
 
-/* Order matters: mnt last, since joining it changes root and cwd. */
+/* Order matters: the user namespace first (it owns the others), mnt last
+ * (joining it changes root and cwd). */
 static const struct { const char *name; int flag; } exec_ns[] = {
-  {"ipc", CLONE_NEWIPC}, {"uts", CLONE_NEWUTS}, {"net", CLONE_NEWNET}, {"cgroup", CLONE_NEWCGROUP}, {"mnt", CLONE_NEWNS}};
+  {"user", CLONE_NEWUSER}, {"ipc", CLONE_NEWIPC}, {"uts", CLONE_NEWUTS}, {"net", CLONE_NEWNET}, {"cgroup", CLONE_NEWCGROUP}, {"mnt", CLONE_NEWNS}};
 #define NEXEC_NS (sizeof exec_ns / sizeof exec_ns[0])
 
 /* Opens /proc/<pid>/ns/<name> when it differs from ours; -1 when the same. */
@@ -108,7 +111,8 @@ static int build_process(const struct exec_opts *o, const struct spec *s, struct
   return 0;
 }
 
-static void exec_child(const struct cstate *st, const struct proc_spec *p, const struct json *seccomp, int ns_fds[], int sock) {
+static void exec_child(const struct cstate *st, const struct proc_spec *p, const struct json *seccomp_json, int ns_fds[], int sock,
+                       int preserve_fds) {
   struct berr err = {0};
   cleanup_free char *path = NULL;
   sigset_t none;
@@ -126,10 +130,14 @@ static void exec_child(const struct cstate *st, const struct proc_spec *p, const
     close(slave);
   }
   if (proc_apply_limits(p, &err) < 0) goto fail;
-  if (proc_find_exec(p, &path, &err) < 0) goto fail;
+  if (proc_ensure_home((struct proc_spec *)p, &err) < 0 || proc_find_exec(p, &path, &err) < 0) goto fail;
+  void *seccomp = NULL;
+  if (seccomp_prepare(seccomp_json, &seccomp, &err) < 0) goto fail;
   if (chdir(p->cwd) < 0) { berr_sys(&err, "chdir %s", p->cwd); goto fail; }
   sync_ready(sock);
   close(sock);
+  for (int fd = 3; fd < 3 + preserve_fds; fd++) fcntl(fd, F_SETFD, 0);
+  syscall(SYS_close_range, 3 + preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
   proc_exec(p, path, seccomp, &err);
   fprintf(stderr, "berth-runtime: %s\n", err.msg);
   _exit(127);
@@ -150,6 +158,7 @@ int container_exec(const struct exec_opts *o, pid_t *pidp, int *tty_master, stru
   enum cstatus status = state_status(&st);
   if (status == ST_STOPPED) { berr_set(err, 0, "cannot exec in a stopped container"); goto out; }
   if (status == ST_PAUSED) { berr_set(err, 0, "cannot exec in a paused container"); goto out; }
+  if (status == ST_CREATING) { berr_set(err, 0, "cannot exec in a container that is being created"); goto out; }
   if (spec_load(st.bundle, &s, err) < 0) goto out;
   if (build_process(o, s, &pj, &p, err) < 0) goto out;
   if (p.terminal && !o->console_socket && !tty_master) { berr_set(err, 0, "exec --tty: --console-socket is required"); goto out; }
@@ -163,7 +172,7 @@ int container_exec(const struct exec_opts *o, pid_t *pidp, int *tty_master, stru
   if (pid < 0) { berr_sys(err, "fork"); goto out; }
   if (pid == 0) {
     close(sv[0]);
-    exec_child(&st, &p, s->seccomp, ns_fds, sv[1]);
+    exec_child(&st, &p, s->seccomp, ns_fds, sv[1], o->preserve_fds);
   }
   close(sv[1]);
   sv[1] = -1;
@@ -175,7 +184,7 @@ int container_exec(const struct exec_opts *o, pid_t *pidp, int *tty_master, stru
   if (o->pid_file) {
     char buf[32];
     int n = snprintf(buf, sizeof buf, "%d", pid);
-    if (write_file_atomic(o->pid_file, buf, (size_t)n, 0644, err) < 0) goto out;
+    if (write_file_replace(o->pid_file, buf, (size_t)n, 0644, err) < 0) goto out;
   }
   if (master >= 0 && o->console_socket) {
     if (tty_send_console(o->console_socket, master, err) < 0) goto out;

@@ -11,6 +11,18 @@
 #include "common/cleanup.h"
 #include "common/util.h"
 #include "rt/container.h"
+#include "rt/hooks.h"
+#include "rt/spec.h"
+
+/* poststart and poststop: failures are warnings (the spec's rule). */
+static void run_late_hooks(const struct cstate *st, enum hook_kind kind, const char *status) {
+  struct spec *s = NULL;
+  struct berr e;
+  if (!st->late_hooks) return;
+  if (spec_load(st->bundle, &s, &e) < 0) return; /* the bundle may be gone by delete time */
+  if (s->hooks && hooks_run(s->hooks, kind, st->id, status, st->pid, st->bundle, st->annotations, &e) < 0) bwarn("%s", e.msg);
+  spec_free(s);
+}
 
 int container_start(const char *root, const char *id, struct berr *err) {
   struct cstate st;
@@ -36,6 +48,7 @@ int container_start(const char *root, const char *id, struct berr *err) {
   if (n != 1) { berr_sys(err, "write %s", fifo); goto out; }
   unlink(fifo);
   ret = 0;
+  run_late_hooks(&st, HOOK_POSTSTART, "running");
 out:
   state_release(&st);
   return ret;
@@ -56,7 +69,7 @@ int container_kill(const char *root, const char *id, int sig, bool all, struct b
   if (state_load(root, id, &st, err) < 0) return -1;
   int ret = -1;
   enum cstatus s = state_status(&st);
-  if (s == ST_STOPPED && !all) { berr_set(err, 0, "container %s is not running", id); goto out; }
+  if ((s == ST_STOPPED || st.pid <= 0) && !all) { berr_set(err, 0, "container %s is not running", id); goto out; }
   if (all) ret = signal_all(&st, sig, err);
   else if (kill(st.pid, sig) < 0) berr_sys(err, "kill %d", st.pid);
   else ret = 0;
@@ -86,16 +99,21 @@ int container_delete(const char *root, const char *id, bool force, struct berr *
   if (state_load(root, id, &st, err) < 0) return -1;
   int ret = -1;
   enum cstatus s = state_status(&st);
+  if (s == ST_CREATING) {
+    berr_set(err, 0, "container %s is being created", id);
+    goto out;
+  }
   if ((s == ST_RUNNING || s == ST_PAUSED) && !force) {
     berr_set(err, 0, "cannot delete container %s that is not stopped: %s", id, status_name(s));
     goto out;
   }
-  if (s != ST_STOPPED) kill(st.pid, SIGKILL);
+  if (s != ST_STOPPED && st.pid > 0) kill(st.pid, SIGKILL);
   /* Processes left in the cgroup (a shared pid namespace, or exec'd ones). */
   if (signal_all(&st, SIGKILL, err) < 0) goto out;
   if (s == ST_PAUSED || cgroup_is_frozen(&st.cg)) cgroup_freeze(&st.cg, false, err);
   if (wait_gone(&st, err) < 0) goto out;
   if (cgroup_destroy(&st.cg, err) < 0) goto out;
+  run_late_hooks(&st, HOOK_POSTSTOP, "stopped");
   if (rm_rf(st.dir, err) < 0) goto out;
   ret = 0;
 out:

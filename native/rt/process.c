@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,36 @@ static const char *env_get(char **env, const char *key) {
   for (size_t i = 0; env && env[i]; i++)
     if (!strncmp(env[i], key, n) && env[i][n] == '=') return env[i] + n + 1;
   return NULL;
+}
+
+int proc_ensure_home(struct proc_spec *p, struct berr *err) {
+  if (env_get(p->env, "HOME")) return 0;
+  const char *home = "/";
+  char line[1024];
+  char *found = NULL;
+  FILE *f = fopen("/etc/passwd", "re");
+  while (f && fgets(line, sizeof line, f)) {
+    /* name:pw:uid:gid:gecos:home:shell */
+    char *fields[7] = {0};
+    int n = 0;
+    for (char *s = line, *t; n < 7 && (t = strsep(&s, ":\n")); ) fields[n++] = t;
+    if (n >= 6 && fields[2] && (uid_t)strtoul(fields[2], NULL, 10) == p->uid && fields[2][0] && *fields[5]) {
+      found = strdup(fields[5]);
+      break;
+    }
+  }
+  if (f) fclose(f);
+  if (found) home = found;
+  size_t n = 0;
+  while (p->env[n]) n++;
+  char **nv = realloc(p->env, (n + 2) * sizeof *nv);
+  char *kv = xasprintf("HOME=%s", home);
+  free(found);
+  if (!nv || !kv) { free(kv); if (nv) p->env = nv; return berr_set(err, ENOMEM, "env"); }
+  nv[n] = kv; /* lives until execve */
+  nv[n + 1] = NULL;
+  p->env = nv;
+  return 0;
 }
 
 /* Go's error texts (what runc prints): lowercase errno text. */
@@ -104,16 +135,28 @@ static int set_user(const struct proc_spec *p, struct berr *err) {
   return 0;
 }
 
-int proc_exec(const struct proc_spec *p, const char *path, const struct json *seccomp, struct berr *err) {
+/* Signals the caller ignored (a monitor's SIGPIPE, nohup's SIGHUP) would stay
+ * ignored across execve: the process starts with every default. */
+static void reset_signals(void) {
+  struct sigaction dfl = {.sa_handler = SIG_DFL};
+  for (int sig = 1; sig < NSIG; sig++)
+    if (sig != SIGKILL && sig != SIGSTOP) sigaction(sig, &dfl, NULL);
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+int proc_exec(const struct proc_spec *p, const char *path, void *seccomp, struct berr *err) {
+  reset_signals();
   if (chdir(p->cwd) < 0) return berr_sys(err, "chdir %s", p->cwd);
   if (p->has_caps && caps_drop_bounding(p, err) < 0) return -1;
   /* Without noNewPrivileges the filter must be loaded while we still hold
    * CAP_SYS_ADMIN; with it, as late as possible (fewer syscalls to allow). */
-  if (seccomp && !p->nnp && seccomp_apply(seccomp, err) < 0) return -1;
+  if (seccomp && !p->nnp && seccomp_load_filter(seccomp, err) < 0) return -1;
   if (set_user(p, err) < 0) return -1;
   if (p->has_caps && caps_apply(p, err) < 0) return -1;
   if (p->nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) return berr_sys(err, "prctl PR_SET_NO_NEW_PRIVS");
-  if (seccomp && p->nnp && seccomp_apply(seccomp, err) < 0) return -1;
+  if (seccomp && p->nnp && seccomp_load_filter(seccomp, err) < 0) return -1;
   umask(p->has_umask ? p->umask : 022);
   execve(path, p->args, p->env);
   char et[128];

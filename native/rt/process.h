@@ -9,16 +9,21 @@
 
 /* rlimits and oomScoreAdj; EPERM without CAP_SYS_RESOURCE is a warning. */
 int proc_apply_limits(const struct proc_spec *p, struct berr *err);
+/* Sets HOME from the container's /etc/passwd (else "/") when the env has
+ * none, as runc does. Call inside the container's mount namespace. */
+int proc_ensure_home(struct proc_spec *p, struct berr *err);
 /* Resolves args[0] through PATH from the process env; error text as runc's. */
 int proc_find_exec(const struct proc_spec *p, char **out, struct berr *err);
 /* chdir, user, capabilities, noNewPrivileges, seccomp, umask, execve.
  * Returns only on failure. */
-int proc_exec(const struct proc_spec *p, const char *path, const struct json *seccomp, struct berr *err);
+int proc_exec(const struct proc_spec *p, const char *path, void *seccomp, struct berr *err);
 
 /* caps.c */
 int caps_drop_bounding(const struct proc_spec *p, struct berr *err);
 int caps_apply(const struct proc_spec *p, struct berr *err);
-/* seccomp.c: builds and loads the filter of an OCI linux.seccomp object. */
-int seccomp_apply(const struct json *seccomp, struct berr *err);
+/* seccomp.c: builds the filter of an OCI linux.seccomp object (at create,
+ * so that a bad profile fails there), and loads it (just before execve). */
+int seccomp_prepare(const struct json *seccomp, void **filter, struct berr *err);
+int seccomp_load_filter(void *filter, struct berr *err);
 
 #endif

@@ -4,11 +4,13 @@
 #include <fcntl.h>
 #include <linux/mount.h>
 #include <linux/openat2.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -23,6 +25,69 @@ static int openat2_in(int dirfd, const char *path, int flags, struct berr *err) 
   return fd;
 }
 
+/* Creates path inside rootfd component by component. Every lookup is made
+ * from rootfd with RESOLVE_IN_ROOT, so ".." and absolute symlinks are clamped
+ * at the rootfs; a dangling symlink is followed (its target is created inside
+ * the rootfs, as runc does), up to 40 links. */
+static int create_in_root(int rootfd, const char *path, bool is_dir, int depth, struct berr *err) {
+  if (depth > 40) return berr_set(err, ELOOP, "open %s in the rootfs", path);
+  cleanup_free char *p = strdup(path);
+  if (!p) return berr_set(err, ENOMEM, "open %s", path);
+  size_t len = strlen(p);
+  for (size_t i = 0; i <= len; i++) {
+    if (p[i] != '/' && p[i] != 0) continue;
+    if (i == 0 || p[i - 1] == '/') continue;
+    bool last = p[i] == 0 || p[i + strspn(p + i, "/")] == 0;
+    char saved = p[i];
+    p[i] = 0;
+    int fd = openat2_in(rootfd, p, O_PATH | (last ? 0 : O_DIRECTORY), NULL);
+    if (fd >= 0) {
+      p[i] = saved;
+      if (last) return fd;
+      close(fd);
+      continue;
+    }
+    if (errno != ENOENT) { int e = errno; p[i] = saved; return berr_set(err, e, "open %s in the rootfs", path); }
+    /* p's parent exists (checked on the previous round): make the last part */
+    char *slash = strrchr(p, '/');
+    const char *name = slash ? slash + 1 : p;
+    cleanup_free char *parent = slash ? strndup(p, (size_t)(slash - p)) : strdup(".");
+    if (!parent) return berr_set(err, ENOMEM, "open %s", path);
+    cleanup_close int pfd = openat2_in(rootfd, *parent ? parent : ".", O_PATH | O_DIRECTORY, err);
+    if (pfd < 0) return -1;
+    char target[4096];
+    ssize_t tl = readlinkat(pfd, name, target, sizeof target - 1);
+    if (tl >= 0) {
+      /* a dangling symlink: continue at its target, resolved in the rootfs */
+      target[tl] = 0;
+      const char *rest = saved ? p + i + 1 : "";
+      cleanup_free char *next = target[0] == '/' ? xasprintf("%s/%s", target, rest)
+                                                 : xasprintf("%s/%s/%s", parent, target, rest);
+      if (!next) return berr_set(err, ENOMEM, "open %s", path);
+      size_t nl = strlen(next);
+      while (nl > 1 && next[nl - 1] == '/') next[--nl] = 0;
+      return create_in_root(rootfd, next, is_dir, depth + 1, err);
+    }
+    if (!last || is_dir) {
+      if (mkdirat(pfd, name, 0755) < 0 && errno != EEXIST) return berr_sys(err, "mkdir %s in the rootfs", p);
+    } else {
+      char fdp[64];
+      snprintf(fdp, sizeof fdp, "/proc/self/fd/%d", pfd);
+      cleanup_close int dfd = open(fdp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (dfd < 0) return berr_sys(err, "open %s in the rootfs", parent);
+      int f = openat(dfd, name, O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0644);
+      if (f < 0 && errno != EEXIST) return berr_sys(err, "create %s in the rootfs", p);
+      if (f >= 0) close(f);
+    }
+    fd = openat2_in(rootfd, p, O_PATH | (last ? 0 : O_DIRECTORY), err);
+    if (fd < 0) return -1;
+    p[i] = saved;
+    if (last) return fd;
+    close(fd);
+  }
+  return openat2_in(rootfd, ".", O_PATH | O_DIRECTORY, err);
+}
+
 int open_in_root(int rootfd, const char *path, bool create, bool is_dir, struct berr *err) {
   while (*path == '/') path++;
   if (!*path) return openat2_in(rootfd, ".", O_PATH | O_DIRECTORY, err);
@@ -31,33 +96,7 @@ int open_in_root(int rootfd, const char *path, bool create, bool is_dir, struct 
     if (fd < 0) berr_sys(err, "open %s in the rootfs", path);
     return fd;
   }
-  /* Create the missing components one at a time, each resolved in root. */
-  cleanup_free char *p = strdup(path);
-  if (!p) return berr_set(err, ENOMEM, "open %s", path);
-  cleanup_close int cur = openat2_in(rootfd, ".", O_PATH | O_DIRECTORY, err);
-  if (cur < 0) return -1;
-  char *save = NULL;
-  char *comp = strtok_r(p, "/", &save);
-  while (comp) {
-    char *next = strtok_r(NULL, "/", &save);
-    bool last = next == NULL;
-    int nfd = openat2_in(cur, comp, O_PATH | (last ? 0 : O_DIRECTORY), NULL);
-    if (nfd < 0 && errno == ENOENT) {
-      if (!last || is_dir) {
-        if (mkdirat(cur, comp, 0755) < 0 && errno != EEXIST) return berr_sys(err, "mkdir %s in the rootfs", path);
-      } else {
-        int f = openat(cur, comp, O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0644);
-        if (f < 0 && errno != EEXIST) return berr_sys(err, "create %s in the rootfs", path);
-        if (f >= 0) close(f);
-      }
-      nfd = openat2_in(cur, comp, O_PATH | (last ? 0 : O_DIRECTORY), NULL);
-    }
-    if (nfd < 0) return berr_sys(err, "open %s in the rootfs", path);
-    close(cur);
-    cur = nfd;
-    comp = next;
-  }
-  return steal_fd(cur);
+  return create_in_root(rootfd, path, is_dir, 0, err);
 }
 
 struct mopts {
@@ -80,6 +119,18 @@ static void parse_options(char **options, struct mopts *m) {
 
 static int fdpath(char *buf, size_t n, int fd) { return snprintf(buf, n, "/proc/self/fd/%d", fd); }
 
+/* Flags of the mount at path that a user namespace may not clear on a
+ * remount (kept everywhere: a bind never gains what its source lacks). */
+static unsigned long locked_flags(const char *path) {
+  struct statvfs sv;
+  unsigned long f = 0;
+  if (statvfs(path, &sv) < 0) return 0;
+  if (sv.f_flag & ST_NOSUID) f |= MS_NOSUID;
+  if (sv.f_flag & ST_NODEV) f |= MS_NODEV;
+  if (sv.f_flag & ST_NOEXEC) f |= MS_NOEXEC;
+  return f;
+}
+
 /* Applies read-only etc. to a bind mount: flags other than MS_BIND|MS_REC
  * need a remount of the new mount point. */
 static int remount_bind(int rootfd, const char *dest, unsigned long flags, bool recursive_ro, struct berr *err) {
@@ -89,7 +140,7 @@ static int remount_bind(int rootfd, const char *dest, unsigned long flags, bool 
   if (fd < 0) return -1;
   char p[64];
   fdpath(p, sizeof p, fd);
-  if (mount(NULL, p, NULL, MS_BIND | MS_REMOUNT | extra, NULL) < 0) {
+  if (mount(NULL, p, NULL, MS_BIND | MS_REMOUNT | extra | locked_flags(p), NULL) < 0) {
     return berr_sys(err, "remount %s", dest);
   }
   if (recursive_ro) {
@@ -114,7 +165,8 @@ static const char *ctrl_dir_names[CG_NCTRL] = {"memory", "cpu", "cpuacct", "cpus
 
 /* A cgroup mount: cgroup2 directly; on v1 a tmpfs holding a bind of the
  * container's own directory of every controller. */
-static int mount_cgroup(int rootfd, const struct mount_spec *m, const struct mopts *mo, const struct cgroup *cg, struct berr *err) {
+static int mount_cgroup(int rootfd, const struct mount_spec *m, const struct mopts *mo, const struct cgroup *cg, bool own_cgroupns,
+                        struct berr *err) {
   unsigned long flags = mo->flags & ~MS_RDONLY;
   char p[64];
   if (!cg) return 0;
@@ -122,7 +174,10 @@ static int mount_cgroup(int rootfd, const struct mount_spec *m, const struct mop
     cleanup_close int fd = open_in_root(rootfd, m->dest, true, true, err);
     if (fd < 0) return -1;
     fdpath(p, sizeof p, fd);
-    if (mount("cgroup2", p, "cgroup2", mo->flags, NULL) < 0) {
+    /* In its own cgroup namespace a fresh cgroup2 mount shows the container's
+     * cgroup as the root; without one it would show the whole hierarchy, so
+     * the container's own directory is bound instead. */
+    if (!own_cgroupns || mount("cgroup2", p, "cgroup2", mo->flags, NULL) < 0) {
       if (mount(cg->dirs[0], p, NULL, MS_BIND | MS_REC, NULL) < 0) return berr_sys(err, "mount cgroup2 on %s", m->dest);
       return remount_bind(rootfd, m->dest, mo->flags | MS_BIND, false, err);
     }
@@ -159,7 +214,7 @@ static int do_mount(int rootfd, const struct spec *s, const struct mount_spec *m
   const char *type = m->type ? m->type : "";
   bool bind = (mo.flags & MS_BIND) || !strcmp(type, "bind");
   char p[64];
-  if (!strcmp(type, "cgroup") || !strcmp(type, "cgroup2")) return mount_cgroup(rootfd, m, &mo, o->cg, err);
+  if (!strcmp(type, "cgroup") || !strcmp(type, "cgroup2")) return mount_cgroup(rootfd, m, &mo, o->cg, spec_ns(s, CLONE_NEWCGROUP) != NULL, err);
   if (bind) {
     if (!m->source) return berr_set(err, 0, "mount %s: bind mount without source", m->dest);
     cleanup_free char *src = m->source[0] == '/' ? strdup(m->source) : xasprintf("%s/%s", s->bundle, m->source);
@@ -220,6 +275,7 @@ int rootfs_prepare(const struct spec *s, const struct rootfs_opts *o, struct ber
     if (do_mount(rootfd, s, &s->mounts[i], o, err) < 0) return -1;
   if (dev_populate(rootfd, s, dev_is_tmpfs(s), err) < 0) return -1;
   if (o->console_slave >= 0 && bind_console(rootfd, o->console_slave, err) < 0) return -1;
+  if (o->before_pivot && o->before_pivot(o->ctx, err) < 0) return -1;
   if (chdir(s->rootfs) < 0) return berr_sys(err, "chdir %s", s->rootfs);
   if (o->no_pivot) {
     if (mount(s->rootfs, "/", NULL, MS_MOVE, NULL) < 0) return berr_sys(err, "move %s to /", s->rootfs);
@@ -275,7 +331,7 @@ int rootfs_finalize(const struct spec *s, struct berr *err) {
     if (readonly_path(s->readonly_paths[i], err) < 0) return -1;
   for (size_t i = 0; s->masked_paths && s->masked_paths[i]; i++)
     if (mask_path(s->masked_paths[i], err) < 0) return -1;
-  if (s->root_readonly && mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0)
+  if (s->root_readonly && mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | locked_flags("/"), NULL) < 0)
     return berr_sys(err, "remount / read-only");
   return 0;
 }

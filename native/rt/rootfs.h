@@ -14,6 +14,9 @@ struct rootfs_opts {
   bool no_pivot;
   const struct cgroup *cg;    /* for mounts of type cgroup */
   int console_slave;          /* >= 0: bind this pty slave onto /dev/console */
+  /* called after the mounts, before pivot_root (createContainer hooks) */
+  int (*before_pivot)(void *ctx, struct berr *err);
+  void *ctx;
 };
 
 /* Everything up to and including pivot_root (or chroot with no_pivot). */

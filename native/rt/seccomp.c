@@ -102,31 +102,39 @@ static int add_rule(scmp_filter_ctx ctx, const struct json *rule, uint32_t def, 
   return 0;
 }
 
-int seccomp_apply(const struct json *sc, struct berr *err) {
+int seccomp_prepare(const struct json *sc, void **filter, struct berr *err) {
+  *filter = NULL;
+  if (!sc) return 0;
   uint64_t def_errno = EPERM;
   int has_def_errno = json_get_u64(sc, "defaultErrnoRet", &def_errno, err);
-  if (has_def_errno < 0) return -1;
+  if (has_def_errno < 0) return berr_wrap(err, "seccomp: ");
   uint32_t def;
   if (parse_action(sc, "defaultAction", (uint32_t)def_errno, has_def_errno, &def, err) < 0) return -1;
   scmp_filter_ctx ctx = seccomp_init(def);
   if (!ctx) return berr_set(err, ENOMEM, "seccomp_init");
-  int ret = -1, r;
+  int r;
   struct json *arches = NULL, *syscalls = NULL;
-  if ((r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0)) < 0) { berr_set(err, -r, "seccomp: attribute"); goto out; }
-  if (json_get_array(sc, "architectures", &arches, err) < 0 || json_get_array(sc, "syscalls", &syscalls, err) < 0) goto out;
+  if ((r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0)) < 0) { berr_set(err, -r, "seccomp: attribute"); goto fail; }
+  if (json_get_array(sc, "architectures", &arches, err) < 0 || json_get_array(sc, "syscalls", &syscalls, err) < 0) goto fail;
   for (size_t i = 0; arches && i < arches->len; i++) {
     uint32_t a;
     if (arches->items[i]->type != JSON_STRING || parse_arch(arches->items[i]->str, &a) < 0) {
       berr_set(err, 0, "seccomp: unknown architecture %s", arches->items[i]->type == JSON_STRING ? arches->items[i]->str : "?");
-      goto out;
+      goto fail;
     }
-    if ((r = seccomp_arch_add(ctx, a)) < 0 && r != -EEXIST) { berr_set(err, -r, "seccomp: add architecture %s", arches->items[i]->str); goto out; }
+    if ((r = seccomp_arch_add(ctx, a)) < 0 && r != -EEXIST) { berr_set(err, -r, "seccomp: add architecture %s", arches->items[i]->str); goto fail; }
   }
   for (size_t i = 0; syscalls && i < syscalls->len; i++)
-    if (add_rule(ctx, syscalls->items[i], def, err) < 0) goto out;
-  if ((r = seccomp_load(ctx)) < 0) { berr_set(err, -r, "seccomp: load the filter"); goto out; }
-  ret = 0;
-out:
+    if (add_rule(ctx, syscalls->items[i], def, err) < 0) goto fail;
+  *filter = ctx;
+  return 0;
+fail:
   seccomp_release(ctx);
-  return ret;
+  return -1;
+}
+
+int seccomp_load_filter(void *filter, struct berr *err) {
+  int r = seccomp_load((scmp_filter_ctx)filter);
+  if (r < 0) return berr_set(err, -r, "seccomp: load the filter");
+  return 0;
 }

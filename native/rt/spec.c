@@ -11,6 +11,7 @@
 
 #include "common/cleanup.h"
 #include "common/util.h"
+#include "rt/hooks.h"
 
 #define POS(j) (j)->line, (j)->col
 
@@ -193,8 +194,10 @@ static int parse_namespaces(const struct json *a, struct spec *s, struct berr *e
       if (type && !strcmp(type, ns_names[k].name)) flag = ns_names[k].flag;
     if (!flag) return berr_set(err, 0, "config.json:%d:%d: unknown namespace type %s", POS(a->items[i]), type ? type : "(none)");
     if (spec_ns(s, flag)) return berr_set(err, 0, "config.json:%d:%d: duplicate namespace %s", POS(a->items[i]), type);
-    if (flag == CLONE_NEWUSER || flag == CLONE_NEWTIME)
+    if (flag == CLONE_NEWTIME)
       return berr_set(err, 0, "config.json:%d:%d: %s namespaces are not supported by berth-runtime", POS(a->items[i]), type);
+    if (flag == CLONE_NEWUSER && path && *path)
+      return berr_set(err, 0, "config.json:%d:%d: joining a user namespace by path is not supported", POS(a->items[i]));
     s->namespaces[s->nnamespaces].flag = flag;
     s->namespaces[s->nnamespaces].path = path && *path ? path : NULL;
     s->nnamespaces++;
@@ -299,10 +302,35 @@ static int parse_resources(const struct json *res, struct spec *s, struct berr *
   return 0;
 }
 
+int resources_parse(const struct json *res, struct spec *s, struct berr *err) { return parse_resources(res, s, err); }
+
+static int parse_idmaps(const struct json *lx, const char *key, struct idmap_spec **out, size_t *n, struct berr *err) {
+  struct json *a = NULL;
+  if (json_get_array(lx, key, &a, err) < 0) return -1;
+  if (!a) return 0;
+  *out = calloc(a->len + 1, sizeof **out);
+  if (!*out) return berr_set(err, ENOMEM, "%s", key);
+  for (size_t i = 0; i < a->len; i++) {
+    uint64_t c = 0, h = 0, sz = 0;
+    if (json_get_u64(a->items[i], "containerID", &c, err) < 0 || json_get_u64(a->items[i], "hostID", &h, err) < 0 ||
+        json_get_u64(a->items[i], "size", &sz, err) < 0)
+      return -1;
+    if (!sz || c > UINT32_MAX || h > UINT32_MAX || sz > UINT32_MAX)
+      return berr_set(err, 0, "config.json:%d:%d: invalid %s entry", POS(a->items[i]), key);
+    (*out)[(*n)++] = (struct idmap_spec){(uint32_t)c, (uint32_t)h, (uint32_t)sz};
+  }
+  return 0;
+}
+
 static int parse_linux(const struct json *lx, struct spec *s, struct berr *err) {
   struct json *a = NULL, *res = NULL, *sys = NULL;
   if (json_get_array(lx, "namespaces", &a, err) < 0) return -1;
   if (a && parse_namespaces(a, s, err) < 0) return -1;
+  if (parse_idmaps(lx, "uidMappings", &s->uid_maps, &s->nuid_maps, err) < 0 ||
+      parse_idmaps(lx, "gidMappings", &s->gid_maps, &s->ngid_maps, err) < 0)
+    return -1;
+  if (spec_ns(s, CLONE_NEWUSER) && (!s->nuid_maps || !s->ngid_maps))
+    return berr_set(err, 0, "config.json: a user namespace needs linux.uidMappings and linux.gidMappings");
   a = NULL;
   if (json_get_array(lx, "devices", &a, err) < 0) return -1;
   if (a && parse_devices(a, s, err) < 0) return -1;
@@ -327,6 +355,10 @@ static int parse_linux(const struct json *lx, struct spec *s, struct berr *err) 
     for (size_t i = 0; i < sys->len; i++) {
       if (sys->items[i]->type != JSON_STRING)
         return berr_set(err, 0, "config.json:%d:%d: sysctl values must be strings", POS(sys->items[i]));
+      const char *k = sys->keys[i];
+      if (!*k || strspn(k, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") != strlen(k) ||
+          strstr(k, "..") || k[0] == '.')
+        return berr_set(err, 0, "config.json:%d:%d: sysctl %s: invalid key", POS(sys->items[i]), k);
       s->sysctl_keys[i] = sys->keys[i];
       s->sysctl_values[i] = sys->items[i]->str;
     }
@@ -367,6 +399,7 @@ int spec_load(const char *bundle, struct spec **out, struct berr *err) {
   if (json_get_object(s->root, "linux", &lx, err) < 0) goto fail;
   if (lx && parse_linux(lx, s, err) < 0) goto fail;
   if (json_get_object(s->root, "annotations", &s->annotations, err) < 0) goto fail;
+  if (json_get_object(s->root, "hooks", &s->hooks, err) < 0 || hooks_validate(s->hooks, err) < 0) goto fail;
   *out = s;
   return 0;
 fail:
@@ -380,6 +413,8 @@ void spec_free(struct spec *s) {
   for (size_t i = 0; i < s->nmounts; i++) free(s->mounts[i].options);
   free(s->mounts);
   free(s->namespaces);
+  free(s->uid_maps);
+  free(s->gid_maps);
   free(s->devices);
   free(s->res.devrules);
   free(s->masked_paths);

@@ -47,6 +47,10 @@ struct ns_spec {
   const char *path;  /* join this one when set */
 };
 
+struct idmap_spec {
+  uint32_t container_id, host_id, size;
+};
+
 struct dev_spec {
   const char *path;
   char type;         /* c, b, u, p */
@@ -89,6 +93,8 @@ struct spec {
   size_t nmounts;
   struct ns_spec *namespaces;
   size_t nnamespaces;
+  struct idmap_spec *uid_maps, *gid_maps;
+  size_t nuid_maps, ngid_maps;
   struct dev_spec *devices;
   size_t ndevices;
   const char *cgroups_path;
@@ -99,6 +105,7 @@ struct spec {
   size_t nsysctl;
   struct json *seccomp;
   struct json *annotations;
+  struct json *hooks;
 };
 
 /* Loads <bundle>/config.json. */
@@ -107,6 +114,8 @@ void spec_free(struct spec *s);
 /* Parses a "process" object (config.json's, or exec's --process file). */
 int proc_spec_parse(const struct json *j, struct proc_spec *p, struct berr *err);
 void proc_spec_free(struct proc_spec *p);
+/* Parses a linux.resources object into s->res (used by `update`). */
+int resources_parse(const struct json *res, struct spec *s, struct berr *err);
 /* Namespace helpers. */
 const struct ns_spec *spec_ns(const struct spec *s, int flag);
 /* Capability name → number, -1 when unknown. */

@@ -1,5 +1,6 @@
 #include "rt/state.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -7,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -59,7 +61,8 @@ bool pid_alive(pid_t pid, unsigned long long starttime) {
 }
 
 int state_save(const char *dir, const char *id, pid_t pid, unsigned long long starttime, const char *bundle,
-               const char *rootfs, const struct cgroup *cg, const struct json *annotations, struct berr *err) {
+               const char *rootfs, const struct cgroup *cg, const struct json *annotations, bool late_hooks,
+               struct berr *err) {
   struct jbuf b = {0};
   char created[64];
   now_rfc3339(created, sizeof created);
@@ -71,8 +74,11 @@ int state_save(const char *dir, const char *id, pid_t pid, unsigned long long st
   jb_str(&b, rootfs);
   jb_raw(&b, ",\"created\":");
   jb_str(&b, created);
-  jb_printf(&b, ",\"cgroupVersion\":%d,\"cgroupPath\":", cg->version);
+  jb_printf(&b, ",\"lateHooks\":%s,\"cgroupVersion\":%d,\"cgroupPath\":", late_hooks ? "true" : "false", cg->version);
   jb_str(&b, cg->rel);
+  jb_raw(&b, ",\"cgroupOwned\":[");
+  for (int c = 0; c < CG_NCTRL; c++) jb_printf(&b, "%s%zu", c ? "," : "", cg->owned[c]);
+  jb_raw(&b, "]");
   if (annotations) {
     jb_raw(&b, ",\"annotations\":");
     jb_value(&b, annotations);
@@ -80,7 +86,7 @@ int state_save(const char *dir, const char *id, pid_t pid, unsigned long long st
   jb_raw(&b, "}\n");
   if (b.oom) { jb_free(&b); return berr_set(err, ENOMEM, "state"); }
   cleanup_free char *path = xasprintf("%s/state.json", dir);
-  int r = path ? write_file_atomic(path, b.data, b.len, 0600, err) : berr_set(err, ENOMEM, "state");
+  int r = path ? write_file_replace(path, b.data, b.len, 0600, err) : berr_set(err, ENOMEM, "state");
   jb_free(&b);
   return r;
 }
@@ -103,14 +109,22 @@ int state_load(const char *root, const char *id, struct cstate *st, struct berr 
       json_get_str(st->j, "rootfs", &st->rootfs, err) < 0 || json_get_str(st->j, "created", &st->created, err) < 0 ||
       json_get_i64(st->j, "pid", &pid, err) < 0 || json_get_u64(st->j, "starttime", &start, err) < 0 ||
       json_get_i64(st->j, "cgroupVersion", &ver, err) < 0 || json_get_str(st->j, "cgroupPath", &cgpath, err) < 0 ||
-      json_get_object(st->j, "annotations", &st->annotations, err) < 0) {
+      json_get_object(st->j, "annotations", &st->annotations, err) < 0 ||
+      json_get_bool(st->j, "lateHooks", &st->late_hooks, err) < 0) {
     state_release(st);
     return -1;
   }
   if (!st->id || !st->bundle || !cgpath) { state_release(st); return berr_set(err, 0, "%s: incomplete state", path); }
   st->pid = (pid_t)pid;
   st->starttime = start;
+  struct json *owned = NULL;
   if (cgroup_open((int)ver, cgpath, &st->cg, err) < 0) { state_release(st); return -1; }
+  if (json_get_array(st->j, "cgroupOwned", &owned, err) < 0) { state_release(st); return -1; }
+  for (size_t c = 0; owned && c < owned->len && c < CG_NCTRL; c++) {
+    uint64_t v = 0;
+    if (json_to_u64(owned->items[c], &v, err) < 0) { state_release(st); return -1; }
+    st->cg.owned[c] = v <= strlen(cgpath) ? (size_t)v : 0;
+  }
   return 0;
 }
 
@@ -121,11 +135,39 @@ void state_release(struct cstate *st) {
   memset(st, 0, sizeof *st);
 }
 
+/* Whether pid still holds the exec fifo open, i.e. waits for `start` (a
+ * `start` killed between its write and the unlink leaves the fifo behind). */
+static bool init_waits_on(pid_t pid, const char *fifo) {
+  struct stat f;
+  if (stat(fifo, &f) < 0) return false;
+  char dir[64];
+  snprintf(dir, sizeof dir, "/proc/%d/fd", pid);
+  DIR *d = opendir(dir);
+  if (!d) return true; /* cannot tell: trust the fifo */
+  bool found = false;
+  struct dirent *de;
+  while (!found && (de = readdir(d))) {
+    if (de->d_name[0] == '.') continue;
+    struct stat s;
+    if (fstatat(dirfd(d), de->d_name, &s, 0) == 0 && s.st_ino == f.st_ino && s.st_dev == f.st_dev) found = true;
+  }
+  closedir(d);
+  return found;
+}
+
 enum cstatus state_status(const struct cstate *st) {
+  if (st->pid == 0) {
+    /* not recorded yet: being created while `create` holds the lock on the
+     * directory, else a create that died half-way */
+    int fd = open(st->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    bool busy = fd >= 0 && flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK;
+    if (fd >= 0) close(fd);
+    return busy ? ST_CREATING : ST_STOPPED;
+  }
   if (!pid_alive(st->pid, st->starttime)) return ST_STOPPED;
   char fifo[4096];
   snprintf(fifo, sizeof fifo, "%s/" EXEC_FIFO, st->dir);
-  if (access(fifo, F_OK) == 0) return ST_CREATED;
+  if (access(fifo, F_OK) == 0 && init_waits_on(st->pid, fifo)) return ST_CREATED;
   if (cgroup_is_frozen(&st->cg)) return ST_PAUSED;
   return ST_RUNNING;
 }

@@ -20,6 +20,7 @@ struct cstate {
   unsigned long long starttime;
   struct cgroup cg;
   struct json *annotations;
+  bool late_hooks;  /* poststart/poststop hooks to run (config.json has them) */
 };
 
 #define OCI_VERSION "1.0.2"
@@ -28,7 +29,8 @@ struct cstate {
 /* Validates the id and returns <root>/<id>. */
 int state_path(const char *root, const char *id, char **out, struct berr *err);
 int state_save(const char *dir, const char *id, pid_t pid, unsigned long long starttime, const char *bundle,
-               const char *rootfs, const struct cgroup *cg, const struct json *annotations, struct berr *err);
+               const char *rootfs, const struct cgroup *cg, const struct json *annotations, bool late_hooks,
+               struct berr *err);
 int state_load(const char *root, const char *id, struct cstate *st, struct berr *err);
 void state_release(struct cstate *st);
 enum cstatus state_status(const struct cstate *st);

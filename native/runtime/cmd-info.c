@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <fcntl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/cleanup.h"
@@ -35,6 +37,56 @@ static void print_ps_table(const pid_t *pids, size_t n) {
   }
 }
 
+/* runc's table: the host's `ps` (default -ef, or the options after the id),
+ * keeping the header and the rows whose PID column is in the cgroup. */
+static int host_ps(char **psargs, size_t nargs, const pid_t *pids, size_t np, struct berr *err) {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) < 0) return berr_sys(err, "pipe");
+  pid_t child = fork();
+  if (child < 0) return berr_sys(err, "fork");
+  if (child == 0) {
+    dup2(fds[1], 1);
+    char *def[] = {"ps", "-ef", NULL};
+    char **av = def;
+    if (nargs) {
+      av = calloc(nargs + 2, sizeof *av);
+      if (!av) _exit(127);
+      av[0] = "ps";
+      memcpy(av + 1, psargs, nargs * sizeof *av);
+    }
+    execvp("ps", av);
+    _exit(127);
+  }
+  close(fds[1]);
+  cleanup_free char *out = NULL;
+  int r = read_fd(fds[0], "ps", &out, NULL, err);
+  close(fds[0]);
+  int status = 0;
+  waitpid(child, &status, 0);
+  if (r < 0) return -1;
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return berr_set(err, 0, "ps: the host's ps failed (exit %d)", WEXITSTATUS(status));
+  char *save = NULL;
+  char *header = strtok_r(out, "\n", &save);
+  if (!header) return 0;
+  /* which whitespace-separated column is PID */
+  int col = -1, k = 0;
+  cleanup_free char *h = strdup(header);
+  for (char *s2 = NULL, *t = strtok_r(h, " \t", &s2); t; t = strtok_r(NULL, " \t", &s2), k++)
+    if (!strcmp(t, "PID")) col = k;
+  if (col < 0) return berr_set(err, 0, "ps: no PID column in the output of ps (add -o pid)");
+  printf("%s\n", header);
+  for (char *line = strtok_r(NULL, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+    cleanup_free char *l = strdup(line);
+    char *s2 = NULL, *t = strtok_r(l, " \t", &s2);
+    for (int i = 0; t && i < col; i++) t = strtok_r(NULL, " \t", &s2);
+    if (!t) continue;
+    pid_t p = (pid_t)atoi(t);
+    for (size_t i = 0; i < np; i++)
+      if (pids[i] == p) { printf("%s\n", line); break; }
+  }
+  return 0;
+}
+
 int cmd_ps(const struct globals *g, int argc, char **argv, struct berr *err) {
   struct opt opts[] = {{"format|f", true}};
   cleanup_free char **pos = NULL;
@@ -52,8 +104,9 @@ int cmd_ps(const struct globals *g, int argc, char **argv, struct berr *err) {
     printf("[");
     for (size_t i = 0; i < np; i++) printf("%s%d", i ? "," : "", pids[i]);
     printf("]\n");
-  } else {
-    print_ps_table(pids, np);
+  } else if (host_ps(pos + 1, n - 1, pids, np, err) < 0) {
+    if (n > 1) { free(pids); return -1; }
+    print_ps_table(pids, np); /* no usable host ps: our own short table */
   }
   free(pids);
   return 0;

@@ -32,7 +32,8 @@ int cmd_create(const struct globals *g, int argc, char **argv, struct berr *err)
   size_t n;
   if (parse(argc, argv, opts, NOPTS(opts), 1, 1, "create", &pos, &n, err) < 0) return -1;
   struct create_opts o = {.root = g->root, .id = pos[0], .bundle = opts[0].set ? opts[0].val : ".",
-                          .pid_file = opts[1].val, .console_socket = opts[2].val, .no_pivot = opts[3].set};
+                          .pid_file = opts[1].val, .console_socket = opts[2].val, .no_pivot = opts[3].set,
+                          .preserve_fds = opts[5].set ? atoi(opts[5].val) : 0};
   pid_t pid;
   if (container_create(&o, &pid, NULL, err) < 0) return -1;
   return 0;

@@ -25,7 +25,8 @@ int cmd_run(const struct globals *g, int argc, char **argv, struct berr *err) {
   if (n != 1) return berr_set(err, 0, "run: expected exactly one container id");
   bool detach = opts[4].set;
   struct create_opts o = {.root = g->root, .id = pos[0], .bundle = opts[0].set ? opts[0].val : ".",
-                          .pid_file = opts[1].val, .console_socket = opts[2].val, .no_pivot = opts[3].set};
+                          .pid_file = opts[1].val, .console_socket = opts[2].val, .no_pivot = opts[3].set,
+                          .preserve_fds = opts[7].set ? atoi(opts[7].val) : 0};
   if (!detach && relay_prepare(err) < 0) return -1;
   pid_t pid;
   int master = -1;
@@ -60,7 +61,8 @@ int cmd_exec(const struct globals *g, int argc, char **argv, struct berr *err) {
                         .user = opts[5].val, .pid_file = opts[2].val, .console_socket = opts[7].val,
                         .args = pos + 1, .env = (char **)opts[4].vals, .nenv = opts[4].nvals,
                         .tty = opts[0].set, .tty_set = opts[0].set, .detach = detach, .nnp = opts[8].set,
-                        .cap_add = (char **)opts[9].vals, .ncap_add = opts[9].nvals};
+                        .cap_add = (char **)opts[9].vals, .ncap_add = opts[9].nvals,
+                        .preserve_fds = opts[11].set ? atoi(opts[11].val) : 0};
   if (!detach && relay_prepare(err) < 0) return -1;
   pid_t pid;
   int master = -1;
@@ -68,7 +70,13 @@ int cmd_exec(const struct globals *g, int argc, char **argv, struct berr *err) {
   free(opts[4].vals);
   free(opts[9].vals);
   free(opts[10].vals);
-  if (r < 0) return -1;
+  if (r < 0) {
+    /* 255, as runc: a process that could not be started is told apart from
+     * one that ran and exited 1 */
+    fprintf(stderr, "%s\n", err->msg);
+    log_error(err->msg);
+    return 255;
+  }
   if (detach) return 0;
   int code = 1;
   if (relay_wait(pid, master, &code, err) < 0) return -1;

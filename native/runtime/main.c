@@ -19,12 +19,12 @@ static const struct {
 } commands[] = {
   {"create", cmd_create}, {"start", cmd_start}, {"state", cmd_state}, {"kill", cmd_kill},
   {"delete", cmd_delete}, {"pause", cmd_pause}, {"resume", cmd_resume}, {"list", cmd_list},
-  {"run", cmd_run}, {"exec", cmd_exec}, {"ps", cmd_ps}, {"events", cmd_events},
+  {"run", cmd_run}, {"exec", cmd_exec}, {"ps", cmd_ps}, {"events", cmd_events}, {"update", cmd_update},
 };
 
 static const char *log_path, *log_format;
 
-static void log_error(const char *msg) {
+void log_error(const char *msg) {
   if (!log_path) return;
   FILE *f = fopen(log_path, "ae");
   if (!f) return;
@@ -48,7 +48,7 @@ static void log_error(const char *msg) {
 static void usage(FILE *f) {
   fprintf(f,
           "usage: berth-runtime [--root dir] [--log file] [--log-format text|json] <command> [options] <id>\n"
-          "commands: create start state kill delete run exec list pause resume ps events\n");
+          "commands: create start state kill delete run exec list pause resume ps events update\n");
 }
 
 int main(int argc, char **argv) {

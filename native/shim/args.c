@@ -35,6 +35,20 @@ int signal_parse(const char *s, int *sig) {
     return 0;
   }
   if (strncasecmp(s, "SIG", 3) == 0) s += 3;
+  /* Real-time signals: RTMIN, RTMIN+n, RTMAX, RTMAX-n (systemd uses RTMIN+3). */
+  if (strncasecmp(s, "RTMIN", 5) == 0 || strncasecmp(s, "RTMAX", 5) == 0) {
+    bool min = strncasecmp(s, "RTMIN", 5) == 0;
+    long off = 0;
+    if (s[5]) {
+      if (s[5] != (min ? '+' : '-') || !s[6]) return -1;
+      off = strtol(s + 6, &end, 10);
+      if (*end || off < 0) return -1;
+    }
+    long v = min ? SIGRTMIN + off : SIGRTMAX - off;
+    if (v < SIGRTMIN || v > SIGRTMAX) return -1;
+    *sig = (int)v;
+    return 0;
+  }
   for (size_t i = 1; i < sizeof sig_names / sizeof *sig_names; i++) {
     if (sig_names[i] && strcasecmp(sig_names[i] + 3, s) == 0) {
       *sig = (int)i;

@@ -31,7 +31,7 @@ int ctl_listen(struct shim *s, struct berr *err) {
   }
   if (probe >= 0) close(probe);
   unlink(s->args.socket);
-  if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, 16) < 0) {
+  if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, 64) < 0) {
     berr_sys(err, "bind %s", s->args.socket);
     close(fd);
     return -1;
@@ -231,17 +231,22 @@ void ctl_client_event(struct shim *s, uint32_t idx, uint32_t events) {
   if (idx >= MAX_CLIENTS) return;
   struct client *c = &s->clients[idx];
   if (c->kind == CL_FREE) return;
+  if (c->kind != CL_REQUEST && (events & (EPOLLHUP | EPOLLERR))) {
+    /* Gone for good: nobody left to answer or to copy output to. */
+    return client_close(s, c);
+  }
   char buf[4096];
   ssize_t n = recv(c->fd, buf, c->kind == CL_REQUEST ? sizeof c->buf - c->len : sizeof buf, MSG_DONTWAIT);
   if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
   if (n == 0 && c->kind != CL_REQUEST) {
-    /* Half-closed: a stop waiter still gets its reply, an attach its output. */
-    loop_del(s, c->fd);
+    /* Half-closed: a stop waiter still gets its reply, an attach its output;
+     * only a full close (EPOLLHUP) is still worth hearing about. */
+    loop_mod(s, c->fd, 0, T_CLIENT, idx);
     return;
   }
   if (n == 0 && c->len > 0) {
     /* A request without its newline, then end of input: take it as a line. */
-    loop_del(s, c->fd);
+    loop_mod(s, c->fd, 0, T_CLIENT, idx);
     return handle(s, c, c->buf, c->len);
   }
   if (n <= 0) return client_close(s, c);

@@ -20,7 +20,6 @@
 struct load_ctx {
   struct health_cfg *hc;
   struct berr *err;
-  bool have_test;
 };
 
 static int ns_field(const char *key, const char *val, const char *vend, int64_t *out, struct berr *err) {
@@ -39,7 +38,6 @@ static int load_member(void *ctx, const char *key, const char *val, const char *
     int argc;
     if (json_get_str_array(val, vend, hc->strings, sizeof hc->strings, argv, 64, &argc) < 0)
       return berr_set(c->err, 0, "health: test must be an array of at most 63 strings");
-    c->have_test = true;
     if (argc == 0 || strcmp(argv[0], "NONE") == 0) {
       hc->enabled = false;
       return 0;
@@ -87,9 +85,9 @@ int health_load(struct health_cfg *hc, const char *path, struct berr *err) {
     len += (size_t)n;
     if (len == sizeof buf) return berr_set(err, 0, "%s: larger than %zu bytes", path, sizeof buf);
   }
-  struct load_ctx c = {hc, err, false};
+  struct load_ctx c = {hc, err};
   if (json_object_each(buf, len, load_member, &c) < 0) {
-    if (!c.have_test && !err->msg[0]) berr_set(err, 0, "%s: not a JSON object", path);
+    if (!err->msg[0]) return berr_set(err, 0, "%s: not a JSON object", path);
     return berr_wrap(err, "%s: ", path);
   }
   /* Zero means "the default", as in Docker and Compose. */

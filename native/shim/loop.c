@@ -16,6 +16,11 @@ int loop_add(struct shim *s, int fd, uint32_t events, enum tag t, uint32_t idx) 
   return epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ev);
 }
 
+int loop_mod(struct shim *s, int fd, uint32_t events, enum tag t, uint32_t idx) {
+  struct epoll_event ev = {.events = events, .data.u64 = ((uint64_t)t << 32) | idx};
+  return epoll_ctl(s->epfd, EPOLL_CTL_MOD, fd, &ev);
+}
+
 void loop_del(struct shim *s, int fd) { epoll_ctl(s->epfd, EPOLL_CTL_DEL, fd, NULL); }
 
 void timer_arm(struct shim *s, enum timer_id t, int64_t ms) {

@@ -42,7 +42,7 @@ static void report(struct shim *s, const char *fmt, ...) {
 
 /* Absolute paths: the daemon runs in its state dir. */
 static int absolutize(const char **p, bool must_exist, struct berr *err) {
-  static char store[6][PATH_MAX];
+  static char store[8][PATH_MAX]; /* six path options at most */
   static int used;
   char *dst = store[used];
   if (must_exist) {
@@ -58,22 +58,25 @@ static int absolutize(const char **p, bool must_exist, struct berr *err) {
   return 0;
 }
 
+/* Everything that can be wrong with the arguments is found here, before
+ * anything is created (the state dir is the only thing made, and last). */
 static int prepare(struct shim *s, int argc, char **argv, struct berr *err) {
   struct shim_args *a = &s->args;
   if (args_parse(a, argc, argv, err) < 0) return -1;
-  if (mkdir(a->state_dir, 0700) < 0 && errno != EEXIST) return berr_sys(err, "mkdir %s", a->state_dir);
-  if (absolutize(&a->state_dir, true, err) < 0 || absolutize(&a->bundle, true, err) < 0 ||
-      absolutize(&a->log_path, false, err) < 0 || absolutize(&a->socket, false, err) < 0 ||
-      (a->runtime_root && absolutize(&a->runtime_root, false, err) < 0))
-    return -1;
-  if (strchr(a->runtime, '/') && absolutize(&a->runtime, true, err) < 0) return -1;
-  if (access(a->runtime, X_OK) < 0) return berr_sys(err, "runtime %s", a->runtime);
-  if (strlen(a->socket) >= 108) return berr_set(err, 0, "--socket %s: longer than a unix socket path allows", a->socket);
+  if (absolutize(&a->bundle, true, err) < 0) return berr_wrap(err, "bundle ");
   struct stat st;
   char cfg[PATH_MAX + 16];
   snprintf(cfg, sizeof cfg, "%s/config.json", a->bundle);
   if (stat(cfg, &st) < 0) return berr_sys(err, "bundle %s", cfg);
+  if (strchr(a->runtime, '/') && absolutize(&a->runtime, true, err) < 0) return berr_wrap(err, "runtime ");
+  if (access(a->runtime, X_OK) < 0) return berr_sys(err, "runtime %s", a->runtime);
   if (health_load(&s->hc, a->health_path, err) < 0) return -1;
+  if (absolutize(&a->log_path, false, err) < 0 || absolutize(&a->socket, false, err) < 0 ||
+      (a->runtime_root && absolutize(&a->runtime_root, false, err) < 0))
+    return -1;
+  if (strlen(a->socket) >= 108) return berr_set(err, 0, "--socket %s: longer than a unix socket path allows", a->socket);
+  if (mkdir(a->state_dir, 0700) < 0 && errno != EEXIST) return berr_sys(err, "mkdir %s", a->state_dir);
+  if (absolutize(&a->state_dir, true, err) < 0) return -1;
   snprintf(s->state_path, sizeof s->state_path, "%s/state.json", a->state_dir);
   snprintf(s->pid_file, sizeof s->pid_file, "%s/container.pid", a->state_dir);
   snprintf(s->shim_pid_file, sizeof s->shim_pid_file, "%s/shim.pid", a->state_dir);

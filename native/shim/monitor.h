@@ -57,6 +57,7 @@ struct shim {
 
 /* loop.c */
 int loop_add(struct shim *s, int fd, uint32_t events, enum tag t, uint32_t idx);
+int loop_mod(struct shim *s, int fd, uint32_t events, enum tag t, uint32_t idx);
 void loop_del(struct shim *s, int fd);
 void timer_arm(struct shim *s, enum timer_id t, int64_t ms);
 void timer_disarm(struct shim *s, enum timer_id t);

@@ -23,11 +23,11 @@ export class ComposeError extends BerthError {
   }
 }
 
-/** Files are shown relative to the current directory when that is shorter. */
+/** Files under the current directory are shown relative to it, others as absolute paths. */
 export function displayFile(file: string): string {
   if (file === '-' || !isAbsolute(file)) return file;
   const rel = relative(process.cwd(), file);
-  return rel && !rel.startsWith('../../') && rel.length < file.length ? rel : file;
+  return rel && !rel.startsWith('..') ? rel : file;
 }
 
 function formatMessage(detail: string, pos?: Pos, path?: string): string {

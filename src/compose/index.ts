@@ -6,3 +6,5 @@ export { replicasOf } from './normalize-service.js';
 export { ComposeError } from './errors.js';
 export { configDocument, toJson, toYaml } from './output.js';
 export { normalizeProjectName } from './discovery.js';
+/** Durations in the model are Go strings ("1m30s"); parseDuration gives nanoseconds. Byte sizes are decimal strings. */
+export { parseDuration, parseBytes } from './syntax.js';

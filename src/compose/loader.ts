@@ -5,14 +5,14 @@
 // project name and profiles; normalize; run the semantic checks.
 import { readFileSync, statSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
-import { ComposeError, pathString } from './errors.js';
+import { ComposeError } from './errors.js';
 import { checkProjectName, discoverFiles, projectNameFromDir } from './discovery.js';
 import { readDotenv } from './dotenv.js';
 import { ExtendsResolver } from './extends.js';
 import { applyIncludes } from './include.js';
-import { interpolateTree, type Lookup } from './interpolate.js';
+import { interpolateTree, substitute, type Lookup } from './interpolate.js';
 import { applyResets, mergeObj } from './merge.js';
-import type { LoadOptions, Project, Service } from './model.js';
+import type { LoadOptions } from './model.js';
 import { applyProfiles } from './profiles.js';
 import { isObj, posAt, parseYaml, type Obj } from './source.js';
 import { validateSchema } from './schema/validate.js';
@@ -40,7 +40,7 @@ function shellEnv(env: Record<string, string | undefined>): Record<string, strin
   return out;
 }
 
-function readCompose(path: string, stdin: string | undefined, from?: Parameters<typeof posAt>[0]): string {
+function readCompose(path: string, stdin: string | undefined): string {
   if (path === '-') return stdin ?? readFileSync(0, 'utf8');
   try {
     if (statSync(path).isDirectory()) throw new ComposeError(`${path} is a directory, not a compose file`);
@@ -48,7 +48,6 @@ function readCompose(path: string, stdin: string | undefined, from?: Parameters<
   } catch (e) {
     if (e instanceof ComposeError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    void from;
     throw new ComposeError(code === 'ENOENT' ? `compose file ${path} not found` : `cannot read compose file ${path}: ${code ?? String(e)}`);
   }
 }
@@ -58,7 +57,18 @@ export function loadRawProject(o: LoadOptions = {}): RawProject {
   const cwd = resolve(o.workingDir ?? process.cwd());
   const projectDirOpt = o.projectDirectory ? resolve(cwd, o.projectDirectory) : undefined;
   if (projectDirOpt && !isDirectory(projectDirOpt)) throw new ComposeError(`project directory ${projectDirOpt} does not exist`);
-  let files = o.files?.length ? o.files : shell.COMPOSE_FILE ? shell.COMPOSE_FILE.split(delimiter).filter(Boolean) : [];
+  // COMPOSE_FILE from the shell, else from the .env of the project (or current) directory.
+  let composeFileVar = shell.COMPOSE_FILE;
+  let separator = shell.COMPOSE_PATH_SEPARATOR;
+  if (!o.files?.length && composeFileVar === undefined && !o.envFiles?.length) {
+    const dotenvPath = join(projectDirOpt ?? cwd, '.env');
+    if (isFile(dotenvPath)) {
+      const early = readDotenv(dotenvPath, (k) => shell[k]);
+      composeFileVar = early.COMPOSE_FILE;
+      separator ??= early.COMPOSE_PATH_SEPARATOR;
+    }
+  }
+  let files = o.files?.length ? o.files : composeFileVar ? composeFileVar.split(separator || delimiter).filter(Boolean) : [];
   if (files.length === 0) files = discoverFiles(projectDirOpt ?? cwd);
   const composeFiles = files.map((f) => (f === '-' ? '-' : resolve(cwd, f)));
   const workingDir = projectDirOpt ?? (composeFiles[0] === '-' ? cwd : dirname(composeFiles[0]!));
@@ -72,8 +82,9 @@ export function loadRawProject(o: LoadOptions = {}): RawProject {
 
   const warnings = new Set<string>();
   const interpolate = o.interpolate !== false;
+  const positions = o.positions !== false;
   const parseOne = (file: string, look: Lookup, stack: string[]): Obj => {
-    const model = parseYaml(file, readCompose(file, o.stdin));
+    const model = parseYaml(file, readCompose(file, o.stdin), positions);
     if (interpolate) {
       interpolateTree(model, look, (name) => warnings.add(`the "${name}" variable is not set, defaulting to a blank string`));
     }
@@ -87,7 +98,7 @@ export function loadRawProject(o: LoadOptions = {}): RawProject {
     if (isObj(merged.services)) {
       new ExtendsResolver((abs) => {
         if (!isFile(abs)) throw new ComposeError(`extended file ${abs} not found`);
-        const m = parseYaml(abs, readCompose(abs, undefined));
+        const m = parseYaml(abs, readCompose(abs, undefined), positions);
         if (interpolate) interpolateTree(m, look);
         return m;
       }).resolveAll(merged.services, paths[0]!);
@@ -96,13 +107,16 @@ export function loadRawProject(o: LoadOptions = {}): RawProject {
     return merged;
   };
   const raw = loadModel(composeFiles, lookup, composeFiles.filter((f) => f !== '-'));
+  if (raw.version !== undefined) warnings.add('the attribute "version" is obsolete, it will be ignored');
   validateSchema(raw);
 
   let name: string;
   if (o.projectName) name = checkProjectName(o.projectName, '--project-name');
   else if (shell.COMPOSE_PROJECT_NAME ?? dotenv.COMPOSE_PROJECT_NAME) name = checkProjectName((shell.COMPOSE_PROJECT_NAME ?? dotenv.COMPOSE_PROJECT_NAME)!, 'COMPOSE_PROJECT_NAME');
   else if (typeof raw.name === 'string' && raw.name !== '') {
-    try { name = checkProjectName(raw.name, 'the name: key'); } catch (e) {
+    // The name is interpolated even with --no-interpolate: the project needs one.
+    const value = interpolate ? raw.name : substituteQuiet(raw.name, lookup);
+    try { name = checkProjectName(value, 'the name: key'); } catch (e) {
       throw new ComposeError((e as ComposeError).detail, posAt(raw, ['name']), 'name');
     }
   } else name = projectNameFromDir(workingDir);
@@ -118,6 +132,10 @@ export function loadRawProject(o: LoadOptions = {}): RawProject {
   }
   if (o.selectServices && o.services?.length) selectServices(services, o.services);
   return { raw, name, workingDir, composeFiles, environment, profiles: active, disabled: disabledMap, warnings: [...warnings], lookup };
+}
+
+function substituteQuiet(s: string, lookup: Lookup): string {
+  try { return substitute(s, lookup); } catch { return s; }
 }
 
 function isDirectory(p: string): boolean {
@@ -143,6 +161,3 @@ function selectServices(services: Obj, names: string[]): void {
   }
   for (const n of Object.keys(services)) if (!keep.has(n)) delete services[n];
 }
-
-export type { Service };
-export { pathString };

@@ -272,4 +272,6 @@ export interface LoadOptions {
   normalize?: boolean;
   /** Text to read for '-' (default: stdin). */
   stdin?: string;
+  /** Record source positions while loading (the loader sets this itself: off first, on to report an error). */
+  positions?: boolean;
 }

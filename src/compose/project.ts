@@ -1,6 +1,8 @@
 // The public entry points: loadProject (files → normalized Project) and
 // serviceConfigHash.
+import { readFileSync } from 'node:fs';
 import { Ctx } from './coerce.js';
+import { ComposeError } from './errors.js';
 import { loadRawProject, type RawProject } from './loader.js';
 import type { LoadOptions, Project, Service } from './model.js';
 import { normalizeResources } from './normalize-project.js';
@@ -34,8 +36,25 @@ export function finishProject(r: RawProject): Project {
   return project;
 }
 
+/**
+ * Runs a load without recording positions (faster), and, when it fails with
+ * an error that has no position, once more with positions to report where.
+ */
+export function withPositions<T>(options: LoadOptions, run: (o: LoadOptions) => T): T {
+  const o = { ...options };
+  if (o.files?.includes('-') && o.stdin === undefined) o.stdin = readFileSync(0, 'utf8');
+  if (o.positions !== undefined) return run(o);
+  try {
+    return run({ ...o, positions: false });
+  } catch (e) {
+    if (!(e instanceof ComposeError) || e.pos) throw e;
+    run({ ...o, positions: true });
+    throw e;
+  }
+}
+
 export function loadProjectSync(options: LoadOptions = {}): Project {
-  return finishProject(loadRawProject(options));
+  return withPositions(options, (o) => finishProject(loadRawProject(o)));
 }
 
 /** Loads, validates and normalizes a Compose project. Throws ComposeError (one line, file:line:col). */

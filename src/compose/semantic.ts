@@ -27,6 +27,9 @@ export class Checker {
     for (const [name, s] of Object.entries(this.project.services)) {
       const base: P = ['services', name];
       const rawSvc = isObj(rawServices[name]) ? rawServices[name] : {};
+      if (s.image === undefined && s.build === undefined && s.provider === undefined) {
+        this.fail(`service "${name}" has neither an image nor a build context`, base, 'key');
+      }
       this.dependsOn(name, s, base);
       for (const [i, l] of (s.links ?? []).entries()) this.serviceRef(l.split(':')[0]!, [...base, 'links', i], 'links');
       for (const [i, v] of (s.volumes_from ?? []).entries()) {

@@ -1,5 +1,6 @@
 // Capability sets: Docker's default set, cap_add/cap_drop with "ALL", and
 // validation of names (with or without CAP_, any case).
+import { readFileSync } from 'node:fs';
 import { BerthError } from '../errors.js';
 
 /** Every capability the kernel (5.x/6.x) knows, in number order. */
@@ -36,16 +37,34 @@ function normalize(name: string, what: string): string {
  * cap_drop drops everything except what cap_add names; "ALL" in cap_add
  * wins over individual drops.
  */
-export function resolveCapabilities(opts: { capAdd?: string[]; capDrop?: string[]; privileged?: boolean }): string[] {
-  if (opts.privileged) return [...ALL_CAPS];
+export function resolveCapabilities(opts: { capAdd?: string[]; capDrop?: string[]; privileged?: boolean }, available: readonly string[] = ALL_CAPS): string[] {
+  // "All" means all that this host can grant (its bounding set), as dockerd computes it.
+  const ALL = ALL_CAPS.filter((c) => available.includes(c));
+  if (opts.privileged) return ALL;
   const add = (opts.capAdd ?? []).map((c) => normalize(c, 'cap_add'));
   const drop = (opts.capDrop ?? []).map((c) => normalize(c, 'cap_drop'));
   if (add.includes('ALL')) {
     const dropped = new Set(drop.includes('ALL') ? [] : drop);
-    return ALL_CAPS.filter((c) => !dropped.has(c));
+    return ALL.filter((c) => !dropped.has(c));
   }
   const base = drop.includes('ALL') ? new Set<string>() : new Set(DEFAULT_CAPS);
   for (const c of add) base.add(c);
   if (!drop.includes('ALL')) for (const c of drop) if (!add.includes(c)) base.delete(c);
   return ALL_CAPS.filter((c) => base.has(c));
+}
+
+/** The capability names in a hex mask from /proc/<pid>/status (CapBnd etc.). */
+export function capsFromMask(hex: string): string[] {
+  const mask = BigInt(`0x${hex.trim()}`);
+  return ALL_CAPS.filter((_, i) => (mask >> BigInt(i)) & 1n);
+}
+
+/** This process's bounding set: what a container started from here can hold. */
+export function hostBoundingCaps(): string[] {
+  try {
+    const m = /^CapBnd:\s+([0-9a-f]+)$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    return m ? capsFromMask(m[1]!) : [...ALL_CAPS];
+  } catch {
+    return [...ALL_CAPS];
+  }
 }

@@ -2,18 +2,21 @@
 // records, rolled back on failure), start, stop, kill, pause, unpause,
 // restart, remove (idempotent, repairs crashes), wait.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { BerthError } from '../errors.js';
 import { writeJsonAtomic } from '../state/atomic.js';
 import type { StatePaths } from '../state/paths.js';
 import { writeEtcFiles } from './etc-files.js';
+import { hostDevices } from './host-devices.js';
+import { hostBoundingCaps } from './capabilities.js';
 import { defaultHostname, generateSpec } from './oci-spec.js';
 import { binaries, checkSocketPath, containerPaths, requireBinary, type Binaries, type ContainerPaths } from './paths.js';
 import { listRecords, readRecord, releaseName, reserveName, writeRecord, type ContainerRecord } from './record.js';
 import { isMounted, mountRootfs, unmountAll } from './rootfs.js';
-import { spawnShim, shimRequest } from './shim-client.js';
+import { shimAttach, spawnShim, shimRequest } from './shim-client.js';
+import type { Socket } from 'node:net';
 import { resolveShimOptions, shimArgs } from './shim-options.js';
 import { isShimAlive, observeStatus, type ObservedStatus } from './status.js';
 import type { ContainerSpecInput } from './types.js';
@@ -84,7 +87,7 @@ export class Containers {
       const etcFiles = writeEtcFiles(p.etc, input, hostname);
       const spec = generateSpec(input, {
         rootfs: p.rootfs, etcFiles, initPath: input.init ? this.bin.init : undefined,
-        cgroupV2: cgroupV2(), nofileHard: hostNofileHard(),
+        cgroupV2: cgroupV2(), nofileHard: hostNofileHard(), hostDevices: input.privileged ? hostDevices() : undefined, hostCaps: hostBoundingCaps(),
       });
       mkdirSync(p.bundle, { recursive: true });
       writeJsonAtomic(p.ociConfig, spec);
@@ -114,9 +117,20 @@ export class Containers {
   async start(ref: string): Promise<number> {
     const rec = this.resolve(ref);
     const p = this.pathsOf(rec.id);
-    const obs = observeStatus(p, rec.id);
-    if (obs.shimAlive && obs.state && obs.state.status !== 'exited') return obs.state.pid;
-    if (obs.shimAlive) await this.waitShimGone(obs.shimPid!, rec.id, 5000);
+    // Two concurrent starts must not spawn two shims for one container.
+    return withPidLock(join(p.dir, 'start.lock'), 30_000, () => this.startLocked(rec, p));
+  }
+
+  private async startLocked(rec: ContainerRecord, p: ContainerPaths): Promise<number> {
+    // A live shim either runs the container (return its pid) or is finishing
+    // after an exit (wait until it is gone before starting a new one).
+    for (const end = Date.now() + 10_000; ;) {
+      const obs = observeStatus(p, rec.id);
+      if (!obs.shimAlive) break;
+      if (obs.state && obs.state.status !== 'exited') return obs.state.pid;
+      if (Date.now() > end) throw new BerthError(`berth-shim of container ${rec.name} (pid ${obs.shimPid}) is not finishing; remove the container with force`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
     const shim = requireBinary(this.bin.shim, 'berth-shim');
     const runtime = requireBinary(this.bin.runtime, 'OCI runtime');
     if (!isMounted(p.rootfs)) await mountRootfs({ ...rec.layers, upper: p.upper, work: p.work, target: p.rootfs });
@@ -154,6 +168,28 @@ export class Containers {
 
   async unpause(ref: string): Promise<void> {
     await this.request(this.resolveRunning(ref), { op: 'resume' });
+  }
+
+  /** Attaches to a running container's stdio (see shimAttach). */
+  async attach(ref: string): Promise<Socket> {
+    const rec = this.resolveRunning(ref);
+    try {
+      return await shimAttach(rec.socket);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ECONNREFUSED') throw new BerthError(`container ${rec.name} is not running`);
+      throw e;
+    }
+  }
+
+  /** The json-file log of a container (rotated files are <path>.1, .2, ...). */
+  logPath(ref: string): string {
+    return this.resolve(ref).logPath;
+  }
+
+  /** Resizes the terminal of a container created with tty. */
+  async resize(ref: string, rows: number, cols: number): Promise<void> {
+    await this.request(this.resolveRunning(ref), { op: 'resize', rows, cols });
   }
 
   async restart(ref: string, opts: { timeout?: number } = {}): Promise<number> {
@@ -277,5 +313,35 @@ export function removeCgroups(id: string): void {
       const code = (e as NodeJS.ErrnoException).code;
       if (code !== 'ENOENT' && code !== 'ENOTDIR') throw e;
     }
+  }
+}
+
+/**
+ * Runs `f` holding an exclusive lock file that names its holder's pid; a
+ * lock whose holder died is taken over.
+ */
+async function withPidLock<T>(path: string, waitMs: number, f: () => Promise<T>): Promise<T> {
+  const end = Date.now() + waitMs;
+  for (;;) {
+    try {
+      writeFileSync(path, String(process.pid), { flag: 'wx' });
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const holder = Number(readFileSync(path, 'utf8').trim() || '0');
+      let alive = holder > 0;
+      if (alive) try { process.kill(holder, 0); } catch { alive = false; }
+      if (!alive) {
+        rmSync(path, { force: true });
+        continue;
+      }
+      if (Date.now() > end) throw new BerthError(`container is busy: another berth process (pid ${holder}) is starting it`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+  try {
+    return await f();
+  } finally {
+    rmSync(path, { force: true });
   }
 }

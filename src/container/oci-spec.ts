@@ -1,8 +1,9 @@
 // Generates a container's OCI runtime config.json from a ContainerSpecInput,
 // with Docker's defaults (capabilities, mounts, masked paths, device rules,
 // seccomp) and the Compose service options applied on top.
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
+import { posix } from 'node:path';
 import { BerthError } from '../errors.js';
 import { resolveCapabilities } from './capabilities.js';
 import { defaultDeviceRules, defaultMounts, DEFAULT_SHM_SIZE, MASKED_PATHS, READONLY_PATHS } from './oci-defaults.js';
@@ -10,6 +11,7 @@ import { INIT_PATH_IN_CONTAINER, mergeEnv, ociUser, resolveArgs, resolveCwd } fr
 import { linuxResources } from './oci-resources.js';
 import type { OciDevice, OciMount, OciRlimit, OciSpec } from './oci-types.js';
 import { defaultSeccompProfile } from './seccomp-default.js';
+import { devNumbers } from './host-devices.js';
 import type { ContainerSpecInput } from './types.js';
 import { resolveUser } from './user.js';
 
@@ -29,6 +31,10 @@ export interface SpecContext {
   arch?: string;
   /** The host's hostname, used with network_mode host. */
   hostHostname?: string;
+  /** The host's device nodes, given to a privileged container (see host-devices.ts). */
+  hostDevices?: OciDevice[];
+  /** Capabilities the host can grant (its bounding set); "ALL" and privileged mean these. Default: every known one. */
+  hostCaps?: readonly string[];
 }
 
 export const DEFAULT_NOFILE = { soft: 1024, hard: 524288 };
@@ -72,11 +78,25 @@ function checkSysctls(input: ContainerSpecInput): Record<string, string> | undef
   return { ...s };
 }
 
+/** A clean absolute container path; '/' itself cannot be a mount target. */
+function containerPath(p: string, what: string): string {
+  if (!p.startsWith('/')) throw new BerthError(`${what}: container path must be absolute: "${p}"`);
+  if (p.includes('\0')) throw new BerthError(`${what}: container path contains a NUL byte`);
+  const clean = posix.normalize(p).replace(/\/+$/, '') || '/';
+  if (clean === '/') throw new BerthError(`${what}: cannot mount over the container's root "/"`);
+  return clean;
+}
+
+function checkHostname(h: string, what: string): void {
+  if (h.length > 253 || !/^[a-zA-Z0-9]([a-zA-Z0-9_-]{0,62})(\.[a-zA-Z0-9_]([a-zA-Z0-9_-]{0,62}))*\.?$/.test(h)) {
+    throw new BerthError(`${what}: invalid hostname "${h.slice(0, 80)}"`);
+  }
+}
+
 function parseTmpfs(entry: string): OciMount {
   const i = entry.indexOf(':');
-  const target = i < 0 ? entry : entry.slice(0, i);
+  const target = containerPath(i < 0 ? entry : entry.slice(0, i), 'tmpfs');
   const opts = i < 0 ? [] : entry.slice(i + 1).split(',').filter(Boolean);
-  if (!target.startsWith('/')) throw new BerthError(`tmpfs: mount path must be absolute: "${target}"`);
   return { destination: target, type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'noexec', ...opts] };
 }
 
@@ -84,15 +104,16 @@ function userMounts(input: ContainerSpecInput): OciMount[] {
   const out: OciMount[] = [];
   for (const t of input.tmpfs ?? []) out.push(parseTmpfs(t));
   for (const m of input.mounts ?? []) {
-    if (!m.target.startsWith('/')) throw new BerthError(`volumes: container path must be absolute: "${m.target}"`);
+    const target = containerPath(m.target, 'volumes');
     if (m.type === 'tmpfs') {
       const options = ['nosuid', 'nodev', 'noexec', m.readOnly ? 'ro' : 'rw'];
       if (m.size !== undefined) options.push(`size=${m.size}`);
       if (m.mode !== undefined) options.push(`mode=${m.mode.toString(8)}`);
-      out.push({ destination: m.target, type: 'tmpfs', source: 'tmpfs', options });
+      out.push({ destination: target, type: 'tmpfs', source: 'tmpfs', options });
     } else {
       if (!m.source.startsWith('/')) throw new BerthError(`volumes: host path must be absolute: "${m.source}"`);
-      out.push({ destination: m.target, type: 'bind', source: m.source, options: ['rbind', m.propagation ?? 'rprivate', m.readOnly ? 'ro' : 'rw'] });
+      if (!existsSync(m.source)) throw new BerthError(`invalid mount config for type "${m.type}": bind source path does not exist: ${m.source}`);
+      out.push({ destination: target, type: 'bind', source: m.source, options: ['rbind', m.propagation ?? 'rprivate', m.readOnly ? 'ro' : 'rw'] });
     }
   }
   return out;
@@ -134,10 +155,8 @@ function hostDevice(d: { source: string; target?: string; permissions?: string }
   }
   const type = st.isCharacterDevice() ? 'c' : st.isBlockDevice() ? 'b' : undefined;
   if (!type) throw new BerthError(`devices: ${d.source} is not a device node`);
-  const r = st.rdev;
-  const major = Number(((r >> 8n) & 0xfffn) | ((r >> 32n) & ~0xfffn));
-  const minor = Number((r & 0xffn) | ((r >> 12n) & ~0xffn));
-  const target = d.target ?? d.source;
+  const { major, minor } = devNumbers(st.rdev);
+  const target = containerPath(d.target ?? d.source, 'devices');
   if (!target.startsWith('/dev/')) throw new BerthError(`devices: container path must be under /dev: "${target}"`);
   return {
     dev: { path: target, type, major, minor, fileMode: Number(st.mode & 0o777n), uid: 0, gid: 0 },
@@ -148,9 +167,11 @@ function hostDevice(d: { source: string; target?: string; permissions?: string }
 export function generateSpec(input: ContainerSpecInput, ctx: SpecContext): OciSpec {
   if (!/^[a-f0-9]{12,64}$/.test(input.id)) throw new BerthError(`container id must be 12-64 lower-case hex characters: "${input.id}"`);
   const privileged = !!input.privileged;
+  if (input.hostname) checkHostname(input.hostname, 'hostname');
+  if (input.domainname) checkHostname(input.domainname, 'domainname');
   const hostname = defaultHostname(input, ctx.hostHostname);
   const user = resolveUser(input.user ?? input.image.config.User, ctx.rootfs);
-  const caps = resolveCapabilities(input);
+  const caps = resolveCapabilities(input, ctx.hostCaps);
   const tty = !!input.tty;
 
   const namespaces: { type: string; path?: string }[] = [{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }];
@@ -162,9 +183,11 @@ export function generateSpec(input: ContainerSpecInput, ctx: SpecContext): OciSp
 
   const resources = linuxResources(input);
   resources.devices = defaultDeviceRules(privileged);
-  const devices: OciDevice[] = [];
+  const devices: OciDevice[] = privileged ? [...(ctx.hostDevices ?? [])] : [];
   for (const d of input.devices ?? []) {
     const { dev, rule } = hostDevice(d);
+    const i = devices.findIndex((x) => x.path === dev.path);
+    if (i >= 0) devices.splice(i, 1);
     devices.push(dev);
     if (!privileged) resources.devices.push(rule);
   }
@@ -192,6 +215,10 @@ export function generateSpec(input: ContainerSpecInput, ctx: SpecContext): OciSp
       rootfsPropagation: 'private',
     },
   };
+  // Shared or slave bind propagation only works when the root mount allows it (as Docker adjusts it).
+  const props = (input.mounts ?? []).map((m) => (m.type !== 'tmpfs' ? m.propagation ?? '' : ''));
+  if (props.some((x) => x.endsWith('shared'))) spec.linux.rootfsPropagation = 'rshared';
+  else if (props.some((x) => x.endsWith('slave'))) spec.linux.rootfsPropagation = 'rslave';
   if (input.domainname) spec.domainname = input.domainname;
   if (devices.length) spec.linux.devices = devices;
   const sysctl = checkSysctls(input);

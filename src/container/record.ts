@@ -1,10 +1,10 @@
 // The container record: berth's own JSON (written atomically) describing a
 // created container, beside the shim's state.json. Names are reserved with
 // an exclusive file so that two concurrent creates cannot share one.
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { BerthError } from '../errors.js';
-import { readJson, writeJsonAtomic } from '../state/atomic.js';
+import { readJson, writeFileAtomic, writeJsonAtomic } from '../state/atomic.js';
 import type { StatePaths } from '../state/paths.js';
 import type { ContainerSpecInput } from './types.js';
 
@@ -87,6 +87,8 @@ export function validName(name: string): boolean {
 }
 
 /** Reserves `name` for `id`; throws Docker's conflict error when another container holds it. */
+const STALE_RESERVATION_MS = 60_000;
+
 export function reserveName(sp: StatePaths, name: string, id: string): void {
   if (!validName(name)) throw new BerthError(`invalid container name "${name}": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
   const dir = namesDir(sp);
@@ -99,6 +101,14 @@ export function reserveName(sp: StatePaths, name: string, id: string): void {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     const holder = readFileSync(path, 'utf8').trim();
     if (holder === id) return;
+    // A holder without a record, reserved long ago, is what a crash in
+    // create or remove leaves: take the name over. (A young reservation
+    // may be a create in progress.)
+    const stale = !existsSync(join(sp.containers, holder, 'config.json')) && Date.now() - statSync(path).mtimeMs > STALE_RESERVATION_MS;
+    if (stale) {
+      writeFileAtomic(path, id);
+      return;
+    }
     throw new BerthError(`the container name "${name}" is already in use by container ${holder.slice(0, 12)}: remove it or choose another name`);
   }
   try { writeSync(fd, id); } finally { closeSync(fd); }

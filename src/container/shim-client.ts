@@ -1,7 +1,7 @@
 // Talking to berth-shim: starting it detached and reading its one-line
 // report from fd 3, and the control socket (one JSON line each way).
 import { spawn } from 'node:child_process';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { BerthError } from '../errors.js';
 
@@ -77,5 +77,44 @@ export function shimRequest(socket: string, req: Record<string, unknown>, timeou
     });
     s.on('error', (e) => finish(e));
     s.on('end', () => finish(Object.assign(new Error('berth-shim closed the connection without answering'), { code: 'ECONNRESET' })));
+  });
+}
+
+/**
+ * Attaches to the container's stdio through the shim: resolves with the
+ * socket once the shim accepted, after which the socket carries raw output
+ * (reads) and input (writes, with stdin_open).
+ */
+export function shimAttach(socket: string, timeoutMs = 10_000): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const s = connect(socket);
+    let buf = Buffer.alloc(0);
+    const timer = setTimeout(() => fail(new BerthError('berth-shim did not answer attach')), timeoutMs);
+    const fail = (e: Error) => {
+      clearTimeout(timer);
+      s.destroy();
+      reject(e);
+    };
+    const onData = (chunk: Buffer) => {
+      buf = Buffer.concat([buf, chunk]);
+      const nl = buf.indexOf(10);
+      if (nl < 0) return;
+      s.off('data', onData);
+      s.off('error', fail);
+      clearTimeout(timer);
+      let res: ShimResponse;
+      try {
+        res = JSON.parse(buf.subarray(0, nl).toString('utf8')) as ShimResponse;
+      } catch {
+        return fail(new BerthError('berth-shim sent a malformed attach answer'));
+      }
+      if (!res.ok) return fail(new BerthError(`attach: ${res.error ?? 'refused'}`));
+      const rest = buf.subarray(nl + 1);
+      if (rest.length) s.unshift(rest); // output that arrived with the answer
+      resolve(s);
+    };
+    s.on('connect', () => s.write('{"op":"attach"}\n'));
+    s.on('data', onData);
+    s.on('error', fail);
   });
 }

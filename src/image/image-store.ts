@@ -9,10 +9,10 @@ import { BlobStore } from './blob-store.js';
 import { chainIds, checkDigest } from './digest.js';
 import { LayerStore } from './layer-store.js';
 import type { DevicePolicy } from './layer-unpack.js';
-import type { ContainerConfig, ImageConfig, Manifest } from './media-types.js';
-import { MANIFEST_TYPES, OCI_MANIFEST } from './media-types.js';
+import type { ContainerConfig, ImageConfig } from './media-types.js';
+import { MANIFEST_TYPES, OCI_MANIFEST, validateManifest } from './media-types.js';
 import { Records, type ImageRecord, type LayerRef } from './records.js';
-import { formatReference, parseReference, splitRefKey } from './reference.js';
+import { formatReference, parseReference } from './reference.js';
 import { withStoreLock } from './store-lock.js';
 
 export type { ImageRecord, LayerRef } from './records.js';
@@ -142,10 +142,14 @@ export class ImageStore {
   }
 
   /** Protects blobs and layers being added (a pull in progress) from a concurrent prune. */
-  protect(blobs: string[], chains: string[] = []): { release: () => void } {
+  protect(blobs: string[], chains: string[] = []): { add: (chains: string[]) => void; release: () => void } {
     const holder = `pending-${process.pid}-${randomBytes(4).toString('hex')}`;
-    this.records.putHold({ holder, pid: process.pid, blobs, chainIds: chains });
-    return { release: () => this.records.deleteHold(holder) };
+    const hold = { holder, pid: process.pid, blobs, chainIds: chains };
+    this.records.putHold(hold);
+    return {
+      add: (more) => { hold.chainIds = [...hold.chainIds, ...more]; this.records.putHold(hold); },
+      release: () => this.records.deleteHold(holder),
+    };
   }
 
   /**
@@ -154,16 +158,15 @@ export class ImageStore {
    * (normalized "name:tag") and `repoDigests` ("name@sha256:…") at it.
    */
   async commit(manifestDigest: string, opts: { names?: string[]; repoDigests?: string[]; devices?: DevicePolicy; manifestMediaType?: string } = {}): Promise<ResolvedImage> {
-    const manifest = this.blobs.readJson<Manifest>(manifestDigest);
+    const manifest = validateManifest(this.blobs.readJson<unknown>(manifestDigest), `manifest ${manifestDigest}`);
     const mediaType = manifest.mediaType ?? opts.manifestMediaType ?? OCI_MANIFEST;
-    if (manifest.schemaVersion !== 2 || !MANIFEST_TYPES.includes(mediaType) || !manifest.config || !Array.isArray(manifest.layers)) {
-      throw new BerthError(`manifest ${manifestDigest} is not an image manifest (${mediaType})`);
-    }
+    if (!MANIFEST_TYPES.includes(mediaType)) throw new BerthError(`manifest ${manifestDigest} is not an image manifest (${mediaType})`);
     const configDigest = checkDigest(manifest.config.digest, 'config digest');
     const image = this.blobs.readJson<ImageConfig>(configDigest);
     const diffIds = image.rootfs?.diff_ids;
-    if (!Array.isArray(diffIds) || diffIds.length !== manifest.layers.length) {
-      throw new BerthError(`image config ${configDigest} lists ${diffIds?.length ?? 0} layers but the manifest has ${manifest.layers.length}`);
+    if (!Array.isArray(diffIds)) throw new BerthError(`image config ${configDigest} has no rootfs.diff_ids list`);
+    if (diffIds.length !== manifest.layers.length) {
+      throw new BerthError(`image config ${configDigest} lists ${diffIds.length} layers but the manifest has ${manifest.layers.length}`);
     }
     diffIds.forEach((d) => checkDigest(d, 'diff ID'));
     const chains = chainIds(diffIds);
@@ -254,15 +257,19 @@ export class ImageStore {
   }
 
   /** Removes dangling images (all unused ones with `all`), then unreferenced layers and blobs. */
+  /** The images `prune` would remove. */
+  pruneCandidates({ all = false } = {}): string[] {
+    const refs = this.records.refs();
+    const held = new Set(this.records.holds().map((h) => h.imageId));
+    return this.records.ids().filter((id) => !held.has(id) && (all || !this.records.refsOf(id, refs).some((k) => !k.includes('@'))));
+  }
+
   async prune({ all = false } = {}): Promise<{ deleted: string[]; reclaimed: number }> {
     return this.lock(() => {
       const refs = this.records.refs();
-      const held = new Set(this.records.holds().map((h) => h.imageId));
       const deleted: string[] = [];
-      for (const id of this.records.ids()) {
-        if (held.has(id)) continue;
+      for (const id of this.pruneCandidates({ all })) {
         const keys = this.records.refsOf(id, refs);
-        if (!all && keys.some((k) => !k.includes('@'))) continue;
         for (const k of keys) delete refs[k];
         this.records.delete(id);
         deleted.push(id);
@@ -311,8 +318,6 @@ function refKeyOf(ref: string): string | undefined {
   }
 }
 
-export { splitRefKey };
-
 /** Runs fn over items with at most `limit` at a time; fails on the first error after all settle. */
 export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
@@ -334,6 +339,11 @@ const stores = new Map<string, ImageStore>();
 /** Opens (creating if needed) the image store at `root` (statePaths(root).images). */
 export function openImageStore(root: string): ImageStore {
   let s = stores.get(root);
-  if (!s) { s = new ImageStore(root); stores.set(root, s); }
+  if (!s) {
+    s = new ImageStore(root);
+    // What a crashed writer left (temp dirs of dead pids) goes on first use.
+    s.layers.sweep();
+    stores.set(root, s);
+  }
   return s;
 }

@@ -120,7 +120,10 @@ export class LayerStore {
   sweep(): void {
     for (const n of readdirSync(this.tmpDir)) {
       const pid = Number(n.split('-')[0]);
-      if (!pidAlive(pid)) rmSync(join(this.tmpDir, n), { recursive: true, force: true });
+      if (pidAlive(pid)) continue;
+      // A dead pull's partial download is kept a day for the next pull to resume.
+      if (n.includes('-partial-') && this.isRecent(join(this.tmpDir, n), 24 * 3600_000)) continue;
+      rmSync(join(this.tmpDir, n), { recursive: true, force: true });
     }
     for (const n of readdirSync(this.linksDir)) {
       const p = join(this.linksDir, n);
@@ -131,9 +134,9 @@ export class LayerStore {
     }
   }
 
-  private isRecent(p: string): boolean {
+  private isRecent(p: string, ms = 10 * 60_000): boolean {
     try {
-      return Date.now() - lstatSync(p).mtimeMs < 10 * 60_000;
+      return Date.now() - lstatSync(p).mtimeMs < ms;
     } catch {
       return false;
     }

@@ -9,10 +9,11 @@
 import { createHash } from 'node:crypto';
 import {
   closeSync, constants, fchmodSync, fchownSync, futimesSync, linkSync, lchownSync, lstatSync, lutimesSync,
-  mkdirSync, openSync, readSync, rmSync, symlinkSync, chmodSync, writeSync, createReadStream,
+  mkdirSync, openSync, readSync, rmSync, symlinkSync, chmodSync, writeSync, createReadStream, existsSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import { Duplex, PassThrough, Transform, type Readable } from 'node:stream';
+import { spawn } from 'node:child_process';
 import { pipeline } from 'node:stream/promises';
 import * as zlib from 'node:zlib';
 import tar from 'tar-stream';
@@ -56,24 +57,45 @@ export function cleanComponents(name: string): string[] {
   return out;
 }
 
-function decompressor(kind: 'gzip' | 'zstd' | 'none'): Transform | undefined {
-  if (kind === 'gzip') return zlib.createGunzip();
+const ZSTD_PATHS = ['/usr/bin/zstd', '/bin/zstd', '/usr/local/bin/zstd'];
+
+/** zstd through the `zstd` program (Debian's zstd package) where Node has no zstd. */
+function zstdProcess(): Duplex {
+  const bin = ZSTD_PATHS.find((p) => existsSync(p));
+  if (!bin) throw new BerthError(`zstd-compressed layers need Node >= 22.15 or the zstd program (apt-get install zstd)`);
+  const child = spawn(bin, ['-dcq'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  // The output ends only once zstd has said the input was good.
+  const out = new PassThrough();
+  child.stdout.pipe(out, { end: false });
+  child.on('close', (code) => {
+    if (code === 0) out.end();
+    else out.destroy(new Error(`corrupt zstd stream (${stderr.trim().split('\n')[0] || `zstd exit ${code}`})`));
+  });
+  child.stdin.on('error', () => { /* zstd quit early: its exit status tells why */ });
+  const duplex = Duplex.from({ writable: child.stdin, readable: out });
+  duplex.on('close', () => { if (child.exitCode === null) child.kill('SIGTERM'); });
+  return duplex;
+}
+
+function decompressor(kind: 'gzip' | 'zstd' | 'none'): Duplex | undefined {
+  if (kind === 'gzip') return zlib.createGunzip({ chunkSize: 256 << 10 });
   if (kind === 'zstd') {
     const make = (zlib as unknown as { createZstdDecompress?: () => Transform }).createZstdDecompress;
-    if (!make) throw new BerthError(`zstd-compressed layers are not supported with Node ${process.version} (needs Node >= 22.15)`);
-    return make();
+    return make ? make() : zstdProcess();
   }
   return undefined;
 }
 
 /** Opens a layer file and returns its decompressed stream. */
-export function openLayerStream(path: string): Readable[] {
+export function openLayerStream(path: string): Array<Readable | Duplex> {
   const fd = openSync(path, 'r');
   const head = Buffer.alloc(4);
   let n: number;
   try { n = readSync(fd, head, 0, 4, 0); } finally { closeSync(fd); }
   const d = decompressor(sniffCompression(head.subarray(0, n)));
-  const file = createReadStream(path);
+  const file = createReadStream(path, { highWaterMark: 1 << 20 });
   return d ? [file, d] : [file];
 }
 
@@ -170,6 +192,8 @@ class Unpacker {
       case 'file':
       case 'contiguous-file': {
         this.clear(rel, false);
+        // Synchronous calls: measured faster than fs/promises here (one
+        // thread-pool round trip per call costs more than the call itself).
         const fd = openSync(abs, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
         try {
           for await (const chunk of body) {
@@ -298,7 +322,9 @@ export async function unpackLayer(src: string, dest: string, opts: UnpackOptions
     if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR' || /Unexpected end|Invalid tar header|invalid/i.test((e as Error).message)) {
       throw new LayerError(`${opts.what ?? 'layer'}: corrupt tarball (${(e as Error).message})`);
     }
-    throw e;
+    // Anything else that a crafted tarball can provoke (odd names, a type
+    // clash between entries) is still a bad layer, not a crash.
+    throw new LayerError(`${opts.what ?? 'layer'}: cannot unpack: ${(e as Error).message}`);
   }
   u.finish();
   const diffId = 'sha256:' + hash.digest('hex');

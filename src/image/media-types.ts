@@ -1,4 +1,5 @@
 // Media types of the OCI image spec and Docker's schema 2, and the shapes we read.
+import { BerthError } from '../errors.js';
 export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 export const OCI_CONFIG = 'application/vnd.oci.image.config.v1+json';
@@ -96,4 +97,26 @@ export function sniffCompression(head: Uint8Array): 'gzip' | 'zstd' | 'none' {
 
 export function isIndexType(t: string | undefined): boolean {
   return t !== undefined && INDEX_TYPES.includes(t);
+}
+
+const DIGEST_RE = /^sha256:[a-f0-9]{64}$/;
+
+function checkDescriptor(d: unknown, what: string): Descriptor {
+  const o = d as Descriptor;
+  if (typeof o !== 'object' || o === null || typeof o.digest !== 'string' || !DIGEST_RE.test(o.digest)) {
+    throw new BerthError(`${what}: bad descriptor (digest must be sha256:<64 hex>)`);
+  }
+  if (typeof o.size !== 'number' || !Number.isSafeInteger(o.size) || o.size < 0) throw new BerthError(`${what}: bad descriptor size for ${o.digest}`);
+  return o;
+}
+
+/** Checks the shape of an untrusted image manifest. */
+export function validateManifest(m: unknown, what: string): Manifest {
+  const o = m as Manifest;
+  if (typeof o !== 'object' || o === null || o.schemaVersion !== 2 || !Array.isArray(o.layers)) {
+    throw new BerthError(`${what} is not an image manifest (schema 2 with a list of layers)`);
+  }
+  checkDescriptor(o.config, `${what} config`);
+  o.layers.forEach((l, i) => checkDescriptor(l, `${what} layer ${i}`));
+  return o;
 }

@@ -25,7 +25,8 @@ export function formatPlatform(p: Platform): string {
 
 /** Picks the manifest for `want` (default: the host platform) from an index. */
 export function selectManifest(index: ImageIndex, want: Platform = hostPlatform()): Descriptor {
-  const candidates = (index.manifests ?? []).filter((d) => MANIFEST_TYPES.includes(d.mediaType) || d.mediaType === undefined);
+  if (!Array.isArray(index.manifests)) throw new BerthError('image index has no list of manifests');
+  const candidates = index.manifests.filter((d) => MANIFEST_TYPES.includes(d.mediaType) || d.mediaType === undefined);
   const exact = candidates.find((d) => d.platform?.os === want.os && d.platform?.architecture === want.architecture
     && (!want.variant || !d.platform?.variant || d.platform.variant === want.variant));
   if (exact) return exact;

@@ -1,13 +1,28 @@
 // Packs a directory tree into a tar stream, deterministically (sorted names,
 // optional fixed mtime), without following symlinks; hardlinked files become
-// tar hardlinks. Used by `image import <dir>`.
+// tar hardlinks. Used by `image import <dir>`. With `overlay`, the directory
+// is an overlayfs upper dir and its whiteouts go back to the tar form: a
+// char device 0:0 becomes `.wh.<name>`, an opaque directory gets a
+// `.wh..wh..opq` entry (the reverse of layer-unpack).
 import { lstatSync, readdirSync, readlinkSync, createReadStream, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
+import { lgetxattr } from '../native/fs-ops.js';
+import { OPAQUE_MARKER, OVERLAY_OPAQUE_XATTR, WHITEOUT_PREFIX } from './layer-unpack.js';
 
 export interface PackOptions {
-  mtime?: Date;   // fixed time for every entry (reproducible output)
+  mtime?: Date;      // fixed time for every entry (reproducible output)
+  overlay?: boolean; // translate overlayfs whiteouts and opaque dirs to tar form
+}
+
+function isOpaque(path: string): boolean {
+  try {
+    return lgetxattr(path, OVERLAY_OPAQUE_XATTR)?.toString() === 'y';
+  } catch {
+    return false;
+  }
 }
 
 export function packDirectory(dir: string, opts: PackOptions = {}): Readable {
@@ -18,7 +33,8 @@ export function packDirectory(dir: string, opts: PackOptions = {}): Readable {
 
   const addFile = (name: string, abs: string, st: Stats) => new Promise<void>((resolve, reject) => {
     const entry = pack.entry({ ...base(st), name, type: 'file', size: st.size }, (err) => (err ? reject(err) : resolve()));
-    createReadStream(abs).on('error', reject).pipe(entry);
+    // pipeline, not pipe: a file that changes size under us must fail the pack, not crash
+    pipeline(createReadStream(abs), entry as unknown as NodeJS.WritableStream).catch((e: Error) => reject(new Error(`${abs}: ${e.message}`)));
   });
 
   const walk = async (rel: string): Promise<void> => {
@@ -27,8 +43,11 @@ export function packDirectory(dir: string, opts: PackOptions = {}): Readable {
       const r = rel ? `${rel}/${n}` : n;
       const abs = join(dir, r);
       const st = lstatSync(abs);
-      if (st.isDirectory()) {
+      if (opts.overlay && st.isCharacterDevice() && st.rdev === 0) {
+        pack.entry({ ...base(st), mode: 0o644, name: rel ? `${rel}/${WHITEOUT_PREFIX}${n}` : `${WHITEOUT_PREFIX}${n}`, type: 'file', size: 0 }, Buffer.alloc(0));
+      } else if (st.isDirectory()) {
         pack.entry({ ...base(st), name: `${r}/`, type: 'directory' });
+        if (opts.overlay && isOpaque(abs)) pack.entry({ ...base(st), mode: 0o644, name: `${r}/${OPAQUE_MARKER}`, type: 'file', size: 0 }, Buffer.alloc(0));
         await walk(r);
       } else if (st.isSymbolicLink()) {
         pack.entry({ ...base(st), name: r, type: 'symlink', linkname: readlinkSync(abs) });

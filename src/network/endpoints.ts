@@ -7,7 +7,7 @@ import { BerthError } from '../errors.js';
 import type { StatePaths } from '../state/paths.js';
 import { driverFor } from './drivers/registry.js';
 import { IFNAME } from './drivers/bridge.js';
-import { parseCidr } from './ipam/cidr.js';
+import { contains, formatIp, parseCidr, parseIp } from './ipam/cidr.js';
 import { lease, releaseOwner } from './ipam/ipam.js';
 import { assignPorts, expandPorts, normalizeExpose } from './ports.js';
 import { NetworkStore, assertContainerId, type Leases } from './store.js';
@@ -22,6 +22,14 @@ export function hostVethName(containerId: string, networkId: string): string {
 }
 
 const MAC = /^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/;
+
+/** A `link_local_ips` entry: an address in 169.254.0.0/16 or fe80::/10, as "ip/prefix". */
+function linkLocal(ip: string, netName: string): string {
+  const p = parseIp(ip);
+  const ok = p && (p.family === 4 ? contains(parseCidr('169.254.0.0/16'), 4, p.value) : contains(parseCidr('fe80::/10'), 6, p.value));
+  if (!ok) throw new BerthError(`network ${netName}: link_local_ips entry '${ip}' is not a link-local address`);
+  return `${formatIp(p!.family, p!.value)}/${p!.family === 4 ? 16 : 64}`;
+}
 
 function nextIfname(used: Set<string>): string {
   for (let i = 0; ; i++) if (!used.has(`eth${i}`)) return `eth${i}`;
@@ -60,17 +68,21 @@ export async function connectEndpoint(paths: StatePaths, req: EndpointRequest): 
       used.add(ifname);
       if (want.mac_address && !MAC.test(want.mac_address)) throw new BerthError(`network ${net.name}: invalid mac_address '${want.mac_address}'`);
       const leases = leaseBook.get(net.id) ?? store.leases(net.id);
+      // Without a record, leases in this container's name are leftovers of a crash: reuse them.
+      const leftovers = !prev && !leaseBook.has(net.id) ? releaseOwner(leases, req.containerId) : [];
       leaseBook.set(net.id, leases);
       const rec: AttachmentRecord = {
         network: net.name, networkId: net.id, interface: ifname, hostVeth: hostVethName(req.containerId, net.id),
         aliases: [...new Set(want.aliases ?? [])], links: [...(want.links ?? [])],
+        ...(want.link_local_ips?.length ? { linkLocalIps: want.link_local_ips.map((ip) => linkLocal(ip, net.name)) } : {}),
+        ...(want.gw_priority !== undefined ? { gwPriority: want.gw_priority } : {}),
         ...(want.mac_address ? { mac: want.mac_address.toLowerCase() } : {}),
       };
       for (const s of net.subnets) {
         const wanted = s.family === 4 ? want.ipv4_address : want.ipv6_address;
         if (s.family === 6 && !net.enableIpv6) continue;
         if (rec[s.family === 4 ? 'ipv4' : 'ipv6']) continue;  // first subnet of each family
-        const ip = lease(s, leases, req.containerId, wanted, net.name);
+        const ip = lease(s, leases, req.containerId, wanted, net.name, leftovers);
         if (s.family === 4) Object.assign(rec, { ipv4: ip, prefix4: parseCidr(s.subnet).prefix, gateway4: s.gateway });
         else Object.assign(rec, { ipv6: ip, prefix6: parseCidr(s.subnet).prefix, gateway6: s.gateway });
       }
@@ -87,12 +99,15 @@ export async function connectEndpoint(paths: StatePaths, req: EndpointRequest): 
     const published = portReqs.length
       ? await assignPorts(portReqs, (r) => (r.hostIp.includes(':') && target!.ipv6) ? target!.ipv6 : target!.ipv4 ?? target!.ipv6!, target!.networkId, [...taken, ...ep.ports])
       : [];
+    // The default route: highest gw_priority among non-internal networks, then the first in order.
     const hasDefault = ep.attachments.some((a) => !nets.get(a.networkId)?.internal);
-    const defaultNet = hasDefault ? undefined : added.find((a) => !a.net.internal)?.net.id;
+    const candidates = added.filter((a) => !a.net.internal);
+    const best = Math.max(...candidates.map((a) => a.rec.gwPriority ?? 0));
+    const defaultNet = hasDefault ? undefined : candidates.find((a) => (a.rec.gwPriority ?? 0) === best)?.net.id;
     const ctx = driverContext();
     await withRollback([
       { run: () => { for (const [id, l] of leaseBook) store.saveLeases(id, l); },
-        undo: () => { for (const id of leaseBook.keys()) { const l = store.leases(id); for (const a of added) if (a.net.id === id) { for (const ip of [a.rec.ipv4, a.rec.ipv6]) if (ip && l[ip] === req.containerId) delete l[ip]; } store.saveLeases(id, l); } } },
+        undo: () => { for (const a of added) unlease(store, a.net.id, req.containerId, [a.rec.ipv4, a.rec.ipv6]); } },
       ...added.map((a) => ({
         run: () => driverFor(a.net.driver).attach(a.net, { netnsPath: req.netnsPath, record: a.rec, defaultRoute: a.net.id === defaultNet }, ctx),
         undo: () => driverFor(a.net.driver).detach(a.net, { netnsPath: req.netnsPath, record: a.rec, defaultRoute: false }, ctx),
@@ -101,12 +116,19 @@ export async function connectEndpoint(paths: StatePaths, req: EndpointRequest): 
         ep.attachments.push(...added.map((a) => a.rec));
         ep.ports.push(...published);
         if (published.length) await ctx.firewall.publish(req.containerId, ep.ports);
-      }, undo: () => ctx.firewall.unpublish(req.containerId) },
+      }, undo: () => (prev?.ports.length ? ctx.firewall.publish(req.containerId, prev.ports) : ctx.firewall.unpublish(req.containerId)) },
       { run: () => store.saveEndpoint(ep) },
     ]);
     await syncDnsFromStore(store);
     return ep;
   });
+}
+
+/** Returns the given addresses of one network to the pool (rollback of a failed attach). */
+function unlease(store: NetworkStore, networkId: string, owner: string, ips: Array<string | undefined>): void {
+  const l = store.leases(networkId);
+  for (const ip of ips) if (ip && l[ip] === owner) delete l[ip];
+  store.saveLeases(networkId, l);
 }
 
 /**
@@ -136,7 +158,7 @@ export async function disconnectEndpoint(paths: StatePaths, containerId: string,
     const ports = ep.ports.filter((p) => remaining.some((a) => a.networkId === p.network));
     try {
       if (ports.length) await ctx.firewall.publish(containerId, ports);
-      else await ctx.firewall.unpublish(containerId);
+      else if (ep.ports.length) await ctx.firewall.unpublish(containerId);
     } catch (e) { errs.push(e as Error); }
     for (const a of drop) {
       const net = store.find(a.networkId);

@@ -4,7 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { BerthError } from '../errors.js';
 import type { StatePaths } from '../state/paths.js';
-import { RT_TABLE_MAIN, routeList } from '../native/netlink.js';
+import { RT_TABLE_MAIN, linkList, routeList } from '../native/netlink.js';
+import { formatCidr, parseCidr } from './ipam/cidr.js';
 import { NftFirewall } from './firewall/firewall.js';
 import { driverFor } from './drivers/registry.js';
 import type { DriverContext } from './drivers/driver.js';
@@ -65,6 +66,49 @@ export async function createNetwork(paths: StatePaths, spec: NetworkSpec): Promi
     await syncDnsFromStore(store);
     return rec;
   });
+}
+
+/** How an existing record differs from what a spec asks for; empty when compatible. */
+export function networkDifferences(n: NetworkRecord, spec: NetworkSpec): string[] {
+  const d: string[] = [];
+  const driver = driverFor(spec.driver);
+  const want = driver.describe(spec, n.id);
+  const cmp = (what: string, have: unknown, wanted: unknown) => { if (have !== wanted) d.push(`${what} (has ${String(have)}, wants ${String(wanted)})`); };
+  cmp('driver', n.driver, driver.name);
+  cmp('internal', n.internal, Boolean(spec.internal));
+  cmp('enable_ipv6', n.enableIpv6, Boolean(spec.enable_ipv6));
+  cmp('mtu', n.mtu, want.mtu);
+  if (spec.driver_opts && Object.keys(spec.driver_opts).some((k) => k.endsWith('bridge.name') || k === 'bridge_name')) cmp('bridge name', n.bridge, want.bridge);
+  for (const c of spec.ipam?.config ?? []) {
+    if (!c.subnet) continue;
+    const have = n.subnets.find((s) => s.subnet === (() => { try { return formatCidr(parseCidr(c.subnet!)); } catch { return c.subnet; } })());
+    if (!have) d.push(`subnet (has ${n.subnets.map((s) => s.subnet).join(', ')}, wants ${c.subnet})`);
+    else if (c.gateway && have.gateway !== c.gateway) d.push(`gateway (has ${have.gateway}, wants ${c.gateway})`);
+  }
+  return d;
+}
+
+/**
+ * The orchestrator's entry point: creates the network when missing; when it
+ * exists, checks that it still matches the spec (an error names the
+ * difference) and repairs its kernel objects, firewall rules and DNS (after a
+ * reboot or a crash).
+ */
+export async function ensureNetwork(paths: StatePaths, spec: NetworkSpec): Promise<{ network: NetworkRecord; created: boolean }> {
+  const store = new NetworkStore(paths);
+  const existing = store.networks().find((n) => n.name === spec.name);
+  if (!existing) return { network: await createNetwork(paths, spec), created: true };
+  const diff = networkDifferences(existing, spec);
+  if (diff.length) throw new BerthError(`network ${spec.name} exists with a different configuration: ${diff.join('; ')}; remove it first (berth down)`);
+  await store.lock(async () => {
+    const n = store.find(existing.id);
+    if (!n) throw new BerthError(`network ${spec.name} was removed meanwhile`);
+    const driver = driverFor(n.driver);
+    if (!linkList(null).some((l) => l.name === n.bridge)) await driver.setup(n, driverContext());
+    else await driverContext().firewall.setupNetwork(n);
+    await syncDnsFromStore(store);
+  });
+  return { network: existing, created: false };
 }
 
 /** Removes a network; refuses while containers are attached. Teardown errors are all reported. */

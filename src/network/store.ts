@@ -24,7 +24,22 @@ export class NetworkStore {
   constructor(readonly paths: StatePaths) {}
 
   get dir(): string { return this.paths.networks; }
-  lock<T>(fn: () => Promise<T> | T): Promise<T> { return withLock(join(this.dir, '.lock'), fn); }
+  /**
+   * Runs a change under the state lock. System errors (errno-coded, from the
+   * addon or the file system: EPERM for a non-root user, EEXIST, …) become
+   * BerthErrors: they are the user's to act on, not bugs.
+   */
+  async lock<T>(fn: () => Promise<T> | T): Promise<T> {
+    try {
+      return await withLock(join(this.dir, '.lock'), fn);
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      if (!(e instanceof BerthError) && typeof err?.code === 'string' && typeof err.errno === 'number') {
+        throw new BerthError(err.code === 'EPERM' || err.code === 'EACCES' ? `${err.message} (berth networks need root)` : err.message);
+      }
+      throw e;
+    }
+  }
 
   networks(): NetworkRecord[] {
     let files: string[] = [];

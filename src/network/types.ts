@@ -83,6 +83,8 @@ export interface AttachRequest {
   priority?: number;
   mac_address?: string;
   links?: string[];             // "service" or "service:alias": extra names visible to this container
+  gw_priority?: number;         // the highest carries the default route (default: the first non-internal network)
+  link_local_ips?: string[];    // extra addresses on the interface (169.254.0.0/16, fe80::/10)
 }
 
 export interface EndpointRequest {
@@ -109,6 +111,8 @@ export interface AttachmentRecord {
   gateway6?: string;
   aliases: string[];
   links: string[];
+  linkLocalIps?: string[];
+  gwPriority?: number;
 }
 
 /** Everything berth set up for one container, stored at <networks>/endpoints/<containerId>.json. */

@@ -6,7 +6,7 @@
 // say whom it waits for. The fd is opened O_CLOEXEC (Node always does), so
 // processes we spawn (shims) never inherit the lock.
 import { closeSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync, constants } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { BerthError } from '../errors.js';
 import { flock, LOCK_EX, LOCK_UN } from '../native/flock.js';
 import type { StatePaths } from './paths.js';
@@ -28,6 +28,7 @@ export interface LockOptions {
 }
 
 export interface ProjectLock {
+  /** The project (or resource) name. */
   readonly project: string;
   readonly path: string;
   release(): void;
@@ -65,13 +66,25 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Takes the project's lock, waiting (polling with back-off) while another command holds it. */
 export async function lockProject(paths: StatePaths, project: string, opts: LockOptions = {}): Promise<ProjectLock> {
-  const path = lockPath(paths, project);
+  return lockFile(lockPath(paths, project), project, `project ${project}`, opts);
+}
+
+/** Names of the root-wide locks (e.g. `volumes`: rm/prune against containers taking a volume into use). */
+const RESOURCE = /^[a-z][a-z0-9-]*$/;
+
+/** A root-wide lock at <root>/locks/<name>, for state shared by every project. */
+export async function lockResource(paths: StatePaths, name: string, opts: LockOptions = {}): Promise<ProjectLock> {
+  if (!RESOURCE.test(name)) throw new Error(`invalid lock name ${JSON.stringify(name)}`);
+  return lockFile(join(paths.root, 'locks', name), name, `${name} of the state root`, opts);
+}
+
+async function lockFile(path: string, label: string, what: string, opts: LockOptions): Promise<ProjectLock> {
   const mine = held.get(path);
   if (mine) {
     mine.count++;
-    return handle(project, path);
+    return handle(label, path);
   }
-  mkdirSync(join(paths.projects, project), { recursive: true });
+  mkdirSync(dirname(path), { recursive: true });
   const fd = openSync(path, constants.O_RDWR | constants.O_CREAT, 0o644);
   try {
     const timeout = opts.timeoutMs ?? defaultTimeout();
@@ -83,11 +96,11 @@ export async function lockProject(paths: StatePaths, project: string, opts: Lock
       const waited = Date.now() - start;
       if (!told && (holder || waited > 1000)) {
         told = true;
-        const msg = `waiting for another berth command on project ${project} (${describe(holder)})`;
+        const msg = `waiting for another berth command on ${what} (${describe(holder)})`;
         if (opts.onWait) opts.onWait(msg); else process.stderr.write(`${msg}\n`);
       }
       if (waited >= timeout) {
-        throw new BerthError(`timed out after ${Math.round(timeout / 100) / 10}s waiting for the lock of project ${project}, held by ${describe(holder)}; try again when it has finished (BERTH_LOCK_TIMEOUT sets the wait in seconds)`);
+        throw new BerthError(`timed out after ${Math.round(timeout / 100) / 10}s waiting for the lock of ${what}, held by ${describe(holder)}; try again when it has finished (BERTH_LOCK_TIMEOUT sets the wait in seconds)`);
       }
       await sleep(Math.min(delay, timeout - waited));
       delay = Math.min(Math.round(delay * 1.5), 250);
@@ -100,7 +113,7 @@ export async function lockProject(paths: StatePaths, project: string, opts: Lock
     throw e;
   }
   held.set(path, { fd, count: 1 });
-  return handle(project, path);
+  return handle(label, path);
 }
 
 function handle(project: string, path: string): ProjectLock {

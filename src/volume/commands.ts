@@ -2,6 +2,7 @@
 // the VolumeStore. Loaded lazily by src/cli/commands/volume.ts.
 import { createInterface } from 'node:readline';
 import { BerthError, UsageError } from '../errors.js';
+import { lockResource } from '../state/lock.js';
 import { statePaths } from '../state/paths.js';
 import { volumesInUse } from './in-use.js';
 import { VolumeStore, type ListFilter, type VolumeInfo } from './store.js';
@@ -104,8 +105,22 @@ export function volumeCreate(name: string | undefined, o: CreateOptions, out: Ou
   out(`${v.name}\n`);
 }
 
+/**
+ * The in-use set must not change between its computation and the removal:
+ * rm and prune hold the root-wide `volumes` lock, which whoever attaches a
+ * volume to a new container takes too.
+ */
+async function withVolumesLock<T>(s: VolumeStore, fn: () => Promise<T>): Promise<T> {
+  const lock = await lockResource(s.paths, 'volumes');
+  try { return await fn(); } finally { lock.release(); }
+}
+
 export async function volumeRm(names: string[], o: { root?: string; force?: boolean; dryRun?: boolean }, out: Out = stdout): Promise<void> {
   const s = store(o.root);
+  await withVolumesLock(s, () => removeAll(s, names, o, out));
+}
+
+async function removeAll(s: VolumeStore, names: string[], o: { force?: boolean; dryRun?: boolean }, out: Out): Promise<void> {
   const inUse = volumesInUse(s);
   const failures: string[] = [];
   for (const n of names) {
@@ -141,14 +156,16 @@ export async function volumePrune(o: { root?: string; all?: boolean; force?: boo
     if (!ok) throw new BerthError('volume prune: not confirmed (use -f/--force to skip the prompt)');
   }
   const s = store(o.root);
-  const inUse = volumesInUse(s);
-  if (o.dryRun) {
-    for (const v of s.list(filter, inUse)) {
-      if (!inUse.has(v.name) && (o.all || v.anonymous)) out(`would remove volume ${v.name}\n`);
+  await withVolumesLock(s, async () => {
+    const inUse = volumesInUse(s);
+    if (o.dryRun) {
+      for (const v of s.list(filter, inUse)) {
+        if (!inUse.has(v.name) && (o.all || v.anonymous)) out(`would remove volume ${v.name}\n`);
+      }
+      return;
     }
-    return;
-  }
-  const { removed, reclaimed } = await s.prune(inUse, { all: o.all, filter });
-  if (removed.length) out(`Deleted Volumes:\n${removed.map((n) => `${n}\n`).join('')}\n`);
-  out(`Total reclaimed space: ${humanSize(reclaimed)}\n`);
+    const { removed, reclaimed } = await s.prune(inUse, { all: o.all, filter });
+    if (removed.length) out(`Deleted Volumes:\n${removed.map((n) => `${n}\n`).join('')}\n`);
+    out(`Total reclaimed space: ${humanSize(reclaimed)}\n`);
+  });
 }

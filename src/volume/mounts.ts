@@ -156,3 +156,26 @@ export async function resolveMounts(volumes: ServiceVolumeInput[], tmpfs: string
   for (const t of tmpfs) add(parseTmpfsEntry(t));
   return { mounts, anonymous };
 }
+
+/**
+ * volumes_from: another container's volumes and binds (not its tmpfs) at the
+ * same targets; `ro` makes them all read-only, `rw` keeps each one's mode.
+ */
+export function volumesFromMounts(source: MountSpec[], mode: 'ro' | 'rw' = 'rw'): MountSpec[] {
+  return source.filter((m) => m.type === 'bind').map((m) => ({
+    ...m,
+    options: mode === 'ro' && !m.options.includes('ro') ? [...m.options, 'ro'] : [...m.options],
+  }));
+}
+
+/** The container's own mounts win over inherited ones at the same target (as in Docker). */
+export function mergeMounts(own: MountSpec[], inherited: MountSpec[]): MountSpec[] {
+  const targets = new Set(own.map((m) => m.target));
+  const out = [...own];
+  for (const m of inherited) {
+    if (targets.has(m.target)) continue;
+    targets.add(m.target);
+    out.push(m);
+  }
+  return out;
+}

@@ -84,8 +84,17 @@ export function hybridCgroups(): boolean {
   }
 }
 
-export function runtimeArgv(name: 'berth' | 'runc' | 'crun', root: string): string[] {
+export type RuntimeKind = 'berth' | 'berth-v2' | 'runc' | 'crun';
+
+export function runtimeArgv(name: RuntimeKind, root: string): string[] {
   if (name === 'berth') return [join(nativeOut, 'berth-runtime'), '--root', root];
+  if (name === 'berth-v2') {
+    // the hybrid host's unified hierarchy, seen at /sys/fs/cgroup in a private
+    // mount namespace: exercises the cgroup v2 code on a v1 machine
+    return ['unshare', '-m', '--propagation', 'private', 'sh', '-c',
+      'mount --bind /sys/fs/cgroup/unified /sys/fs/cgroup && exec "$@"', 'berth-runtime',
+      join(nativeOut, 'berth-runtime'), '--root', root];
+  }
   if (name === 'runc') return ['runc', '--root', root];
   if (hybridCgroups()) {
     return ['unshare', '-m', '--propagation', 'private', 'sh', '-c',
@@ -96,7 +105,7 @@ export function runtimeArgv(name: 'berth' | 'runc' | 'crun', root: string): stri
 
 let seq = 0;
 
-export function makeRuntime(name: 'berth' | 'runc' | 'crun', root: string): Runtime {
+export function makeRuntime(name: RuntimeKind, root: string): Runtime {
   const argv = runtimeArgv(name, root);
   return {
     name,

@@ -6,7 +6,7 @@ import { gunzipSync } from 'node:zlib';
 import { formatReference, parseReference } from '../../src/image/reference.js';
 import { makeTar, type Entry } from './tarball.js';
 
-export async function buildImage(store: ImageStore, layers: Entry[][], names: string[], config: ContainerConfig = {}, { gzip = true } = {}): Promise<ResolvedImage> {
+export async function buildImage(store: ImageStore, layers: Entry[][], names: string[], config: ContainerConfig = {}, { gzip = true, architecture = 'amd64' } = {}): Promise<ResolvedImage> {
   const descs = [];
   const diffIds = [];
   for (const entries of layers) {
@@ -16,7 +16,7 @@ export async function buildImage(store: ImageStore, layers: Entry[][], names: st
     diffIds.push(sha256(gzip ? gunzipSync(data) : data));
   }
   const cfg = store.blobs.writeBytes(Buffer.from(JSON.stringify({
-    architecture: 'amd64', os: 'linux', created: '2024-01-01T00:00:00Z', config,
+    architecture, os: 'linux', created: '2024-01-01T00:00:00Z', config,
     rootfs: { type: 'layers', diff_ids: diffIds },
     history: layers.map((_, i) => ({ created: '2024-01-01T00:00:00Z', created_by: `layer ${i}` })),
   })));

@@ -26,8 +26,8 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts a registry; with `user`, basic auth through an htpasswd file (bcrypt via htpasswd). */
-export async function startRegistry(opts: { user?: { name: string; password: string } } = {}): Promise<TestRegistry> {
+/** Starts a registry; with `user`, basic auth through an htpasswd file (bcrypt via htpasswd); with `token`, Bearer tokens. */
+export async function startRegistry(opts: { user?: { name: string; password: string }; token?: { realm: string; service: string; issuer: string; certFile: string } } = {}): Promise<TestRegistry> {
   const t = tempDir('berth-registry-');
   const port = await freePort();
   let auth = '';
@@ -36,6 +36,10 @@ export async function startRegistry(opts: { user?: { name: string; password: str
     if (r.status !== 0) throw new Error(`htpasswd failed: ${r.stderr}`);
     writeFileSync(join(t.path, 'htpasswd'), r.stdout);
     auth = `auth:\n  htpasswd:\n    realm: berth-test\n    path: ${join(t.path, 'htpasswd')}\n`;
+  }
+  if (opts.token) {
+    const k = opts.token;
+    auth = `auth:\n  token:\n    realm: ${k.realm}\n    service: ${k.service}\n    issuer: ${k.issuer}\n    rootcertbundle: ${k.certFile}\n`;
   }
   const config = `version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${join(t.path, 'data')}\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:${port}\n${auth}`;
   writeFileSync(join(t.path, 'config.yml'), config);

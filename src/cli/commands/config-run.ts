@@ -2,9 +2,10 @@
 import { writeFileSync } from 'node:fs';
 import type { GlobalOptions } from '../globals.js';
 import type { ConfigFlags } from './config.js';
+import type { LoadOptions, Service } from '../../compose/model.js';
 import { loadOptionsOf } from '../project-loader.js';
 import { loadRawProject } from '../../compose/loader.js';
-import { finishProject } from '../../compose/project.js';
+import { finishProject, withPositions } from '../../compose/project.js';
 import { configDocument, toJson, toYaml } from '../../compose/output.js';
 import { UsageError } from '../../errors.js';
 
@@ -14,8 +15,16 @@ function lines(xs: Iterable<string>): string {
 }
 
 export async function runConfig(g: GlobalOptions, services: string[], f: ConfigFlags): Promise<void> {
-  const raw = loadRawProject({ ...loadOptionsOf(g, { services, selectServices: services.length > 0, interpolate: f.interpolate }) });
-  for (const w of raw.warnings) process.stderr.write(`warning: ${w}\n`);
+  const options = loadOptionsOf(g, { services, selectServices: services.length > 0, interpolate: f.interpolate });
+  const hash = f.hash !== undefined ? (await import('../../compose/hash.js')).hashService : undefined;
+  const { text, warnings } = withPositions(options, (o) => render(o, f, hash));
+  for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+  if (!f.quiet) emit(text, f.output);
+}
+
+function render(o: LoadOptions, f: ConfigFlags, hashService?: (s: Service) => string): { text: string; warnings: string[] } {
+  const raw = loadRawProject(o);
+  const done = (text: string) => ({ text, warnings: raw.warnings });
   let text: string;
   if (!f.interpolate || !f.normalize) {
     // Merged and validated, but as written: no defaults, short syntax kept.
@@ -23,15 +32,12 @@ export async function runConfig(g: GlobalOptions, services: string[], f: ConfigF
     const doc: Record<string, unknown> = { name: raw.name, services: Object.fromEntries(Object.keys(rawServices).sort().map((k) => [k, rawServices[k]])) };
     for (const k of ['networks', 'volumes', 'secrets', 'configs']) if (raw.raw[k] !== undefined) doc[k] = raw.raw[k];
     for (const k of Object.keys(raw.raw)) if (k.startsWith('x-')) doc[k] = raw.raw[k];
-    if (f.quiet) return;
-    text = f.format === 'json' ? toJson(doc) : toYaml(doc);
-    emit(text, f.output);
-    return;
+    return done(f.format === 'json' ? toJson(doc) : toYaml(doc));
   }
   const profilesAll = new Set<string>();
   for (const ps of raw.disabled.values()) ps.forEach((p) => profilesAll.add(p));
   const project = finishProject(raw);
-  if (f.quiet) return;
+  if (f.quiet) return done('');
   const names = Object.keys(project.services);
   if (f.services) text = lines(names);
   else if (f.volumes) text = lines(Object.keys(project.volumes));
@@ -41,16 +47,17 @@ export async function runConfig(g: GlobalOptions, services: string[], f: ConfigF
     text = lines([...profilesAll].sort());
   } else if (f.images) {
     text = lines(names.map((n) => project.services[n]!.image ?? `${project.name}-${n}`));
-  } else if (f.hash !== undefined) {
+  } else if (f.environment) {
+    text = lines(Object.keys(project.environment).sort().map((k) => `${k}=${project.environment[k]}`));
+  } else if (f.hash !== undefined && hashService) {
     const wanted = f.hash === '*' ? names : f.hash.split(',').map((s) => s.trim()).filter(Boolean);
     for (const n of wanted) if (!project.services[n]) throw new UsageError(`no such service: ${n}`);
-    const { hashService } = await import('../../compose/hash.js');
     text = lines(wanted.map((n) => `${n} ${hashService(project.services[n]!)}`));
   } else {
     const doc = configDocument(project);
     text = f.format === 'json' ? toJson(doc) : toYaml(doc);
   }
-  emit(text, f.output);
+  return done(text);
 }
 
 function emit(text: string, output?: string): void {

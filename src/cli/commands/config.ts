@@ -9,6 +9,7 @@ export interface ConfigFlags {
   networks?: boolean;
   profiles?: boolean;
   images?: boolean;
+  environment?: boolean;
   hash?: string;
   quiet?: boolean;
   interpolate: boolean;
@@ -27,6 +28,7 @@ export function registerConfig(program: Command): void {
     .option('--networks', 'print the network names, one per line')
     .option('--profiles', 'print the profile names, one per line')
     .option('--images', 'print the image names, one per line')
+    .option('--environment', 'print the variables used for interpolation (KEY=VALUE, sorted)')
     .option('--hash <services>', 'print "<service> <config hash>" for these services ("*" for all, or a comma-separated list)')
     .option('-q, --quiet', 'only validate; print nothing')
     .option('--no-interpolate', 'do not interpolate variables (prints the merged model as written)')

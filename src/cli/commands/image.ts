@@ -2,6 +2,18 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { collect, globalsOf } from '../globals.js';
 
+/** Runs an action; system errors become one-line BerthErrors. */
+function guard<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await fn(...args);
+    } catch (e) {
+      const { userError } = await import('../image/format.js');
+      throw userError(e);
+    }
+  };
+}
+
 const formatOption = () => new Option('--format <format>', 'output format').choices(['table', 'json']).default('table');
 
 function addLs(cmd: Command): Command {
@@ -10,12 +22,13 @@ function addLs(cmd: Command): Command {
     .option('-a, --all', 'show all images')
     .option('-q, --quiet', 'only print image IDs')
     .option('--digests', 'show digests')
+    .option('--filter <key=value>', 'filter: dangling=true|false, reference=<name[:tag] glob>, label=<key>[=<value>] (repeatable)', collect)
     .option('--no-trunc', 'do not truncate output')
     .addOption(formatOption())
-    .action(async (repo: string | undefined, opts: { quiet?: boolean; digests?: boolean; trunc?: boolean; format: string }, cmd: Command) => {
+    .action(guard(async (repo: string | undefined, opts: { quiet?: boolean; digests?: boolean; trunc?: boolean; format: string; filter?: string[] }, cmd: Command) => {
       const { listImages } = await import('../image/local-actions.js');
-      listImages(globalsOf(cmd).root, repo, { quiet: opts.quiet, digests: opts.digests, noTrunc: opts.trunc === false, format: opts.format });
-    });
+      listImages(globalsOf(cmd).root, repo, { quiet: opts.quiet, digests: opts.digests, noTrunc: opts.trunc === false, format: opts.format, filter: opts.filter });
+    }));
 }
 
 /** `berth images`: the engine-level list (Compose-level filtering by project comes with the Compose model). */
@@ -32,76 +45,78 @@ export function registerImage(program: Command): void {
     .argument('<ref>', 'image reference')
     .option('--platform <os/arch>', 'platform to pull from a multi-platform image')
     .option('-q, --quiet', 'only print the image ID')
-    .action(async (ref: string, opts: { platform?: string; quiet?: boolean }, cmd: Command) => {
+    .action(guard(async (ref: string, opts: { platform?: string; quiet?: boolean }, cmd: Command) => {
       const { pullCommand } = await import('../image/remote-actions.js');
       await pullCommand(globalsOf(cmd), ref, opts);
-    });
+    }));
 
   image.command('push').description('push an image to a registry')
     .argument('<ref>', 'image reference')
     .option('-q, --quiet', 'suppress progress output')
-    .action(async (ref: string, opts: { quiet?: boolean }, cmd: Command) => {
+    .action(guard(async (ref: string, opts: { quiet?: boolean }, cmd: Command) => {
       const { pushCommand } = await import('../image/remote-actions.js');
       await pushCommand(globalsOf(cmd), ref, opts);
-    });
+    }));
 
   image.command('rm').aliases(['remove', 'rmi']).description('remove images')
     .argument('<ref...>', 'images to remove (reference or ID)')
     .option('-f, --force', 'remove an image referenced by several tags')
-    .action(async (refs: string[], opts: { force?: boolean }, cmd: Command) => {
+    .action(guard(async (refs: string[], opts: { force?: boolean }, cmd: Command) => {
       const { removeImages } = await import('../image/local-actions.js');
-      await removeImages(globalsOf(cmd).root, refs, Boolean(opts.force));
-    });
+      const g = globalsOf(cmd);
+      await removeImages(g.root, refs, Boolean(opts.force), g.dryRun);
+    }));
 
   image.command('tag').description('create a tag TARGET that refers to SOURCE')
     .argument('<source>', 'existing image').argument('<target>', 'new reference')
-    .action(async (source: string, target: string, _opts: unknown, cmd: Command) => {
+    .action(guard(async (source: string, target: string, _opts: unknown, cmd: Command) => {
       const { tagImage } = await import('../image/local-actions.js');
       await tagImage(globalsOf(cmd).root, source, target);
-    });
+    }));
 
   image.command('inspect').description('show the details of images as JSON')
     .argument('<ref...>', 'images')
-    .action(async (refs: string[], _opts: unknown, cmd: Command) => {
+    .action(guard(async (refs: string[], _opts: unknown, cmd: Command) => {
       const { inspectImages } = await import('../image/local-actions.js');
       inspectImages(globalsOf(cmd).root, refs);
-    });
+    }));
 
   image.command('history').description('show the history of an image')
     .argument('<ref>', 'image')
     .option('-q, --quiet', 'only show image IDs')
     .option('--no-trunc', 'do not truncate output')
     .addOption(formatOption())
-    .action(async (ref: string, opts: { quiet?: boolean; trunc?: boolean; format: string }, cmd: Command) => {
+    .action(guard(async (ref: string, opts: { quiet?: boolean; trunc?: boolean; format: string }, cmd: Command) => {
       const { imageHistory } = await import('../image/local-actions.js');
       imageHistory(globalsOf(cmd).root, ref, { quiet: opts.quiet, noTrunc: opts.trunc === false, format: opts.format });
-    });
+    }));
 
   image.command('prune').description('remove unused images: dangling ones, or all unused with --all')
     .option('-a, --all', 'remove every image no container uses')
     .option('-f, --force', 'do not prompt (berth never prompts)')
     .addOption(formatOption())
-    .action(async (opts: { all?: boolean; format: string }, cmd: Command) => {
+    .action(guard(async (opts: { all?: boolean; format: string }, cmd: Command) => {
       const { pruneImages } = await import('../image/local-actions.js');
-      await pruneImages(globalsOf(cmd).root, Boolean(opts.all), opts.format);
-    });
+      const g = globalsOf(cmd);
+      await pruneImages(g.root, Boolean(opts.all), opts.format, g.dryRun);
+    }));
 
   image.command('load').description('load images from a docker-archive or OCI layout tarball')
     .option('-i, --input <file>', 'read from this file instead of stdin')
     .option('-q, --quiet', 'print nothing but errors')
-    .action(async (opts: { input?: string; quiet?: boolean }, cmd: Command) => {
+    .action(guard(async (opts: { input?: string; quiet?: boolean }, cmd: Command) => {
       const { loadCommand } = await import('../image/archive-actions.js');
       await loadCommand(globalsOf(cmd).root, opts);
-    });
+    }));
 
   image.command('save').description('save images to a tarball (docker-archive or OCI layout)')
     .argument('<ref...>', 'images')
     .option('-o, --output <file>', 'write to this file instead of stdout')
     .addOption(new Option('--format <format>', 'archive format').choices(['docker-archive', 'oci-archive']).default('docker-archive'))
-    .action(async (refs: string[], opts: { output?: string; format: string }, cmd: Command) => {
+    .action(guard(async (refs: string[], opts: { output?: string; format: string }, cmd: Command) => {
       const { saveCommand } = await import('../image/archive-actions.js');
       await saveCommand(globalsOf(cmd).root, refs, opts);
-    });
+    }));
 
   image.command('import').description('create an image from a root filesystem tarball or directory')
     .argument('<source>', 'tarball (plain or gzip), directory, or - for stdin')
@@ -109,8 +124,8 @@ export function registerImage(program: Command): void {
     .option('-c, --change <instruction>', 'apply a Dockerfile instruction: CMD, ENTRYPOINT, ENV, WORKDIR, USER, EXPOSE, LABEL, STOPSIGNAL, VOLUME (repeatable)', collect)
     .option('-m, --message <text>', 'commit message for the history')
     .option('--platform <os/arch>', 'platform recorded in the image (default: the host)')
-    .action(async (source: string, ref: string | undefined, opts: { change?: string[]; message?: string; platform?: string }, cmd: Command) => {
+    .action(guard(async (source: string, ref: string | undefined, opts: { change?: string[]; message?: string; platform?: string }, cmd: Command) => {
       const { importImage } = await import('../image/local-actions.js');
       await importImage(globalsOf(cmd).root, source, ref, opts);
-    });
+    }));
 }

@@ -1,22 +1,34 @@
 import type { Command } from 'commander';
 
+/** Runs an action; system errors become one-line BerthErrors. */
+function guard<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await fn(...args);
+    } catch (e) {
+      const { userError } = await import('../image/format.js');
+      throw userError(e);
+    }
+  };
+}
+
 export function registerLogin(program: Command): void {
   program.command('login').description('log in to a registry (credentials are saved in Docker\'s config.json)')
     .argument('[server]', 'registry host[:port] (default: Docker Hub)')
     .option('-u, --username <name>', 'user name')
     .option('--password <password>', 'password (-p is the global --project-name)')
     .option('--password-stdin', 'read the password from stdin')
-    .action(async (server: string | undefined, opts: { username?: string; password?: string; passwordStdin?: boolean }) => {
+    .action(guard(async (server: string | undefined, opts: { username?: string; password?: string; passwordStdin?: boolean }) => {
       const { loginCommand } = await import('../image/remote-actions.js');
       await loginCommand(server, opts);
-    });
+    }));
 }
 
 export function registerLogout(program: Command): void {
   program.command('logout').description('log out from a registry')
     .argument('[server]', 'registry host[:port] (default: Docker Hub)')
-    .action(async (server: string | undefined) => {
+    .action(guard(async (server: string | undefined) => {
       const { logoutCommand } = await import('../image/remote-actions.js');
       logoutCommand(server);
-    });
+    }));
 }

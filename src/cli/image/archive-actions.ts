@@ -1,7 +1,9 @@
 // load and save.
 import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
+import { once } from 'node:events';
 import { BerthError } from '../../errors.js';
+import { NoSuchImageError } from '../../image/image-store.js';
 import { loadArchive } from '../../image/archive/load.js';
 import { saveArchive, type ArchiveFormat } from '../../image/archive/save.js';
 import { familiarName, splitRefKey } from '../../image/reference.js';
@@ -35,12 +37,15 @@ export async function saveCommand(root: string | undefined, refs: string[], o: {
     await saveArchive(store, refs, format, process.stdout);
     return;
   }
+  for (const r of refs) if (!store.lookup(r)) throw new NoSuchImageError(r);
   // Written beside the target and renamed: a failed save leaves no partial file.
   const tmp = join(dirname(o.output), `.${basename(o.output)}.${process.pid}.tmp`);
+  const out = createWriteStream(tmp, { mode: 0o644 });
   try {
-    await saveArchive(store, refs, format, createWriteStream(tmp, { mode: 0o644 }));
+    await saveArchive(store, refs, format, out);
     renameSync(tmp, o.output);
   } catch (e) {
+    if (!out.closed) { out.destroy(); await once(out, 'close').catch(() => {}); }
     rmSync(tmp, { force: true });
     throw e;
   }

@@ -1,4 +1,5 @@
 // Output helpers for the image commands: tables, sizes, ages, JSON.
+import { BerthError } from '../../errors.js';
 import { familiarName, splitRefKey } from '../../image/reference.js';
 
 export function table(rows: string[][]): string {
@@ -44,4 +45,16 @@ export function repoTag(key: string): [string, string] {
 
 export function printJson(v: unknown): void {
   process.stdout.write(JSON.stringify(v, null, 2) + '\n');
+}
+
+/**
+ * System errors (disk full, permission denied, missing directory) are
+ * something the user can act on: one line, not a stack.
+ */
+export function userError(e: unknown): unknown {
+  const se = e as NodeJS.ErrnoException;
+  if (se instanceof Error && typeof se.code === 'string' && /^E[A-Z0-9]+$/.test(se.code) && typeof se.syscall === 'string') {
+    return new BerthError(`${se.syscall}${se.path ? ` ${se.path}` : ''}: ${se.code} (${se.message.replace(/^[A-Z0-9]+: /, '').split(',')[0]})`);
+  }
+  return e;
 }

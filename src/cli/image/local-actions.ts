@@ -1,9 +1,9 @@
 // Image commands that work on the local store only: ls, inspect, history,
 // tag, rm, prune, import.
 import { statePaths } from '../../state/paths.js';
-import { openImageStore, type ImageStore } from '../../image/image-store.js';
+import { openImageStore, type ImageStore, type ImageSummary } from '../../image/image-store.js';
 import { importRootfs } from '../../image/import.js';
-import { BerthError } from '../../errors.js';
+import { BerthError, UsageError } from '../../errors.js';
 import { ago, humanSize, printJson, repoTag, shortId, table } from './format.js';
 import { familiarName, parseReference, repoName, splitRefKey } from '../../image/reference.js';
 
@@ -17,7 +17,37 @@ export function familiarKey(k: string): string {
   return familiarName(s.name) + (s.digest ? `@${s.digest}` : `:${s.tag}`);
 }
 
-export interface LsOptions { quiet?: boolean; format?: string; digests?: boolean; noTrunc?: boolean }
+/** A glob over name:tag (short or full form); `*` stays within one path component. */
+function referenceMatcher(glob: string): (key: string) => boolean {
+  const re = new RegExp('^' + glob.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*') + '$');
+  return (k) => re.test(familiarKey(k)) || re.test(familiarName(splitRefKey(k).name)) || re.test(k);
+}
+
+/** Docker's `--filter` for image ls: dangling=true|false, reference=<glob>, label=<k>[=<v>]. */
+function matchFilters(store: ImageStore, img: ImageSummary, filters: string[]): boolean {
+  for (const f of filters) {
+    const eq = f.indexOf('=');
+    if (eq < 0) throw new UsageError(`bad --filter "${f}": expected key=value`);
+    const key = f.slice(0, eq);
+    const value = f.slice(eq + 1);
+    if (key === 'dangling') {
+      if (value !== 'true' && value !== 'false') throw new UsageError(`bad --filter "${f}": dangling is true or false`);
+      if ((img.repoTags.length === 0) !== (value === 'true')) return false;
+    } else if (key === 'reference') {
+      if (!img.repoTags.some(referenceMatcher(value))) return false;
+    } else if (key === 'label') {
+      const [lk, lv] = value.split('=', 2);
+      const labels = store.describe(img.id).config.Labels ?? {};
+      if (!(lk in labels) || (lv !== undefined && labels[lk] !== lv)) return false;
+    } else {
+      throw new UsageError(`bad --filter "${f}": supported keys are dangling, reference and label`);
+    }
+  }
+  return true;
+}
+
+export interface LsOptions {
+  filter?: string[]; quiet?: boolean; format?: string; digests?: boolean; noTrunc?: boolean }
 
 export function listImages(root: string | undefined, repo: string | undefined, o: LsOptions): void {
   const store = storeFor(root);
@@ -27,22 +57,32 @@ export function listImages(root: string | undefined, repo: string | undefined, o
     const want = repoName(r);
     images = images.filter((i) => i.repoTags.some((k) => { const s = splitRefKey(k); return s.name === want && (!r.tag || s.tag === r.tag); }));
   }
+  if (o.filter?.length) {
+    images = images.filter((i) => matchFilters(store, i, o.filter!));
+    // with reference filters, only the matching tags are listed
+    const refs = o.filter.filter((f) => f.startsWith('reference=')).map((f) => referenceMatcher(f.slice('reference='.length)));
+    if (refs.length) images = images.map((i) => ({ ...i, repoTags: i.repoTags.filter((k) => refs.every((m) => m(k))) }));
+  }
   if (o.quiet) {
     process.stdout.write([...new Set(images.map((i) => (o.noTrunc ? i.id : shortId(i.id))))].map((s) => `${s}\n`).join(''));
     return;
   }
+  // One row per tag, as in the table; JSON rows carry the full values.
+  const lines = images.flatMap((i) => (i.repoTags.length ? i.repoTags : ['<none>:<none>']).map((k) => {
+    const [repo, tag] = k === '<none>:<none>' ? ['<none>', '<none>'] : repoTag(k);
+    const digest = i.repoDigests.find((d) => familiarName(splitRefKey(d).name) === repo);
+    return { i, repo, tag, digest: digest ? splitRefKey(digest).digest! : '<none>' };
+  }));
   if (o.format === 'json') {
-    printJson(images.map((i) => ({ ID: i.id, RepoTags: i.repoTags.map(familiarKey), RepoDigests: i.repoDigests.map(familiarKey), Created: i.created, Size: i.size, Layers: i.layers, Containers: i.inUse })));
+    printJson(lines.map(({ i, repo, tag, digest }) => ({
+      ID: i.id, Repository: repo, Tag: tag, Digest: digest, CreatedAt: i.created, CreatedSince: ago(i.created),
+      Size: i.size, Layers: i.layers, Containers: i.inUse, RepoTags: i.repoTags.map(familiarKey), RepoDigests: i.repoDigests.map(familiarKey),
+    })));
     return;
   }
   const rows = [['REPOSITORY', 'TAG', ...(o.digests ? ['DIGEST'] : []), 'IMAGE ID', 'CREATED', 'SIZE']];
-  for (const i of images) {
-    const tags = i.repoTags.length ? i.repoTags : ['<none>:<none>'];
-    for (const k of tags) {
-      const [repo, tag] = k === '<none>:<none>' ? ['<none>', '<none>'] : repoTag(k);
-      const digest = i.repoDigests.find((d) => familiarName(splitRefKey(d).name) === repo);
-      rows.push([repo, tag, ...(o.digests ? [digest ? splitRefKey(digest).digest! : '<none>'] : []), o.noTrunc ? i.id : shortId(i.id), ago(i.created), humanSize(i.size)]);
-    }
+  for (const { i, repo, tag, digest } of lines) {
+    rows.push([repo, tag, ...(o.digests ? [digest] : []), o.noTrunc ? i.id : shortId(i.id), ago(i.created), humanSize(i.size)]);
   }
   process.stdout.write(table(rows));
 }
@@ -93,8 +133,16 @@ export async function tagImage(root: string | undefined, source: string, target:
   await storeFor(root).tag(source, target);
 }
 
-export async function removeImages(root: string | undefined, refs: string[], force: boolean): Promise<void> {
+export async function removeImages(root: string | undefined, refs: string[], force: boolean, dryRun = false): Promise<void> {
   const store = storeFor(root);
+  if (dryRun) {
+    for (const ref of refs) {
+      const id = store.lookup(ref);
+      if (!id) throw new BerthError(`no such image: ${ref}`);
+      process.stdout.write(`Would remove: ${ref} (${id})\n`);
+    }
+    return;
+  }
   const errors: string[] = [];
   for (const ref of refs) {
     try {
@@ -109,7 +157,11 @@ export async function removeImages(root: string | undefined, refs: string[], for
   if (errors.length) throw new BerthError(errors.join('; '));
 }
 
-export async function pruneImages(root: string | undefined, all: boolean, format?: string): Promise<void> {
+export async function pruneImages(root: string | undefined, all: boolean, format?: string, dryRun = false): Promise<void> {
+  if (dryRun) {
+    for (const id of storeFor(root).pruneCandidates({ all })) process.stdout.write(`Would delete: ${id}\n`);
+    return;
+  }
   const r = await storeFor(root).prune({ all });
   if (format === 'json') { printJson({ ImagesDeleted: r.deleted, SpaceReclaimed: r.reclaimed }); return; }
   for (const d of r.deleted) process.stdout.write(`Deleted: ${d}\n`);

@@ -15,7 +15,7 @@ import type { ImageStore, ResolvedImage } from '../image-store.js';
 import { cleanComponents } from '../layer-unpack.js';
 import {
   OCI_CONFIG, OCI_LAYER, OCI_LAYER_GZIP, OCI_LAYER_ZSTD, OCI_MANIFEST, isIndexType, sniffCompression,
-  type ImageIndex, type Manifest,
+  type ImageIndex, type Manifest, validateManifest,
 } from '../media-types.js';
 import { selectManifest } from '../platform.js';
 import { formatReference, parseReference } from '../reference.js';
@@ -34,15 +34,19 @@ interface Spool {
 }
 
 async function spool(store: ImageStore, input: string): Promise<Spool> {
+  const head = Buffer.alloc(4);
+  let n: number;
+  try {
+    const fd = openSync(input, 'r');
+    try { n = readSync(fd, head, 0, 4, 0); } finally { closeSync(fd); }
+  } catch (e) {
+    throw new ArchiveError(`cannot read ${input}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
   const dir = store.blobs.tempName('load');
   mkdirSync(dir, { mode: 0o700 });
   const s: Spool = { dir, files: new Map(), links: new Map() };
-  const head = Buffer.alloc(4);
-  const fd = openSync(input, 'r');
-  let n: number;
-  try { n = readSync(fd, head, 0, 4, 0); } finally { closeSync(fd); }
   const kind = sniffCompression(head.subarray(0, n));
-  if (kind === 'zstd') throw new ArchiveError(`${input}: zstd-compressed archives are not supported`);
+  if (kind === 'zstd') { rmSync(dir, { recursive: true, force: true }); throw new ArchiveError(`${input}: zstd-compressed archives are not supported`); }
   const extract = tar.extract();
   const stages = [createReadStream(input), ...(kind === 'gzip' ? [zlib.createGunzip()] : []), extract];
   const feeding = pipeline(stages as unknown as [NodeJS.ReadableStream, NodeJS.WritableStream]);
@@ -156,14 +160,14 @@ async function loadOci(store: ImageStore, s: Spool, input: string): Promise<Load
   if (!Array.isArray(index.manifests)) throw new ArchiveError(`${input}: index.json has no manifests`);
   const out: LoadedImage[] = [];
   for (const top of index.manifests) {
+    if (typeof top !== 'object' || top === null) throw new ArchiveError(`${input}: index.json lists a manifest that is not an object`);
     let d = top;
     await blob(d.digest);
     if (isIndexType(d.mediaType)) {
       d = selectManifest(store.blobs.readJson<ImageIndex>(d.digest));
       await blob(d.digest);
     }
-    const m = store.blobs.readJson<Manifest>(d.digest);
-    if (!m.config || !Array.isArray(m.layers)) throw new ArchiveError(`${input}: ${d.digest} is not an image manifest`);
+    const m = validateManifest(store.blobs.readJson<unknown>(d.digest), `${input}: manifest ${d.digest}`);
     await blob(m.config.digest);
     for (const l of m.layers) await blob(l.digest);
     const ann = top.annotations ?? {};

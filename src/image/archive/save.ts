@@ -8,7 +8,7 @@ import { hex } from '../digest.js';
 import { NoSuchImageError, type ImageStore } from '../image-store.js';
 import { openLayerStream } from '../layer-unpack.js';
 import { OCI_INDEX } from '../media-types.js';
-import { familiarName, splitRefKey } from '../reference.js';
+import { familiarName, formatReference, parseReference, splitRefKey } from '../reference.js';
 
 export type ArchiveFormat = 'docker-archive' | 'oci-archive';
 
@@ -23,17 +23,18 @@ function addStream(pack: tar.Pack, name: string, size: number, stages: NodeJS.Re
   return pipeline([...stages, entry] as unknown as [NodeJS.ReadableStream, NodeJS.WritableStream]);
 }
 
-/** Images named by `refs`, with the references to record for each. */
+/** Images named by `refs`, with the references to record for each: a
+ * reference keeps just that name; an ID keeps every tag of the image. */
 function selectImages(store: ImageStore, refs: string[]): Array<{ id: string; names: string[] }> {
   const out = new Map<string, string[]>();
   for (const ref of refs) {
     const id = store.lookup(ref);
     if (!id) throw new NoSuchImageError(ref);
     const names = out.get(id) ?? [];
-    // A reference by name keeps that name; an ID keeps all the image's tags.
     const tags = store.records.refsOf(id).filter((k) => !k.includes('@'));
-    const named = tags.find((k) => k === ref || familiarName(splitRefKey(k).name) + ':' + splitRefKey(k).tag === ref || familiarName(splitRefKey(k).name) === ref && splitRefKey(k).tag === 'latest');
-    for (const n of named ? [named] : /^(sha256:)?[a-f0-9]+$/.test(ref) ? tags : []) if (!names.includes(n)) names.push(n);
+    let key: string | undefined;
+    try { const r = parseReference(ref); key = r.digest ? undefined : formatReference(r); } catch { key = undefined; }
+    for (const n of key && tags.includes(key) ? [key] : tags) if (!names.includes(n)) names.push(n);
     out.set(id, names);
   }
   return [...out.entries()].map(([id, names]) => ({ id, names }));

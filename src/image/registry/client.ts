@@ -67,7 +67,10 @@ export class RegistryClient {
   /** Answers a 401 challenge; returns false when there is nothing more to try. */
   private async authenticate(res: Response, scope: string, sentWith: string | undefined): Promise<boolean> {
     const c = parseChallenge(res.headers.get('www-authenticate') ?? '');
-    if (!c) return false;
+    if (!c) {
+      if (!this.creds) throw new RegistryError(`registry ${this.domain} requires authentication: run berth login ${this.domain}`, 401);
+      return false;
+    }
     if (c.scheme === 'basic') {
       if (!this.creds) throw new RegistryError(`registry ${this.domain} requires authentication: run berth login ${this.domain}`, 401);
       const next = `Basic ${Buffer.from(`${this.creds.username}:${this.creds.password}`).toString('base64')}`;
@@ -78,13 +81,20 @@ export class RegistryClient {
     if (c.scheme === 'bearer') {
       const realm = c.params.realm;
       if (!realm) throw new RegistryError(`registry ${this.domain} sent a Bearer challenge without a realm`);
-      const u = new URL(realm);
+      let u: URL;
+      try { u = new URL(realm); } catch { throw new RegistryError(`registry ${this.domain} sent a Bearer challenge with a bad realm: ${realm.slice(0, 100)}`); }
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new RegistryError(`registry ${this.domain} sent a Bearer realm that is not http(s): ${realm.slice(0, 100)}`);
       if (c.params.service) u.searchParams.set('service', c.params.service);
-      u.searchParams.set('scope', c.params.scope ?? scope);
+      const sc = c.params.scope ?? scope;
+      if (sc) u.searchParams.set('scope', sc); // login asks for a token without scope, as docker does
       const headers: Record<string, string> = {};
       if (this.creds) headers.authorization = `Basic ${Buffer.from(`${this.creds.username}:${this.creds.password}`).toString('base64')}`;
       const t = await this.rawFetch(u.toString(), { headers });
-      if (t.status === 401 || t.status === 403) throw new RegistryError(`authentication to ${this.domain} failed: wrong credentials?`, 401);
+      if (t.status === 401 || t.status === 403) {
+        await t.body?.cancel();
+        if (!this.creds) throw new RegistryError(`registry ${this.domain} requires authentication: run berth login ${this.domain}`, 401);
+        throw new RegistryError(`authentication to ${this.domain} failed: wrong credentials?`, 401);
+      }
       if (!t.ok) throw new RegistryError(`token request to ${u.host} failed: HTTP ${t.status}`, t.status);
       const body = (await t.json()) as { token?: string; access_token?: string };
       const token = body.token ?? body.access_token;
@@ -98,9 +108,9 @@ export class RegistryClient {
   }
 
   /** A request with authentication; `push` asks for pull,push scope. */
-  async request(path: string, init: RequestInit & { push?: boolean } = {}, retryBody?: () => RequestInit['body']): Promise<Response> {
+  async request(path: string, init: RequestInit & { push?: boolean; scope?: string } = {}, retryBody?: () => RequestInit['body']): Promise<Response> {
     const url = path.startsWith('http') ? path : `${this.base}${path}`;
-    const scope = `repository:${this.repo}:${init.push ? 'pull,push' : 'pull'}`;
+    const scope = init.scope ?? `repository:${this.repo}:${init.push ? 'pull,push' : 'pull'}`;
     for (let attempt = 0; ; attempt++) {
       const headers = new Headers(init.headers);
       const sentWith = this.authHeader;
@@ -120,7 +130,7 @@ export class RegistryClient {
 
   /** GET /v2/: checks reachability and credentials (login). */
   async ping(): Promise<void> {
-    const res = await this.request('/v2/');
+    const res = await this.request('/v2/', { scope: '' });
     await res.body?.cancel();
     if (!res.ok) throw new RegistryError(`registry ${this.domain} answered HTTP ${res.status} to /v2/`, res.status);
   }

@@ -5,9 +5,9 @@ import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { BerthError } from '../../errors.js';
-import { checkDigest, hex, sha256 } from '../digest.js';
+import { chainIds, checkDigest, hex, sha256 } from '../digest.js';
 import { mapLimit, type ImageStore, type ResolvedImage } from '../image-store.js';
-import { INDEX_TYPES, MANIFEST_TYPES, isIndexType, type Descriptor, type ImageIndex, type Manifest, type Platform } from '../media-types.js';
+import { INDEX_TYPES, MANIFEST_TYPES, isIndexType, type Descriptor, type ImageConfig, type ImageIndex, type Platform, validateManifest } from '../media-types.js';
 import { selectManifest } from '../platform.js';
 import { formatReference, parseReference, repoName, type Reference } from '../reference.js';
 import { pidAlive } from '../store-lock.js';
@@ -104,22 +104,31 @@ export async function pullImage(store: ImageStore, ref: string, opts: PullOption
   const client = new RegistryClient(r.domain, r.path, opts);
   opts.onProgress?.({ id: formatReference(r), status: 'resolving' });
   const m = await resolveManifest(client, r, opts.platform);
-  const manifest = JSON.parse(m.bytes.toString('utf8')) as Manifest;
-  if (!manifest.config || !Array.isArray(manifest.layers)) throw new BerthError(`manifest ${m.digest} has no config or layers`);
+  const manifest = validateManifest(JSON.parse(m.bytes.toString('utf8')), `manifest ${m.digest}`);
   const blobs = [manifest.config, ...manifest.layers];
   const guard = store.protect([m.digest, ...blobs.map((b) => b.digest)]);
   try {
     store.blobs.writeBytes(m.bytes, m.digest, 'manifest');
     for (const l of manifest.layers) opts.onProgress?.({ id: hex(checkDigest(l.digest)).slice(0, 12), status: 'waiting', total: l.size });
     await fetchBlob(store, client, manifest.config);
-    await mapLimit(manifest.layers, opts.concurrency ?? 3, (l) => fetchBlob(store, client, l, opts.onProgress));
-    for (const l of manifest.layers) opts.onProgress?.({ id: hex(l.digest).slice(0, 12), status: 'extracting' });
+    // Each layer is unpacked as soon as it is downloaded (layers unpack
+    // independently), so the network and the disk work overlap.
+    const diffIds = store.blobs.readJson<ImageConfig>(manifest.config.digest).rootfs?.diff_ids;
+    const chains = Array.isArray(diffIds) && diffIds.length === manifest.layers.length ? chainIds(diffIds.map((d) => checkDigest(d, 'diff ID'))) : undefined;
+    if (chains) guard.add(chains);
+    await mapLimit(manifest.layers, opts.concurrency ?? 3, async (l, i) => {
+      await fetchBlob(store, client, l, opts.onProgress);
+      if (!chains) return;
+      opts.onProgress?.({ id: hex(l.digest).slice(0, 12), status: 'extracting' });
+      await store.layers.ensure(chains[i], chains[i - 1], diffIds![i], store.blobs.path(l.digest), { what: `layer ${l.digest}` });
+    });
     const img = await store.commit(m.digest, {
       names: r.tag ? [`${repoName(r)}:${r.tag}`] : [],
       repoDigests: [`${repoName(r)}@${m.digest}`],
       manifestMediaType: m.mediaType,
     });
     for (const l of manifest.layers) opts.onProgress?.({ id: hex(l.digest).slice(0, 12), status: 'done' });
+    opts.onProgress?.({ id: formatReference(r), status: 'done' });
     return img;
   } finally {
     guard.release();

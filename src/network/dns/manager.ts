@@ -27,9 +27,17 @@ export function upstreams(env: NodeJS.ProcessEnv = process.env, resolvConf = '/e
   return text.split('\n').map((l) => /^\s*nameserver\s+(\S+)/.exec(l)?.[1]).filter((s): s is string => !!s);
 }
 
+/** The running responder of this state root; a stale pid (reused by another process) does not count. */
 export function serverState(paths: StatePaths): ServerState | undefined {
-  const s = readJson<ServerState>(join(dnsDir(paths), 'server.json'));
-  return s && alive(s.pid) ? s : undefined;
+  const dir = dnsDir(paths);
+  const s = readJson<ServerState>(join(dir, 'server.json'));
+  if (!s || !alive(s.pid)) return undefined;
+  try {
+    const argv = readFileSync(`/proc/${s.pid}/cmdline`, 'utf8').split('\0');
+    return argv.some((a) => a.endsWith('dns/server.js')) && argv.includes(dir) ? s : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -59,9 +67,9 @@ export async function syncDns(paths: StatePaths, networks: NetworkRecord[], endp
     process.kill(state.pid, 'SIGHUP');
   }
   // Wait until the server has loaded this generation, so callers can rely on the records.
-  for (let i = 0; i < 150; i++) {
+  for (let i = 0; i < 600; i++) {
     state = serverState(paths);
     if (state && state.generation >= cfg.generation) return;
-    await sleep(20);
+    await sleep(5);
   }
 }

@@ -5,7 +5,7 @@
 // the server writes <dns-dir>/server.json {pid, generation, bound} after each
 // load, and exits when no berth network is left.
 import { createSocket, type Socket } from 'node:dgram';
-import { createServer, type Server } from 'node:net';
+import { connect, createServer, type Server } from 'node:net';
 import { readFileSync, rmSync, watch, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import dnsPacket from 'dns-packet';
@@ -38,10 +38,31 @@ function parseUpstream(u: string): { host: string; port: number } {
   return { host: u, port: 53 };
 }
 
-/** Sends the raw query to each upstream in turn; the first reply wins. */
-async function forward(query: Buffer): Promise<Buffer | undefined> {
+/** One exchange over TCP (2-byte length prefix), for queries that came over TCP. */
+function forwardTcp(query: Buffer, host: string, p: number): Promise<Buffer | undefined> {
+  return new Promise((done) => {
+    const c = connect({ host, port: p });
+    let buf = Buffer.alloc(0);
+    const finish = (r: Buffer | undefined) => { c.destroy(); done(r); };
+    c.setTimeout(2000, () => finish(undefined));
+    c.on('error', () => finish(undefined));
+    c.on('connect', () => { const len = Buffer.alloc(2); len.writeUInt16BE(query.length); c.write(Buffer.concat([len, query])); });
+    c.on('data', (d) => {
+      buf = Buffer.concat([buf, d]);
+      if (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) finish(buf.subarray(2, 2 + buf.readUInt16BE(0)));
+    });
+  });
+}
+
+/** Sends the raw query to each upstream in turn (same transport as the client used); the first reply wins. */
+async function forward(query: Buffer, tcp: boolean): Promise<Buffer | undefined> {
   for (const u of cfg.upstreams) {
     const { host, port: p } = parseUpstream(u);
+    if (tcp) {
+      const r = await forwardTcp(query, host, p);
+      if (r) return r;
+      continue;
+    }
     const reply = await new Promise<Buffer | undefined>((done) => {
       const s = createSocket(host.includes(':') ? 'udp6' : 'udp4');
       const t = setTimeout(() => { s.close(); done(undefined); }, 2000);
@@ -63,7 +84,7 @@ function reply(q: dnsPacket.Packet, rcode: number, answers: dnsPacket.Answer[]):
   });
 }
 
-async function handle(raw: Buffer, src: string, gateway: string): Promise<Buffer | undefined> {
+async function handle(raw: Buffer, src: string, gateway: string, tcp = false): Promise<Buffer | undefined> {
   let q: dnsPacket.Packet;
   try { q = dnsPacket.decode(raw); } catch { return undefined; }
   const question = q.questions?.[0];
@@ -80,7 +101,7 @@ async function handle(raw: Buffer, src: string, gateway: string): Promise<Buffer
     case 'nxdomain':
       return reply(q, 3, []);
     case 'forward':
-      return (await forward(raw)) ?? reply(q, 2, []);  // SERVFAIL when every upstream is silent
+      return (await forward(raw, tcp)) ?? reply(q, 2, []);  // SERVFAIL when every upstream is silent
   }
 }
 
@@ -101,7 +122,7 @@ function listen(ip: string): Promise<Listener> {
           while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
             const msg = buf.subarray(2, 2 + buf.readUInt16BE(0));
             buf = buf.subarray(2 + msg.length);
-            handle(msg, c.remoteAddress?.replace(/^::ffff:/, '') ?? '', ip).then((out) => {
+            handle(msg, c.remoteAddress?.replace(/^::ffff:/, '') ?? '', ip, true).then((out) => {
               if (out) { const len = Buffer.alloc(2); len.writeUInt16BE(out.length); c.write(Buffer.concat([len, out])); }
             }, (e) => log(`tcp ${ip}: ${e}`));
           }

@@ -50,8 +50,8 @@ export class BridgeDriver implements NetworkDriver {
     await withRollback([
       { run: () => linkAdd(null, { name: n.bridge, kind: 'bridge', mtu: n.mtu, up: true }), undo: () => linkDelIfExists(null, n.bridge) },
       ...n.subnets.map((s) => ({ run: () => addrAdd(null, n.bridge, `${s.gateway}/${prefixOf(s.subnet)}`, { nodad: s.family === 6 }) })),
-      // DNAT from 127.0.0.1 sends packets with a loopback source out of the bridge.
-      { run: () => sysctlWrite(null, `net/ipv4/conf/${n.bridge}/route_localnet`, '1') },
+      // DNAT from 127.0.0.1 sends packets with a loopback source out of the bridge (a '.' in a name is '/' in /proc/sys).
+      { run: () => sysctlWrite(null, `net/ipv4/conf/${n.bridge.replace(/\./g, '/')}/route_localnet`, '1') },
       { run: () => { if (!n.internal) sysctlWrite(null, 'net/ipv4/ip_forward', '1'); } },
       { run: () => { if (!n.internal && n.enableIpv6) sysctlWrite(null, 'net/ipv6/conf/all/forwarding', '1'); } },
       { run: () => ctx.firewall.setupNetwork(n), undo: () => ctx.firewall.teardownNetwork(n) },
@@ -71,6 +71,8 @@ export class BridgeDriver implements NetworkDriver {
   async attach(n: NetworkRecord, a: Attachment, _ctx: DriverContext): Promise<void> {
     const r = a.record;
     const ns = a.netnsPath;
+    // A veth of this (container, network) pair can only be a crash leftover.
+    linkDelIfExists(null, r.hostVeth);
     await withRollback([
       {
         run: () => linkAdd(null, {
@@ -83,6 +85,7 @@ export class BridgeDriver implements NetworkDriver {
       { run: () => linkSet(null, r.hostVeth, { hairpin: true }) },
       { run: () => { if (r.ipv4) addrAdd(ns, r.interface, `${r.ipv4}/${r.prefix4}`); } },
       { run: () => { if (r.ipv6) addrAdd(ns, r.interface, `${r.ipv6}/${r.prefix6}`, { nodad: true }); } },
+      { run: () => { for (const ll of r.linkLocalIps ?? []) addrAdd(ns, r.interface, ll, { nodad: ll.includes(':') }); } },
       { run: () => linkSet(ns, r.interface, { up: true }) },
       { run: () => { if (a.defaultRoute && r.gateway4) routeAdd(ns, { dst: 'default', gateway: r.gateway4 }); } },
       { run: () => { if (a.defaultRoute && r.gateway6) routeAdd(ns, { dst: 'default6', gateway: r.gateway6 }); } },

@@ -6,12 +6,15 @@ import { execFile } from 'node:child_process';
 import { BerthError } from '../../errors.js';
 import type { NftCmd } from './rules.js';
 
+const NO_NFT = 'nftables: the nft command is not installed (Debian package nftables)';
+
 /** Runs nft; never rejects (exit code and output in the result). node:child_process rather than execa: loading execa costs ~90 ms of CLI start-up. */
-function nft(args: string[]): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+function nft(args: string[]): Promise<{ exitCode: number; stdout: string; stderr: string; code?: string }> {
   return new Promise((resolve) => {
     execFile('nft', args, { maxBuffer: 64 << 20, encoding: 'utf8' }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
-      resolve({ exitCode: code, stdout, stderr: stderr || (err && code === 1 && !stderr ? err.message : '') });
+      const sys = err && typeof (err as { code?: unknown }).code === 'string' ? (err as { code: string }).code : undefined; // ENOENT: nft missing
+      resolve({ exitCode: code, stdout, stderr: stderr || (err && code === 1 && !stderr ? err.message : ''), code: sys });
     });
   });
 }
@@ -26,6 +29,7 @@ export async function nftBatch(cmds: NftCmd[]): Promise<void> {
   writeFileSync(file, JSON.stringify({ nftables: [{ metainfo: { json_schema_version: 1 } }, ...cmds] }), { mode: 0o600 });
   const r = await nft(['-j', '-f', file]).finally(() => rmSync(dir, { recursive: true, force: true }));
   if (r.exitCode !== 0) {
+    if ((r as { code?: string }).code === 'ENOENT') throw new BerthError(NO_NFT);
     const why = String(r.stderr || r.stdout).split('\n').find((l) => l.trim()) ?? `exit ${r.exitCode}`;
     throw new BerthError(`nftables: ${why}`);
   }
@@ -35,6 +39,7 @@ export async function nftBatch(cmds: NftCmd[]): Promise<void> {
 export async function nftListTable(table: string): Promise<NftListing | undefined> {
   const r = await nft(['-j', 'list', 'table', 'inet', table]);
   if (r.exitCode !== 0) {
+    if ((r as { code?: string }).code === 'ENOENT') throw new BerthError(NO_NFT);
     if (/No such file|does not exist/i.test(String(r.stderr))) return undefined;
     throw new BerthError(`nftables: ${String(r.stderr).split('\n')[0]}`);
   }

@@ -2,7 +2,7 @@
 //
 // One table `inet <name>` (BERTH_NFT_TABLE, default "berth") holds:
 //   set   bridges      ifnames of every berth bridge (isolation)
-//   chain prerouting   nat, dstnat:  fib daddr type local → jump ports
+//   chain prerouting   nat, dstnat:  gateway:53 from its bridge → return (berth DNS); fib daddr type local → jump ports
 //   chain output       nat, dstnat:  fib daddr type local → jump ports (host-originated, 127.0.0.1)
 //   chain ports        regular: one DNAT rule per published port (tag ep:<hash>)
 //   chain postrouting  nat, srcnat:  outbound masquerade, 127.0.0.1 and hairpin masquerade (tag net:<id>)
@@ -66,6 +66,11 @@ export class Rules {
       this.rule('postrouting', tag, [match(oif, br), match(payload('ip', 'saddr'), prefix('127.0.0.0/8')), { masquerade: null }]),
     ];
     for (const s of n.subnets) {
+      // Queries to berth's DNS on the gateway are never taken by a container publishing port 53.
+      out.push({ insert: { rule: { family: 'inet', table: this.table, chain: 'prerouting', comment: tag, expr: [
+        match(iif, br), match(payload(fam(s.family), 'daddr'), s.gateway),
+        match(meta('l4proto'), { set: ['tcp', 'udp'] }), match(payload('th', 'dport'), 53), { return: null },
+      ] } } });
       // Hairpin: a container reaching a published port (of itself or a neighbour) via a host address.
       out.push(this.rule('postrouting', tag, [match(oif, br), match(payload(fam(s.family), 'saddr'), prefix(s.subnet)),
         match({ ct: { key: 'status' } }, 'dnat', 'in'), { masquerade: null }]));

@@ -115,9 +115,14 @@ function reserved(s: SubnetRecord): Set<string> {
  * Leases an address of subnet `s` to `owner` (the requested one, or the
  * lowest free in ip_range/subnet). Mutates `leases`; returns the address.
  */
-export function lease(s: SubnetRecord, leases: Leases, owner: string, requested: string | undefined, netName: string): string {
+export function lease(s: SubnetRecord, leases: Leases, owner: string, requested: string | undefined, netName: string, preferred: string[] = []): string {
   const sub = parseCidr(s.subnet);
   const res = reserved(s);
+  if (!requested) {
+    // An address this owner held before (kept across a crash), when still free.
+    const again = preferred.find((p) => { const ip = parseIp(p); return ip && contains(sub, ip.family, ip.value) && !res.has(p) && !leases[p]; });
+    if (again) { leases[again] = owner; return again; }
+  }
   if (requested) {
     const ip = parseIp(requested);
     if (!ip || !contains(sub, ip.family, ip.value)) throw new BerthError(`network ${netName}: address ${requested} is not in subnet ${s.subnet}`);

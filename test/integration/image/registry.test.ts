@@ -7,20 +7,28 @@ import { join } from 'node:path';
 import { berthBin, tempDir } from '../../helpers/env.js';
 import { buildImage, WHITEOUT_LAYERS } from '../../helpers/images.js';
 import { freePort, startRegistry } from '../../helpers/registry.js';
+import { startTokenServer } from '../../helpers/token-server.js';
 import { openImageStore } from '../../../src/image/image-store.js';
 import { lgetxattr } from '../../../src/native/fs-ops.js';
 import { statePaths } from '../../../src/state/paths.js';
+import { randomBytes } from 'node:crypto';
+import { OCI_INDEX, OCI_MANIFEST } from '../../../src/image/media-types.js';
+import { hostPlatform } from '../../../src/image/platform.js';
+import { pullImage, type ProgressEvent } from '../../../src/image/registry/pull.js';
 
 function berth(root: string, args: string[], env: NodeJS.ProcessEnv = {}, input?: string) {
   return spawnSync(process.execPath, [berthBin, '--root', root, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, input });
 }
 
-function berthAsync(root: string, args: string[]): Promise<{ status: number | null; stderr: string }> {
+/** Like berth() without blocking the event loop (needed when this process serves tokens). */
+function berthAsync(root: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const c = spawn(process.execPath, [berthBin, '--root', root, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const c = spawn(process.execPath, [berthBin, '--root', root, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    let stdout = '';
     let stderr = '';
+    c.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
     c.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    c.on('exit', (status) => resolve({ status, stderr }));
+    c.on('close', (status) => resolve({ status, stdout, stderr }));
   });
 }
 
@@ -49,6 +57,12 @@ test('push a multi-layer image with whiteouts, pull it elsewhere, mount the laye
     const push = berth(a.path, ['image', 'push', ref]);
     assert.equal(push.status, 0, push.stderr);
     assert.match(push.stdout, /v1: digest: sha256:[a-f0-9]{64}/);
+
+    // a second repository on the same registry gets the blobs by cross-repo mount
+    assert.equal(berth(a.path, ['image', 'tag', ref, `${reg.host}/test/copy:v1`]).status, 0);
+    const mount = berth(a.path, ['--progress', 'plain', 'push', `${reg.host}/test/copy:v1`]);
+    assert.equal(mount.status, 0, mount.stderr);
+    assert.equal(mount.stdout.match(/Mounted from another repository/g)?.length, 4, mount.stdout);
 
     const pull = berth(b.path, ['--progress', 'plain', 'image', 'pull', ref]);
     assert.equal(pull.status, 0, pull.stderr);
@@ -178,5 +192,184 @@ test('basic auth: login, wrong credentials, push and pull, logout', async () => 
     a.cleanup();
     b.cleanup();
     cfg.cleanup();
+  }
+});
+
+test('token auth: Bearer challenge, scoped tokens for pull and push, wrong credentials', async () => {
+  const dir = tempDir('berth-token-');
+  const user = { name: 'bob', password: 'tok3n-pass' };
+  const tokens = await startTokenServer(dir.path, user);
+  const reg = await startRegistry({ token: tokens });
+  const a = tempDir('berth-img-a-');
+  const b = tempDir('berth-img-b-');
+  const cfg = tempDir('berth-docker-config-');
+  const env = { DOCKER_CONFIG: cfg.path };
+  try {
+    const ref = `${reg.host}/team/app:2`;
+    await buildImage(openImageStore(statePaths(a.path).images), WHITEOUT_LAYERS, [ref]);
+    const anon = await berthAsync(a.path, ['push', ref], env);
+    assert.equal(anon.status, 1);
+    assert.match(anon.stderr, /^registry 127\.0\.0\.1:\d+ requires authentication: run berth login 127\.0\.0\.1:\d+\n$/);
+
+    const wrong = await berthAsync(a.path, ['login', reg.host, '-u', 'bob', '--password', 'nope'], env);
+    assert.equal(wrong.status, 1);
+    assert.match(wrong.stderr, /wrong credentials/);
+    assert.equal((await berthAsync(a.path, ['login', reg.host, '-u', 'bob', '--password', user.password], env)).status, 0);
+
+    const push = await berthAsync(a.path, ['push', ref], env);
+    assert.equal(push.status, 0, push.stderr);
+    assert.ok(tokens.requests.includes('repository:team/app:pull,push'), tokens.requests.join(' | '));
+    const pull = await berthAsync(b.path, ['pull', ref], env);
+    assert.equal(pull.status, 0, pull.stderr);
+    assert.ok(tokens.requests.includes('repository:team/app:pull'));
+    checkMerged(b.path, ref);
+  } finally {
+    await reg.stop();
+    await tokens.stop();
+    for (const t of [a, b, cfg, dir]) t.cleanup();
+  }
+});
+
+function checkMerged(root: string, ref: string): void {
+  withOverlay(root, ref, (m) => {
+    assert.equal(existsSync(join(m, 'etc/a')), false);
+    assert.deepEqual(readdirSync(join(m, 'opq')), ['z']);
+  });
+}
+
+test('manifest lists pick the host platform or --platform; a dead pull\'s partial download resumes', async () => {
+  const reg = await startRegistry();
+  const a = tempDir('berth-img-a-');
+  const b = tempDir('berth-img-b-');
+  try {
+    const sa = openImageStore(statePaths(a.path).images);
+    const amd = await buildImage(sa, [[{ name: 'arch', body: 'amd64' }]], [`${reg.host}/multi/arch:amd64`]);
+    const arm = await buildImage(sa, [[{ name: 'arch', body: 'arm64' }]], [`${reg.host}/multi/arch:arm64`], {}, { architecture: 'arm64' });
+    for (const t of ['amd64', 'arm64']) assert.equal(berth(a.path, ['push', `${reg.host}/multi/arch:${t}`]).status, 0);
+    const desc = (img: typeof amd, platform: object) => ({ mediaType: OCI_MANIFEST, digest: img.manifestDigest, size: sa.blobs.size(img.manifestDigest), platform });
+    const index = JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [
+      desc(arm, { os: 'linux', architecture: 'arm64', variant: 'v8' }), desc(amd, { os: 'linux', architecture: 'amd64' }),
+    ] });
+    const put = await fetch(`http://${reg.host}/v2/multi/arch/manifests/both`, { method: 'PUT', headers: { 'content-type': OCI_INDEX }, body: index });
+    assert.equal(put.status, 201, await put.text());
+    const host = hostPlatform().architecture;
+    if (host === 'amd64' || host === 'arm64') {
+      const r = berth(b.path, ['pull', `${reg.host}/multi/arch:both`]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(openImageStore(statePaths(b.path).images).resolve(`${reg.host}/multi/arch:both`).id, host === 'amd64' ? amd.id : arm.id);
+    }
+    const other = berth(b.path, ['pull', '--platform', 'linux/arm64', `${reg.host}/multi/arch:both`]);
+    assert.equal(other.status, 0, other.stderr);
+    assert.equal(openImageStore(statePaths(b.path).images).resolve(`${reg.host}/multi/arch:both`).id, arm.id);
+    const none = berth(b.path, ['pull', '--platform', 'linux/s390x', `${reg.host}/multi/arch:both`]);
+    assert.equal(none.status, 1);
+    assert.equal(none.stderr, 'no image for platform linux/s390x (available: linux/arm64/v8, linux/amd64)\n');
+
+    // resume: a dead process left the first half of a layer blob
+    const big = randomBytes(1 << 20);
+    const ref = `${reg.host}/resume/img:1`;
+    const img = await buildImage(sa, [[{ name: 'big.bin', body: big }]], [ref], {}, { gzip: false });
+    assert.equal(berth(a.path, ['push', ref]).status, 0);
+    const c = tempDir('berth-img-c-');
+    try {
+      const sc = openImageStore(statePaths(c.path).images);
+      const dead = spawnSync('true').pid;
+      const blob = sa.blobs.read(img.layers[0].digest);
+      const half = blob.length >> 1;
+      writeFileSync(join(sc.blobs.tmpDir, `${dead}-partial-${img.layers[0].digest.slice(7)}`), blob.subarray(0, half));
+      const events: ProgressEvent[] = [];
+      await pullImage(sc, ref, { onProgress: (e) => events.push(e) });
+      const first = events.find((e) => e.status === 'downloading' && e.id === img.layers[0].digest.slice(7, 19));
+      assert.equal(first?.current, half, 'the download started where the dead one stopped');
+      assert.equal(sc.resolve(ref).id, img.id);
+      assert.deepEqual(readdirSync(sc.blobs.tmpDir), []);
+    } finally { c.cleanup(); }
+  } finally {
+    await reg.stop();
+    a.cleanup();
+    b.cleanup();
+  }
+});
+
+test('a pull killed while unpacking leaves no half-visible layer; the next pull completes', async () => {
+  const reg = await startRegistry();
+  const a = tempDir('berth-img-a-');
+  const b = tempDir('berth-img-b-');
+  try {
+    const ref = `${reg.host}/crash/img:1`;
+    const files = (i: number) => Array.from({ length: 300 }, (_, f) => ({ name: `l${i}/f${f}`, body: randomBytes(20_000) }));
+    await buildImage(openImageStore(statePaths(a.path).images), [0, 1, 2, 3].map(files), [ref]);
+    assert.equal(berth(a.path, ['push', ref]).status, 0);
+
+    const tmp = join(statePaths(b.path).images, 'tmp');
+    const child = spawn(process.execPath, [berthBin, '--root', b.path, 'pull', '-q', ref], { stdio: 'ignore' });
+    const exited = new Promise((r) => child.once('exit', r));
+    let killed = false;
+    for (let i = 0; i < 4000 && child.exitCode === null; i++) {
+      const busy = existsSync(tmp) && readdirSync(tmp).some((n) => n.includes('-layer-') && existsSync(join(tmp, n, 'diff')) && readdirSync(join(tmp, n, 'diff')).length > 0);
+      if (busy) { child.kill('SIGKILL'); killed = true; break; }
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    await exited;
+    assert.ok(killed, 'the pull was caught while unpacking');
+    const store = openImageStore(statePaths(b.path).images);
+    assert.deepEqual(store.list(), [], 'no image record');
+    for (const c of store.layers.list()) {
+      // any layer that is visible is complete
+      const rec = store.layers.get(c);
+      assert.ok(rec);
+      const dir = join(store.layers.dir(c), 'diff');
+      assert.equal(readdirSync(join(dir, readdirSync(dir)[0])).length, 300);
+    }
+    const again = berth(b.path, ['pull', '-q', ref]);
+    assert.equal(again.status, 0, again.stderr);
+    const s2 = openImageStore(statePaths(b.path).images);
+    assert.equal(s2.layers.list().length, 4);
+    assert.deepEqual(readdirSync(tmp).filter((n) => !n.includes('-partial-')), [], 'the dead pull\'s temp dirs are gone');
+    withOverlay(b.path, ref, (m) => {
+      for (let i = 0; i < 4; i++) assert.equal(readdirSync(join(m, `l${i}`)).length, 300);
+    });
+  } finally {
+    await reg.stop();
+    a.cleanup();
+    b.cleanup();
+  }
+});
+
+test('service-level pull and push: each image once, policies, ignored failures', async () => {
+  const reg = await startRegistry();
+  const a = tempDir('berth-img-a-');
+  const b = tempDir('berth-img-b-');
+  try {
+    const { pullServiceImages, pushServiceImages, serviceImageRows } = await import('../../../src/image/project-images.js');
+    const sa = openImageStore(statePaths(a.path).images);
+    const web = `${reg.host}/proj/web:1`;
+    await buildImage(sa, WHITEOUT_LAYERS.slice(0, 1), [web]);
+    const pushed = await pushServiceImages(sa, [{ service: 'web', image: web }, { service: 'web2', image: web }]);
+    assert.deepEqual(pushed.map((r) => r.status), ['pushed', 'pushed']);
+
+    const sb = openImageStore(statePaths(b.path).images);
+    const services = [
+      { service: 'web', image: web },
+      { service: 'worker', image: web },
+      { service: 'db', image: `${reg.host}/proj/missing:1` },
+      { service: 'local', image: 'local-only:1', pullPolicy: 'never' as const },
+    ];
+    const seen = new Set<string>();
+    const r = await pullServiceImages(sb, services, { ignoreFailures: true, onProgress: (svc) => seen.add(svc) });
+    assert.deepEqual(r.map((x) => x.status), ['pulled', 'pulled', 'failed', 'skipped']);
+    assert.match(r[2].error!, /manifest unknown/);
+    assert.equal(r[0].id, r[1].id);
+    assert.ok(seen.has('web') || seen.has('worker'), 'progress names the service');
+    await assert.rejects(pullServiceImages(sb, services.slice(2, 3)), /manifest unknown/);
+    const again = await pullServiceImages(sb, services.slice(0, 1));
+    assert.equal(again[0].status, 'present');
+    const rows = serviceImageRows(sb, services);
+    assert.equal(rows[0].id, r[0].id);
+    assert.equal(rows[2].id, undefined);
+  } finally {
+    await reg.stop();
+    a.cleanup();
+    b.cleanup();
   }
 });

@@ -180,3 +180,44 @@ test('a 120-layer image mounts with short lower dirs; holds protect images from 
     assert.deepEqual(readdirSync(store.layers.linksDir), []);
   } finally { a.cleanup(); }
 });
+
+test('whiteouts go both ways: an unpacked layer packs back to .wh. entries that unpack the same', async () => {
+  const a = tempDir('berth-img-a-');
+  try {
+    const store = openImageStore(statePaths(a.path).images);
+    const img = await buildImage(store, WHITEOUT_LAYERS, ['both:1']);
+    const mid = join(store.layers.dir(img.layers[1].chainId), 'diff');
+    const { packDirectory } = await import('../../../src/image/tar-dir.js');
+    const tar = (await import('tar-stream')).default;
+    const names: string[] = [];
+    const extract = tar.extract();
+    const chunks: Buffer[] = [];
+    packDirectory(mid, { overlay: true }).on('data', (c: Buffer) => chunks.push(c)).on('end', () => extract.end(Buffer.concat(chunks)));
+    for await (const e of extract) { names.push(e.header.name); e.resume(); }
+    assert.deepEqual(names.sort(), ['etc/', 'etc/.wh.a', 'etc/c', 'opq/', 'opq/.wh..wh..opq', 'opq/z']);
+    const { storeLayer } = await import('../../../src/image/import.js');
+    const again = await storeLayer(store, packDirectory(mid, { overlay: true }));
+    const out = join(a.path, 'again');
+    mkdirSync(out);
+    const { unpackLayer } = await import('../../../src/image/layer-unpack.js');
+    await unpackLayer(store.blobs.path(again.digest), out, { diffId: again.diffId });
+    assert.equal(lstatSync(join(out, 'etc/a')).isCharacterDevice(), true);
+    assert.equal(lgetxattr(join(out, 'opq'), 'trusted.overlay.opaque')?.toString(), 'y');
+    assert.equal(readFileSync(join(out, 'opq/z'), 'utf8'), 'z');
+  } finally { a.cleanup(); }
+});
+
+test('xattrs from the tar are applied, except forged overlay metadata', async () => {
+  const a = tempDir('berth-img-a-');
+  try {
+    const store = openImageStore(statePaths(a.path).images);
+    const img = await buildImage(store, [[
+      { name: 'd/', type: 'directory', pax: { 'SCHILY.xattr.trusted.overlay.opaque': 'y', 'SCHILY.xattr.user.berth': 'kept' } },
+      { name: 'd/f', body: 'x', pax: { 'SCHILY.xattr.user.berth': 'file' } },
+    ]], ['xattr:1']);
+    const diff = join(store.layers.dir(img.layers[0].chainId), 'diff');
+    assert.equal(lgetxattr(join(diff, 'd'), 'trusted.overlay.opaque'), null);
+    assert.equal(lgetxattr(join(diff, 'd'), 'user.berth')?.toString(), 'kept');
+    assert.equal(lgetxattr(join(diff, 'd/f'), 'user.berth')?.toString(), 'file');
+  } finally { a.cleanup(); }
+});

@@ -18,12 +18,16 @@ export function sh(cmd: string, args: string[]): { ok: boolean; out: string } {
 export const inNs = (ns: string, args: string[]) => sh('nsenter', [`--net=${ns}`, ...args]);
 export const ping = (ns: string, ip: string) => inNs(ns, ['busybox', 'ping', '-c', '1', '-W', '1', ip]).ok;
 
-/** n distinct /24s in 10.213.0.0/16 that nothing on the host routes. */
-export function freeSubnets(n: number): string[] {
+/**
+ * n distinct /24s in 10.213.0.0/16 that nothing on the host routes. Each test
+ * file passes its own band of third octets so files running in parallel never
+ * pick the same subnet between the check and the creation.
+ */
+export function freeSubnets(n: number, band: [number, number] = [1, 254]): string[] {
   const routed = hostRoutes().map((r) => parseCidr(r));
   const out: string[] = [];
   for (let tries = 0; out.length < n && tries < 500; tries++) {
-    const s = `10.213.${Math.floor(Math.random() * 254) + 1}.0/24`;
+    const s = `10.213.${band[0] + Math.floor(Math.random() * (band[1] - band[0] + 1))}.0/24`;
     if (out.includes(s) || routed.some((r) => overlaps(r, parseCidr(s)))) continue;
     out.push(s);
   }
@@ -32,23 +36,41 @@ export function freeSubnets(n: number): string[] {
 }
 
 const STUB = `
-const dgram = require('dgram'), fs = require('fs'), dnsPacket = require(process.argv[1]);
+const dgram = require('dgram'), net = require('net'), fs = require('fs'), dnsPacket = require(process.argv[1]);
 const log = process.argv[2];
-const sock = dgram.createSocket('udp4');
-sock.on('message', (m, r) => {
+function answer(m, via) {
   const q = dnsPacket.decode(m);
   const name = (q.questions && q.questions[0] && q.questions[0].name) || '';
-  fs.appendFileSync(log, name + '\\n');
+  fs.appendFileSync(log, name + (via ? ' ' + via : '') + '\\n');
   const hit = name === 'stub.berth.test' && q.questions[0].type === 'A';
-  sock.send(dnsPacket.encode({ type: 'response', id: q.id, flags: dnsPacket.RECURSION_AVAILABLE | (hit ? 0 : 3), questions: q.questions,
-    answers: hit ? [{ type: 'A', class: 'IN', name, ttl: 60, data: '192.0.2.123' }] : [] }), r.port, r.address);
-});
-sock.bind(0, '127.0.0.1', () => process.stdout.write(sock.address().port + '\\n'));`;
+  return dnsPacket.encode({ type: 'response', id: q.id, flags: dnsPacket.RECURSION_AVAILABLE | (hit ? 0 : 3), questions: q.questions,
+    answers: hit ? [{ type: 'A', class: 'IN', name, ttl: 60, data: '192.0.2.123' }] : [] });
+}
+function start() {
+  const sock = dgram.createSocket('udp4');
+  sock.on('message', (m, r) => sock.send(answer(m), r.port, r.address));
+  sock.bind(0, '127.0.0.1', () => {
+    const port = sock.address().port;
+    const srv = net.createServer((c) => {
+      let buf = Buffer.alloc(0);
+      c.on('data', (d) => {
+        buf = Buffer.concat([buf, d]);
+        if (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
+          const out = answer(buf.subarray(2, 2 + buf.readUInt16BE(0)), 'tcp');
+          const len = Buffer.alloc(2); len.writeUInt16BE(out.length); c.end(Buffer.concat([len, out]));
+        }
+      });
+    });
+    srv.once('error', () => { sock.close(); start(); });  // the TCP port is taken: try another pair
+    srv.listen(port, '127.0.0.1', () => process.stdout.write(port + '\\n'));
+  });
+}
+start();`;
 
 /**
- * A DNS stub on 127.0.0.1 in its own process (the test process blocks in
+ * A DNS stub on 127.0.0.1 (UDP and TCP, same port) in its own process (the test process blocks in
  * spawnSync while clients run): answers stub.berth.test with 192.0.2.123,
- * NXDOMAIN otherwise, and logs every name asked.
+ * NXDOMAIN otherwise, and logs every name asked ("name tcp" over TCP).
  */
 export async function stubDns(dir: string): Promise<{ port: number; seen: () => string[]; close: () => void }> {
   const log = join(dir, 'stub-dns.log');
@@ -65,13 +87,13 @@ export async function stubDns(dir: string): Promise<{ port: number; seen: () => 
 const SERVER = `
 const net = require('net'), dgram = require('dgram');
 const [tcpPort, udpPort, tag] = process.argv.slice(1);
-net.createServer((c) => { c.end('tcp:' + tag + '\\n'); }).listen(+tcpPort, '0.0.0.0', () => {
-  const u = dgram.createSocket('udp4');
+net.createServer((c) => { c.end('tcp:' + tag + '\\n'); }).listen(+tcpPort, '::', () => {
+  const u = dgram.createSocket('udp6');
   u.on('message', (m, r) => u.send('udp:' + tag + ':' + m, r.port, r.address));
-  u.bind(+udpPort, '0.0.0.0', () => process.stdout.write('ready\\n'));
+  u.bind(+udpPort, '::', () => process.stdout.write('ready\\n'));
 });`;
 
-/** A TCP (greeting) + UDP (echo) server inside the netns; resolves once listening. */
+/** A TCP (greeting) + UDP (echo) server inside the netns, IPv4 and IPv6; resolves once listening. */
 export async function serveIn(ns: string, tcpPort: number, udpPort: number, tag: string): Promise<ChildProcess> {
   const child = spawn('nsenter', [`--net=${ns}`, process.execPath, '-e', SERVER, String(tcpPort), String(udpPort), tag], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((ok, fail) => {

@@ -35,7 +35,7 @@ test('bridge networks: reachability, isolation, DNS, published ports, clean remo
   mkdirSync(nsDir, { recursive: true });
   const ns = (n: string) => join(nsDir, n);
   const names = ['c1', 'c2', 'c3', 'c4', 'c5'];
-  const [subA, subB, subH] = freeSubnets(3) as [string, string, string];
+  const [subA, subB, subH] = freeSubnets(3, [1, 79]) as [string, string, string];
   const hostIp = subH.replace('.0/24', '.1');
   const hostLink = `ha${id}`;
   const netA = `a${id}`, netB = `b${id}`;
@@ -72,12 +72,13 @@ test('bridge networks: reachability, isolation, DNS, published ports, clean remo
     const c3 = await connectEndpoint(paths, { containerId: `c3${id}`, name: `p-db-1-${id}`, netnsPath: ns('c3'), dnsNames: ['db'], networks: [{ name: netB }] });
     const c4 = await connectEndpoint(paths, {
       containerId: `c4${id}`, name: `p-api-1-${id}`, netnsPath: ns('c4'), dnsNames: ['api'],
-      networks: [{ name: netB, priority: 1 }, { name: netA, priority: 5, interface_name: 'front0' }],
+      networks: [{ name: netB, priority: 1, gw_priority: 10 }, { name: netA, priority: 5, interface_name: 'front0', link_local_ips: ['169.254.10.4'] }],
     });
     const ip = (e: EndpointRecord, net: NetworkRecord) => e.attachments.find((a) => a.networkId === net.id)!.ipv4!;
     assert.equal(c1.attachments[0]!.interface, 'eth0');
     assert.deepEqual(c4.attachments.map((a) => [a.network, a.interface]), [[netA, 'front0'], [netB, 'eth0']]);
-    assert.match(inNs(ns('c4'), ['ip', '-br', 'addr']).out, /front0@\S+\s+UP\s+10\.213/);
+    assert.match(inNs(ns('c4'), ['ip', '-br', 'addr']).out, /front0@\S+\s+UP\s+10\.213\.\d+\.\d+\/24 169\.254\.10\.4\/16/);
+    assert.match(inNs(ns('c4'), ['ip', 'route']).out, new RegExp(`default via ${gwB.replace(/\./g, '\\.')} dev eth0`), 'gw_priority picks the default route');
 
     // Reachability and isolation.
     assert.ok(ping(ns('c2'), ip(c1, A)), 'c2 reaches c1 on the same network');
@@ -95,6 +96,8 @@ test('bridge networks: reachability, isolation, DNS, published ports, clean remo
     assert.ok(stub.seen().includes('web'), 'an unknown name is forwarded upstream');
     assert.match(nslookup(ns('c3'), 'stub.berth.test', gwB), /192\.0\.2\.123/);
     assert.deepEqual(await tcpQuery(gwA, 'www'), [ip(c1, A)], 'DNS over TCP (from the host: scoped to the receiving network)');
+    assert.deepEqual(await tcpQuery(gwA, 'stub.berth.test'), ['192.0.2.123'], 'forwarded over TCP');
+    assert.ok(stub.seen().includes('stub.berth.test tcp'));
 
     // By name from inside, with the generated resolv.conf.
     servers.push(await serveIn(ns('c1'), 80, 5000, 'c1'));

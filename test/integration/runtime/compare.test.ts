@@ -1,10 +1,11 @@
 // The same bundles under berth-runtime, runc and crun: outputs and exit
 // codes must agree (and match what the OCI spec says they should be).
 import assert from 'node:assert/strict';
+import { chmodSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { defaultConfig, type OciConfig } from '../../helpers/bundle.js';
 import { isRoot } from '../../helpers/env.js';
-import { RuntimeHarness } from './harness.js';
+import { deviceConfig, RuntimeHarness } from './harness.js';
 
 const sh = (script: string) => defaultConfig(['sh', '-c', script]);
 
@@ -69,11 +70,12 @@ describe('berth-runtime matches runc and crun', { skip: !isRoot && 'needs root' 
   });
 
   test('env, cwd, user and groups', () => {
-    const c = sh('echo $FOO; pwd; id');
+    const c = sh('echo $FOO; pwd; id; echo $HOME');
     c.process.env.push('FOO=bar baz');
     c.process.cwd = '/tmp';
     c.process.user = { uid: 1000, gid: 1000, additionalGids: [2000] };
-    expectAll(c, 0, 'bar baz\n/tmp\nuid=1000(app) gid=1000(app) groups=2000(extra)\n');
+    // HOME comes from the container's /etc/passwd when the env has none
+    expectAll(c, 0, 'bar baz\n/tmp\nuid=1000(app) gid=1000(app) groups=2000(extra)\n/home/app\n');
   });
 
   test('a missing cwd is created', () => {
@@ -112,6 +114,20 @@ describe('berth-runtime matches runc and crun', { skip: !isRoot && 'needs root' 
       assert.equal(x.code, 0, `${x.name}: ${x.stderr}`);
       assert.equal(x.stdout, '/data/passwd\n1\n1\nw=1\n', x.name);
     }
+  });
+
+  test('device rules: mknod is allowed, using a device outside the rules is not', () => {
+    expectAll(deviceConfig(), 0, '3\n0\nnull2-ok\n');
+  });
+
+  test('a user namespace: root inside is an unprivileged id outside', () => {
+    // the mapped ids must reach the bundle: open up the private temp dirs
+    for (const d of [h.dir, `${h.dir}/shared`]) chmodSync(d, 0o755);
+    const c = sh('id; cat /proc/self/uid_map | xargs; ls -ln /bin/busybox | cut -c1-30 | xargs; echo x > /dev/null && echo null-ok; echo $$');
+    c.linux.namespaces.push({ type: 'user' });
+    c.linux.uidMappings = [{ containerID: 0, hostID: 200000, size: 65536 }];
+    c.linux.gidMappings = [{ containerID: 0, hostID: 200000, size: 65536 }];
+    expectAll(c, 0, 'uid=0(root) gid=0(root)\n0 200000 65536\n-rwxr-xr-x 1 65534 65534\nnull-ok\n1\n');
   });
 
   test('SIGKILL from outside: run exits 137', async () => {

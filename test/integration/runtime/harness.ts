@@ -3,10 +3,10 @@
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { haveBinary, makeBundle, makeRuntime, sharedRootfs, type OciConfig, type Runtime } from '../../helpers/bundle.js';
+import { defaultConfig, haveBinary, makeBundle, makeRuntime, sharedRootfs, type OciConfig, type Runtime } from '../../helpers/bundle.js';
 import { shortId, tempDir } from '../../helpers/env.js';
 
-export type RuntimeName = 'berth' | 'runc' | 'crun';
+export type RuntimeName = 'berth' | 'berth-v2' | 'runc' | 'crun';
 
 export class RuntimeHarness {
   readonly dir: string;
@@ -21,13 +21,13 @@ export class RuntimeHarness {
     this.cleanupDir = t.cleanup;
     this.rootfs = sharedRootfs(join(this.dir, 'shared'));
     for (const n of names) {
-      if (n !== 'berth' && !haveBinary(n)) continue; // reference peers; CI installs them
+      if (!n.startsWith('berth') && !haveBinary(n)) continue; // reference peers; CI installs them
       this.runtimes.push(makeRuntime(n, join(this.dir, `root-${n}`)));
     }
   }
 
   get berth(): Runtime {
-    return this.runtimes.find((r) => r.name === 'berth')!;
+    return this.runtimes.find((r) => r.name.startsWith('berth'))!;
   }
 
   /** A fresh id, remembered for cleanup. */
@@ -73,4 +73,13 @@ export class RuntimeHarness {
     rmSync(this.dir, { recursive: true, force: true });
     this.cleanupDir();
   }
+}
+
+/** CAP_MKNOD and a tmpfs without nodev: /dev/mem (1:1) can be made but not
+ * read (the rules deny it); a new node for null (1:3) works. */
+export function deviceConfig(): OciConfig {
+  const c = defaultConfig(['sh', '-c', 'head -c3 /dev/zero | wc -c; mknod /tmp/mem c 1 1; head -c1 /tmp/mem 2>/dev/null | wc -c; mknod /tmp/null2 c 1 3; echo x > /tmp/null2 && echo null2-ok']);
+  for (const set of ['bounding', 'effective', 'permitted']) c.process.capabilities[set] = [...c.process.capabilities[set], 'CAP_MKNOD'];
+  c.mounts.push({ destination: '/tmp', type: 'tmpfs', source: 'tmpfs', options: ['size=1m'] });
+  return c;
 }

@@ -1,12 +1,15 @@
 // create/start/state/exec/ps/pause/resume/kill/delete, with runc as the
 // reference for the state JSON and the status transitions.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { defaultConfig } from '../../helpers/bundle.js';
 import { isRoot } from '../../helpers/env.js';
 import { RuntimeHarness } from './harness.js';
+
+const v1 = !existsSync('/sys/fs/cgroup/cgroup.controllers');
 
 describe('berth-runtime lifecycle', { skip: !isRoot && 'needs root' }, () => {
   let h: RuntimeHarness;
@@ -69,7 +72,7 @@ describe('berth-runtime lifecycle', { skip: !isRoot && 'needs root' }, () => {
     const sees = rt.run(['exec', id, 'sh', '-c', 'ps -o comm | grep -c sleep']);
     assert.equal(sees.stdout, '1\n', 'exec joins the pid namespace');
     const nope = rt.run(['exec', id, '/bin/nope']);
-    assert.equal(nope.status, 1);
+    assert.equal(nope.status, 255, "exec failures exit 255, as runc");
     assert.equal(nope.stderr, 'exec: "/bin/nope": stat /bin/nope: no such file or directory\n');
 
     const procFile = join(h.dir, `${id}-process.json`);
@@ -79,6 +82,9 @@ describe('berth-runtime lifecycle', { skip: !isRoot && 'needs root' }, () => {
 
     const ps = JSON.parse(rt.run(['ps', '--format', 'json', id]).stdout);
     assert.deepEqual(ps, [pid]);
+    // the table is the host's ps, filtered to the container, as runc prints it
+    assert.deepEqual(rt.run(['ps', id, '-o', 'pid,comm']).stdout.trim().split('\n').map((l) => l.trim().split(/\s+/)),
+      [['PID', 'COMMAND'], [String(pid), 'sleep']]);
 
     assert.equal(rt.run(['pause', id]).status, 0);
     assert.equal(h.state(rt, id)!.status, 'paused');
@@ -121,6 +127,116 @@ describe('berth-runtime lifecycle', { skip: !isRoot && 'needs root' }, () => {
     const r = rt.run(['run', '--bundle', h.bundle(c), h.id(rt)]);
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout.replace(/\r/g, ''), '/dev/pts/0\ninteractive\nc\n');
+  });
+});
+
+describe('berth-runtime hooks and inherited fds', { skip: !isRoot && 'needs root' }, () => {
+  let h: RuntimeHarness;
+  before(() => { h = new RuntimeHarness(['berth', 'runc']); });
+  after(() => h?.cleanup());
+
+  test('every hook kind runs with the state on stdin, like runc', () => {
+    for (const rt of h.runtimes) {
+      const out = join(h.dir, `hooks-${rt.name}`);
+      mkdirSync(out);
+      const hook = (name: string) => ({ path: '/bin/sh', args: ['sh', '-c', `cat > ${out}/${name}.json`] });
+      const c = defaultConfig(['true']);
+      c.mounts.push({ destination: '/hooks', type: 'bind', source: out, options: ['rbind', 'rw'] });
+      c.hooks = {
+        prestart: [hook('prestart')], createRuntime: [hook('createRuntime')], createContainer: [hook('createContainer')],
+        // startContainer runs inside the container: its path and output are the container's
+        startContainer: [{ path: '/bin/sh', args: ['sh', '-c', 'cat > /hooks/startContainer.json'] }],
+        poststart: [hook('poststart')], poststop: [hook('poststop')],
+      };
+      const id = h.id(rt);
+      const r = rt.run(['run', '--bundle', h.bundle(c), id]);
+      assert.equal(r.status, 0, `${rt.name}: ${r.stderr}`);
+      const seen = Object.fromEntries(readdirSync(out).map((f) => [f.replace('.json', ''), JSON.parse(readFileSync(join(out, f), 'utf8'))]));
+      assert.deepEqual(Object.keys(seen).sort(), ['createContainer', 'createRuntime', 'poststart', 'poststop', 'prestart', 'startContainer'], rt.name);
+      for (const [kind, s] of Object.entries(seen)) {
+        assert.equal(s.id, id);
+        if (kind !== 'poststop') assert.ok(s.pid > 0, `${rt.name} ${kind}`);
+      }
+      assert.equal(seen.poststop.status, 'stopped', rt.name);
+    }
+  });
+
+  test('a failing createRuntime hook fails create and leaves nothing', () => {
+    const rt = h.berth;
+    const id = h.id(rt);
+    const c = defaultConfig(['true']);
+    c.hooks = { createRuntime: [{ path: '/bin/false' }] };
+    const r = rt.run(['create', '--bundle', h.bundle(c), id]);
+    assert.equal(r.status, 1);
+    assert.equal(r.stderr, 'createRuntime hook /bin/false: exit status 1\n');
+    assert.equal(h.state(rt, id), null);
+  });
+
+  test('signals the caller ignored are back to default in the container', () => {
+    const rt = h.berth;
+    const bundle = h.bundle(defaultConfig(['grep', 'SigIgn', '/proc/self/status']));
+    // like a monitor that ignores SIGPIPE and SIGHUP before it runs the runtime
+    const r = spawnSync('sh', ['-c', 'trap "" PIPE HUP; exec "$@"', 'sh', ...rt.argv, 'run', '--bundle', bundle, h.id(rt)], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, 'SigIgn:\t0000000000000000\n');
+  });
+
+  test('only stdio (and --preserve-fds) reach the container', () => {
+    const rt = h.berth;
+    // ls lists its own fds: stdio, what was passed on, and the directory it reads
+    const bundle = h.bundle(defaultConfig(['ls', '/proc/self/fd']));
+    const run = (extra: string[]) => spawnSync(rt.argv[0], [...rt.argv.slice(1), 'run', ...extra, '--bundle', bundle, h.id(rt)],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'] });
+    assert.equal(run([]).stdout, '0\n1\n2\n3\n');
+    assert.equal(run(['--preserve-fds', '1']).stdout, '0\n1\n2\n3\n4\n');
+  });
+});
+
+describe('berth-runtime after a crash', { skip: !isRoot && 'needs root' }, () => {
+  let h: RuntimeHarness;
+  before(() => { h = new RuntimeHarness(['berth']); });
+  after(() => h?.cleanup());
+
+  test('create killed half-way: "creating", then "stopped", and delete removes everything', async () => {
+    const rt = h.berth;
+    const id = h.id(rt);
+    const c = defaultConfig(['sleep', '100']);
+    // a slow createRuntime hook holds create after the init is set up
+    c.hooks = { createRuntime: [{ path: '/bin/sh', args: ['sh', '-c', 'sleep 1'] }] };
+    const child = spawn(rt.argv[0], [...rt.argv.slice(1), 'create', '--bundle', h.bundle(c), id], { stdio: 'ignore' });
+    const exited = new Promise((r) => child.on('exit', r));
+    const procs = v1 ? `/sys/fs/cgroup/pids/berth/${id}/cgroup.procs` : `/sys/fs/cgroup/berth/${id}/cgroup.procs`;
+    const end = Date.now() + 5000;
+    while (!(existsSync(procs) && readFileSync(procs, 'utf8').trim()) && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(h.state(rt, id)?.status, 'creating');
+    assert.match(rt.run(['delete', '--force', id]).stderr, /is being created/);
+    const initPid = Number(readFileSync(procs, 'utf8').trim().split('\n')[0]);
+    child.kill('SIGKILL');
+    await exited;
+    assert.equal(h.state(rt, id)?.status, 'stopped');
+    const del = rt.run(['delete', id]);
+    assert.equal(del.status, 0, del.stderr);
+    assert.equal(h.state(rt, id), null);
+    assert.ok(!existsSync(procs), 'cgroup removed');
+    const st = existsSync(`/proc/${initPid}/status`) ? readFileSync(`/proc/${initPid}/status`, 'utf8') : '';
+    assert.ok(!st || /State:\s+Z/.test(st), 'the half-made init is gone');
+    await new Promise((r) => setTimeout(r, 1000)); // the orphaned hook's sleep ends
+  });
+
+  test('start killed between its write and the fifo removal: running, not created', () => {
+    const rt = h.berth;
+    const id = h.id(rt);
+    assert.equal(rt.run(['create', '--bundle', h.bundle(defaultConfig(['sleep', '100'])), id]).status, 0);
+    // what `start` does before it unlinks the fifo
+    const fifo = join(h.dir, 'root-berth', id, 'exec.fifo');
+    writeFileSync(fifo, '0');
+    assert.ok(existsSync(fifo));
+    const end = Date.now() + 5000;
+    while (h.state(rt, id)?.status !== 'running' && Date.now() < end) { /* the init execs */ }
+    assert.equal(h.state(rt, id)?.status, 'running');
+    assert.match(rt.run(['start', id]).stderr, /cannot start a container that is running/);
+    assert.equal(rt.run(['delete', '--force', id]).status, 0);
   });
 });
 

@@ -51,15 +51,15 @@ describe('berth-shim control socket', { skip }, () => {
   test('hostile requests get one error line and leave the shim serving', async () => {
     const c = new ShimCase(rootfs);
     try {
-      await c.start({ args: ['sleep', '60'] });
-      const raw = (text: string) => new Promise<string>((resolve, reject) => {
+      await c.startOk({ args: ['sleep', '60'] });
+      const raw = (text: string) => new Promise<string>((resolve) => {
         const sock = connect(c.socket);
         let out = '';
         sock.setEncoding('utf8');
         sock.on('connect', () => sock.end(text));
         sock.on('data', (d: string) => { out += d; });
         sock.on('close', () => resolve(out));
-        sock.on('error', reject);
+        sock.on('error', (e) => resolve(`${out}<${e.message}>`));
       });
       const bad = '{"ok":false,"error":"bad request: expected one JSON object"}\n';
       assert.equal(await raw('{"op":\n'), bad);
@@ -70,15 +70,23 @@ describe('berth-shim control socket', { skip }, () => {
       assert.equal(await raw('{"op":"kill","signal":99}\n'), '{"ok":false,"error":"unknown signal 99"}\n');
       // Unicode escapes and a request ended by the client's end of output, not a newline.
       assert.match(await raw('{"op":"st\\u0061tus"}'), /^\{"ok":true,"state":\{"id":/);
-      // Many connections at once: the extra ones are refused, the shim carries on.
-      const socks = await Promise.all(Array.from({ length: 20 }, () => new Promise<import('node:net').Socket>((r) => { const k = connect(c.socket); k.on('connect', () => r(k)); k.on('error', () => r(k)); })));
-      await sleep(100);
+      // All 16 slots taken (attached clients hold theirs): the next connection is refused, politely.
+      const attach = () => new Promise<import('node:net').Socket>((resolve, reject) => {
+        const k = connect(c.socket);
+        k.setEncoding('utf8');
+        k.on('connect', () => k.write('{"op":"attach"}\n'));
+        k.once('data', (d: string) => (d === '{"ok":true}\n' ? resolve(k) : reject(new Error(d))));
+        k.on('error', reject);
+      });
+      const socks = [];
+      for (let i = 0; i < 16; i++) socks.push(await attach());
       const refused = await new Promise<string>((resolve) => {
         const k = connect(c.socket);
         let out = '';
         k.setEncoding('utf8');
         k.on('data', (d: string) => { out += d; });
         k.on('close', () => resolve(out));
+        k.on('error', () => resolve(out));
       });
       assert.equal(refused, '{"ok":false,"error":"too many connections"}\n');
       socks.forEach((k) => k.destroy());
@@ -100,12 +108,12 @@ describe('berth-shim control socket', { skip }, () => {
   test('attach copies output and feeds stdin (--stdin)', async () => {
     const c = new ShimCase(rootfs);
     try {
-      await c.start({ args: ['sh', '-c', 'while read l; do echo "got $l"; done; echo bye'], extra: ['--stdin'] });
+      assert.match(await c.start({ args: ['sh', '-c', 'while read l; do echo "got $l"; done; echo bye'], extra: ['--stdin'] }), /^ok /);
       const sock = connect(c.socket);
       let out = '';
       sock.setEncoding('utf8');
       sock.on('data', (d: string) => { out += d; });
-      await new Promise((r) => sock.on('connect', r));
+      await new Promise((resolve, reject) => { sock.on('connect', resolve); sock.on('error', reject); });
       sock.write('{"op":"attach"}\n');
       while (!out.includes('\n')) await sleep(10);
       assert.equal(out, '{"ok":true}\n');
@@ -122,10 +130,95 @@ describe('berth-shim control socket', { skip }, () => {
     }
   });
 
+  test('random request fragments: exactly one JSON reply each, shim unharmed', async () => {
+    const c = new ShimCase(rootfs);
+    try {
+      await c.startOk({ args: ['sleep', '60'] });
+      const pieces = ['{', '}', '[', ']', '"', '\\', '\\u', 'd834', '\\ud834\\udd1e', ':', ',', 'op', '"op"', '"status"', '"signal"',
+        '"timeout"', '1e999', '-0', 'null', 'true', '\n', '\u0000', 'é', '\xff', '"resize"', '"rows"', '99999999999999999999', ' '];
+      let seed = 42;
+      const rand = (n: number) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+      for (let i = 0; i < 300; i++) {
+        let req = '';
+        for (let j = rand(30) + 1; j > 0; j--) req += pieces[rand(pieces.length)];
+        const got = await new Promise<string>((resolve) => {
+          const k = connect(c.socket);
+          let out = '';
+          k.on('connect', () => k.end(req));
+          k.on('data', (d) => { out += d; });
+          k.on('close', () => resolve(out));
+          k.on('error', () => resolve(out));
+        });
+        assert.match(got, /^\{"ok":(true|false)[^\n]*\}\n$/, `reply to ${JSON.stringify(req)}`);
+      }
+      assert.equal((await c.ctl({ op: 'status' })).state.status, 'running');
+      await c.ctl({ op: 'stop', timeout: 0 });
+      await c.waitShimGone(c.state().shimPid);
+    } finally {
+      c.close();
+    }
+  });
+
+  test('attach clients that go away free their slots, even with no output', async () => {
+    const c = new ShimCase(rootfs);
+    try {
+      await c.startOk({ args: ['sleep', '60'] });
+      const attach = () => new Promise<import('node:net').Socket>((resolve, reject) => {
+        const k = connect(c.socket);
+        k.setEncoding('utf8');
+        k.on('connect', () => k.write('{"op":"attach"}\n'));
+        k.once('data', (d: string) => (d === '{"ok":true}\n' ? resolve(k) : reject(new Error(d))));
+        k.on('error', reject);
+      });
+      const socks = [];
+      for (let i = 0; i < 16; i++) socks.push(await attach());
+      socks.forEach((k) => k.destroy());
+      let st: any = { ok: false };
+      for (let i = 0; i < 100 && !st.ok; i++) {
+        await sleep(20);
+        st = await c.ctl({ op: 'status' }).catch(() => ({ ok: false }));
+      }
+      assert.equal(st.state?.status, 'running');
+      await c.ctl({ op: 'stop', timeout: 0 });
+      await c.waitShimGone(c.state().shimPid);
+      assert.deepEqual(c.leftovers(), []);
+    } finally {
+      c.close();
+    }
+  });
+
+  test('--tty --stdin: attach drives an interactive shell', async () => {
+    const c = new ShimCase(rootfs);
+    try {
+      await c.startOk({ tty: true, args: ['sh'], extra: ['--stdin'] });
+      const sock = await new Promise<import('node:net').Socket>((resolve, reject) => {
+        const k = connect(c.socket);
+        k.on('connect', () => resolve(k));
+        k.on('error', reject);
+      });
+      let out = '';
+      sock.setEncoding('utf8');
+      sock.on('data', (d: string) => { out += d; });
+      sock.write('{"op":"attach"}\n');
+      while (!out.includes('\n')) await sleep(10);
+      sock.write('echo via-$((6*7))\n');
+      while (!out.includes('via-42')) await sleep(10);
+      sock.write('exit 5\n');
+      const st = await c.waitFor((s) => s.status === 'exited', 'the shell exits');
+      assert.equal(st.exitCode, 5);
+      sock.destroy();
+      assert.ok(c.log().some((e) => e.log.includes('via-42')), 'terminal output is logged too');
+      await c.waitShimGone(st.shimPid);
+      assert.deepEqual(c.leftovers(), []);
+    } finally {
+      c.close();
+    }
+  });
+
   test('--tty: a terminal, logged as stdout, resizable', async () => {
     const c = new ShimCase(rootfs);
     try {
-      await c.start({ tty: true, args: ['sh', '-c', 'echo tty:$(test -t 0 && echo yes); while :; do stty size; sleep 0.1; done'] });
+      await c.startOk({ tty: true, args: ['sh', '-c', 'echo tty:$(test -t 0 && echo yes); while :; do stty size; sleep 0.1; done'] });
       assert.deepEqual(await c.ctl({ op: 'resize', rows: 33, cols: 111 }), { ok: true });
       await c.waitFor(() => c.log().some((e) => e.log.includes('33 111')), 'the new size seen inside');
       const log = c.log();

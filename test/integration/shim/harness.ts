@@ -131,7 +131,21 @@ export class ShimCase {
     o.edit?.(config);
     writeFileSync(join(this.bundle, 'config.json'), JSON.stringify(config, null, 2));
     this.report = await startDetached(shimBin, this.argv(o));
+    if (this.report.startsWith('error ')) {
+      // A failed start ends the shim: wait for it so that what follows sees its final files.
+      let pid: number | undefined;
+      try { pid = this.state().shimPid; } catch { /* failed before the record */ }
+      if (pid) await this.waitShimGone(pid);
+    }
     return this.report;
+  }
+
+  /** start() for tests that need a running container: fails with the shim's error otherwise. */
+  async startOk(o: StartOptions): Promise<number> {
+    const report = await this.start(o);
+    const m = /^ok (\d+)$/.exec(report);
+    if (!m) throw new Error(`berth-shim did not start the container: ${report}`);
+    return Number(m[1]);
   }
 
   state(): ShimState {
@@ -188,18 +202,21 @@ export class ShimCase {
 
   /** Kills whatever is left (shim, container, runtime state, cgroups) and removes the temp root. */
   close(): void {
-    const pid = this.shimPid();
-    if (pid && alive(pid)) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
-    try {
-      const st = this.state();
-      if (st.pid > 0 && alive(st.pid)) process.kill(st.pid, 'SIGKILL');
-    } catch { /* no state */ }
+    let st: ShimState | undefined;
+    try { st = this.state(); } catch { /* no state */ }
+    for (const pid of [this.shimPid(), st?.shimPid]) {
+      if (pid && alive(pid)) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+    }
+    if (st && st.pid > 0 && alive(st.pid)) try { process.kill(st.pid, 'SIGKILL'); } catch { /* gone */ }
+    // Let a dying shim finish before its directory goes.
+    const end = Date.now() + 3000;
+    while ([this.shimPid(), st?.shimPid].some((p) => p && alive(p)) && Date.now() < end) spawnSync('sleep', ['0.02']);
     spawnSync(this.runtime, ['--root', this.runtimeRoot, 'delete', '--force', this.id], { stdio: 'ignore' });
     for (const ctrl of readdirSync('/sys/fs/cgroup')) {
       const p = join('/sys/fs/cgroup', ctrl, cgroupName(this.id));
       if (existsSync(p)) try { rmSync(p, { recursive: false }); } catch { spawnSync('rmdir', [p]); }
     }
-    this.tmp.cleanup();
+    rmSync(this.dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
   }
 }
 

@@ -26,7 +26,7 @@ describe('berth-shim healthchecks', { skip }, () => {
   test('starting -> healthy once the probe passes (CMD)', async () => {
     const c = new ShimCase(rootfs);
     try {
-      await c.start({
+      await c.startOk({
         args: ['sh', '-c', 'sleep 0.6; touch /tmp/ready; while :; do sleep 1; done'],
         health: { test: ['CMD', 'test', '-e', '/tmp/ready'], interval_ns: ms(200), timeout_ns: ms(5000), retries: 10 },
       });
@@ -46,7 +46,7 @@ describe('berth-shim healthchecks', { skip }, () => {
   test('-> unhealthy after `retries` failures; keeps the last 5 results (CMD-SHELL)', async () => {
     const c = new ShimCase(rootfs);
     try {
-      await c.start({
+      await c.startOk({
         args: ['sleep', '60'],
         health: { test: ['CMD-SHELL', 'echo checking; exit 1'], interval_ns: ms(100), timeout_ns: ms(5000), retries: 3 },
       });
@@ -65,7 +65,7 @@ describe('berth-shim healthchecks', { skip }, () => {
   test('failures inside start_period do not count; start_interval applies there', async () => {
     const c = new ShimCase(rootfs);
     try {
-      await c.start({
+      await c.startOk({
         args: ['sleep', '60'],
         health: { test: ['CMD', 'false'], interval_ns: ms(2000), timeout_ns: ms(5000), retries: 1, start_period_ns: ms(1500), start_interval_ns: ms(100) },
       });
@@ -91,7 +91,7 @@ describe('berth-shim healthchecks', { skip }, () => {
   test('a probe that exceeds its timeout fails', async () => {
     const c = new ShimCase(rootfs);
     try {
-      await c.start({
+      await c.startOk({
         args: ['sleep', '60'],
         health: { test: ['CMD', 'sleep', '30'], interval_ns: ms(100), timeout_ns: ms(300), retries: 1 },
       });
@@ -107,7 +107,7 @@ describe('berth-shim healthchecks', { skip }, () => {
   test('NONE disables the healthcheck', async () => {
     const c = new ShimCase(rootfs);
     try {
-      await c.start({ args: ['sleep', '60'], health: { test: ['NONE'] } });
+      await c.startOk({ args: ['sleep', '60'], health: { test: ['NONE'] } });
       assert.equal(c.state().health, null);
       await stop(c);
     } finally {

@@ -67,6 +67,13 @@ test('--hash: stable, one line per service, ignores scale', () => {
   assert.equal(berth(['config', '--hash', 'nope'], dir).status, 15);
 });
 
+test('--environment prints the interpolation variables', () => {
+  const dir = project({ 'compose.yaml': 'services:\n  a:\n    image: a\n', '.env': 'B=2\nA=1\n' });
+  const r = berth(['config', '--environment'], dir, { C: '3' });
+  assert.equal(r.status, 0, r.stderr);
+  for (const l of ['A=1', 'B=2', 'C=3']) assert.ok(r.stdout.split('\n').includes(l), l);
+});
+
 test('-q validates only; -o writes a file', () => {
   const dir = project({ 'compose.yaml': base });
   const q = berth(['--profile', 'db', 'config', '-q'], dir);
@@ -83,6 +90,11 @@ test('--no-interpolate and --no-normalize keep what was written', () => {
   const dir = project({ 'compose.yaml': 'services:\n  a:\n    image: "app:${TAG:-1}"\n    ports: ["80:80"]\n' });
   const ni = parse(berth(['config', '--no-interpolate'], dir).stdout);
   assert.equal(ni.services.a.image, 'app:${TAG:-1}');
+  const named = project({ 'compose.yaml': 'name: ${PROJECT:-fromdefault}\nservices:\n  a:\n    image: "${X:-x}"\n' });
+  const r = berth(['config', '--no-interpolate'], named);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(parse(r.stdout).name, 'fromdefault', 'the project name is still interpolated');
+  assert.equal(parse(r.stdout).services.a.image, '${X:-x}');
   const nn = parse(berth(['config', '--no-normalize'], dir).stdout);
   assert.equal(nn.services.a.image, 'app:1');
   assert.deepEqual(nn.services.a.ports, ['80:80']);

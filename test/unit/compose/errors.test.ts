@@ -58,6 +58,7 @@ const cases: Array<[string, string, RegExp]> = [
   ['bad profile name', 'services:\n  a:\n    image: x\n    profiles: ["-bad"]\n', /services\.a\.profiles\[0\]: invalid profile name "-bad"/],
   ['external with driver', 'networks:\n  n:\n    external: true\n    driver: bridge\nservices: {}\n', /networks\.n\.driver: "external" cannot be combined with "driver"/],
   ['secret without source', 'secrets:\n  s: {}\nservices: {}\n', /secrets\.s: exactly one of "file", "environment", "content" or "external" must be set/],
+  ['neither image nor build', 'services:\n  a:\n    hostname: h\n', /^compose\.yaml:2:3: services\.a: service "a" has neither an image nor a build context$/],
   ['__proto__ key', 'services:\n  __proto__:\n    image: x\n', /key "__proto__" is not allowed/],
   ['invalid project name key', 'name: "Not Valid"\nservices: {}\n', /^compose\.yaml:1:7: name: invalid project name "Not Valid"/],
 ];

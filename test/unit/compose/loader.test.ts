@@ -215,3 +215,13 @@ test('include: cycles are errors', () => {
   const dir = project({ 'compose.yaml': 'include: [b.yaml]\nservices: {}\n', 'b.yaml': 'include: [compose.yaml]\n' });
   assert.throws(() => load(dir), /circular include/);
 });
+
+test('COMPOSE_FILE may come from .env, with COMPOSE_PATH_SEPARATOR', () => {
+  const dir = project({ 'a.yaml': svc, 'b.yaml': 'services:\n  b:\n    image: b\n', '.env': 'COMPOSE_FILE=a.yaml,b.yaml\nCOMPOSE_PATH_SEPARATOR=,\n' });
+  assert.deepEqual(Object.keys(load(dir).services), ['a', 'b']);
+});
+
+test('the obsolete version attribute is ignored with a warning', () => {
+  const p = loadText(`version: "3.8"\n${svc}`);
+  assert.deepEqual(p.warnings, ['the attribute "version" is obsolete, it will be ignored']);
+});

@@ -5,7 +5,7 @@ import { after, describe, it } from 'node:test';
 import { BerthError } from '../../../src/errors.js';
 import { generateSpec, type SpecContext } from '../../../src/container/oci-spec.js';
 import type { ContainerSpecInput } from '../../../src/container/types.js';
-import { DEFAULT_CAPS } from '../../../src/container/capabilities.js';
+import { capsFromMask, DEFAULT_CAPS } from '../../../src/container/capabilities.js';
 import { tempDir } from '../../helpers/env.js';
 
 const tmp = tempDir('berth-spec-');
@@ -120,6 +120,11 @@ describe('OCI spec: security', () => {
     assert.deepEqual(caps({ capDrop: ['ALL'], capAdd: ['NET_BIND_SERVICE'] }), ['CAP_NET_BIND_SERVICE']);
     assert.ok(caps({ capAdd: ['ALL'] }).includes('CAP_SYS_ADMIN'));
     assert.throws(() => gen({ capAdd: ['CAP_FLY'] }), /unknown capability/);
+    // ALL and privileged are bounded by what the host can grant.
+    const host = capsFromMask('000001fffeffffff'); // a root without CAP_SYS_RESOURCE (bit 24), like this CI machine
+    assert.ok(!host.includes('CAP_SYS_RESOURCE') && host.includes('CAP_SYS_ADMIN'));
+    assert.ok(!gen({ privileged: true }, { hostCaps: host }).process.capabilities.bounding.includes('CAP_SYS_RESOURCE'));
+    assert.ok(!gen({ capAdd: ['ALL'] }, { hostCaps: host }).process.capabilities.bounding.includes('CAP_SYS_RESOURCE'));
   });
 
   it('default seccomp: allowlist, EPERM default, cap-dependent rules follow the caps', () => {
@@ -154,7 +159,10 @@ describe('OCI spec: security', () => {
   });
 
   it('privileged: all caps, no seccomp, no masks, rw sysfs, all devices', () => {
-    const s = gen({ privileged: true });
+    const fuse = { path: '/dev/fuse', type: 'c', major: 10, minor: 229, fileMode: 0o666, uid: 0, gid: 0 };
+    const s = gen({ privileged: true }, { hostDevices: [fuse] });
+    assert.deepEqual(s.linux.devices, [fuse]);
+    assert.equal(gen({}, { hostDevices: [fuse] }).linux.devices, undefined);
     assert.ok(s.process.capabilities.bounding.includes('CAP_SYS_ADMIN'));
     assert.equal(s.linux.seccomp, undefined);
     assert.equal(s.linux.maskedPaths, undefined);
@@ -189,17 +197,26 @@ describe('OCI spec: mounts, namespaces and resources', () => {
     const s = gen({
       tmpfs: ['/run:size=1m,mode=755'],
       mounts: [
-        { type: 'bind', source: '/srv/data/sub', target: '/data/sub', readOnly: true },
-        { type: 'volume', source: '/var/lib/berth/volumes/v/_data', target: '/data' },
+        { type: 'bind', source: rootfs, target: '/data/sub', readOnly: true },
+        { type: 'volume', source: join(rootfs, 'etc'), target: '/data' },
         { type: 'tmpfs', target: '/cache', size: 4096, mode: 0o1777 },
       ],
     }, { etcFiles: { hosts: '/x/etc/hosts', resolvConf: '/x/etc/resolv.conf', hostname: '/x/etc/hostname' } });
     const user = s.mounts.slice(7);
     assert.deepEqual(user.map((m) => m.destination), ['/etc/resolv.conf', '/etc/hostname', '/etc/hosts', '/run', '/data', '/cache', '/data/sub']);
     assert.deepEqual(user.find((m) => m.destination === '/run')!.options, ['nosuid', 'nodev', 'noexec', 'size=1m', 'mode=755']);
-    assert.deepEqual(user.find((m) => m.destination === '/data/sub'), { destination: '/data/sub', type: 'bind', source: '/srv/data/sub', options: ['rbind', 'rprivate', 'ro'] });
+    assert.deepEqual(user.find((m) => m.destination === '/data/sub'), { destination: '/data/sub', type: 'bind', source: rootfs, options: ['rbind', 'rprivate', 'ro'] });
+    assert.throws(() => gen({ mounts: [{ type: 'bind', source: '/nonexistent-berth-src', target: '/x' }] }), /bind source path does not exist: \/nonexistent-berth-src/);
     assert.deepEqual(user.find((m) => m.destination === '/cache')!.options, ['nosuid', 'nodev', 'noexec', 'rw', 'size=4096', 'mode=1777']);
     assert.throws(() => gen({ tmpfs: ['run'] }), /must be absolute/);
+  });
+
+  it('root propagation is private unless a bind asks for shared or slave', () => {
+    assert.equal(gen().linux.rootfsPropagation, 'private');
+    assert.equal(gen({ mounts: [{ type: 'bind', source: rootfs, target: '/a', propagation: 'rslave' }] }).linux.rootfsPropagation, 'rslave');
+    const s = gen({ mounts: [{ type: 'bind', source: rootfs, target: '/a', propagation: 'shared' }, { type: 'bind', source: rootfs, target: '/b', propagation: 'slave' }] });
+    assert.equal(s.linux.rootfsPropagation, 'rshared');
+    assert.deepEqual(s.mounts.find((m) => m.destination === '/a')!.options, ['rbind', 'shared', 'rw']);
   });
 
   it('a user mount on /dev/shm replaces the default one', () => {
@@ -233,6 +250,21 @@ describe('OCI spec: mounts, namespaces and resources', () => {
     assert.throws(() => gen({ memLimit: 64 << 20, memswapLimit: 32 << 20 }), /larger than or equal/);
     assert.throws(() => gen({ cpus: 1, cpuQuota: 1000 }), /conflicts/);
     assert.throws(() => gen({ cpuset: '0-1;rm -rf' }), /invalid CPU list/);
+  });
+
+  it('normalizes mount targets and refuses hostile ones', () => {
+    const s = gen({ mounts: [{ type: 'bind', source: rootfs, target: '/../../data/' }], tmpfs: ['/x/../run'] });
+    assert.deepEqual(s.mounts.slice(7).map((m) => m.destination), ['/run', '/data']);
+    assert.throws(() => gen({ mounts: [{ type: 'bind', source: rootfs, target: '/..' }] }), /root "\/"/);
+    assert.throws(() => gen({ tmpfs: ['/'] }), /root "\/"/);
+    assert.throws(() => gen({ devices: [{ source: '/dev/null', target: '/dev/../etc/passwd' }] }), /under \/dev/);
+  });
+
+  it('refuses hostnames that would corrupt /etc/hosts', () => {
+    assert.equal(gen({ hostname: 'web-1.internal' }).hostname, 'web-1.internal');
+    assert.throws(() => gen({ hostname: 'a b' }), /invalid hostname/);
+    assert.throws(() => gen({ hostname: 'x\n1.2.3.4 evil' }), /invalid hostname/);
+    assert.throws(() => gen({ hostname: '../x' }), /invalid hostname/);
   });
 
   it('rejects ids that could escape paths', () => {

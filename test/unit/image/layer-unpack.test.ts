@@ -168,3 +168,32 @@ test('a later directory entry over a file replaces it; deep trees keep working',
     assert.deepEqual(readdirSync(join(u.dest, '..')).sort(), ['diff', 'outside']);
   } finally { u.t.cleanup(); }
 });
+
+test('odd entries are a clear layer error, not a crash', async () => {
+  const u = await unpack([{ name: 'a', body: 'x' }, { name: 'a/b', body: 'y' }]);
+  try {
+    await assert.rejects(u.run(), (e: Error) => e.name === 'BerthError' && /parent "a" is not a directory/.test(e.message));
+  } finally { u.t.cleanup(); }
+  const v = await unpack([{ name: 'x', body: 'x', pax: { path: 'bad\u0000name' } }]);
+  try {
+    await assert.rejects(v.run(), (e: Error) => e.name === 'BerthError' && /layer/.test(e.message));
+  } finally { v.t.cleanup(); }
+});
+
+test('zstd layers unpack (through Node or the zstd program); a corrupt one is a layer error', { skip: !existsSync('/usr/bin/zstd') && 'zstd program not installed' }, async () => {
+  const t = tempDir('berth-unpack-');
+  try {
+    const raw = await makeTar([{ name: 'z/file', body: 'zstd works' }]);
+    writeFileSync(join(t.path, 'l.tar'), raw);
+    const { spawnSync } = await import('node:child_process');
+    assert.equal(spawnSync('/usr/bin/zstd', ['-q', join(t.path, 'l.tar'), '-o', join(t.path, 'l.tar.zst')]).status, 0);
+    mkdirSync(join(t.path, 'd'));
+    const r = await unpackLayer(join(t.path, 'l.tar.zst'), join(t.path, 'd'));
+    assert.equal(r.diffId, 'sha256:' + createHash('sha256').update(raw).digest('hex'));
+    assert.equal(readFileSync(join(t.path, 'd/z/file'), 'utf8'), 'zstd works');
+    const zst = readFileSync(join(t.path, 'l.tar.zst'));
+    writeFileSync(join(t.path, 'bad.zst'), Buffer.concat([zst.subarray(0, 8), Buffer.alloc(64, 7)]));
+    mkdirSync(join(t.path, 'e'));
+    await assert.rejects(unpackLayer(join(t.path, 'bad.zst'), join(t.path, 'e')), (e: Error) => e.name === 'BerthError' && /layer/.test(e.message));
+  } finally { t.cleanup(); }
+});

@@ -97,3 +97,10 @@ test('containerFiles: from the endpoint record', async () => {
     t.cleanup();
   }
 });
+
+test('PTR for IPv6 addresses', () => {
+  const v6net = { ...A, enableIpv6: true };
+  const c = buildDnsConfig([v6net], [ep('c1', 'six', [], [{ ...att(v6net, '10.1.0.2'), ipv6: 'fd00:1::2' } as ReturnType<typeof att>])], [], 1);
+  const name = '2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.1.0.0.0.0.0.d.f.ip6.arpa';
+  assert.deepEqual(resolve(c, c.networks[0]!, '10.1.0.9', name, 'PTR'), { kind: 'ptr', names: ['six'] });
+});

@@ -69,3 +69,10 @@ test('pool syntax errors', () => {
   assert.throws(() => parsePools('10.0.0.0/8'), /invalid address pool/);
   assert.throws(() => parsePools('10.0.0.0/16:8'), /invalid address pool/);
 });
+
+test('a preferred (previously held) address is reused when free', () => {
+  const s: SubnetRecord = { family: 4, subnet: '10.9.0.0/24', gateway: '10.9.0.1' };
+  assert.equal(lease(s, {}, 'a', undefined, 'n', ['10.9.0.7']), '10.9.0.7');
+  assert.equal(lease(s, { '10.9.0.7': 'b' }, 'a', undefined, 'n', ['10.9.0.7']), '10.9.0.2');
+  assert.equal(lease(s, {}, 'a', undefined, 'n', ['10.8.0.7', '10.9.0.255']), '10.9.0.2');
+});

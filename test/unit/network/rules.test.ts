@@ -9,7 +9,7 @@ const net = (internal: boolean): NetworkRecord => ({
   labels: {}, options: {}, created: '', subnets: [{ family: 4, subnet: '10.9.0.0/24', gateway: '10.9.0.1' }],
 });
 
-const rulesOf = (cmds: Array<Record<string, any>>) => cmds.filter((c) => c.add?.rule).map((c) => c.add.rule);
+const rulesOf = (cmds: Array<Record<string, any>>) => cmds.filter((c) => c.add?.rule || c.insert?.rule).map((c) => c.add?.rule ?? c.insert.rule);
 
 test('every network rule is tagged with the network id', () => {
   const r = rulesOf(new Rules('t').network(net(false)));
@@ -52,4 +52,24 @@ test('table name comes from BERTH_NFT_TABLE and is checked', () => {
   assert.equal(nftTableName({}), 'berth');
   assert.equal(nftTableName({ BERTH_NFT_TABLE: 'berth_t1' }), 'berth_t1');
   assert.throws(() => nftTableName({ BERTH_NFT_TABLE: 'x; flush ruleset' }), /invalid BERTH_NFT_TABLE/);
+});
+
+test('IPv6: masquerade on ip6 saddr, DNAT with family ip6', () => {
+  const n = net(false);
+  n.enableIpv6 = true;
+  n.subnets.push({ family: 6, subnet: 'fd00:9::/64', gateway: 'fd00:9::1' });
+  const r = rulesOf(new Rules('t').network(n));
+  assert.ok(r.some((x) => JSON.stringify(x.expr).includes('"protocol":"ip6","field":"saddr"')));
+  const p = rulesOf(new Rules('t').ports('cid', [{ protocol: 'tcp', target: 80, containerIp: 'fd00:9::2', hostIp: '::', hostPort: 8080, network: 'x' }]));
+  assert.deepEqual(p[0].expr[0], { match: { op: '==', left: { meta: { key: 'nfproto' } }, right: 'ipv6' } });
+  assert.deepEqual(p[0].expr.at(-1), { dnat: { family: 'ip6', addr: 'fd00:9::2', port: 80 } });
+});
+
+test('DNS on the gateway is exempt from DNAT (inserted first in prerouting)', () => {
+  const cmds = new Rules('t').network(net(false)) as Array<Record<string, any>>;
+  const ins = cmds.filter((c) => c.insert?.rule);
+  assert.equal(ins.length, 1);
+  assert.equal(ins[0]!.insert.rule.chain, 'prerouting');
+  assert.ok(JSON.stringify(ins[0]!.insert.rule.expr).includes('"right":"10.9.0.1"'));
+  assert.deepEqual(ins[0]!.insert.rule.expr.at(-1), { return: null });
 });

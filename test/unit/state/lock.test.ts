@@ -107,3 +107,17 @@ test('a hostile project name is refused before touching the disk', async () => {
     await assert.rejects(lockProject(paths, bad), /invalid project name/);
   }
 });
+
+test('root-wide resource locks are separate from project locks and re-entrant', async (t) => {
+  const { lockResource } = await import('../../../src/state/lock.js');
+  const d = tempDir();
+  t.after(() => d.cleanup());
+  const paths = statePaths(d.path);
+  const v = await lockResource(paths, 'volumes');
+  const p = await lockProject(paths, 'volumes', { timeoutMs: 200 });
+  const again = await lockResource(paths, 'volumes', { timeoutMs: 200 });
+  again.release();
+  p.release();
+  v.release();
+  await assert.rejects(lockResource(paths, '../x'), /invalid lock name/);
+});

@@ -90,3 +90,19 @@ test('duplicate targets and unsupported types are errors', async (t) => {
   await assert.rejects(resolveMounts([{ type: 'bind', source: dir, target: '/run' }], ['/run'], c), /duplicate mount point: \/run/);
   await assert.rejects(resolveMounts([{ type: 'npipe', source: 'x', target: '/p' }], [], c), /mount type "npipe" .* is not supported/);
 });
+
+test('volumes_from copies volumes and binds, read-only with :ro, and own mounts win', async () => {
+  const { volumesFromMounts, mergeMounts } = await import('../../../src/volume/mounts.js');
+  const other = [
+    { type: 'bind' as const, source: '/v/data', target: '/data', options: ['rbind', 'rprivate'], volume: { name: 'demo_data', anonymous: false, copyUp: true } },
+    { type: 'bind' as const, source: '/etc/cfg', target: '/cfg', options: ['rbind', 'rprivate', 'ro'] },
+    { type: 'tmpfs' as const, source: 'tmpfs', target: '/run', options: ['nosuid'] },
+  ];
+  const rw = volumesFromMounts(other);
+  assert.deepEqual(rw.map((m) => `${m.target}:${m.options.join(',')}`), ['/data:rbind,rprivate', '/cfg:rbind,rprivate,ro']);
+  const ro = volumesFromMounts(other, 'ro');
+  assert.deepEqual(ro.map((m) => m.options.at(-1)), ['ro', 'ro']);
+  assert.deepEqual(other[0].options, ['rbind', 'rprivate'], 'the source list is not modified');
+  const own = [{ type: 'tmpfs' as const, source: 'tmpfs', target: '/data', options: [] }];
+  assert.deepEqual(mergeMounts(own, ro).map((m) => `${m.type}:${m.target}`), ['tmpfs:/data', 'bind:/cfg']);
+});

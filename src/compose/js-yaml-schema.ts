@@ -1,0 +1,36 @@
+// The js-yaml schema berth reads Compose files with: YAML 1.2 core scalars
+// resolved exactly as the yaml package resolves them (js-yaml's own core
+// types also take 0b101 and reject +.5), `<<` merge keys, and the Compose
+// tags !reset and !override.
+import { FAILSAFE_SCHEMA, Type, types, type Schema } from 'js-yaml';
+
+function scalarType(tag: string, re: RegExp, construct: (s: string) => unknown): Type {
+  return new Type(`tag:yaml.org,2002:${tag}`, {
+    kind: 'scalar',
+    resolve: (d) => typeof d === 'string' && re.test(d),
+    construct: (d) => construct(d as string),
+  });
+}
+
+const FLOAT_SPECIAL: Record<string, number> = { inf: Infinity, Inf: Infinity, INF: Infinity, nan: NaN, NaN: NaN, NAN: NaN };
+
+const CORE = [
+  scalarType('null', /^(?:~|null|Null|NULL|)$/, () => null),
+  scalarType('bool', /^(?:true|True|TRUE|false|False|FALSE)$/, (s) => s[0] === 't' || s[0] === 'T'),
+  scalarType('int', /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/, (s) => (s.startsWith('0o') ? parseInt(s.slice(2), 8) : s.startsWith('0x') ? parseInt(s.slice(2), 16) : Number(s))),
+  scalarType('float', /^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/, (s) => {
+    const m = /^([-+]?)\.(inf|Inf|INF|nan|NaN|NAN)$/.exec(s);
+    return m ? (m[1] === '-' ? -1 : 1) * FLOAT_SPECIAL[m[2]!]! : Number(s);
+  }),
+];
+
+/** YAML 1.2 core scalars, `<<` merge keys, and !reset/!override values built by `tagged`. */
+export function composeSchema(tagged: (data: unknown, tag: '!reset' | '!override') => unknown): Schema {
+  return FAILSAFE_SCHEMA.extend({
+    implicit: [...CORE, types.merge],
+    explicit: (['scalar', 'sequence', 'mapping'] as const).flatMap((kind) => [
+      new Type('!reset', { kind, construct: (d) => tagged(d, '!reset') }),
+      new Type('!override', { kind, construct: (d) => tagged(d, '!override') }),
+    ]),
+  });
+}
