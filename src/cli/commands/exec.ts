@@ -11,6 +11,7 @@ export function registerExec(program: Command): void {
     .option('-e, --env <key=value>', 'set an environment variable (repeatable)', collect)
     .option('--index <n>', 'index of the container if the service has several replicas')
     .option('--privileged', 'give extended privileges (all capabilities) to the process')
+    .option('-t, --tty', 'allocate a pseudo-TTY (the default when stdin is a terminal)')
     .option('-T, --no-tty', 'disable pseudo-TTY allocation (default: a TTY when stdin is one)')
     .option('-i, --interactive', 'keep stdin open (always on; accepted for compatibility)')
     .option('-u, --user <user>', 'run as this user (name or uid[:group])')
@@ -27,7 +28,8 @@ export interface ExecFlags {
   env?: string[];
   index?: string;
   privileged?: boolean;
-  tty: boolean;
+  /** undefined (neither -t nor -T), true (-t), false (-T). */
+  tty?: boolean;
   user?: string;
   workdir?: string;
 }

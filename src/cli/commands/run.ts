@@ -19,6 +19,7 @@ export function registerRun(program: Command): void {
     .option('-p, --publish <spec>', 'publish a container port to the host (repeatable)', collect)
     .option('-P, --service-ports', 'publish the service\'s ports too')
     .option('--no-deps', 'do not start linked services')
+    .option('-t, --tty', 'allocate a pseudo-TTY (the default when stdin is a terminal)')
     .option('-T, --no-tty', 'disable pseudo-TTY allocation (default: a TTY when stdin is one)')
     .option('-i, --interactive', 'keep stdin open (with a TTY, the default)')
     .passThroughOptions()
@@ -41,6 +42,7 @@ export interface RunFlags {
   publish?: string[];
   servicePorts?: boolean;
   deps: boolean;
-  tty: boolean;
+  /** undefined (neither -t nor -T), true (-t), false (-T). */
+  tty?: boolean;
   interactive?: boolean;
 }

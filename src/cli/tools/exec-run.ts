@@ -72,7 +72,7 @@ export async function runExec(g: GlobalOptions, service: string, argv: string[],
   const obs = observeStatus(c.pathsOf(record.id), record.id);
   if (obs.status === 'paused') throw new BerthError(`container ${record.name} is paused, unpause it first`);
   if (obs.status !== 'running') throw new BerthError(`service "${service}" is not running (container ${record.name} is ${obs.status})`);
-  const tty = !o.detach && o.tty && !!process.stdin.isTTY;
+  const tty = !o.detach && o.tty !== false && !!process.stdin.isTTY;
   const args = execArgs(record, argv, { tty, detach: o.detach, env: parseEnvPairs(o.env), user: o.user, workdir: o.workdir, privileged: o.privileged });
   process.exitCode = await runInherited(c.bin.runtime, args);
 }

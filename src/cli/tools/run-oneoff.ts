@@ -77,7 +77,7 @@ export async function runOneOff(g: GlobalOptions, service: string, command: stri
   const base = project.services[service];
   if (!base) throw new BerthError(`no such service: ${service}`);
   if (o.detach && o.rm) throw new UsageError('--rm and -d cannot be combined');
-  const tty = !o.detach && o.tty && !!process.stdin.isTTY;
+  const tty = !o.detach && o.tty !== false && !!process.stdin.isTTY;
   const name = o.name ?? `${project.name}-${service}-run-${randomBytes(6).toString('hex')}`;
   const svc = oneOffService(base, command, o, tty, project.workingDir);
   if (g.dryRun) {

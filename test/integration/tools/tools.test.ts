@@ -80,7 +80,7 @@ describe('tool commands (root)', { skip: !isRoot || !existsSync(shim) ? 'needs r
 
   it('exec gives a real pty when stdin is a terminal', () => {
     // util-linux script(1) gives the CLI a terminal; the command inside sees one too.
-    const cmd = [process.execPath, berthBin, '--root', env.root, '-p', env.project, 'exec', 'web', 'sh', '-c', 'tty; test -t 0 && echo in-tty; exit 4']
+    const cmd = [process.execPath, berthBin, '--root', env.root, '-p', env.project, 'exec', '-it', 'web', 'sh', '-c', 'tty; test -t 0 && echo in-tty; exit 4']
       .map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
     const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { cwd: env.cwd, env: env.env(), encoding: 'utf8', timeout: 30_000 });
     assert.match(r.stdout, /\/dev\/pts\/\d+\r?\n/);
