@@ -186,4 +186,11 @@ describe('tool commands (root)', { skip: !isRoot || !existsSync(shim) ? 'needs r
     assert.equal(events[2]!.attributes.exitCode, '2');
     assert.equal(events[0]!.attributes.name, `${env.project}-evt-1`);
   });
+
+  it('wait --down-project takes the project down once the services stopped', async () => {
+    await env.run('last', 1, ['sh', '-c', 'exit 4']);
+    const r = env.berth(['wait', '--down-project', 'last']);
+    assert.equal(r.status, 4, r.stderr);
+    assert.deepEqual(env.c.list().filter((x) => x.record.labels['com.docker.compose.project'] === env.project).map((x) => x.record.name), []);
+  });
 });
