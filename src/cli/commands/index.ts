@@ -9,6 +9,15 @@ import { registerPull, registerPush } from './pull.js';
 import { registerNetwork } from './network.js';
 import { registerPort } from './port.js';
 import { registerVolume } from './volume.js';
+import { registerLogs } from './logs.js';
+import { registerExec } from './exec.js';
+import { registerTop } from './top.js';
+import { registerWait } from './wait.js';
+import { registerLs } from './ls.js';
+import { registerStats } from './stats.js';
+import { registerEvents } from './events.js';
+import { registerCp } from './cp.js';
+import { registerRun } from './run.js';
 import { registerUp } from './up.js';
 import { registerDown } from './down.js';
 import { registerCreate } from './create.js';
@@ -28,6 +37,15 @@ export const commands: Array<(program: Command) => void> = [
   registerNetwork,
   registerPort,
   registerVolume,
+  registerLogs,
+  registerExec,
+  registerTop,
+  registerWait,
+  registerLs,
+  registerStats,
+  registerEvents,
+  registerCp,
+  registerRun,
   registerUp,
   registerDown,
   registerCreate,

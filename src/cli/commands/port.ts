@@ -3,29 +3,37 @@ import { Option } from 'commander';
 import { globalsOf } from '../globals.js';
 import { BerthError, UsageError } from '../../errors.js';
 
-// `berth port <container> [private_port[/proto]]`: the host address of a
-// published port, from the endpoint records (random ports included).
+// `berth port SERVICE PRIVATE_PORT` (Compose: the service's container,
+// --index) or `berth port CONTAINER [PRIVATE_PORT]` (engine form, when the
+// name is no service of the project): the host address of a published port,
+// from the endpoint records (random ports included).
 export function registerPort(program: Command): void {
   program.command('port')
-    .description('print the public address of a container port')
-    .argument('<container>', 'container id')
+    .description('print the public address of a port binding')
+    .argument('<service>', 'service name (or a container id or name)')
     .argument('[private_port]', 'container port, optionally with /tcp or /udp')
     .addOption(new Option('--protocol <proto>', 'tcp or udp').choices(['tcp', 'udp']).default('tcp'))
+    .option('--index <n>', 'index of the container if the service has several replicas')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .action(async (container: string, priv: string | undefined, opts: { protocol: 'tcp' | 'udp'; format: string }, cmd: Command) => {
+    .action(async (name: string, priv: string | undefined, opts: { protocol: 'tcp' | 'udp'; format: string; index?: string }, cmd: Command) => {
       const { statePaths } = await import('../../state/paths.js');
       const { lookupPorts } = await import('../../network/endpoints.js');
+      const { resolvePortTarget } = await import('../tools/port-target.js');
+      const g = globalsOf(cmd);
       let target: number | undefined;
       let proto = opts.protocol;
       if (priv !== undefined) {
         const m = /^(\d{1,5})(?:\/(tcp|udp))?$/.exec(priv);
-        if (!m) throw new UsageError(`invalid port '${priv}'`);
+        if (!m || Number(m[1]) > 65535) throw new UsageError(`invalid port '${priv}'`);
         target = Number(m[1]);
         if (m[2]) proto = m[2] as 'tcp' | 'udp';
       }
-      const ports = lookupPorts(statePaths(globalsOf(cmd).root), container, target, proto);
+      const paths = statePaths(g.root);
+      const t = await resolvePortTarget(g, paths, name, opts.index);
+      if (t.service && target === undefined) throw new UsageError('port: PRIVATE_PORT is required with a service name');
+      const ports = lookupPorts(paths, t.containerId, target, proto);
       if (opts.format === 'json') return void process.stdout.write(JSON.stringify(ports) + '\n');
-      if (target !== undefined && ports.length === 0) throw new BerthError(`no public port '${target}/${proto}' published for ${container}`);
+      if (target !== undefined && ports.length === 0) throw new BerthError(`no port ${target}/${proto} for container ${t.label}: not published`);
       for (const p of ports) {
         const host = p.hostIp ? (p.hostIp.includes(':') ? `[${p.hostIp}]` : p.hostIp) : '0.0.0.0';
         process.stdout.write(target !== undefined ? `${host}:${p.hostPort}\n` : `${p.target}/${p.protocol} -> ${host}:${p.hostPort}\n`);

@@ -1,0 +1,94 @@
+// Attached `run`: without a terminal, the container's output is read from
+// its log (nothing is lost before we look) and printed as is, stderr to
+// stderr; with a terminal, the shim's attach socket carries raw output and
+// our keystrokes (the local terminal in raw mode). Resolves with the exit code.
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { connect } from 'node:net';
+import { parseEntry, type LogEntry } from '../../logs/entry.js';
+import { splitLines } from '../../logs/files.js';
+import type { Containers } from '../../container/lifecycle.js';
+import { ContainerLog } from '../../logs/source.js';
+
+export async function attachOneOff(c: Containers, id: string, tty: boolean): Promise<number> {
+  const rec = c.resolve(id);
+  if (tty) return attachTty(c, rec.socket, rec.logPath, id);
+  const log = new ContainerLog(rec.logPath);
+  const print = () => {
+    for (const e of log.poll()) (e.stream === 'stderr' ? process.stderr : process.stdout).write(`${e.text}\n`);
+  };
+  const onSigint = () => void c.stop(id).catch(() => undefined);
+  process.on('SIGINT', onSigint);
+  try {
+    for (const e of log.initial()) (e.stream === 'stderr' ? process.stderr : process.stdout).write(`${e.text}\n`);
+    const waiting = c.wait(id);
+    let done = false;
+    void waiting.finally(() => (done = true));
+    while (!done) {
+      print();
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    print();
+    for (const e of log.flush()) (e.stream === 'stderr' ? process.stderr : process.stdout).write(e.text);
+    return (await waiting).exitCode;
+  } finally {
+    process.off('SIGINT', onSigint);
+    log.close();
+  }
+}
+
+/** What the container printed before we attached: complete lines of the log's first `size` bytes. */
+function earlyOutput(logPath: string, size: number): string {
+  if (size <= 0) return '';
+  const fd = openSync(logPath, 'r');
+  try {
+    const buf = Buffer.alloc(size);
+    const n = readSync(fd, buf, 0, size, 0);
+    const { lines } = splitLines(buf.subarray(0, n));
+    return lines.map(parseEntry).filter((e): e is LogEntry => !!e).map((e) => (e.partial ? e.text : `${e.text}\n`)).join('');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function attachTty(c: Containers, socket: string, logPath: string, id: string): Promise<number> {
+  // The log's size before attaching: what is in it was printed before the
+  // socket could carry it (the rest comes through the socket).
+  let before = 0;
+  try { before = statSync(logPath).size; } catch { /* nothing logged yet */ }
+  const sock = connect(socket);
+  await new Promise<void>((resolve, reject) => { sock.once('connect', resolve); sock.once('error', reject); });
+  sock.write('{"op":"attach"}\n');
+  let header = true;
+  let buf = Buffer.alloc(0);
+  sock.on('data', (d: Buffer) => {
+    if (!header) return void process.stdout.write(d);
+    buf = Buffer.concat([buf, d]);
+    const nl = buf.indexOf(0x0a);
+    if (nl < 0) return;
+    header = false;
+    const early = earlyOutput(logPath, before);
+    if (early) process.stdout.write(early);
+    if (nl + 1 < buf.length) process.stdout.write(buf.subarray(nl + 1));
+  });
+  const stdin = process.stdin;
+  const raw = stdin.isTTY;
+  if (raw) stdin.setRawMode(true);
+  const forward = (d: Buffer) => sock.write(d);
+  stdin.on('data', forward);
+  stdin.resume();
+  const resize = () => {
+    const s = connect(socket);
+    s.on('error', () => undefined);
+    s.end(JSON.stringify({ op: 'resize', rows: process.stdout.rows, cols: process.stdout.columns }) + '\n');
+  };
+  if (process.stdout.isTTY) { resize(); process.stdout.on('resize', resize); }
+  try {
+    return (await c.wait(id)).exitCode;
+  } finally {
+    stdin.off('data', forward);
+    if (raw) stdin.setRawMode(false);
+    stdin.pause();
+    process.stdout.off('resize', resize);
+    sock.destroy();
+  }
+}

@@ -1,0 +1,108 @@
+// One stats row for a container: cgroup counters from the container layer,
+// network bytes from the container's netns (/proc/<pid>/net/dev), block I/O
+// from the blkio/io controller, and CPU % from two samples.
+import { readFileSync } from 'node:fs';
+import { totalmem } from 'node:os';
+import { join } from 'node:path';
+import { stats, type Containers } from '../../container/index.js';
+import { observeStatus } from '../../container/status.js';
+import type { ContainerRecord } from '../../container/record.js';
+import { bytesBinary, bytesDecimal } from './table.js';
+
+export interface StatsRow {
+  BlockIO: string;
+  CPUPerc: string;
+  Container: string;
+  ID: string;
+  MemPerc: string;
+  MemUsage: string;
+  Name: string;
+  NetIO: string;
+  PIDs: string;
+}
+
+export interface RawSample {
+  at: number;
+  cpuNs: number;
+  mem: number;
+  limit: number;
+  pids: number;
+  rx: number;
+  tx: number;
+  read: number;
+  write: number;
+  running: boolean;
+}
+
+function netBytes(pid: number): { rx: number; tx: number } {
+  let rx = 0;
+  let tx = 0;
+  try {
+    for (const line of readFileSync(`/proc/${pid}/net/dev`, 'utf8').split('\n').slice(2)) {
+      const m = /^\s*([^:]+):\s*(.*)$/.exec(line);
+      if (!m || m[1] === 'lo') continue;
+      const f = m[2]!.trim().split(/\s+/).map(Number);
+      rx += f[0] ?? 0;
+      tx += f[8] ?? 0;
+    }
+  } catch { /* exited */ }
+  return { rx, tx };
+}
+
+function blockBytes(id: string): { read: number; write: number } {
+  const name = `berth-${id}`;
+  try {
+    const v2 = readFileSync(join('/sys/fs/cgroup', name, 'io.stat'), 'utf8');
+    let read = 0;
+    let write = 0;
+    for (const m of v2.matchAll(/rbytes=(\d+) wbytes=(\d+)/g)) { read += Number(m[1]); write += Number(m[2]); }
+    return { read, write };
+  } catch { /* v1 below */ }
+  try {
+    const v1 = readFileSync(join('/sys/fs/cgroup/blkio', name, 'blkio.throttle.io_service_bytes'), 'utf8');
+    let read = 0;
+    let write = 0;
+    for (const m of v1.matchAll(/^\S+ (Read|Write) (\d+)$/gm)) (m[1] === 'Read' ? (read += Number(m[2])) : (write += Number(m[2])));
+    return { read, write };
+  } catch {
+    return { read: 0, write: 0 };
+  }
+}
+
+export function sample(c: Containers, rec: ContainerRecord): RawSample {
+  const obs = observeStatus(c.pathsOf(rec.id), rec.id);
+  const zero: RawSample = { at: Date.now(), cpuNs: 0, mem: 0, limit: 0, pids: 0, rx: 0, tx: 0, read: 0, write: 0, running: false };
+  if (obs.status !== 'running' && obs.status !== 'paused') return zero;
+  let s;
+  try {
+    s = stats(c, rec.id);
+  } catch {
+    return zero;
+  }
+  const net = netBytes(obs.state?.pid ?? 0);
+  const blk = blockBytes(rec.id);
+  return {
+    at: Date.now(), cpuNs: s.cpu.usageNs, mem: s.memory.usage, limit: s.memory.limit ?? totalmem(), pids: s.pids.current,
+    rx: net.rx, tx: net.tx, read: blk.read, write: blk.write, running: true,
+  };
+}
+
+const pct = (x: number) => `${x.toFixed(2)}%`;
+
+/** Docker's row: CPU % over the interval between the two samples, on all host CPUs (as Docker counts it). */
+export function row(rec: ContainerRecord, a: RawSample, b: RawSample, trunc: boolean): StatsRow {
+  const dt = (b.at - a.at) * 1e6;
+  const cpu = b.running && a.running && dt > 0 ? ((b.cpuNs - a.cpuNs) / dt) * 100 : 0;
+  const id = trunc ? rec.id.slice(0, 12) : rec.id;
+  return {
+    BlockIO: `${bytesDecimal(b.read)} / ${bytesDecimal(b.write)}`,
+    CPUPerc: pct(Math.max(0, cpu)),
+    Container: id,
+    ID: id,
+    MemPerc: pct(b.limit > 0 ? (b.mem / b.limit) * 100 : 0),
+    MemUsage: `${bytesBinary(b.mem)} / ${bytesBinary(b.limit)}`,
+    Name: rec.name,
+    NetIO: `${bytesDecimal(b.rx)} / ${bytesDecimal(b.tx)}`,
+    PIDs: String(b.pids),
+  };
+}
