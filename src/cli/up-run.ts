@@ -41,32 +41,38 @@ export async function upCommand(g: GlobalOptions, services: string[], o: UpFlags
     process.off('SIGINT', onSigint);
   }
   if (g.dryRun || detach || opts.noStart) return 0;
-  return attach(g, target, services, o, r.plan.unchanged.map((u) => u.name), timeout, began);
+  return attach(g, target, services, o, timeout, began);
 }
 
-async function attach(g: GlobalOptions, target: Target, services: string[], o: UpFlags, unchanged: string[], timeout: number | undefined, began: number): Promise<number> {
+async function attach(g: GlobalOptions, target: Target, services: string[], o: UpFlags, timeout: number | undefined, began: number): Promise<number> {
   const { Engine } = await import('../orchestrate/engine.js');
   const { observeContainers } = await import('../orchestrate/observe.js');
-  const { LogFollower, lineFormatter } = await import('../logs/attach.js');
+  const { followProject, LogPrinter, displayName, timeOf } = await import('../logs/index.js');
   const { statePaths } = await import('../state/paths.js');
-  const engine = new Engine(statePaths(g.root));
+  const paths = statePaths(g.root);
+  const engine = new Engine(paths);
   const project = target.project!;
   const chosen = new Set(o.attach?.length ? o.attach : services.length ? services : Object.keys(project.services));
   if (o.attachDependencies && !o.attach?.length) {
     for (const s of [...chosen]) for (const d of Object.keys(project.services[s]?.depends_on ?? {})) chosen.add(d);
   }
   for (const s of o.noAttach ?? []) chosen.delete(s);
-  const records = new Map(engine.containers.list().map((x) => [x.record.id, x.record]));
   const containers = observeContainers(engine, target.name).filter((c) => !c.oneoff && chosen.has(c.service));
-  const short = (name: string, svc: string, n: number) => (name === `${target.name}-${svc}-${n}` ? `${svc}-${n}` : name);
-  const names = containers.map((c) => short(c.name, c.service, c.number));
-  const fmt = lineFormatter(names, { color: o.color !== false && g.ansi !== 'never' && (g.ansi === 'always' || !!process.stdout.isTTY), prefix: o.logPrefix !== false, timestamps: !!o.timestamps });
-  const follower = new LogFollower((l) => process.stdout.write(fmt(l)));
-  for (const c of containers) {
-    const rec = records.get(c.id);
-    if (rec) follower.add({ container: short(c.name, c.service, c.number), logPath: rec.logPath, fromEnd: unchanged.includes(c.name), sinceMs: began });
-  }
-  follower.start();
+  const short = (c: { name: string; service: string }) => displayName(c.name, target.name, c.service);
+  const printer = new LogPrinter({
+    color: o.color !== false && g.ansi !== 'never' && (g.ansi === 'always' || !!process.stdout.isTTY),
+    prefix: o.logPrefix !== false, timestamps: !!o.timestamps,
+  });
+  // The logs of this run only: entries from the moment `up` began, of the
+  // attached services' containers (including ones that appear later).
+  const stopFollowing = new AbortController();
+  let pollNow = () => {};
+  const following = chosen.size === 0 ? Promise.resolve() : followProject(paths, target.name, {
+    services: [...chosen], since: timeOf(new Date(began)), signal: stopFollowing.signal,
+    onContainer: (_c, name) => printer.add(name),
+    onLine: (l) => printer.print(l),
+    onFollow: (p) => { pollNow = p; },
+  }).catch((e: Error) => { process.stderr.write(`warning: following the logs: ${e.message}\n`); });
 
   let interrupts = 0;
   let stopping: Promise<unknown> | undefined;
@@ -96,8 +102,8 @@ async function attach(g: GlobalOptions, target: Target, services: string[], o: U
       for (const c of now) {
         if ((c.status !== 'exited' && c.status !== 'dead') || reported.has(c.id)) continue;
         reported.add(c.id);
-        follower.poll();
-        process.stdout.write(`${short(c.name, c.service, c.number)} exited with code ${c.exitCode ?? -1}\n`);
+        pollNow(); // the container's last lines come before its exit notice
+        printer.notice(short(c), `exited with code ${c.exitCode ?? -1}`);
         if (o.abortOnContainerExit && !stopping) {
           code = o.exitCodeFrom ? undefined : c.exitCode ?? 1;
           process.stderr.write('Aborting on container exit...\n');
@@ -110,7 +116,9 @@ async function attach(g: GlobalOptions, target: Target, services: string[], o: U
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
-    follower.stop();
+    pollNow();
+    stopFollowing.abort();
+    await following;
   }
   await stopping; // a second Ctrl-C may have replaced the graceful stop with a kill
   if (o.exitCodeFrom) {

@@ -36,6 +36,12 @@ export interface ProjectLogOptions extends SelectOptions {
   onLine: (line: LogLine) => void;
   /** Called after each batch of lines (writers that buffer flush here). */
   onBatchEnd?: () => void;
+  /**
+   * With `follow`: called once, when following begins, with a function that
+   * reads and emits what the followed logs hold right now (`up` calls it
+   * before it prints "web-1 exited with code N", and before it stops).
+   */
+  onFollow?: (pollNow: () => void) => void;
 }
 
 const byTime = (a: { time: string }, b: { time: string }) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0);
@@ -80,6 +86,13 @@ export async function projectLogs(paths: StatePaths, project: string, o: Project
     return;
   }
   emit(initial);
+  let done = false;
+  o.onFollow?.(() => {
+    if (done) return;
+    const batch: { t: Tracked; e: LogEntry }[] = [];
+    for (const t of tracked.values()) for (const e of t.log.poll()) batch.push({ t, e });
+    emit(batch);
+  });
 
   const period = o.pollMs ?? 100;
   let sinceScan = 0;
@@ -109,6 +122,7 @@ export async function projectLogs(paths: StatePaths, project: string, o: Project
       emit(batch);
     }
   } finally {
+    done = true;
     for (const t of tracked.values()) t.log.close();
   }
 }

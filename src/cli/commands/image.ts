@@ -31,11 +31,6 @@ function addLs(cmd: Command): Command {
     }));
 }
 
-/** `berth images`: the engine-level list (Compose-level filtering by project comes with the Compose model). */
-export function registerImages(program: Command): void {
-  addLs(program.command('images').description('list images'));
-}
-
 export function registerImage(program: Command): void {
   const image = program.command('image').description('manage images');
 

@@ -3,9 +3,9 @@ import type { Command } from 'commander';
 // lazily inside the action, so that start-up stays cheap.
 import { registerVersion } from './version.js';
 import { registerConfig } from './config.js';
-import { registerImage, registerImages } from './image.js';
+import { registerImage } from './image.js';
 import { registerLogin, registerLogout } from './login.js';
-import { registerPull, registerPush } from './pull.js';
+import { registerImages, registerPull, registerPush } from './pull.js';
 import { registerNetwork } from './network.js';
 import { registerPort } from './port.js';
 import { registerVolume } from './volume.js';

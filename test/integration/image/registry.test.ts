@@ -60,7 +60,7 @@ test('push a multi-layer image with whiteouts, pull it elsewhere, mount the laye
 
     // a second repository on the same registry gets the blobs by cross-repo mount
     assert.equal(berth(a.path, ['image', 'tag', ref, `${reg.host}/test/copy:v1`]).status, 0);
-    const mount = berth(a.path, ['--progress', 'plain', 'push', `${reg.host}/test/copy:v1`]);
+    const mount = berth(a.path, ['--progress', 'plain', 'image', 'push', `${reg.host}/test/copy:v1`]);
     assert.equal(mount.status, 0, mount.stderr);
     assert.equal(mount.stdout.match(/Mounted from another repository/g)?.length, 4, mount.stdout);
 
@@ -95,7 +95,7 @@ test('push a multi-layer image with whiteouts, pull it elsewhere, mount the laye
     // by digest, and a second pull finds everything in place
     const byDigest = berth(b.path, ['image', 'pull', `${reg.host}/test/multi@${img.manifestDigest}`]);
     assert.equal(byDigest.status, 0, byDigest.stderr);
-    const again = berth(b.path, ['--progress', 'plain', 'pull', ref]);
+    const again = berth(b.path, ['--progress', 'plain', 'image', 'pull', ref]);
     assert.equal(again.status, 0, again.stderr);
     assert.match(again.stdout, /Already exists/);
 
@@ -134,7 +134,7 @@ test('pull errors: unknown image, unreachable registry, corrupt blob; nothing ha
 
     const ref = `${reg.host}/test/corrupt:v1`;
     const img = await buildImage(openImageStore(statePaths(a.path).images), WHITEOUT_LAYERS.slice(0, 1), [ref]);
-    assert.equal(berth(a.path, ['push', ref]).status, 0);
+    assert.equal(berth(a.path, ['image', 'push', ref]).status, 0);
     // flip the layer blob's bytes inside the registry's storage
     const h = img.layers[0].digest.slice(7);
     const data = join(reg.dir, 'data/docker/registry/v2/blobs/sha256', h.slice(0, 2), h, 'data');
@@ -207,7 +207,7 @@ test('token auth: Bearer challenge, scoped tokens for pull and push, wrong crede
   try {
     const ref = `${reg.host}/team/app:2`;
     await buildImage(openImageStore(statePaths(a.path).images), WHITEOUT_LAYERS, [ref]);
-    const anon = await berthAsync(a.path, ['push', ref], env);
+    const anon = await berthAsync(a.path, ['image', 'push', ref], env);
     assert.equal(anon.status, 1);
     assert.match(anon.stderr, /^registry 127\.0\.0\.1:\d+ requires authentication: run berth login 127\.0\.0\.1:\d+\n$/);
 
@@ -216,10 +216,10 @@ test('token auth: Bearer challenge, scoped tokens for pull and push, wrong crede
     assert.match(wrong.stderr, /wrong credentials/);
     assert.equal((await berthAsync(a.path, ['login', reg.host, '-u', 'bob', '--password', user.password], env)).status, 0);
 
-    const push = await berthAsync(a.path, ['push', ref], env);
+    const push = await berthAsync(a.path, ['image', 'push', ref], env);
     assert.equal(push.status, 0, push.stderr);
     assert.ok(tokens.requests.includes('repository:team/app:pull,push'), tokens.requests.join(' | '));
-    const pull = await berthAsync(b.path, ['pull', ref], env);
+    const pull = await berthAsync(b.path, ['image', 'pull', ref], env);
     assert.equal(pull.status, 0, pull.stderr);
     assert.ok(tokens.requests.includes('repository:team/app:pull'));
     checkMerged(b.path, ref);
@@ -245,7 +245,7 @@ test('manifest lists pick the host platform or --platform; a dead pull\'s partia
     const sa = openImageStore(statePaths(a.path).images);
     const amd = await buildImage(sa, [[{ name: 'arch', body: 'amd64' }]], [`${reg.host}/multi/arch:amd64`]);
     const arm = await buildImage(sa, [[{ name: 'arch', body: 'arm64' }]], [`${reg.host}/multi/arch:arm64`], {}, { architecture: 'arm64' });
-    for (const t of ['amd64', 'arm64']) assert.equal(berth(a.path, ['push', `${reg.host}/multi/arch:${t}`]).status, 0);
+    for (const t of ['amd64', 'arm64']) assert.equal(berth(a.path, ['image', 'push', `${reg.host}/multi/arch:${t}`]).status, 0);
     const desc = (img: typeof amd, platform: object) => ({ mediaType: OCI_MANIFEST, digest: img.manifestDigest, size: sa.blobs.size(img.manifestDigest), platform });
     const index = JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [
       desc(arm, { os: 'linux', architecture: 'arm64', variant: 'v8' }), desc(amd, { os: 'linux', architecture: 'amd64' }),
@@ -254,14 +254,14 @@ test('manifest lists pick the host platform or --platform; a dead pull\'s partia
     assert.equal(put.status, 201, await put.text());
     const host = hostPlatform().architecture;
     if (host === 'amd64' || host === 'arm64') {
-      const r = berth(b.path, ['pull', `${reg.host}/multi/arch:both`]);
+      const r = berth(b.path, ['image', 'pull', `${reg.host}/multi/arch:both`]);
       assert.equal(r.status, 0, r.stderr);
       assert.equal(openImageStore(statePaths(b.path).images).resolve(`${reg.host}/multi/arch:both`).id, host === 'amd64' ? amd.id : arm.id);
     }
-    const other = berth(b.path, ['pull', '--platform', 'linux/arm64', `${reg.host}/multi/arch:both`]);
+    const other = berth(b.path, ['image', 'pull', '--platform', 'linux/arm64', `${reg.host}/multi/arch:both`]);
     assert.equal(other.status, 0, other.stderr);
     assert.equal(openImageStore(statePaths(b.path).images).resolve(`${reg.host}/multi/arch:both`).id, arm.id);
-    const none = berth(b.path, ['pull', '--platform', 'linux/s390x', `${reg.host}/multi/arch:both`]);
+    const none = berth(b.path, ['image', 'pull', '--platform', 'linux/s390x', `${reg.host}/multi/arch:both`]);
     assert.equal(none.status, 1);
     assert.equal(none.stderr, 'no image for platform linux/s390x (available: linux/arm64/v8, linux/amd64)\n');
 
@@ -269,7 +269,7 @@ test('manifest lists pick the host platform or --platform; a dead pull\'s partia
     const big = randomBytes(1 << 20);
     const ref = `${reg.host}/resume/img:1`;
     const img = await buildImage(sa, [[{ name: 'big.bin', body: big }]], [ref], {}, { gzip: false });
-    assert.equal(berth(a.path, ['push', ref]).status, 0);
+    assert.equal(berth(a.path, ['image', 'push', ref]).status, 0);
     const c = tempDir('berth-img-c-');
     try {
       const sc = openImageStore(statePaths(c.path).images);
@@ -299,10 +299,10 @@ test('a pull killed while unpacking leaves no half-visible layer; the next pull 
     const ref = `${reg.host}/crash/img:1`;
     const files = (i: number) => Array.from({ length: 300 }, (_, f) => ({ name: `l${i}/f${f}`, body: randomBytes(20_000) }));
     await buildImage(openImageStore(statePaths(a.path).images), [0, 1, 2, 3].map(files), [ref]);
-    assert.equal(berth(a.path, ['push', ref]).status, 0);
+    assert.equal(berth(a.path, ['image', 'push', ref]).status, 0);
 
     const tmp = join(statePaths(b.path).images, 'tmp');
-    const child = spawn(process.execPath, [berthBin, '--root', b.path, 'pull', '-q', ref], { stdio: 'ignore' });
+    const child = spawn(process.execPath, [berthBin, '--root', b.path, 'image', 'pull', '-q', ref], { stdio: 'ignore' });
     const exited = new Promise((r) => child.once('exit', r));
     let killed = false;
     for (let i = 0; i < 4000 && child.exitCode === null; i++) {
@@ -321,7 +321,7 @@ test('a pull killed while unpacking leaves no half-visible layer; the next pull 
       const dir = join(store.layers.dir(c), 'diff');
       assert.equal(readdirSync(join(dir, readdirSync(dir)[0])).length, 300);
     }
-    const again = berth(b.path, ['pull', '-q', ref]);
+    const again = berth(b.path, ['image', 'pull', '-q', ref]);
     assert.equal(again.status, 0, again.stderr);
     const s2 = openImageStore(statePaths(b.path).images);
     assert.equal(s2.layers.list().length, 4);

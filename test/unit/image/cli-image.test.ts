@@ -22,7 +22,7 @@ test('import, ls/images (table, json, filters), tag, history, inspect, rm', () =
     assert.match(id, /^sha256:[a-f0-9]{64}$/);
     assert.equal(berth(t.path, 'image', 'tag', 'web:1', 'registry.test:5000/team/web:2').status, 0);
 
-    const table = berth(t.path, 'images');
+    const table = berth(t.path, 'image', 'ls');
     assert.match(table.stdout, /^REPOSITORY\s+TAG\s+IMAGE ID\s+CREATED\s+SIZE\n/);
     assert.match(table.stdout, new RegExp(`\\nweb\\s+1\\s+${id.slice(7, 19)}\\s`));
     const json = JSON.parse(berth(t.path, 'image', 'ls', '--format', 'json').stdout);
@@ -31,11 +31,11 @@ test('import, ls/images (table, json, filters), tag, history, inspect, rm', () =
     assert.equal(json[0].ID, id);
     assert.equal(typeof json[0].Size, 'number');
     assert.deepEqual(json[0].RepoTags.sort(), ['registry.test:5000/team/web:2', 'web:1']);
-    assert.equal(berth(t.path, 'images', '-q', '--filter', 'label=tier=web').stdout, `${id.slice(7, 19)}\n`);
-    assert.equal(berth(t.path, 'images', '-q', '--filter', 'label=tier=db').stdout, '');
-    assert.match(berth(t.path, 'images', '--filter', 'reference=registry.test:5000/*/web').stdout, /registry\.test:5000\/team\/web\s+2/);
-    assert.doesNotMatch(berth(t.path, 'images', '--filter', 'reference=registry.test:5000/*/web').stdout, /\nweb /);
-    assert.equal(berth(t.path, 'images', '--filter', 'nope=1').status, 15);
+    assert.equal(berth(t.path, 'image', 'ls', '-q', '--filter', 'label=tier=web').stdout, `${id.slice(7, 19)}\n`);
+    assert.equal(berth(t.path, 'image', 'ls', '-q', '--filter', 'label=tier=db').stdout, '');
+    assert.match(berth(t.path, 'image', 'ls', '--filter', 'reference=registry.test:5000/*/web').stdout, /registry\.test:5000\/team\/web\s+2/);
+    assert.doesNotMatch(berth(t.path, 'image', 'ls', '--filter', 'reference=registry.test:5000/*/web').stdout, /\nweb /);
+    assert.equal(berth(t.path, 'image', 'ls', '--filter', 'nope=1').status, 15);
 
     const hist = JSON.parse(berth(t.path, 'image', 'history', '--format', 'json', 'web:1').stdout);
     assert.equal(hist.length, 1);
@@ -49,12 +49,12 @@ test('import, ls/images (table, json, filters), tag, history, inspect, rm', () =
     assert.equal(missing.stderr, 'no such image: nothing:9\n');
     assert.equal(berth(t.path, '--dry-run', 'image', 'prune', '-a').stdout, `Would delete: ${id}\n`);
     assert.match(berth(t.path, '--dry-run', 'image', 'rm', 'web:1').stdout, /^Would remove: web:1/);
-    assert.equal(berth(t.path, 'images', '-q').stdout, `${id.slice(7, 19)}\n`, 'dry runs change nothing');
+    assert.equal(berth(t.path, 'image', 'ls', '-q').stdout, `${id.slice(7, 19)}\n`, 'dry runs change nothing');
     assert.equal(berth(t.path, 'image', 'rm', 'web:1').stdout, 'Untagged: web:1\n');
     const last = berth(t.path, 'image', 'rmi', 'registry.test:5000/team/web:2');
     assert.equal(last.status, 0, last.stderr);
     assert.equal(last.stdout, `Untagged: registry.test:5000/team/web:2\nDeleted: ${id}\n`);
-    assert.equal(berth(t.path, 'images', '-q').stdout, '');
+    assert.equal(berth(t.path, 'image', 'ls', '-q').stdout, '');
 
     // errors leave nothing behind
     const out = join(t.path, 'out.tar');

@@ -45,12 +45,12 @@ test('garbage from a registry is one clear error each, nothing stored', async ()
     };
     for (const m of Object.keys(answers)) {
       mode = m;
-      const r = await berth(t.path, ['pull', `127.0.0.1:${port}/a/b:1`]);
+      const r = await berth(t.path, ['image', 'pull', `127.0.0.1:${port}/a/b:1`]);
       assert.equal(r.status, 1, `${m}: ${r.stderr}`);
       assert.equal(r.stderr.trim().split('\n').length, 1, `${m}: ${r.stderr}`);
       assert.match(r.stderr, expect[m], m);
     }
-    const list = await berth(t.path, ['images', '-q']);
+    const list = await berth(t.path, ['image', 'ls', '-q']);
     assert.equal(list.status, 0);
   } finally {
     srv.close();

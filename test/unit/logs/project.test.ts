@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { LogPrinter, projectLogs, type ProjectLogOptions } from '../../../src/logs/index.js';
+import { followProject, LogPrinter, projectLogs, type ProjectLogOptions } from '../../../src/logs/index.js';
 import { statePaths, type StatePaths } from '../../../src/state/paths.js';
 import { tempDir } from '../../helpers/env.js';
 
@@ -108,5 +108,25 @@ describe('project logs', () => {
     ac.abort();
     await done;
     assert.equal(out, 'web-1  | after-1\nweb-1  | before-rotate\nweb-1  | after-rotate\nweb-3  | late\n');
+  });
+
+  it('reads on demand through onFollow, from `since` on (what attached up uses)', async () => {
+    const ac = new AbortController();
+    let out = '';
+    let pollNow = () => {};
+    const p = new LogPrinter({ color: false, prefix: true, timestamps: false, write: (_s, text) => (out += text) });
+    const done = followProject(sp, 'demo', {
+      services: ['web'], since: T(20), pollMs: 60_000, signal: ac.signal,
+      onContainer: (_c, n) => p.add(n), onLine: (l) => p.print(l), onFollow: (f) => { pollNow = f; },
+    });
+    assert.equal(out, '', 'nothing logged before since');
+    appendFileSync(web1, line('earlier-run\n', 19) + line('this-run\n', 21) + line('torn\n', 22).slice(0, 12));
+    pollNow();
+    assert.equal(out, 'web-1  | this-run\n', 'read at once, without waiting for the poll period; the torn line waits');
+    p.notice('web-1', 'exited with code 0');
+    ac.abort();
+    await done;
+    pollNow(); // once following has ended: nothing
+    assert.equal(out, 'web-1  | this-run\nweb-1 exited with code 0\n');
   });
 });
