@@ -5,11 +5,11 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, openSync, closeSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { readJson, writeJsonAtomic } from '../../state/atomic.js';
 import type { StatePaths } from '../../state/paths.js';
 import type { EndpointRecord, NetworkRecord } from '../types.js';
 import { buildDnsConfig, type DnsConfig } from './records.js';
+import { repoPath } from '../../repo-root.js';
 
 export const dnsDir = (paths: StatePaths): string => join(paths.runtime, 'dns');
 
@@ -58,7 +58,7 @@ export async function syncDns(paths: StatePaths, networks: NetworkRecord[], endp
     return;
   }
   if (!state) {
-    const server = fileURLToPath(new URL('./server.js', import.meta.url));
+    const server = repoPath('dist/src/network/dns/server.js');
     const logFd = openSync(join(dir, 'server.log'), 'a');
     const child = spawn(process.execPath, [server, dir], { detached: true, stdio: ['ignore', logFd, logFd] });
     closeSync(logFd);
