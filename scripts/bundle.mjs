@@ -23,7 +23,12 @@ try {
 
 rmSync(outdir, { recursive: true, force: true });
 await esbuild.build({
-  entryPoints: { main: join(root, 'dist/src/cli/main.js') },
+  entryPoints: {
+    main: join(root, 'dist/src/cli/main.js'),
+    // The DNS responder is its own process, started on the first network:
+    // its start-up is on the path of `up` (src/network/dns/manager.ts).
+    'dns/server': join(root, 'dist/src/network/dns/server.js'),
+  },
   outdir,
   bundle: true,
   splitting: true,

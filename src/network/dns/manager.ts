@@ -3,7 +3,7 @@
 // exists, signals it to reload and waits until it has loaded the new
 // generation; when no network is left the server exits (and is waited for).
 import { spawn } from 'node:child_process';
-import { mkdirSync, openSync, closeSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, closeSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readJson, writeJsonAtomic } from '../../state/atomic.js';
 import type { StatePaths } from '../../state/paths.js';
@@ -15,8 +15,19 @@ export const dnsDir = (paths: StatePaths): string => join(paths.runtime, 'dns');
 
 interface ServerState { pid: number; generation: number; bound: string[] }
 
+/**
+ * A live process; an exited one waiting to be reaped (a zombie) does not
+ * count. The detached responder outlives the CLI that started it, so its
+ * reaper is init or a subreaper, which may take a second or more.
+ */
 function alive(pid: number): boolean {
-  try { process.kill(pid, 0); return true; } catch { return false; }
+  try { process.kill(pid, 0); } catch { return false; }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat[stat.lastIndexOf(')') + 2] !== 'Z';
+  } catch {
+    return false;
+  }
 }
 
 /** Upstreams: BERTH_DNS_UPSTREAMS (comma-separated), else the host's resolv.conf nameservers. */
@@ -40,6 +51,12 @@ export function serverState(paths: StatePaths): ServerState | undefined {
   }
 }
 
+/** The bundled responder (quicker to start) when built, else the compiled module; both end in dns/server.js. */
+function serverScript(): string {
+  const bundled = repoPath('dist/bundle/dns/server.js');
+  return process.env.BERTH_NO_BUNDLE !== '1' && existsSync(bundled) ? bundled : repoPath('dist/src/network/dns/server.js');
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function syncDns(paths: StatePaths, networks: NetworkRecord[], endpoints: EndpointRecord[]): Promise<void> {
@@ -58,7 +75,7 @@ export async function syncDns(paths: StatePaths, networks: NetworkRecord[], endp
     return;
   }
   if (!state) {
-    const server = repoPath('dist/src/network/dns/server.js');
+    const server = serverScript();
     const logFd = openSync(join(dir, 'server.log'), 'a');
     const child = spawn(process.execPath, [server, dir], { detached: true, stdio: ['ignore', logFd, logFd] });
     closeSync(logFd);
