@@ -60,6 +60,17 @@ function serverScript(): string {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function syncDns(paths: StatePaths, networks: NetworkRecord[], endpoints: EndpointRecord[]): Promise<void> {
+  await (await syncDnsDeferred(paths, networks, endpoints))();
+}
+
+/**
+ * syncDns in two steps: writes the config and starts or signals the server
+ * (call it holding the network lock, so generations follow the records), and
+ * returns the wait for the server to load it, which a caller may run after
+ * releasing the lock. Starting the server is waited for here, under the lock,
+ * so that two callers never start two servers.
+ */
+export async function syncDnsDeferred(paths: StatePaths, networks: NetworkRecord[], endpoints: EndpointRecord[]): Promise<() => Promise<void>> {
   const dir = dnsDir(paths);
   mkdirSync(dir, { recursive: true });
   const prev = readJson<DnsConfig>(join(dir, 'config.json'));
@@ -72,21 +83,25 @@ export async function syncDns(paths: StatePaths, networks: NetworkRecord[], endp
       for (let i = 0; i < 100 && alive(state.pid); i++) await sleep(20);
       if (alive(state.pid)) process.kill(state.pid, 'SIGTERM');
     }
-    return;
+    return async () => {};
   }
+  // Wait until the server has loaded this generation, so callers can rely on the records.
+  const loaded = async () => {
+    for (let i = 0; i < 600; i++) {
+      state = serverState(paths);
+      if (state && state.generation >= cfg.generation) return;
+      await sleep(5);
+    }
+  };
   if (!state) {
     const server = serverScript();
     const logFd = openSync(join(dir, 'server.log'), 'a');
     const child = spawn(process.execPath, [server, dir], { detached: true, stdio: ['ignore', logFd, logFd] });
     closeSync(logFd);
     child.unref();
-  } else {
-    process.kill(state.pid, 'SIGHUP');
+    await loaded();
+    return async () => {};
   }
-  // Wait until the server has loaded this generation, so callers can rely on the records.
-  for (let i = 0; i < 600; i++) {
-    state = serverState(paths);
-    if (state && state.generation >= cfg.generation) return;
-    await sleep(5);
-  }
+  process.kill(state.pid, 'SIGHUP');
+  return loaded;
 }
