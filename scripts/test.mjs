@@ -28,6 +28,7 @@ function findTests(dir) {
 
 if (!process.env.BERTH_TEST_NO_BUILD) {
   run('npx', ['tsc', '-p', 'tsconfig.json']);
+  run(process.execPath, ['scripts/bundle.mjs']);
   run('make', ['-s', '-C', 'native']);
 }
 

@@ -3,9 +3,10 @@ import { readFileSync } from 'node:fs';
 import { isBerthError } from '../errors.js';
 import { collect } from './globals.js';
 import { commands } from './commands/index.js';
+import { repoPath } from '../repo-root.js';
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { version: string };
   return pkg.version;
 }
 

@@ -10,9 +10,9 @@
 //   <runtime>/oci/                       the OCI runtime's --root
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { BerthError } from '../errors.js';
 import type { StatePaths } from '../state/paths.js';
+import { repoRoot } from '../repo-root.js';
 
 export const SOCKET_PATH_MAX = 107;
 
@@ -63,7 +63,7 @@ export function checkSocketPath(path: string): void {
   }
 }
 
-const repo = fileURLToPath(new URL('../../../', import.meta.url));
+const repo = repoRoot();
 const nativeOut = join(process.env.BERTH_REPO ?? repo, 'native/out');
 
 export interface Binaries { shim: string; runtime: string; init: string }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { readJson, writeJsonAtomic } from '../state/atomic.js';
 import { renameNoReplace } from '../native/fs-ops.js';
 import { hex } from './digest.js';
-import { unpackLayer, type DevicePolicy } from './layer-unpack.js';
+import type { DevicePolicy } from './layer-unpack.js';
 import { pidAlive } from './store-lock.js';
 
 export interface LayerRecord {
@@ -75,6 +75,8 @@ export class LayerStore {
     mkdirSync(join(tmp, 'diff'), { recursive: true, mode: 0o700 });
     let link: string | undefined;
     try {
+      // Loaded on use: the tar code is not needed by commands that only read the store (ps, up with images present).
+      const { unpackLayer } = await import('./layer-unpack.js');
       const r = await unpackLayer(blobPath, join(tmp, 'diff'), { diffId, devices: opts.devices, what: opts.what });
       for (;;) {
         const name = shortName();

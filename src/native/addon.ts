@@ -1,6 +1,7 @@
 // The one place that loads the native addon. Typed views of its areas live
 // beside this file (one per area) and call `addon()`.
 import { createRequire } from 'node:module';
+import { repoPath } from '../repo-root.js';
 
 let loaded: Record<string, unknown> | undefined;
 
@@ -8,7 +9,7 @@ export function addon(): Record<string, unknown> {
   if (!loaded) {
     const require = createRequire(import.meta.url);
     // dist/src/native/addon.js → <repo>/build/Release/berth_addon.node
-    loaded = require('../../../build/Release/berth_addon.node') as Record<string, unknown>;
+    loaded = require(repoPath('build/Release/berth_addon.node')) as Record<string, unknown>;
   }
   return loaded;
 }

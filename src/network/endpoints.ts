@@ -11,7 +11,7 @@ import { contains, formatIp, parseCidr, parseIp } from './ipam/cidr.js';
 import { lease, releaseOwner } from './ipam/ipam.js';
 import { assignPorts, expandPorts, normalizeExpose } from './ports.js';
 import { NetworkStore, assertContainerId, type Leases } from './store.js';
-import { driverContext, syncDnsFromStore } from './networks.js';
+import { driverContext, syncDnsDeferredFromStore } from './networks.js';
 import { collectErrors, withRollback } from './drivers/driver.js';
 import { linkDelIfExists } from '../native/netlink.js';
 import type { AttachmentRecord, EndpointRecord, EndpointRequest, NetworkRecord, PortBinding, PublishedPort } from './types.js';
@@ -43,7 +43,9 @@ export async function connectEndpoint(paths: StatePaths, req: EndpointRequest): 
   const portReqs = expandPorts(req.ports ?? []);
   const expose = normalizeExpose(req.expose);
   const store = new NetworkStore(paths);
-  return store.lock(async () => {
+  // The DNS responder's reload is waited for after the lock is released, so
+  // the containers of one `up` attach one after another without that wait.
+  const { ep, dnsLoaded } = await store.lock(async () => {
     const prev = store.endpoint(req.containerId);
     if (prev && prev.netnsPath !== req.netnsPath) throw new BerthError(`container ${req.containerId} is attached with another network namespace (${prev.netnsPath})`);
     const ep: EndpointRecord = prev ? structuredClone(prev) : {
@@ -119,9 +121,10 @@ export async function connectEndpoint(paths: StatePaths, req: EndpointRequest): 
       }, undo: () => (prev?.ports.length ? ctx.firewall.publish(req.containerId, prev.ports) : ctx.firewall.unpublish(req.containerId)) },
       { run: () => store.saveEndpoint(ep) },
     ]);
-    await syncDnsFromStore(store);
-    return ep;
+    return { ep, dnsLoaded: await syncDnsDeferredFromStore(store) };
   });
+  await dnsLoaded();
+  return ep;
 }
 
 /** Returns the given addresses of one network to the pool (rollback of a failed attach). */
@@ -138,6 +141,7 @@ function unlease(store: NetworkStore, networkId: string, owner: string, ips: Arr
 export async function disconnectEndpoint(paths: StatePaths, containerId: string, networks?: string[]): Promise<void> {
   assertContainerId(containerId);
   const store = new NetworkStore(paths);
+  let dnsLoaded = async (): Promise<void> => {};
   await store.lock(async () => {
     const ep = store.endpoint(containerId);
     if (!ep) {
@@ -171,9 +175,10 @@ export async function disconnectEndpoint(paths: StatePaths, containerId: string,
     }
     if (remaining.length) store.saveEndpoint({ ...ep, attachments: remaining, ports });
     else store.deleteEndpoint(containerId);
-    try { await syncDnsFromStore(store); } catch (e) { errs.push(e as Error); }
+    try { dnsLoaded = await syncDnsDeferredFromStore(store); } catch (e) { errs.push(e as Error); }
     if (errs.length) throw new BerthError(`disconnect ${ep.name ?? containerId}: ${errs.map((e) => e.message).join('; ')}`);
   });
+  await dnsLoaded();
 }
 
 /** Publishes more ports for an attached container (conflicts checked first). */

@@ -11,7 +11,7 @@ import { driverFor } from './drivers/registry.js';
 import type { DriverContext } from './drivers/driver.js';
 import { chooseSubnets, poolsFromEnv } from './ipam/ipam.js';
 import { NetworkStore } from './store.js';
-import { syncDns } from './dns/manager.js';
+import { syncDns, syncDnsDeferred } from './dns/manager.js';
 import type { NetworkRecord, NetworkSpec } from './types.js';
 
 export const NETWORK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
@@ -35,6 +35,11 @@ export function hostRoutes(): string[] {
 
 export async function syncDnsFromStore(store: NetworkStore): Promise<void> {
   await syncDns(store.paths, store.networks(), store.endpoints());
+}
+
+/** syncDnsFromStore under the lock; the returned wait for the responder can run after the lock is released. */
+export function syncDnsDeferredFromStore(store: NetworkStore): Promise<() => Promise<void>> {
+  return syncDnsDeferred(store.paths, store.networks(), store.endpoints());
 }
 
 export async function createNetwork(paths: StatePaths, spec: NetworkSpec): Promise<NetworkRecord> {

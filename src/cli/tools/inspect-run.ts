@@ -8,6 +8,7 @@ import { statePaths } from '../../state/paths.js';
 import type { GlobalOptions } from '../globals.js';
 import { projectScope } from '../project-scope.js';
 import { table } from './table.js';
+import { repoPath } from '../../repo-root.js';
 
 export async function runTop(g: GlobalOptions, services: string[]): Promise<void> {
   const scope = await projectScope(g, services);
@@ -45,8 +46,7 @@ export async function runWait(g: GlobalOptions, services: string[], o: { downPro
   }));
   if (o.downProject) {
     const { spawnSync } = await import('node:child_process');
-    const { fileURLToPath } = await import('node:url');
-    const bin = fileURLToPath(new URL('../../../../bin/berth', import.meta.url));
+    const bin = repoPath('bin/berth');
     const globals = [...(g.root ? ['--root', g.root] : []), ...g.file.flatMap((f) => ['-f', f]), '-p', scope.name];
     const r = spawnSync(process.execPath, [bin, ...globals, 'down'], { stdio: 'inherit' });
     if (r.status !== 0) throw new BerthError(`wait --down-project: berth down exited with status ${r.status}`);

@@ -3,20 +3,31 @@
 // exists, signals it to reload and waits until it has loaded the new
 // generation; when no network is left the server exits (and is waited for).
 import { spawn } from 'node:child_process';
-import { mkdirSync, openSync, closeSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, closeSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { readJson, writeJsonAtomic } from '../../state/atomic.js';
 import type { StatePaths } from '../../state/paths.js';
 import type { EndpointRecord, NetworkRecord } from '../types.js';
 import { buildDnsConfig, type DnsConfig } from './records.js';
+import { repoPath } from '../../repo-root.js';
 
 export const dnsDir = (paths: StatePaths): string => join(paths.runtime, 'dns');
 
 interface ServerState { pid: number; generation: number; bound: string[] }
 
+/**
+ * A live process; an exited one waiting to be reaped (a zombie) does not
+ * count. The detached responder outlives the CLI that started it, so its
+ * reaper is init or a subreaper, which may take a second or more.
+ */
 function alive(pid: number): boolean {
-  try { process.kill(pid, 0); return true; } catch { return false; }
+  try { process.kill(pid, 0); } catch { return false; }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat[stat.lastIndexOf(')') + 2] !== 'Z';
+  } catch {
+    return false;
+  }
 }
 
 /** Upstreams: BERTH_DNS_UPSTREAMS (comma-separated), else the host's resolv.conf nameservers. */
@@ -40,9 +51,26 @@ export function serverState(paths: StatePaths): ServerState | undefined {
   }
 }
 
+/** The bundled responder (quicker to start) when built, else the compiled module; both end in dns/server.js. */
+function serverScript(): string {
+  const bundled = repoPath('dist/bundle/dns/server.js');
+  return process.env.BERTH_NO_BUNDLE !== '1' && existsSync(bundled) ? bundled : repoPath('dist/src/network/dns/server.js');
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function syncDns(paths: StatePaths, networks: NetworkRecord[], endpoints: EndpointRecord[]): Promise<void> {
+  await (await syncDnsDeferred(paths, networks, endpoints))();
+}
+
+/**
+ * syncDns in two steps: writes the config and starts or signals the server
+ * (call it holding the network lock, so generations follow the records), and
+ * returns the wait for the server to load it, which a caller may run after
+ * releasing the lock. Starting the server is waited for here, under the lock,
+ * so that two callers never start two servers.
+ */
+export async function syncDnsDeferred(paths: StatePaths, networks: NetworkRecord[], endpoints: EndpointRecord[]): Promise<() => Promise<void>> {
   const dir = dnsDir(paths);
   mkdirSync(dir, { recursive: true });
   const prev = readJson<DnsConfig>(join(dir, 'config.json'));
@@ -55,21 +83,25 @@ export async function syncDns(paths: StatePaths, networks: NetworkRecord[], endp
       for (let i = 0; i < 100 && alive(state.pid); i++) await sleep(20);
       if (alive(state.pid)) process.kill(state.pid, 'SIGTERM');
     }
-    return;
+    return async () => {};
   }
+  // Wait until the server has loaded this generation, so callers can rely on the records.
+  const loaded = async () => {
+    for (let i = 0; i < 600; i++) {
+      state = serverState(paths);
+      if (state && state.generation >= cfg.generation) return;
+      await sleep(5);
+    }
+  };
   if (!state) {
-    const server = fileURLToPath(new URL('./server.js', import.meta.url));
+    const server = serverScript();
     const logFd = openSync(join(dir, 'server.log'), 'a');
     const child = spawn(process.execPath, [server, dir], { detached: true, stdio: ['ignore', logFd, logFd] });
     closeSync(logFd);
     child.unref();
-  } else {
-    process.kill(state.pid, 'SIGHUP');
+    await loaded();
+    return async () => {};
   }
-  // Wait until the server has loaded this generation, so callers can rely on the records.
-  for (let i = 0; i < 600; i++) {
-    state = serverState(paths);
-    if (state && state.generation >= cfg.generation) return;
-    await sleep(5);
-  }
+  process.kill(state.pid, 'SIGHUP');
+  return loaded;
 }
