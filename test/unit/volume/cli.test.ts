@@ -23,11 +23,13 @@ test('volume create, ls (table, json, quiet, filters) and inspect', (t) => {
   assert.match(anon, /^[0-9a-f]{64}$/);
   const ls = run('ls');
   assert.equal(ls.status, 0);
-  assert.deepEqual(ls.stdout.trimEnd().split('\n'), ['DRIVER    VOLUME NAME', `local     ${anon}`, 'local     db_data', 'local     web_data']);
+  // Listed by name: where the random anonymous name falls depends on its first digit.
+  const names = [anon, 'db_data', 'web_data'].sort();
+  assert.deepEqual(ls.stdout.trimEnd().split('\n'), ['DRIVER    VOLUME NAME', ...names.map((n) => `local     ${n}`)]);
   assert.equal(run('ls', '-q', '--filter', 'label=tier').stdout, 'db_data\nweb_data\n');
   assert.equal(run('ls', '-q', '--filter', 'label=tier=db', '--filter', 'name=data').stdout, 'db_data\n');
   const json = run('ls', '--format', 'json').stdout.trim().split('\n').map((l) => JSON.parse(l) as { Name: string; Labels: string; Mountpoint: string });
-  assert.deepEqual(json.map((j) => j.Name), [anon, 'db_data', 'web_data']);
+  assert.deepEqual(json.map((j) => j.Name), names);
   assert.equal(json[2].Labels, 'tier=web');
   assert.equal(json[1].Mountpoint, '/srv/db');
   const inspect = JSON.parse(run('inspect', 'db_data').stdout) as Array<Record<string, unknown>>;
