@@ -1,18 +1,8 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { collect, globalsOf } from '../globals.js';
+import { guard } from '../image/guard.js';
 
-/** Runs an action; system errors become one-line BerthErrors. */
-function guard<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
-  return async (...args: A) => {
-    try {
-      await fn(...args);
-    } catch (e) {
-      const { userError } = await import('../image/format.js');
-      throw userError(e);
-    }
-  };
-}
 
 const formatOption = () => new Option('--format <format>', 'output format').choices(['table', 'json']).default('table');
 

@@ -1,16 +1,6 @@
 import type { Command } from 'commander';
+import { guard } from '../image/guard.js';
 
-/** Runs an action; system errors become one-line BerthErrors. */
-function guard<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
-  return async (...args: A) => {
-    try {
-      await fn(...args);
-    } catch (e) {
-      const { userError } = await import('../image/format.js');
-      throw userError(e);
-    }
-  };
-}
 
 export function registerLogin(program: Command): void {
   program.command('login').description('log in to a registry (credentials are saved in Docker\'s config.json)')

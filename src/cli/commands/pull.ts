@@ -1,17 +1,7 @@
 import { Option, type Command } from 'commander';
 import { globalsOf } from '../globals.js';
+import { guard } from '../image/guard.js';
 
-/** Runs an action; system errors become one-line BerthErrors. */
-function guard<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
-  return async (...args: A) => {
-    try {
-      await fn(...args);
-    } catch (e) {
-      const { userError } = await import('../image/format.js');
-      throw userError(e);
-    }
-  };
-}
 
 // Compose-level `berth pull [SERVICE...]` / `berth push [SERVICE...]`: the
 // images of the project's services. The engine-level forms are

@@ -70,20 +70,9 @@ export function makeConfig(rootfs: string, id: string, args: string[], tty = fal
 
 export const cgroupName = (id: string) => `/berth-shimtest-${id}`;
 
-export interface ShimState {
-  id: string;
-  status: string;
-  pid: number;
-  shimPid: number;
-  exitCode: number;
-  signal: string | null;
-  oomKilled: boolean;
-  startedAt: string | null;
-  finishedAt: string | null;
-  restartCount: number;
-  error: string | null;
-  health: null | { status: string; failingStreak: number; log: { start: string; end: string; exitCode: number; output: string }[] };
-}
+// state.json as the shim writes it: the product's own type, so the tests check the same contract.
+import type { ShimState } from '../../../src/container/status.js';
+export type { ShimState };
 
 export interface LogEntry { log: string; stream: string; time: string }
 
