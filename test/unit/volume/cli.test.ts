@@ -30,8 +30,9 @@ test('volume create, ls (table, json, quiet, filters) and inspect', (t) => {
   assert.equal(run('ls', '-q', '--filter', 'label=tier=db', '--filter', 'name=data').stdout, 'db_data\n');
   const json = run('ls', '--format', 'json').stdout.trim().split('\n').map((l) => JSON.parse(l) as { Name: string; Labels: string; Mountpoint: string });
   assert.deepEqual(json.map((j) => j.Name), names);
-  assert.equal(json[2].Labels, 'tier=web');
-  assert.equal(json[1].Mountpoint, '/srv/db');
+  const byName = (n: string) => json.find((j) => j.Name === n)!;
+  assert.equal(byName('web_data').Labels, 'tier=web');
+  assert.equal(byName('db_data').Mountpoint, '/srv/db');
   const inspect = JSON.parse(run('inspect', 'db_data').stdout) as Array<Record<string, unknown>>;
   assert.equal(inspect.length, 1);
   assert.deepEqual(Object.keys(inspect[0]).sort(), ['CreatedAt', 'Driver', 'Labels', 'Mountpoint', 'Name', 'Options', 'Scope']);
