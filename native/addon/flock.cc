@@ -1,5 +1,6 @@
-// flock(2) for the project lock. Always non-blocking (LOCK_NB is added): a
-// blocking call would stall the JS thread, so the caller polls with back-off.
+// flock(2) for the file locks (src/state/lock.ts, src/state/file-lock.ts).
+// Always non-blocking (LOCK_NB is added): a blocking call would stall the JS
+// thread, so the caller polls with back-off.
 // Returns true when the lock was taken (or released), false when another
 // open file description holds it (EWOULDBLOCK); other errors throw.
 #include "registry.h"

@@ -1,13 +1,11 @@
 // File-system calls Node does not offer, for the image store: device nodes
 // and fifos (overlay whiteouts are char devices 0:0), extended attributes on
-// the link itself (trusted.overlay.opaque), rename without replacing, and
-// flock for the store lock.
+// the link itself (trusted.overlay.opaque), and rename without replacing.
 #include "registry.h"
 #include <cerrno>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
@@ -63,24 +61,11 @@ Napi::Value RenameNoReplace(const Napi::CallbackInfo &info) {
   return Napi::Boolean::New(info.Env(), true);
 }
 
-// flock(fd, exclusive, nonblocking) → true when taken, false when busy.
-Napi::Value Flock(const Napi::CallbackInfo &info) {
-  int fd = info[0].As<Napi::Number>().Int32Value();
-  bool exclusive = info[1].As<Napi::Boolean>().Value();
-  int op = (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB;
-  if (flock(fd, op) != 0) {
-    if (errno == EWOULDBLOCK) return Napi::Boolean::New(info.Env(), false);
-    berth::ThrowErrno(info.Env(), "flock", errno);
-  }
-  return Napi::Boolean::New(info.Env(), true);
-}
-
 void Register(Napi::Env env, Napi::Object exports) {
   exports.Set("fsMknod", Napi::Function::New(env, Mknod));
   exports.Set("fsLsetxattr", Napi::Function::New(env, Lsetxattr));
   exports.Set("fsLgetxattr", Napi::Function::New(env, Lgetxattr));
   exports.Set("fsRenameNoReplace", Napi::Function::New(env, RenameNoReplace));
-  exports.Set("fsFlock", Napi::Function::New(env, Flock));
 }
 
 BERTH_REGISTER(Register);

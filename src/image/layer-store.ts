@@ -11,7 +11,7 @@ import { readJson, writeJsonAtomic } from '../state/atomic.js';
 import { renameNoReplace } from '../native/fs-ops.js';
 import { hex } from './digest.js';
 import type { DevicePolicy } from './layer-unpack.js';
-import { pidAlive } from './store-lock.js';
+import { pidAlive } from '../state/pid.js';
 
 export interface LayerRecord {
   chainId: string;

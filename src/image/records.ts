@@ -5,7 +5,7 @@ import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { readJson, writeJsonAtomic } from '../state/atomic.js';
 import { hex } from './digest.js';
-import { pidAlive } from './store-lock.js';
+import { pidAlive } from '../state/pid.js';
 
 export interface LayerRef {
   digest: string;     // blob digest (compressed as stored)

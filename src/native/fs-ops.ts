@@ -28,8 +28,3 @@ export function lgetxattr(path: string, name: string): Buffer | null {
 export function renameNoReplace(from: string, to: string): boolean {
   return nativeFn<(a: string, b: string) => boolean>('fsRenameNoReplace')(from, to);
 }
-
-/** Non-blocking flock on an open descriptor: true when taken. */
-export function tryFlock(fd: number, exclusive = true): boolean {
-  return nativeFn<(fd: number, ex: boolean) => boolean>('fsFlock')(fd, exclusive);
-}

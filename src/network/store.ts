@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { readJson, writeJsonAtomic } from '../state/atomic.js';
 import type { StatePaths } from '../state/paths.js';
 import { BerthError } from '../errors.js';
-import { withLock } from './lock.js';
+import { withFileLock } from '../state/file-lock.js';
 import type { EndpointRecord, NetworkRecord } from './types.js';
 
 export type Leases = Record<string, string>;
@@ -31,7 +31,7 @@ export class NetworkStore {
    */
   async lock<T>(fn: () => Promise<T> | T): Promise<T> {
     try {
-      return await withLock(join(this.dir, '.lock'), fn);
+      return await withFileLock(join(this.dir, '.lock'), fn, { what: `the network store (${this.dir})` });
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
       if (!(e instanceof BerthError) && typeof err?.code === 'string' && typeof err.errno === 'number') {

@@ -1,10 +1,22 @@
 // Records are written atomically: a temporary file in the same directory,
-// fsync, rename, fsync of the directory. A reader sees the old or the new
-// file, never a torn one, even after a crash.
+// fsync, rename. A reader sees the old or the new file, never a torn one,
+// and a killed writer leaves at most a temp file. As Docker's atomic writer,
+// the directory is not fsynced: after a power loss a record may be its
+// previous version, never empty or torn (the file's data was synced before
+// the rename). Runtime files that do not outlive a reboot (`durable: false`)
+// skip the fsync too: ~5 ms each on this disk, dozens per `up`.
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 
-export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): void {
+export interface WriteOptions {
+  /** File mode of a new file (default 0o644). */
+  mode?: number;
+  /** fsync the data before the rename (default true). */
+  durable?: boolean;
+}
+
+export function writeFileAtomic(path: string, data: string | Uint8Array, options: number | WriteOptions = {}): void {
+  const { mode = 0o644, durable = true } = typeof options === 'number' ? { mode: options } : options;
   const dir = dirname(path);
   mkdirSync(dir, { recursive: true });
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.tmp`);
@@ -13,7 +25,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 
     const buf = typeof data === 'string' ? Buffer.from(data) : data;
     let off = 0;
     while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
-    fsyncSync(fd);
+    if (durable) fsyncSync(fd);
   } catch (e) {
     closeSync(fd);
     rmSync(tmp, { force: true });
@@ -21,12 +33,10 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 
   }
   closeSync(fd);
   renameSync(tmp, path);
-  const dfd = openSync(dir, 'r');
-  try { fsyncSync(dfd); } finally { closeSync(dfd); }
 }
 
-export function writeJsonAtomic(path: string, value: unknown): void {
-  writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n');
+export function writeJsonAtomic(path: string, value: unknown, options: WriteOptions = {}): void {
+  writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n', options);
 }
 
 /** Reads a JSON record; undefined when the file does not exist. */

@@ -10,7 +10,7 @@ import { mapLimit, type ImageStore, type ResolvedImage } from '../image-store.js
 import { INDEX_TYPES, MANIFEST_TYPES, isIndexType, type Descriptor, type ImageConfig, type ImageIndex, type Platform, validateManifest } from '../media-types.js';
 import { selectManifest } from '../platform.js';
 import { formatReference, parseReference, repoName, type Reference } from '../reference.js';
-import { pidAlive } from '../store-lock.js';
+import { pidAlive } from '../../state/pid.js';
 import { RegistryClient, RegistryError, type ClientOptions } from './client.js';
 
 export interface ProgressEvent {

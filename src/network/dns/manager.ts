@@ -3,7 +3,7 @@
 // exists, signals it to reload and waits until it has loaded the new
 // generation; when no network is left the server exits (and is waited for).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, closeSync, readFileSync } from 'node:fs';
+import { mkdirSync, openSync, closeSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { readJson, writeJsonAtomic } from '../../state/atomic.js';
 import type { StatePaths } from '../../state/paths.js';
@@ -51,10 +51,15 @@ export function serverState(paths: StatePaths): ServerState | undefined {
   }
 }
 
-/** The bundled responder (quicker to start) when built, else the compiled module; both end in dns/server.js. */
+/**
+ * The bundled responder (quicker to start) when built and not older than the
+ * compiled module (the same rule as bin/berth), else the compiled module.
+ */
 function serverScript(): string {
   const bundled = repoPath('dist/bundle/dns/server.js');
-  return process.env.BERTH_NO_BUNDLE !== '1' && existsSync(bundled) ? bundled : repoPath('dist/src/network/dns/server.js');
+  const compiled = repoPath('dist/src/network/dns/server.js');
+  const mtime = (p: string) => statSync(p, { throwIfNoEntry: false })?.mtimeMs ?? 0;
+  return process.env.BERTH_NO_BUNDLE !== '1' && mtime(bundled) >= mtime(compiled) ? bundled : compiled;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -75,7 +80,7 @@ export async function syncDnsDeferred(paths: StatePaths, networks: NetworkRecord
   mkdirSync(dir, { recursive: true });
   const prev = readJson<DnsConfig>(join(dir, 'config.json'));
   const cfg = buildDnsConfig(networks, endpoints, upstreams(), (prev?.generation ?? 0) + 1);
-  writeJsonAtomic(join(dir, 'config.json'), cfg);
+  writeJsonAtomic(join(dir, 'config.json'), cfg, { durable: false }); // runtime: gone at reboot anyway
   let state = serverState(paths);
   if (cfg.networks.length === 0) {
     if (state) {

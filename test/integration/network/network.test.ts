@@ -159,7 +159,7 @@ test('bridge networks: reachability, isolation, DNS, published ports, clean remo
     assert.ok(!links.some((l) => l.startsWith('vb') && names.some((c) => l === hostVethName(`${c}${id}`, gone[0]!.id) || l === hostVethName(`${c}${id}`, gone[1]!.id))));
     assert.ok(!sh('nft', ['list', 'tables']).out.includes(table), 'the nft table is gone');
     assert.deepEqual(listNetworks(paths), []);
-    assert.deepEqual(readdirSync(paths.networks).filter((f) => !['leases', 'endpoints'].includes(f)), []);
+    assert.deepEqual(readdirSync(paths.networks).filter((f) => !['leases', 'endpoints', '.lock'].includes(f)), []);
     assert.deepEqual(readdirSync(join(paths.networks, 'leases')), []);
     assert.deepEqual(readdirSync(join(paths.networks, 'endpoints')), []);
     assert.equal(serverState(paths), undefined, 'the DNS responder exited');
