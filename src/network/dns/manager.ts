@@ -38,17 +38,22 @@ export function upstreams(env: NodeJS.ProcessEnv = process.env, resolvConf = '/e
   return text.split('\n').map((l) => /^\s*nameserver\s+(\S+)/.exec(l)?.[1]).filter((s): s is string => !!s);
 }
 
+/** Whether pid is a live responder serving dir (a reused pid is not). */
+function isServer(pid: number, dir: string): boolean {
+  if (!alive(pid)) return false;
+  try {
+    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    return argv.some((a) => a.endsWith('dns/server.js')) && argv.includes(dir);
+  } catch {
+    return false;
+  }
+}
+
 /** The running responder of this state root; a stale pid (reused by another process) does not count. */
 export function serverState(paths: StatePaths): ServerState | undefined {
   const dir = dnsDir(paths);
   const s = readJson<ServerState>(join(dir, 'server.json'));
-  if (!s || !alive(s.pid)) return undefined;
-  try {
-    const argv = readFileSync(`/proc/${s.pid}/cmdline`, 'utf8').split('\0');
-    return argv.some((a) => a.endsWith('dns/server.js')) && argv.includes(dir) ? s : undefined;
-  } catch {
-    return undefined;
-  }
+  return s && isServer(s.pid, dir) ? s : undefined;
 }
 
 /**
@@ -63,6 +68,36 @@ function serverScript(): string {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Starts the detached responder; its pid goes to starting.json until it has written server.json. */
+function spawnServer(dir: string, lingerMs?: number): void {
+  const logFd = openSync(join(dir, 'server.log'), 'a');
+  const args = [serverScript(), dir, ...(lingerMs ? ['--linger', String(lingerMs)] : [])];
+  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', logFd, logFd] });
+  closeSync(logFd);
+  child.unref();
+  if (child.pid) writeJsonAtomic(join(dir, 'starting.json'), { pid: child.pid }, { durable: false });
+}
+
+/** A responder started by spawnServer that has not written its state yet (and is still alive). */
+function startingServer(paths: StatePaths): number | undefined {
+  const dir = dnsDir(paths);
+  const pid = readJson<{ pid: number }>(join(dir, 'starting.json'))?.pid;
+  return typeof pid === 'number' && isServer(pid, dir) ? pid : undefined;
+}
+
+/**
+ * Starts the responder ahead of the first network, when none runs: its Node
+ * start-up (~100 ms) then overlaps the rest of `up` instead of holding up the
+ * network's creation. It waits up to `lingerMs` for a network, then exits.
+ * Call it holding the network lock, as syncDnsDeferred is.
+ */
+export function prestartDns(paths: StatePaths, lingerMs = 20_000): void {
+  if (serverState(paths) || startingServer(paths)) return;
+  const dir = dnsDir(paths);
+  mkdirSync(dir, { recursive: true });
+  spawnServer(dir, lingerMs);
+}
 
 export async function syncDns(paths: StatePaths, networks: NetworkRecord[], endpoints: EndpointRecord[]): Promise<void> {
   await (await syncDnsDeferred(paths, networks, endpoints))();
@@ -92,18 +127,21 @@ export async function syncDnsDeferred(paths: StatePaths, networks: NetworkRecord
   }
   // Wait until the server has loaded this generation, so callers can rely on the records.
   const loaded = async () => {
+    let nudged = false;
     for (let i = 0; i < 600; i++) {
       state = serverState(paths);
       if (state && state.generation >= cfg.generation) return;
+      // A server started ahead (prestartDns) watches config.json; should it
+      // have missed the change, a SIGHUP is safe once it has written its state.
+      if (state && !nudged && i >= 20) {
+        nudged = true;
+        process.kill(state.pid, 'SIGHUP');
+      }
       await sleep(5);
     }
   };
   if (!state) {
-    const server = serverScript();
-    const logFd = openSync(join(dir, 'server.log'), 'a');
-    const child = spawn(process.execPath, [server, dir], { detached: true, stdio: ['ignore', logFd, logFd] });
-    closeSync(logFd);
-    child.unref();
+    if (!startingServer(paths)) spawnServer(dir);
     await loaded();
     return async () => {};
   }

@@ -1,9 +1,11 @@
 // berth's DNS responder: one detached host process serving every berth
 // network on its gateway address(es), port 53, UDP and TCP. Usage:
-//   node server.js <dns-dir>
+//   node server.js <dns-dir> [--linger MS]
 // <dns-dir>/config.json is the DnsConfig (rewritten by berth, then SIGHUP);
 // the server writes <dns-dir>/server.json {pid, generation, bound} after each
-// load, and exits when no berth network is left.
+// load, and exits when no berth network is left. With --linger (a start
+// ahead of the first network, so that its Node start-up overlaps `up`'s own
+// work), a first load without networks waits that long for one instead.
 import { createSocket, type Socket } from 'node:dgram';
 import { connect, createServer, type Server } from 'node:net';
 import { readFileSync, rmSync, watch, writeFileSync, renameSync } from 'node:fs';
@@ -18,6 +20,11 @@ if (!dir) {
   process.exit(2);
 }
 const port = Number(process.env.BERTH_DNS_PORT || 53);
+const lingerArg = process.argv.indexOf('--linger');
+/** While set, a load without networks keeps the server waiting (until the timer fires). */
+let linger: NodeJS.Timeout | undefined = lingerArg > 0
+  ? setTimeout(() => shutdown(), Number(process.argv[lingerArg + 1]) || 10_000)
+  : undefined;
 const log = (msg: string) => process.stderr.write(`${new Date().toISOString()} ${msg}\n`);
 
 interface Listener { udp: Socket; tcp: Server }
@@ -154,11 +161,18 @@ function reload(): void {
     try {
       cfg = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as DnsConfig;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') shutdown();
-      log(`config: ${(e as Error).message}`);
-      return;
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
+        log(`config: ${(e as Error).message}`);
+        return;
+      }
+      if (!linger) shutdown();
+      cfg = { generation: 0, upstreams: [], networks: [] };
     }
-    if (cfg.networks.length === 0) shutdown();
+    if (cfg.networks.length === 0 && !linger) shutdown();
+    if (cfg.networks.length > 0 && linger) {
+      clearTimeout(linger);
+      linger = undefined;
+    }
     const want = new Set(cfg.networks.flatMap((n) => n.gateways));
     for (const [ip, l] of listeners) {
       if (!want.has(ip)) { l.udp.close(); l.tcp.close(); listeners.delete(ip); bound.delete(ip); }
@@ -176,7 +190,12 @@ function reload(): void {
   });
 }
 
-process.on('SIGHUP', reload);
+// A SIGHUP comes from berth after a change: no more waiting for a first network.
+process.on('SIGHUP', () => {
+  clearTimeout(linger);
+  linger = undefined;
+  reload();
+});
 process.on('SIGTERM', () => shutdown());
 process.on('SIGINT', () => shutdown());
 let timer: NodeJS.Timeout | undefined;

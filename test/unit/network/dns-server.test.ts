@@ -12,6 +12,9 @@ import dnsPacket from 'dns-packet';
 import { tempDir } from '../../helpers/env.js';
 import { writeJsonAtomic } from '../../../src/state/atomic.js';
 import type { DnsConfig } from '../../../src/network/dns/records.js';
+import { dnsDir, prestartDns, serverState, syncDns } from '../../../src/network/dns/manager.js';
+import { statePaths } from '../../../src/state/paths.js';
+import type { EndpointRecord, NetworkRecord } from '../../../src/network/types.js';
 
 const server = fileURLToPath(new URL('../../../src/network/dns/server.js', import.meta.url));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -76,6 +79,58 @@ test('dns server: answers, round-robin, forwarding, reload and exit', { timeout:
   } finally {
     child.kill('SIGKILL');
     upstream.close();
+    t.cleanup();
+  }
+});
+
+test('dns server --linger: waits for a first network, else exits by itself', { timeout: 20_000 }, async () => {
+  const t = tempDir();
+  const child = spawn(process.execPath, [server, t.path, '--linger', '400'], { env: { ...process.env, BERTH_DNS_PORT: '1' }, stdio: 'inherit' });
+  const exited = new Promise<number | null>((r) => child.on('exit', r));
+  try {
+    await waitGeneration(t.path, 0);
+    const t0 = Date.now();
+    assert.equal(await Promise.race([exited, sleep(5000).then(() => 'timeout')]), 0);
+    assert.ok(Date.now() - t0 >= 200, 'it lingered');
+    assert.ok(!existsSync(join(t.path, 'server.json')));
+  } finally {
+    child.kill('SIGKILL');
+    t.cleanup();
+  }
+});
+
+test('prestartDns: the responder started ahead serves the first network, and leaves with the last', { timeout: 30_000 }, async () => {
+  const t = tempDir();
+  const paths = statePaths(t.path);
+  const port = 20000 + Math.floor(Math.random() * 30000);
+  const saved = process.env.BERTH_DNS_PORT;
+  process.env.BERTH_DNS_PORT = String(port); // the manager passes its environment to the server
+  try {
+    prestartDns(paths);
+    prestartDns(paths); // a second call while it starts adds no second server
+    const pid = (JSON.parse(readFileSync(join(dnsDir(paths), 'starting.json'), 'utf8')) as { pid: number }).pid;
+    const net: NetworkRecord = {
+      id: 'a'.repeat(64), name: 'front', driver: 'bridge', bridge: 'br-test', mtu: 1500, internal: false, attachable: false,
+      enableIpv6: false, labels: {}, options: {}, subnets: [{ family: 4, subnet: '127.0.0.0/8', gateway: '127.0.0.1' }], created: new Date(0).toISOString(),
+    };
+    const ep: EndpointRecord = {
+      containerId: 'c'.repeat(64), name: 'proj-api-1', netnsPath: '/nonexistent', dnsNames: ['api'], ports: [], expose: [],
+      attachments: [{ network: 'front', networkId: net.id, interface: 'eth0', hostVeth: 'vtest', ipv4: '10.77.0.5', aliases: [], links: [] }],
+    };
+    await syncDns(paths, [net], [ep]);
+    assert.equal(serverState(paths)?.pid, pid, 'the prestarted server took the config; no second one');
+    assert.deepEqual(addrs(await ask(port, 'api')), ['10.77.0.5']);
+    await syncDns(paths, [], []);
+    assert.equal(serverState(paths), undefined);
+    let gone = false;
+    for (let i = 0; i < 200 && !gone; i++) {
+      try { process.kill(pid, 0); await sleep(10); } catch { gone = true; }
+    }
+    assert.ok(gone, 'the server exited with the last network');
+  } finally {
+    if (saved === undefined) delete process.env.BERTH_DNS_PORT; else process.env.BERTH_DNS_PORT = saved;
+    const s = serverState(paths);
+    if (s) process.kill(s.pid, 'SIGKILL');
     t.cleanup();
   }
 });
