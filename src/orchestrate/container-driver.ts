@@ -20,6 +20,7 @@ import { fileObjectMounts, removeFileObjects } from './file-objects.js';
 import { volumesFrom } from './volumes-from.js';
 import type { Engine } from './engine.js';
 import { PendingStore } from './pending.js';
+import { namespaceModes } from './namespace-modes.js';
 import { serviceSpec } from './service-spec.js';
 
 /** Label holding the container's volumes: { volumes: names, anonymous: target → name }. */
@@ -105,6 +106,7 @@ export function containerDrivers(engine: Engine, project: Project | undefined, d
         network: net.network, etcFiles: etcFilesFor(engine, s, id, net),
       });
       input.tmpfs = [...(input.tmpfs ?? []), ...tmpfs];
+      Object.assign(input, namespaceModes(engine, project, s));
       await c.create(input);
     } catch (e) {
       for (const step of undo.reverse()) { try { await step(); } catch { /* report the original error */ } }

@@ -47,6 +47,12 @@ export interface DesiredService {
    * with condition service_started.
    */
   dependsOn: Record<string, DesiredDependency>;
+  /**
+   * Services whose container this one holds on to: `network_mode`, `pid` or
+   * `ipc` `service:x`, and `volumes_from: x`. Recreating x recreates this one
+   * (it would keep the old container's namespaces or mounts otherwise).
+   */
+  shares?: string[];
   /** Keys of DesiredProject.networks the service joins (empty with network_mode). */
   networks: string[];
   /** Keys of DesiredProject.volumes the service mounts. */

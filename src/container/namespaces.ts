@@ -1,0 +1,82 @@
+// Compose `pid`, `ipc` and `uts`: which namespaces a container gets of its
+// own, which it shares with the host (no entry in the spec) and which it joins
+// from another container. A joined namespace is named by /proc/<pid>/ns/<type>
+// of the other container's process, so its path is only known while that
+// container runs: it is resolved again at every start (joinPaths).
+import { BerthError } from '../errors.js';
+import { containerPaths } from './paths.js';
+import { readRecord } from './record.js';
+import { observeStatus } from './status.js';
+import type { OciSpec } from './oci-types.js';
+import type { ContainerSpecInput } from './types.js';
+import type { StatePaths } from '../state/paths.js';
+
+export interface OciNamespace { type: string; path?: string }
+
+/** Namespace paths of other containers joined by this one (pid / ipc), as known now. */
+export interface JoinPaths { pid?: string; ipc?: string }
+
+type Joinable = 'pid' | 'ipc';
+
+function joinedId(input: ContainerSpecInput, type: Joinable): string | undefined {
+  const m = input[type];
+  return typeof m === 'object' && m !== null ? m.container : undefined;
+}
+
+/** pid, ipc, uts and mount namespaces from the input (network and cgroup are added by the caller). */
+export function namespaceEntries(input: ContainerSpecInput, joined: JoinPaths = {}): OciNamespace[] {
+  const out: OciNamespace[] = [];
+  for (const type of ['pid', 'ipc'] as const) {
+    const mode = input[type];
+    if (mode === 'host') continue;
+    // Joined: the path is filled in at start, when the other container runs.
+    out.push(joinedId(input, type) && joined[type] ? { type, path: joined[type] } : { type });
+  }
+  if (input.uts !== 'host') out.push({ type: 'uts' });
+  out.push({ type: 'mount' });
+  return out;
+}
+
+/** Conflicts Docker refuses too: a hostname with the host's UTS namespace, IPC sysctls with the host's IPC. */
+export function checkNamespaceOptions(input: ContainerSpecInput): void {
+  if (input.uts === 'host' && input.hostname) throw new BerthError('hostname cannot be set with uts: host (the container uses the host\'s hostname)');
+  if (input.uts === 'host' && input.domainname) throw new BerthError('domainname cannot be set with uts: host');
+  if (input.ipc === 'host') {
+    const ipcSysctl = Object.keys(input.sysctls ?? {}).find((k) => k.startsWith('kernel.') || k.startsWith('fs.mqueue.'));
+    if (ipcSysctl) throw new BerthError(`sysctls: "${ipcSysctl}" cannot be set with ipc: host`);
+  }
+}
+
+/**
+ * The /proc/<pid>/ns paths of the containers this one joins; each must be
+ * running. `what` names the container in errors.
+ */
+export function joinPaths(paths: StatePaths, input: ContainerSpecInput): JoinPaths {
+  const out: JoinPaths = {};
+  for (const type of ['pid', 'ipc'] as const) {
+    const id = joinedId(input, type);
+    if (!id) continue;
+    const rec = readRecord(containerPaths(paths, id).record);
+    if (!rec) throw new BerthError(`container ${input.name}: cannot join the ${type} namespace of container ${id.slice(0, 12)}: no such container`);
+    const obs = observeStatus(containerPaths(paths, id), id);
+    const pid = obs.state?.pid;
+    if (!obs.shimAlive || !pid || (obs.status !== 'running' && obs.status !== 'paused' && obs.status !== 'restarting')) {
+      throw new BerthError(`container ${input.name}: cannot join the ${type} namespace of container ${rec.name}: it is not running`);
+    }
+    out[type] = `/proc/${pid}/ns/${type}`;
+  }
+  return out;
+}
+
+/** True when the container joins another container's namespace (its spec must be refreshed at start). */
+export function joinsOthers(input: ContainerSpecInput): boolean {
+  return !!(joinedId(input, 'pid') || joinedId(input, 'ipc'));
+}
+
+/** Points the spec's joined namespaces at the current paths. */
+export function applyJoinPaths(spec: OciSpec, joined: JoinPaths): void {
+  for (const ns of spec.linux.namespaces) {
+    const p = joined[ns.type as Joinable];
+    if (p) ns.path = p;
+  }
+}
