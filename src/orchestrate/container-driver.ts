@@ -107,7 +107,10 @@ export function containerDrivers(engine: Engine, project: Project | undefined, d
       });
       input.tmpfs = [...(input.tmpfs ?? []), ...tmpfs];
       Object.assign(input, namespaceModes(engine, project, s));
-      await c.create(input);
+      const rec = await c.create(input);
+      undo.push(() => c.remove(id, { force: true }));
+      // Before the first start: the image's content at a new volume's mount point goes into it.
+      for (const m of resolved.mounts) if (m.volume?.copyUp) await engine.volumes.copyUp(m.volume.name, rec.rootfs, m.target);
     } catch (e) {
       for (const step of undo.reverse()) { try { await step(); } catch { /* report the original error */ } }
       pending.clear(id);
