@@ -37,8 +37,10 @@ export interface DesiredService {
    * container created from another image id is recreated ("image changed").
    */
   imageId?: string;
-  /** pull_policy (missing when unset; `if_not_present` maps to missing). */
+  /** pull_policy (missing when unset; `if_not_present` maps to missing, and so do daily, weekly and every_*). */
   pullPolicy: PullPolicy;
+  /** daily, weekly, every_<duration>: pull when the image was last pulled longer ago than this; otherwise missing. */
+  pullRefresh?: { policy: string; intervalMs: number };
   /** The service has a `build` section. */
   build: boolean;
   /**

@@ -5,6 +5,7 @@
 // here: implicit dependencies (links, volumes_from, network_mode service:),
 // the default image name of a build-only service (`<project>-<service>`), and
 // disabled services kept (by name) so that they are never taken for orphans.
+import { parsePullPolicy } from './pull-policy.js';
 import type { DependencyCondition, DesiredDependency, DesiredNetwork, DesiredProject, DesiredService, DesiredVolume, PullPolicy } from './desired.js';
 
 export interface ServiceLike {
@@ -55,10 +56,9 @@ export interface ProjectLike {
   disabledServices?: string[];
 }
 
-/** Compose's pull_policy values reduced to the four that change a plan (daily/weekly/every_* act as missing). */
+/** Compose's pull_policy values reduced to the four that change a plan (daily/weekly/every_* act as missing, plus their interval). */
 export function pullPolicyOf(p: string | undefined): PullPolicy {
-  if (p === 'always' || p === 'never' || p === 'build') return p;
-  return 'missing';
+  return parsePullPolicy(p).policy;
 }
 
 /** The services whose namespaces (network_mode, pid, ipc `service:x`) or volumes (volumes_from) this one uses. */
@@ -108,6 +108,7 @@ export function desiredFromProject(p: ProjectLike, configHash: (service: string)
     image: s.image ?? `${p.name}-${name}`,
     localImage: !s.image && s.build !== undefined,
     pullPolicy: pullPolicyOf(s.pull_policy),
+    ...(parsePullPolicy(s.pull_policy).refresh ? { pullRefresh: parsePullPolicy(s.pull_policy).refresh } : {}),
     build: s.build !== undefined,
     dependsOn: dependenciesOf(s),
     ...(sharedServicesOf(s).length ? { shares: sharedServicesOf(s) } : {}),

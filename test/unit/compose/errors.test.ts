@@ -46,6 +46,7 @@ const cases: Array<[string, string, RegExp]> = [
   ['ipc of itself', 'services:\n  a:\n    image: x\n    ipc: "service:a"\n', /services\.a\.ipc: ipc "service:a": a service cannot share its own namespace/],
   ['invalid uts mode', 'services:\n  a:\n    image: x\n    uts: private\n', /services\.a\.uts: invalid uts mode "private": only "host" is supported/],
   ['pid cycle', 'services:\n  a:\n    image: x\n    pid: "service:b"\n  b:\n    image: x\n    ipc: "service:a"\n', /dependency cycle: (a -> b -> a|b -> a -> b)/],
+  ['invalid pull_policy duration', 'services:\n  a:\n    image: x\n    pull_policy: every_12\n', /^compose\.yaml:4:18: services\.a\.pull_policy: invalid pull_policy "every_12"/],
   ['network_mode with networks', 'services:\n  a:\n    image: x\n    network_mode: host\n    networks: [default]\n', /services\.a\.network_mode: network_mode and networks cannot be combined/],
   ['scale vs replicas', 'services:\n  a:\n    image: x\n    scale: 2\n    deploy:\n      replicas: 3\n', /services\.a\.scale: scale \(2\) and deploy\.replicas \(3\) differ/],
   ['bad volume', 'services:\n  a:\n    image: x\n    volumes: ["./a:rel"]\n', /services\.a\.volumes\[0\]: invalid volume "\.\/a:rel": target "rel" must be an absolute path/],
