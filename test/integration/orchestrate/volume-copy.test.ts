@@ -1,7 +1,8 @@
 // Volume copy-up through `up`: a new named or anonymous volume mounted where
 // the image has content gets that content before the container starts (the
 // container here runs from it); nocopy and bind mounts get nothing; a
-// recreated container keeps the data it wrote.
+// recreated container keeps the data it wrote. (And an external secret is
+// refused before anything is created.)
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,9 +23,17 @@ const COMPOSE = `services:
     volumes:
       - {type: volume, source: raw, target: /bin, volume: {nocopy: true}}
       - {type: bind, source: ./host-etc, target: /etc}
+  ext:
+    image: berth-examples/busybox:latest
+    profiles: [ext]
+    secrets: [token]
 volumes:
   bins: {}
   raw: {}
+secrets:
+  token:
+    external: true
+    name: shared-token
 `;
 
 test('up copies the image content into new volumes, except nocopy and binds', { skip: !isRoot, timeout: 120_000 }, (t) => {
@@ -62,6 +71,14 @@ test('up copies the image content into new volumes, except nocopy and binds', { 
   w.ok([...base, '--profile', 'raw', 'create', 'b']);
   assert.deepEqual(readdirSync(data(`${project}_raw`)), []);
   assert.equal(existsSync(join(w.root, 'host-etc', 'passwd')), false);
+
+  // An external secret (swarm only): one line naming the secret and the service, before anything is created.
+  for (const args of [['--dry-run', 'up', '-d', 'ext'], ['up', '-d', 'ext']]) {
+    const r = w.berth([...base, '--profile', 'ext', ...args]);
+    assert.equal(r.status, 1, r.stderr);
+    assert.equal(r.stderr.trim(), 'service "ext": unsupported external secret "token" (name "shared-token"): external secrets and configs need a swarm; use file, environment or content');
+  }
+  assert.equal(ps(w, base).some((c) => c.Service === 'ext'), false);
 
   const all = [...before, ...ps(w, base).map((c) => c.ID)];
   w.ok([...base, '--profile', 'raw', 'down', '-v', '-t', '0']);
