@@ -11,7 +11,7 @@ import type { StatePaths } from '../state/paths.js';
 import { writeEtcFiles } from './etc-files.js';
 import { hostDevices } from './host-devices.js';
 import { hostBoundingCaps } from './capabilities.js';
-import { applyJoinPaths, joinPaths, joinsOthers, type JoinPaths } from './namespaces.js';
+import { applyJoinPaths, ensureShm, joinPaths, joinsOthers, shmSource, type JoinPaths } from './namespaces.js';
 import { defaultHostname, generateSpec } from './oci-spec.js';
 import type { OciSpec } from './oci-types.js';
 import { binaries, checkSocketPath, containerPaths, requireBinary, type Binaries, type ContainerPaths } from './paths.js';
@@ -91,7 +91,7 @@ export class Containers {
       let joined: JoinPaths | undefined;
       try { joined = joinPaths(this.paths, input); } catch { joined = undefined; }
       const spec = generateSpec(input, {
-        rootfs: p.rootfs, etcFiles, joined, initPath: input.init ? this.bin.init : undefined,
+        rootfs: p.rootfs, etcFiles, joined, shmSource: shmSource(this.paths, input), initPath: input.init ? this.bin.init : undefined,
         cgroupV2: cgroupV2(), nofileHard: hostNofileHard(), hostDevices: input.privileged ? hostDevices() : undefined, hostCaps: hostBoundingCaps(),
       });
       mkdirSync(p.bundle, { recursive: true });
@@ -139,6 +139,7 @@ export class Containers {
     const shim = requireBinary(this.bin.shim, 'berth-shim');
     const runtime = requireBinary(this.bin.runtime, 'OCI runtime');
     if (!isMounted(p.rootfs)) await mountRootfs({ ...rec.layers, upper: p.upper, work: p.work, target: p.rootfs });
+    await ensureShm(this.paths, rec.input);
     if (joinsOthers(rec.input)) {
       const spec = readJson<OciSpec>(p.ociConfig);
       if (!spec) throw new BerthError(`container ${rec.name}: its bundle has no config.json`);

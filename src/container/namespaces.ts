@@ -3,7 +3,12 @@
 // from another container. A joined namespace is named by /proc/<pid>/ns/<type>
 // of the other container's process, so its path is only known while that
 // container runs: it is resolved again at every start (joinPaths).
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { BerthError } from '../errors.js';
+import { MS, mount } from '../native/mount.js';
+import { DEFAULT_SHM_SIZE } from './oci-defaults.js';
+import { isMounted } from './rootfs.js';
 import { containerPaths } from './paths.js';
 import { readRecord } from './record.js';
 import { observeStatus } from './status.js';
@@ -79,4 +84,31 @@ export function applyJoinPaths(spec: OciSpec, joined: JoinPaths): void {
     const p = joined[ns.type as Joinable];
     if (p) ns.path = p;
   }
+}
+
+// POSIX shared memory lives in /dev/shm, a file system rather than the IPC
+// namespace: a container with `ipc: shareable` gets a /dev/shm mounted on the
+// host (under its runtime dir, so removal unmounts it), which the containers
+// joining its IPC namespace bind too, as Docker does.
+
+/** Host path of a shareable container's /dev/shm. */
+export function shmDir(paths: StatePaths, id: string): string {
+  return join(containerPaths(paths, id).runDir, 'shm');
+}
+
+/** The host /dev/shm the container mounts: its own when shareable, its IPC donor's when that one is; else none. */
+export function shmSource(paths: StatePaths, input: ContainerSpecInput): string | undefined {
+  if (input.ipc === 'shareable') return shmDir(paths, input.id);
+  const donor = joinedId(input, 'ipc');
+  if (donor && readRecord(containerPaths(paths, donor).record)?.input.ipc === 'shareable') return shmDir(paths, donor);
+  return undefined;
+}
+
+/** Before a shareable container starts: its /dev/shm on the host (kept until the container is removed). */
+export async function ensureShm(paths: StatePaths, input: ContainerSpecInput): Promise<void> {
+  if (input.ipc !== 'shareable') return;
+  const dir = shmDir(paths, input.id);
+  if (isMounted(dir)) return;
+  mkdirSync(dir, { recursive: true, mode: 0o755 });
+  await mount('shm', dir, 'tmpfs', MS.NOSUID | MS.NODEV | MS.NOEXEC, `mode=1777,size=${input.shmSize ?? DEFAULT_SHM_SIZE}`);
 }

@@ -38,6 +38,8 @@ export interface SpecContext {
   hostCaps?: readonly string[];
   /** Current /proc/<pid>/ns paths of the containers whose pid / ipc namespace this one joins. */
   joined?: JoinPaths;
+  /** Host directory bind-mounted as /dev/shm (ipc shareable, or joining a shareable container). */
+  shmSource?: string;
 }
 
 export const DEFAULT_NOFILE = { soft: 1024, hard: 524288 };
@@ -122,9 +124,12 @@ function userMounts(input: ContainerSpecInput): OciMount[] {
   return out;
 }
 
-/** ipc host: the host's /dev/shm and /dev/mqueue, as Docker does; ipc none: no /dev/shm. */
-function ipcMounts(input: ContainerSpecInput, defaults: OciMount[]): OciMount[] {
+/** ipc host: the host's /dev/shm and /dev/mqueue, as Docker does; ipc none: no /dev/shm; a shared /dev/shm is bound. */
+function ipcMounts(input: ContainerSpecInput, defaults: OciMount[], shm: string | undefined): OciMount[] {
   if (input.ipc === 'none') return defaults.filter((m) => m.destination !== '/dev/shm');
+  if (shm) {
+    return defaults.map((m) => (m.destination === '/dev/shm' ? { destination: m.destination, type: 'bind', source: shm, options: ['rbind', 'rprivate', 'nosuid', 'noexec', 'nodev', 'rw'] } : m));
+  }
   if (input.ipc !== 'host') return defaults;
   return defaults.map((m) => (m.destination === '/dev/shm' || m.destination === '/dev/mqueue') && existsSync(m.destination)
     ? { destination: m.destination, type: 'bind', source: m.destination, options: ['rbind', 'rprivate', 'nosuid', 'noexec', 'nodev', 'rw'] }
@@ -133,7 +138,7 @@ function ipcMounts(input: ContainerSpecInput, defaults: OciMount[]): OciMount[] 
 
 /** Default mounts, then /etc files, then the user's mounts (parents before children); a later mount on the same path wins. */
 function allMounts(input: ContainerSpecInput, ctx: SpecContext): OciMount[] {
-  const defaults = ipcMounts(input, defaultMounts({ privileged: !!input.privileged, shmSize: input.shmSize ?? DEFAULT_SHM_SIZE }));
+  const defaults = ipcMounts(input, defaultMounts({ privileged: !!input.privileged, shmSize: input.shmSize ?? DEFAULT_SHM_SIZE }), ctx.shmSource);
   const etc: OciMount[] = [];
   const ro = input.readOnly ? 'ro' : 'rw';
   const files: [string | undefined, string][] = [

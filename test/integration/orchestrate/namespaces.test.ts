@@ -16,6 +16,7 @@ const COMPOSE = `services:
     image: berth-examples/busybox:latest
     stop_signal: SIGKILL
     command: ["sleep", "301"]
+    ipc: shareable
   b:
     image: berth-examples/busybox:latest
     stop_signal: SIGKILL
@@ -76,6 +77,9 @@ test('pid, ipc and uts modes; the recreation cascade through network_mode servic
   assert.equal(nsOf('b', 'ipc'), nsOf('a', 'ipc'));
   assert.notEqual(nsOf('b', 'uts'), nsOf('a', 'uts'));
   assert.match(exec(w, base, 'a', ['ps', '-o', 'args']), /sleep 302/);
+  // a is shareable: b mounts the same /dev/shm (POSIX shared memory).
+  exec(w, base, 'a', ['sh', '-c', 'echo from-a > /dev/shm/seg']);
+  assert.equal(exec(w, base, 'b', ['cat', '/dev/shm/seg']), 'from-a');
   // After a restarts (a new pid), b joins the new namespace.
   w.ok([...base, 'stop', '-t', '0', 'b', 'a']);
   w.ok([...base, 'start', 'a', 'b']);

@@ -292,9 +292,11 @@ describe('OCI spec: pid, ipc and uts modes', () => {
       ['pid=/proc/42/ns/pid', 'ipc=/proc/42/ns/ipc', 'uts', 'mount', 'network']);
     assert.deepEqual(types(gen({ ipc: other })), ['pid', 'ipc', 'uts', 'mount', 'network']);
   });
-  it('ipc none has no /dev/shm; private and shareable have their own', () => {
+  it('ipc none has no /dev/shm; private has its own; a shareable one is bound from the host', () => {
     assert.equal(gen({ ipc: 'none' }).mounts.some((m) => m.destination === '/dev/shm'), false);
-    assert.equal(gen({ ipc: 'shareable' }).mounts.find((m) => m.destination === '/dev/shm')?.type, 'tmpfs');
+    assert.equal(gen({ ipc: 'private' }).mounts.find((m) => m.destination === '/dev/shm')?.type, 'tmpfs');
+    const shared = gen({ ipc: 'shareable' }, { shmSource: '/run/berth/c/x/shm' }).mounts.find((m) => m.destination === '/dev/shm');
+    assert.deepEqual([shared?.type, shared?.source], ['bind', '/run/berth/c/x/shm']);
   });
   it('refuses what Docker refuses with the host namespaces', () => {
     assert.throws(() => gen({ uts: 'host', hostname: 'x' }), (e: Error) => e instanceof BerthError && /hostname cannot be set with uts: host/.test(e.message));
