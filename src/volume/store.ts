@@ -136,7 +136,15 @@ export class VolumeStore {
       if (v.populatedAt) return 0;
       const data = v.mountpoint;
       let copied = 0;
-      if (isEmptyDir(data)) copied = copyImageContent(rootfs, target, data).entries;
+      if (isEmptyDir(data)) {
+        try {
+          copied = copyImageContent(rootfs, target, data).entries;
+        } catch (e) {
+          // It was empty: leave it so (a half copy would count as populated next time).
+          for (const n of readdirSync(data)) rmSync(join(data, n), { recursive: true, force: true });
+          throw new BerthError(`volume ${name}: copying the image content at ${target} into it: ${(e as Error).message}`);
+        }
+      }
       if (copied > 0 || !isEmptyDir(data)) {
         const { mountpoint: _m, ...record } = v;
         writeJsonAtomic(this.recordPath(name), { ...record, populatedAt: new Date().toISOString() });

@@ -108,3 +108,18 @@ test('a volume is copied into once: populated volumes and non-empty ones are lef
   assert.equal(await store.copyUp('vol3', rootfs, '/data'), 1);
   assert.ok(existsSync(join(store.dataDir('vol3'), 'seed')));
 });
+
+test('a copy that fails half-way leaves the volume empty and unpopulated', { skip: !isRoot }, async (t) => {
+  const tmp = tempDir('berth-copyup-');
+  const store = new VolumeStore(statePaths(join(tmp.path, 'state')));
+  t.after(async () => { await store.remove('tiny', new Map(), { force: true }).catch(() => undefined); tmp.cleanup(); });
+  const rootfs = join(tmp.path, 'rootfs');
+  mkdirSync(join(rootfs, 'data'), { recursive: true });
+  writeFileSync(join(rootfs, 'data/a-small'), 'fits');
+  writeFileSync(join(rootfs, 'data/b-big'), Buffer.alloc(256 * 1024, 7));
+  store.create('tiny', { driverOpts: { type: 'tmpfs', device: 'tmpfs', o: 'size=64k' } });
+  const data = await store.prepare('tiny'); // a real 64 KiB tmpfs: the big file cannot fit
+  await assert.rejects(store.copyUp('tiny', rootfs, '/data'), /volume tiny: copying the image content at \/data into it: .*ENOSPC/);
+  assert.deepEqual(readdirSync(data), []);
+  assert.equal(store.inspect('tiny').populatedAt, undefined);
+});
