@@ -1,7 +1,7 @@
 // Docker's volume "copy-up": the first time a new, empty volume is mounted
 // where the image has content, that content is copied into it (files,
 // directories, symlinks, hard links, device nodes and fifos, with ownership,
-// modes, times and file capabilities). The image is hostile input: the
+// modes, times and extended attributes). The image is hostile input: the
 // source is resolved inside the root filesystem (secureJoin), and no symlink
 // is ever followed during the copy, neither in the image nor in the volume;
 // every destination entry is created new (O_EXCL semantics) inside a
@@ -13,7 +13,7 @@ import {
 import { join } from 'node:path';
 import { secureJoin } from '../container/secure-join.js';
 import { devNumbers } from '../container/host-devices.js';
-import { lgetxattr, lsetxattr, mkfifo, mknod } from '../native/fs-ops.js';
+import { lgetxattr, llistxattr, lsetxattr, mkfifo, mknod } from '../native/fs-ops.js';
 
 export interface CopyStats { entries: number; bytes: number; skipped: string[] }
 
@@ -78,20 +78,25 @@ function copyChildren(srcDir: string, destDir: string, stats: CopyStats, links: 
   }
 }
 
-/** Owner, then mode (chown clears set-id bits), file capabilities, then times; never through a symlink. */
+/** Owner, then mode (chown clears set-id bits), extended attributes, then times; never through a symlink. */
 function applyMeta(src: string, dest: string, st: BigIntStats): void {
   lchownSync(dest, Number(st.uid), Number(st.gid));
   chmodSync(dest, Number(st.mode & 0o7777n));
-  copyCaps(src, dest);
+  copyXattrs(src, dest);
   lutimesSync(dest, Number(st.atimeMs) / 1000, Number(st.mtimeMs) / 1000);
 }
 
-/** File capabilities (security.capability); a filesystem without xattrs has none to copy. */
-function copyCaps(src: string, dest: string): void {
-  let caps: Buffer | null = null;
-  try { caps = lgetxattr(src, 'security.capability'); } catch { return; }
-  if (!caps) return;
-  try { lsetxattr(dest, 'security.capability', caps); } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOTSUP' && (e as NodeJS.ErrnoException).code !== 'EOPNOTSUPP') throw e;
+/** Extended attributes (file capabilities, ACLs, user.*); overlayfs' own are not the image's. */
+function copyXattrs(src: string, dest: string): void {
+  let names: string[];
+  try { names = llistxattr(src); } catch { return; }
+  for (const name of names) {
+    if (name.startsWith('trusted.overlay.') || name === 'security.selinux') continue;
+    const value = lgetxattr(src, name);
+    if (!value) continue;
+    try { lsetxattr(dest, name, value); } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw e; // the volume's file system cannot hold it
+    }
   }
 }

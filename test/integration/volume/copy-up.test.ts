@@ -1,6 +1,6 @@
-// Volume copy-up on real files (root: ownership, device nodes): what the
-// image has at the mount point goes into a new empty volume with its
-// metadata; hostile symlinks are copied as links, never followed; a volume
+// Volume copy-up on real files (root: ownership, device nodes, trusted.*
+// xattrs): what the image has at the mount point goes into a new empty
+// volume with its metadata; hostile symlinks are copied as links, never followed; a volume
 // populated once is never copied into again.
 import assert from 'node:assert/strict';
 import {
@@ -9,7 +9,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { mkfifo, mknod } from '../../../src/native/fs-ops.js';
+import { lgetxattr, lsetxattr, mkfifo, mknod } from '../../../src/native/fs-ops.js';
 import { statePaths } from '../../../src/state/paths.js';
 import { VolumeStore } from '../../../src/volume/store.js';
 import { copyImageContent } from '../../../src/volume/copy-up.js';
@@ -24,6 +24,8 @@ function fixture(rootfs: string, outside: string): void {
   chmodSync(join(data, 'a.txt'), 0o640);
   writeFileSync(join(data, 'sub/deeper/tool'), '#!/bin/sh\n');
   chmodSync(join(data, 'sub/deeper/tool'), 0o4755);
+  try { lsetxattr(join(data, 'a.txt'), 'user.origin', 'image'); } catch { /* a tmpfs /tmp before Linux 6.6 has no user.* */ }
+  lsetxattr(join(data, 'sub'), 'trusted.marker', Buffer.from([1, 2, 3]));
   chownSync(join(data, 'sub'), 42, 43);
   chmodSync(join(data, 'sub'), 0o750);
   linkSync(join(data, 'a.txt'), join(data, 'hard.txt'));
@@ -57,6 +59,8 @@ test('copy-up copies the image content with its metadata and never follows a sym
   const a = statSync(join(dest, 'a.txt'));
   assert.deepEqual([a.uid, a.gid, a.mode & 0o7777, a.nlink], [1234, 5678, 0o640, 2]);
   assert.equal(statSync(join(dest, 'hard.txt')).ino, a.ino, 'hard links stay hard links');
+  assert.equal(lgetxattr(join(dest, 'a.txt'), 'user.origin')?.toString(), lgetxattr(join(rootfs, 'srv/data/a.txt'), 'user.origin')?.toString());
+  assert.deepEqual([...(lgetxattr(join(dest, 'sub'), 'trusted.marker') ?? [])], [1, 2, 3]);
   const sub = statSync(join(dest, 'sub'));
   assert.deepEqual([sub.uid, sub.gid, sub.mode & 0o7777], [42, 43, 0o750]);
   assert.equal(statSync(join(dest, 'sub/deeper/tool')).mode & 0o7777, 0o4755, 'set-uid survives the chown');
