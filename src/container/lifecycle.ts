@@ -11,7 +11,7 @@ import type { StatePaths } from '../state/paths.js';
 import { writeEtcFiles } from './etc-files.js';
 import { hostDevices } from './host-devices.js';
 import { hostBoundingCaps } from './capabilities.js';
-import { applyJoinPaths, ensureShm, joinPaths, joinsOthers, shmSource, type JoinPaths } from './namespaces.js';
+import { applyJoinPaths, ensureShm, joinPaths, joinsOthers, pinNamespaces, shmSource, type JoinPaths } from './namespaces.js';
 import { defaultHostname, generateSpec } from './oci-spec.js';
 import type { OciSpec } from './oci-types.js';
 import { binaries, checkSocketPath, containerPaths, requireBinary, type Binaries, type ContainerPaths } from './paths.js';
@@ -143,7 +143,7 @@ export class Containers {
     if (joinsOthers(rec.input)) {
       const spec = readJson<OciSpec>(p.ociConfig);
       if (!spec) throw new BerthError(`container ${rec.name}: its bundle has no config.json`);
-      applyJoinPaths(spec, joinPaths(this.paths, rec.input));
+      applyJoinPaths(spec, await pinNamespaces(p.runDir, joinPaths(this.paths, rec.input)));
       writeJsonAtomic(p.ociConfig, spec);
     }
     await this.deleteRuntimeState(rec.id);

@@ -2,11 +2,12 @@
 // own, which it shares with the host (no entry in the spec) and which it joins
 // from another container. A joined namespace is named by /proc/<pid>/ns/<type>
 // of the other container's process, so its path is only known while that
-// container runs: it is resolved again at every start (joinPaths).
-import { mkdirSync } from 'node:fs';
+// container runs: it is resolved again at every start (joinPaths) and pinned
+// by a bind mount (pinNamespaces).
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { BerthError } from '../errors.js';
-import { MS, mount } from '../native/mount.js';
+import { MNT, MS, mount, umount2 } from '../native/mount.js';
 import { DEFAULT_SHM_SIZE } from './oci-defaults.js';
 import { isMounted } from './rootfs.js';
 import { containerPaths } from './paths.js';
@@ -69,6 +70,27 @@ export function joinPaths(paths: StatePaths, input: ContainerSpecInput): JoinPat
       throw new BerthError(`container ${input.name}: cannot join the ${type} namespace of container ${rec.name}: it is not running`);
     }
     out[type] = `/proc/${pid}/ns/${type}`;
+  }
+  return out;
+}
+
+/**
+ * Pins the joined namespaces at stable paths in the container's runtime dir
+ * (bind mounts of the nsfs files, removed with the container), so that a
+ * restart by the shim's restart policy joins the same namespace again, never
+ * whatever process reused the old pid. Returns the paths to put in the spec.
+ */
+export async function pinNamespaces(runDir: string, joined: JoinPaths): Promise<JoinPaths> {
+  const out: JoinPaths = {};
+  for (const type of ['pid', 'ipc'] as const) {
+    const src = joined[type];
+    if (!src) continue;
+    const pin = join(runDir, `ns-${type}`);
+    if (isMounted(pin)) await umount2(pin, MNT.DETACH);
+    mkdirSync(runDir, { recursive: true, mode: 0o700 });
+    closeSync(openSync(pin, 'a', 0o600));
+    await mount(src, pin, null, MS.BIND);
+    out[type] = pin;
   }
   return out;
 }
