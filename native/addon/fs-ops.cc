@@ -50,6 +50,33 @@ Napi::Value Lgetxattr(const Napi::CallbackInfo &info) {
   return Napi::Buffer<uint8_t>::Copy(info.Env(), buf.data(), n);
 }
 
+// The names of a path's extended attributes (not following a symlink); [] when unsupported.
+Napi::Value Llistxattr(const Napi::CallbackInfo &info) {
+  std::string path = Str(info[0]);
+  Napi::Array out = Napi::Array::New(info.Env());
+  for (int attempt = 0; attempt < 4; attempt++) {
+    ssize_t n = llistxattr(path.c_str(), nullptr, 0);
+    if (n < 0) {
+      if (errno == ENOTSUP) return out;
+      berth::ThrowErrno(info.Env(), "llistxattr " + path, errno);
+    }
+    if (n == 0) return out;
+    std::vector<char> buf(n);
+    n = llistxattr(path.c_str(), buf.data(), buf.size());
+    if (n < 0 && errno == ERANGE) continue; // grew in between: ask again
+    if (n < 0) berth::ThrowErrno(info.Env(), "llistxattr " + path, errno);
+    uint32_t i = 0;
+    for (ssize_t at = 0; at < n;) {
+      std::string name(buf.data() + at);
+      at += name.size() + 1;
+      if (!name.empty()) out.Set(i++, Napi::String::New(info.Env(), name));
+    }
+    return out;
+  }
+  berth::ThrowErrno(info.Env(), "llistxattr " + path, ERANGE);
+  return out;
+}
+
 // Renames only when the destination does not exist; returns false if it does.
 Napi::Value RenameNoReplace(const Napi::CallbackInfo &info) {
   std::string from = Str(info[0]);
@@ -65,6 +92,7 @@ void Register(Napi::Env env, Napi::Object exports) {
   exports.Set("fsMknod", Napi::Function::New(env, Mknod));
   exports.Set("fsLsetxattr", Napi::Function::New(env, Lsetxattr));
   exports.Set("fsLgetxattr", Napi::Function::New(env, Lgetxattr));
+  exports.Set("fsLlistxattr", Napi::Function::New(env, Llistxattr));
   exports.Set("fsRenameNoReplace", Napi::Function::New(env, RenameNoReplace));
 }
 

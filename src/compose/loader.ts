@@ -152,7 +152,7 @@ function selectServices(services: Obj, names: string[]): void {
     const deps: string[] = Array.isArray(s.depends_on) ? s.depends_on.map(String) : isObj(s.depends_on) ? Object.keys(s.depends_on) : [];
     for (const l of (Array.isArray(s.links) ? s.links : []) as string[]) deps.push(String(l).split(':')[0]!);
     for (const v of (Array.isArray(s.volumes_from) ? s.volumes_from : []) as string[]) deps.push(String(v).split(':')[0]!);
-    if (typeof s.network_mode === 'string' && s.network_mode.startsWith('service:')) deps.push(s.network_mode.slice(8));
+    for (const m of [s.network_mode, s.pid, s.ipc]) if (typeof m === 'string' && m.startsWith('service:')) deps.push(m.slice(8));
     deps.forEach(visit);
   };
   for (const n of names) {

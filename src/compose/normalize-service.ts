@@ -25,7 +25,7 @@ const INTS: Record<string, [number, number]> = {
 const BYTES = ['mem_limit', 'mem_reservation', 'memswap_limit', 'shm_size'];
 const STR_OR_LIST = ['dns', 'dns_search', 'tmpfs'];
 const RESTART = /^(no|always|unless-stopped|on-failure(:\d+)?)$/;
-const PULL = /^(always|never|missing|build|if_not_present|daily|weekly|every_\d+[smhdw]+)$/;
+const PULL = /^(always|never|missing|build|if_not_present|daily|weekly|every_(\d+(\.\d+)?(ns|us|µs|ms|s|m|h|d|w))+)$/;
 
 function envFiles(v: unknown): Array<{ path: string; required: boolean }> {
   const list = Array.isArray(v) ? v : [v];

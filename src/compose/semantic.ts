@@ -41,6 +41,7 @@ export class Checker {
         if (rawSvc.networks !== undefined) this.fail('network_mode and networks cannot be combined', [...base, 'network_mode'], 'key');
         if (nm.startsWith('service:')) this.serviceRef(nm.slice(8), [...base, 'network_mode'], 'network_mode');
       }
+      this.namespaceModes(name, s, base);
       if (s.container_name !== undefined && replicasOf(s) > 1) {
         this.fail(`container_name "${s.container_name}" cannot be used with ${replicasOf(s)} replicas (scale)`, [...base, 'container_name'], 'key');
       }
@@ -70,12 +71,32 @@ export class Checker {
     }
   }
 
-  /** Dependencies: depends_on, links, volumes_from and network_mode service:. */
+  /** pid (host, service:, container:), ipc (host, private, shareable, none, service:, container:) and uts (host). */
+  private namespaceModes(name: string, s: Service, base: P): void {
+    const allowed = { pid: ['host'], ipc: ['host', 'private', 'shareable', 'none'] } as const;
+    for (const key of ['pid', 'ipc'] as const) {
+      const v = s[key];
+      if (v === undefined || v === '') continue;
+      const path = [...base, key];
+      const i = v.indexOf(':');
+      const kind = i < 0 ? v : v.slice(0, i);
+      const target = i < 0 ? '' : v.slice(i + 1);
+      if (kind === 'service' && target) {
+        if (target === name) this.fail(`${key} "${v}": a service cannot share its own namespace`, path);
+        this.serviceRef(target, path, key);
+      } else if (!(kind === 'container' && target) && !(i < 0 && (allowed[key] as readonly string[]).includes(v))) {
+        this.fail(`invalid ${key} mode "${v}": expected ${allowed[key].join(', ')}, service:NAME or container:NAME`, path);
+      }
+    }
+    if (s.uts !== undefined && s.uts !== '' && s.uts !== 'host') this.fail(`invalid uts mode "${s.uts}": only "host" is supported`, [...base, 'uts']);
+  }
+
+  /** Dependencies: depends_on, links, volumes_from and network_mode/pid/ipc service:. */
   private edges(s: Service): string[] {
     const out = Object.keys(s.depends_on ?? {});
     for (const l of s.links ?? []) out.push(l.split(':')[0]!);
     for (const v of s.volumes_from ?? []) if (!v.startsWith('container:')) out.push(v.split(':')[0]!);
-    if (s.network_mode?.startsWith('service:')) out.push(s.network_mode.slice(8));
+    for (const m of [s.network_mode, s.pid, s.ipc]) if (m?.startsWith('service:')) out.push(m.slice(8));
     return out.filter((n) => n in this.project.services);
   }
 

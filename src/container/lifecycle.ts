@@ -6,12 +6,14 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, wr
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { BerthError } from '../errors.js';
-import { writeJsonAtomic } from '../state/atomic.js';
+import { readJson, writeJsonAtomic } from '../state/atomic.js';
 import type { StatePaths } from '../state/paths.js';
 import { writeEtcFiles } from './etc-files.js';
 import { hostDevices } from './host-devices.js';
 import { hostBoundingCaps } from './capabilities.js';
+import { applyJoinPaths, ensureShm, joinPaths, joinsOthers, pinNamespaces, shmSource, type JoinPaths } from './namespaces.js';
 import { defaultHostname, generateSpec } from './oci-spec.js';
+import type { OciSpec } from './oci-types.js';
 import { binaries, checkSocketPath, containerPaths, requireBinary, type Binaries, type ContainerPaths } from './paths.js';
 import { listRecords, readRecord, releaseName, reserveName, writeRecord, type ContainerRecord } from './record.js';
 import { isMounted, mountRootfs, unmountAll } from './rootfs.js';
@@ -85,8 +87,11 @@ export class Containers {
       const hostname = defaultHostname(input);
       mkdirSync(p.etc, { recursive: true });
       const etcFiles = writeEtcFiles(p.etc, input, hostname);
+      // A container joined now is joined again at each start (its pid may change).
+      let joined: JoinPaths | undefined;
+      try { joined = joinPaths(this.paths, input); } catch { joined = undefined; }
       const spec = generateSpec(input, {
-        rootfs: p.rootfs, etcFiles, initPath: input.init ? this.bin.init : undefined,
+        rootfs: p.rootfs, etcFiles, joined, shmSource: shmSource(this.paths, input), initPath: input.init ? this.bin.init : undefined,
         cgroupV2: cgroupV2(), nofileHard: hostNofileHard(), hostDevices: input.privileged ? hostDevices() : undefined, hostCaps: hostBoundingCaps(),
       });
       mkdirSync(p.bundle, { recursive: true });
@@ -134,6 +139,13 @@ export class Containers {
     const shim = requireBinary(this.bin.shim, 'berth-shim');
     const runtime = requireBinary(this.bin.runtime, 'OCI runtime');
     if (!isMounted(p.rootfs)) await mountRootfs({ ...rec.layers, upper: p.upper, work: p.work, target: p.rootfs });
+    await ensureShm(this.paths, rec.input);
+    if (joinsOthers(rec.input)) {
+      const spec = readJson<OciSpec>(p.ociConfig);
+      if (!spec) throw new BerthError(`container ${rec.name}: its bundle has no config.json`);
+      applyJoinPaths(spec, await pinNamespaces(p.runDir, joinPaths(this.paths, rec.input)));
+      writeJsonAtomic(p.ociConfig, spec);
+    }
     await this.deleteRuntimeState(rec.id);
     mkdirSync(join(this.paths.runtime, 's'), { recursive: true, mode: 0o700 });
     rmSync(p.socket, { force: true });

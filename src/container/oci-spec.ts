@@ -12,6 +12,7 @@ import { linuxResources } from './oci-resources.js';
 import type { OciDevice, OciMount, OciRlimit, OciSpec } from './oci-types.js';
 import { defaultSeccompProfile } from './seccomp-default.js';
 import { devNumbers } from './host-devices.js';
+import { checkNamespaceOptions, namespaceEntries, type JoinPaths } from './namespaces.js';
 import type { ContainerSpecInput } from './types.js';
 import { resolveUser } from './user.js';
 
@@ -35,6 +36,10 @@ export interface SpecContext {
   hostDevices?: OciDevice[];
   /** Capabilities the host can grant (its bounding set); "ALL" and privileged mean these. Default: every known one. */
   hostCaps?: readonly string[];
+  /** Current /proc/<pid>/ns paths of the containers whose pid / ipc namespace this one joins. */
+  joined?: JoinPaths;
+  /** Host directory bind-mounted as /dev/shm (ipc shareable, or joining a shareable container). */
+  shmSource?: string;
 }
 
 export const DEFAULT_NOFILE = { soft: 1024, hard: 524288 };
@@ -44,9 +49,9 @@ const RLIMITS = new Set(['as', 'core', 'cpu', 'data', 'fsize', 'locks', 'memlock
 // Sysctls that are namespaced (so a container may set them), as Docker allows.
 const NS_SYSCTLS = new Set(['kernel.msgmax', 'kernel.msgmnb', 'kernel.msgmni', 'kernel.sem', 'kernel.shmall', 'kernel.shmmax', 'kernel.shmmni', 'kernel.shm_rmid_forced']);
 
-export function defaultHostname(input: Pick<ContainerSpecInput, 'id' | 'hostname' | 'network'>, hostHostname?: string): string {
+export function defaultHostname(input: Pick<ContainerSpecInput, 'id' | 'hostname' | 'network' | 'uts'>, hostHostname?: string): string {
   if (input.hostname) return input.hostname;
-  if (input.network.mode === 'host') return hostHostname ?? osHostname();
+  if (input.network.mode === 'host' || input.uts === 'host') return hostHostname ?? osHostname();
   return input.id.slice(0, 12);
 }
 
@@ -119,9 +124,21 @@ function userMounts(input: ContainerSpecInput): OciMount[] {
   return out;
 }
 
+/** ipc host: the host's /dev/shm and /dev/mqueue, as Docker does; ipc none: no /dev/shm; a shared /dev/shm is bound. */
+function ipcMounts(input: ContainerSpecInput, defaults: OciMount[], shm: string | undefined): OciMount[] {
+  if (input.ipc === 'none') return defaults.filter((m) => m.destination !== '/dev/shm');
+  if (shm) {
+    return defaults.map((m) => (m.destination === '/dev/shm' ? { destination: m.destination, type: 'bind', source: shm, options: ['rbind', 'rprivate', 'nosuid', 'noexec', 'nodev', 'rw'] } : m));
+  }
+  if (input.ipc !== 'host') return defaults;
+  return defaults.map((m) => (m.destination === '/dev/shm' || m.destination === '/dev/mqueue') && existsSync(m.destination)
+    ? { destination: m.destination, type: 'bind', source: m.destination, options: ['rbind', 'rprivate', 'nosuid', 'noexec', 'nodev', 'rw'] }
+    : m);
+}
+
 /** Default mounts, then /etc files, then the user's mounts (parents before children); a later mount on the same path wins. */
 function allMounts(input: ContainerSpecInput, ctx: SpecContext): OciMount[] {
-  const defaults = defaultMounts({ privileged: !!input.privileged, shmSize: input.shmSize ?? DEFAULT_SHM_SIZE });
+  const defaults = ipcMounts(input, defaultMounts({ privileged: !!input.privileged, shmSize: input.shmSize ?? DEFAULT_SHM_SIZE }), ctx.shmSource);
   const etc: OciMount[] = [];
   const ro = input.readOnly ? 'ro' : 'rw';
   const files: [string | undefined, string][] = [
@@ -174,7 +191,8 @@ export function generateSpec(input: ContainerSpecInput, ctx: SpecContext): OciSp
   const caps = resolveCapabilities(input, ctx.hostCaps);
   const tty = !!input.tty;
 
-  const namespaces: { type: string; path?: string }[] = [{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }];
+  checkNamespaceOptions(input);
+  const namespaces = namespaceEntries(input, ctx.joined);
   if (input.network.mode === 'netns') {
     if (!input.network.path.startsWith('/')) throw new BerthError(`network namespace path must be absolute: "${input.network.path}"`);
     namespaces.push({ type: 'network', path: input.network.path });
@@ -205,7 +223,7 @@ export function generateSpec(input: ContainerSpecInput, ctx: SpecContext): OciSp
       noNewPrivileges: false,
     },
     root: { path: ctx.rootfs, readonly: !!input.readOnly },
-    hostname,
+    ...(input.uts === 'host' ? {} : { hostname }),
     mounts: allMounts(input, ctx),
     annotations: { 'org.berth.container.name': input.name },
     linux: {

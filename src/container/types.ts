@@ -133,6 +133,12 @@ export interface ContainerSpecInput {
   labels?: Record<string, string>;
   /** Compose `volumes` + `tmpfs` mounts in long form, resolved to host paths. */
   mounts?: MountInput[];
+  /** Compose `pid`: the host's pid namespace, or the one of another container (by id). Default: its own. */
+  pid?: 'host' | { container: string };
+  /** Compose `ipc`: host, private/shareable (its own), none (its own, no /dev/shm), or another container's (by id). */
+  ipc?: 'host' | 'private' | 'shareable' | 'none' | { container: string };
+  /** Compose `uts: host`: the host's hostname (no UTS namespace). */
+  uts?: 'host';
   /** The network namespace: a path from the network layer, or network_mode host / none. */
   network: NetworkInput;
   /** Contents of /etc/hosts, /etc/resolv.conf and /etc/hostname; defaults are generated when absent. */

@@ -89,6 +89,30 @@ export class ImageStore {
     return undefined;
   }
 
+  /** The store's key for a reference (as in refs.json), or undefined when it does not parse. */
+  private refKey(ref: string): string | undefined {
+    try {
+      const parsed = parseReference(ref);
+      return parsed.digest ? `${parsed.domain}/${parsed.path}@${parsed.digest}` : formatReference(parsed);
+    } catch { return undefined; }
+  }
+
+  /** Records that these references were just pulled from a registry. */
+  async recordPull(refs: string[], at = new Date()): Promise<void> {
+    await this.lock(() => {
+      const pulls = this.records.pulls();
+      for (const r of refs) { const k = this.refKey(r); if (k) pulls[k] = at.toISOString(); }
+      this.records.savePulls(pulls);
+    });
+  }
+
+  /** When the reference was last pulled from a registry (undefined: never, or made locally). */
+  pulledAt(ref: string): Date | undefined {
+    const k = this.refKey(ref);
+    const t = k ? this.records.pulls()[k] : undefined;
+    return t ? new Date(t) : undefined;
+  }
+
   record(id: string): ImageRecord {
     const rec = this.records.get(id);
     if (!rec) throw new NoSuchImageError(id);

@@ -2,7 +2,7 @@
 // records/<config hex>.json per image, refs.json mapping "name:tag" and
 // "name@sha256:…" to image IDs, holds/<holder>.json for images in use.
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { readJson, writeJsonAtomic } from '../state/atomic.js';
 import { hex } from './digest.js';
 import { pidAlive } from '../state/pid.js';
@@ -68,6 +68,16 @@ export class Records {
   saveRefs(refs: Record<string, string>): void {
     const sorted = Object.fromEntries(Object.entries(refs).sort(([a], [b]) => a.localeCompare(b)));
     writeJsonAtomic(this.refsFile, { refs: sorted });
+  }
+
+  /** When each reference key was last pulled from a registry (pull_policy daily, weekly, every_*). */
+  pulls(): Record<string, string> {
+    return readJson<{ pulls: Record<string, string> }>(join(dirname(this.refsFile), 'pulls.json'))?.pulls ?? {};
+  }
+
+  savePulls(pulls: Record<string, string>): void {
+    const sorted = Object.fromEntries(Object.entries(pulls).sort(([a], [b]) => a.localeCompare(b)));
+    writeJsonAtomic(join(dirname(this.refsFile), 'pulls.json'), { pulls: sorted });
   }
 
   /** The reference keys pointing at one image. */

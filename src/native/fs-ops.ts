@@ -24,6 +24,11 @@ export function lgetxattr(path: string, name: string): Buffer | null {
   return nativeFn<(p: string, n: string) => Buffer | null>('fsLgetxattr')(path, name);
 }
 
+/** The names of the path's extended attributes (the link itself for a symlink). */
+export function llistxattr(path: string): string[] {
+  return nativeFn<(p: string) => string[]>('fsLlistxattr')(path);
+}
+
 /** rename(2) with RENAME_NOREPLACE: false when `to` already exists. */
 export function renameNoReplace(from: string, to: string): boolean {
   return nativeFn<(a: string, b: string) => boolean>('fsRenameNoReplace')(from, to);

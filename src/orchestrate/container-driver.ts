@@ -20,6 +20,7 @@ import { fileObjectMounts, removeFileObjects } from './file-objects.js';
 import { volumesFrom } from './volumes-from.js';
 import type { Engine } from './engine.js';
 import { PendingStore } from './pending.js';
+import { namespaceModes } from './namespace-modes.js';
 import { serviceSpec } from './service-spec.js';
 
 /** Label holding the container's volumes: { volumes: names, anonymous: target → name }. */
@@ -64,7 +65,7 @@ export function containerDrivers(engine: Engine, project: Project | undefined, d
     const id = randomBytes(32).toString('hex');
     const old = a.kind === 'container.recreate' && a.containerId ? readRecord(containerPaths(engine.paths, a.containerId).record) : undefined;
     const undo: Array<() => Promise<void> | void> = [];
-    const marker = { id, name: a.name, netns: true, newAnonymous: [] as string[], volumes: [] as string[] };
+    const marker = { id, name: a.name, netns: true, newAnonymous: [] as string[], volumes: [] as string[], copyUp: false };
     pending.write(marker);
     crashPoint('create-marked');
     try {
@@ -105,7 +106,14 @@ export function containerDrivers(engine: Engine, project: Project | undefined, d
         network: net.network, etcFiles: etcFilesFor(engine, s, id, net),
       });
       input.tmpfs = [...(input.tmpfs ?? []), ...tmpfs];
-      await c.create(input);
+      Object.assign(input, namespaceModes(engine, project, s));
+      const copies = resolved.mounts.filter((m) => m.volume?.copyUp);
+      if (copies.length) { marker.copyUp = true; pending.write(marker); }
+      const rec = await c.create(input);
+      undo.push(() => c.remove(id, { force: true }));
+      crashPoint('create-copy-up');
+      // Before the first start: the image's content at a new volume's mount point goes into it.
+      for (const m of copies) await engine.volumes.copyUp(m.volume!.name, rec.rootfs, m.target);
     } catch (e) {
       for (const step of undo.reverse()) { try { await step(); } catch { /* report the original error */ } }
       pending.clear(id);
@@ -175,7 +183,7 @@ export function containerDrivers(engine: Engine, project: Project | undefined, d
 export async function repairPending(engine: Engine, project: string): Promise<void> {
   const pending = new PendingStore(engine.paths, project);
   for (const p of pending.list()) {
-    if (pending.hasRecord(p.id)) { pending.clear(p.id); continue; }
+    if (pending.hasRecord(p.id) && !p.copyUp) { pending.clear(p.id); continue; }
     await teardownNetwork(engine, p.id);
     const inUse = volumesInUse(engine.volumes);
     for (const v of p.volumes) { try { engine.volumes.detach(v, p.id); } catch { /* gone */ } }

@@ -24,13 +24,30 @@ function targetOf(kind: 'secrets' | 'configs', ref: ServiceFileRef): string {
   return kind === 'secrets' ? `/run/secrets/${t}` : `/${t}`;
 }
 
+/**
+ * Compose without a swarm refuses external secrets and configs for a service
+ * (they live in the swarm's store): the error naming both, or undefined.
+ */
+export function externalFileObjectError(project: Project, service: string): string | undefined {
+  const s = project.services[service];
+  for (const kind of ['secrets', 'configs'] as const) {
+    for (const ref of s?.[kind] ?? []) {
+      const def = project[kind][ref.source];
+      if (!def?.external) continue;
+      const named = def.name && def.name !== ref.source ? ` (name "${def.name}")` : '';
+      return `service "${service}": unsupported external ${kind.slice(0, -1)} "${ref.source}"${named}: external secrets and configs need a swarm; use file, environment or content`;
+    }
+  }
+  return undefined;
+}
+
 export function fileObjectMounts(paths: StatePaths, project: Project, s: Service, id: string): MountInput[] {
   const out: MountInput[] = [];
   for (const kind of ['secrets', 'configs'] as const) {
     for (const ref of s[kind] ?? []) {
       const def = project[kind][ref.source];
       if (!def) throw new BerthError(`service refers to undefined ${kind.slice(0, -1)} ${ref.source}`);
-      if (def.external) throw new BerthError(`${kind.slice(0, -1)} ${ref.source}: external ${kind} are not supported (they need a swarm)`);
+      if (def.external) throw new BerthError(externalFileObjectError(project, Object.keys(project.services).find((n) => project.services[n] === s) ?? '?')!);
       const target = targetOf(kind, ref);
       if (def.file !== undefined) {
         if (!existsSync(def.file)) throw new BerthError(`${kind.slice(0, -1)} ${ref.source}: file ${def.file} does not exist`);

@@ -41,7 +41,11 @@ export function observeImages(engine: Engine, refs: string[]): ActualImage[] {
   for (const ref of new Set(refs.filter(Boolean))) {
     let id: string | undefined;
     try { id = engine.images.lookup(ref); } catch { id = undefined; }
-    if (id) out.push({ ref, id });
+    if (!id) continue;
+    // Never pulled (loaded, imported, built, tagged): when it entered the store, like Docker's last tag time.
+    let pulledAt: string | undefined;
+    try { pulledAt = engine.images.pulledAt(ref)?.toISOString() ?? engine.images.record(id).added; } catch { pulledAt = undefined; }
+    out.push({ ref, id, ...(pulledAt ? { pulledAt } : {}) });
   }
   return out;
 }

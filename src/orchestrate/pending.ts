@@ -17,6 +17,11 @@ export interface PendingCreate {
   /** Anonymous volumes made for this container (not inherited ones). */
   newAnonymous: string[];
   volumes: string[];
+  /**
+   * The container record exists but its new volumes are not filled from the
+   * image yet: such a container is incomplete, and repair removes it.
+   */
+  copyUp?: boolean;
 }
 
 const dirOf = (paths: StatePaths, project: string) => join(paths.projects, project, 'pending');

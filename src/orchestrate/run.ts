@@ -13,7 +13,9 @@ import { desiredFromState } from '../reconcile/from-state.js';
 import type { Action, Plan } from '../reconcile/plan.js';
 import { withProjectLock } from '../state/lock.js';
 import type { StatePaths } from '../state/paths.js';
+import { BerthError } from '../errors.js';
 import { repairPending } from './container-driver.js';
+import { externalFileObjectError } from './file-objects.js';
 import { realDrivers, type DriverOptions } from './drivers.js';
 import { repairNetworks } from './resource-drivers.js';
 import { Engine } from './engine.js';
@@ -79,6 +81,16 @@ function usesBridgeNetworks(project: Project): boolean {
 
 const imageKinds = new Set<Action['kind']>(['image.pull', 'image.build']);
 
+/** What no container of the plan could be created with is refused before anything changes. */
+function checkCreatable(project: Project | undefined, plan: Plan): void {
+  if (!project) return;
+  for (const a of plan.actions) {
+    if (a.kind !== 'container.create' && a.kind !== 'container.recreate') continue;
+    const problem = externalFileObjectError(project, a.service);
+    if (problem) throw new BerthError(problem);
+  }
+}
+
 export async function runProject(o: RunOptions): Promise<RunResult> {
   const engine = new Engine(o.paths);
   const refs = Object.entries(o.project?.services ?? {}).map(([n, s]) => s.image ?? `${o.projectName}-${n}`);
@@ -94,6 +106,7 @@ export async function runProject(o: RunOptions): Promise<RunResult> {
     }
     let { actual, desired } = await look();
     let plan = o.plan(desired, actual, false);
+    checkCreatable(o.project, plan);
     if (o.dryRun) {
       o.reporter?.plan?.(plan);
       return { plan, desired, engine };

@@ -47,6 +47,8 @@ export interface ActualImage {
   /** Normalized reference, as in DesiredService.image. */
   ref: string;
   id: string;
+  /** When the reference was last pulled (ISO time; for an image never pulled, when it entered the store). */
+  pulledAt?: string;
 }
 
 export interface ActualState {

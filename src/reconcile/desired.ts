@@ -37,8 +37,10 @@ export interface DesiredService {
    * container created from another image id is recreated ("image changed").
    */
   imageId?: string;
-  /** pull_policy (missing when unset; `if_not_present` maps to missing). */
+  /** pull_policy (missing when unset; `if_not_present` maps to missing, and so do daily, weekly and every_*). */
   pullPolicy: PullPolicy;
+  /** daily, weekly, every_<duration>: pull when the image was last pulled longer ago than this; otherwise missing. */
+  pullRefresh?: { policy: string; intervalMs: number };
   /** The service has a `build` section. */
   build: boolean;
   /**
@@ -47,6 +49,12 @@ export interface DesiredService {
    * with condition service_started.
    */
   dependsOn: Record<string, DesiredDependency>;
+  /**
+   * Services whose container this one holds on to: `network_mode`, `pid` or
+   * `ipc` `service:x`, and `volumes_from: x`. Recreating x recreates this one
+   * (it would keep the old container's namespaces or mounts otherwise).
+   */
+  shares?: string[];
   /** Keys of DesiredProject.networks the service joins (empty with network_mode). */
   networks: string[];
   /** Keys of DesiredProject.volumes the service mounts. */

@@ -5,6 +5,7 @@
 // here: implicit dependencies (links, volumes_from, network_mode service:),
 // the default image name of a build-only service (`<project>-<service>`), and
 // disabled services kept (by name) so that they are never taken for orphans.
+import { parsePullPolicy } from './pull-policy.js';
 import type { DependencyCondition, DesiredDependency, DesiredNetwork, DesiredProject, DesiredService, DesiredVolume, PullPolicy } from './desired.js';
 
 export interface ServiceLike {
@@ -13,6 +14,8 @@ export interface ServiceLike {
   depends_on?: Record<string, { condition: DependencyCondition; required: boolean; restart?: boolean }>;
   networks?: Record<string, unknown>;
   network_mode?: string;
+  pid?: string;
+  ipc?: string;
   volumes?: Array<{ type: string; source?: string }>;
   volumes_from?: string[];
   links?: string[];
@@ -53,19 +56,25 @@ export interface ProjectLike {
   disabledServices?: string[];
 }
 
-/** Compose's pull_policy values reduced to the four that change a plan (daily/weekly/every_* act as missing). */
+/** Compose's pull_policy values reduced to the four that change a plan (daily/weekly/every_* act as missing, plus their interval). */
 export function pullPolicyOf(p: string | undefined): PullPolicy {
-  if (p === 'always' || p === 'never' || p === 'build') return p;
-  return 'missing';
+  return parsePullPolicy(p).policy;
 }
 
-/** depends_on plus links, volumes_from and network_mode service: (started, required). */
+/** The services whose namespaces (network_mode, pid, ipc `service:x`) or volumes (volumes_from) this one uses. */
+export function sharedServicesOf(s: ServiceLike): string[] {
+  const out = new Set<string>();
+  for (const v of s.volumes_from ?? []) if (!v.startsWith('container:')) out.add(v.split(':')[0]);
+  for (const mode of [s.network_mode, s.pid, s.ipc]) if (mode?.startsWith('service:')) out.add(mode.slice('service:'.length));
+  return [...out].sort();
+}
+
+/** depends_on plus links, volumes_from and network_mode/pid/ipc service: (started, required). */
 export function dependenciesOf(s: ServiceLike): Record<string, DesiredDependency> {
   const out: Record<string, DesiredDependency> = {};
   const implicit = (name: string) => { out[name] ??= { condition: 'service_started', required: true, restart: false }; };
   for (const l of s.links ?? []) implicit(l.split(':')[0]);
-  for (const v of s.volumes_from ?? []) if (!v.startsWith('container:')) implicit(v.split(':')[0]);
-  if (s.network_mode?.startsWith('service:')) implicit(s.network_mode.slice('service:'.length));
+  for (const name of sharedServicesOf(s)) implicit(name);
   for (const [name, d] of Object.entries(s.depends_on ?? {})) {
     out[name] = { condition: d.condition, required: d.required, restart: d.restart ?? false };
   }
@@ -99,8 +108,10 @@ export function desiredFromProject(p: ProjectLike, configHash: (service: string)
     image: s.image ?? `${p.name}-${name}`,
     localImage: !s.image && s.build !== undefined,
     pullPolicy: pullPolicyOf(s.pull_policy),
+    ...(parsePullPolicy(s.pull_policy).refresh ? { pullRefresh: parsePullPolicy(s.pull_policy).refresh } : {}),
     build: s.build !== undefined,
     dependsOn: dependenciesOf(s),
+    ...(sharedServicesOf(s).length ? { shares: sharedServicesOf(s) } : {}),
     networks: s.network_mode ? [] : Object.keys(s.networks ?? {}).sort(),
     volumes: [...new Set((s.volumes ?? []).filter((v) => v.type === 'volume' && v.source).map((v) => v.source!))].sort(),
     containerName: s.container_name,

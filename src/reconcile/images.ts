@@ -13,6 +13,8 @@ export interface ImageOptions {
   build?: boolean;
   /** --no-build: never build; a missing image of a build-only service is an error. */
   noBuild?: boolean;
+  /** The time the refreshing pull policies compare with (ISO; default: now). Golden cases fix it. */
+  now?: string;
 }
 
 export class ImagePlanner {
@@ -55,6 +57,13 @@ export class ImagePlanner {
     if (svc.build && this.opts.build && !this.opts.noBuild) return this.buildImage(svc, '--build');
     if (svc.build && policy === 'build' && !this.opts.noBuild) return this.buildImage(svc, 'pull_policy build');
     if (policy === 'always') return this.pull(svc, this.opts.pull ? '--pull always' : 'pull_policy always');
+    if (present && svc.pullRefresh && !this.opts.pull && !svc.localImage) {
+      const last = this.images.find((i) => i.ref === svc.image)?.pulledAt;
+      const now = this.opts.now ? Date.parse(this.opts.now) : Date.now();
+      if (!last || now - Date.parse(last) > svc.pullRefresh.intervalMs) {
+        return this.pull(svc, `pull_policy ${svc.pullRefresh.policy}, last pulled ${last ?? 'never'}`);
+      }
+    }
     if (present) return this.byRef.get(svc.image);
     if (svc.build) {
       if (this.opts.noBuild) throw new BerthError(`service "${svc.name}": image ${svc.image} is not present and --no-build was given; build it first (berth build ${svc.name})`);

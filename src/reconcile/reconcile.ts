@@ -50,7 +50,7 @@ function checkOptions(desired: DesiredProject, opts: UpOptions): void {
 }
 
 /** Why a container must be recreated, or undefined to keep it. */
-function recreateReason(svc: DesiredService, c: ActualContainer, forced: boolean, opts: UpOptions, recreatedDeps: string[], expectedName: string): string | undefined {
+function recreateReason(svc: DesiredService, c: ActualContainer, forced: boolean, opts: UpOptions, recreatedDeps: string[], recreatedShared: string[], expectedName: string): string | undefined {
   if (opts.noRecreate) return undefined;
   if (forced) return opts.forceRecreate ? '--force-recreate' : '--always-recreate-deps';
   if (c.configHash !== svc.configHash) return 'config hash changed';
@@ -58,6 +58,7 @@ function recreateReason(svc: DesiredService, c: ActualContainer, forced: boolean
   if (c.name !== expectedName) return 'interrupted recreate';
   if (svc.imageId && c.imageId && svc.imageId !== c.imageId) return 'image changed';
   if (recreatedDeps.length) return `dependency ${recreatedDeps.join(', ')} recreated`;
+  if (recreatedShared.length) return `shares ${recreatedShared.join(', ')}, recreated`;
   return undefined;
 }
 
@@ -78,6 +79,33 @@ function splitDuplicates(sorted: ActualContainer[], svc: DesiredService, project
   return { unique, duplicates };
 }
 
+/** Services not in `order` with containers that share (transitively) a service in it. */
+function sharingHolders(desired: DesiredProject, actual: ActualState, order: Set<string>): Set<string> {
+  const out = new Set<string>();
+  const withContainers = new Set(actual.containers.filter((c) => !c.oneoff).map((c) => c.service));
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const s of desired.services) {
+      if (!s.enabled || order.has(s.name) || out.has(s.name) || !withContainers.has(s.name)) continue;
+      if ((s.shares ?? []).some((d) => order.has(d) || out.has(d))) { out.add(s.name); grew = true; }
+    }
+  }
+  return out;
+}
+
+/** Recreates the existing containers of a holder (see sharingHolders); the running ones start again. */
+function planHolder(b: PlanBuilder, project: string, svc: DesiredService, existing: ActualContainer[], shared: string[], after: number[], depStarts: number[], opts: UpOptions): { creates: number[]; starts: number[] } {
+  const creates: number[] = [];
+  const starts: number[] = [];
+  for (const c of existing) {
+    const name = containerNameFor(project, svc, c.number);
+    const id = b.add({ kind: 'container.recreate', resource: 'Container', name, service: svc.name, number: c.number, containerId: c.id, currentName: c.name, renewAnonVolumes: opts.renewAnonVolumes || undefined, reason: `shares ${shared.join(', ')}, recreated`, after });
+    creates.push(id);
+    if (isActive(c) && !opts.noStart) starts.push(b.add({ kind: 'container.start', resource: 'Container', name, service: svc.name, number: c.number, after: [...depStarts, id] }));
+  }
+  return { creates, starts };
+}
+
 export function reconcile(desired: DesiredProject, actual: ActualState, opts: UpOptions = {}): Plan {
   checkOptions(desired, opts);
   const b = new PlanBuilder(desired.name);
@@ -93,7 +121,11 @@ export function reconcile(desired: DesiredProject, actual: ActualState, opts: Up
     b.warn(orphanWarning(orphans));
   }
 
-  const services = sel.order.map((n) => sel.byName.get(n)!);
+  // Services outside the selection whose containers hold a selected one's
+  // namespaces or volumes: recreated too when it is (never otherwise touched).
+  const holders = sharingHolders(desired, actual, new Set(sel.order));
+  const order = holders.size ? sel.graph.order([...sel.order, ...holders]) : sel.order;
+  const services = order.map((n) => sel.byName.get(n)!);
   const replicas = (s: DesiredService) => opts.scale?.[s.name] ?? s.replicas;
   for (const s of services) {
     if (s.containerName && replicas(s) > 1) throw new BerthError(`service "${s.name}": container_name "${s.containerName}" is set, so it cannot be scaled to ${replicas(s)} containers`);
@@ -118,6 +150,18 @@ export function reconcile(desired: DesiredProject, actual: ActualState, opts: Up
       const stop = isActive(c) ? [b.add({ kind: 'container.stop', resource: 'Container', name: c.name, service: svc.name, number: c.number, containerId: c.id, reason, after: [] })] : [];
       b.add({ kind: 'container.remove', resource: 'Container', name: c.name, service: svc.name, number: c.number, containerId: c.id, reason, after: stop });
     };
+    if (holders.has(svc.name)) {
+      const shared = (svc.shares ?? []).filter((d) => recreated.has(d));
+      if (!shared.length || opts.noRecreate) continue;
+      const image = images.plan(svc);
+      const after = [...Object.keys(svc.dependsOn).flatMap((d) => createIds.get(d) ?? []), ...(image !== undefined ? [image] : [])];
+      const depStarts = Object.keys(svc.dependsOn).flatMap((d) => startIds.get(d) ?? []);
+      const ids = planHolder(b, desired.name, svc, unique, shared, after, depStarts, opts);
+      recreated.add(svc.name);
+      createIds.set(svc.name, ids.creates);
+      startIds.set(svc.name, ids.starts);
+      continue;
+    }
     for (const c of duplicates) removeContainer(c, `duplicate of number ${c.number}`);
     // Scale down: the highest numbers go first.
     for (const c of unique.slice(want).reverse()) removeContainer(c, `scale to ${want}`);
@@ -130,11 +174,13 @@ export function reconcile(desired: DesiredProject, actual: ActualState, opts: Up
     if (image !== undefined) prereq.push(image);
     const forced = opts.forceRecreate && sel.selected.has(svc.name) || (!!opts.alwaysRecreateDeps && !sel.selected.has(svc.name));
     const recreatedDeps = deps.filter((d) => svc.dependsOn[d].restart && recreated.has(d));
+    // The old container of a shared service keeps living in this one's namespaces or mounts.
+    const recreatedShared = (svc.shares ?? []).filter((d) => recreated.has(d) && !recreatedDeps.includes(d));
 
     const creates: number[] = [];
     const toStart: Array<{ name: string; number: number; id?: string; after: number }> = [];
     for (const c of keep) {
-      const reason = recreateReason(svc, c, !!forced, opts, recreatedDeps, containerNameFor(desired.name, svc, c.number));
+      const reason = recreateReason(svc, c, !!forced, opts, recreatedDeps, recreatedShared, containerNameFor(desired.name, svc, c.number));
       if (reason) {
         const id = b.add({ kind: 'container.recreate', resource: 'Container', name: containerNameFor(desired.name, svc, c.number), service: svc.name, number: c.number, containerId: c.id, currentName: c.name, renewAnonVolumes: opts.renewAnonVolumes || undefined, reason, after: [...prereq, ...depCreates] });
         creates.push(id);

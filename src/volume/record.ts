@@ -11,6 +11,11 @@ export interface VolumeRecord {
   /** Created for an anonymous volume (`/data` with no source); `prune` removes these by default. */
   anonymous: boolean;
   createdAt: string;
+  /**
+   * When the volume first held data as a container mounted it (copied from
+   * the image, or already written): from then on it is never copied into again.
+   */
+  populatedAt?: string;
 }
 
 /** Docker's rule; it also keeps the volume's directory inside the state root. */

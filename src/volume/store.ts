@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { BerthError } from '../errors.js';
 import { readJson, writeJsonAtomic } from '../state/atomic.js';
 import type { StatePaths } from '../state/paths.js';
+import { lockResource } from '../state/lock.js';
+import { copyImageContent, isEmptyDir } from './copy-up.js';
 import { mountPoints, mountVolume, unmountVolume } from './host-mount.js';
 import { backingOf, checkVolumeName, type VolumeRecord } from './record.js';
 
@@ -118,6 +120,39 @@ export class VolumeStore {
     }
     if (b.kind === 'mount') await mountVolume(name, b.type, b.device, b.options, this.dataDir(name));
     return this.dataDir(name);
+  }
+
+  /**
+   * Docker's copy-up for a container about to mount the volume at `target`:
+   * the image content there (under `rootfs`) is copied in when the volume
+   * was never populated and is empty; then it is recorded as populated.
+   * Returns the number of entries copied.
+   */
+  async copyUp(name: string, rootfs: string, target: string): Promise<number> {
+    // One copy at a time: two replicas created together must not both copy.
+    const lock = await lockResource(this.paths, 'volume-copy-up');
+    try {
+      const v = this.inspect(name);
+      if (v.populatedAt) return 0;
+      const data = v.mountpoint;
+      let copied = 0;
+      if (isEmptyDir(data)) {
+        try {
+          copied = copyImageContent(rootfs, target, data).entries;
+        } catch (e) {
+          // It was empty: leave it so (a half copy would count as populated next time).
+          for (const n of readdirSync(data)) rmSync(join(data, n), { recursive: true, force: true });
+          throw new BerthError(`volume ${name}: copying the image content at ${target} into it: ${(e as Error).message}`);
+        }
+      }
+      if (copied > 0 || !isEmptyDir(data)) {
+        const { mountpoint: _m, ...record } = v;
+        writeJsonAtomic(this.recordPath(name), { ...record, populatedAt: new Date().toISOString() });
+      }
+      return copied;
+    } finally {
+      lock.release();
+    }
   }
 
   /** Records that a container uses the volume. */

@@ -127,6 +127,7 @@ export async function pullImage(store: ImageStore, ref: string, opts: PullOption
       repoDigests: [`${repoName(r)}@${m.digest}`],
       manifestMediaType: m.mediaType,
     });
+    await store.recordPull([...(r.tag ? [`${repoName(r)}:${r.tag}`] : []), `${repoName(r)}@${m.digest}`]);
     for (const l of manifest.layers) opts.onProgress?.({ id: hex(l.digest).slice(0, 12), status: 'done' });
     opts.onProgress?.({ id: formatReference(r), status: 'done' });
     return img;

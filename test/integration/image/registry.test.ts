@@ -365,6 +365,19 @@ test('service-level pull and push: each image once, policies, ignored failures',
     await assert.rejects(pullServiceImages(sb, services.slice(2, 3)), /manifest unknown/);
     const again = await pullServiceImages(sb, services.slice(0, 1));
     assert.equal(again[0].status, 'present');
+    // The pull time is recorded per reference (pull_policy daily, weekly, every_*); a pushed image was never pulled.
+    const pulledAt = sb.pulledAt(web);
+    assert.ok(pulledAt && Date.now() - pulledAt.getTime() < 120_000, String(pulledAt));
+    assert.equal(sa.pulledAt(web), undefined);
+    const plan = (policy: string) => {
+      writeFileSync(join(b.path, 'compose.yaml'), `services:\n  web:\n    image: ${web}\n    pull_policy: ${policy}\n`);
+      const out = berth(b.path, ['-f', join(b.path, 'compose.yaml'), '-p', 'refresh', '--dry-run', 'up', '-d']);
+      assert.equal(out.status, 0, out.stderr);
+      return out.stdout;
+    };
+    assert.doesNotMatch(plan('every_1h'), /Pull/);
+    assert.doesNotMatch(plan('daily'), /Pull/);
+    assert.match(plan('every_1ms'), new RegExp(`Image ${web.replace(/[.]/g, '\\.')} {2}Pull {2}\\(pull_policy every_1ms, last pulled `));
     const rows = serviceImageRows(sb, services);
     assert.equal(rows[0].id, r[0].id);
     assert.equal(rows[2].id, undefined);

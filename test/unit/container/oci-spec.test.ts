@@ -271,3 +271,35 @@ describe('OCI spec: mounts, namespaces and resources', () => {
     assert.throws(() => gen({ id: '../../etc' }), /hex characters/);
   });
 });
+
+describe('OCI spec: pid, ipc and uts modes', () => {
+  const types = (s: ReturnType<typeof gen>) => s.linux.namespaces.map((n) => (n.path ? `${n.type}=${n.path}` : n.type));
+  it('gives a container its own namespaces by default', () => {
+    assert.deepEqual(types(gen()), ['pid', 'ipc', 'uts', 'mount', 'network']);
+  });
+  it('leaves out the namespaces shared with the host; uts host sets no hostname', () => {
+    const s = gen({ pid: 'host', ipc: 'host', uts: 'host' }, { hostHostname: 'the-host' });
+    assert.deepEqual(types(s), ['mount', 'network']);
+    assert.equal(s.hostname, undefined);
+    assert.ok(s.process.env.includes('HOSTNAME=the-host'));
+    const shm = s.mounts.find((m) => m.destination === '/dev/shm');
+    assert.equal(shm?.type, 'bind');
+    assert.equal(shm?.source, '/dev/shm');
+  });
+  it('joins another container by the path known now, or its own until the start fills it in', () => {
+    const other = { container: 'b'.repeat(64) };
+    assert.deepEqual(types(gen({ pid: other, ipc: other }, { joined: { pid: '/proc/42/ns/pid', ipc: '/proc/42/ns/ipc' } })),
+      ['pid=/proc/42/ns/pid', 'ipc=/proc/42/ns/ipc', 'uts', 'mount', 'network']);
+    assert.deepEqual(types(gen({ ipc: other })), ['pid', 'ipc', 'uts', 'mount', 'network']);
+  });
+  it('ipc none has no /dev/shm; private has its own; a shareable one is bound from the host', () => {
+    assert.equal(gen({ ipc: 'none' }).mounts.some((m) => m.destination === '/dev/shm'), false);
+    assert.equal(gen({ ipc: 'private' }).mounts.find((m) => m.destination === '/dev/shm')?.type, 'tmpfs');
+    const shared = gen({ ipc: 'shareable' }, { shmSource: '/run/berth/c/x/shm' }).mounts.find((m) => m.destination === '/dev/shm');
+    assert.deepEqual([shared?.type, shared?.source], ['bind', '/run/berth/c/x/shm']);
+  });
+  it('refuses what Docker refuses with the host namespaces', () => {
+    assert.throws(() => gen({ uts: 'host', hostname: 'x' }), (e: Error) => e instanceof BerthError && /hostname cannot be set with uts: host/.test(e.message));
+    assert.throws(() => gen({ ipc: 'host', sysctls: { 'kernel.shmmax': '1' } }), /"kernel.shmmax" cannot be set with ipc: host/);
+  });
+});

@@ -65,3 +65,21 @@ test('the mapped project plans a fresh up in dependency order', () => {
     '16. Container shop-sidecar-1  Start  after 13,14,15',
   ].join('\n') + '\n');
 });
+
+test('network_mode, pid and ipc service: and volumes_from make shared services and implicit dependencies', () => {
+  const p: ProjectLike = {
+    name: 'ns', networks: {}, volumes: {},
+    services: {
+      a: { image: 'x' },
+      b: { image: 'x', pid: 'service:a', ipc: 'service:a' },
+      c: { image: 'x', network_mode: 'service:b', volumes_from: ['a:ro', 'container:foreign'], ipc: 'shareable', pid: 'host' },
+    },
+  };
+  const d = desiredFromProject(p, () => 'h');
+  const [a, b, c] = d.services;
+  assert.equal(a.shares, undefined);
+  assert.deepEqual(b.shares, ['a']);
+  assert.deepEqual(Object.keys(b.dependsOn), ['a']);
+  assert.deepEqual(c.shares, ['a', 'b']);
+  assert.deepEqual(Object.keys(c.dependsOn).sort(), ['a', 'b']);
+});

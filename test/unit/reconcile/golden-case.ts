@@ -8,7 +8,8 @@
 // pull policy missing, network "default"; the project gets a `default`
 // network; a container may be written "demo-web-2" (running, current hash) or an
 // object; a network or volume may be written as its name (labelled for the
-// project); `images` omitted means every service's image is present.
+// project); `images` omitted means every service's image is present (an
+// image may be written as its ref or as {ref, pulledAt}).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isBerthError } from '../../../src/errors.js';
@@ -67,8 +68,9 @@ export function loadActual(j: Loose, desired: DesiredProject): ActualState {
   const volumes: ActualVolume[] = (j.volumes ?? []).map((v: string | Loose) => typeof v === 'string'
     ? { name: v, labels: labelled('volume', v), driver: 'local', driverOpts: {} }
     : { driver: 'local', driverOpts: {}, labels: labelled('volume', v.name), ...v });
-  const refs: string[] = j.images ?? desired.services.map((s) => s.image);
-  return { containers, networks, volumes, images: refs.map((ref) => ({ ref, id: `sha256:${ref}` })) };
+  const refs: Array<string | Loose> = j.images ?? desired.services.map((s) => s.image);
+  const images = refs.map((r) => (typeof r === 'string' ? { ref: r, id: `sha256:${r}` } : { id: `sha256:${r.ref}`, ...r } as { ref: string; id: string }));
+  return { containers, networks, volumes, images };
 }
 
 export function planFor(command: string, desired: DesiredProject, actual: ActualState, opts: Loose): Plan {
