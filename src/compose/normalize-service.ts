@@ -25,7 +25,7 @@ const INTS: Record<string, [number, number]> = {
 const BYTES = ['mem_limit', 'mem_reservation', 'memswap_limit', 'shm_size'];
 const STR_OR_LIST = ['dns', 'dns_search', 'tmpfs'];
 const RESTART = /^(no|always|unless-stopped|on-failure(:\d+)?)$/;
-const PULL = /^(always|never|missing|build|if_not_present|daily|weekly|every_\d+[smhdw]+)$/;
+const PULL = /^(always|never|missing|build|if_not_present|refresh|daily|weekly|every_(\d+[smhdw])+)$/;
 
 function envFiles(v: unknown): Array<{ path: string; required: boolean }> {
   const list = Array.isArray(v) ? v : [v];
@@ -94,7 +94,7 @@ export function normalizeService(name: string, raw: Obj, sc: ServiceCtx): Servic
         out.restart = String(v) as Service['restart'];
         break;
       case 'pull_policy':
-        if (!PULL.test(String(v))) c.fail(`invalid pull_policy "${String(v)}": expected always, never, missing, build, if_not_present, daily, weekly or every_<duration>`, p);
+        if (!PULL.test(String(v))) c.fail(`invalid pull_policy "${String(v)}": expected always, never, missing, build, if_not_present, refresh, daily, weekly or every_<duration>`, p);
         out.pull_policy = String(v);
         break;
       case 'container_name':
@@ -103,11 +103,15 @@ export function normalizeService(name: string, raw: Obj, sc: ServiceCtx): Servic
         break;
       case 'cpus': out.cpus = c.num(v, p); break;
       case 'deploy': {
+        if (v === null) break;
         const d = { ...(v as Obj) } as NonNullable<Service['deploy']>;
         if (d.replicas !== undefined) d.replicas = c.int(d.replicas, [...p, 'replicas'], 0);
         out.deploy = d;
         break;
       }
+      case 'develop':
+        if (v !== null) out.develop = v as Service['develop'];
+        break;
       default:
         if (BOOLS.includes(key)) out[key] = c.bool(v, p);
         else if (key in INTS) out[key] = c.int(v, p, INTS[key]![0], INTS[key]![1]);
