@@ -16,6 +16,7 @@ import type { LoadOptions } from './model.js';
 import { applyProfiles } from './profiles.js';
 import { isObj, posAt, parseYaml, type Obj } from './source.js';
 import { validateSchema } from './schema/validate.js';
+import { decodeCompose } from './text-guard.js';
 
 /** The merged, validated model before normalization, with what is needed to finish. */
 export interface RawProject {
@@ -41,10 +42,10 @@ function shellEnv(env: Record<string, string | undefined>): Record<string, strin
 }
 
 function readCompose(path: string, stdin: string | undefined): string {
-  if (path === '-') return stdin ?? readFileSync(0, 'utf8');
+  if (path === '-') return stdin ?? decodeCompose('-', readFileSync(0));
   try {
     if (statSync(path).isDirectory()) throw new ComposeError(`${path} is a directory, not a compose file`);
-    return readFileSync(path, 'utf8');
+    return decodeCompose(path, readFileSync(path));
   } catch (e) {
     if (e instanceof ComposeError) throw e;
     const code = (e as NodeJS.ErrnoException).code;

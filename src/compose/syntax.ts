@@ -237,9 +237,13 @@ const BYTE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, m: 1024 ** 2,
 export function parseBytes(v: string | number): number {
   if (typeof v === 'number') {
     if (!Number.isInteger(v) || v < 0) throw new SyntaxProblem(`invalid byte size ${v}`);
+    if (!Number.isSafeInteger(v)) throw new SyntaxProblem(`byte size ${v} is too large`);
     return v;
   }
   const m = /^(\d+(?:\.\d+)?)\s*([kmgtp]?)(?:i?b)?$/i.exec(v.trim());
   if (!m) throw new SyntaxProblem(`invalid byte size "${v}": expected e.g. 512m, 1gb, 2048`);
-  return Math.round(Number(m[1]) * BYTE_UNITS[m[2]!.toLowerCase()]!);
+  const n = Math.round(Number(m[1]) * BYTE_UNITS[m[2]!.toLowerCase()]!);
+  // Past 2^53 bytes (8 PiB) the count is no longer exact, and no kernel limit goes there.
+  if (!Number.isSafeInteger(n)) throw new SyntaxProblem(`byte size "${v}" is too large`);
+  return n;
 }

@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import type { Document, Node as YNode, YAMLMap } from 'yaml';
 import { ComposeError } from './errors.js';
+import { MAX_YAML_NODES } from './text-guard.js';
 import { copyLoc, ensureLoc, isObj, SourceFile, type Loc, type Mark, type Obj } from './loc.js';
 
 type YamlModule = typeof import('yaml');
@@ -14,7 +15,7 @@ function yamlModule(): YamlModule {
   return Y;
 }
 
-const MAX_NODES = 1_000_000;
+const MAX_NODES = MAX_YAML_NODES;
 
 class Converter {
   private count = 0;
@@ -107,7 +108,14 @@ class Converter {
 export function parseWithYamlPackage(path: string, text: string): Obj {
   const { parseDocument, isScalar } = yamlModule();
   const src = new SourceFile(path, text);
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, merge: false, version: '1.2', strict: true });
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, merge: false, version: '1.2', strict: true });
+  } catch (e) {
+    // The yaml package's composer recurses once per nesting level.
+    if (e instanceof RangeError) throw new ComposeError('document is nested too deeply', { file: path, line: 1, col: 1 });
+    throw e;
+  }
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     let msg = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+.*$/, '');

@@ -26,10 +26,13 @@ const uniqList: S = { type: 'array', items: str, uniqueItems: true };
 const strOrList: S = { oneOf: [str, uniqList] };
 const strOrNum: S = { type: ['string', 'number'] };
 const scalar: S = { type: ['string', 'number', 'boolean', 'null'] };
+// KEY=VALUE lists become mappings: a "__proto__" key would be dropped (or
+// worse), so it is refused here as it is in YAML mappings.
+const NO_PROTO = '^(?!__proto__([=:]|$))';
 const listOrDict: S = def('list_or_dict', {
   oneOf: [
     { type: 'object', patternProperties: { '.+': scalar }, additionalProperties: false },
-    uniqList,
+    { type: 'array', items: { type: 'string', pattern: NO_PROTO }, uniqueItems: true },
   ],
 });
 // driver_opts-style maps: any key, a string or number value.
@@ -51,7 +54,7 @@ const mapOf = (v: S): S => ({ type: 'object', patternProperties: { '^[a-zA-Z0-9.
 const extraHosts: S = def('extra_hosts', {
   oneOf: [
     { type: 'object', patternProperties: { '.+': { oneOf: [str, strList] } }, additionalProperties: false },
-    { type: 'array', items: str, uniqueItems: true },
+    { type: 'array', items: { type: 'string', pattern: NO_PROTO }, uniqueItems: true },
   ],
 });
 const ulimits: S = def('ulimits', {

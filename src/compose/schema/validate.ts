@@ -108,6 +108,7 @@ export function describe(root: unknown, errors: ErrorObject[]): ComposeError {
       return new ComposeError(`must be ${comparison} ${limit}, got ${String(value)}`, posAt(root, path), pathString(path));
     }
     case 'pattern':
+      if (typeof value === 'string' && /^__proto__([=:]|$)/.test(value)) return new ComposeError('key "__proto__" is not allowed', posAt(root, path), pathString(path));
       return new ComposeError(`invalid value ${JSON.stringify(value)} (must match /${(e.params as { pattern: string }).pattern}/)`, posAt(root, path), pathString(path));
     default:
       return new ComposeError(e.message ?? `does not match the schema (${e.keyword} ${JSON.stringify(e.params)})`, posAt(root, path), pathString(path) || undefined);
