@@ -42,8 +42,9 @@ export function normVolumes(c: Ctx, v: unknown[], path: P, dir: string): Service
       } else if (!o.target.startsWith('/')) c.fail(`target "${o.target}" must be an absolute path`, [...p, 'target']);
       if (o.read_only !== undefined) vol.read_only = c.bool(o.read_only, [...p, 'read_only']);
       if (isObj(o.bind)) {
-        vol.bind = { ...o.bind };
-        if (o.bind.create_host_path !== undefined) vol.bind.create_host_path = c.bool(o.bind.create_host_path, [...p, 'bind', 'create_host_path']);
+        const bind: Obj = { ...o.bind };
+        if (o.bind.create_host_path !== undefined) bind.create_host_path = c.bool(o.bind.create_host_path, [...p, 'bind', 'create_host_path']);
+        vol.bind = bindOrder(bind) as ServiceVolume['bind'];
       }
       if (isObj(o.volume)) {
         vol.volume = { ...o.volume };
@@ -51,7 +52,8 @@ export function normVolumes(c: Ctx, v: unknown[], path: P, dir: string): Service
       }
       if (isObj(o.tmpfs)) {
         vol.tmpfs = { ...(o.tmpfs as object) };
-        if (o.tmpfs.size !== undefined) vol.tmpfs.size = c.at([...p, 'tmpfs', 'size'], () => parseBytes((o.tmpfs as Obj).size as string));
+        // A byte count, printed as a string like every compose-go UnitBytes.
+        if (o.tmpfs.size !== undefined) vol.tmpfs.size = String(c.at([...p, 'tmpfs', 'size'], () => parseBytes((o.tmpfs as Obj).size as string)));
       }
       if (vol.type === 'bind' && (vol.source === undefined || vol.source === '')) c.fail('a bind mount needs a "source"', p);
       if (vol.type === 'tmpfs' && vol.source !== undefined) c.fail('a tmpfs mount takes no "source"', [...p, 'source']);
@@ -59,6 +61,14 @@ export function normVolumes(c: Ctx, v: unknown[], path: P, dir: string): Service
     if (vol.type === 'bind' && typeof vol.source === 'string') vol.source = resolvePath(dir, vol.source);
     return vol;
   });
+}
+
+/** compose-go prints a bind's options as selinux, propagation, create_host_path, recursive. */
+export function bindOrder(b: Obj): Obj {
+  const out: Obj = {};
+  for (const k of ['selinux', 'propagation', 'create_host_path', 'recursive']) if (b[k] !== undefined) out[k] = b[k];
+  for (const k of Object.keys(b)) if (!(k in out)) out[k] = b[k];
+  return out;
 }
 
 export function normDevices(c: Ctx, v: unknown[], path: P): DeviceMapping[] {

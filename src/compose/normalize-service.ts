@@ -7,6 +7,7 @@ import {
   durationString, normBuild, normCommand, normDependsOn, normDevices, normExtraHosts, normFileRefs, normHealthcheck,
   normNetworks, normPorts, normUlimits, normVolumes,
 } from './normalize-parts.js';
+import { normDeploy, ordered, SERVICE_KEY_ORDER } from './normalize-deploy.js';
 import { resolvePath } from './paths.js';
 import { isObj, type Obj } from './source.js';
 import { parseBytes } from './syntax.js';
@@ -102,13 +103,9 @@ export function normalizeService(name: string, raw: Obj, sc: ServiceCtx): Servic
         out.container_name = String(v);
         break;
       case 'cpus': out.cpus = c.num(v, p); break;
-      case 'deploy': {
-        if (v === null) break;
-        const d = { ...(v as Obj) } as NonNullable<Service['deploy']>;
-        if (d.replicas !== undefined) d.replicas = c.int(d.replicas, [...p, 'replicas'], 0);
-        out.deploy = d;
+      case 'deploy':
+        if (v !== null) out.deploy = normDeploy(c, v as Obj, p) as Service['deploy'];
         break;
-      }
       case 'develop':
         if (v !== null) out.develop = v as Service['develop'];
         break;
@@ -134,9 +131,9 @@ export function normalizeService(name: string, raw: Obj, sc: ServiceCtx): Servic
   if (out.scale !== undefined && out.deploy?.replicas !== undefined && out.scale !== out.deploy.replicas) {
     c.fail(`scale (${out.scale}) and deploy.replicas (${out.deploy.replicas}) differ`, [...base, 'scale']);
   }
-  const ordered: Service = {};
-  for (const k of Object.keys(out).sort()) ordered[k] = out[k];
-  return ordered;
+  // docker compose's key order; keys it does not know (x- extensions) after, sorted.
+  const known = new Set<string>(SERVICE_KEY_ORDER);
+  return ordered(out, [...SERVICE_KEY_ORDER, ...Object.keys(out).filter((k) => !known.has(k)).sort()]) as Service;
 }
 
 /** How many containers the service wants (scale, deploy.replicas, else 1). */

@@ -142,11 +142,10 @@ export function parseVolumeString(spec: string): ServiceVolume {
   const consistency = modes.find((m) => CONSISTENCY.has(m));
   if (consistency) out.consistency = consistency;
   if (type === 'bind') {
-    out.bind = { create_host_path: true };
+    // compose-go's order: selinux, propagation, create_host_path.
+    const selinux = modes.includes('Z') ? 'Z' : modes.includes('z') ? 'z' : undefined;
     const prop = modes.find((m) => PROPAGATION.has(m));
-    if (prop) out.bind = { propagation: prop, create_host_path: true };
-    if (modes.includes('z')) out.bind.selinux = 'z';
-    if (modes.includes('Z')) out.bind.selinux = 'Z';
+    out.bind = { ...(selinux ? { selinux } : {}), ...(prop ? { propagation: prop } : {}), create_host_path: true };
   } else {
     out.volume = modes.includes('nocopy') ? { nocopy: true } : {};
   }
