@@ -157,6 +157,7 @@ export function normNetworks(c: Ctx, v: unknown, path: P): Record<string, Servic
       if (x === null || x === undefined) { out[k] = null; continue; }
       const o = { ...(x as Obj) } as ServiceNetwork;
       if (o.priority !== undefined) o.priority = c.int(o.priority, [...path, k, 'priority']);
+      if (isObj(o.driver_opts)) o.driver_opts = sorted(Object.fromEntries(Object.entries(o.driver_opts).map(([a, x]) => [a, String(x)])));
       out[k] = o;
     }
   }

@@ -106,6 +106,13 @@ export function normalizeService(name: string, raw: Obj, sc: ServiceCtx): Servic
       case 'deploy':
         if (v !== null) out.deploy = normDeploy(c, v as Obj, p) as Service['deploy'];
         break;
+      case 'logging': {
+        // Driver options are strings to docker compose (a map of string to string).
+        const l = { ...(v as Obj) };
+        if (isObj(l.options)) l.options = Object.fromEntries(Object.entries(l.options).map(([k, x]) => [k, x === null ? null : String(x)]));
+        out.logging = l as Service['logging'];
+        break;
+      }
       case 'develop':
         if (v !== null) out.develop = v as Service['develop'];
         break;
@@ -124,7 +131,8 @@ export function normalizeService(name: string, raw: Obj, sc: ServiceCtx): Servic
       if (x === null) { const e = sc.lookup(k); if (e !== undefined) environment[k] = e; }
       else environment[k] = scalarString(x);
     }
-    out.environment = sorted(environment);
+    // docker compose leaves an empty environment out.
+    if (Object.keys(environment).length > 0) out.environment = sorted(environment);
   }
   if (out.network_mode === undefined && out.networks === undefined) out.networks = { default: null };
   if (out.restart === undefined) out.restart = 'no';

@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import type { Document, Node as YNode, YAMLMap } from 'yaml';
 import { ComposeError } from './errors.js';
+import { legacyOctal } from './js-yaml-schema.js';
 import { MAX_YAML_NODES } from './text-guard.js';
 import { copyLoc, ensureLoc, isObj, SourceFile, type Loc, type Mark, type Obj } from './loc.js';
 
@@ -104,13 +105,16 @@ class Converter {
   }
 }
 
+// Leading-zero integers are octal, as docker compose reads them (see js-yaml-schema.ts); first, so it wins over core ints.
+const OCTAL = { identify: (v: unknown) => typeof v === 'number', default: true, tag: 'tag:yaml.org,2002:int', test: /^[-+]?0[0-7]+$/, resolve: (s: string) => legacyOctal(s)! };
+
 /** Parses one Compose file's text with the yaml package; the result is the top-level mapping. */
 export function parseWithYamlPackage(path: string, text: string): Obj {
   const { parseDocument, isScalar } = yamlModule();
   const src = new SourceFile(path, text);
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, merge: false, version: '1.2', strict: true });
+    doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, merge: false, version: '1.2', strict: true, customTags: (tags) => [OCTAL, ...tags] });
   } catch (e) {
     // The yaml package's composer recurses once per nesting level.
     if (e instanceof RangeError) throw new ComposeError('document is nested too deeply', { file: path, line: 1, col: 1 });
