@@ -1,6 +1,7 @@
-// `deploy:` normalized as docker compose prints it: numbers and durations
-// typed (memory as a byte count string, cpus as a number, delays as Go
-// durations), labels as a mapping, and keys in compose-go's order.
+// `deploy:` and `blkio_config:` normalized as docker compose prints them:
+// numbers and durations typed (memory and rates as byte count strings, cpus
+// as a number, delays as Go durations), labels as a mapping, and keys in
+// compose-go's order; and the order of a service's keys.
 import { Ctx, dictOf, sorted, type P } from './coerce.js';
 import { durationString } from './normalize-parts.js';
 import { isObj, type Obj } from './source.js';
@@ -64,6 +65,19 @@ export function normDeploy(c: Ctx, d: Obj, p: P): Out {
     out.placement = ordered(pl, ['constraints', 'preferences', 'max_replicas_per_node']);
   }
   return ordered(out, ['mode', 'replicas', 'labels', 'update_config', 'rollback_config', 'resources', 'restart_policy', 'placement', 'endpoint_mode']);
+}
+
+/** blkio_config: weights as integers, rates as byte-count strings (compose-go's UnitBytes), compose-go's order. */
+export function normBlkio(c: Ctx, b: Obj, p: P): Out {
+  const out: Out = { ...b };
+  if (b.weight !== undefined) out.weight = c.int(b.weight, [...p, 'weight'], 0, 1000);
+  if (Array.isArray(b.weight_device)) {
+    out.weight_device = b.weight_device.map((d: Obj, i) => ordered({ ...d, weight: c.int(d.weight, [...p, 'weight_device', i, 'weight'], 0, 1000) }, ['path', 'weight']));
+  }
+  for (const k of ['device_read_bps', 'device_read_iops', 'device_write_bps', 'device_write_iops']) {
+    if (Array.isArray(b[k])) out[k] = (b[k] as Obj[]).map((d, i) => ordered({ ...d, rate: bytes(c, d.rate, [...p, k, i, 'rate']) }, ['path', 'rate']));
+  }
+  return ordered(out, ['weight', 'weight_device', 'device_read_bps', 'device_read_iops', 'device_write_bps', 'device_write_iops']);
 }
 
 /**

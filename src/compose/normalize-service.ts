@@ -7,7 +7,7 @@ import {
   durationString, normBuild, normCommand, normDependsOn, normDevices, normExtraHosts, normFileRefs, normHealthcheck,
   normNetworks, normPorts, normUlimits, normVolumes,
 } from './normalize-parts.js';
-import { normDeploy, ordered, SERVICE_KEY_ORDER } from './normalize-deploy.js';
+import { normBlkio, normDeploy, ordered, SERVICE_KEY_ORDER } from './normalize-deploy.js';
 import { resolvePath } from './paths.js';
 import { isObj, type Obj } from './source.js';
 import { parseBytes } from './syntax.js';
@@ -80,7 +80,7 @@ export function normalizeService(name: string, raw: Obj, sc: ServiceCtx): Servic
       }
       case 'depends_on': out.depends_on = normDependsOn(c, v, p); break;
       case 'ports': out.ports = normPorts(c, v as unknown[], p); break;
-      case 'expose': out.expose = (v as unknown[]).map(String); break;
+      case 'expose': case 'group_add': out[key] = (v as unknown[]).map(String); break;
       case 'volumes': out.volumes = normVolumes(c, v as unknown[], p, dir); break;
       case 'networks': out.networks = normNetworks(c, v, p); break;
       case 'healthcheck': out.healthcheck = normHealthcheck(c, v as Obj, p); break;
@@ -103,6 +103,7 @@ export function normalizeService(name: string, raw: Obj, sc: ServiceCtx): Servic
         out.container_name = String(v);
         break;
       case 'cpus': out.cpus = c.num(v, p); break;
+      case 'blkio_config': out.blkio_config = normBlkio(c, v as Obj, p); break;
       case 'deploy':
         if (v !== null) out.deploy = normDeploy(c, v as Obj, p) as Service['deploy'];
         break;
@@ -118,7 +119,11 @@ export function normalizeService(name: string, raw: Obj, sc: ServiceCtx): Servic
         break;
       default:
         if (BOOLS.includes(key)) out[key] = c.bool(v, p);
-        else if (key in INTS) out[key] = c.int(v, p, INTS[key]![0], INTS[key]![1]);
+        else if (key in INTS) {
+          const n = c.int(v, p, INTS[key]![0], INTS[key]![1]);
+          // compose-go keeps mem_swappiness in its byte-count type, printed as a string.
+          out[key] = key === 'mem_swappiness' ? String(n) : n;
+        }
         else if (BYTES.includes(key)) {
           out[key] = v === -1 || v === '-1' ? '-1' : String(c.at(p, () => parseBytes(v as string)));
         } else if (STR_OR_LIST.includes(key)) out[key] = typeof v === 'string' ? [v] : (v as unknown[]).map(String);

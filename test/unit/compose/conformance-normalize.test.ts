@@ -138,3 +138,15 @@ test('`berth config` prints docker compose\'s shape: key order, quoted numeric s
     '    name: demo_default', '',
   ].join('\n'));
 });
+
+test('group_add as strings, mem_swappiness and blkio rates as compose-go prints them', () => {
+  const s = loadText(svc('    group_add: [100, wheel]\n    mem_swappiness: 60\n    blkio_config:\n      device_write_iops: [{path: /dev/sdb, rate: 1000}]\n      device_read_bps: [{rate: 12mb, path: /dev/sda}]\n      weight: "300"\n')).services.web!;
+  assert.deepEqual(s.group_add, ['100', 'wheel']);
+  assert.equal(s.mem_swappiness, '60');
+  assert.deepEqual(s.blkio_config, {
+    weight: 300,
+    device_read_bps: [{ path: '/dev/sda', rate: String(12 * 1024 * 1024) }],
+    device_write_iops: [{ path: '/dev/sdb', rate: '1000' }],
+  });
+  assert.deepEqual(Object.keys(s.blkio_config as object), ['weight', 'device_read_bps', 'device_write_iops']);
+});
