@@ -25,7 +25,8 @@ export class Ctx {
   }
   bool(v: unknown, path: P): boolean {
     if (typeof v === 'boolean') return v;
-    if (typeof v === 'string' && /^(true|false)$/i.test(v)) return v.toLowerCase() === 'true';
+    // The words docker compose takes for a boolean written as a string (e.g. from a variable).
+    if (typeof v === 'string' && /^(y|yes|true|on|n|no|false|off)$/i.test(v)) return /^(y|yes|true|on)$/i.test(v);
     return this.fail(`expected a boolean (true or false), got ${JSON.stringify(v)}`, path);
   }
   int(v: unknown, path: P, min = -Infinity, max = Infinity): number {

@@ -150,3 +150,8 @@ test('group_add as strings, mem_swappiness and blkio rates as compose-go prints 
   });
   assert.deepEqual(Object.keys(s.blkio_config as object), ['weight', 'device_read_bps', 'device_write_iops']);
 });
+
+test('booleans written as strings take docker compose\'s words (from variables too)', () => {
+  const s = loadText(svc('    privileged: "${PRIV}"\n    read_only: "on"\n    tty: "No"\n    init: "y"\n    stdin_open: "FALSE"\n'), {}, { PRIV: 'yes' }).services.web!;
+  assert.deepEqual([s.privileged, s.read_only, s.tty, s.init, s.stdin_open], [true, true, false, true, false]);
+});
