@@ -108,3 +108,11 @@ test('numbers past what the model can hold are refused, not rounded', () => {
   assert.match(errorOf('services:\n  web:\n    image: x\n    ports: ["99999999999999999999:80"]\n'), /services\.web\.ports\[0\]: invalid port/);
   assert.match(errorOf('services:\n  web:\n    image: x\n    mem_limit: 99999999999999999999999g\n'), /services\.web\.mem_limit: byte size "99999999999999999999999g" is too large/);
 });
+
+test('a huge value in an error is cut, the error stays one short line', () => {
+  const restart = errorOf(`services:\n  web:\n    image: x\n    restart: ${'a'.repeat(100_000)}\n`);
+  assert.match(restart, /^compose\.yaml:4:14: services\.web\.restart: invalid restart policy "a{120}…" \(100000 characters\): expected/);
+  const dep = errorOf(`services:\n  web:\n    image: x\n    depends_on: [${'b'.repeat(100_000)}]\n`);
+  assert.ok(dep.length < 1000, `${dep.length} characters`);
+  assert.match(dep, /^compose\.yaml:4:18: services\.web\.depends_on\.b+…: depends_on refers to undefined service "b{120}…"/);
+});
