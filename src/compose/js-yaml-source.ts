@@ -161,7 +161,7 @@ class Builder {
         const v = this.build(s, depth + 1);
         if (!isObj(v)) throw new Fallback();
         for (const key of Object.keys(v)) {
-          if (key in out) continue;
+          if (Object.hasOwn(out, key)) continue;
           out[key] = v[key];
           copyLoc(v, key, out, key);
         }

@@ -157,7 +157,7 @@ function selectServices(services: Obj, names: string[]): void {
     deps.forEach(visit);
   };
   for (const n of names) {
-    if (!(n in services)) throw new ComposeError(`no such service: ${n}`);
+    if (!Object.hasOwn(services, n)) throw new ComposeError(`no such service: ${n}`);
     visit(n);
   }
   for (const n of Object.keys(services)) if (!keep.has(n)) delete services[n];

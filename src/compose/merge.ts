@@ -205,7 +205,7 @@ export function mergeObj(base: Obj, over: Obj, path: Path): Obj {
   for (const k of Object.keys(over)) {
     const tag = tagOf(over, k);
     if (tag === '!reset') { delete out[k]; loc.keys.delete(k); loc.vals.delete(k); continue; }
-    if (tag === '!override' || !(k in out)) {
+    if (tag === '!override' || !Object.hasOwn(out, k)) {
       out[k] = over[k];
     } else {
       out[k] = mergeValue(out[k], over[k], [...path, k]);

@@ -13,7 +13,7 @@ type Out = Record<string, unknown>;
 export function ordered(o: Out, order: readonly string[]): Out {
   const out: Out = {};
   for (const k of order) if (o[k] !== undefined) out[k] = o[k];
-  for (const k of Object.keys(o)) if (!(k in out) && o[k] !== undefined) out[k] = o[k];
+  for (const k of Object.keys(o)) if (!Object.hasOwn(out, k) && o[k] !== undefined) out[k] = o[k];
   return out;
 }
 

@@ -93,7 +93,7 @@ export function reorderPort(p: PortConfig): PortConfig {
   for (const k of ['name', 'mode', 'host_ip', 'target', 'published', 'protocol', 'app_protocol']) {
     if ((p as unknown as Record<string, unknown>)[k] !== undefined) o[k] = (p as unknown as Record<string, unknown>)[k];
   }
-  for (const k of Object.keys(p)) if (!(k in o)) o[k] = (p as unknown as Record<string, unknown>)[k];
+  for (const k of Object.keys(p)) if (!Object.hasOwn(o, k)) o[k] = (p as unknown as Record<string, unknown>)[k];
   return o as unknown as PortConfig;
 }
 

@@ -95,7 +95,7 @@ class Converter {
         const v = this.convert(s, depth + 1);
         if (!isObj(v)) this.fail('merge key << expects a mapping or a list of mappings', s as YNode);
         for (const k of Object.keys(v)) {
-          if (k in out) continue;
+          if (Object.hasOwn(out, k)) continue;
           out[k] = v[k];
           copyLoc(v, k, out, k);
         }

@@ -116,3 +116,19 @@ test('a huge value in an error is cut, the error stays one short line', () => {
   assert.ok(dep.length < 1000, `${dep.length} characters`);
   assert.match(dep, /^compose\.yaml:4:18: services\.web\.depends_on\.b+…: depends_on refers to undefined service "b{120}…"/);
 });
+
+test('references to Object.prototype names are undefined unless declared', () => {
+  const cases: Array<[string, RegExp]> = [
+    ['depends_on: [constructor]', /services\.web\.depends_on\.constructor: depends_on refers to undefined service "constructor"/],
+    ['links: [toString]', /services\.web\.links\[0\]: links refers to undefined service "toString"/],
+    ['volumes_from: [valueOf]', /volumes_from refers to undefined service "valueOf"/],
+    ['network_mode: "service:hasOwnProperty"', /network_mode refers to undefined service "hasOwnProperty"/],
+    ['networks: [constructor]', /services\.web\.networks\.constructor: undefined network "constructor"/],
+    ['volumes: ["toString:/x"]', /undefined volume "toString"/],
+    ['secrets: [constructor]', /undefined secret "constructor"/],
+    ['configs: [valueOf]', /undefined config "valueOf"/],
+    ['extends: constructor', /cannot extend service "constructor"/],
+  ];
+  for (const [body, re] of cases) assert.match(errorOf(`services:\n  web:\n    image: x\n    ${body}\n`), re, body);
+  assert.match(errorOf('services:\n  web:\n    image: x\n', { services: ['toString'] }), /no such service: toString/);
+});
