@@ -10,7 +10,7 @@ import { checkProjectName, discoverFiles, projectNameFromDir } from './discovery
 import { readDotenv } from './dotenv.js';
 import { ExtendsResolver } from './extends.js';
 import { applyIncludes } from './include.js';
-import { interpolateTree, substitute, type Lookup } from './interpolate.js';
+import { interpolateTree, ownValue, substitute, type Lookup } from './interpolate.js';
 import { applyResets, mergeObj } from './merge.js';
 import type { LoadOptions } from './model.js';
 import { applyProfiles } from './profiles.js';
@@ -64,7 +64,7 @@ export function loadRawProject(o: LoadOptions = {}): RawProject {
   if (!o.files?.length && composeFileVar === undefined && !o.envFiles?.length) {
     const dotenvPath = join(projectDirOpt ?? cwd, '.env');
     if (isFile(dotenvPath)) {
-      const early = readDotenv(dotenvPath, (k) => shell[k]);
+      const early = readDotenv(dotenvPath, (k) => ownValue(k, shell));
       composeFileVar = early.COMPOSE_FILE;
       separator ??= early.COMPOSE_PATH_SEPARATOR;
     }
@@ -77,9 +77,9 @@ export function loadRawProject(o: LoadOptions = {}): RawProject {
   // .env of the project directory, replaced by --env-file; the shell wins over both.
   const envFiles = o.envFiles?.length ? o.envFiles.map((f) => resolve(cwd, f)) : [join(workingDir, '.env')].filter(isFile);
   const dotenv: Record<string, string> = {};
-  for (const f of envFiles) Object.assign(dotenv, readDotenv(f, (k) => shell[k] ?? dotenv[k]));
+  for (const f of envFiles) Object.assign(dotenv, readDotenv(f, (k) => ownValue(k, shell) ?? ownValue(k, dotenv)));
   const environment = { ...dotenv, ...shell };
-  const lookup: Lookup = (k) => environment[k];
+  const lookup: Lookup = (k) => ownValue(k, environment);
 
   const warnings = new Set<string>();
   const interpolate = o.interpolate !== false;

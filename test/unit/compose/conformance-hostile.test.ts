@@ -132,3 +132,11 @@ test('references to Object.prototype names are undefined unless declared', () =>
   for (const [body, re] of cases) assert.match(errorOf(`services:\n  web:\n    image: x\n    ${body}\n`), re, body);
   assert.match(errorOf('services:\n  web:\n    image: x\n', { services: ['toString'] }), /no such service: toString/);
 });
+
+test('variables named like Object.prototype members are unset unless defined', () => {
+  const p = loadText('services:\n  web:\n    image: "x${constructor}y${toString:-d}"\n    environment: [valueOf, hasOwnProperty]\n', {}, { hasOwnProperty: 'set' });
+  assert.equal(p.services.web!.image, 'xyd');
+  assert.deepEqual(p.services.web!.environment, { hasOwnProperty: 'set', valueOf: null });
+  const dir = project({ 'compose.yaml': 'include:\n  - sub/compose.yaml\nservices:\n  web:\n    image: x\n', 'sub/compose.yaml': 'services:\n  toString:\n    image: "${constructor:-sub}"\n' });
+  assert.equal(load(dir).services['toString']!.image, 'sub');
+});
