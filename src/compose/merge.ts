@@ -3,7 +3,8 @@
 // entrypoint / healthcheck.test are replaced, ports/volumes/secrets/configs
 // merge by their unique key, list-or-dict fields merge as mappings, and the
 // `!reset` / `!override` tags remove or replace a value.
-import { copyLoc, ensureLoc, isObj, locOf, tagOf, type Obj } from './source.js';
+import { ComposeError } from './errors.js';
+import { copyLoc, ensureLoc, isObj, locOf, posAt, tagOf, type Obj } from './source.js';
 import { parsePortString, parseVolumeString } from './syntax.js';
 
 type Path = string[];
@@ -89,6 +90,7 @@ export function listToMap(v: unknown, seps = '='): Obj | undefined {
     let at = -1;
     for (const s of seps) { const j = item.indexOf(s); if (j >= 0 && (at < 0 || j < at)) at = j; }
     const k = at < 0 ? item : item.slice(0, at);
+    if (k === '__proto__') throw new ComposeError('key "__proto__" is not allowed', posAt(v, [i]));
     out[k] = at < 0 ? null : item.slice(at + 1);
     copyLoc(v, i, out, k);
   }

@@ -140,3 +140,8 @@ test('variables named like Object.prototype members are unset unless defined', (
   const dir = project({ 'compose.yaml': 'include:\n  - sub/compose.yaml\nservices:\n  web:\n    image: x\n', 'sub/compose.yaml': 'services:\n  toString:\n    image: "${constructor:-sub}"\n' });
   assert.equal(load(dir).services['toString']!.image, 'sub');
 });
+
+test('a "__proto__" entry in a KEY=VALUE list is refused when files are merged too', () => {
+  const dir = project({ 'compose.yaml': 'services:\n  web:\n    image: x\n    environment: [A=1]\n', 'compose.override.yaml': 'services:\n  web:\n    environment: ["__proto__=1"]\n' });
+  assert.throws(() => load(dir), /compose\.override\.yaml:3:19: key "__proto__" is not allowed/);
+});
