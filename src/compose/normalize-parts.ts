@@ -128,10 +128,22 @@ export function normBuild(c: Ctx, b: unknown, path: P, dir: string): BuildConfig
       (out as Record<string, unknown>)[k] = sorted(k === 'labels' ? Object.fromEntries(Object.entries(d).map(([a, x]) => [a, x ?? ''])) : d);
     } else if (k === 'no_cache' || k === 'pull' || k === 'privileged') out[k] = c.bool(v, [...path, k]);
     else if (k === 'shm_size') out[k] = String(c.at([...path, k], () => parseBytes(v as string)));
+    else if (k === 'extra_hosts') out[k] = normExtraHosts(c, v, [...path, k]);
+    else if (k === 'ulimits') out[k] = normUlimits(c, v as Obj, [...path, k]);
+    else if (k === 'secrets') out[k] = normFileRefs(c, v as unknown[], [...path, k]);
     else out[k] = v;
   }
-  return out;
+  const order = BUILD_ORDER as readonly string[];
+  const keys = [...order, ...Object.keys(out).filter((k) => !order.includes(k))];
+  return Object.fromEntries(keys.filter((k) => out[k] !== undefined).map((k) => [k, out[k]])) as BuildConfig;
 }
+
+// compose-go's BuildConfig field order (x- extensions after).
+const BUILD_ORDER = [
+  'context', 'dockerfile', 'dockerfile_inline', 'entitlements', 'args', 'provenance', 'sbom', 'ssh', 'labels', 'cache_from', 'cache_to',
+  'no_cache', 'no_cache_filter', 'additional_contexts', 'pull', 'extra_hosts', 'isolation', 'network', 'target', 'secrets', 'shm_size',
+  'tags', 'ulimits', 'platforms', 'privileged',
+] as const;
 
 export function normDependsOn(c: Ctx, v: unknown, path: P): Record<string, DependsOn> {
   const out: Record<string, DependsOn> = {};
