@@ -164,3 +164,14 @@ test('build: string to context, keys in compose-go order, nested short forms exp
   const short = project({ 'compose.yaml': 'services:\n  web:\n    build: ./app\n' });
   assert.deepEqual(load(short).services.web!.build, { context: `${short}/app`, dockerfile: 'Dockerfile' });
 });
+
+test('extends merges each field by the same rules as -f files', () => {
+  const s = loadText('services:\n  base:\n    image: x\n    command: [a, b]\n    ports: ["8080:80"]\n    environment: {A: "1", B: "2"}\n    dns: 1.1.1.1\n    logging: {driver: json-file, options: {max-size: 1m}}\n    labels: [l=1]\n  web:\n    extends: base\n    command: c d\n    ports: ["8080:80", "9090:90"]\n    environment: [B=3]\n    dns: [8.8.8.8]\n    logging: {driver: syslog}\n    labels: {m: "2"}\n').services.web!;
+  assert.deepEqual(s.command, ['c', 'd']);
+  assert.deepEqual(s.ports!.map((p) => p.published), ['8080', '9090']);
+  assert.deepEqual(s.environment, { A: '1', B: '3' });
+  assert.deepEqual(s.dns, ['1.1.1.1', '8.8.8.8']);
+  assert.deepEqual(s.logging, { driver: 'syslog' });
+  assert.deepEqual(s.labels, { l: '1', m: '2' });
+  assert.equal(s.image, 'x');
+});
