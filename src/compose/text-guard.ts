@@ -8,11 +8,11 @@ import { SourceFile } from './loc.js';
 export const MAX_COMPOSE_BYTES = 32 * 1024 * 1024;
 
 /**
- * Most values (mappings, sequences) a file may expand to once aliases are
- * followed: a 1,000-service project stays far below; an alias bomb ("billion
- * laughs") reaches it within a fraction of a second and is refused.
+ * Most nodes a file may expand to once aliases are followed: a 10,000-service
+ * project stays below. An alias bomb ("billion laughs") is measured before
+ * anything is built (each node's expanded size is computed once) and refused.
  */
-export const MAX_YAML_NODES = 200_000;
+export const MAX_YAML_NODES = 1_000_000;
 
 // YAML's printable set excludes C0 controls but tab/LF/CR, DEL, the C1 block
 // but NEL, and U+FFFE/U+FFFF; docker compose refuses them too.
