@@ -7,6 +7,11 @@ import { SyntaxProblem } from './syntax.js';
 
 export type P = Array<string | number>;
 
+/** A value as written: numbers as such (JSON would print Infinity as null). */
+function show(v: unknown): string {
+  return typeof v === 'number' ? String(v) : JSON.stringify(v);
+}
+
 export class Ctx {
   constructor(readonly root: unknown) {}
   pos(path: P): Pos | undefined { return posAt(this.root, path); }
@@ -20,18 +25,21 @@ export class Ctx {
   }
   bool(v: unknown, path: P): boolean {
     if (typeof v === 'boolean') return v;
-    if (typeof v === 'string' && /^(true|false)$/i.test(v)) return v.toLowerCase() === 'true';
+    // The words docker compose takes for a boolean written as a string (e.g. from a variable).
+    if (typeof v === 'string' && /^(y|yes|true|on|n|no|false|off)$/i.test(v)) return /^(y|yes|true|on)$/i.test(v);
     return this.fail(`expected a boolean (true or false), got ${JSON.stringify(v)}`, path);
   }
   int(v: unknown, path: P, min = -Infinity, max = Infinity): number {
     const n = typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : v;
-    if (typeof n !== 'number' || !Number.isInteger(n)) return this.fail(`expected an integer, got ${JSON.stringify(v)}`, path);
+    if (typeof n !== 'number' || !Number.isInteger(n)) return this.fail(`expected an integer, got ${show(v)}`, path);
+    // Past 2^53 a double no longer holds every integer: the value would change silently.
+    if (!Number.isSafeInteger(n)) return this.fail(`${show(v)} is too large for an integer`, path);
     if (n < min || n > max) return this.fail(`${n} is out of range ${min}..${max}`, path);
     return n;
   }
   num(v: unknown, path: P): number {
     const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
-    if (typeof n !== 'number' || !Number.isFinite(n)) return this.fail(`expected a number, got ${JSON.stringify(v)}`, path);
+    if (typeof n !== 'number' || !Number.isFinite(n)) return this.fail(`expected a number, got ${show(v)}`, path);
     return n;
   }
 }

@@ -32,12 +32,20 @@ export function displayFile(file: string): string {
 
 function formatMessage(detail: string, pos?: Pos, path?: string): string {
   const where = pos ? `${displayFile(pos.file)}:${pos.line}:${pos.col}: ` : '';
-  const what = path ? `${path}: ` : '';
-  return `${where}${what}${oneLine(detail)}`;
+  const what = path ? `${path.length > MAX_QUOTED * 2 ? `${path.slice(0, MAX_QUOTED * 2)}…` : path}: ` : '';
+  return `${where}${what}${shorten(oneLine(detail))}`;
 }
 
 export function oneLine(s: string): string {
   return s.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+/** Quoted values past this many characters are cut in messages: a hostile file must not make a megabyte-long error line. */
+const MAX_QUOTED = 120;
+
+function shorten(s: string): string {
+  if (s.length <= MAX_QUOTED * 2) return s;
+  return s.replace(/"([^"]*)"/g, (m, inner: string) => (inner.length > MAX_QUOTED ? `"${inner.slice(0, MAX_QUOTED)}…" (${inner.length} characters)` : m));
 }
 
 /** Formats a path array as services.web.ports[0]. */

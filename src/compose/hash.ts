@@ -32,7 +32,7 @@ export function hashService(s: Service): string {
 }
 
 export function serviceConfigHash(project: Project, serviceName: string): string {
-  const s = project.services[serviceName];
+  const s = Object.hasOwn(project.services, serviceName) ? project.services[serviceName] : undefined;
   if (!s) throw new BerthError(`no such service: ${serviceName}`);
   return hashService(s);
 }

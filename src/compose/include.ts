@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { ComposeError, pathString } from './errors.js';
 import { readDotenv } from './dotenv.js';
-import type { Lookup } from './interpolate.js';
+import { ownValue, type Lookup } from './interpolate.js';
 import { resolvePath, resolveResourcePaths, resolveServicePaths } from './paths.js';
 import { copyLoc, ensureLoc, isObj, posAt, type Obj } from './source.js';
 
@@ -49,13 +49,13 @@ export function applyIncludes(model: Obj, file: string, env: IncludeEnv, stack: 
     const own: Record<string, string> = {};
     for (const f of envFiles) {
       try {
-        Object.assign(own, readDotenv(f, (k) => env.shell[k] ?? own[k]));
+        Object.assign(own, readDotenv(f, (k) => ownValue(k, env.shell) ?? ownValue(k, own)));
       } catch (e) {
         if (e instanceof ComposeError && !e.pos) throw new ComposeError(e.detail, where, pathString(path));
         throw e;
       }
     }
-    const lookup: Lookup = (k) => env.shell[k] ?? own[k] ?? env.lookup(k);
+    const lookup: Lookup = (k) => ownValue(k, env.shell) ?? ownValue(k, own) ?? env.lookup(k);
     const sub = load(paths, lookup, [...stack, ...paths]);
     if (isObj(sub.services)) for (const s of Object.values(sub.services)) if (isObj(s)) resolveServicePaths(s, projectDir);
     resolveResourcePaths(sub, projectDir);
@@ -65,7 +65,7 @@ export function applyIncludes(model: Obj, file: string, env: IncludeEnv, stack: 
       if (!isObj(model[kind])) { model[kind] = {}; ensureLoc(model[kind] as object); }
       const into = model[kind] as Obj;
       for (const [k, v] of Object.entries(from)) {
-        if (k in into && !isDeepStrictEqual(into[k], v)) {
+        if (Object.hasOwn(into, k) && !isDeepStrictEqual(into[k], v)) {
           throw new ComposeError(`${kind.slice(0, -1)} "${k}" conflicts with one imported by include from ${paths[0]}`, posAt(model, [kind, k], 'key'), `${kind}.${k}`);
         }
         into[k] = v;

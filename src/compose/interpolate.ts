@@ -108,3 +108,9 @@ export function interpolateTree(root: unknown, lookup: Lookup, onUnset?: (name: 
   };
   if (isObj(root) || Array.isArray(root)) walk(root as Record<string, unknown>, []);
 }
+
+/** A variable's value from plain maps, first that has it as an own key (so "constructor" or "toString" are unset, not Object.prototype's). */
+export function ownValue(k: string, ...maps: Array<Record<string, string | undefined>>): string | undefined {
+  for (const m of maps) if (Object.hasOwn(m, k)) return m[k];
+  return undefined;
+}

@@ -6,6 +6,7 @@
 // turn !reset/!override into the tags the merge reads.
 import { load } from 'js-yaml';
 import { ComposeError } from './errors.js';
+import { MAX_YAML_NODES } from './text-guard.js';
 import { composeSchema } from './js-yaml-schema.js';
 import { ensureLoc, isObj, type Obj } from './loc.js';
 
@@ -14,7 +15,7 @@ class Tagged {
 }
 
 const schema = composeSchema((d, tag) => new Tagged(d, tag));
-const MAX_NODES = 1_000_000;
+const MAX_NODES = MAX_YAML_NODES;
 
 class Owner {
   private readonly seen = new Set<object>();
@@ -47,14 +48,30 @@ class Owner {
   }
 }
 
+/** Mappings and sequences in v once shared (aliased) values are counted each time they are used; memoized. */
+function expanded(v: unknown, sizes: Map<object, number>): number {
+  if (v instanceof Tagged) return expanded(v.value, sizes);
+  if (v === null || typeof v !== 'object') return 0;
+  const known = sizes.get(v);
+  if (known !== undefined) return known;
+  sizes.set(v, 1);
+  let size = 1;
+  for (const x of Array.isArray(v) ? v : Object.values(v)) if ((size += expanded(x, sizes)) > MAX_NODES) break;
+  sizes.set(v, size);
+  return size;
+}
+
 /** Parses without positions; undefined when js-yaml does not take the text (the careful path decides). */
 export function parsePlain(path: string, text: string): Obj | undefined {
   let v: unknown;
   try {
     v = load(text, { schema, filename: path, maxDepth: 200 });
-  } catch {
+  } catch (e) {
+    // Too deep for js-yaml is too deep for anyone: the yaml package would recurse until the stack gives out.
+    if (/maxDepth/.test((e as Error).message)) throw new ComposeError('document is nested too deeply');
     return undefined;
   }
   if (!isObj(v)) return undefined;
+  if (expanded(v, new Map()) > MAX_NODES) throw new ComposeError('document expands to too many nodes (alias bomb?)');
   return new Owner().own(v, 0) as Obj;
 }

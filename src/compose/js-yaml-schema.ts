@@ -1,7 +1,7 @@
 // The js-yaml schema berth reads Compose files with: YAML 1.2 core scalars
 // resolved exactly as the yaml package resolves them (js-yaml's own core
-// types also take 0b101 and reject +.5), `<<` merge keys, and the Compose
-// tags !reset and !override.
+// types also take 0b101 and reject +.5) but for leading-zero octal integers
+// (see legacyOctal), `<<` merge keys, and the Compose tags !reset and !override.
 import { FAILSAFE_SCHEMA, Type, types, type Schema } from 'js-yaml';
 
 function scalarType(tag: string, re: RegExp, construct: (s: string) => unknown): Type {
@@ -12,12 +12,23 @@ function scalarType(tag: string, re: RegExp, construct: (s: string) => unknown):
   });
 }
 
+/**
+ * docker compose's YAML parser (Go's yaml.v3) reads a leading-zero integer
+ * such as `mode: 0440` as octal, as YAML 1.1 did; YAML 1.2 would read 440.
+ * Compose files rely on it for file modes, so berth reads them the same way.
+ */
+export function legacyOctal(s: string): number | undefined {
+  if (!/^[-+]?0[0-7]+$/.test(s)) return undefined;
+  const v = parseInt(s.replace(/^[-+]/, ''), 8);
+  return s[0] === '-' ? -v : v;
+}
+
 const FLOAT_SPECIAL: Record<string, number> = { inf: Infinity, Inf: Infinity, INF: Infinity, nan: NaN, NaN: NaN, NAN: NaN };
 
 const CORE = [
   scalarType('null', /^(?:~|null|Null|NULL|)$/, () => null),
   scalarType('bool', /^(?:true|True|TRUE|false|False|FALSE)$/, (s) => s[0] === 't' || s[0] === 'T'),
-  scalarType('int', /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/, (s) => (s.startsWith('0o') ? parseInt(s.slice(2), 8) : s.startsWith('0x') ? parseInt(s.slice(2), 16) : Number(s))),
+  scalarType('int', /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/, (s) => (s.startsWith('0o') ? parseInt(s.slice(2), 8) : s.startsWith('0x') ? parseInt(s.slice(2), 16) : legacyOctal(s) ?? Number(s))),
   scalarType('float', /^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/, (s) => {
     const m = /^([-+]?)\.(inf|Inf|INF|nan|NaN|NAN)$/.exec(s);
     return m ? (m[1] === '-' ? -1 : 1) * FLOAT_SPECIAL[m[2]!]! : Number(s);

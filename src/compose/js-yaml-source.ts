@@ -11,10 +11,11 @@
 import { load, type LoaderState } from 'js-yaml';
 import { composeSchema } from './js-yaml-schema.js';
 import { ComposeError } from './errors.js';
+import { MAX_YAML_NODES } from './text-guard.js';
 import { copyLoc, ensureLoc, isObj, SourceFile, type Loc, type Mark, type Obj } from './loc.js';
 
 const MERGE = 'tag:yaml.org,2002:merge';
-const MAX_NODES = 1_000_000;
+const MAX_NODES = MAX_YAML_NODES;
 
 const schema = composeSchema((d) => d);
 
@@ -69,9 +70,7 @@ class Builder {
     if (n.kind === null) {
       if (n.result === null) return null;
       // An alias: rebuild the anchored node, so that nothing is shared.
-      const s = this.start(n);
-      const m = /^\*([^\s,[\]{}]+)/.exec(this.src.text.slice(s, s + 256));
-      const target = m ? this.anchors.get(m[1]!) : undefined;
+      const target = this.aliasTarget(n);
       if (!target) throw new Fallback();
       return this.build(target, depth + 1);
     }
@@ -81,6 +80,40 @@ class Builder {
     else throw new Fallback();
     if (n.anchor) this.anchors.set(n.anchor, n);
     return v;
+  }
+
+  private aliasTarget(n: PNode, anchors = this.anchors): PNode | undefined {
+    const s = this.start(n);
+    const m = /^\*([^\s,[\]{}]+)/.exec(this.src.text.slice(s, s + 256));
+    return m ? anchors.get(m[1]!) : undefined;
+  }
+
+  /**
+   * Counts the nodes the document becomes once aliases are followed, in
+   * document order, without building anything (each node's expanded size is
+   * computed once), and refuses it at the alias where the count passes the
+   * limit: an alias bomb is measured in microseconds instead of being built.
+   */
+  measure(root: PNode): void {
+    const anchors = new Map<string, PNode>();
+    const sizes = new Map<PNode, number>();
+    let total = 0;
+    const walk = (n: PNode): number => {
+      let size = 1;
+      if (n.kind === null && n.result !== null) {
+        const t = this.aliasTarget(n, anchors);
+        size = t ? sizes.get(t) ?? 1 : 1;
+        total += size;
+      } else {
+        total++;
+        for (const k of n.kids) size += walk(k);
+      }
+      if (total > MAX_NODES) throw new ComposeError('document expands to too many nodes (alias bomb?)', this.src.pos(this.start(n)));
+      sizes.set(n, size);
+      if (n.anchor) anchors.set(n.anchor, n);
+      return size;
+    };
+    walk(root);
   }
 
   private noteTag(loc: Loc, key: string | number, n: PNode): void {
@@ -128,7 +161,7 @@ class Builder {
         const v = this.build(s, depth + 1);
         if (!isObj(v)) throw new Fallback();
         for (const key of Object.keys(v)) {
-          if (key in out) continue;
+          if (Object.hasOwn(out, key)) continue;
           out[key] = v[key];
           copyLoc(v, key, out, key);
         }
@@ -161,12 +194,16 @@ export function parseFast(path: string, text: string): Obj | undefined {
         }
       },
     });
-  } catch {
+  } catch (e) {
+    const mark = (e as { mark?: { position?: number } }).mark;
+    if (/maxDepth/.test((e as Error).message)) throw new ComposeError('document is nested too deeply', new SourceFile(path, text).pos(mark?.position ?? 0));
     return undefined;
   }
   if (root.kids.length !== 1 || root.kids[0]!.kind !== 'mapping') return undefined;
   try {
-    return new Builder(new SourceFile(path, text)).build(root.kids[0]!) as Obj;
+    const builder = new Builder(new SourceFile(path, text));
+    builder.measure(root.kids[0]!);
+    return builder.build(root.kids[0]!) as Obj;
   } catch (e) {
     if (e instanceof Fallback) return undefined;
     throw e;

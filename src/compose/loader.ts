@@ -10,12 +10,13 @@ import { checkProjectName, discoverFiles, projectNameFromDir } from './discovery
 import { readDotenv } from './dotenv.js';
 import { ExtendsResolver } from './extends.js';
 import { applyIncludes } from './include.js';
-import { interpolateTree, substitute, type Lookup } from './interpolate.js';
+import { interpolateTree, ownValue, substitute, type Lookup } from './interpolate.js';
 import { applyResets, mergeObj } from './merge.js';
 import type { LoadOptions } from './model.js';
 import { applyProfiles } from './profiles.js';
 import { isObj, posAt, parseYaml, type Obj } from './source.js';
 import { validateSchema } from './schema/validate.js';
+import { decodeCompose } from './text-guard.js';
 
 /** The merged, validated model before normalization, with what is needed to finish. */
 export interface RawProject {
@@ -41,10 +42,10 @@ function shellEnv(env: Record<string, string | undefined>): Record<string, strin
 }
 
 function readCompose(path: string, stdin: string | undefined): string {
-  if (path === '-') return stdin ?? readFileSync(0, 'utf8');
+  if (path === '-') return stdin ?? decodeCompose('-', readFileSync(0));
   try {
     if (statSync(path).isDirectory()) throw new ComposeError(`${path} is a directory, not a compose file`);
-    return readFileSync(path, 'utf8');
+    return decodeCompose(path, readFileSync(path));
   } catch (e) {
     if (e instanceof ComposeError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
@@ -63,7 +64,7 @@ export function loadRawProject(o: LoadOptions = {}): RawProject {
   if (!o.files?.length && composeFileVar === undefined && !o.envFiles?.length) {
     const dotenvPath = join(projectDirOpt ?? cwd, '.env');
     if (isFile(dotenvPath)) {
-      const early = readDotenv(dotenvPath, (k) => shell[k]);
+      const early = readDotenv(dotenvPath, (k) => ownValue(k, shell));
       composeFileVar = early.COMPOSE_FILE;
       separator ??= early.COMPOSE_PATH_SEPARATOR;
     }
@@ -76,9 +77,9 @@ export function loadRawProject(o: LoadOptions = {}): RawProject {
   // .env of the project directory, replaced by --env-file; the shell wins over both.
   const envFiles = o.envFiles?.length ? o.envFiles.map((f) => resolve(cwd, f)) : [join(workingDir, '.env')].filter(isFile);
   const dotenv: Record<string, string> = {};
-  for (const f of envFiles) Object.assign(dotenv, readDotenv(f, (k) => shell[k] ?? dotenv[k]));
+  for (const f of envFiles) Object.assign(dotenv, readDotenv(f, (k) => ownValue(k, shell) ?? ownValue(k, dotenv)));
   const environment = { ...dotenv, ...shell };
-  const lookup: Lookup = (k) => environment[k];
+  const lookup: Lookup = (k) => ownValue(k, environment);
 
   const warnings = new Set<string>();
   const interpolate = o.interpolate !== false;
@@ -156,7 +157,7 @@ function selectServices(services: Obj, names: string[]): void {
     deps.forEach(visit);
   };
   for (const n of names) {
-    if (!(n in services)) throw new ComposeError(`no such service: ${n}`);
+    if (!Object.hasOwn(services, n)) throw new ComposeError(`no such service: ${n}`);
     visit(n);
   }
   for (const n of Object.keys(services)) if (!keep.has(n)) delete services[n];

@@ -3,7 +3,8 @@
 // entrypoint / healthcheck.test are replaced, ports/volumes/secrets/configs
 // merge by their unique key, list-or-dict fields merge as mappings, and the
 // `!reset` / `!override` tags remove or replace a value.
-import { copyLoc, ensureLoc, isObj, locOf, tagOf, type Obj } from './source.js';
+import { ComposeError } from './errors.js';
+import { copyLoc, ensureLoc, isObj, locOf, posAt, tagOf, type Obj } from './source.js';
 import { parsePortString, parseVolumeString } from './syntax.js';
 
 type Path = string[];
@@ -21,9 +22,13 @@ const AS_MAP = new Set([
 const KEYED: Record<string, (v: unknown) => string | undefined> = {
   'services.*.ports': portKey,
   'services.*.volumes': volumeKey,
-  'services.*.secrets': refKey,
-  'services.*.configs': refKey,
+  'services.*.secrets': (v) => refKey(v, '/run/secrets/'),
+  'services.*.configs': (v) => refKey(v, '/'),
+  'services.*.devices': deviceKey,
+  'services.*.env_file': envFileKey,
 };
+/** Fields written as a string or a list: a string merges as a one-entry list. */
+const STRING_OR_LIST = new Set(['services.*.dns', 'services.*.dns_search', 'services.*.tmpfs', 'services.*.env_file', 'services.*.label_file']);
 
 function pattern(path: Path): string {
   // services.<name>.x → services.*.x; also networks.<n>, volumes.<n>.
@@ -53,10 +58,25 @@ function volumeKey(v: unknown): string | undefined {
   return isObj(v) && typeof v.target === 'string' ? v.target : undefined;
 }
 
-function refKey(v: unknown): string | undefined {
-  if (typeof v === 'string') return v;
+/** A secret or config mount is identified by where it lands (its default target when none is given). */
+function refKey(v: unknown, dir: string): string | undefined {
+  const src = typeof v === 'string' ? v : isObj(v) ? v.source : undefined;
+  const target = isObj(v) && typeof v.target === 'string' ? v.target : undefined;
+  if (target !== undefined) return target.startsWith('/') ? target : dir + target;
+  return typeof src === 'string' ? dir + src : undefined;
+}
+
+/** A device is identified by its path in the container. */
+function deviceKey(v: unknown): string | undefined {
   if (isObj(v)) return String(v.target ?? v.source);
-  return undefined;
+  if (typeof v !== 'string') return undefined;
+  const parts = v.split(':');
+  return parts.length >= 2 && !/^[rwm]+$/.test(parts[1]!) ? parts[1] : parts[0];
+}
+
+function envFileKey(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  return isObj(v) && typeof v.path === 'string' ? v.path : undefined;
 }
 
 /** A list of KEY=VALUE strings (or a mapping) as a mapping; undefined when not convertible. */
@@ -70,6 +90,7 @@ export function listToMap(v: unknown, seps = '='): Obj | undefined {
     let at = -1;
     for (const s of seps) { const j = item.indexOf(s); if (j >= 0 && (at < 0 || j < at)) at = j; }
     const k = at < 0 ? item : item.slice(0, at);
+    if (k === '__proto__') throw new ComposeError('key "__proto__" is not allowed', posAt(v, [i]));
     out[k] = at < 0 ? null : item.slice(at + 1);
     copyLoc(v, i, out, k);
   }
@@ -116,6 +137,14 @@ export function mergeValue(base: unknown, over: unknown, path: Path): unknown {
     return over;
   }
   if (path.length === 2 && path[0] === 'services' && isObj(base) && isObj(over)) return mergeObj(base, over, path);
+  // Logging options only merge when both files name the same driver (or one names none).
+  if (p === 'services.*.logging' && isObj(base) && isObj(over)) {
+    const same = base.driver === undefined || over.driver === undefined || base.driver === over.driver;
+    return same ? mergeObj(base, over, path) : over;
+  }
+  if (STRING_OR_LIST.has(p) && (typeof base === 'string' || typeof over === 'string')) {
+    return mergeValue(typeof base === 'string' ? [base] : base, typeof over === 'string' ? [over] : over, path);
+  }
   if ((p === 'services.*.build' || p === 'services.*.extends') && (typeof base === 'string' || typeof over === 'string')) {
     const key = p.endsWith('build') ? 'context' : 'service';
     const a = typeof base === 'string' ? { [key]: base } : base;
@@ -178,7 +207,7 @@ export function mergeObj(base: Obj, over: Obj, path: Path): Obj {
   for (const k of Object.keys(over)) {
     const tag = tagOf(over, k);
     if (tag === '!reset') { delete out[k]; loc.keys.delete(k); loc.vals.delete(k); continue; }
-    if (tag === '!override' || !(k in out)) {
+    if (tag === '!override' || !Object.hasOwn(out, k)) {
       out[k] = over[k];
     } else {
       out[k] = mergeValue(out[k], over[k], [...path, k]);

@@ -171,7 +171,8 @@ export interface ServiceVolume {
   consistency?: string;
   bind?: { propagation?: string; create_host_path?: boolean; selinux?: string };
   volume?: { nocopy?: boolean; subpath?: string };
-  tmpfs?: { size?: number; mode?: number };
+  /** size: a byte count (a string, as docker compose prints it). */
+  tmpfs?: { size?: number | string; mode?: number };
   [key: string]: unknown;
 }
 

@@ -42,8 +42,9 @@ export function normVolumes(c: Ctx, v: unknown[], path: P, dir: string): Service
       } else if (!o.target.startsWith('/')) c.fail(`target "${o.target}" must be an absolute path`, [...p, 'target']);
       if (o.read_only !== undefined) vol.read_only = c.bool(o.read_only, [...p, 'read_only']);
       if (isObj(o.bind)) {
-        vol.bind = { ...o.bind };
-        if (o.bind.create_host_path !== undefined) vol.bind.create_host_path = c.bool(o.bind.create_host_path, [...p, 'bind', 'create_host_path']);
+        const bind: Obj = { ...o.bind };
+        if (o.bind.create_host_path !== undefined) bind.create_host_path = c.bool(o.bind.create_host_path, [...p, 'bind', 'create_host_path']);
+        vol.bind = bindOrder(bind) as ServiceVolume['bind'];
       }
       if (isObj(o.volume)) {
         vol.volume = { ...o.volume };
@@ -51,7 +52,8 @@ export function normVolumes(c: Ctx, v: unknown[], path: P, dir: string): Service
       }
       if (isObj(o.tmpfs)) {
         vol.tmpfs = { ...(o.tmpfs as object) };
-        if (o.tmpfs.size !== undefined) vol.tmpfs.size = c.at([...p, 'tmpfs', 'size'], () => parseBytes((o.tmpfs as Obj).size as string));
+        // A byte count, printed as a string like every compose-go UnitBytes.
+        if (o.tmpfs.size !== undefined) vol.tmpfs.size = String(c.at([...p, 'tmpfs', 'size'], () => parseBytes((o.tmpfs as Obj).size as string)));
       }
       if (vol.type === 'bind' && (vol.source === undefined || vol.source === '')) c.fail('a bind mount needs a "source"', p);
       if (vol.type === 'tmpfs' && vol.source !== undefined) c.fail('a tmpfs mount takes no "source"', [...p, 'source']);
@@ -59,6 +61,14 @@ export function normVolumes(c: Ctx, v: unknown[], path: P, dir: string): Service
     if (vol.type === 'bind' && typeof vol.source === 'string') vol.source = resolvePath(dir, vol.source);
     return vol;
   });
+}
+
+/** compose-go prints a bind's options as selinux, propagation, create_host_path, recursive. */
+export function bindOrder(b: Obj): Obj {
+  const out: Obj = {};
+  for (const k of ['selinux', 'propagation', 'create_host_path', 'recursive']) if (b[k] !== undefined) out[k] = b[k];
+  for (const k of Object.keys(b)) if (!Object.hasOwn(out, k)) out[k] = b[k];
+  return out;
 }
 
 export function normDevices(c: Ctx, v: unknown[], path: P): DeviceMapping[] {
@@ -118,10 +128,22 @@ export function normBuild(c: Ctx, b: unknown, path: P, dir: string): BuildConfig
       (out as Record<string, unknown>)[k] = sorted(k === 'labels' ? Object.fromEntries(Object.entries(d).map(([a, x]) => [a, x ?? ''])) : d);
     } else if (k === 'no_cache' || k === 'pull' || k === 'privileged') out[k] = c.bool(v, [...path, k]);
     else if (k === 'shm_size') out[k] = String(c.at([...path, k], () => parseBytes(v as string)));
+    else if (k === 'extra_hosts') out[k] = normExtraHosts(c, v, [...path, k]);
+    else if (k === 'ulimits') out[k] = normUlimits(c, v as Obj, [...path, k]);
+    else if (k === 'secrets') out[k] = normFileRefs(c, v as unknown[], [...path, k]);
     else out[k] = v;
   }
-  return out;
+  const order = BUILD_ORDER as readonly string[];
+  const keys = [...order, ...Object.keys(out).filter((k) => !order.includes(k))];
+  return Object.fromEntries(keys.filter((k) => out[k] !== undefined).map((k) => [k, out[k]])) as BuildConfig;
 }
+
+// compose-go's BuildConfig field order (x- extensions after).
+const BUILD_ORDER = [
+  'context', 'dockerfile', 'dockerfile_inline', 'entitlements', 'args', 'provenance', 'sbom', 'ssh', 'labels', 'cache_from', 'cache_to',
+  'no_cache', 'no_cache_filter', 'additional_contexts', 'pull', 'extra_hosts', 'isolation', 'network', 'target', 'secrets', 'shm_size',
+  'tags', 'ulimits', 'platforms', 'privileged',
+] as const;
 
 export function normDependsOn(c: Ctx, v: unknown, path: P): Record<string, DependsOn> {
   const out: Record<string, DependsOn> = {};
@@ -147,6 +169,7 @@ export function normNetworks(c: Ctx, v: unknown, path: P): Record<string, Servic
       if (x === null || x === undefined) { out[k] = null; continue; }
       const o = { ...(x as Obj) } as ServiceNetwork;
       if (o.priority !== undefined) o.priority = c.int(o.priority, [...path, k, 'priority']);
+      if (isObj(o.driver_opts)) o.driver_opts = sorted(Object.fromEntries(Object.entries(o.driver_opts).map(([a, x]) => [a, String(x)])));
       out[k] = o;
     }
   }

@@ -3,6 +3,7 @@
 // absolute, and the implicit `default` network added when a service uses it.
 import type { FileObjectConfig, NetworkConfig, Service, VolumeConfig } from './model.js';
 import { Ctx, dictOf, sorted } from './coerce.js';
+import { ordered } from './normalize-deploy.js';
 import { resolvePath } from './paths.js';
 import { isObj, type Obj } from './source.js';
 
@@ -34,8 +35,17 @@ function resource(c: Ctx, kind: string, key: string, raw: unknown, project: stri
     else if (k === 'driver_opts' && isObj(v)) out[k] = sorted(Object.fromEntries(Object.entries(v).map(([a, x]) => [a, String(x)])));
     else out[k] = v;
   }
-  return out;
+  return ordered(out, ORDER[kind] ?? []);
 }
+
+// compose-go's field order for each kind of top-level resource.
+const FILE_ORDER = ['name', 'file', 'environment', 'content', 'external', 'labels', 'driver', 'driver_opts', 'template_driver'];
+const ORDER: Record<string, string[]> = {
+  networks: ['name', 'driver', 'driver_opts', 'ipam', 'external', 'internal', 'attachable', 'labels', 'enable_ipv4', 'enable_ipv6'],
+  volumes: ['name', 'driver', 'driver_opts', 'external', 'labels'],
+  secrets: FILE_ORDER,
+  configs: FILE_ORDER,
+};
 
 export interface Resources {
   networks: Record<string, NetworkConfig>;

@@ -7,6 +7,7 @@ import {
   durationString, normBuild, normCommand, normDependsOn, normDevices, normExtraHosts, normFileRefs, normHealthcheck,
   normNetworks, normPorts, normUlimits, normVolumes,
 } from './normalize-parts.js';
+import { normBlkio, normDeploy, ordered, SERVICE_KEY_ORDER } from './normalize-deploy.js';
 import { resolvePath } from './paths.js';
 import { isObj, type Obj } from './source.js';
 import { parseBytes } from './syntax.js';
@@ -25,7 +26,7 @@ const INTS: Record<string, [number, number]> = {
 const BYTES = ['mem_limit', 'mem_reservation', 'memswap_limit', 'shm_size'];
 const STR_OR_LIST = ['dns', 'dns_search', 'tmpfs'];
 const RESTART = /^(no|always|unless-stopped|on-failure(:\d+)?)$/;
-const PULL = /^(always|never|missing|build|if_not_present|daily|weekly|every_(\d+(\.\d+)?(ns|us|µs|ms|s|m|h|d|w))+)$/;
+const PULL = /^(always|never|missing|build|if_not_present|refresh|daily|weekly|every_(\d+(\.\d+)?(ns|us|µs|ms|s|m|h|d|w))+)$/;
 
 function envFiles(v: unknown): Array<{ path: string; required: boolean }> {
   const list = Array.isArray(v) ? v : [v];
@@ -79,7 +80,7 @@ export function normalizeService(name: string, raw: Obj, sc: ServiceCtx): Servic
       }
       case 'depends_on': out.depends_on = normDependsOn(c, v, p); break;
       case 'ports': out.ports = normPorts(c, v as unknown[], p); break;
-      case 'expose': out.expose = (v as unknown[]).map(String); break;
+      case 'expose': case 'group_add': out[key] = (v as unknown[]).map(String); break;
       case 'volumes': out.volumes = normVolumes(c, v as unknown[], p, dir); break;
       case 'networks': out.networks = normNetworks(c, v, p); break;
       case 'healthcheck': out.healthcheck = normHealthcheck(c, v as Obj, p); break;
@@ -94,7 +95,7 @@ export function normalizeService(name: string, raw: Obj, sc: ServiceCtx): Servic
         out.restart = String(v) as Service['restart'];
         break;
       case 'pull_policy':
-        if (!PULL.test(String(v))) c.fail(`invalid pull_policy "${String(v)}": expected always, never, missing, build, if_not_present, daily, weekly or every_<duration>`, p);
+        if (!PULL.test(String(v))) c.fail(`invalid pull_policy "${String(v)}": expected always, never, missing, build, if_not_present, refresh, daily, weekly or every_<duration>`, p);
         out.pull_policy = String(v);
         break;
       case 'container_name':
@@ -102,15 +103,27 @@ export function normalizeService(name: string, raw: Obj, sc: ServiceCtx): Servic
         out.container_name = String(v);
         break;
       case 'cpus': out.cpus = c.num(v, p); break;
-      case 'deploy': {
-        const d = { ...(v as Obj) } as NonNullable<Service['deploy']>;
-        if (d.replicas !== undefined) d.replicas = c.int(d.replicas, [...p, 'replicas'], 0);
-        out.deploy = d;
+      case 'blkio_config': out.blkio_config = normBlkio(c, v as Obj, p); break;
+      case 'deploy':
+        if (v !== null) out.deploy = normDeploy(c, v as Obj, p) as Service['deploy'];
+        break;
+      case 'logging': {
+        // Driver options are strings to docker compose (a map of string to string).
+        const l = { ...(v as Obj) };
+        if (isObj(l.options)) l.options = Object.fromEntries(Object.entries(l.options).map(([k, x]) => [k, x === null ? null : String(x)]));
+        out.logging = l as Service['logging'];
         break;
       }
+      case 'develop':
+        if (v !== null) out.develop = v as Service['develop'];
+        break;
       default:
         if (BOOLS.includes(key)) out[key] = c.bool(v, p);
-        else if (key in INTS) out[key] = c.int(v, p, INTS[key]![0], INTS[key]![1]);
+        else if (key in INTS) {
+          const n = c.int(v, p, INTS[key]![0], INTS[key]![1]);
+          // compose-go keeps mem_swappiness in its byte-count type, printed as a string.
+          out[key] = key === 'mem_swappiness' ? String(n) : n;
+        }
         else if (BYTES.includes(key)) {
           out[key] = v === -1 || v === '-1' ? '-1' : String(c.at(p, () => parseBytes(v as string)));
         } else if (STR_OR_LIST.includes(key)) out[key] = typeof v === 'string' ? [v] : (v as unknown[]).map(String);
@@ -123,16 +136,17 @@ export function normalizeService(name: string, raw: Obj, sc: ServiceCtx): Servic
       if (x === null) { const e = sc.lookup(k); if (e !== undefined) environment[k] = e; }
       else environment[k] = scalarString(x);
     }
-    out.environment = sorted(environment);
+    // docker compose leaves an empty environment out.
+    if (Object.keys(environment).length > 0) out.environment = sorted(environment);
   }
   if (out.network_mode === undefined && out.networks === undefined) out.networks = { default: null };
   if (out.restart === undefined) out.restart = 'no';
   if (out.scale !== undefined && out.deploy?.replicas !== undefined && out.scale !== out.deploy.replicas) {
     c.fail(`scale (${out.scale}) and deploy.replicas (${out.deploy.replicas}) differ`, [...base, 'scale']);
   }
-  const ordered: Service = {};
-  for (const k of Object.keys(out).sort()) ordered[k] = out[k];
-  return ordered;
+  // docker compose's key order; keys it does not know (x- extensions) after, sorted.
+  const known = new Set<string>(SERVICE_KEY_ORDER);
+  return ordered(out, [...SERVICE_KEY_ORDER, ...Object.keys(out).filter((k) => !known.has(k)).sort()]) as Service;
 }
 
 /** How many containers the service wants (scale, deploy.replicas, else 1). */

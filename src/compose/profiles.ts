@@ -20,7 +20,7 @@ export function applyProfiles(raw: Obj, given: string[], named: string[]): { act
   }
   const active = new Set(given.filter((p) => p !== ''));
   for (const n of named) {
-    if (!(n in services)) throw new ComposeError(`no such service: ${n}`);
+    if (!Object.hasOwn(services, n)) throw new ComposeError(`no such service: ${n}`);
     for (const p of profilesOf(services[n]) ?? []) active.add(p);
   }
   const all = active.has('*');

@@ -1,6 +1,7 @@
 // The public entry points: loadProject (files → normalized Project) and
 // serviceConfigHash.
 import { readFileSync } from 'node:fs';
+import { decodeCompose } from './text-guard.js';
 import { Ctx } from './coerce.js';
 import { ComposeError } from './errors.js';
 import { loadRawProject, type RawProject } from './loader.js';
@@ -42,7 +43,7 @@ export function finishProject(r: RawProject): Project {
  */
 export function withPositions<T>(options: LoadOptions, run: (o: LoadOptions) => T): T {
   const o = { ...options };
-  if (o.files?.includes('-') && o.stdin === undefined) o.stdin = readFileSync(0, 'utf8');
+  if (o.files?.includes('-') && o.stdin === undefined) o.stdin = decodeCompose('-', readFileSync(0));
   if (o.positions !== undefined) return run(o);
   try {
     return run({ ...o, positions: false });

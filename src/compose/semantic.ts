@@ -8,6 +8,9 @@ import { isObj, posAt } from './source.js';
 
 type P = Array<string | number>;
 
+/** Own keys only: a reference to "constructor" or "toString" must not find Object.prototype's. */
+const has = (o: object, k: string): boolean => Object.hasOwn(o, k);
+
 export class Checker {
   constructor(private readonly raw: unknown, private readonly project: Project, private readonly disabled: Map<string, string[]>) {}
 
@@ -16,7 +19,7 @@ export class Checker {
   }
 
   private serviceRef(target: string, path: P, what: string): void {
-    if (target in this.project.services) return;
+    if (has(this.project.services, target)) return;
     const profiles = this.disabled.get(target);
     if (profiles) this.fail(`${what} refers to service "${target}", which is disabled by its profiles (${profiles.join(', ')}): enable one with --profile`, path);
     this.fail(`${what} refers to undefined service "${target}"`, path);
@@ -46,16 +49,16 @@ export class Checker {
         this.fail(`container_name "${s.container_name}" cannot be used with ${replicasOf(s)} replicas (scale)`, [...base, 'container_name'], 'key');
       }
       for (const n of Object.keys(s.networks ?? {})) {
-        if (!(n in this.project.networks)) this.fail(`undefined network "${n}"`, [...base, 'networks', n], 'key');
+        if (!has(this.project.networks, n)) this.fail(`undefined network "${n}"`, [...base, 'networks', n], 'key');
       }
       for (const [i, v] of (s.volumes ?? []).entries()) {
-        if (v.type === 'volume' && v.source && !(v.source in this.project.volumes)) {
+        if (v.type === 'volume' && v.source && !has(this.project.volumes, v.source)) {
           this.fail(`undefined volume "${v.source}": declare it under the top-level volumes`, [...base, 'volumes', i]);
         }
       }
       for (const kind of ['secrets', 'configs'] as const) {
         for (const [i, r] of (s[kind] ?? []).entries()) {
-          if (!(r.source in this.project[kind])) this.fail(`undefined ${kind.slice(0, -1)} "${r.source}"`, [...base, kind, i]);
+          if (!has(this.project[kind], r.source)) this.fail(`undefined ${kind.slice(0, -1)} "${r.source}"`, [...base, kind, i]);
         }
       }
     }
@@ -65,7 +68,7 @@ export class Checker {
   private dependsOn(name: string, s: Service, base: P): void {
     for (const [dep, d] of Object.entries(s.depends_on ?? {})) {
       if (dep === name) this.fail(`service "${name}" depends on itself`, [...base, 'depends_on', dep], 'key');
-      if (dep in this.project.services) continue;
+      if (has(this.project.services, dep)) continue;
       if (!d.required) { delete s.depends_on![dep]; continue; }
       this.serviceRef(dep, [...base, 'depends_on', dep], 'depends_on');
     }
@@ -97,7 +100,7 @@ export class Checker {
     for (const l of s.links ?? []) out.push(l.split(':')[0]!);
     for (const v of s.volumes_from ?? []) if (!v.startsWith('container:')) out.push(v.split(':')[0]!);
     for (const m of [s.network_mode, s.pid, s.ipc]) if (m?.startsWith('service:')) out.push(m.slice(8));
-    return out.filter((n) => n in this.project.services);
+    return out.filter((n) => has(this.project.services, n));
   }
 
   private cycles(): void {

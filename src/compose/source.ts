@@ -5,6 +5,7 @@ import { parseFast } from './js-yaml-source.js';
 import { parsePlain } from './js-yaml-plain.js';
 import { parseWithYamlPackage } from './yaml-source.js';
 import type { Obj } from './loc.js';
+import { checkText } from './text-guard.js';
 
 export * from './loc.js';
 
@@ -14,5 +15,6 @@ export * from './loc.js';
  * first, and again with positions only when an error must be reported).
  */
 export function parseYaml(path: string, text: string, positions = true): Obj {
+  checkText(path, text);
   return (positions ? parseFast(path, text) : parsePlain(path, text)) ?? parseWithYamlPackage(path, text);
 }

@@ -93,7 +93,7 @@ export function reorderPort(p: PortConfig): PortConfig {
   for (const k of ['name', 'mode', 'host_ip', 'target', 'published', 'protocol', 'app_protocol']) {
     if ((p as unknown as Record<string, unknown>)[k] !== undefined) o[k] = (p as unknown as Record<string, unknown>)[k];
   }
-  for (const k of Object.keys(p)) if (!(k in o)) o[k] = (p as unknown as Record<string, unknown>)[k];
+  for (const k of Object.keys(p)) if (!Object.hasOwn(o, k)) o[k] = (p as unknown as Record<string, unknown>)[k];
   return o as unknown as PortConfig;
 }
 
@@ -142,11 +142,10 @@ export function parseVolumeString(spec: string): ServiceVolume {
   const consistency = modes.find((m) => CONSISTENCY.has(m));
   if (consistency) out.consistency = consistency;
   if (type === 'bind') {
-    out.bind = { create_host_path: true };
+    // compose-go's order: selinux, propagation, create_host_path.
+    const selinux = modes.includes('Z') ? 'Z' : modes.includes('z') ? 'z' : undefined;
     const prop = modes.find((m) => PROPAGATION.has(m));
-    if (prop) out.bind = { propagation: prop, create_host_path: true };
-    if (modes.includes('z')) out.bind.selinux = 'z';
-    if (modes.includes('Z')) out.bind.selinux = 'Z';
+    out.bind = { ...(selinux ? { selinux } : {}), ...(prop ? { propagation: prop } : {}), create_host_path: true };
   } else {
     out.volume = modes.includes('nocopy') ? { nocopy: true } : {};
   }
@@ -237,9 +236,13 @@ const BYTE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, m: 1024 ** 2,
 export function parseBytes(v: string | number): number {
   if (typeof v === 'number') {
     if (!Number.isInteger(v) || v < 0) throw new SyntaxProblem(`invalid byte size ${v}`);
+    if (!Number.isSafeInteger(v)) throw new SyntaxProblem(`byte size ${v} is too large`);
     return v;
   }
   const m = /^(\d+(?:\.\d+)?)\s*([kmgtp]?)(?:i?b)?$/i.exec(v.trim());
   if (!m) throw new SyntaxProblem(`invalid byte size "${v}": expected e.g. 512m, 1gb, 2048`);
-  return Math.round(Number(m[1]) * BYTE_UNITS[m[2]!.toLowerCase()]!);
+  const n = Math.round(Number(m[1]) * BYTE_UNITS[m[2]!.toLowerCase()]!);
+  // Past 2^53 bytes (8 PiB) the count is no longer exact, and no kernel limit goes there.
+  if (!Number.isSafeInteger(n)) throw new SyntaxProblem(`byte size "${v}" is too large`);
+  return n;
 }

@@ -5,6 +5,8 @@
 import { createRequire } from 'node:module';
 import type { Document, Node as YNode, YAMLMap } from 'yaml';
 import { ComposeError } from './errors.js';
+import { legacyOctal } from './js-yaml-schema.js';
+import { MAX_YAML_NODES } from './text-guard.js';
 import { copyLoc, ensureLoc, isObj, SourceFile, type Loc, type Mark, type Obj } from './loc.js';
 
 type YamlModule = typeof import('yaml');
@@ -14,7 +16,7 @@ function yamlModule(): YamlModule {
   return Y;
 }
 
-const MAX_NODES = 1_000_000;
+const MAX_NODES = MAX_YAML_NODES;
 
 class Converter {
   private count = 0;
@@ -93,7 +95,7 @@ class Converter {
         const v = this.convert(s, depth + 1);
         if (!isObj(v)) this.fail('merge key << expects a mapping or a list of mappings', s as YNode);
         for (const k of Object.keys(v)) {
-          if (k in out) continue;
+          if (Object.hasOwn(out, k)) continue;
           out[k] = v[k];
           copyLoc(v, k, out, k);
         }
@@ -103,11 +105,21 @@ class Converter {
   }
 }
 
+// Leading-zero integers are octal, as docker compose reads them (see js-yaml-schema.ts); first, so it wins over core ints.
+const OCTAL = { identify: (v: unknown) => typeof v === 'number', default: true, tag: 'tag:yaml.org,2002:int', test: /^[-+]?0[0-7]+$/, resolve: (s: string) => legacyOctal(s)! };
+
 /** Parses one Compose file's text with the yaml package; the result is the top-level mapping. */
 export function parseWithYamlPackage(path: string, text: string): Obj {
   const { parseDocument, isScalar } = yamlModule();
   const src = new SourceFile(path, text);
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, merge: false, version: '1.2', strict: true });
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, merge: false, version: '1.2', strict: true, customTags: (tags) => [OCTAL, ...tags] });
+  } catch (e) {
+    // The yaml package's composer recurses once per nesting level.
+    if (e instanceof RangeError) throw new ComposeError('document is nested too deeply', { file: path, line: 1, col: 1 });
+    throw e;
+  }
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     let msg = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+.*$/, '');

@@ -32,7 +32,8 @@ export interface ParsedPullPolicy {
 }
 
 export function parsePullPolicy(p: string | undefined): ParsedPullPolicy {
-  if (p === undefined || p === '' || p === 'missing' || p === 'if_not_present') return { policy: 'missing' };
+  // A bare `refresh` has no interval: compose-go falls back to missing.
+  if (p === undefined || p === '' || p === 'missing' || p === 'if_not_present' || p === 'refresh') return { policy: 'missing' };
   if (p === 'always' || p === 'never' || p === 'build') return { policy: p };
   if (p === 'daily') return { policy: 'missing', refresh: { policy: p, intervalMs: MS.d } };
   if (p === 'weekly') return { policy: 'missing', refresh: { policy: p, intervalMs: MS.w } };

@@ -51,7 +51,7 @@ function render(o: LoadOptions, f: ConfigFlags, hashService?: (s: Service) => st
     text = lines(Object.keys(project.environment).sort().map((k) => `${k}=${project.environment[k]}`));
   } else if (f.hash !== undefined && hashService) {
     const wanted = f.hash === '*' ? names : f.hash.split(',').map((s) => s.trim()).filter(Boolean);
-    for (const n of wanted) if (!project.services[n]) throw new UsageError(`no such service: ${n}`);
+    for (const n of wanted) if (!Object.hasOwn(project.services, n)) throw new UsageError(`no such service: ${n}`);
     text = lines(wanted.map((n) => `${n} ${hashService(project.services[n]!)}`));
   } else {
     const doc = configDocument(project);

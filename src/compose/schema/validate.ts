@@ -95,6 +95,21 @@ export function describe(root: unknown, errors: ErrorObject[]): ComposeError {
       const names = types.map((t) => TYPE_NAMES[t] ?? t);
       return new ComposeError(`expected ${joinOr(names)}, got ${kind(value)}`, posAt(root, path), pathString(path) || 'top level');
     }
+    case 'uniqueItems': {
+      // ajv reports the later index as i and the earlier as j.
+      const { i, j } = e.params as { i: number; j: number };
+      const [first, dup] = [Math.min(i, j), Math.max(i, j)];
+      const item = Array.isArray(value) ? value[dup] : undefined;
+      return new ComposeError(`duplicate entry ${JSON.stringify(item)}: items ${first} and ${dup} are the same`, posAt(root, [...path, dup]), pathString([...path, dup]));
+    }
+    case 'minimum':
+    case 'maximum': {
+      const { comparison, limit } = e.params as { comparison: string; limit: number };
+      return new ComposeError(`must be ${comparison} ${limit}, got ${String(value)}`, posAt(root, path), pathString(path));
+    }
+    case 'pattern':
+      if (typeof value === 'string' && /^__proto__([=:]|$)/.test(value)) return new ComposeError('key "__proto__" is not allowed', posAt(root, path), pathString(path));
+      return new ComposeError(`invalid value ${JSON.stringify(value)} (must match /${(e.params as { pattern: string }).pattern}/)`, posAt(root, path), pathString(path));
     default:
       return new ComposeError(e.message ?? `does not match the schema (${e.keyword} ${JSON.stringify(e.params)})`, posAt(root, path), pathString(path) || undefined);
   }

@@ -37,7 +37,7 @@ test('volumes: relative and ~ sources resolved, long syntax kept', () => {
   assert.equal(v[0]!.source, join(dir, 'data'));
   assert.equal(v[1]!.source, join(homedir(), 'cfg'));
   assert.deepEqual(v[2], { type: 'bind', source: join(dir, '../up'), target: '/up', read_only: true });
-  assert.deepEqual(v[3], { type: 'tmpfs', target: '/tmp', tmpfs: { size: 64 * 1024 * 1024 } });
+  assert.deepEqual(v[3], { type: 'tmpfs', target: '/tmp', tmpfs: { size: String(64 * 1024 * 1024) } });
   assert.deepEqual(v[4], { type: 'volume', source: 'named', target: '/named', volume: {} });
   assert.deepEqual(load(dir).volumes, { named: { name: 'named', external: true } });
 });
