@@ -172,7 +172,8 @@ const gpus: S = {
 const serviceModels: S = {
   oneOf: [uniqList, { type: 'object', patternProperties: { '^[a-zA-Z0-9._-]+$': obj({ endpoint_var: str }) } }],
 };
-const pullPolicy: S = { type: 'string', pattern: '^(always|never|build|if_not_present|missing|refresh|daily|weekly|every_([0-9]+[wdhms])+)$' };
+// The value itself is checked by the normalizer, whose error names the accepted forms.
+const pullPolicy: S = { type: 'string' };
 
 const service = def('service', obj({
   develop, deploy, annotations: listOrDict, attach: bool, build,

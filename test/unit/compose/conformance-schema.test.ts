@@ -47,7 +47,7 @@ const invalid: Array<[string, string, RegExp]> = [
   ['deploy reservations take no pids', svc('    deploy:\n      resources:\n        reservations:\n          pids: 3\n'), /services\.web\.deploy\.resources\.reservations: additional property "pids" is not allowed/],
   ['device reservation needs capabilities', svc('    deploy:\n      resources:\n        reservations:\n          devices:\n            - driver: nvidia\n'), /services\.web\.deploy\.resources\.reservations\.devices\[0\]: missing required property "capabilities"/],
   ['generic resources shape', svc('    deploy:\n      resources:\n        reservations:\n          generic_resources:\n            - kind: gpu\n'), /generic_resources\[0\]: additional property "kind" is not allowed/],
-  ['pull_policy unknown', svc('    pull_policy: sometimes\n'), /^compose\.yaml:4:18: services\.web\.pull_policy: invalid value "sometimes"/],
+  ['pull_policy unknown', svc('    pull_policy: sometimes\n'), /^compose\.yaml:4:18: services\.web\.pull_policy: invalid pull_policy "sometimes": expected always, never, missing/],
   ['use_api_socket must be a boolean', svc('    use_api_socket: "yes"\n'), /services\.web\.use_api_socket: expected a boolean, got a string "yes"/],
   ['network priority must be a number', svc('    networks:\n      default:\n        priority: high\n'), /services\.web\.networks\.default\.priority: expected a number/],
   ['network driver_opts values are scalars', svc('    networks:\n      default:\n        driver_opts: {a: [1]}\n'), /services\.web\.networks\.default\.driver_opts\.a: expected a string or a number, got a list/],
