@@ -12,7 +12,7 @@
 
 /* Enables in dir's subtree_control every controller we use that dir offers. */
 int cgroup_v2_enable_controllers(const char *dir, struct berr *err) {
-  static const char *want[] = {"cpu", "cpuset", "memory", "pids", "io"};
+  static const char *want[] = {"cpu", "cpuset", "memory", "pids", "io", "hugetlb", "rdma"};
   cleanup_free char *p = xasprintf("%s/cgroup.controllers", dir);
   cleanup_free char *have = NULL;
   if (!p || read_file(p, &have, NULL, err) < 0) return -1;
@@ -71,6 +71,7 @@ int cgroup_v2_apply(const struct cgroup *cg, const struct spec *s, struct berr *
     else strcpy(buf, "max");
     if (cg_write(d, "pids.max", buf, err) < 0) return -1;
   }
+  if (cgroup_extra_apply(cg, r->json, err) < 0) return -1;
   return cgroup_v2_apply_devices(cg, s, err);
 }
 
