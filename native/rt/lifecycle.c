@@ -94,8 +94,19 @@ static int wait_gone(const struct cstate *st, struct berr *err) {
   return berr_set(err, ETIMEDOUT, "container %s did not exit after SIGKILL", st->id);
 }
 
+/* True when <root>/<id>/state.json is absent (the id itself is valid). */
+static bool state_absent(const char *root, const char *id) {
+  struct berr e;
+  cleanup_free char *dir = NULL;
+  if (state_path(root, id, &dir, &e) < 0) return false;
+  cleanup_free char *path = xasprintf("%s/state.json", dir);
+  return path && access(path, F_OK) < 0 && errno == ENOENT;
+}
+
 int container_delete(const char *root, const char *id, bool force, struct berr *err) {
   struct cstate st;
+  /* --force on a container that is already gone succeeds (runc, crun) */
+  if (force && state_absent(root, id)) return 0;
   if (state_load(root, id, &st, err) < 0) return -1;
   int ret = -1;
   enum cstatus s = state_status(&st);
