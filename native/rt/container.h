@@ -33,6 +33,8 @@ struct exec_opts {
   int preserve_fds;
   char **cap_add;
   size_t ncap_add;
+  char **add_gids;   /* --additional-gids */
+  size_t nadd_gids;
 };
 /* Starts a process in the container; *pid is its host pid. */
 int container_exec(const struct exec_opts *o, pid_t *pid, int *tty_master, struct berr *err);

@@ -62,6 +62,7 @@ int cmd_exec(const struct globals *g, int argc, char **argv, struct berr *err) {
                         .args = pos + 1, .env = (char **)opts[4].vals, .nenv = opts[4].nvals,
                         .tty = opts[0].set, .tty_set = opts[0].set, .detach = detach, .nnp = opts[8].set,
                         .cap_add = (char **)opts[9].vals, .ncap_add = opts[9].nvals,
+                        .add_gids = (char **)opts[10].vals, .nadd_gids = opts[10].nvals,
                         .preserve_fds = opts[11].set ? atoi(opts[11].val) : 0};
   if (!detach && relay_prepare(err) < 0) return -1;
   pid_t pid;
