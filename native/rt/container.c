@@ -250,6 +250,7 @@ static int init_setup(struct init_ctx *c, int *fifo_fd, struct berr *err) {
   struct stat st;
   if (stat(s->process.cwd, &st) < 0 && errno == ENOENT && mkdir_p(s->process.cwd, 0755, err) < 0)
     return berr_wrap(err, "cwd: ");
+  if (stat(s->process.cwd, &st) == 0 && !S_ISDIR(st.st_mode)) return berr_set(err, ENOTDIR, "cwd %s", s->process.cwd);
   if (rootfs_finalize(s, err) < 0) return -1;
   if (proc_apply_limits(&s->process, err) < 0) return -1;
   return seccomp_prepare(s->seccomp, &c->seccomp, err);
