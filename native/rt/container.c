@@ -150,7 +150,7 @@ static int create_container_hooks(void *ctx, struct berr *err) {
     do n = recv(c->sock, &ack, 1, 0); while (n < 0 && errno == EINTR);
     if (n != 1 || ack != 'C') _exit(1); /* a hook failed: the runtime reports it */
   }
-  return hooks_run(c->s->hooks, HOOK_CREATE_CONTAINER, c->id, "created", host_pid(c), c->s->bundle, c->s->annotations, err);
+  return hooks_run(c->s->hooks, HOOK_CREATE_CONTAINER, c->id, "creating", host_pid(c), c->s->bundle, c->s->annotations, err);
 }
 
 /* Only stdio and the fds passed with --preserve-fds reach the process. */

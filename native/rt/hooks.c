@@ -111,7 +111,16 @@ int hooks_run(const struct json *hooks, enum hook_kind kind, const char *id, con
   jb_raw(&b, "}");
   if (b.oom) { jb_free(&b); return berr_set(err, ENOMEM, "hooks"); }
   int ret = 0;
-  for (size_t i = 0; i < list->len && ret == 0; i++) ret = run_one(list->items[i], b.data, kind_names[kind], err);
+  /* a failed poststart/poststop hook is a warning and the rest still run
+   * (runtime spec); any other failure stops the lifecycle */
+  bool late = kind == HOOK_POSTSTART || kind == HOOK_POSTSTOP;
+  for (size_t i = 0; i < list->len && ret == 0; i++) {
+    ret = run_one(list->items[i], b.data, kind_names[kind], err);
+    if (ret < 0 && late) {
+      bwarn("%s", err->msg);
+      ret = 0;
+    }
+  }
   jb_free(&b);
   return ret;
 }
