@@ -94,9 +94,30 @@ static int blkio(const struct cgroup *cg, const struct json *bio, struct berr *e
   return 0;
 }
 
+/* v2: turns a controller on in every level above the container's cgroup,
+ * only when a config asks for it (hugetlb, rdma are not enabled by default). */
+static int v2_enable(const struct cgroup *cg, const char *ctrl, struct berr *err) {
+  cleanup_free char *dir = strdup(cg->dirs[0]);
+  if (!dir) return berr_set(err, ENOMEM, "cgroup");
+  size_t root = strlen(dir) - strlen(cg->rel);
+  char op[32];
+  snprintf(op, sizeof op, "+%s", ctrl);
+  for (char *p = dir + root;; p = strchr(p + 1, '/')) {
+    char saved = p ? *p : 0;
+    if (!p) break;
+    *p = 0;
+    int r = cg_write(*dir ? dir : "/", "cgroup.subtree_control", op, err);
+    *p = saved;
+    if (r < 0) return berr_wrap(err, "enable %s: ", ctrl);
+  }
+  return 0;
+}
+
 static int hugetlb(const struct cgroup *cg, const struct json *a, struct berr *err) {
   const char *dir = cg->version == 2 ? cg->dirs[0] : cg->dirs[CG_HUGETLB];
   if (need(dir, "hugepageLimits", "hugetlb", err) < 0) return -1;
+  if (cg->version == 2 && !has_file(dir, "hugetlb.2MB.max") && !has_file(dir, "hugetlb.1GB.max") && v2_enable(cg, "hugetlb", err) < 0)
+    return -1;
   for (size_t i = 0; i < a->len; i++) {
     const char *size = NULL;
     uint64_t limit = 0;
@@ -143,7 +164,7 @@ static int rdma(const struct cgroup *cg, const struct json *o, struct berr *err)
   if (!o->len) return 0;
   const char *dir = cg->version == 2 ? cg->dirs[0] : cg->dirs[CG_RDMA];
   if (need(dir, "rdma", "rdma", err) < 0) return -1;
-  if (cg->version == 2 && !has_file(dir, "rdma.max")) return need(NULL, "rdma", "rdma", err);
+  if (cg->version == 2 && !has_file(dir, "rdma.max") && v2_enable(cg, "rdma", err) < 0) return -1;
   for (size_t i = 0; i < o->len; i++) {
     uint64_t h = 0, ob = 0;
     int kh, ko;

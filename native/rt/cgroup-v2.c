@@ -12,7 +12,7 @@
 
 /* Enables in dir's subtree_control every controller we use that dir offers. */
 int cgroup_v2_enable_controllers(const char *dir, struct berr *err) {
-  static const char *want[] = {"cpu", "cpuset", "memory", "pids", "io", "hugetlb", "rdma"};
+  static const char *want[] = {"cpu", "cpuset", "memory", "pids", "io"};
   cleanup_free char *p = xasprintf("%s/cgroup.controllers", dir);
   cleanup_free char *have = NULL;
   if (!p || read_file(p, &have, NULL, err) < 0) return -1;
