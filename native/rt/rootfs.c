@@ -287,6 +287,16 @@ int rootfs_prepare(const struct spec *s, const struct rootfs_opts *o, struct ber
   }
   if (chdir("/") < 0) return berr_sys(err, "chdir /");
   if (prop && mount(NULL, "/", NULL, prop, NULL) < 0) return berr_sys(err, "set rootfsPropagation");
+  /* a mount's own propagation (shared, slave, ...) is set again now: making
+   * the old root a slave above reached the new tree's shared mounts too */
+  cleanup_close int newroot = -1;
+  for (size_t i = 0; i < s->nmounts; i++) {
+    struct mopts mo;
+    parse_options(s->mounts[i].options, &mo);
+    if (!mo.prop) continue;
+    if (newroot < 0 && (newroot = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) return berr_sys(err, "open /");
+    if (set_propagation(newroot, s->mounts[i].dest, mo.prop, err) < 0) return -1;
+  }
   return 0;
 }
 

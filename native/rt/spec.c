@@ -18,6 +18,10 @@
 
 #define POS(j) (j)->line, (j)->col
 
+#ifndef MS_NOSYMFOLLOW
+#define MS_NOSYMFOLLOW 256
+#endif
+
 static const char *cap_names[] = {
   "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL",
   "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE",
@@ -57,6 +61,7 @@ static const struct { const char *name; unsigned long set, clear, prop; } mount_
   {"shared", 0, 0, MS_SHARED}, {"rshared", 0, 0, MS_SHARED | MS_REC},
   {"slave", 0, 0, MS_SLAVE}, {"rslave", 0, 0, MS_SLAVE | MS_REC},
   {"unbindable", 0, 0, MS_UNBINDABLE}, {"runbindable", 0, 0, MS_UNBINDABLE | MS_REC},
+  {"nosymfollow", MS_NOSYMFOLLOW, 0, 0}, {"symfollow", 0, MS_NOSYMFOLLOW, 0},
 };
 
 bool mount_flag_parse(const char *opt, unsigned long *set, unsigned long *clear, unsigned long *prop) {

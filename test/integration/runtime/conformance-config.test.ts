@@ -79,6 +79,16 @@ describe('berth-runtime config conformance (against runc)', { skip: !isRoot && '
     expectAll(c, 0, '1\n');
   });
 
+  test('mount options: propagation of a bind, nosymfollow, ro', () => {
+    const src = join(h.dir, `bind-src-${shortId(6)}`);
+    mkdirSync(src);
+    const c = sh('for d in /s /n /r; do grep " $d " /proc/self/mountinfo | cut -d" " -f5-7 | sed "s/:[0-9]*/:N/"; done');
+    c.mounts.push({ destination: '/s', type: 'bind', source: src, options: ['rbind', 'shared'] });
+    c.mounts.push({ destination: '/n', type: 'bind', source: src, options: ['rbind', 'nosymfollow', 'nosuid'] });
+    c.mounts.push({ destination: '/r', type: 'bind', source: src, options: ['rbind', 'ro', 'rprivate'] });
+    expectAll(c, 0, '/s rw,relatime shared:N\n/n rw,nosuid,relatime,nosymfollow -\n/r ro,relatime -\n');
+  });
+
   test('a cwd that is a file fails at create', () => {
     const c = sh('pwd');
     c.process.cwd = '/etc/passwd';
