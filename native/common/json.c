@@ -145,6 +145,32 @@ static int push(struct parser *ps, struct json *j, struct json *v, char *key) {
   return 0;
 }
 
+#define DUP_SCAN_MAX 32
+
+static int cmp_key_index(const void *a, const void *b, void *arg) {
+  char **keys = arg;
+  size_t x = *(const size_t *)a, y = *(const size_t *)b;
+  int c = strcmp(keys[x], keys[y]);
+  return c ? c : (x < y ? -1 : x > y);
+}
+
+/* Duplicate keys of a complete object, by sorting: the later one is named. */
+static int find_duplicate(struct parser *ps, const struct json *j) {
+  size_t *idx = malloc(j->len * sizeof *idx);
+  if (!idx) { berr_set(ps->err, ENOMEM, "%s: JSON", ps->name); return -1; }
+  for (size_t i = 0; i < j->len; i++) idx[i] = i;
+  qsort_r(idx, j->len, sizeof *idx, cmp_key_index, j->keys);
+  for (size_t i = 1; i < j->len; i++)
+    if (!strcmp(j->keys[idx[i - 1]], j->keys[idx[i]])) {
+      const struct json *v = j->items[idx[i]];
+      berr_set(ps->err, 0, "%s:%d:%d: invalid JSON: duplicate key", ps->name, v->line, v->col);
+      free(idx);
+      return -1;
+    }
+  free(idx);
+  return 0;
+}
+
 static struct json *parse_container(struct parser *ps, int depth, bool obj) {
   struct json *j = node(ps, obj ? JSON_OBJECT : JSON_ARRAY);
   if (!j) return NULL;
@@ -159,7 +185,9 @@ static struct json *parse_container(struct parser *ps, int depth, bool obj) {
       if (*ps->p != '"') { json_free(j); return fail(ps, "expected a string key"); }
       key = parse_string_raw(ps, NULL);
       if (!key) { json_free(j); return NULL; }
-      for (size_t i = 0; i < j->len; i++)
+      /* small objects: a linear scan names the exact spot; big ones are
+       * checked once complete (sorted), so a huge config stays O(n log n) */
+      for (size_t i = 0; i < j->len && j->len < DUP_SCAN_MAX; i++)
         if (strcmp(j->keys[i], key) == 0) {
           free(key); json_free(j);
           return fail(ps, "duplicate key");
@@ -174,7 +202,11 @@ static struct json *parse_container(struct parser *ps, int depth, bool obj) {
     if (push(ps, j, v, key) < 0) { free(key); json_free(v); json_free(j); return NULL; }
     skip_ws(ps);
     if (*ps->p == ',') { ps->p++; continue; }
-    if (*ps->p == close) { ps->p++; return j; }
+    if (*ps->p == close) {
+      ps->p++;
+      if (obj && j->len > DUP_SCAN_MAX && find_duplicate(ps, j) < 0) { json_free(j); return NULL; }
+      return j;
+    }
     json_free(j);
     return fail(ps, obj ? "expected ',' or '}'" : "expected ',' or ']'");
   }

@@ -45,7 +45,7 @@ static int apply_devices(const char *dir, const struct spec *s, struct berr *err
   if (!r->ndevrules) return 0; /* no rules: leave the default (inherited) policy */
   /* The devices every container needs, as runc allows them. */
   static const struct { char t; int ma, mi; } defaults[] = {
-    {'c', 1, 3}, {'c', 1, 5}, {'c', 1, 7}, {'c', 1, 8}, {'c', 1, 9}, {'c', 5, 0}, {'c', 5, 1}, {'c', 5, 2}, {'c', 136, -1}};
+    {'c', 1, 3}, {'c', 1, 5}, {'c', 1, 7}, {'c', 1, 8}, {'c', 1, 9}, {'c', 5, 0}, {'c', 5, 1}, {'c', 5, 2}, {'c', 10, 200}, {'c', 136, -1}};
   for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++)
     if (devrule(dir, true, defaults[i].t, defaults[i].ma, defaults[i].mi, "rwm", err) < 0) return -1;
   if (devrule(dir, true, 'c', -1, -1, "m", err) < 0 || devrule(dir, true, 'b', -1, -1, "m", err) < 0) return -1;
@@ -110,7 +110,7 @@ int cgroup_v1_apply(const struct cgroup *cg, const struct spec *s, struct berr *
     if (cg_write(cg->dirs[CG_PIDS], "pids.max", buf, err) < 0) return -1;
   }
   if (cg->dirs[CG_DEVICES] && apply_devices(cg->dirs[CG_DEVICES], s, err) < 0) return -1;
-  return 0;
+  return cgroup_extra_apply(cg, r->json, err);
 }
 
 int cgroup_v1_freeze(const struct cgroup *cg, bool freeze, struct berr *err) {

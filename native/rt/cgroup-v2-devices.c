@@ -80,7 +80,7 @@ static int emit_rule(struct prog *p, const struct rule *r) {
 
 static int collect_rules(const struct spec *s, struct rule **out, size_t *n) {
   static const struct { char t; int ma, mi; } defaults[] = {
-    {'c', 1, 3}, {'c', 1, 5}, {'c', 1, 7}, {'c', 1, 8}, {'c', 1, 9}, {'c', 5, 0}, {'c', 5, 1}, {'c', 5, 2}, {'c', 136, -1}};
+    {'c', 1, 3}, {'c', 1, 5}, {'c', 1, 7}, {'c', 1, 8}, {'c', 1, 9}, {'c', 5, 0}, {'c', 5, 1}, {'c', 5, 2}, {'c', 10, 200}, {'c', 136, -1}};
   size_t cap = s->res.ndevrules + s->ndevices + 16;
   struct rule *v = calloc(cap, sizeof *v);
   if (!v) return -1;

@@ -71,6 +71,7 @@ int cgroup_v2_apply(const struct cgroup *cg, const struct spec *s, struct berr *
     else strcpy(buf, "max");
     if (cg_write(d, "pids.max", buf, err) < 0) return -1;
   }
+  if (cgroup_extra_apply(cg, r->json, err) < 0) return -1;
   return cgroup_v2_apply_devices(cg, s, err);
 }
 

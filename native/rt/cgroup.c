@@ -16,7 +16,10 @@
 
 #define CGROUP_ROOT "/sys/fs/cgroup"
 
-static const char *ctrl_names[CG_NCTRL] = {"memory", "cpu", "cpuacct", "cpuset", "pids", "freezer", "devices", "blkio"};
+static const char *ctrl_names[CG_NCTRL] = {"memory", "cpu", "cpuacct", "cpuset", "pids", "freezer", "devices", "blkio",
+                                           "hugetlb", "net_cls", "net_prio", "rdma"};
+
+const char *cgroup_ctrl_name(int c) { return c >= 0 && c < CG_NCTRL ? ctrl_names[c] : ""; }
 
 static int detect_version(void) {
   struct statfs sf;

@@ -11,7 +11,9 @@
 #include "common/json.h"
 #include "rt/spec.h"
 
-enum { CG_MEMORY, CG_CPU, CG_CPUACCT, CG_CPUSET, CG_PIDS, CG_FREEZER, CG_DEVICES, CG_BLKIO, CG_NCTRL };
+/* New controllers go at the end: the state records per-controller data by index. */
+enum { CG_MEMORY, CG_CPU, CG_CPUACCT, CG_CPUSET, CG_PIDS, CG_FREEZER, CG_DEVICES, CG_BLKIO,
+       CG_HUGETLB, CG_NET_CLS, CG_NET_PRIO, CG_RDMA, CG_NCTRL };
 
 struct cgroup {
   int version;             /* 1 or 2 */
@@ -55,6 +57,12 @@ int cgroup_v2_apply_devices(const struct cgroup *cg, const struct spec *s, struc
 int cgroup_v2_freeze(const struct cgroup *cg, bool freeze, struct berr *err);
 int cgroup_v2_stats(const struct cgroup *cg, struct jbuf *b, struct berr *err);
 uint64_t cgroup_v2_oom_kills(const struct cgroup *cg);
+
+/* The v1 controller name of CG_* c. */
+const char *cgroup_ctrl_name(int c);
+/* cgroup-extra.c: blockIO, hugepageLimits, network, rdma, unified,
+ * disableOOMKiller, cpu realtime (res: the linux.resources object). */
+int cgroup_extra_apply(const struct cgroup *cg, const struct json *res, struct berr *err);
 
 /* Reads one integer from a knob file (dir/name); "max" reads as -1. */
 int cg_read_i64(const char *dir, const char *name, int64_t *out);

@@ -56,10 +56,14 @@ int sync_map_ids(int sock, pid_t pid, const struct spec *s, struct berr *err) {
 }
 
 int sync_wait_ready(int sock, pid_t pid, int *tty_master, struct berr *err) {
-  return sync_wait_ready_maps(sock, &pid, tty_master, NULL, err);
+  return sync_wait_ready_maps(sock, &pid, tty_master, NULL, NULL, err);
 }
 
-int sync_wait_ready_maps(int sock, pid_t *pidp, int *tty_master, const struct spec *maps, struct berr *err) {
+static bool has_early_hooks(const struct spec *s) {
+  return s->hooks && (json_get(s->hooks, "prestart") || json_get(s->hooks, "createRuntime"));
+}
+
+int sync_wait_ready_maps(int sock, pid_t *pidp, int *tty_master, const struct spec *maps, const char *id, struct berr *err) {
   pid_t pid = *pidp;
   for (;;) {
     char buf[1200];
@@ -89,6 +93,16 @@ int sync_wait_ready_maps(int sock, pid_t *pidp, int *tty_master, const struct sp
     if (buf[0] == 'U') {
       if (!maps) return berr_set(err, EPROTO, "unexpected user namespace request");
       if (sync_map_ids(sock, pid, maps, err) < 0) return -1;
+      continue;
+    }
+    if (buf[0] == 'H') {
+      /* the init made its namespaces and mounts and waits before
+       * createContainer and pivot_root: prestart, then createRuntime (spec order) */
+      if (!maps || !id) return berr_set(err, EPROTO, "unexpected hook request");
+      if (hooks_run(maps->hooks, HOOK_PRESTART, id, "creating", pid, maps->bundle, maps->annotations, err) < 0 ||
+          hooks_run(maps->hooks, HOOK_CREATE_RUNTIME, id, "creating", pid, maps->bundle, maps->annotations, err) < 0)
+        return -1;
+      if (send(sock, "C", 1, MSG_NOSIGNAL) != 1) return berr_sys(err, "answer the container init");
       continue;
     }
     if (buf[0] == 'E') return berr_set(err, 0, "%s", buf + 1);
@@ -129,7 +143,14 @@ static pid_t host_pid(struct init_ctx *c) {
 static int create_container_hooks(void *ctx, struct berr *err) {
   struct init_ctx *c = ctx;
   if (!c->s->hooks) return 0;
-  return hooks_run(c->s->hooks, HOOK_CREATE_CONTAINER, c->id, "created", host_pid(c), c->s->bundle, c->s->annotations, err);
+  if (has_early_hooks(c->s)) {
+    char ack = 0;
+    ssize_t n;
+    if (send(c->sock, "H", 1, MSG_NOSIGNAL) != 1) return berr_sys(err, "ask the runtime for the prestart hooks");
+    do n = recv(c->sock, &ack, 1, 0); while (n < 0 && errno == EINTR);
+    if (n != 1 || ack != 'C') _exit(1); /* a hook failed: the runtime reports it */
+  }
+  return hooks_run(c->s->hooks, HOOK_CREATE_CONTAINER, c->id, "creating", host_pid(c), c->s->bundle, c->s->annotations, err);
 }
 
 /* Only stdio and the fds passed with --preserve-fds reach the process. */
@@ -229,6 +250,7 @@ static int init_setup(struct init_ctx *c, int *fifo_fd, struct berr *err) {
   struct stat st;
   if (stat(s->process.cwd, &st) < 0 && errno == ENOENT && mkdir_p(s->process.cwd, 0755, err) < 0)
     return berr_wrap(err, "cwd: ");
+  if (stat(s->process.cwd, &st) == 0 && !S_ISDIR(st.st_mode)) return berr_set(err, ENOTDIR, "cwd %s", s->process.cwd);
   if (rootfs_finalize(s, err) < 0) return -1;
   if (proc_apply_limits(&s->process, err) < 0) return -1;
   return seccomp_prepare(s->seccomp, &c->seccomp, err);
@@ -307,7 +329,7 @@ int container_create(const struct create_opts *o, pid_t *pidp, int *tty_master, 
   struct cgroup cg = {0};
   int sv[2] = {-1, -1}, master = -1, ret = -1;
   pid_t pid = -1, parent;
-  bool made_dir = false, made_cg = false;
+  bool made_dir = false, made_cg = false, forked = false;
   if (state_path(o->root, o->id, &dir, err) < 0) return -1;
   if (mkdir_p(o->root, 0700, err) < 0) return -1;
   if (mkdir(dir, 0700) < 0) {
@@ -364,10 +386,8 @@ int container_create(const struct create_opts *o, pid_t *pidp, int *tty_master, 
   close(sv[1]);
   sv[1] = -1;
   send(sv[0], &pid, sizeof pid, MSG_NOSIGNAL);
-  if (sync_wait_ready_maps(sv[0], &pid, s->process.terminal ? &master : NULL, s, err) < 0) goto out;
-  if (s->hooks && (hooks_run(s->hooks, HOOK_PRESTART, o->id, "creating", pid, s->bundle, s->annotations, err) < 0 ||
-                   hooks_run(s->hooks, HOOK_CREATE_RUNTIME, o->id, "creating", pid, s->bundle, s->annotations, err) < 0))
-    goto out;
+  forked = true;
+  if (sync_wait_ready_maps(sv[0], &pid, s->process.terminal ? &master : NULL, s, o->id, err) < 0) goto out;
   if (state_save(dir, o->id, pid, pid_starttime(pid), s->bundle, s->rootfs, &cg, s->annotations, late_hooks, err) < 0) goto out;
   if (o->pid_file && write_pid_file(o->pid_file, pid, err) < 0) goto out;
   if (master >= 0 && o->console_socket) {
@@ -388,6 +408,9 @@ out:
       waitpid(pid, NULL, 0);
     }
     if (made_cg) cgroup_destroy(&cg, &e2);
+    /* the lifecycle goes on at delete: poststop hooks run (runtime spec, runc) */
+    if (forked && s->hooks && hooks_run(s->hooks, HOOK_POSTSTOP, o->id, "stopped", 0, s->bundle, s->annotations, &e2) < 0)
+      bwarn("%s", e2.msg);
     if (made_dir) rm_rf(dir, &e2);
   }
   if (master >= 0) close(master);

@@ -33,6 +33,8 @@ struct exec_opts {
   int preserve_fds;
   char **cap_add;
   size_t ncap_add;
+  char **add_gids;   /* --additional-gids */
+  size_t nadd_gids;
 };
 /* Starts a process in the container; *pid is its host pid. */
 int container_exec(const struct exec_opts *o, pid_t *pid, int *tty_master, struct berr *err);
@@ -40,8 +42,9 @@ int container_exec(const struct exec_opts *o, pid_t *pid, int *tty_master, struc
 /* Internal: the setup handshake between the runtime and a new process. */
 int sync_wait_ready(int sock, pid_t pid, int *tty_master, struct berr *err);
 struct spec;
-/* Same, answering a user namespace request with the spec's id maps. */
-int sync_wait_ready_maps(int sock, pid_t *pid, int *tty_master, const struct spec *maps, struct berr *err);
+/* Same, answering a user namespace request with the spec's id maps, and
+ * running the prestart and createRuntime hooks when the init asks (id). */
+int sync_wait_ready_maps(int sock, pid_t *pid, int *tty_master, const struct spec *maps, const char *id, struct berr *err);
 void sync_report_error(int sock, const struct berr *e);
 int sync_ready(int sock);
 

@@ -91,11 +91,19 @@ static int build_process(const struct exec_opts *o, const struct spec *s, struct
   p->args = calloc(na + 1, sizeof(char *));
   if (!p->args) return berr_set(err, ENOMEM, "exec");
   memcpy(p->args, o->args, na * sizeof(char *));
-  if (s->process.ngids) {
-    p->gids = calloc(s->process.ngids, sizeof(gid_t));
+  if (s->process.ngids || o->nadd_gids) {
+    p->gids = calloc(s->process.ngids + o->nadd_gids + 1, sizeof(gid_t));
     if (!p->gids) return berr_set(err, ENOMEM, "exec");
-    memcpy(p->gids, s->process.gids, s->process.ngids * sizeof(gid_t));
+    if (s->process.ngids) memcpy(p->gids, s->process.gids, s->process.ngids * sizeof(gid_t));
     p->ngids = s->process.ngids;
+  }
+  for (size_t i = 0; i < o->nadd_gids; i++) {
+    char *end = NULL;
+    errno = 0;
+    unsigned long v = strtoul(o->add_gids[i], &end, 10);
+    if (errno || !*o->add_gids[i] || *end || v > UINT32_MAX - 1)
+      return berr_set(err, 0, "exec: invalid additional gid %s", o->add_gids[i]);
+    p->gids[p->ngids++] = (gid_t)v;
   }
   for (size_t i = 0; i < o->nenv; i++)
     if (env_set(&p->env, o->env[i], err) < 0) return -1;
@@ -106,7 +114,12 @@ static int build_process(const struct exec_opts *o, const struct spec *s, struct
   for (size_t i = 0; i < o->ncap_add; i++) {
     int c = cap_from_name(o->cap_add[i]);
     if (c < 0) return berr_set(err, 0, "exec: unknown capability %s", o->cap_add[i]);
-    for (int k = 0; k < 5; k++) p->caps[k] |= 1ULL << c;
+    /* as runc: bounding, effective, permitted; ambient only when the
+     * process has inheritable capabilities (ambient needs them) */
+    p->caps[CAP_SET_BOUNDING] |= 1ULL << c;
+    p->caps[CAP_SET_EFFECTIVE] |= 1ULL << c;
+    p->caps[CAP_SET_PERMITTED] |= 1ULL << c;
+    if (p->caps[CAP_SET_INHERITABLE]) p->caps[CAP_SET_AMBIENT] |= 1ULL << c;
   }
   return 0;
 }

@@ -68,6 +68,9 @@ static int run_one(const struct json *h, const char *input, const char *kind, st
    * old disposition comes back (the container's init runs hooks too) */
   struct sigaction ign = {.sa_handler = SIG_IGN}, old;
   sigaction(SIGPIPE, &ign, &old);
+  /* non-blocking: a hook that never reads a large state must not hang us
+   * past its timeout; it simply gets a truncated stdin */
+  fcntl(in[1], F_SETFL, O_NONBLOCK);
   write_all(in[1], input, strlen(input));
   close(in[1]);
   sigaction(SIGPIPE, &old, NULL);
@@ -79,10 +82,11 @@ static int run_one(const struct json *h, const char *input, const char *kind, st
     if (w == pid) break;
     if (w < 0 && errno != EINTR) return berr_sys(err, "%s hook %s: wait", kind, path);
     clock_gettime(CLOCK_MONOTONIC, &now);
-    if (timeout > 0 && now.tv_sec - start.tv_sec >= timeout) {
+    int64_t elapsed_ns = (int64_t)(now.tv_sec - start.tv_sec) * 1000000000LL + (now.tv_nsec - start.tv_nsec);
+    if (timeout > 0 && elapsed_ns >= timeout * 1000000000LL) {
       kill(pid, SIGKILL);
       waitpid(pid, NULL, 0);
-      return berr_set(err, ETIMEDOUT, "%s hook %s: timed out after %lld s", kind, path, (long long)timeout);
+      return berr_set(err, 0, "%s hook %s: timed out after %lld s", kind, path, (long long)timeout);
     }
     struct timespec ts = {0, 2 * 1000 * 1000};
     nanosleep(&ts, NULL);
@@ -107,7 +111,16 @@ int hooks_run(const struct json *hooks, enum hook_kind kind, const char *id, con
   jb_raw(&b, "}");
   if (b.oom) { jb_free(&b); return berr_set(err, ENOMEM, "hooks"); }
   int ret = 0;
-  for (size_t i = 0; i < list->len && ret == 0; i++) ret = run_one(list->items[i], b.data, kind_names[kind], err);
+  /* a failed poststart/poststop hook is a warning and the rest still run
+   * (runtime spec); any other failure stops the lifecycle */
+  bool late = kind == HOOK_POSTSTART || kind == HOOK_POSTSTOP;
+  for (size_t i = 0; i < list->len && ret == 0; i++) {
+    ret = run_one(list->items[i], b.data, kind_names[kind], err);
+    if (ret < 0 && late) {
+      bwarn("%s", err->msg);
+      ret = 0;
+    }
+  }
   jb_free(&b);
   return ret;
 }

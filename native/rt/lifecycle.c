@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -94,8 +95,24 @@ static int wait_gone(const struct cstate *st, struct berr *err) {
   return berr_set(err, ETIMEDOUT, "container %s did not exit after SIGKILL", st->id);
 }
 
+/* True when <root>/<id>/state.json is absent (the id itself is valid). A
+ * directory left by a create killed before its first record goes too,
+ * unless a live create still holds its lock. */
+static bool state_absent(const char *root, const char *id) {
+  struct berr e;
+  cleanup_free char *dir = NULL;
+  if (state_path(root, id, &dir, &e) < 0) return false;
+  cleanup_free char *path = xasprintf("%s/state.json", dir);
+  if (!path || access(path, F_OK) == 0 || errno != ENOENT) return false;
+  cleanup_close int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0 && access(path, F_OK) < 0) rm_rf(dir, &e);
+  return true;
+}
+
 int container_delete(const char *root, const char *id, bool force, struct berr *err) {
   struct cstate st;
+  /* --force on a container that is already gone succeeds (runc, crun) */
+  if (force && state_absent(root, id)) return 0;
   if (state_load(root, id, &st, err) < 0) return -1;
   int ret = -1;
   enum cstatus s = state_status(&st);

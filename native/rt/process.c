@@ -149,6 +149,7 @@ static void reset_signals(void) {
 int proc_exec(const struct proc_spec *p, const char *path, void *seccomp, struct berr *err) {
   reset_signals();
   if (chdir(p->cwd) < 0) return berr_sys(err, "chdir %s", p->cwd);
+  if (lsm_apply(p, err) < 0) return -1;
   if (p->has_caps && caps_drop_bounding(p, err) < 0) return -1;
   /* Without noNewPrivileges the filter must be loaded while we still hold
    * CAP_SYS_ADMIN; with it, as late as possible (fewer syscalls to allow). */

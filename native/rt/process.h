@@ -18,6 +18,11 @@ int proc_find_exec(const struct proc_spec *p, char **out, struct berr *err);
  * Returns only on failure. */
 int proc_exec(const struct proc_spec *p, const char *path, void *seccomp, struct berr *err);
 
+/* lsm.c: a requested AppArmor profile / SELinux label the host cannot
+ * enforce is an error (at create); applied for the execve. */
+int lsm_validate(const struct proc_spec *p, const char *mount_label, struct berr *err);
+int lsm_apply(const struct proc_spec *p, struct berr *err);
+
 /* caps.c */
 int caps_drop_bounding(const struct proc_spec *p, struct berr *err);
 int caps_apply(const struct proc_spec *p, struct berr *err);

@@ -161,8 +161,6 @@ static int set_propagation(int rootfd, const char *dest, unsigned long prop, str
   return 0;
 }
 
-static const char *ctrl_dir_names[CG_NCTRL] = {"memory", "cpu", "cpuacct", "cpuset", "pids", "freezer", "devices", "blkio"};
-
 /* A cgroup mount: cgroup2 directly; on v1 a tmpfs holding a bind of the
  * container's own directory of every controller. */
 static int mount_cgroup(int rootfd, const struct mount_spec *m, const struct mopts *mo, const struct cgroup *cg, bool own_cgroupns,
@@ -191,7 +189,7 @@ static int mount_cgroup(int rootfd, const struct mount_spec *m, const struct mop
   }
   for (int c = 0; c < CG_NCTRL; c++) {
     if (!cg->dirs[c]) continue;
-    cleanup_free char *sub = xasprintf("%s/%s", m->dest, ctrl_dir_names[c]);
+    cleanup_free char *sub = xasprintf("%s/%s", m->dest, cgroup_ctrl_name(c));
     if (!sub) return berr_set(err, ENOMEM, "cgroup mount");
     cleanup_close int fd = open_in_root(rootfd, sub, true, true, err);
     if (fd < 0) return -1;
@@ -289,6 +287,16 @@ int rootfs_prepare(const struct spec *s, const struct rootfs_opts *o, struct ber
   }
   if (chdir("/") < 0) return berr_sys(err, "chdir /");
   if (prop && mount(NULL, "/", NULL, prop, NULL) < 0) return berr_sys(err, "set rootfsPropagation");
+  /* a mount's own propagation (shared, slave, ...) is set again now: making
+   * the old root a slave above reached the new tree's shared mounts too */
+  cleanup_close int newroot = -1;
+  for (size_t i = 0; i < s->nmounts; i++) {
+    struct mopts mo;
+    parse_options(s->mounts[i].options, &mo);
+    if (!mo.prop) continue;
+    if (newroot < 0 && (newroot = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) return berr_sys(err, "open /");
+    if (set_propagation(newroot, s->mounts[i].dest, mo.prop, err) < 0) return -1;
+  }
   return 0;
 }
 

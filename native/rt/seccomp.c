@@ -102,6 +102,28 @@ static int add_rule(scmp_filter_ctx ctx, const struct json *rule, uint32_t def, 
   return 0;
 }
 
+/* linux.seccomp.flags → filter attributes; an unknown flag is an error
+ * (crun), not a silently weaker filter. */
+static int apply_flags(scmp_filter_ctx ctx, const struct json *sc, struct berr *err) {
+  static const struct { const char *n; enum scmp_filter_attr a; } flags[] = {
+    {"SECCOMP_FILTER_FLAG_TSYNC", SCMP_FLTATR_CTL_TSYNC},
+    {"SECCOMP_FILTER_FLAG_LOG", SCMP_FLTATR_CTL_LOG},
+    {"SECCOMP_FILTER_FLAG_SPEC_ALLOW", SCMP_FLTATR_CTL_SSB},
+  };
+  struct json *a = NULL;
+  if (json_get_array(sc, "flags", &a, err) < 0) return berr_wrap(err, "seccomp: ");
+  for (size_t i = 0; a && i < a->len; i++) {
+    const struct json *f = a->items[i];
+    if (f->type != JSON_STRING) return berr_set(err, 0, "config.json:%d:%d: seccomp flags must be strings", f->line, f->col);
+    size_t k = 0;
+    while (k < sizeof flags / sizeof flags[0] && strcmp(f->str, flags[k].n)) k++;
+    if (k == sizeof flags / sizeof flags[0]) return berr_set(err, 0, "config.json:%d:%d: seccomp: unsupported flag %s", f->line, f->col, f->str);
+    int r = seccomp_attr_set(ctx, flags[k].a, 1);
+    if (r < 0) return berr_set(err, -r, "seccomp: flag %s", f->str);
+  }
+  return 0;
+}
+
 int seccomp_prepare(const struct json *sc, void **filter, struct berr *err) {
   *filter = NULL;
   if (!sc) return 0;
@@ -124,6 +146,7 @@ int seccomp_prepare(const struct json *sc, void **filter, struct berr *err) {
     }
     if ((r = seccomp_arch_add(ctx, a)) < 0 && r != -EEXIST) { berr_set(err, -r, "seccomp: add architecture %s", arches->items[i]->str); goto fail; }
   }
+  if (apply_flags(ctx, sc, err) < 0) goto fail;
   for (size_t i = 0; syscalls && i < syscalls->len; i++)
     if (add_rule(ctx, syscalls->items[i], def, err) < 0) goto fail;
   *filter = ctx;

@@ -1,6 +1,7 @@
 #include "rt/spec.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <limits.h>
 #include <sched.h>
 #include <stdlib.h>
@@ -8,12 +9,18 @@
 #include <strings.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include "common/cleanup.h"
 #include "common/util.h"
 #include "rt/hooks.h"
+#include "rt/process.h"
 
 #define POS(j) (j)->line, (j)->col
+
+#ifndef MS_NOSYMFOLLOW
+#define MS_NOSYMFOLLOW 256
+#endif
 
 static const char *cap_names[] = {
   "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL",
@@ -54,6 +61,7 @@ static const struct { const char *name; unsigned long set, clear, prop; } mount_
   {"shared", 0, 0, MS_SHARED}, {"rshared", 0, 0, MS_SHARED | MS_REC},
   {"slave", 0, 0, MS_SLAVE}, {"rslave", 0, 0, MS_SLAVE | MS_REC},
   {"unbindable", 0, 0, MS_UNBINDABLE}, {"runbindable", 0, 0, MS_UNBINDABLE | MS_REC},
+  {"nosymfollow", MS_NOSYMFOLLOW, 0, 0}, {"symfollow", 0, MS_NOSYMFOLLOW, 0},
 };
 
 bool mount_flag_parse(const char *opt, unsigned long *set, unsigned long *clear, unsigned long *prop) {
@@ -86,7 +94,12 @@ static int parse_caps(const struct json *j, struct proc_spec *p, struct berr *er
       struct json *c = a->items[i];
       if (c->type != JSON_STRING) return berr_set(err, 0, "config.json:%d:%d: capability must be a string", POS(c));
       int n = cap_from_name(c->str);
-      if (n < 0) return berr_set(err, 0, "config.json:%d:%d: unknown capability %s", POS(c), c->str);
+      /* runtime-spec 1.1, runc and crun: a capability that cannot be mapped is
+       * a warning, not a failure */
+      if (n < 0) {
+        fprintf(stderr, "warning: config.json:%d:%d: ignoring unknown capability %s\n", POS(c), c->str);
+        continue;
+      }
       p->caps[s] |= 1ULL << n;
     }
   }
@@ -154,6 +167,11 @@ int proc_spec_parse(const struct json *j, struct proc_spec *p, struct berr *err)
   int r = json_get_i64(j, "oomScoreAdj", &oom, err);
   if (r < 0) return -1;
   if (r) { p->has_oom = true; p->oom_score_adj = (int)oom; }
+  if (json_get_str(j, "apparmorProfile", &p->apparmor, err) < 0 ||
+      json_get_str(j, "selinuxLabel", &p->selinux_label, err) < 0)
+    return -1;
+  if (p->apparmor && !*p->apparmor) p->apparmor = NULL;
+  if (p->selinux_label && !*p->selinux_label) p->selinux_label = NULL;
   if (json_get_object(j, "consoleSize", &cs, err) < 0) return -1;
   if (cs) {
     uint64_t h = 0, w = 0;
@@ -214,8 +232,14 @@ static int parse_mounts(const struct json *a, struct spec *s, struct berr *err) 
     if (json_get_str(m, "destination", &ms->dest, err) < 0 || json_get_str(m, "type", &ms->type, err) < 0 ||
         json_get_str(m, "source", &ms->source, err) < 0 || strv_field(m, "options", &ms->options, err) < 0)
       return -1;
-    if (!ms->dest || ms->dest[0] != '/')
-      return berr_set(err, 0, "config.json:%d:%d: mount destination must be an absolute path", POS(m));
+    if (!ms->dest || !*ms->dest) return berr_set(err, 0, "config.json:%d:%d: mount destination is required", POS(m));
+    /* a relative destination is taken from the container's / (runc, crun) */
+    if (ms->dest[0] != '/') {
+      char *abs = xasprintf("/%s", ms->dest);
+      if (!abs) return berr_set(err, ENOMEM, "mounts");
+      ms->dest = abs;
+      ms->dest_owned = true;
+    }
   }
   return 0;
 }
@@ -249,6 +273,7 @@ static int parse_devices(const struct json *a, struct spec *s, struct berr *err)
 static int parse_resources(const struct json *res, struct spec *s, struct berr *err) {
   struct resources_spec *r = &s->res;
   struct json *mem = NULL, *cpu = NULL, *pids = NULL, *devs = NULL;
+  r->json = res;
   int k;
   if (json_get_object(res, "memory", &mem, err) < 0 || json_get_object(res, "cpu", &cpu, err) < 0 ||
       json_get_object(res, "pids", &pids, err) < 0 || json_get_array(res, "devices", &devs, err) < 0)
@@ -322,6 +347,31 @@ static int parse_idmaps(const struct json *lx, const char *key, struct idmap_spe
   return 0;
 }
 
+/* A sysctl is only written inside a namespace the container owns, so that a
+ * config can never change the host's kernel settings (runc's rules). */
+static int sysctl_allowed(const struct spec *s, const struct json *at, const char *k, struct berr *err) {
+  static const char *ipc_keys[] = {"kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
+                                   "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced"};
+  bool ipc = !strncmp(k, "fs.mqueue.", 10);
+  for (size_t i = 0; i < sizeof ipc_keys / sizeof ipc_keys[0]; i++) ipc = ipc || !strcmp(k, ipc_keys[i]);
+  if (ipc) {
+    if (spec_ns(s, CLONE_NEWIPC)) return 0;
+    return berr_set(err, 0, "config.json:%d:%d: sysctl %s is not allowed in the host's ipc namespace", POS(at), k);
+  }
+  if (!strncmp(k, "net.", 4)) {
+    const struct ns_spec *ns = spec_ns(s, CLONE_NEWNET);
+    struct stat a, b;
+    if (ns && ns->path && stat(ns->path, &a) == 0 && stat("/proc/self/ns/net", &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+      ns = NULL;
+    if (ns) return 0;
+    return berr_set(err, 0, "config.json:%d:%d: sysctl %s is not allowed in the host's network namespace", POS(at), k);
+  }
+  if (spec_ns(s, CLONE_NEWUTS) && !strcmp(k, "kernel.domainname")) return 0;
+  if (spec_ns(s, CLONE_NEWUTS) && !strcmp(k, "kernel.hostname"))
+    return berr_set(err, 0, "config.json:%d:%d: sysctl kernel.hostname conflicts with the hostname field", POS(at));
+  return berr_set(err, 0, "config.json:%d:%d: sysctl %s is not in a separate kernel namespace", POS(at), k);
+}
+
 static int parse_linux(const struct json *lx, struct spec *s, struct berr *err) {
   struct json *a = NULL, *res = NULL, *sys = NULL;
   if (json_get_array(lx, "namespaces", &a, err) < 0) return -1;
@@ -359,6 +409,7 @@ static int parse_linux(const struct json *lx, struct spec *s, struct berr *err) 
       if (!*k || strspn(k, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") != strlen(k) ||
           strstr(k, "..") || k[0] == '.')
         return berr_set(err, 0, "config.json:%d:%d: sysctl %s: invalid key", POS(sys->items[i]), k);
+      if (sysctl_allowed(s, sys->items[i], k, err) < 0) return -1;
       s->sysctl_keys[i] = sys->keys[i];
       s->sysctl_values[i] = sys->items[i]->str;
     }
@@ -379,9 +430,9 @@ int spec_load(const char *bundle, struct spec **out, struct berr *err) {
   const char *rootpath = NULL;
   if (s->root->type != JSON_OBJECT) { berr_set(err, 0, "%s: the top level must be an object", cfg); goto fail; }
   if (json_get_object(s->root, "root", &root, err) < 0) goto fail;
-  if (root && (json_get_str(root, "path", &rootpath, err) < 0 || json_get_bool(root, "readonly", &s->root_readonly, err) < 0))
-    goto fail;
-  if (!rootpath) rootpath = "rootfs";
+  if (!root) { berr_set(err, 0, "%s: root is required", cfg); goto fail; }
+  if (json_get_str(root, "path", &rootpath, err) < 0 || json_get_bool(root, "readonly", &s->root_readonly, err) < 0) goto fail;
+  if (!rootpath || !*rootpath) { berr_set(err, 0, "%s: root.path is required", cfg); goto fail; }
   s->rootfs = rootpath[0] == '/' ? realpath(rootpath, NULL) : NULL;
   if (rootpath[0] != '/') {
     cleanup_free char *rp = xasprintf("%s/%s", s->bundle, rootpath);
@@ -391,6 +442,9 @@ int spec_load(const char *bundle, struct spec **out, struct berr *err) {
   if (json_get_object(s->root, "process", &proc, err) < 0) goto fail;
   if (!proc) { berr_set(err, 0, "%s: process is required", cfg); goto fail; }
   if (proc_spec_parse(proc, &s->process, err) < 0) goto fail;
+  if (!json_get(proc, "cwd")) { berr_set(err, 0, "%s: process.cwd is required", cfg); goto fail; }
+  /* no capabilities object means no capabilities at all (runc, crun) */
+  s->process.has_caps = true;
   if (json_get_str(s->root, "hostname", &s->hostname, err) < 0 ||
       json_get_str(s->root, "domainname", &s->domainname, err) < 0)
     goto fail;
@@ -398,6 +452,9 @@ int spec_load(const char *bundle, struct spec **out, struct berr *err) {
   if (mounts && parse_mounts(mounts, s, err) < 0) goto fail;
   if (json_get_object(s->root, "linux", &lx, err) < 0) goto fail;
   if (lx && parse_linux(lx, s, err) < 0) goto fail;
+  const char *mount_label = NULL;
+  if (lx && json_get_str(lx, "mountLabel", &mount_label, err) < 0) goto fail;
+  if (lsm_validate(&s->process, mount_label && *mount_label ? mount_label : NULL, err) < 0) goto fail;
   if (json_get_object(s->root, "annotations", &s->annotations, err) < 0) goto fail;
   if (json_get_object(s->root, "hooks", &s->hooks, err) < 0 || hooks_validate(s->hooks, err) < 0) goto fail;
   *out = s;
@@ -410,7 +467,10 @@ fail:
 void spec_free(struct spec *s) {
   if (!s) return;
   proc_spec_free(&s->process);
-  for (size_t i = 0; i < s->nmounts; i++) free(s->mounts[i].options);
+  for (size_t i = 0; i < s->nmounts; i++) {
+    free(s->mounts[i].options);
+    if (s->mounts[i].dest_owned) free((char *)s->mounts[i].dest);
+  }
   free(s->mounts);
   free(s->namespaces);
   free(s->uid_maps);

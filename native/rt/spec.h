@@ -33,6 +33,7 @@ struct proc_spec {
   bool has_oom;
   int oom_score_adj;
   int console_rows, console_cols;
+  const char *apparmor, *selinux_label; /* NULL when unset or empty */
 };
 
 enum { CAP_SET_BOUNDING, CAP_SET_EFFECTIVE, CAP_SET_INHERITABLE, CAP_SET_PERMITTED, CAP_SET_AMBIENT };
@@ -40,6 +41,7 @@ enum { CAP_SET_BOUNDING, CAP_SET_EFFECTIVE, CAP_SET_INHERITABLE, CAP_SET_PERMITT
 struct mount_spec {
   const char *dest, *type, *source;
   char **options;
+  bool dest_owned;          /* dest was made absolute here (free it) */
 };
 
 struct ns_spec {
@@ -80,6 +82,7 @@ struct resources_spec {
   int64_t pids_limit;
   struct devrule_spec *devrules;
   size_t ndevrules;
+  const struct json *json;  /* the whole object, for cgroup-extra.c */
 };
 
 struct spec {

@@ -69,7 +69,9 @@ int cmd_kill(const struct globals *g, int argc, char **argv, struct berr *err) {
   size_t n;
   if (parse(argc, argv, opts, NOPTS(opts), 1, 2, "kill", &pos, &n, err) < 0) return -1;
   int sig = SIGTERM;
-  if (n == 2 && (sig = signal_parse(pos[1])) < 0) return berr_set(err, 0, "kill: unknown signal %s", pos[1]);
+  /* signal 0 only checks that the process is there (runc accepts it) */
+  if (n == 2 && !strcmp(pos[1], "0")) sig = 0;
+  else if (n == 2 && (sig = signal_parse(pos[1])) < 0) return berr_set(err, 0, "kill: unknown signal %s", pos[1]);
   return container_kill(g->root, pos[0], sig, opts[0].set, err) < 0 ? -1 : 0;
 }
 

@@ -55,13 +55,19 @@ int cmd_exec(const struct globals *g, int argc, char **argv, struct berr *err) {
   size_t n;
   if (args_parse(argc, argv, opts, NOPTS(opts), true, &pos, &n, err) < 0) return berr_wrap(err, "exec: ");
   if (n < 1) return berr_set(err, 0, "exec: container id required");
-  if (n < 2 && !opts[6].set) return berr_set(err, 0, "exec: a command or --process is required");
+  if (n < 2 && !opts[6].set) {
+    /* 255 like any process that could not be started (runc) */
+    fprintf(stderr, "exec: a command or --process is required\n");
+    log_error("exec: a command or --process is required");
+    return 255;
+  }
   bool detach = opts[1].set;
   struct exec_opts o = {.root = g->root, .id = pos[0], .process_file = opts[6].val, .cwd = opts[3].val,
                         .user = opts[5].val, .pid_file = opts[2].val, .console_socket = opts[7].val,
                         .args = pos + 1, .env = (char **)opts[4].vals, .nenv = opts[4].nvals,
                         .tty = opts[0].set, .tty_set = opts[0].set, .detach = detach, .nnp = opts[8].set,
                         .cap_add = (char **)opts[9].vals, .ncap_add = opts[9].nvals,
+                        .add_gids = (char **)opts[10].vals, .nadd_gids = opts[10].nvals,
                         .preserve_fds = opts[11].set ? atoi(opts[11].val) : 0};
   if (!detach && relay_prepare(err) < 0) return -1;
   pid_t pid;
