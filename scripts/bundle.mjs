@@ -27,8 +27,24 @@ try {
   process.exit(0);
 }
 
+// commander requires node:child_process at load time (~5 ms: it pulls in net,
+// dgram, ...) but only spawns for executable subcommands, which berth has
+// none of: give it a stand-in that loads the module on first use.
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'lazy-builtin' } : undefined);
+    build.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, () => ({
+      contents: "let m; module.exports = new Proxy({}, { get: (_, k) => (m ??= require('node:child_process'))[k] });",
+      loader: 'js',
+    }));
+  },
+};
+
 rmSync(outdir, { recursive: true, force: true });
 await esbuild.build({
+  plugins: [lazyChildProcess],
   entryPoints: {
     main: join(root, 'dist/src/cli/main.js'),
     // The DNS responder is its own process, started on the first network:
@@ -59,6 +75,7 @@ await esbuild.build({
 // import.meta.url is a parameter of the wrapper that code-cache.ts builds.
 const cjs = join(outdir, 'berth.cjs');
 const result = await esbuild.build({
+  plugins: [lazyChildProcess],
   entryPoints: [join(root, 'dist/src/cli/main.js')],
   outfile: cjs,
   bundle: true,
