@@ -27,6 +27,8 @@ const CORE = RULES.map(([tag, re, construct]) => scalarType(tag, re, construct))
 
 /** A plain (unquoted) scalar's value, resolved by the same types in the same order as js-yaml does with this schema. */
 export function resolvePlain(s: string): unknown {
+  // Every rule needs one of these first characters (or the empty string): most strings skip the regexes.
+  if (s !== '' && !'~nNtTfF+-.0123456789'.includes(s[0]!)) return s;
   for (const [, re, construct] of RULES) if (re.test(s)) return construct(s);
   return s;
 }

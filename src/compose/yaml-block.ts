@@ -218,7 +218,7 @@ function cutComment(s: string): string {
 
 function plain(s: string): unknown {
   // Indicators and anything that would make js-yaml read more than a scalar.
-  if (/^(?:[-?:](?: |$)|[,[\]{}#&*!|>'"%@`])/.test(s) || /: |:$/.test(s)) bail();
+  if (/^(?:[-?:](?: |$)|[,[\]{}#&*!|>'"%@`])|: |:$/.test(s)) bail();
   return resolvePlain(s);
 }
 
