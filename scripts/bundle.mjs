@@ -7,7 +7,7 @@
 //
 // It also writes dist/bundle/berth.cjs: the whole CLI as one CommonJS script,
 // which bin/berth compiles through vm.Script with a V8 code cache (see
-// src/cli/code-cache.ts). Its first line names the sha256 of the rest, the
+// src/cli/code-cache.cts). Its first line names the sha256 of the rest, the
 // key of every cache made from it.
 import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -72,7 +72,7 @@ await esbuild.build({
 // The CommonJS build for the code cache. A script run by vm.Script has no
 // module loader for import(), so every dynamic import becomes a require
 // (esbuild keeps lazily imported modules lazy with init wrappers), and
-// import.meta.url is a parameter of the wrapper that code-cache.ts builds.
+// import.meta.url is a parameter of the wrapper that code-cache.cts builds.
 const cjs = join(outdir, 'berth.cjs');
 const result = await esbuild.build({
   plugins: [lazyChildProcess],

@@ -1,4 +1,4 @@
-// The V8 code cache of the CLI bundle (src/cli/code-cache.ts): real runs of
+// The V8 code cache of the CLI bundle (src/cli/code-cache.cts): real runs of
 // bin/berth and of loadBundle in child processes, real cache files in a
 // private directory. A cache must never change what a command prints, and a
 // stale, damaged, foreign or rejected one must be ignored and replaced.
@@ -169,7 +169,7 @@ test('read-only for this user: a cache is used but never written; a foreign one 
 
 /** Runs loadBundle on a small bundle of our own in a fresh process; prints "<cache state> <main's result>". */
 function runBundle(bundle: string, cache: string): string {
-  const driver = `import(${JSON.stringify(join(repoRoot, 'dist/src/cli/code-cache.js'))}).then(async ({ loadBundle }) => {
+  const driver = `import(${JSON.stringify(join(repoRoot, 'dist/src/cli/code-cache.cjs'))}).then(async ({ loadBundle }) => {
     const b = loadBundle(${JSON.stringify(bundle)}, ['run']);
     const code = await b.main([]);
     b.finish(0);

@@ -3,6 +3,8 @@
 // it runs: V8 deserializes the bytecode of every function the same command
 // ran last time instead of parsing and compiling it (~20–30 ms of each
 // `berth config`). Used by bin/berth; imports nothing but node built-ins.
+// CommonJS (.cts), like bin/berth, so that a cached start never sets up
+// Node's ES module loader.
 //
 // One cache file per command (`<dir>/<command>.v8cache`): `config` caches
 // the YAML and schema code, `ps` the state store. Each file starts with a
@@ -19,21 +21,12 @@
 // there is no cache and none can be written, this returns undefined and the
 // launcher loads the ES module bundle, which is quicker to start uncached.
 // BERTH_CODE_CACHE=0 turns the cache off.
-import type * as Fs from 'node:fs';
+import { accessSync, closeSync, constants, fstatSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type * as Path from 'node:path';
-import type * as Url from 'node:url';
-import type * as V8 from 'node:v8';
-import type * as Vm from 'node:vm';
-
-// Built-ins through require, not their ES module facades: node:fs's would
-// load fs.promises (streams, readline) on every start.
-const builtin = createRequire(import.meta.url);
-const { closeSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, accessSync, constants } = builtin('node:fs') as typeof Fs;
-const { dirname, join } = builtin('node:path') as typeof Path;
-const { pathToFileURL } = builtin('node:url') as typeof Url;
-const { setFlagsFromString } = builtin('node:v8') as typeof V8;
-const { Script } = builtin('node:vm') as typeof Vm;
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { Script } from 'node:vm';
 
 type Main = (argv: string[]) => Promise<number>;
 
