@@ -4,7 +4,13 @@
 // so a command still loads only what it uses. bin/berth prefers the bundle
 // and falls back to dist/src when it is absent (or BERTH_NO_BUNDLE=1).
 // Run after tsc; `npm run build:ts`, `prepare` and scripts/test.mjs do.
-import { rmSync } from 'node:fs';
+//
+// It also writes dist/bundle/berth.cjs: the whole CLI as one CommonJS script,
+// which bin/berth compiles through vm.Script with a V8 code cache (see
+// src/cli/code-cache.cts). Its first line names the sha256 of the rest, the
+// key of every cache made from it.
+import { createHash } from 'node:crypto';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,8 +27,24 @@ try {
   process.exit(0);
 }
 
+// commander requires node:child_process at load time (~5 ms: it pulls in net,
+// dgram, ...) but only spawns for executable subcommands, which berth has
+// none of: give it a stand-in that loads the module on first use.
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'lazy-builtin' } : undefined);
+    build.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, () => ({
+      contents: "let m; module.exports = new Proxy({}, { get: (_, k) => (m ??= require('node:child_process'))[k] });",
+      loader: 'js',
+    }));
+  },
+};
+
 rmSync(outdir, { recursive: true, force: true });
 await esbuild.build({
+  plugins: [lazyChildProcess],
   entryPoints: {
     main: join(root, 'dist/src/cli/main.js'),
     // The DNS responder is its own process, started on the first network:
@@ -46,3 +68,36 @@ await esbuild.build({
   keepNames: true,
   logLevel: 'warning',
 });
+
+// The CommonJS build for the code cache. A script run by vm.Script has no
+// module loader for import(), so every dynamic import becomes a require
+// (esbuild keeps lazily imported modules lazy with init wrappers), and
+// import.meta.url is a parameter of the wrapper that code-cache.cts builds.
+const cjs = join(outdir, 'berth.cjs');
+const result = await esbuild.build({
+  plugins: [lazyChildProcess],
+  entryPoints: [join(root, 'dist/src/cli/main.js')],
+  outfile: cjs,
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  supported: { 'dynamic-import': false },
+  define: { 'import.meta.url': '__berthImportMetaUrl' },
+  minifyWhitespace: true,
+  minifySyntax: true,
+  keepNames: true,
+  write: false,
+  logLevel: 'warning',
+});
+// esbuild leaves non-ASCII characters in regular expression literals; one
+// of them makes V8 hold the whole script as a two-byte string and decode it
+// slowly. \uXXXX means the same in a regex, a string or a template literal.
+const code = result.outputFiles[0].text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+// A runtime import() would throw inside vm.Script: refuse to ship one.
+if (/(^|[^\w$.])import\(/.test(code)) {
+  process.stderr.write('bundle: berth.cjs still contains import(); the code cache cannot load it\n');
+  process.exit(1);
+}
+const hash = createHash('sha256').update(code).digest('hex');
+writeFileSync(cjs, `// berth-bundle ${hash}\n${code}`);

@@ -2,7 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { isBerthError } from '../errors.js';
 import { collect } from './globals.js';
-import { commands } from './commands/index.js';
+import { commandTable, commands } from './commands/index.js';
 import { repoPath } from '../repo-root.js';
 
 function version(): string {
@@ -10,7 +10,32 @@ function version(): string {
   return pkg.version;
 }
 
-export function buildProgram(): Command {
+/**
+ * The command an argv names (after node and the script), skipping global
+ * options and the values of those that take one; undefined when none.
+ */
+export function commandNameOf(program: Command, args: string[]): string | undefined {
+  const valued = new Set<string>();
+  for (const o of program.options) {
+    if (!o.required && !o.optional) continue;
+    if (o.short) valued.add(o.short);
+    if (o.long) valued.add(o.long);
+  }
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (valued.has(a)) { i++; continue; }
+    if (a.startsWith('-')) continue;
+    return a;
+  }
+  return undefined;
+}
+
+/**
+ * The CLI. With `argv`, a run of one known command registers only that
+ * command (commander's set-up of all ~30 costs a few ms of every start);
+ * anything else (help, an unknown or no command) gets them all.
+ */
+export function buildProgram(argv?: string[]): Command {
   const program = new Command('berth')
     .description('Define and run multi-container applications on Linux, without a daemon.')
     .version(`berth version ${version()}`, '-v, --version', 'print the version and exit')
@@ -29,13 +54,15 @@ export function buildProgram(): Command {
   // Global options only before the command, so that `logs -f`, `rm -f` and
   // `volume ls -f` keep their own meaning, as in docker compose.
   program.enablePositionalOptions();
-  for (const register of commands) register(program);
+  const name = argv ? commandNameOf(program, argv.slice(2)) : undefined;
+  if (name !== undefined && name !== 'help' && Object.hasOwn(commandTable, name)) commandTable[name]!(program);
+  else for (const register of commands) register(program);
   return program;
 }
 
 /** Runs the CLI; returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = buildProgram(argv);
   for (const cmd of program.commands) cmd.exitOverride();
   try {
     await program.parseAsync(argv);

@@ -9,6 +9,7 @@ import { ComposeError } from './errors.js';
 import { MAX_YAML_NODES } from './text-guard.js';
 import { composeSchema } from './js-yaml-schema.js';
 import { ensureLoc, isObj, type Obj } from './loc.js';
+import { parseBlockYaml } from './yaml-block.js';
 
 class Tagged {
   constructor(readonly value: unknown, readonly tag: '!reset' | '!override') {}
@@ -63,6 +64,11 @@ function expanded(v: unknown, sizes: Map<object, number>): number {
 
 /** Parses without positions; undefined when js-yaml does not take the text (the careful path decides). */
 export function parsePlain(path: string, text: string): Obj | undefined {
+  return parseBlockYaml(text) ?? parseWithJsYaml(path, text);
+}
+
+/** parsePlain with js-yaml alone (the reference that parseBlockYaml must match). */
+export function parseWithJsYaml(path: string, text: string): Obj | undefined {
   let v: unknown;
   try {
     v = load(text, { schema, filename: path, maxDepth: 200 });

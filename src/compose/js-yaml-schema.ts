@@ -25,15 +25,24 @@ export function legacyOctal(s: string): number | undefined {
 
 const FLOAT_SPECIAL: Record<string, number> = { inf: Infinity, Inf: Infinity, INF: Infinity, nan: NaN, NaN: NaN, NAN: NaN };
 
-const CORE = [
-  scalarType('null', /^(?:~|null|Null|NULL|)$/, () => null),
-  scalarType('bool', /^(?:true|True|TRUE|false|False|FALSE)$/, (s) => s[0] === 't' || s[0] === 'T'),
-  scalarType('int', /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/, (s) => (s.startsWith('0o') ? parseInt(s.slice(2), 8) : s.startsWith('0x') ? parseInt(s.slice(2), 16) : legacyOctal(s) ?? Number(s))),
-  scalarType('float', /^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/, (s) => {
+const RULES: Array<[string, RegExp, (s: string) => unknown]> = [
+  ['null', /^(?:~|null|Null|NULL|)$/, () => null],
+  ['bool', /^(?:true|True|TRUE|false|False|FALSE)$/, (s) => s[0] === 't' || s[0] === 'T'],
+  ['int', /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/, (s) => (s.startsWith('0o') ? parseInt(s.slice(2), 8) : s.startsWith('0x') ? parseInt(s.slice(2), 16) : legacyOctal(s) ?? Number(s))],
+  ['float', /^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/, (s) => {
     const m = /^([-+]?)\.(inf|Inf|INF|nan|NaN|NAN)$/.exec(s);
     return m ? (m[1] === '-' ? -1 : 1) * FLOAT_SPECIAL[m[2]!]! : Number(s);
-  }),
+  }],
 ];
+const CORE = RULES.map(([tag, re, construct]) => scalarType(tag, re, construct));
+
+/** A plain (unquoted) scalar's value, resolved by the same types in the same order as js-yaml does with this schema. */
+export function resolvePlain(s: string): unknown {
+  // Every rule needs one of these first characters (or the empty string): most strings skip the regexes.
+  if (s !== '' && !'~nNtTfF+-.0123456789'.includes(s[0]!)) return s;
+  for (const [, re, construct] of RULES) if (re.test(s)) return construct(s);
+  return s;
+}
 
 /** YAML 1.2 core scalars, `<<` merge keys, and !reset/!override values built by `tagged`. */
 export function composeSchema(tagged: (data: unknown, tag: '!reset' | '!override') => unknown): Schema {

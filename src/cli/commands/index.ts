@@ -25,7 +25,23 @@ import { registerRm } from './rm.js';
 import { registerPs } from './ps.js';
 import { registerKill, registerPause, registerRestart, registerStart, registerStop, registerUnpause } from './lifecycle.js';
 
-export const commands: Array<(program: Command) => void> = [
+type Register = (program: Command) => void;
+
+/**
+ * Top-level command name → the function that registers it: a run of one
+ * known command registers only that one (see buildProgram). A unit test
+ * checks that this table and `commands` name the same commands.
+ */
+export const commandTable: Record<string, Register> = {
+  version: registerVersion, config: registerConfig, image: registerImage, images: registerImages, pull: registerPull,
+  push: registerPush, login: registerLogin, logout: registerLogout, network: registerNetwork, port: registerPort,
+  volume: registerVolume, logs: registerLogs, exec: registerExec, top: registerTop, wait: registerWait, ls: registerLs,
+  stats: registerStats, events: registerEvents, cp: registerCp, run: registerRun, up: registerUp, down: registerDown,
+  create: registerCreate, start: registerStart, stop: registerStop, restart: registerRestart, kill: registerKill,
+  pause: registerPause, unpause: registerUnpause, rm: registerRm, ps: registerPs,
+};
+
+export const commands: Register[] = [
   registerVersion,
   registerConfig,
   registerImage,

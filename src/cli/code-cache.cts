@@ -1,0 +1,140 @@
+// Loads dist/bundle/berth.cjs (the whole CLI as one CommonJS script) through
+// vm.Script with a V8 code cache, so that a start skips compiling the code
+// it runs: V8 deserializes the bytecode of every function the same command
+// ran last time instead of parsing and compiling it (~20–30 ms of each
+// `berth config`). Used by bin/berth; imports nothing but node built-ins.
+// CommonJS (.cts), like bin/berth, so that a cached start never sets up
+// Node's ES module loader.
+//
+// One cache file per command (`<dir>/<command>.v8cache`): `config` caches
+// the YAML and schema code, `ps` the state store. Each file starts with a
+// header naming its key: the bundle's sha256 (written by scripts/bundle.mjs
+// on its first line), its size and mtime, Node's version and the CPU
+// architecture. A file with another key, a cache V8 rejects (other V8
+// version or flags) or a damaged one is ignored and replaced after a
+// successful run. V8 does not verify a cache's checksum in release builds
+// (a damaged cache crashes the process), so the loader turns that check on;
+// it is then part of V8's flag hash, so every cache is made with it too.
+//
+// The cache is written only where the current user may write (by default
+// dist/bundle/cache, next to the bundle; BERTH_CODE_CACHE_DIR elsewhere). When
+// there is no cache and none can be written, this returns undefined and the
+// launcher loads the ES module bundle, which is quicker to start uncached.
+// BERTH_CODE_CACHE=0 turns the cache off.
+import { accessSync, closeSync, constants, fstatSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { Script } from 'node:vm';
+
+type Main = (argv: string[]) => Promise<number>;
+
+export interface LoadedBundle {
+  main: Main;
+  /** What happened to the cache: 'hit', 'miss' (none usable), 'rejected' (V8 refused it). */
+  cache: 'hit' | 'miss' | 'rejected';
+  /** After the command: writes a fresh cache when this run had none (only after exit code 0). */
+  finish(exitCode: number): void;
+}
+
+const MAGIC = 'berth-v8cache-1';
+/** Global options that take a value: skipped when looking for the command name. */
+const VALUE_OPTIONS = new Set(['-f', '--file', '-p', '--project-name', '--project-directory', '--env-file', '--profile', '--progress', '--ansi', '--root']);
+
+/** The command of a berth argv (without node and script): names the cache file. */
+export function commandOf(argv: string[]): string {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (VALUE_OPTIONS.has(a)) { i++; continue; }
+    if (a.startsWith('-')) continue;
+    return /^[a-z][a-z0-9-]{0,31}$/.test(a) ? a : 'other';
+  }
+  return 'none';
+}
+
+/** The cache directory to use, or undefined when caching is off. */
+export function cacheDirOf(bundle: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.BERTH_CODE_CACHE === '0') return undefined;
+  return env.BERTH_CODE_CACHE_DIR || join(dirname(bundle), 'cache');
+}
+
+/** The payload of a cache file when its header carries `key` and the file is ours; else undefined. */
+function readCache(file: string, key: string): Buffer | undefined {
+  let fd: number;
+  try { fd = openSync(file, 'r'); } catch { return undefined; }
+  try {
+    // A cache is code: take it only from this user (or root) and only when nobody else can change it.
+    const st = fstatSync(fd);
+    const uid = process.geteuid?.() ?? 0;
+    if (!st.isFile() || (st.uid !== uid && st.uid !== 0) || (st.mode & 0o022) !== 0) return undefined;
+    const data = readFileSync(fd);
+    const header = `${MAGIC} ${key}\n`;
+    if (data.length <= header.length || data.toString('latin1', 0, header.length) !== header) return undefined;
+    return data.subarray(header.length);
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function writable(dir: string): boolean {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o755 });
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Writes the cache atomically (temp file + rename); any failure just leaves no cache. */
+function writeCache(file: string, key: string, data: Buffer): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, Buffer.concat([Buffer.from(`${MAGIC} ${key}\n`, 'latin1'), data]), { mode: 0o644 });
+    renameSync(tmp, file);
+  } catch {
+    try { unlinkSync(tmp); } catch { /* nothing written */ }
+  }
+}
+
+/**
+ * Compiles and runs the CommonJS bundle with the code cache; undefined when
+ * the bundle has no hash line, or when there is no cache and none can be
+ * written (the caller then loads the ES module bundle).
+ */
+export function loadBundle(bundle: string, argv: string[], env: NodeJS.ProcessEnv = process.env): LoadedBundle | undefined {
+  const dir = cacheDirOf(bundle, env);
+  if (!dir) return undefined;
+  // latin1: scripts/bundle.mjs writes ASCII only, and a one-byte string is the cheapest to make.
+  const text = readFileSync(bundle, 'latin1');
+  const m = /^\/\/ berth-bundle ([0-9a-f]{64})\n/.exec(text.slice(0, 100));
+  if (!m) return undefined;
+  const st = statSync(bundle);
+  const key = `${m[1]} ${st.size} ${Math.trunc(st.mtimeMs)} ${process.version} ${process.arch}`;
+  const file = join(dir, `${commandOf(argv)}.v8cache`);
+  const cachedData = readCache(file, key);
+  if (!cachedData && !writable(dir)) return undefined;
+
+  setFlagsFromString('--verify-snapshot-checksum');
+  // The wrapper starts on the bundle's first line, so line numbers in stack traces stay right.
+  const script = new Script(`(function (exports, require, module, __filename, __dirname, __berthImportMetaUrl) {${text}\n})`, {
+    filename: bundle,
+    cachedData,
+  });
+  const rejected = cachedData !== undefined && script.cachedDataRejected === true;
+  const mod: { exports: { main?: Main } } = { exports: {} };
+  const run = script.runInThisContext() as (...args: unknown[]) => void;
+  run(mod.exports, createRequire(bundle), mod, bundle, dirname(bundle), pathToFileURL(bundle).href);
+  if (typeof mod.exports.main !== 'function') throw new Error(`${bundle} does not export main`);
+  return {
+    main: mod.exports.main,
+    cache: !cachedData ? 'miss' : rejected ? 'rejected' : 'hit',
+    finish(exitCode: number): void {
+      if (exitCode !== 0 || (cachedData && !rejected) || !writable(dir)) return;
+      writeCache(file, key, script.createCachedData());
+    },
+  };
+}

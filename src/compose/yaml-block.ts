@@ -1,0 +1,284 @@
+// The quickest YAML path: a line-based reader for the block-style subset
+// that Compose files are mostly written in (block mappings and sequences,
+// one-line plain, quoted and flow-sequence scalars, comments, anchors,
+// aliases and `<<` merge keys). A CLI run is too short for V8 to optimize
+// js-yaml's per-character reader, so it runs interpreted (~60% of a
+// `berth config` on 50 services); this one leaves most of the scanning to
+// native string and regex builtins.
+//
+// It never decides anything hard: on any construct outside the subset, or
+// anything js-yaml would reject (duplicate keys, bad indentation, tags,
+// block scalars, multi-line scalars, tabs, several documents...), it returns
+// undefined and the caller parses with js-yaml, which is the reference.
+// Where it answers, the value equals js-yaml's with berth's schema after
+// parsePlain's alias copying: plain scalars are resolved by the same rules
+// (resolvePlain), keys are String()ed, merges keep js-yaml's key order, and
+// every alias is a fresh copy. test/unit/compose/yaml-block.test.ts holds
+// it to that on every fixture and on generated documents.
+import { resolvePlain } from './js-yaml-schema.js';
+import type { Obj } from './loc.js';
+
+const MAX_NODES = 1_000_000;
+const MAX_DEPTH = 200;
+/** A block mapping key this reader takes: plain, no spaces, no indicator first. */
+const KEY = /^([A-Za-z0-9_][\w.\/-]*|<<):(?: +|$)/;
+/** Anything after a one-line value except a comment. */
+const TRAILER = /^(?: +#.*| *)$/;
+
+class Bail extends Error {}
+const bail = (): never => { throw new Bail(); };
+
+class Reader {
+  private i = 0;
+  private nodes = 0;
+  private readonly anchors = new Map<string, unknown>();
+
+  constructor(private readonly ind: number[], private readonly str: string[]) {}
+
+  document(): Obj {
+    if (this.str.length === 0 || this.ind[0] !== 0) bail();
+    const v = this.block(0, 0);
+    if (this.i !== this.str.length || v === null || typeof v !== 'object' || Array.isArray(v)) bail();
+    return v as Obj;
+  }
+
+  private count(depth: number): void {
+    if (++this.nodes > MAX_NODES || depth > MAX_DEPTH) bail();
+  }
+
+  private static isDash(s: string): boolean {
+    return s === '-' || s.startsWith('- ');
+  }
+
+  /** The node whose first line is the current one (at `indent`). */
+  private block(indent: number, depth: number): unknown {
+    return Reader.isDash(this.str[this.i]!) ? this.seq(indent, depth) : this.map(indent, depth);
+  }
+
+  /** After a child node: a line deeper than `indent` that nobody took is bad indentation. */
+  private end(indent: number): void {
+    if (this.i < this.str.length && this.ind[this.i]! > indent) bail();
+  }
+
+  private map(indent: number, depth: number): Obj {
+    this.count(depth);
+    const out: Obj = {};
+    const overridable = new Set<string>();
+    while (this.i < this.str.length && this.ind[this.i] === indent) {
+      const s = this.str[this.i]!;
+      const m = KEY.exec(s);
+      if (!m) return bail();
+      const raw = m[1]!;
+      const value = this.value(s.slice(m[0].length), indent, depth + 1, true);
+      if (raw === '<<') {
+        // js-yaml's mergeMappings: keys not yet present, overridable by explicit keys later.
+        for (const src of Array.isArray(value) ? value : [value]) {
+          if (src === null || typeof src !== 'object' || Array.isArray(src)) bail();
+          for (const k of Object.keys(src as Obj)) {
+            if (Object.hasOwn(out, k)) continue;
+            out[k] = (src as Obj)[k];
+            overridable.add(k);
+          }
+        }
+        continue;
+      }
+      const key = String(resolvePlain(raw));
+      if (key === '__proto__' || (Object.hasOwn(out, key) && !overridable.has(key))) bail();
+      overridable.delete(key);
+      out[key] = value;
+    }
+    this.end(indent);
+    return out;
+  }
+
+  private seq(indent: number, depth: number): unknown[] {
+    this.count(depth);
+    const out: unknown[] = [];
+    while (this.i < this.str.length && this.ind[this.i] === indent && Reader.isDash(this.str[this.i]!)) {
+      const s = this.str[this.i]!;
+      let at = 1;
+      while (s.charCodeAt(at) === 32) at++;
+      const rest = s.slice(at);
+      if (rest !== '' && rest[0] !== '#' && (Reader.isDash(rest) || KEY.test(rest))) {
+        // `- key: v` / `- - x`: the item is a node that starts mid-line; read that line as if it began there.
+        this.ind[this.i] = indent + at;
+        this.str[this.i] = rest;
+        out.push(this.block(indent + at, depth + 1));
+      } else {
+        // An empty item: js-yaml reads what follows one in nested sequences its own way; leave those to it.
+        if ((rest === '' || rest[0] === '#') && !(this.i + 1 < this.str.length && this.ind[this.i + 1]! > indent)) bail();
+        out.push(this.value(rest, indent, depth + 1, false));
+      }
+    }
+    this.end(indent);
+    return out;
+  }
+
+  /** The value after `key:` or `- ` on the current line (`rest`), owned by a node at `indent`. */
+  private value(rest: string, indent: number, depth: number, inMap: boolean): unknown {
+    let anchor: string | undefined;
+    if (rest[0] === '&') {
+      const m = /^&([^\s,[\]{}]+)(?: +|$)/.exec(rest);
+      if (!m) return bail();
+      anchor = m[1]!;
+      rest = rest.slice(m[0].length);
+      if (rest[0] === '*' || rest[0] === '&') bail();
+    }
+    let v: unknown;
+    if (rest === '' || rest[0] === '#') {
+      this.i++;
+      const next = this.i < this.str.length ? this.ind[this.i]! : -1;
+      if (next > indent) {
+        // js-yaml lets a sequence under an empty `-` item go on at the outer item's indent: not ours.
+        if (!inMap && Reader.isDash(this.str[this.i]!)) bail();
+        v = this.block(next, depth);
+      }
+      else if (inMap && next === indent && Reader.isDash(this.str[this.i]!)) v = this.seq(indent, depth);
+      else v = null;
+    } else {
+      v = this.inline(rest, depth);
+      this.i++;
+      // A deeper line after a one-line value would continue it (a multi-line scalar): not ours.
+      this.end(indent);
+    }
+    if (anchor !== undefined) this.anchors.set(anchor, v);
+    return v;
+  }
+
+  /** A value that ends on this line. */
+  private inline(s: string, depth: number): unknown {
+    const c = s[0]!;
+    if (c === '*') {
+      const m = /^\*([^\s,[\]{}]+)(?: +#.*| *)$/.exec(s);
+      if (!m || !this.anchors.has(m[1]!)) return bail();
+      return this.copy(this.anchors.get(m[1]!), depth);
+    }
+    if (c === '"' || c === "'") {
+      const [text, end] = quoted(s, 0);
+      if (!TRAILER.test(s.slice(end))) bail();
+      return text;
+    }
+    if (c === '[') return this.flowSeq(s, depth);
+    if (c === '{') {
+      if (!/^\{ *\}(?: +#.*| *)$/.test(s)) bail();
+      this.count(depth);
+      return {};
+    }
+    return plain(cutComment(s));
+  }
+
+  private flowSeq(s: string, depth: number): unknown[] {
+    this.count(depth);
+    const out: unknown[] = [];
+    let j = 1;
+    const skip = () => { while (s.charCodeAt(j) === 32) j++; };
+    skip();
+    if (s[j] === ']') j++;
+    else {
+      for (;;) {
+        skip();
+        const c = s[j];
+        if (c === '"' || c === "'") {
+          const [text, end] = quoted(s, j);
+          out.push(text);
+          j = end;
+        } else {
+          const m = /^[^,[\]{}#"']*/.exec(s.slice(j))!;
+          const item = m[0].trimEnd();
+          if (item === '' || /: |:$/.test(item)) bail();
+          out.push(plain(item));
+          j += m[0].length;
+        }
+        skip();
+        if (s[j] === ',') { j++; skip(); if (s[j] === ']') bail(); continue; }
+        if (s[j] === ']') { j++; break; }
+        bail();
+      }
+    }
+    if (!TRAILER.test(s.slice(j))) bail();
+    return out;
+  }
+
+  /** An alias: a fresh copy of the anchored value, as parsePlain makes it. */
+  private copy(v: unknown, depth: number): unknown {
+    if (v === null || typeof v !== 'object') return v;
+    this.count(depth);
+    if (Array.isArray(v)) return v.map((x) => this.copy(x, depth + 1));
+    const out: Obj = {};
+    for (const k of Object.keys(v)) out[k] = this.copy((v as Obj)[k], depth + 1);
+    return out;
+  }
+}
+
+/** A plain scalar's text without its trailing comment (` #`) and spaces. */
+function cutComment(s: string): string {
+  const k = s.indexOf(' #');
+  return (k < 0 ? s : s.slice(0, k)).trimEnd();
+}
+
+function plain(s: string): unknown {
+  // Indicators and anything that would make js-yaml read more than a scalar.
+  if (/^(?:[-?:](?: |$)|[,[\]{}#&*!|>'"%@`])|: |:$/.test(s)) bail();
+  return resolvePlain(s);
+}
+
+const ESCAPES: Record<string, string> = { '\\': '\\', '"': '"', '/': '/', n: '\n', t: '\t', r: '\r', '0': '\0', ' ': ' ' };
+
+/** A quoted scalar that starts at s[from]; [its value, the index after it]. It must close on this line. */
+function quoted(s: string, from: number): [string, number] {
+  const q = s[from];
+  if (q === "'") {
+    let out = '';
+    let j = from + 1;
+    for (;;) {
+      const k = s.indexOf("'", j);
+      if (k < 0) return bail();
+      out += s.slice(j, k);
+      if (s[k + 1] === "'") { out += "'"; j = k + 2; continue; }
+      return [out, k + 1];
+    }
+  }
+  let out = '';
+  let j = from + 1;
+  for (;;) {
+    const k = s.slice(j).search(/["\\]/);
+    if (k < 0) return bail();
+    out += s.slice(j, j + k);
+    j += k;
+    if (s[j] === '"') return [out, j + 1];
+    const e = s[j + 1]!;
+    if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(s.slice(j + 2, j + 6))) {
+      out += String.fromCharCode(parseInt(s.slice(j + 2, j + 6), 16));
+      j += 6;
+    } else if (e !== undefined && Object.hasOwn(ESCAPES, e)) {
+      out += ESCAPES[e];
+      j += 2;
+    } else {
+      return bail();
+    }
+  }
+}
+
+/**
+ * Parses a Compose file written in the block subset; undefined when the text
+ * steps outside it (js-yaml then decides, and reports any error).
+ */
+export function parseBlockYaml(text: string): Obj | undefined {
+  // Tabs, CRs, a BOM, directives and document markers: leave them to js-yaml.
+  if (/[\t\r\ufeff]|^(?:---|\.\.\.|%)/m.test(text)) return undefined;
+  const ind: number[] = [];
+  const str: string[] = [];
+  for (const line of text.split('\n')) {
+    let n = 0;
+    while (line.charCodeAt(n) === 32) n++;
+    if (n === line.length || line.charCodeAt(n) === 35) continue; // blank or comment-only
+    ind.push(n);
+    str.push(n === 0 ? line : line.slice(n));
+  }
+  try {
+    return new Reader(ind, str).document();
+  } catch (e) {
+    if (e instanceof Bail) return undefined;
+    throw e;
+  }
+}
