@@ -16,6 +16,7 @@ import { defaultHostname, generateSpec } from './oci-spec.js';
 import type { OciSpec } from './oci-types.js';
 import { binaries, checkSocketPath, containerPaths, requireBinary, type Binaries, type ContainerPaths } from './paths.js';
 import { listRecords, readRecord, releaseName, reserveName, writeRecord, type ContainerRecord } from './record.js';
+import { crashPoint } from '../state/crash.js';
 import { isMounted, mountRootfs, unmountAll } from './rootfs.js';
 import { shimAttach, spawnShim, shimRequest } from './shim-client.js';
 import type { Socket } from 'node:net';
@@ -71,6 +72,7 @@ export class Containers {
     try {
       reserveName(this.paths, input.name, input.id);
       undo.push(() => releaseName(this.paths, input.name, input.id));
+      crashPoint('create-name-reserved');
       mkdirSync(this.paths.containers, { recursive: true, mode: 0o700 });
       try {
         mkdirSync(p.dir, { mode: 0o700 });

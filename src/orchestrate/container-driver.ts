@@ -15,7 +15,7 @@ import type { ContainerAction } from '../reconcile/plan.js';
 import { volumesInUse } from '../volume/in-use.js';
 import { resolveMounts, type MountSpec } from '../volume/mounts.js';
 import { ensureNetwork, etcFilesFor, setupNetwork, teardownNetwork } from './container-network.js';
-import { crashPoint } from './crash.js';
+import { crashPoint } from '../state/crash.js';
 import { fileObjectMounts, removeFileObjects } from './file-objects.js';
 import { volumesFrom } from './volumes-from.js';
 import type { Engine } from './engine.js';
@@ -190,6 +190,10 @@ export async function repairPending(engine: Engine, project: string): Promise<vo
     for (const v of p.newAnonymous) await engine.volumes.remove(v, inUse, { force: true }).catch(() => undefined);
     await engine.images.release(p.id);
     await engine.containers.remove(p.id, { force: true });
+    // A create killed after it reserved the name but before its record was
+    // written leaves a reservation that remove() cannot see: free it here,
+    // or the next create of that name waits out the stale-reservation delay.
+    releaseName(engine.paths, p.name, p.id);
     removeFileObjects(engine.paths, project, p.id);
     pending.clear(p.id);
   }

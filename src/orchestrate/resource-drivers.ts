@@ -10,7 +10,7 @@ import { networkLabels } from '../reconcile/labels.js';
 import type { Project } from '../compose/model.js';
 import type { Engine } from './engine.js';
 import { NETWORK_CONFIG_LABEL } from './observe.js';
-import { crashPoint } from './crash.js';
+import { crashPoint } from '../state/crash.js';
 
 export function networkDrivers(engine: Engine, project: Project | undefined, desired: DesiredProject): Pick<Drivers, 'createNetwork' | 'removeNetwork'> {
   return {

@@ -43,7 +43,7 @@ test('SIGKILL in the middle of up and down: the next command converges, nothing 
     assert.equal(vols.length, 2, `the named volume and db's one anonymous volume: ${vols.join(' ')}`);
   };
 
-  for (const [point, after] of [['network-created', '0'], ['create-network', '0'], ['create-network', '1'], ['create-copy-up', '0'], ['container-started', '0']] as const) {
+  for (const [point, after] of [['network-created', '0'], ['create-network', '0'], ['create-network', '1'], ['create-copy-up', '0'], ['create-name-reserved', '1'], ['container-started', '0']] as const) {
     // After the first round, --force-recreate makes the crash land in a recreate.
     const r = w.berth([...base, 'up', '-d', '--force-recreate'], { BERTH_TEST_CRASH_AT: point, BERTH_TEST_CRASH_AFTER: after });
     assert.equal(r.signal, 'SIGKILL', `up crashed at ${point}#${after}: ${r.stderr}`);
