@@ -16,6 +16,7 @@ import { volumesInUse } from '../volume/in-use.js';
 import { resolveMounts, type MountSpec } from '../volume/mounts.js';
 import { ensureNetwork, etcFilesFor, setupNetwork, teardownNetwork } from './container-network.js';
 import { crashPoint } from '../state/crash.js';
+import { DoomedVolumes } from './doomed-volumes.js';
 import { fileObjectMounts, removeFileObjects } from './file-objects.js';
 import { volumesFrom } from './volumes-from.js';
 import type { Engine } from './engine.js';
@@ -54,6 +55,7 @@ export interface ContainerDriverOptions {
 export function containerDrivers(engine: Engine, project: Project | undefined, desired: DesiredProject, opts: ContainerDriverOptions = {}): Omit<Drivers, 'createNetwork' | 'removeNetwork' | 'createVolume' | 'removeVolume' | 'pullImage' | 'buildImage' | 'removeImage' | 'waitCondition'> {
   const c = engine.containers;
   const pending = new PendingStore(engine.paths, desired.name);
+  const doomed = new DoomedVolumes(engine.paths, desired.name);
   const volumeByKey = Object.fromEntries(desired.volumes.map((v) => [v.key, v.name]));
 
   async function create(a: ContainerAction): Promise<void> {
@@ -133,14 +135,13 @@ export function containerDrivers(engine: Engine, project: Project | undefined, d
     await teardownNetwork(engine, id);
     crashPoint('remove-network');
     for (const v of use.volumes) { try { engine.volumes.detach(v, id); } catch { /* volume gone */ } }
+    const anonymous = a.removeVolumes ? Object.values(use.anonymous) : [];
+    doomed.note(anonymous, id); // a crash from here on must not leak them
     await engine.images.release(id);
     await c.remove(id, { force: true });
     removeFileObjects(engine.paths, desired.name, id);
     crashPoint('container-removed');
-    if (a.removeVolumes) {
-      const inUse = volumesInUse(engine.volumes);
-      for (const v of Object.values(use.anonymous)) await engine.volumes.remove(v, inUse, { force: true }).catch(() => undefined);
-    }
+    await doomed.removeAll(engine.volumes, anonymous);
   }
 
   return {
@@ -181,6 +182,7 @@ export function containerDrivers(engine: Engine, project: Project | undefined, d
 
 /** Finishes or undoes the creations a crash interrupted (see pending.ts). */
 export async function repairPending(engine: Engine, project: string): Promise<void> {
+  await new DoomedVolumes(engine.paths, project).removeAll(engine.volumes);
   const pending = new PendingStore(engine.paths, project);
   for (const p of pending.list()) {
     if (pending.hasRecord(p.id) && !p.copyUp) { pending.clear(p.id); continue; }

@@ -51,10 +51,13 @@ test('SIGKILL in the middle of up and down: the next command converges, nothing 
     converged();
   }
 
-  for (const point of ['remove-network', 'container-removed']) {
-    const r = w.berth([...base, 'down', '-v'], { BERTH_TEST_CRASH_AT: point });
-    assert.equal(r.signal, 'SIGKILL', `down crashed at ${point}: ${r.stderr}`);
-    if (point === 'remove-network') converged();
+  // container-removed #0 and #1: whichever container goes first, a crash
+  // right after its removal must not leak its anonymous volume.
+  const downPoints = [['remove-network', '0'], ['container-removed', '0'], ['container-removed', '1']] as const;
+  for (const [i, [point, after]] of downPoints.entries()) {
+    const r = w.berth([...base, 'down', '-v'], { BERTH_TEST_CRASH_AT: point, BERTH_TEST_CRASH_AFTER: after });
+    assert.equal(r.signal, 'SIGKILL', `down crashed at ${point}#${after}: ${r.stderr}`);
+    if (i < downPoints.length - 1) converged();
   }
   w.ok([...base, 'down', '-v']);
   assert.deepEqual(leftovers(w, [...seen]), []);
