@@ -13,7 +13,8 @@
 // A variant: { name, run, base?, available?, unavailable?, install? }.
 // - run() may return { phase: ms, ... }: each phase gets its own statistics
 //   (up -d and down of one up+down repetition) and the total is their sum.
-// - base names the variant its ratio is taken against (default "berth").
+// - base names the variant its ratio is taken against (default "berth";
+//   null: none, for a reference such as Node's own start-up).
 // - available() false or unavailable (a reason string) skips it, recorded.
 import { readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { cpus, release } from 'node:os';
@@ -87,7 +88,7 @@ async function measure(bench, variants, log) {
 function ratios(variants, results) {
   const out = {};
   for (const v of variants) {
-    const base = v.base ?? 'berth';
+    const base = 'base' in v ? v.base : 'berth';
     const b = results[base];
     const p = results[v.name];
     if (!b || !p || v.name === base) continue;

@@ -7,7 +7,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, openSync, readFileSync, closeSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Sandbox, hostSnapshot, hostDiff, removeCgroupTree, sh } from './sandbox.mjs';
+import { HostPaths, Sandbox, hostSnapshot, hostDiff, removeCgroupTree, sh } from './sandbox.mjs';
 
 const DOCKERD = '/usr/sbin/dockerd';
 const DOCKER = '/usr/bin/docker'; // Debian's client (a newer one may sit earlier in PATH)
@@ -30,6 +30,10 @@ export class DockerEngine {
   async start() {
     this.box = new Sandbox('docker');
     this.before = hostSnapshot([this.box.dir, this.cgroupParent]);
+    // dockerd's plugin dir, its trust key and containerd's shim sockets.
+    this.paths = new HostPaths([
+      { path: '/run/docker', mode: 'tree' }, { path: '/etc/docker/key.json', mode: 'tree' }, { path: '/run/containerd', mode: 'tree' },
+    ]);
     const d = this.box.dir;
     this.sock = join(d, 'docker.sock');
     this.log = join(d, 'dockerd.log');
@@ -48,7 +52,9 @@ export class DockerEngine {
     });
     closeSync(fd);
     this.exited = new Promise((r) => this.proc.once('exit', r));
-    this.env = { ...process.env, ...NO_EGRESS, DOCKER_HOST: `unix://${this.sock}` };
+    // DOCKER_CONFIG: the CLI and docker-compose keep their config (and any
+    // credentials) in the sandbox, not ~/.docker.
+    this.env = { ...process.env, ...NO_EGRESS, DOCKER_HOST: `unix://${this.sock}`, DOCKER_CONFIG: join(d, 'client') };
     for (let t = 0; t < 60_000; t += 250) {
       if (this.proc.exitCode !== null) break;
       if (existsSync(this.sock) && spawnSync(DOCKER, ['version'], { env: this.env, stdio: 'ignore' }).status === 0) return this;
@@ -88,7 +94,9 @@ export class DockerEngine {
     await this.box.killAll().catch((e) => problems.push(e.message));
     for (const cg of hostSnapshot([this.cgroupParent]).cgroups) removeCgroupTree(cg);
     this.box.destroy();
+    this.paths.forget();
     const leaks = hostDiff(this.before, hostSnapshot([this.box.dir, this.cgroupParent]));
+    if (this.paths.present().length) leaks.paths = this.paths.present();
     if (Object.keys(leaks).length) problems.push(`left on the host: ${JSON.stringify(leaks)}`);
     if (problems.length) throw new Error(`docker teardown: ${problems.join('; ')}`);
   }

@@ -7,12 +7,11 @@
 // loopback port). stop() removes everything it made and reports leaks.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Sandbox, hostSnapshot, hostDiff, removeCgroupTree, sh } from './sandbox.mjs';
+import { HostPaths, Sandbox, hostSnapshot, hostDiff, removeCgroupTree, sh } from './sandbox.mjs';
 
 const PODMAN = '/usr/bin/podman';
 const COMPOSE = '/usr/bin/podman-compose';
 const NO_EGRESS = { HTTP_PROXY: 'http://127.0.0.1:9', HTTPS_PROXY: 'http://127.0.0.1:9', NO_PROXY: '', http_proxy: 'http://127.0.0.1:9', https_proxy: 'http://127.0.0.1:9', no_proxy: '' };
-const SHM_LOCK = '/dev/shm/libpod_lock';
 // podman's cgroupfs parent for containers and conmon.
 const CGROUP_MARK = 'libpod_parent';
 
@@ -55,7 +54,14 @@ function writeConfigs(d) {
 export class PodmanEngine {
   async start() {
     this.box = new Sandbox('podman');
-    this.hadShmLock = existsSync(SHM_LOCK);
+    // Not configurable in podman 4.3: netavark's run dir, the shm lock, runc's
+    // state root, the blob cache `podman load` writes.
+    this.paths = new HostPaths([
+      { path: '/run/containers', mode: 'tree' }, { path: '/run/containers/networks', mode: 'tree' },
+      { path: '/dev/shm/libpod_lock', mode: 'tree' }, { path: '/run/runc', mode: 'empty' },
+      { path: '/var/lib/containers/cache/blob-info-cache-v1.boltdb', mode: 'restore' },
+      { path: '/var/lib/containers/cache', mode: 'tree' }, { path: '/var/lib/containers', mode: 'empty' },
+    ]);
     this.before = hostSnapshot([this.box.dir, CGROUP_MARK]);
     const d = this.box.dir;
     try {
@@ -65,6 +71,7 @@ export class PodmanEngine {
         CONTAINERS_CONF: join(d, 'containers.conf'),
         CONTAINERS_STORAGE_CONF: join(d, 'storage.conf'),
         CONTAINERS_REGISTRIES_CONF: join(d, 'registries.conf'),
+        XDG_CONFIG_HOME: join(d, 'config'),
       };
       this.podman(['info']);
     } catch (e) {
@@ -76,8 +83,11 @@ export class PodmanEngine {
 
   podman(args) { return sh(this.box.wrap([PODMAN, ...args]), { env: this.env }); }
 
-  /** argv of podman-compose for a project, inside the sandbox's netns. */
-  compose(project, file) { return this.box.wrap([COMPOSE, '-p', project, '-f', file]); }
+  /** argv of podman-compose with `args`, inside the sandbox's netns (run it with this.env). */
+  composeCli(args) { return this.box.wrap([COMPOSE, ...args]); }
+
+  /** argv of podman-compose for a project. */
+  compose(project, file) { return this.composeCli(['-p', project, '-f', file]); }
 
   loadImage(tar) { this.podman(['load', '-i', tar]); }
 
@@ -99,9 +109,10 @@ export class PodmanEngine {
     await this.box.killAll().catch((e) => problems.push(e.message));
     const cgroups = hostSnapshot([CGROUP_MARK]).cgroups.filter((c) => !this.before.cgroups.includes(c));
     for (const cg of cgroups) removeCgroupTree(cg);
-    if (!this.hadShmLock) sh(['rm', '-f', SHM_LOCK]);
     this.box.destroy();
+    this.paths.forget();
     const leaks = hostDiff(this.before, hostSnapshot([this.box.dir, CGROUP_MARK]));
+    if (this.paths.present().length) leaks.paths = this.paths.present();
     if (Object.keys(leaks).length) problems.push(`left on the host: ${JSON.stringify(leaks)}`);
     if (problems.length) throw new Error(`podman teardown: ${problems.join('; ')}`);
   }

@@ -6,7 +6,7 @@
 // is ours. The host is snapshotted before and compared after, so a leak is
 // reported, not silently left.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readlinkSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -69,6 +69,34 @@ export function removeCgroupTree(dir) {
     try { if (statSync(p).isDirectory()) removeCgroupTree(p); } catch { /* gone */ }
   }
   try { rmdirSync(dir); } catch { /* busy or gone: the leak check reports it */ }
+}
+
+/**
+ * Host paths an engine writes whatever its configuration (podman 4.3 keeps
+ * netavark's IPAM and aardvark-dns state in /run/containers/networks, runc its
+ * state in /run/runc, containers/image a blob cache in /var/lib/containers;
+ * the containerd shim its sockets in /run/containerd/s). Entries:
+ * { path, mode }: 'tree' removes the path if it was absent before; 'empty'
+ * removes a directory that was absent before only if it is empty again (others
+ * may use it by then); 'restore' also puts back a file's earlier content.
+ */
+export class HostPaths {
+  constructor(entries) {
+    this.entries = entries.map((e) => ({
+      ...e, existed: existsSync(e.path),
+      content: e.mode === 'restore' && existsSync(e.path) ? readFileSync(e.path) : null,
+    }));
+  }
+
+  forget() {
+    for (const e of this.entries) {
+      if (e.existed) { if (e.content) writeFileSync(e.path, e.content); continue; }
+      if (e.mode === 'empty') { try { rmdirSync(e.path); } catch { /* absent, or in use by others */ } } else rmSync(e.path, { recursive: true, force: true });
+    }
+  }
+
+  /** Paths that were absent before and exist now (after forget(): leaks). */
+  present() { return this.entries.filter((e) => !e.existed && e.mode !== 'empty' && existsSync(e.path)).map((e) => e.path); }
 }
 
 export class Sandbox {
