@@ -61,10 +61,25 @@ export default {
     let started;
     try {
       started = await startTools(dir, id);
-      // A running project per tool for `ps`.
-      for (const t of Object.values(started.tools)) run([...t.cli(`ps${id}`, files[5]), 'up', '-d'], t.env);
+      // A running project per tool for `ps`. A peer that cannot bring it up
+      // is recorded as unavailable with the reason; berth failing is fatal.
+      for (const t of Object.values(started.tools)) {
+        try {
+          run([...t.cli(`ps${id}`, files[5]), 'up', '-d'], t.env);
+          expectCount(t, `ps${id}`, files[5], false, 5, 'after up -d');
+        } catch (e) {
+          if (t.name === 'berth') throw e;
+          started.unavailable[t.name] = `up -d of 5 services failed: ${e.message.split('\n')[0]}`;
+          spawnDown(t, `ps${id}`, files[5]);
+          delete started.tools[t.name];
+          await stopTools({ [t.name]: t }).catch((err) => console.error(err.message));
+        }
+      }
     } catch (e) {
-      if (started) await stopTools(started.tools).catch(() => {});
+      if (started) {
+        for (const t of Object.values(started.tools)) spawnDown(t, `ps${id}`, files[5]);
+        await stopTools(started.tools).catch(() => {});
+      }
       rmSync(dir, { recursive: true, force: true });
       throw e;
     }

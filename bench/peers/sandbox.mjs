@@ -23,7 +23,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // What docker and podman (netavark) name their objects; berth's own (vb…,
 // its nft table) and those of tests running beside the bench do not match.
-const PEER_LINK = /^(docker\d+|br-[0-9a-f]{12}|podman\d+|cni-podman\d+|veth[0-9a-f]{7}|veth\d+)$/;
+const PEER_LINK = /^(docker\d+|podman\d+|cni-podman\d+|veth[0-9a-f]{7})$/; // not br-<hex>: berth names its bridges so too
 const PEER_TABLE = /^table (ip|ip6) (nat|filter|mangle|raw)$|^table inet netavark$/;
 
 /** The peers' objects the host has now: nft tables, links, and mounts and cgroup dirs whose path contains one of `marks`. */
@@ -113,14 +113,27 @@ export class Sandbox {
   /** argv run inside the sandbox's network namespace. */
   wrap(argv) { return ['nsenter', `--net=${this.netnsFile}`, ...argv]; }
 
-  /** Pids of every process whose network namespace is ours. */
+  /**
+   * Pids of every process whose network namespace is ours, and of their
+   * descendants (containers get network namespaces of their own, but are
+   * children of a shim or conmon that runs in ours).
+   */
   pids() {
-    const out = [];
+    const parent = new Map();
+    const members = new Set();
     for (const e of safeList('/proc')) {
       if (!/^\d+$/.test(e)) continue;
-      try { if (readlinkSync(`/proc/${e}/ns/net`) === `net:[${this.netnsIno}]`) out.push(Number(e)); } catch { /* exited */ }
+      try {
+        const stat = readFileSync(`/proc/${e}/stat`, 'utf8');
+        parent.set(Number(e), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+        if (readlinkSync(`/proc/${e}/ns/net`) === `net:[${this.netnsIno}]`) members.add(Number(e));
+      } catch { /* exited */ }
     }
-    return out;
+    const inside = (pid) => {
+      for (let p = pid, hops = 0; p > 1 && hops < 64; p = parent.get(p) ?? 0, hops++) if (members.has(p)) return true;
+      return false;
+    };
+    return [...parent.keys()].filter(inside).sort((a, b) => a - b);
   }
 
   /** SIGTERM, then SIGKILL after `graceMs`, every process left in our netns. */
