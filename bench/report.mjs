@@ -14,6 +14,8 @@ const ms = (x) => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(0)} m
 const rows = [];
 const notes = [];
 const versions = {};
+const loads = [];
+let cores = '?';
 for (const f of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
   const r = JSON.parse(readFileSync(join(dir, f), 'utf8'));
   if (wanted.length && !wanted.includes(r.name)) continue;
@@ -28,6 +30,8 @@ for (const f of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
       rows.push(`| | ↳ ${phase} | | ${ms(b.phases[phase].median)} | ${ms(p.phases[phase].median)} | ${ratio[phase].toFixed(2)} | |`);
     }
   }
+  if (r.host?.cpus) cores = r.host.cpus;
+  if (r.host?.load) loads.push(`${r.name} ${r.host.load.join('–')}`);
   for (const [v, why] of Object.entries(r.skipped ?? {})) notes.push(`- ${r.name}: ${v} skipped: ${why}`);
   for (const [v, why] of Object.entries(r.failed ?? {})) notes.push(`- ${r.name}: ${v} failed: ${why}`);
   for (const [tool, v] of Object.entries(r.versions ?? {})) {
@@ -41,4 +45,5 @@ for (const r of rows) console.log(r);
 if (Object.keys(versions).length) {
   console.log('\nVersions: ' + Object.entries(versions).map(([t, v]) => `${t} ${v.replace(/^berth version /, '')}`).join('; ') + '.');
 }
+if (loads.length) console.log(`\nLoad average (1 min) at the start and end of each case (${cores} cores): ${loads.join('; ')}.`);
 if (notes.length) console.log('\n' + notes.join('\n'));

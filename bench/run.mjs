@@ -17,7 +17,7 @@
 //   null: none, for a reference such as Node's own start-up).
 // - available() false or unavailable (a reason string) skips it, recorded.
 import { readdirSync, writeFileSync, mkdirSync } from 'node:fs';
-import { cpus, release } from 'node:os';
+import { cpus, loadavg, release } from 'node:os';
 import { join } from 'node:path';
 import { measure, ratios } from './harness.mjs';
 
@@ -34,6 +34,7 @@ for (const f of files) {
   if (wanted.length && !wanted.includes(bench.name)) continue;
   console.log(`\n## ${bench.name}: ${bench.description}`);
   const log = (s) => console.log(s);
+  const load0 = loadavg()[0];
   const ctx = bench.setup ? await bench.setup() : {};
   let variants = [];
   const skipped = {};
@@ -64,7 +65,8 @@ for (const f of files) {
   }
   writeFileSync(join(here, 'results', `${bench.name}.json`), JSON.stringify({
     name: bench.name, description: bench.description, date: new Date().toISOString(),
-    host: { node: process.version, kernel: release(), cpus: cpus().length },
+    // 1-minute load average at the start and end: other jobs on the machine.
+    host: { node: process.version, kernel: release(), cpus: cpus().length, load: [+load0.toFixed(1), +loadavg()[0].toFixed(1)] },
     interleaved: bench.interleave !== false,
     versions: ctx.versions ?? undefined,
     results: out.results, ratios: ratio, skipped, failed: out.failed,

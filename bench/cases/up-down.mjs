@@ -53,7 +53,7 @@ function upDown(tool, project, file, n) {
 export default {
   name: 'up-down',
   description: 'up -d and down of 5 and 20 services (images present); ps start-up on a running 5-service project',
-  reps: 5,
+  reps: 7,
   warmup: 1,
   async setup() {
     const dir = mkdtempSync(join(tmpdir(), 'berth-bench-up-'));
