@@ -23,7 +23,8 @@ async function timed(v) {
  * Samples each variant `reps` times after `warmup` untimed runs. Interleaved
  * unless opts.interleave is false: one run of each variant per round, the
  * order rotated each round. A variant that throws is reported in `failed`
- * and not run again. Returns { results: name → stats (+ phases), failed }.
+ * and not run again. opts.stop(), when given and true, ends sampling early.
+ * Returns { results: name → stats (+ phases), failed }.
  */
 export async function measure(opts, variants, log = () => {}) {
   const reps = opts.reps ?? 10;
@@ -32,6 +33,10 @@ export async function measure(opts, variants, log = () => {}) {
   const failed = {};
   const live = () => variants.filter((v) => !(v.name in failed));
   const attempt = async (v, record) => {
+    // A macrotask turn between runs lets signal handlers run (runs are
+    // mostly synchronous); after opts.stop() says so, nothing new starts.
+    await new Promise((r) => setImmediate(r));
+    if (opts.stop?.()) return;
     try {
       const t = await timed(v);
       if (!record) return;

@@ -24,6 +24,24 @@ import { measure, ratios } from './harness.mjs';
 const here = new URL('.', import.meta.url).pathname;
 const wanted = process.argv.slice(2);
 
+// Ctrl-C or a kill tears the running case down (private dockerd and podman,
+// berth projects) before exiting: never leave engines running. measure()
+// yields to the event loop between runs so the handler gets its turn, and
+// stops starting runs once `stopping` is set; a signal during a case's
+// setup is acted on when the setup returns.
+let stopping = false;
+let teardownNow = null;
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(sig, async () => {
+    if (stopping) return;
+    stopping = true;
+    console.error(`\n${sig}: tearing down`);
+    if (!teardownNow) return; // between cases or in a setup: the main loop exits
+    try { await teardownNow(); } catch (e) { console.error(e.message); }
+    process.exit(130);
+  });
+}
+
 const fmt = (ms) => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1)).padStart(7) + ' ms';
 
 mkdirSync(join(here, 'results'), { recursive: true });
@@ -32,10 +50,15 @@ for (const f of files) {
   const mod = await import(join(here, 'cases', f));
   const bench = mod.default;
   if (wanted.length && !wanted.includes(bench.name)) continue;
+  if (stopping) process.exit(130);
   console.log(`\n## ${bench.name}: ${bench.description}`);
   const log = (s) => console.log(s);
   const load0 = loadavg()[0];
   const ctx = bench.setup ? await bench.setup() : {};
+  let done = null;
+  const teardown = () => (done ??= Promise.resolve(bench.teardown?.(ctx)));
+  if (stopping) { await teardown(); process.exit(130); }
+  teardownNow = teardown;
   let variants = [];
   const skipped = {};
   let out;
@@ -50,10 +73,13 @@ for (const f of files) {
       reps: Number(process.env.BENCH_REPS || bench.reps || 10),
       warmup: Number(process.env.BENCH_WARMUP ?? bench.warmup ?? 2),
       interleave: bench.interleave,
+      stop: () => stopping,
     }, variants, log);
   } finally {
-    if (bench.teardown) await bench.teardown(ctx);
+    await teardown();
+    teardownNow = null;
   }
+  if (stopping) process.exit(130); // partial results are not written
   const ratio = ratios(variants, out.results);
   for (const [name, s] of Object.entries(out.results)) {
     const r = ratio[name] ? `  ${ratio[name].base}/${name} = ${ratio[name].total.toFixed(3)}` : '';

@@ -11,7 +11,7 @@ interface Stats { min: number; median: number; max: number; n: number; phases?: 
 interface Variant { name: string; base?: string | null; run: () => unknown }
 interface Harness {
   stats(xs: number[]): Stats;
-  measure(opts: { reps?: number; warmup?: number; interleave?: boolean }, variants: Variant[]):
+  measure(opts: { reps?: number; warmup?: number; interleave?: boolean; stop?: () => boolean }, variants: Variant[]):
     Promise<{ results: Record<string, Stats>; failed: Record<string, string> }>;
   ratios(variants: Variant[], results: Record<string, Stats>): Record<string, Record<string, number | string | null>>;
 }
@@ -95,4 +95,14 @@ test('ratios: berth/peer medians per group and per phase; base null gives none',
     'docker-compose 5': { base: 'berth 5', total: 0.25, 'up -d': 0.2, down: 0.4 },
     other: { base: 'berth', total: 0.25 },
   });
+});
+
+test('measure starts nothing once stop() says so (a signal is tearing the case down)', async () => {
+  const { measure } = await load();
+  let runs = 0;
+  let stop = false;
+  const { results } = await measure({ reps: 10, warmup: 0, stop: () => stop },
+    [{ name: 'berth', run: () => { runs++; if (runs === 3) stop = true; } }]);
+  assert.equal(runs, 3);
+  assert.equal(results.berth.n, 3);
 });
