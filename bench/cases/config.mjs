@@ -1,9 +1,13 @@
 // `berth config` on a generated 50-service project against Debian's
-// `docker-compose config` (installed by bench/setup-peers.sh).
+// `docker-compose config` (installed by bench/setup-peers.sh; it needs no
+// daemon for `config`) and podman-compose's where it has one (1.0.3, Debian
+// 12's, has not: recorded as skipped with that reason).
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { command } from '../lib.mjs';
+import { PodmanEngine, podmanUnavailable } from '../peers/podman-engine.mjs';
 
 // A generated project: anchors, ports, volumes, healthchecks, a depends_on
 // chain, env, labels, networks (also loaded by test/unit/compose/examples.test.ts).
@@ -47,25 +51,44 @@ export function generateProject(n = 50) {
 
 const berth = new URL('../../bin/berth', import.meta.url).pathname;
 
+/** Why podman-compose config cannot be measured, or null. */
+function podmanComposeConfigMissing() {
+  const why = podmanUnavailable();
+  if (why) return why;
+  const help = spawnSync('/usr/bin/podman-compose', ['--help'], { encoding: 'utf8' }).stdout ?? '';
+  const cmds = help.match(/\{([a-z,-]+)\}/)?.[1].split(',') ?? [];
+  return cmds.includes('config') ? null : `podman-compose here has no config command (its commands: ${cmds.join(' ')})`;
+}
+
 export default {
   name: 'config',
   description: '`config` on a 50-service project',
   reps: 15,
-  setup() {
+  async setup() {
     const dir = mkdtempSync(join(tmpdir(), 'berth-bench-config-'));
     writeFileSync(join(dir, 'compose.yaml'), generateProject(50));
-    return { dir, file: join(dir, 'compose.yaml') };
+    const ctx = { dir, file: join(dir, 'compose.yaml'), podmanMissing: podmanComposeConfigMissing() };
+    // podman-compose asks podman its version first: a private podman, as in up-down.
+    if (!ctx.podmanMissing) ctx.podman = await new PodmanEngine().start();
+    return ctx;
   },
-  teardown(ctx) { rmSync(ctx.dir, { recursive: true, force: true }); },
+  async teardown(ctx) {
+    try { if (ctx.podman) await ctx.podman.stop(); } finally { rmSync(ctx.dir, { recursive: true, force: true }); }
+  },
   variants: (ctx) => [
     { name: 'berth', run: command([process.execPath, berth, '-f', ctx.file, 'config'], { cwd: ctx.dir }) },
     // Reference: what Node itself costs to start on this machine right now.
-    { name: 'node-startup', run: command([process.execPath, '-e', '0']) },
+    { name: 'node-startup', base: null, run: command([process.execPath, '-e', '0']) },
     {
       name: 'docker-compose',
       available: () => existsSync('/usr/bin/docker-compose'),
       install: 'bash bench/setup-peers.sh',
       run: command(['/usr/bin/docker-compose', '-f', ctx.file, 'config'], { cwd: ctx.dir }),
+    },
+    {
+      name: 'podman-compose',
+      unavailable: ctx.podmanMissing ?? undefined,
+      run: ctx.podman && command(ctx.podman.composeCli(['-f', ctx.file, 'config']), { cwd: ctx.dir, env: ctx.podman.env }),
     },
   ],
 };

@@ -88,11 +88,13 @@ export default {
         run: runner([berthRuntime, '--root', `${ctx.root}-berth`, 'run', '--bundle', ctx.dir, '@ID'], ctx) },
     ];
     if (h) {
-      v.push({ name: 'berth (unshare)', available: () => existsSync(berthRuntime),
+      // Only a reference for crun's ratio, not a peer of berth.
+      v.push({ name: 'berth (unshare)', base: null, available: () => existsSync(berthRuntime),
         run: runner(wrapped([berthRuntime, '--root', `${ctx.root}-berth`, 'run', '--bundle', ctx.dir, '@ID']), ctx) });
     }
     const crun = ['crun', '--root', `${ctx.root}-crun`, 'run', '--bundle', ctx.dir, '@ID'];
-    v.push({ name: h ? 'crun (unshare)' : 'crun', available: () => have('crun'), install: 'bash bench/setup-peers.sh',
+    // Like for like: crun in the wrapper against berth in the same wrapper.
+    v.push({ name: h ? 'crun (unshare)' : 'crun', base: h ? 'berth (unshare)' : 'berth', available: () => have('crun'), install: 'bash bench/setup-peers.sh',
       run: runner(h ? wrapped(crun) : crun, ctx) });
     v.push({ name: 'runc', available: () => have('runc'), install: 'bash bench/setup-peers.sh',
       run: runner(['runc', '--root', `${ctx.root}-runc`, 'run', '--bundle', ctx.dir, '@ID'], ctx) });
