@@ -136,7 +136,7 @@ function ipcMounts(input: ContainerSpecInput, defaults: OciMount[], shm: string 
     : m);
 }
 
-/** Default mounts, then /etc files, then the user's mounts (parents before children); a later mount on the same path wins. */
+/** Default mounts, then the /etc files and the user's mounts (parents before children); a later mount on the same path wins. */
 function allMounts(input: ContainerSpecInput, ctx: SpecContext): OciMount[] {
   const defaults = ipcMounts(input, defaultMounts({ privileged: !!input.privileged, shmSize: input.shmSize ?? DEFAULT_SHM_SIZE }), ctx.shmSource);
   const etc: OciMount[] = [];
@@ -149,11 +149,13 @@ function allMounts(input: ContainerSpecInput, ctx: SpecContext): OciMount[] {
     if (!ctx.initPath) throw new BerthError('init: berth-init was not found (build it with make -C native)');
     etc.push({ destination: INIT_PATH_IN_CONTAINER, type: 'bind', source: ctx.initPath, options: ['bind', 'ro', 'nosuid', 'nodev'] });
   }
-  const user = userMounts(input);
+  // The /etc files and the init join the user's mounts in one order, parents
+  // before children (as Docker sorts them): a volume on /etc must not hide
+  // /etc/resolv.conf. The sort is stable: at one path the user's mount wins.
   const depth = (p: string) => p.split('/').filter(Boolean).length;
-  user.sort((a, b) => depth(a.destination) - depth(b.destination));
+  const ordered = [...etc, ...userMounts(input)].sort((a, b) => depth(a.destination) - depth(b.destination));
   const seen = new Map<string, OciMount>();
-  for (const m of [...defaults, ...etc, ...user]) {
+  for (const m of [...defaults, ...ordered]) {
     seen.delete(m.destination);
     seen.set(m.destination, m);
   }

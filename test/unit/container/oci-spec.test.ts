@@ -203,12 +203,16 @@ describe('OCI spec: mounts, namespaces and resources', () => {
       ],
     }, { etcFiles: { hosts: '/x/etc/hosts', resolvConf: '/x/etc/resolv.conf', hostname: '/x/etc/hostname' } });
     const user = s.mounts.slice(7);
-    assert.deepEqual(user.map((m) => m.destination), ['/etc/resolv.conf', '/etc/hostname', '/etc/hosts', '/run', '/data', '/cache', '/data/sub']);
+    assert.deepEqual(user.map((m) => m.destination), ['/run', '/data', '/cache', '/etc/resolv.conf', '/etc/hostname', '/etc/hosts', '/data/sub']);
     assert.deepEqual(user.find((m) => m.destination === '/run')!.options, ['nosuid', 'nodev', 'noexec', 'size=1m', 'mode=755']);
     assert.deepEqual(user.find((m) => m.destination === '/data/sub'), { destination: '/data/sub', type: 'bind', source: rootfs, options: ['rbind', 'rprivate', 'ro'] });
     assert.throws(() => gen({ mounts: [{ type: 'bind', source: '/nonexistent-berth-src', target: '/x' }] }), /bind source path does not exist: \/nonexistent-berth-src/);
     assert.deepEqual(user.find((m) => m.destination === '/cache')!.options, ['nosuid', 'nodev', 'noexec', 'rw', 'size=4096', 'mode=1777']);
     assert.throws(() => gen({ tmpfs: ['run'] }), /must be absolute/);
+    // A volume on /etc goes first, so it cannot hide the /etc files.
+    const etc = gen({ mounts: [{ type: 'volume', source: join(rootfs, 'etc'), target: '/etc' }] }, { etcFiles: { resolvConf: '/x/etc/resolv.conf' } });
+    const dests = etc.mounts.map((m) => m.destination);
+    assert.ok(dests.indexOf('/etc') < dests.indexOf('/etc/resolv.conf'), dests.join(' '));
   });
 
   it('root propagation is private unless a bind asks for shared or slave', () => {
