@@ -79,6 +79,12 @@ function usesBridgeNetworks(project: Project): boolean {
   });
 }
 
+/** How many actions run at once: COMPOSE_PARALLEL_LIMIT (as docker compose reads it), else 8. */
+export function parallelLimit(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env.COMPOSE_PARALLEL_LIMIT);
+  return Number.isInteger(n) && n > 0 ? n : 8;
+}
+
 const imageKinds = new Set<Action['kind']>(['image.pull', 'image.build']);
 
 /** What no container of the plan could be created with is refused before anything changes. */
@@ -118,7 +124,7 @@ export async function runProject(o: RunOptions): Promise<RunResult> {
       // Phase 1: the images alone; then plan again against the new image ids.
       const sub: Plan = { project: plan.project, actions: images.map((a, i) => ({ ...a, id: i + 1, after: [] })), unchanged: [], warnings: [] };
       o.reporter?.start?.(sub);
-      try { await executePlan(sub, drivers, { onEvent: o.reporter?.event, signal: o.signal }); } finally { await o.reporter?.end?.(); }
+      try { await executePlan(sub, drivers, { onEvent: o.reporter?.event, signal: o.signal, parallelism: parallelLimit() }); } finally { await o.reporter?.end?.(); }
       ({ actual, desired } = await look());
       plan = o.plan(desired, actual, true);
     }
@@ -126,7 +132,7 @@ export async function runProject(o: RunOptions): Promise<RunResult> {
     o.reporter?.start?.(plan);
     let result: ExecuteResult;
     try {
-      result = await executePlan(plan, live, { onEvent: o.reporter?.event, signal: o.signal });
+      result = await executePlan(plan, live, { onEvent: o.reporter?.event, signal: o.signal, parallelism: parallelLimit() });
     } finally {
       await o.reporter?.end?.();
     }
