@@ -201,8 +201,12 @@ static void handle(struct shim *s, struct client *c, const char *line, size_t le
   }
   if (strcmp(r.op, "attach") == 0) {
     if (!alive(s)) return reply_err(s, c, "container is not running");
-    static const char ok[] = "{\"ok\":true}\n";
-    send(c->fd, ok, sizeof ok - 1, MSG_NOSIGNAL);
+    /* logSize: what the log holds now went out before this attach; all
+     * later output comes through the connection (the client prints the
+     * log's first logSize bytes, so nothing is lost or doubled). */
+    char ok[64];
+    int n = snprintf(ok, sizeof ok, "{\"ok\":true,\"logSize\":%lld}\n", (long long)s->log.size);
+    send(c->fd, ok, (size_t)n, MSG_NOSIGNAL);
     c->kind = CL_ATTACH;
     return;
   }

@@ -36,6 +36,10 @@ export async function attachOneOff(c: Containers, id: string, tty: boolean): Pro
   }
 }
 
+function logSize(path: string): number {
+  try { return statSync(path).size; } catch { return 0; }
+}
+
 /** What the container printed before we attached: complete lines of the log's first `size` bytes. */
 function earlyOutput(logPath: string, size: number): string {
   if (size <= 0) return '';
@@ -59,6 +63,7 @@ async function attachTty(c: Containers, socket: string, logPath: string, id: str
   await new Promise<void>((resolve, reject) => { sock.once('connect', resolve); sock.once('error', reject); });
   sock.write('{"op":"attach"}\n');
   let header = true;
+  let ended = false;
   let buf = Buffer.alloc(0);
   sock.on('data', (d: Buffer) => {
     if (!header) return void process.stdout.write(d);
@@ -66,10 +71,20 @@ async function attachTty(c: Containers, socket: string, logPath: string, id: str
     const nl = buf.indexOf(0x0a);
     if (nl < 0) return;
     header = false;
-    const early = earlyOutput(logPath, before);
+    // The shim says how much of the log was written before the attach took
+    // effect; when the container had already ended, all of its output is in
+    // the log, printed once the shim has finished with it (below).
+    let reply: { ok?: boolean; logSize?: number } = {};
+    try { reply = JSON.parse(buf.subarray(0, nl).toString()) as typeof reply; } catch { /* an older shim */ }
+    if (reply.ok === false) {
+      ended = true;
+      return;
+    }
+    const early = earlyOutput(logPath, reply.logSize ?? before);
     if (early) process.stdout.write(early);
     if (nl + 1 < buf.length) process.stdout.write(buf.subarray(nl + 1));
   });
+  const closed = new Promise<void>((resolve) => sock.once('close', () => resolve()));
   const stdin = process.stdin;
   const raw = stdin.isTTY;
   if (raw) stdin.setRawMode(true);
@@ -83,7 +98,12 @@ async function attachTty(c: Containers, socket: string, logPath: string, id: str
   };
   if (process.stdout.isTTY) { resize(); process.stdout.on('resize', resize); }
   try {
-    return (await c.wait(id)).exitCode;
+    const code = (await c.wait(id)).exitCode;
+    // The last output may still be on its way: the shim closes the connection when it is done.
+    await Promise.race([closed, new Promise((r) => setTimeout(r, 1000))]);
+    // No reply at all: the shim was already closing when we connected.
+    if (ended || header) process.stdout.write(earlyOutput(logPath, logSize(logPath)));
+    return code;
   } finally {
     stdin.off('data', forward);
     if (raw) stdin.setRawMode(false);

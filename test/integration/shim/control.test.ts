@@ -75,7 +75,7 @@ describe('berth-shim control socket', { skip }, () => {
         const k = connect(c.socket);
         k.setEncoding('utf8');
         k.on('connect', () => k.write('{"op":"attach"}\n'));
-        k.once('data', (d: string) => (d === '{"ok":true}\n' ? resolve(k) : reject(new Error(d))));
+        k.once('data', (d: string) => (/^\{"ok":true,"logSize":\d+\}\n$/.test(d) ? resolve(k) : reject(new Error(d))));
         k.on('error', reject);
       });
       const socks = [];
@@ -116,10 +116,10 @@ describe('berth-shim control socket', { skip }, () => {
       await new Promise((resolve, reject) => { sock.on('connect', resolve); sock.on('error', reject); });
       sock.write('{"op":"attach"}\n');
       while (!out.includes('\n')) await sleep(10);
-      assert.equal(out, '{"ok":true}\n');
+      assert.equal(out, '{"ok":true,"logSize":0}\n', 'nothing was logged before the attach');
       sock.write('hello\nworld\n');
       while (!out.includes('got world')) await sleep(10);
-      assert.equal(out, '{"ok":true}\ngot hello\ngot world\n');
+      assert.equal(out, '{"ok":true,"logSize":0}\ngot hello\ngot world\n');
       sock.destroy();
       await c.ctl({ op: 'stop', timeout: 0 });
       assert.deepEqual(c.log().map((e) => e.log), ['got hello\n', 'got world\n']);
@@ -167,7 +167,7 @@ describe('berth-shim control socket', { skip }, () => {
         const k = connect(c.socket);
         k.setEncoding('utf8');
         k.on('connect', () => k.write('{"op":"attach"}\n'));
-        k.once('data', (d: string) => (d === '{"ok":true}\n' ? resolve(k) : reject(new Error(d))));
+        k.once('data', (d: string) => (/^\{"ok":true,"logSize":\d+\}\n$/.test(d) ? resolve(k) : reject(new Error(d))));
         k.on('error', reject);
       });
       const socks = [];
