@@ -281,6 +281,12 @@ void container_exited(struct shim *s, int status) {
   timer_disarm(s, TM_STOP);
   delete_quietly(s);
   unlink(s->pid_file);
+  container_settle(s);
+}
+
+/* After a run ended (or a restart failed): restart later if the policy says
+ * so, else record the final state and let the monitor finish. */
+void container_settle(struct shim *s) {
   if (!s->stopping && restart_wanted(s)) {
     s->st.status = ST_RESTARTING;
     save_state(s);

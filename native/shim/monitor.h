@@ -68,6 +68,7 @@ int loop_run(struct shim *s);
 int container_start(struct shim *s, struct berr *err);
 void container_read(struct shim *s, int fd, enum tag t);
 void container_exited(struct shim *s, int status);
+void container_settle(struct shim *s);
 int container_signal(struct shim *s, int sig, struct berr *err);
 void container_cleanup_files(struct shim *s);
 

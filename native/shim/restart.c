@@ -40,7 +40,7 @@ void restart_fire(struct shim *s) {
     s->st.exit_code = 0;
     s->st.signal = 0;
     s->st.oom_killed = false;
-        s->st.has_finished = false;
+    s->st.has_finished = false;
     health_begin(s);
     save_state(s);
     return;
@@ -52,13 +52,5 @@ void restart_fire(struct shim *s) {
   s->st.finished = now_real();
   s->st.has_finished = true;
   s->run_started_ms = now_mono_ms();
-  if (!s->stopping && restart_wanted(s)) {
-    save_state(s);
-    timer_arm(s, TM_RESTART, restart_delay_ms(s));
-    return;
-  }
-  s->st.status = ST_EXITED;
-  save_state(s);
-  ctl_container_gone(s);
-  s->finished = true;
+  container_settle(s);
 }
