@@ -3,9 +3,10 @@
 // will start it (fd 3 report pipe), and helpers to read its state, log and
 // control socket, and to check that nothing is left behind.
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { makeBusyboxRootfs } from '../../helpers/rootfs.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { nativeOut, shortId, tempDir } from '../../helpers/env.js';
 
@@ -21,16 +22,9 @@ export function defaultRuntime(): string {
   return want;
 }
 
-const APPLETS = ['sh', 'echo', 'sleep', 'cat', 'true', 'false', 'printf', 'seq', 'head', 'tr', 'touch', 'test', 'kill', 'wget', 'yes', 'stty'];
-
 /** A read-only busybox rootfs, shared by the bundles of one test file. */
 export function makeRootfs(dir: string): string {
-  const root = join(dir, 'rootfs');
-  for (const d of ['bin', 'proc', 'sys', 'dev', 'tmp', 'etc']) mkdirSync(join(root, d), { recursive: true });
-  copyFileSync('/bin/busybox', join(root, 'bin/busybox'));
-  for (const a of APPLETS) symlinkSync('busybox', join(root, 'bin', a));
-  writeFileSync(join(root, 'etc/passwd'), 'root:x:0:0:root:/:/bin/sh\n');
-  return root;
+  return makeBusyboxRootfs(join(dir, 'rootfs'));
 }
 
 /** A config.json like `runc spec` writes, with a tmpfs /tmp and our own cgroup path. */
