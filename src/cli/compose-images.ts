@@ -2,6 +2,7 @@
 // services, with docker compose's rules for what is skipped. Progress is one
 // line per service on stderr (` web  Pulled  0.4s`), JSON lines with
 // `--progress json`, nothing with -q or `--progress quiet`.
+import { compareText } from '../text-order.js';
 import type { Project, Service } from '../compose/model.js';
 import { BerthError, UsageError } from '../errors.js';
 import type { ServiceImage } from '../image/project-images.js';
@@ -29,7 +30,7 @@ function sayer(g: GlobalOptions, quiet?: boolean): Say {
 async function servicesOf(g: GlobalOptions, names: string[], includeDeps?: boolean): Promise<{ project: Project; services: Array<[string, Service]> }> {
   const project = await loadProjectFromGlobals(g, { services: names, selectServices: includeDeps });
   for (const n of names) if (!project.services[n]) throw new UsageError(`no such service: ${n}`);
-  const all = Object.entries(project.services).sort(([a], [b]) => a.localeCompare(b));
+  const all = Object.entries(project.services).sort(([a], [b]) => compareText(a, b));
   return { project, services: includeDeps || names.length === 0 ? all : all.filter(([n]) => names.includes(n)) };
 }
 
@@ -142,7 +143,7 @@ export async function composeImages(g: GlobalOptions, names: string[], o: { form
     }
     rows.push({ ID: id ?? '', ContainerName: r.name, Repository: repo, Tag: tag, Platform: platform, Size: size, Created: created });
   }
-  rows.sort((a, b) => a.ContainerName.localeCompare(b.ContainerName));
+  rows.sort((a, b) => compareText(a.ContainerName, b.ContainerName));
   if (o.quiet) {
     const ids = [...new Set(rows.filter((r) => r.ID).map((r) => r.ID.replace(/^sha256:/, '')))];
     process.stdout.write(ids.map((i) => `${i}\n`).join(''));

@@ -1,6 +1,7 @@
 // The container record: berth's own JSON (written atomically) describing a
 // created container, beside the shim's state.json. Names are reserved with
 // an exclusive file so that two concurrent creates cannot share one.
+import { compareText } from '../text-order.js';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { BerthError } from '../errors.js';
@@ -75,7 +76,7 @@ export function listRecords(sp: StatePaths): ContainerRecord[] {
     const r = readRecord(join(sp.containers, id, 'config.json'));
     if (r) out.push(r);
   }
-  return out.sort((a, b) => a.created.localeCompare(b.created));
+  return out.sort((a, b) => compareText(a.created, b.created));
 }
 
 function namesDir(sp: StatePaths): string {

@@ -2,6 +2,7 @@
 // one root (statePaths(root).images). This is the API the container layer and
 // the CLI use: resolve a reference, get the overlay lower dirs, hold an image
 // while a container uses it, and add, tag, remove and prune images.
+import { compareText } from '../text-order.js';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { BerthError } from '../errors.js';
@@ -244,7 +245,7 @@ export class ImageStore {
         id, repoTags: keys.filter((k) => !k.includes('@')), repoDigests: keys.filter((k) => k.includes('@')),
         created: rec.created, size, layers: rec.layers.length, inUse: holds.filter((h) => h.imageId === id).length,
       };
-    }).sort((a, b) => (b.created ?? '').localeCompare(a.created ?? ''));
+    }).sort((a, b) => compareText(b.created ?? '', a.created ?? ''));
   }
 
   /**

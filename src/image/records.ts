@@ -1,6 +1,7 @@
 // Image records and the reference index, as stored under the image store root:
 // records/<config hex>.json per image, refs.json mapping "name:tag" and
 // "name@sha256:…" to image IDs, holds/<holder>.json for images in use.
+import { compareText } from '../text-order.js';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { readJson, writeJsonAtomic } from '../state/atomic.js';
@@ -66,7 +67,7 @@ export class Records {
   }
 
   saveRefs(refs: Record<string, string>): void {
-    const sorted = Object.fromEntries(Object.entries(refs).sort(([a], [b]) => a.localeCompare(b)));
+    const sorted = Object.fromEntries(Object.entries(refs).sort(([a], [b]) => compareText(a, b)));
     writeJsonAtomic(this.refsFile, { refs: sorted });
   }
 
@@ -76,7 +77,7 @@ export class Records {
   }
 
   savePulls(pulls: Record<string, string>): void {
-    const sorted = Object.fromEntries(Object.entries(pulls).sort(([a], [b]) => a.localeCompare(b)));
+    const sorted = Object.fromEntries(Object.entries(pulls).sort(([a], [b]) => compareText(a, b)));
     writeJsonAtomic(join(dirname(this.refsFile), 'pulls.json'), { pulls: sorted });
   }
 

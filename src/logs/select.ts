@@ -1,5 +1,6 @@
 // The containers of a Compose project, found by their labels on the
 // container records (the only link between a record and its project).
+import { compareText } from '../text-order.js';
 import { BerthError } from '../errors.js';
 import { listRecords, type ContainerRecord } from '../container/record.js';
 import { LABELS } from '../reconcile/desired.js';
@@ -36,7 +37,7 @@ export function projectContainers(paths: StatePaths, project: string, o: SelectO
     .map((r) => asProjectContainer(r, project))
     .filter((c): c is ProjectContainer => !!c)
     .filter((c) => (o.oneoff || !c.oneoff) && (!want || want.has(c.service)) && (o.index === undefined || c.number === o.index))
-    .sort((a, b) => a.service.localeCompare(b.service) || a.number - b.number || a.record.created.localeCompare(b.record.created));
+    .sort((a, b) => compareText(a.service, b.service) || a.number - b.number || compareText(a.record.created, b.record.created));
 }
 
 /** The one container of `service` that a command such as exec acts on (--index, default 1). */

@@ -3,6 +3,7 @@
 //   leases/<id>.json          { "<ip>": "<owner>" } (owner: container id, or "gateway")
 //   endpoints/<cid>.json      EndpointRecord
 //   .lock                     held around every change (allocation included)
+import { compareText } from '../text-order.js';
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { readJson, writeJsonAtomic } from '../state/atomic.js';
@@ -48,7 +49,7 @@ export class NetworkStore {
       .filter((f) => f.endsWith('.json') && HEX64.test(f.slice(0, -5)))
       .map((f) => readJson<NetworkRecord>(join(this.dir, f)))
       .filter((n): n is NetworkRecord => n !== undefined)
-      .sort((a, b) => a.name.localeCompare(b.name));
+      .sort((a, b) => compareText(a.name, b.name));
   }
 
   /** By exact name, full id, or unique id prefix (≥ 3 chars). */

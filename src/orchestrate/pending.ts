@@ -30,7 +30,10 @@ export class PendingStore {
   constructor(readonly paths: StatePaths, readonly project: string) {}
   write(p: PendingCreate): void {
     mkdirSync(dirOf(this.paths, this.project), { recursive: true });
-    writeJsonAtomic(join(dirOf(this.paths, this.project), p.id), p);
+    // Not fsynced: a marker guards against the CLI being killed, when the page
+    // cache survives; a power loss stops every container anyway, and list()
+    // skips a marker the loss left empty.
+    writeJsonAtomic(join(dirOf(this.paths, this.project), p.id), p, { durable: false });
   }
   clear(id: string): void {
     rmSync(join(dirOf(this.paths, this.project), id), { force: true });

@@ -1,5 +1,6 @@
 // `ps` rows: each container of the project with Compose's State/Status/Health
 // and published ports, read from the records and checked against the shim.
+import { compareText } from '../text-order.js';
 import { getEndpoint } from '../network/endpoints.js';
 import type { Engine } from './engine.js';
 
@@ -62,5 +63,5 @@ export function psRows(engine: Engine, project: string, now = Date.now()): PsRow
       ExitCode: o.status === 'exited' ? st?.exitCode ?? 0 : 0, Publishers: publishers, Labels: r.labels,
     });
   }
-  return rows.sort((a, b) => a.Service.localeCompare(b.Service) || a.Number - b.Number || a.Name.localeCompare(b.Name));
+  return rows.sort((a, b) => compareText(a.Service, b.Service) || a.Number - b.Number || compareText(a.Name, b.Name));
 }

@@ -1,6 +1,7 @@
 // What exists on the machine, as plain data: the reconciler's other input.
 // observe() builds it from injected readers (the container, network, volume
 // and image layers), so that this file depends on none of them.
+import { compareText } from '../text-order.js';
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'exited' | 'dead';
 export type HealthStatus = 'none' | 'starting' | 'healthy' | 'unhealthy';
@@ -77,7 +78,7 @@ export async function observe(project: string, reader: StateReader): Promise<Act
   ]);
   return {
     containers: containers.filter((c) => c.project === project)
-      .sort((a, b) => a.service.localeCompare(b.service) || a.number - b.number || a.name.localeCompare(b.name)),
+      .sort((a, b) => compareText(a.service, b.service) || a.number - b.number || compareText(a.name, b.name)),
     networks, volumes, images,
   };
 }

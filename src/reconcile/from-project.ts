@@ -5,6 +5,7 @@
 // here: implicit dependencies (links, volumes_from, network_mode service:),
 // the default image name of a build-only service (`<project>-<service>`), and
 // disabled services kept (by name) so that they are never taken for orphans.
+import { compareText } from '../text-order.js';
 import { parsePullPolicy } from './pull-policy.js';
 import type { DependencyCondition, DesiredDependency, DesiredNetwork, DesiredProject, DesiredService, DesiredVolume, PullPolicy } from './desired.js';
 
@@ -134,5 +135,5 @@ export function desiredFromProject(p: ProjectLike, configHash: (service: string)
   const volumes: DesiredVolume[] = Object.entries(p.volumes).map(([key, v]) => ({
     key, name: v.name, external: !!v.external, driver: v.driver ?? 'local', driverOpts: v.driver_opts ?? {}, labels: v.labels ?? {},
   }));
-  return { name: p.name, services: services.sort((a, b) => a.name.localeCompare(b.name)), networks, volumes };
+  return { name: p.name, services: services.sort((a, b) => compareText(a.name, b.name)), networks, volumes };
 }

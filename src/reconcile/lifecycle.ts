@@ -1,6 +1,7 @@
 // Planners for the commands that act on existing containers: down, start,
 // stop, restart, rm, kill, pause, unpause (create is `up --no-start`). Pure,
 // like reconcile(): data in, Plan out.
+import { compareText } from '../text-order.js';
 import { BerthError } from '../errors.js';
 import { isActive, type ActualContainer, type ActualState } from './actual.js';
 import type { DesiredProject } from './desired.js';
@@ -23,7 +24,7 @@ function containerAction(kind: ContainerAction['kind'], c: ActualContainer, afte
 }
 
 function byService(actual: ActualState, service: string): ActualContainer[] {
-  return actual.containers.filter((c) => c.service === service).sort((a, b) => Number(a.oneoff) - Number(b.oneoff) || a.number - b.number || a.name.localeCompare(b.name));
+  return actual.containers.filter((c) => c.service === service).sort((a, b) => Number(a.oneoff) - Number(b.oneoff) || a.number - b.number || compareText(a.name, b.name));
 }
 
 /** down: dependents stop first; networks, volumes and images go once every container is gone. */
@@ -108,7 +109,7 @@ export function planStart(desired: DesiredProject, actual: ActualState, opts: Se
     for (const c of containers.filter(isActive)) b.unchanged('Container', c.name, c.status === 'paused' ? 'Paused' : 'Running');
     if (toStart.length === 0) continue;
     const waits: number[] = [];
-    for (const [dep, cfg] of Object.entries(byName.get(svc)!.dependsOn).sort(([x], [y]) => x.localeCompare(y))) {
+    for (const [dep, cfg] of Object.entries(byName.get(svc)!.dependsOn).sort(([x], [y]) => compareText(x, y))) {
       if (!targets.includes(dep) || !actual.containers.some((c) => c.service === dep && !c.oneoff)) continue;
       waits.push(b.add({ kind: 'service.wait', resource: 'Service', name: dep, dependent: svc, condition: cfg.condition, required: cfg.required, after: starts.get(dep) ?? [] }));
     }

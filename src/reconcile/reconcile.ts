@@ -1,6 +1,7 @@
 // The pure heart of `up` (and `create`): desired project + actual state →
 // Plan. No I/O: everything it knows comes in as data, so its tests are golden
 // files. The rules follow docker compose's convergence.
+import { compareText } from '../text-order.js';
 import { BerthError, UsageError } from '../errors.js';
 import { isActive, type ActualContainer, type ActualState } from './actual.js';
 import { containerNameFor, type DesiredProject, type DesiredService } from './desired.js';
@@ -71,7 +72,7 @@ function splitDuplicates(sorted: ActualContainer[], svc: DesiredService, project
   for (let i = 0; i < sorted.length;) {
     let j = i;
     while (j < sorted.length && sorted[j].number === sorted[i].number) j++;
-    const group = sorted.slice(i, j).sort((x, y) => score(y) - score(x) || x.name.localeCompare(y.name));
+    const group = sorted.slice(i, j).sort((x, y) => score(y) - score(x) || compareText(x.name, y.name));
     unique.push(group[0]);
     duplicates.push(...group.slice(1));
     i = j;

@@ -1,6 +1,7 @@
 // Which services a command acts on: the ones named (or every enabled one),
 // plus their dependencies unless --no-deps. A dependency that is undefined or
 // disabled by its profiles is an error, or a warning when `required: false`.
+import { compareText } from '../text-order.js';
 import { BerthError } from '../errors.js';
 import type { DesiredProject, DesiredService } from './desired.js';
 import { ServiceGraph } from './graph.js';
@@ -40,7 +41,7 @@ export function selectServices(desired: DesiredProject, services: string[] | und
     targets.add(name);
     if (!withDeps) return;
     const svc = byName.get(name)!;
-    for (const [dep, cfg] of Object.entries(svc.dependsOn).sort(([a], [c]) => a.localeCompare(c))) {
+    for (const [dep, cfg] of Object.entries(svc.dependsOn).sort(([a], [c]) => compareText(a, c))) {
       const d = byName.get(dep);
       let problem: string | undefined;
       if (!d) problem = `service "${name}" depends on undefined service "${dep}"`;

@@ -2,6 +2,7 @@
 // register as users (<name>/users/<container id>), so that rm and prune leave
 // volumes in use alone; the in-use set is computed by the caller (see
 // in-use.ts) and passed in, which keeps these operations testable.
+import { compareText } from '../text-order.js';
 import { existsSync, lstatSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -210,7 +211,7 @@ export class VolumeStore {
 }
 
 function sorted(o: Record<string, string>): Array<[string, string]> {
-  return Object.entries(o).sort(([a], [b]) => a.localeCompare(b));
+  return Object.entries(o).sort(([a], [b]) => compareText(a, b));
 }
 
 function matches(v: VolumeInfo, f: ListFilter, inUse: InUse): boolean {

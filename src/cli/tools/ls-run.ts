@@ -1,5 +1,6 @@
 // `berth ls`: projects are found from the labels of the containers on this
 // root (as Compose finds them from the engine's containers).
+import { compareText } from '../../text-order.js';
 import { UsageError } from '../../errors.js';
 import { Containers } from '../../container/index.js';
 import { LABELS } from '../../reconcile/desired.js';
@@ -34,7 +35,7 @@ export function listProjects(root: string | undefined, all: boolean): ProjectSum
     if (files) for (const f of files.split(',')) if (f) p.files.add(f);
     byProject.set(name, p);
   }
-  return [...byProject.entries()].sort(([a], [b]) => a.localeCompare(b))
+  return [...byProject.entries()].sort(([a], [b]) => compareText(a, b))
     .map(([Name, p]) => ({ Name, Status: combinedStatus(p.states), ConfigFiles: [...p.files].join(',') }));
 }
 

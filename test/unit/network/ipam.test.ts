@@ -17,6 +17,18 @@ test('cidr: parse, mask and format v4 and v6', () => {
   assert.equal(overlaps(parseCidr('10.1.0.0/16'), parseCidr('10.2.0.0/16')), false);
 });
 
+test('address syntax: what parses and what is refused (as node:net would)', () => {
+  for (const ok of ['0.0.0.0', '10.1.2.3', '255.255.255.255', '::', '::1', '1::', 'fe80::1:2', '2001:DB8:0:0:0:0:0:1', '1:2:3:4:5:6:7::']) {
+    assert.ok(parseIp(ok), ok);
+  }
+  for (const bad of ['', '256.1.1.1', '01.2.3.4', '1.2.3', '1.2.3.4.5', '1.2.3.4 ', ':::', '1::2::3', ':1:2:3:4:5:6:7', '1:2:3:4:5:6:7:8:9',
+    '1:2:3:4:5:6:7', '12345::', 'g::1', '::ffff:1.2.3.4', 'fe80::1%eth0', '1:2:3:4:5:6:7:8::']) {
+    assert.equal(parseIp(bad), undefined, bad);
+  }
+  assert.equal(parseIp('1:2:3:4:5:6:7::')!.value, 0x00010002000300040005000600070000n);
+  assert.equal(formatIp(4, parseIp('10.1.2.3')!.value), '10.1.2.3');
+});
+
 test('automatic subnets skip host routes and other berth networks', () => {
   const s = chooseSubnets({ name: 'n' }, ['10.213.0.0/24'], ['10.213.1.0/24', '10.213.2.128/25'], pools);
   assert.deepEqual(s, [{ family: 4, subnet: '10.213.3.0/24', gateway: '10.213.3.1' }]);
