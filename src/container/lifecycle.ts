@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, wr
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { BerthError } from '../errors.js';
-import { readJson, writeJsonAtomic } from '../state/atomic.js';
+import { readJson, writeJsonAtomic, writeJsonAtomicAsync } from '../state/atomic.js';
 import type { StatePaths } from '../state/paths.js';
 import { writeEtcFiles } from './etc-files.js';
 import { hostDevices } from './host-devices.js';
@@ -15,7 +15,7 @@ import { applyJoinPaths, ensureShm, joinPaths, joinsOthers, pinNamespaces, shmSo
 import { defaultHostname, generateSpec } from './oci-spec.js';
 import type { OciSpec } from './oci-types.js';
 import { binaries, checkSocketPath, containerPaths, requireBinary, type Binaries, type ContainerPaths } from './paths.js';
-import { listRecords, readRecord, releaseName, reserveName, writeRecord, type ContainerRecord } from './record.js';
+import { listRecords, readRecord, releaseName, reserveName, writeRecordAsync, type ContainerRecord } from './record.js';
 import { crashPoint } from '../state/crash.js';
 import { isMounted, mountRootfs, unmountAll } from './rootfs.js';
 import { shimAttach, spawnShim, shimRequest } from './shim-client.js';
@@ -97,8 +97,8 @@ export class Containers {
         cgroupV2: cgroupV2(), nofileHard: hostNofileHard(), hostDevices: input.privileged ? hostDevices() : undefined, hostCaps: hostBoundingCaps(),
       });
       mkdirSync(p.bundle, { recursive: true });
-      writeJsonAtomic(p.ociConfig, spec);
-      if (shim.health) writeJsonAtomic(p.health, shim.health);
+      // On the thread pool: the fsyncs of one container overlap the others' work.
+      await Promise.all([writeJsonAtomicAsync(p.ociConfig, spec), shim.health && writeJsonAtomicAsync(p.health, shim.health)]);
 
       const u = spec.process.user;
       const rec: ContainerRecord = {
@@ -110,7 +110,7 @@ export class Containers {
         process: { args: spec.process.args, env: spec.process.env, cwd: spec.process.cwd, user: `${u.uid}:${u.gid}` },
         shim, input,
       };
-      writeRecord(p.record, rec);
+      await writeRecordAsync(p.record, rec);
       return rec;
     } catch (e) {
       for (const step of undo.reverse()) {

@@ -155,10 +155,10 @@ export class ImageStore {
 
   /** Records that `holder` (a container) uses an image, so it is never removed under it. */
   async acquire(imageId: string, holder: string): Promise<void> {
-    await this.lock(() => {
+    await this.lock(async () => {
       const id = this.lookup(imageId);
       if (!id) throw new NoSuchImageError(imageId);
-      this.records.putHold({ holder, imageId: id });
+      await this.records.putHoldAsync({ holder, imageId: id });
     });
   }
 

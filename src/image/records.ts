@@ -4,7 +4,7 @@
 import { compareText } from '../text-order.js';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { readJson, writeJsonAtomic } from '../state/atomic.js';
+import { readJson, writeJsonAtomic, writeJsonAtomicAsync } from '../state/atomic.js';
 import { hex } from './digest.js';
 import { pidAlive } from '../state/pid.js';
 
@@ -92,6 +92,11 @@ export class Records {
 
   putHold(h: Hold): void {
     writeJsonAtomic(this.holdPath(h.holder), h);
+  }
+
+  /** putHold with the fsync on the thread pool (one per container in an `up`). */
+  async putHoldAsync(h: Hold): Promise<void> {
+    await writeJsonAtomicAsync(this.holdPath(h.holder), h);
   }
 
   deleteHold(holder: string): void {

@@ -6,6 +6,7 @@
 // the rename). Runtime files that do not outlive a reboot (`durable: false`)
 // skip the fsync too: ~5 ms each on this disk, dozens per `up`.
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 
 export interface WriteOptions {
@@ -37,6 +38,33 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, options
 
 export function writeJsonAtomic(path: string, value: unknown, options: WriteOptions = {}): void {
   writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n', options);
+}
+
+/**
+ * writeFileAtomic on the thread pool: the fsync (~1 ms, more on a busy disk)
+ * no longer holds the event loop, so the other containers of an `up` go on
+ * meanwhile. The same guarantees once the promise resolves.
+ */
+export async function writeFileAtomicAsync(path: string, data: string | Uint8Array, options: WriteOptions = {}): Promise<void> {
+  const { mode = 0o644, durable = true } = options;
+  const dir = dirname(path);
+  await mkdir(dir, { recursive: true });
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.tmp`);
+  const fh = await open(tmp, 'w', mode);
+  try {
+    await fh.writeFile(data);
+    if (durable) await fh.sync();
+  } catch (e) {
+    await fh.close();
+    await rm(tmp, { force: true });
+    throw e;
+  }
+  await fh.close();
+  await rename(tmp, path);
+}
+
+export async function writeJsonAtomicAsync(path: string, value: unknown, options: WriteOptions = {}): Promise<void> {
+  await writeFileAtomicAsync(path, JSON.stringify(value, null, 2) + '\n', options);
 }
 
 /** Reads a JSON record; undefined when the file does not exist. */

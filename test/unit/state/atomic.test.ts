@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { readJson, writeFileAtomic, writeJsonAtomic } from '../../../src/state/atomic.js';
+import { readJson, writeFileAtomic, writeFileAtomicAsync, writeJsonAtomic, writeJsonAtomicAsync } from '../../../src/state/atomic.js';
 import { statePaths } from '../../../src/state/paths.js';
 import { tempDir } from '../../helpers/env.js';
 
@@ -43,4 +43,21 @@ test('statePaths: the runtime dir follows an explicit root', () => {
   const d = statePaths(undefined, {});
   assert.equal(d.root, '/var/lib/berth');
   assert.equal(d.runtime, '/run/berth');
+});
+
+test('the thread-pool writers: same result, mode, no temporary file; concurrent writers leave one whole record', async () => {
+  const d = tempDir();
+  try {
+    const p = join(d.path, 'a', 'b', 'rec.json');
+    await writeJsonAtomicAsync(p, { n: 1 });
+    await writeFileAtomicAsync(join(d.path, 'a', 'secret'), 'x', { mode: 0o600 });
+    assert.equal(statSync(join(d.path, 'a', 'secret')).mode & 0o777, 0o600);
+    await Promise.all(Array.from({ length: 20 }, (_, i) => writeJsonAtomicAsync(p, { n: i, pad: 'x'.repeat(i * 1000) })));
+    const got = readJson<{ n: number; pad: string }>(p)!;
+    assert.equal(got.pad.length, got.n * 1000);
+    assert.deepEqual(readdirSync(join(d.path, 'a', 'b')), ['rec.json']);
+    await assert.rejects(writeJsonAtomicAsync(join(d.path, 'a', 'secret', 'under-a-file.json'), {}), /ENOTDIR|EEXIST/);
+  } finally {
+    d.cleanup();
+  }
 });
