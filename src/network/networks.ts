@@ -16,8 +16,8 @@ import type { NetworkRecord, NetworkSpec } from './types.js';
 
 export const NETWORK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
-export function driverContext(): DriverContext {
-  return { firewall: new NftFirewall() };
+export function driverContext(opts: { fresh?: boolean } = {}): DriverContext {
+  return { firewall: new NftFirewall(), ...opts };
 }
 
 /** Prefixes routed on the host (main table, not default): automatic subnets avoid them. */
@@ -72,7 +72,7 @@ export async function createNetwork(paths: StatePaths, spec: NetworkSpec): Promi
     };
     store.saveNetwork(rec);
     try {
-      await driver.setup(rec, driverContext());
+      await driver.setup(rec, driverContext({ fresh: true }));
     } catch (e) {
       store.deleteNetwork(id);
       throw e;

@@ -54,7 +54,7 @@ export class BridgeDriver implements NetworkDriver {
       { run: () => sysctlWrite(null, `net/ipv4/conf/${n.bridge.replace(/\./g, '/')}/route_localnet`, '1') },
       { run: () => { if (!n.internal) sysctlWrite(null, 'net/ipv4/ip_forward', '1'); } },
       { run: () => { if (!n.internal && n.enableIpv6) sysctlWrite(null, 'net/ipv6/conf/all/forwarding', '1'); } },
-      { run: () => ctx.firewall.setupNetwork(n), undo: () => ctx.firewall.teardownNetwork(n) },
+      { run: () => ctx.firewall.setupNetwork(n, { fresh: ctx.fresh }), undo: () => ctx.firewall.teardownNetwork(n) },
     ]);
   }
 

@@ -9,6 +9,8 @@ import type { AttachmentRecord, NetworkRecord, NetworkSpec } from '../types.js';
 
 export interface DriverContext {
   firewall: Firewall;
+  /** setup() of a network just created (a new id): no earlier rules of it to replace. */
+  fresh?: boolean;
 }
 
 /** One endpoint on one network: where to put the container's interface and what to give it. */

@@ -6,7 +6,8 @@ import { nftBatch, nftListTable, type NftListing } from './nft.js';
 import { Rules, deletesByTag, epTag, netTag, taggedRuleCount, type NftCmd } from './rules.js';
 
 export interface Firewall {
-  setupNetwork(n: NetworkRecord): Promise<void>;
+  /** `fresh`: a network just created (a new id), so none of its rules can exist yet. */
+  setupNetwork(n: NetworkRecord, opts?: { fresh?: boolean }): Promise<void>;
   /** Removes the network's rules; returns errors instead of stopping at the first. */
   teardownNetwork(n: NetworkRecord): Promise<Error[]>;
   publish(containerId: string, ports: PublishedPort[]): Promise<void>;
@@ -39,7 +40,9 @@ export class NftFirewall implements Firewall {
     return listing ? { listing, base: [] } : { listing: {}, base: this.rules.tableSkeleton() };
   }
 
-  async setupNetwork(n: NetworkRecord): Promise<void> {
+  async setupNetwork(n: NetworkRecord, opts: { fresh?: boolean } = {}): Promise<void> {
+    // A new network has no rules to replace: the idempotent skeleton and its rules, one nft call.
+    if (opts.fresh) return nftBatch([...this.rules.tableSkeleton(), ...this.rules.network(n)]);
     const { listing, base } = await this.current();
     // Replacing the network's rules keeps a repeated setup (crash repair) exact.
     await nftBatch([...base, ...deletesByTag(listing, this.table, new Set([netTag(n.id)])), ...this.rules.network(n)]);

@@ -2,13 +2,17 @@
 //
 // One table `inet <name>` (BERTH_NFT_TABLE, default "berth") holds:
 //   set   bridges      ifnames of every berth bridge (isolation)
-//   chain prerouting   nat, dstnat:  gateway:53 from its bridge → return (berth DNS); fib daddr type local → jump ports
+//   chain prerouting   nat, dstnat:  jump dns; fib daddr type local → jump ports
+//   chain dns          regular: gateway:53 from its bridge → accept (berth DNS, never DNATed; tag net:<id>)
 //   chain output       nat, dstnat:  fib daddr type local → jump ports (host-originated, 127.0.0.1)
 //   chain ports        regular: one DNAT rule per published port (tag ep:<hash>)
 //   chain postrouting  nat, srcnat:  outbound masquerade, 127.0.0.1 and hairpin masquerade (tag net:<id>)
 //   chain forward      filter: isolation between berth bridges, internal networks (tag net:<id>)
 // Every rule carries a comment tag so a network's or an endpoint's rules are
-// deleted exactly, by handle, in one atomic batch.
+// deleted exactly, by handle, in one atomic batch. The base chains hold only
+// the untagged 'base' rules, so the skeleton can be sent again at any time
+// (add is idempotent, the base chains are flushed and refilled in the same
+// transaction): a new network needs no listing first, one nft call.
 import { createHash } from 'node:crypto';
 import type { NetworkRecord, PublishedPort } from '../types.js';
 import { parseCidr, formatIp } from '../ipam/cidr.js';
@@ -37,7 +41,11 @@ export class Rules {
     return { add: { rule: { family: 'inet', table: this.table, chain, comment, expr } } };
   }
 
-  /** The table, its chains and the base jump rules (sent once, when the table is missing). */
+  /**
+   * The table, its chains and the base jump rules. Idempotent: whether the
+   * table exists or not, it leaves the same skeleton and keeps every tagged
+   * rule (those live in ports, dns, postrouting and forward).
+   */
   tableSkeleton(): NftCmd[] {
     const t = { family: 'inet', table: this.table };
     const base = (name: string, type: string, hook: string, prio: number) =>
@@ -50,6 +58,10 @@ export class Rules {
       base('postrouting', 'nat', 'postrouting', 100),
       base('forward', 'filter', 'forward', 0),
       { add: { chain: { ...t, name: 'ports' } } },
+      { add: { chain: { ...t, name: 'dns' } } },
+      { flush: { chain: { ...t, name: 'prerouting' } } },
+      { flush: { chain: { ...t, name: 'output' } } },
+      this.rule('prerouting', 'base', [{ jump: { target: 'dns' } }]),
       this.rule('prerouting', 'base', [localDst, { jump: { target: 'ports' } }]),
       this.rule('output', 'base', [localDst, { jump: { target: 'ports' } }]),
     ];
@@ -66,11 +78,12 @@ export class Rules {
       this.rule('postrouting', tag, [match(oif, br), match(payload('ip', 'saddr'), prefix('127.0.0.0/8')), { masquerade: null }]),
     ];
     for (const s of n.subnets) {
-      // Queries to berth's DNS on the gateway are never taken by a container publishing port 53.
-      out.push({ insert: { rule: { family: 'inet', table: this.table, chain: 'prerouting', comment: tag, expr: [
+      // Queries to berth's DNS on the gateway are never taken by a container
+      // publishing port 53 (accept ends prerouting before its jump to ports).
+      out.push(this.rule('dns', tag, [
         match(iif, br), match(payload(fam(s.family), 'daddr'), s.gateway),
-        match(meta('l4proto'), { set: ['tcp', 'udp'] }), match(payload('th', 'dport'), 53), { return: null },
-      ] } } });
+        match(meta('l4proto'), { set: ['tcp', 'udp'] }), match(payload('th', 'dport'), 53), { accept: null },
+      ]));
       // Hairpin: a container reaching a published port (of itself or a neighbour) via a host address.
       out.push(this.rule('postrouting', tag, [match(oif, br), match(payload(fam(s.family), 'saddr'), prefix(s.subnet)),
         match({ ct: { key: 'status' } }, 'dnat', 'in'), { masquerade: null }]));

@@ -65,11 +65,21 @@ test('IPv6: masquerade on ip6 saddr, DNAT with family ip6', () => {
   assert.deepEqual(p[0].expr.at(-1), { dnat: { family: 'ip6', addr: 'fd00:9::2', port: 80 } });
 });
 
-test('DNS on the gateway is exempt from DNAT (inserted first in prerouting)', () => {
+test('DNS on the gateway is exempt from DNAT (accepted in the dns chain, jumped to before ports)', () => {
   const cmds = new Rules('t').network(net(false)) as Array<Record<string, any>>;
-  const ins = cmds.filter((c) => c.insert?.rule);
-  assert.equal(ins.length, 1);
-  assert.equal(ins[0]!.insert.rule.chain, 'prerouting');
-  assert.ok(JSON.stringify(ins[0]!.insert.rule.expr).includes('"right":"10.9.0.1"'));
-  assert.deepEqual(ins[0]!.insert.rule.expr.at(-1), { return: null });
+  assert.equal(cmds.filter((c) => c.insert).length, 0);
+  const dns = rulesOf(cmds).filter((r) => r.chain === 'dns');
+  assert.equal(dns.length, 1);
+  assert.ok(JSON.stringify(dns[0].expr).includes('"right":"10.9.0.1"'));
+  assert.deepEqual(dns[0].expr.at(-1), { accept: null });
+  const pre = rulesOf(new Rules('t').tableSkeleton()).filter((r) => r.chain === 'prerouting');
+  assert.deepEqual(pre.map((r) => r.expr.at(-1)), [{ jump: { target: 'dns' } }, { jump: { target: 'ports' } }]);
+});
+
+test('the skeleton can be sent again: base chains are flushed and refilled, tagged chains never flushed', () => {
+  const sk = new Rules('t').tableSkeleton() as Array<Record<string, any>>;
+  const flushed = sk.filter((c) => c.flush).map((c) => c.flush.chain.name).sort();
+  assert.deepEqual(flushed, ['output', 'prerouting']);
+  assert.ok(rulesOf(sk).every((r) => r.comment === 'base' && (r.chain === 'prerouting' || r.chain === 'output')));
+  assert.ok(sk.every((c) => !c.create && !c.insert));
 });
