@@ -10,6 +10,7 @@
 // src/cli/code-cache.cts). Its first line names the sha256 of the rest, the
 // key of every cache made from it.
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,24 +28,36 @@ try {
   process.exit(0);
 }
 
-// commander requires node:child_process at load time (~5 ms: it pulls in net,
-// dgram, ...) but only spawns for executable subcommands, which berth has
-// none of: give it a stand-in that loads the module on first use.
-const lazyChildProcess = {
-  name: 'lazy-child-process',
+// node:child_process (~12 ms with the net, stream and dgram it pulls in) and
+// node:crypto (~8 ms) are not needed to start most commands (`ps`, `logs`,
+// `config`), yet the modules that use them load with every command that
+// imports their area. Every import of them gets a stand-in that loads the
+// real module on first use: esbuild reads named imports from the module
+// object at each use (through getters when it wraps a CommonJS module), so
+// one getter per export serves them all (commander included).
+const LAZY = { child_process: 'node:child_process', crypto: 'node:crypto' };
+const builtinRequire = createRequire(import.meta.url);
+const lazyBuiltins = {
+  name: 'lazy-builtins',
   setup(build) {
-    build.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
-      /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'lazy-builtin' } : undefined);
-    build.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, () => ({
-      contents: "let m; module.exports = new Proxy({}, { get: (_, k) => (m ??= require('node:child_process'))[k] });",
-      loader: 'js',
-    }));
+    build.onResolve({ filter: /^(node:)?(child_process|crypto)$/ }, (args) => (args.namespace === 'lazy-builtin'
+      ? { path: args.path, external: true }  // the stand-in's own require of the real module
+      : { path: args.path.replace(/^node:/, ''), namespace: 'lazy-builtin' }));
+    build.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => {
+      const id = JSON.stringify(LAZY[args.path]);
+      const names = Object.keys(builtinRequire(LAZY[args.path])).filter((k) => k !== 'default');
+      return {
+        contents: `let m; const load = () => (m ??= require(${id}));\n` +
+          `for (const k of ${JSON.stringify(names)}) Object.defineProperty(module.exports, k, { enumerable: true, get: () => load()[k] });\n`,
+        loader: 'js',
+      };
+    });
   },
 };
 
 rmSync(outdir, { recursive: true, force: true });
 await esbuild.build({
-  plugins: [lazyChildProcess],
+  plugins: [lazyBuiltins],
   entryPoints: {
     main: join(root, 'dist/src/cli/main.js'),
     // The DNS responder is its own process, started on the first network:
@@ -75,7 +88,7 @@ await esbuild.build({
 // import.meta.url is a parameter of the wrapper that code-cache.cts builds.
 const cjs = join(outdir, 'berth.cjs');
 const result = await esbuild.build({
-  plugins: [lazyChildProcess],
+  plugins: [lazyBuiltins],
   entryPoints: [join(root, 'dist/src/cli/main.js')],
   outfile: cjs,
   bundle: true,

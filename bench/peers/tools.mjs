@@ -26,7 +26,8 @@ function berthTool(dir, id) {
   const env = { ...process.env, BERTH_ROOT: root, BERTH_NFT_TABLE: `bb${id}`, BERTH_DNS_UPSTREAMS: '127.0.0.1:9' };
   const made = spawnSync('bash', [join(repo, 'scripts/make-base-images.sh'), '--root', root], { env, encoding: 'utf8' });
   if (made.status !== 0) throw new Error(`make-base-images: ${made.stderr}`);
-  const cli = (project, file) => [process.execPath, berthBin, '-p', project, '-f', file];
+  // bin/berth itself, as a user runs it (its #! line carries a V8 flag `node bin/berth` must set at run time).
+  const cli = (project, file) => [berthBin, '-p', project, '-f', file];
   return {
     name: 'berth', env,
     cli,

@@ -25,7 +25,6 @@ import { accessSync, closeSync, constants, fstatSync, mkdirSync, openSync, readF
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
 
 type Main = (argv: string[]) => Promise<number>;
@@ -118,7 +117,8 @@ export function loadBundle(bundle: string, argv: string[], env: NodeJS.ProcessEn
   const cachedData = readCache(file, key);
   if (!cachedData && !writable(dir)) return undefined;
 
-  setFlagsFromString('--verify-snapshot-checksum');
+  // bin/berth's #! line passes the flag; only `node bin/berth` needs node:v8 (~5 ms to load) to set it.
+  if (!process.execArgv.includes('--verify-snapshot-checksum')) (require('node:v8') as typeof import('node:v8')).setFlagsFromString('--verify-snapshot-checksum');
   // The wrapper starts on the bundle's first line, so line numbers in stack traces stay right.
   const script = new Script(`(function (exports, require, module, __filename, __dirname, __berthImportMetaUrl) {${text}\n})`, {
     filename: bundle,

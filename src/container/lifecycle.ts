@@ -24,7 +24,8 @@ import { resolveShimOptions, shimArgs } from './shim-options.js';
 import { isShimAlive, observeStatus, type ObservedStatus } from './status.js';
 import type { ContainerSpecInput } from './types.js';
 
-const run = promisify(execFile);
+// Promisified at the call: touching execFile at load would load node:child_process (lazy in the bundle) for every command.
+const run = (file: string, args: string[]) => promisify(execFile)(file, args);
 
 function hostNofileHard(): number | undefined {
   try {

@@ -5,8 +5,7 @@
 // previous version, never empty or torn (the file's data was synced before
 // the rename). Runtime files that do not outlive a reboot (`durable: false`)
 // skip the fsync too: ~5 ms each on this disk, dozens per `up`.
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { close, closeSync, fsync, fsyncSync, mkdirSync, open, openSync, readFileSync, rename, renameSync, rmSync, write, writeSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 
 export interface WriteOptions {
@@ -48,19 +47,23 @@ export function writeJsonAtomic(path: string, value: unknown, options: WriteOpti
 export async function writeFileAtomicAsync(path: string, data: string | Uint8Array, options: WriteOptions = {}): Promise<void> {
   const { mode = 0o644, durable = true } = options;
   const dir = dirname(path);
-  await mkdir(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true });
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.tmp`);
-  const fh = await open(tmp, 'w', mode);
+  // node:fs callbacks, not node:fs/promises: loading that module costs every command ~5 ms.
+  const call = <T>(f: (cb: (e: NodeJS.ErrnoException | null, v: T) => void) => void) =>
+    new Promise<T>((ok, fail) => f((e, v) => (e ? fail(e) : ok(v))));
+  const fd = await call<number>((cb) => open(tmp, 'w', mode, cb));
   try {
-    await fh.writeFile(data);
-    if (durable) await fh.sync();
+    const buf = typeof data === 'string' ? Buffer.from(data) : data;
+    for (let off = 0; off < buf.length;) off += await call<number>((cb) => write(fd, buf, off, buf.length - off, null, cb));
+    if (durable) await call<void>((cb) => fsync(fd, (e) => cb(e, undefined)));
   } catch (e) {
-    await fh.close();
-    await rm(tmp, { force: true });
+    closeSync(fd);
+    rmSync(tmp, { force: true });
     throw e;
   }
-  await fh.close();
-  await rename(tmp, path);
+  await call<void>((cb) => close(fd, (e) => cb(e, undefined)));
+  await call<void>((cb) => rename(tmp, path, (e) => cb(e, undefined)));
 }
 
 export async function writeJsonAtomicAsync(path: string, value: unknown, options: WriteOptions = {}): Promise<void> {
