@@ -28,19 +28,19 @@ try {
   process.exit(0);
 }
 
-// node:child_process (~12 ms with the net, stream and dgram it pulls in) and
-// node:crypto (~8 ms) are not needed to start most commands (`ps`, `logs`,
-// `config`), yet the modules that use them load with every command that
-// imports their area. Every import of them gets a stand-in that loads the
+// node:child_process (~12 ms with the net, stream and dgram it pulls in),
+// node:crypto (~8 ms), node:fs/promises (~5 ms) and the like are not needed
+// to start most commands (`ps`, `logs`, `config`), yet the modules that use
+// them load with every command that imports their area. Every import of them gets a stand-in that loads the
 // real module on first use: esbuild reads named imports from the module
 // object at each use (through getters when it wraps a CommonJS module), so
 // one getter per export serves them all (commander included).
-const LAZY = { child_process: 'node:child_process', crypto: 'node:crypto' };
+const LAZY = Object.fromEntries(['child_process', 'crypto', 'net', 'dgram', 'fs/promises', 'stream/promises'].map((m) => [m, `node:${m}`]));
 const builtinRequire = createRequire(import.meta.url);
 const lazyBuiltins = {
   name: 'lazy-builtins',
   setup(build) {
-    build.onResolve({ filter: /^(node:)?(child_process|crypto)$/ }, (args) => (args.namespace === 'lazy-builtin'
+    build.onResolve({ filter: /^(node:)?(child_process|crypto|net|dgram|fs\/promises|stream\/promises)$/ }, (args) => (args.namespace === 'lazy-builtin'
       ? { path: args.path, external: true }  // the stand-in's own require of the real module
       : { path: args.path.replace(/^node:/, ''), namespace: 'lazy-builtin' }));
     build.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => {
