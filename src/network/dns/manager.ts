@@ -67,35 +67,18 @@ export function dnsBinary(env: NodeJS.ProcessEnv = process.env): string {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Starts the detached responder; its pid goes to starting.json until it has written server.json. */
-function spawnServer(dir: string, lingerMs?: number): void {
+/**
+ * Starts the detached responder (a native executable: ready in a few ms, so
+ * it is simply started with the first network; see docs/network.md).
+ */
+function spawnServer(dir: string): number | undefined {
   const bin = dnsBinary();
   const logFd = openSync(join(dir, 'server.log'), 'a');
-  const args = [dir, ...(lingerMs ? ['--linger', String(lingerMs)] : [])];
-  const child = spawn(bin, args, { detached: true, stdio: ['ignore', logFd, logFd] });
+  const child = spawn(bin, [dir], { detached: true, stdio: ['ignore', logFd, logFd] });
   closeSync(logFd);
+  child.on('error', () => {});  // a failed start shows as no state: the wait below gives up
   child.unref();
-  if (child.pid) writeJsonAtomic(join(dir, 'starting.json'), { pid: child.pid }, { durable: false });
-}
-
-/** A responder started by spawnServer that has not written its state yet (and is still alive). */
-function startingServer(paths: StatePaths): number | undefined {
-  const dir = dnsDir(paths);
-  const pid = readJson<{ pid: number }>(join(dir, 'starting.json'))?.pid;
-  return typeof pid === 'number' && isServer(pid, dir) ? pid : undefined;
-}
-
-/**
- * Starts the responder ahead of the first network, when none runs: its Node
- * start-up (~100 ms) then overlaps the rest of `up` instead of holding up the
- * network's creation. It waits up to `lingerMs` for a network, then exits.
- * Call it holding the network lock, as syncDnsDeferred is.
- */
-export function prestartDns(paths: StatePaths, lingerMs = 20_000): void {
-  if (serverState(paths) || startingServer(paths)) return;
-  const dir = dnsDir(paths);
-  mkdirSync(dir, { recursive: true });
-  spawnServer(dir, lingerMs);
+  return child.pid;
 }
 
 export async function syncDns(paths: StatePaths, networks: NetworkRecord[], endpoints: EndpointRecord[]): Promise<void> {
@@ -120,19 +103,21 @@ export async function syncDnsDeferred(paths: StatePaths, networks: NetworkRecord
   if (cfg.networks.length === 0) {
     if (state) {
       process.kill(state.pid, 'SIGHUP');
-      for (let i = 0; i < 100 && alive(state.pid); i++) await sleep(20);
+      for (let i = 0; i < 1000 && alive(state.pid); i++) await sleep(2);
       if (alive(state.pid)) process.kill(state.pid, 'SIGTERM');
     }
     return async () => {};
   }
   // Wait until the server has loaded this generation, so callers can rely on the records.
-  const loaded = async () => {
+  // A responder just started (pid) that dies before writing its state ends the wait.
+  const loaded = async (pid?: number) => {
     let nudged = false;
     for (let i = 0; i < 1500; i++) {
       state = serverState(paths);
       if (state && state.generation >= cfg.generation) return;
-      // A server started ahead (prestartDns) watches config.json; should it
-      // have missed the change, a SIGHUP is safe once it has written its state.
+      if (pid !== undefined && !state && !alive(pid)) return;
+      // It also watches config.txt; a second SIGHUP is a safe nudge should a
+      // signal have come before it could take it.
       if (state && !nudged && i >= 50) {
         nudged = true;
         process.kill(state.pid, 'SIGHUP');
@@ -141,8 +126,7 @@ export async function syncDnsDeferred(paths: StatePaths, networks: NetworkRecord
     }
   };
   if (!state) {
-    if (!startingServer(paths)) spawnServer(dir);
-    await loaded();
+    await loaded(spawnServer(dir));
     return async () => {};
   }
   process.kill(state.pid, 'SIGHUP');

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import dnsPacket from 'dns-packet';
 import { tempDir } from '../../helpers/env.js';
 import type { DnsConfig } from '../../../src/network/dns/records.js';
-import { dnsDir, prestartDns, serverState, syncDns } from '../../../src/network/dns/manager.js';
+import { dnsDir, serverState, syncDns } from '../../../src/network/dns/manager.js';
 import { statePaths } from '../../../src/state/paths.js';
 import type { EndpointRecord, NetworkRecord } from '../../../src/network/types.js';
 import { addrs, ask, exchange, flag, loopbackBlock, query, randomPort, rcode, sleep, startResponder, waitGeneration, writeConfig } from '../../helpers/dns-wire.js';
@@ -177,7 +177,7 @@ test('dns responder --linger: waits for a first network, else exits; a SIGHUP en
   }
 });
 
-test('prestartDns: the responder started ahead serves the first network, and leaves with the last', { timeout: 30_000 }, async () => {
+test('syncDns: starts the responder with the first network, signals it on changes, and it leaves with the last', { timeout: 30_000 }, async () => {
   const t = tempDir();
   const paths = statePaths(t.path);
   const port = randomPort();
@@ -185,26 +185,31 @@ test('prestartDns: the responder started ahead serves the first network, and lea
   const saved = process.env.BERTH_DNS_PORT;
   process.env.BERTH_DNS_PORT = String(port); // the manager passes its environment to the responder
   try {
-    prestartDns(paths);
-    prestartDns(paths); // a second call while it starts adds no second responder
-    const pid = (JSON.parse(readFileSync(join(dnsDir(paths), 'starting.json'), 'utf8')) as { pid: number }).pid;
     const netRec: NetworkRecord = {
       id: 'a'.repeat(64), name: 'front', driver: 'bridge', bridge: 'br-test', mtu: 1500, internal: false, attachable: false,
       enableIpv6: false, labels: {}, options: {}, subnets: [{ family: 4, subnet: `${ip(0)}/24`, gateway: ip(1) }], created: new Date(0).toISOString(),
     };
-    const ep: EndpointRecord = {
-      containerId: 'c'.repeat(64), name: 'proj-api-1', netnsPath: '/nonexistent', dnsNames: ['api'], ports: [], expose: [],
-      attachments: [{ network: 'front', networkId: netRec.id, interface: 'eth0', hostVeth: 'vtest', ipv4: '10.77.0.5', aliases: [], links: [] }],
-    };
-    await syncDns(paths, [netRec], [ep]);
-    assert.equal(serverState(paths)?.pid, pid, 'the prestarted responder took the config; no second one');
+    const ep = (id: string, name: string, addr: string): EndpointRecord => ({
+      containerId: id.repeat(64), name, netnsPath: '/nonexistent', dnsNames: ['api'], ports: [], expose: [],
+      attachments: [{ network: 'front', networkId: netRec.id, interface: 'eth0', hostVeth: 'vtest', ipv4: addr, aliases: [], links: [] }],
+    });
+    await syncDns(paths, [netRec], [ep('c', 'proj-api-1', '10.77.0.5')]);
+    const first = serverState(paths);
+    assert.ok(first, 'a responder runs');
+    const argv = readFileSync(`/proc/${first.pid}/cmdline`, 'utf8').split('\0');
+    assert.match(argv[0]!, /native\/out\/berth-dns$/);
     assert.deepEqual(addrs(await ask(port, 'api', { server: ip(1) })), ['10.77.0.5']);
     assert.deepEqual(addrs(await ask(port, 'cccccccccccc', { server: ip(1) })), ['10.77.0.5'], 'the short container id');
+    await syncDns(paths, [netRec], [ep('c', 'proj-api-1', '10.77.0.5'), ep('d', 'proj-api-2', '10.77.0.6')]);
+    assert.equal(serverState(paths)?.pid, first.pid, 'the same responder, reloaded');
+    assert.equal(serverState(paths)?.generation, 2);
+    assert.deepEqual(addrs(await ask(port, 'proj-api-2', { server: ip(1) })), ['10.77.0.6']);
+    assert.match(readFileSync(join(dnsDir(paths), 'config.txt'), 'utf8'), /^berth-dns-config 1\ngeneration 2\n/);
     await syncDns(paths, [], []);
     assert.equal(serverState(paths), undefined);
     let gone = false;
     for (let i = 0; i < 200 && !gone; i++) {
-      try { process.kill(pid, 0); await sleep(10); } catch { gone = true; }
+      try { process.kill(first.pid, 0); await sleep(10); } catch { gone = true; }
     }
     assert.ok(gone, 'the responder exited with the last network');
   } finally {
