@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <sys/epoll.h>
 #include <sys/inotify.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 
 #include "dns/server.h"
@@ -168,6 +169,13 @@ int main(int argc, char **argv) {
       return 2;
     }
     S.port = (int)p;
+  }
+  /* One socket per forwarded query and per TCP client: room for the tables'
+   * limits (the soft limit may be raised up to the hard one unprivileged). */
+  struct rlimit nofile;
+  if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < 4096) {
+    nofile.rlim_cur = nofile.rlim_max < 4096 ? nofile.rlim_max : 4096;
+    setrlimit(RLIMIT_NOFILE, &nofile);
   }
   for (size_t i = 0; i < PENDING_MAX; i++) S.pend[i].w.fd = -1;
   for (size_t i = 0; i < CONNS_MAX; i++) S.conns[i].pending = -1;
