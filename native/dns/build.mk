@@ -14,5 +14,5 @@ DNS_HDRS := $(wildcard dns/*.h)
 all: $(OUT)/berth-dns
 
 $(OUT)/berth-dns: $(DNS_SRCS) $(DNS_HDRS) dns/build.mk | $(OUT)
-	$(DNS_CC) -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE -I. $(DNS_CFLAGS) $(DNS_LDFLAGS) \
+	$(DNS_CC) -std=gnu11 -O2 -g -Wall -Wextra -D_GNU_SOURCE -I. $(DNS_CFLAGS) $(DNS_LDFLAGS) \
 		-o $@ $(DNS_SRCS)
