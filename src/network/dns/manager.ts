@@ -102,9 +102,13 @@ export async function syncDnsDeferred(paths: StatePaths, networks: NetworkRecord
   let state = serverState(paths);
   if (cfg.networks.length === 0) {
     if (state) {
+      // It closes its sockets, then removes server.json, then exits: done
+      // once the file is gone (its exit itself can take ~10 ms more, closing
+      // its inotify watch, which nothing needs to wait for).
       process.kill(state.pid, 'SIGHUP');
-      for (let i = 0; i < 1000 && alive(state.pid); i++) await sleep(2);
-      if (alive(state.pid)) process.kill(state.pid, 'SIGTERM');
+      const file = join(dir, 'server.json');
+      for (let i = 0; i < 1000 && alive(state.pid) && existsSync(file); i++) await sleep(2);
+      if (alive(state.pid) && existsSync(file)) process.kill(state.pid, 'SIGTERM');
     }
     return async () => {};
   }
