@@ -60,9 +60,6 @@ await esbuild.build({
   plugins: [lazyBuiltins],
   entryPoints: {
     main: join(root, 'dist/src/cli/main.js'),
-    // The DNS responder is its own process, started on the first network:
-    // its start-up is on the path of `up` (src/network/dns/manager.ts).
-    'dns/server': join(root, 'dist/src/network/dns/server.js'),
   },
   outdir,
   bundle: true,

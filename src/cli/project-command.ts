@@ -34,8 +34,6 @@ export interface CommandRun {
   plan: (desired: DesiredProject, actual: ActualState, second: boolean) => Plan;
   drivers?: DriverOptions;
   signal?: AbortSignal;
-  /** up and create: start the DNS responder while the project is observed (RunOptions.prestartDns). */
-  prestartDns?: boolean;
 }
 
 export async function runCommand(g: GlobalOptions, target: Target, run: CommandRun): Promise<RunResult> {
@@ -44,7 +42,7 @@ export async function runCommand(g: GlobalOptions, target: Target, run: CommandR
   ]);
   return runProject({
     paths: statePaths(g.root), project: target.project, projectName: target.name, dryRun: g.dryRun,
-    plan: run.plan, reporter: await reporterFor(g), drivers: run.drivers, signal: run.signal, prestartDns: run.prestartDns,
+    plan: run.plan, reporter: await reporterFor(g), drivers: run.drivers, signal: run.signal,
   });
 }
 

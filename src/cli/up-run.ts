@@ -30,7 +30,6 @@ export async function upCommand(g: GlobalOptions, services: string[], o: UpFlags
       plan: (d, a, second) => reconcile(d, a, second ? { ...opts, pull: 'never', build: false, noBuild: false } : opts),
       drivers: { timeout, waitTimeoutMs: waitTimeout !== undefined ? waitTimeout * 1000 : undefined },
       signal: ac.signal,
-      prestartDns: true,
     });
   } catch (e) {
     if (!ac.signal.aborted || detach) throw e;

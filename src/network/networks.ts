@@ -11,7 +11,7 @@ import { driverFor } from './drivers/registry.js';
 import type { DriverContext } from './drivers/driver.js';
 import { chooseSubnets, poolsFromEnv } from './ipam/ipam.js';
 import { NetworkStore } from './store.js';
-import { prestartDns, syncDns, syncDnsDeferred } from './dns/manager.js';
+import { syncDns, syncDnsDeferred } from './dns/manager.js';
 import type { NetworkRecord, NetworkSpec } from './types.js';
 
 export const NETWORK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
@@ -40,15 +40,6 @@ export async function syncDnsFromStore(store: NetworkStore): Promise<void> {
 /** syncDnsFromStore under the lock; the returned wait for the responder can run after the lock is released. */
 export function syncDnsDeferredFromStore(store: NetworkStore): Promise<() => Promise<void>> {
   return syncDnsDeferred(store.paths, store.networks(), store.endpoints());
-}
-
-/**
- * Starts the DNS responder ahead of a command that will create networks, when
- * none runs, so that its start-up overlaps the command's other work.
- */
-export async function prestartDnsResponder(paths: StatePaths): Promise<void> {
-  const store = new NetworkStore(paths);
-  await store.lock(() => prestartDns(paths));
 }
 
 export async function createNetwork(paths: StatePaths, spec: NetworkSpec): Promise<NetworkRecord> {

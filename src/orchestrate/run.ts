@@ -21,8 +21,6 @@ import { repairNetworks } from './resource-drivers.js';
 import { Engine } from './engine.js';
 import { observeProject } from './observe.js';
 import { hasHealthcheck } from './service-spec.js';
-import { attachesNetworks, parseNetworkMode } from '../network/mode.js';
-import { prestartDnsResponder } from '../network/networks.js';
 
 export interface Reporter {
   /** --dry-run: the plan that would run. */
@@ -46,8 +44,6 @@ export interface RunOptions {
   reporter?: Reporter;
   drivers?: DriverOptions;
   signal?: AbortSignal;
-  /** The command may create networks (up, create): start the DNS responder ahead (see prestartDns). */
-  prestartDns?: boolean;
 }
 
 export interface RunResult {
@@ -70,13 +66,6 @@ export function desiredOf(engine: Engine, project: Project | undefined, name: st
     svc.healthcheck = hasHealthcheck(project.services[svc.name], config);
   }
   return desired;
-}
-
-/** Whether some service is attached to networks (so their DNS responder will be needed). */
-function usesBridgeNetworks(project: Project): boolean {
-  return Object.values(project.services).some((s) => {
-    try { return attachesNetworks(parseNetworkMode(s.network_mode)); } catch { return false; }
-  });
 }
 
 /** How many actions run at once: COMPOSE_PARALLEL_LIMIT (as docker compose reads it), else 8. */
@@ -106,7 +95,6 @@ export async function runProject(o: RunOptions): Promise<RunResult> {
   };
   const go = async (): Promise<RunResult> => {
     if (!o.dryRun) {
-      if (o.prestartDns && o.project && usesBridgeNetworks(o.project)) await prestartDnsResponder(o.paths).catch(() => undefined);
       await repairPending(engine, o.projectName);
       await repairNetworks(engine, o.projectName);
     }

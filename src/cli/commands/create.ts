@@ -23,6 +23,6 @@ export function registerCreate(program: Command): void {
         removeOrphans: !!o.removeOrphans, scale: parseScale(o.scale as string[] | undefined), build: o.build === true,
         noBuild: o.build === false, pull: o.pull as 'always' | undefined,
       };
-      await runCommand(g, target, { plan: (d, a, second) => planCreate(d, a, second ? { ...opts, pull: 'never', build: false } : opts), prestartDns: true });
+      await runCommand(g, target, { plan: (d, a, second) => planCreate(d, a, second ? { ...opts, pull: 'never', build: false } : opts) });
     });
 }

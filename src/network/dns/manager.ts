@@ -1,15 +1,17 @@
-// Keeps the DNS responder in step with the records: rewrites
-// <runtime>/dns/config.json, starts the detached server when a network
-// exists, signals it to reload and waits until it has loaded the new
-// generation; when no network is left the server exits (and is waited for).
+// Keeps the DNS responder (native/out/berth-dns, native/dns/) in step with
+// the records: rewrites <runtime>/dns/config.json and config.txt, starts the
+// detached responder when a network exists, signals it to reload and waits
+// until it has loaded the new generation; when no network is left the
+// responder exits (and is waited for).
 import { spawn } from 'node:child_process';
-import { mkdirSync, openSync, closeSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { readJson, writeJsonAtomic } from '../../state/atomic.js';
+import { existsSync, mkdirSync, openSync, closeSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { BerthError } from '../../errors.js';
+import { readJson, writeFileAtomic, writeJsonAtomic } from '../../state/atomic.js';
 import type { StatePaths } from '../../state/paths.js';
 import type { EndpointRecord, NetworkRecord } from '../types.js';
-import { buildDnsConfig, type DnsConfig } from './records.js';
-import { repoPath } from '../../repo-root.js';
+import { buildDnsConfig, dnsConfigText, type DnsConfig } from './records.js';
+import { repoRoot } from '../../repo-root.js';
 
 export const dnsDir = (paths: StatePaths): string => join(paths.runtime, 'dns');
 
@@ -43,7 +45,7 @@ function isServer(pid: number, dir: string): boolean {
   if (!alive(pid)) return false;
   try {
     const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-    return argv.some((a) => a.endsWith('dns/server.js')) && argv.includes(dir);
+    return basename(argv[0] ?? '') === 'berth-dns' && argv[1] === dir;
   } catch {
     return false;
   }
@@ -56,47 +58,27 @@ export function serverState(paths: StatePaths): ServerState | undefined {
   return s && isServer(s.pid, dir) ? s : undefined;
 }
 
-/**
- * The bundled responder (quicker to start) when built and not older than the
- * compiled module (the same rule as bin/berth), else the compiled module.
- */
-function serverScript(): string {
-  const bundled = repoPath('dist/bundle/dns/server.js');
-  const compiled = repoPath('dist/src/network/dns/server.js');
-  const mtime = (p: string) => statSync(p, { throwIfNoEntry: false })?.mtimeMs ?? 0;
-  return process.env.BERTH_NO_BUNDLE !== '1' && mtime(bundled) >= mtime(compiled) ? bundled : compiled;
+/** The responder executable: BERTH_DNS_BIN, else native/out/berth-dns (as the shim is found). */
+export function dnsBinary(env: NodeJS.ProcessEnv = process.env): string {
+  const bin = env.BERTH_DNS_BIN ?? join(env.BERTH_REPO ?? repoRoot(), 'native/out/berth-dns');
+  if (!existsSync(bin)) throw new BerthError(`berth-dns not found at ${bin}: build it with make -C native`);
+  return bin;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Starts the detached responder; its pid goes to starting.json until it has written server.json. */
-function spawnServer(dir: string, lingerMs?: number): void {
-  const logFd = openSync(join(dir, 'server.log'), 'a');
-  const args = [serverScript(), dir, ...(lingerMs ? ['--linger', String(lingerMs)] : [])];
-  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', logFd, logFd] });
-  closeSync(logFd);
-  child.unref();
-  if (child.pid) writeJsonAtomic(join(dir, 'starting.json'), { pid: child.pid }, { durable: false });
-}
-
-/** A responder started by spawnServer that has not written its state yet (and is still alive). */
-function startingServer(paths: StatePaths): number | undefined {
-  const dir = dnsDir(paths);
-  const pid = readJson<{ pid: number }>(join(dir, 'starting.json'))?.pid;
-  return typeof pid === 'number' && isServer(pid, dir) ? pid : undefined;
-}
-
 /**
- * Starts the responder ahead of the first network, when none runs: its Node
- * start-up (~100 ms) then overlaps the rest of `up` instead of holding up the
- * network's creation. It waits up to `lingerMs` for a network, then exits.
- * Call it holding the network lock, as syncDnsDeferred is.
+ * Starts the detached responder (a native executable: ready in a few ms, so
+ * it is simply started with the first network; see docs/network.md).
  */
-export function prestartDns(paths: StatePaths, lingerMs = 20_000): void {
-  if (serverState(paths) || startingServer(paths)) return;
-  const dir = dnsDir(paths);
-  mkdirSync(dir, { recursive: true });
-  spawnServer(dir, lingerMs);
+function spawnServer(dir: string): number | undefined {
+  const bin = dnsBinary();
+  const logFd = openSync(join(dir, 'server.log'), 'a');
+  const child = spawn(bin, [dir], { detached: true, stdio: ['ignore', logFd, logFd] });
+  closeSync(logFd);
+  child.on('error', () => {});  // a failed start shows as no state: the wait below gives up
+  child.unref();
+  return child.pid;
 }
 
 export async function syncDns(paths: StatePaths, networks: NetworkRecord[], endpoints: EndpointRecord[]): Promise<void> {
@@ -116,33 +98,39 @@ export async function syncDnsDeferred(paths: StatePaths, networks: NetworkRecord
   const prev = readJson<DnsConfig>(join(dir, 'config.json'));
   const cfg = buildDnsConfig(networks, endpoints, upstreams(), (prev?.generation ?? 0) + 1);
   writeJsonAtomic(join(dir, 'config.json'), cfg, { durable: false }); // runtime: gone at reboot anyway
+  writeFileAtomic(join(dir, 'config.txt'), dnsConfigText(cfg), { durable: false });  // what the responder reads
   let state = serverState(paths);
   if (cfg.networks.length === 0) {
     if (state) {
+      // It closes its sockets, then removes server.json, then exits: done
+      // once the file is gone (its exit itself can take ~10 ms more, closing
+      // its inotify watch, which nothing needs to wait for).
       process.kill(state.pid, 'SIGHUP');
-      for (let i = 0; i < 100 && alive(state.pid); i++) await sleep(20);
-      if (alive(state.pid)) process.kill(state.pid, 'SIGTERM');
+      const file = join(dir, 'server.json');
+      for (let i = 0; i < 1000 && alive(state.pid) && existsSync(file); i++) await sleep(2);
+      if (alive(state.pid) && existsSync(file)) process.kill(state.pid, 'SIGTERM');
     }
     return async () => {};
   }
   // Wait until the server has loaded this generation, so callers can rely on the records.
-  const loaded = async () => {
+  // A responder just started (pid) that dies before writing its state ends the wait.
+  const loaded = async (pid?: number) => {
     let nudged = false;
-    for (let i = 0; i < 600; i++) {
+    for (let i = 0; i < 1500; i++) {
       state = serverState(paths);
       if (state && state.generation >= cfg.generation) return;
-      // A server started ahead (prestartDns) watches config.json; should it
-      // have missed the change, a SIGHUP is safe once it has written its state.
-      if (state && !nudged && i >= 20) {
+      if (pid !== undefined && !state && !alive(pid)) return;
+      // It also watches config.txt; a second SIGHUP is a safe nudge should a
+      // signal have come before it could take it.
+      if (state && !nudged && i >= 50) {
         nudged = true;
         process.kill(state.pid, 'SIGHUP');
       }
-      await sleep(5);
+      await sleep(2);  // the native responder loads in well under a millisecond
     }
   };
   if (!state) {
-    if (!startingServer(paths)) spawnServer(dir);
-    await loaded();
+    await loaded(spawnServer(dir));
     return async () => {};
   }
   process.kill(state.pid, 'SIGHUP');

@@ -1,6 +1,8 @@
 // What the DNS responder serves, derived from the network and endpoint
 // records: one entry per container per network. Written by the API to
-// <runtime>/dns/config.json; read by the server on every reload.
+// <runtime>/dns/config.json (for tools and tests) and, as the line format the
+// native responder reads (native/dns/config.c), to config.txt.
+import { isIP } from 'node:net';
 import type { EndpointRecord, NetworkRecord } from '../types.js';
 
 export interface DnsEntry {
@@ -51,4 +53,35 @@ export function buildDnsConfig(networks: NetworkRecord[], endpoints: EndpointRec
     }
   }
   return { generation, upstreams, networks: out };
+}
+
+/** An upstream as "ip", "ip:port" or "[v6]:port" → [ip, port]; undefined if not an IP address. */
+export function parseUpstream(u: string): [string, number] | undefined {
+  const m = /^\[(.+)\]:(\d+)$/.exec(u) ?? /^([^:]+):(\d+)$/.exec(u);
+  const [host, port] = m ? [m[1]!, Number(m[2])] : [u.replace(/^\[(.*)\]$/, '$1'), 53];
+  return isIP(host) && port >= 1 && port <= 65535 ? [host, port] : undefined;
+}
+
+/** A token of the line format: no whitespace or control characters inside. */
+const token = (s: string): string | undefined => (s && !/[\s\x00-\x1f\x7f]/.test(s) ? s : undefined);
+
+/** DnsConfig in the responder's line format (see native/dns/config.c). */
+export function dnsConfigText(cfg: DnsConfig): string {
+  const lines = ['berth-dns-config 1', `generation ${cfg.generation}`];
+  for (const u of cfg.upstreams) {
+    const p = parseUpstream(u);
+    if (p) lines.push(`upstream ${p[0]} ${p[1]}`);
+  }
+  for (const n of cfg.networks) {
+    lines.push(`network ${token(n.id) ?? '-'} ${n.internal ? 1 : 0}`);
+    for (const g of n.gateways) if (isIP(g)) lines.push(`gateway ${g}`);
+    for (const e of n.entries) {
+      const v4 = e.ipv4 && isIP(e.ipv4) === 4 ? e.ipv4 : '-', v6 = e.ipv6 && isIP(e.ipv6) === 6 ? e.ipv6 : '-';
+      lines.push(`entry ${(token(e.containerId) ?? encodeURIComponent(e.containerId)) || '-'} ${v4} ${v6}`);
+      for (const name of e.names) if (token(name)) lines.push(`name ${name}`);
+      for (const l of e.links) if (token(l.alias) && token(l.target)) lines.push(`link ${l.alias} ${l.target}`);
+    }
+  }
+  lines.push('end');
+  return lines.join('\n') + '\n';
 }

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildDnsConfig } from '../../../src/network/dns/records.js';
-import { resolve, rotate } from '../../../src/network/dns/resolve.js';
+import { buildDnsConfig, dnsConfigText, parseUpstream } from '../../../src/network/dns/records.js';
 import { hostsFile, hostnameFile, parseExtraHosts, resolvConf } from '../../../src/network/dns/files.js';
 import type { EndpointRecord, NetworkRecord } from '../../../src/network/types.js';
 
@@ -15,45 +14,25 @@ const att = (n: NetworkRecord, ip: string, aliases: string[] = [], links: string
 const ep = (id: string, name: string, dns: string[], attachments: ReturnType<typeof att>[]): EndpointRecord =>
   ({ containerId: id, name, netnsPath: '/x', dnsNames: dns, attachments, ports: [], expose: [] });
 
-const cfg = buildDnsConfig([A, B], [
-  ep('c1', 'p-web-1', ['web'], [att(A, '10.1.0.2', ['www'], ['db:database'])]),
-  ep('c2', 'p-web-2', ['web'], [att(A, '10.1.0.3')]),
-  ep('c3', 'p-db-1', ['db'], [att(B, '10.2.0.2')]),
-  ep('c4', 'p-api-1', ['api'], [att(A, '10.1.0.4'), att(B, '10.2.0.3')]),
-], ['127.0.0.1:5300'], 1);
-const [netA, netB] = cfg.networks as [typeof cfg.networks[0], typeof cfg.networks[0]];
-
-test('service names resolve to every replica; container names and aliases too', () => {
-  assert.deepEqual(resolve(cfg, netA, '10.1.0.4', 'web', 'A'), { kind: 'addresses', addresses: ['10.1.0.2', '10.1.0.3'] });
-  assert.deepEqual(resolve(cfg, netA, '10.1.0.4', 'P-WEB-2.', 'A'), { kind: 'addresses', addresses: ['10.1.0.3'] });
-  assert.deepEqual(resolve(cfg, netA, '10.1.0.3', 'www', 'A'), { kind: 'addresses', addresses: ['10.1.0.2'] });
-  assert.deepEqual(resolve(cfg, netA, '10.1.0.3', 'web', 'AAAA'), { kind: 'addresses', addresses: [] });
-});
-
-test('answers are scoped to the asking container networks', () => {
-  // web (only on front) cannot see db (only on back): forwarded upstream like any unknown name.
-  assert.deepEqual(resolve(cfg, netA, '10.1.0.3', 'db', 'A'), { kind: 'forward' });
-  // api is on both: sees db, through either gateway.
-  assert.deepEqual(resolve(cfg, netA, '10.1.0.4', 'db', 'A'), { kind: 'addresses', addresses: ['10.2.0.2'] });
-  assert.deepEqual(resolve(cfg, netB, '10.2.0.3', 'web', 'A'), { kind: 'addresses', addresses: ['10.1.0.2', '10.1.0.3'] });
-  // An internal network never forwards.
-  assert.deepEqual(resolve(cfg, netB, '10.2.0.2', 'example.test', 'A'), { kind: 'nxdomain' });
-});
-
-test('links give the linking container an extra name', () => {
-  const withDb = buildDnsConfig([A], [ep('c1', 'w', ['web'], [att(A, '10.1.0.2', [], ['db:database'])]), ep('c3', 'd', ['db'], [att(A, '10.1.0.9')])], [], 1);
-  assert.deepEqual(resolve(withDb, withDb.networks[0]!, '10.1.0.2', 'database', 'A'), { kind: 'addresses', addresses: ['10.1.0.9'] });
-  assert.deepEqual(resolve(withDb, withDb.networks[0]!, '10.1.0.9', 'database', 'A'), { kind: 'forward' });
-});
-
-test('PTR answers the container name within scope', () => {
-  assert.deepEqual(resolve(cfg, netA, '10.1.0.4', '2.0.1.10.in-addr.arpa', 'PTR'), { kind: 'ptr', names: ['p-web-1'] });
-  assert.deepEqual(resolve(cfg, netA, '10.1.0.2', '2.0.2.10.in-addr.arpa', 'PTR'), { kind: 'forward' });
-});
-
-test('rotate gives round-robin order', () => {
-  assert.deepEqual(rotate([1, 2, 3], 1), [2, 3, 1]);
-  assert.deepEqual(rotate([1], 5), [1]);
+test('records: names per network, and the responder line format (hostile tokens left out)', () => {
+  const cfg = buildDnsConfig([A, B], [
+    ep('c1', 'P-Web-1', ['web'], [att(A, '10.1.0.2', ['www.'], ['db:database', 'cache'])]),
+    ep('0123456789abcdef', 'p-db-1', ['db', 'bad name', 'evil\nnetwork x 1'], [att(B, '10.2.0.2')]),
+  ], ['127.0.0.1:5300', '[fd00::53]:54', 'fd00::1', '192.0.2.9', 'dns.example:53'], 7);
+  assert.deepEqual(cfg.networks[0]!.entries[0], { containerId: 'c1', names: ['p-web-1', 'web', 'www'], ipv4: '10.1.0.2', ipv6: undefined,
+    links: [{ alias: 'database', target: 'db' }, { alias: 'cache', target: 'cache' }] });
+  assert.deepEqual(cfg.networks[1]!.entries[0]!.names, ['p-db-1', 'db', 'bad name', 'evil\nnetwork x 1', '0123456789ab']);
+  assert.equal(dnsConfigText(cfg), [
+    'berth-dns-config 1', 'generation 7',
+    'upstream 127.0.0.1 5300', 'upstream fd00::53 54', 'upstream fd00::1 53', 'upstream 192.0.2.9 53',
+    `network ${'a'.repeat(64)} 0`, 'gateway 10.1.0.1',
+    'entry c1 10.1.0.2 -', 'name p-web-1', 'name web', 'name www', 'link database db', 'link cache cache',
+    `network ${'b'.repeat(64)} 1`, 'gateway 10.2.0.1',
+    'entry 0123456789abcdef 10.2.0.2 -', 'name p-db-1', 'name db', 'name 0123456789ab',
+    'end', '',
+  ].join('\n'));
+  assert.deepEqual(parseUpstream('[::1]'), ['::1', 53]);
+  assert.equal(parseUpstream('10.0.0.1:99999'), undefined);
 });
 
 test('resolv.conf: berth DNS by default, dns/dns_search/dns_opt override, host search inherited', () => {
@@ -98,9 +77,3 @@ test('containerFiles: from the endpoint record', async () => {
   }
 });
 
-test('PTR for IPv6 addresses', () => {
-  const v6net = { ...A, enableIpv6: true };
-  const c = buildDnsConfig([v6net], [ep('c1', 'six', [], [{ ...att(v6net, '10.1.0.2'), ipv6: 'fd00:1::2' } as ReturnType<typeof att>])], [], 1);
-  const name = '2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.1.0.0.0.0.0.d.f.ip6.arpa';
-  assert.deepEqual(resolve(c, c.networks[0]!, '10.1.0.9', name, 'PTR'), { kind: 'ptr', names: ['six'] });
-});
