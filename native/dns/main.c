@@ -215,6 +215,7 @@ int main(int argc, char **argv) {
     conns_expire(now, &next);
     int timeout = next == UINT64_MAX ? -1 : (int)(next - now + 1);
     int n = epoll_wait(S.ep, evs, 64, timeout);
+    S.batch++;
     if (n < 0 && errno != EINTR) {
       dlog("epoll_wait: %s", strerror(errno));
       shutdown_now(1);
@@ -227,8 +228,10 @@ int main(int argc, char **argv) {
       switch (w->kind) {
       case W_UDP: on_udp((struct listener *)((char *)w - offsetof(struct listener, udp))); break;
       case W_TCP_LISTEN: on_accept((struct listener *)((char *)w - offsetof(struct listener, tcp))); break;
-      case W_CONN: if (((struct conn *)w)->used) on_conn((struct conn *)w, evs[i].events); break;
-      case W_FWD: if (((struct pending *)w)->used) on_forward((struct pending *)w, evs[i].events); break;
+      /* A slot freed and taken again within this batch: its events were
+       * for the previous occupant. */
+      case W_CONN: if (((struct conn *)w)->used && ((struct conn *)w)->born != S.batch) on_conn((struct conn *)w, evs[i].events); break;
+      case W_FWD: if (((struct pending *)w)->used && ((struct pending *)w)->born != S.batch) on_forward((struct pending *)w, evs[i].events); break;
       case W_SIGNAL: case W_INOTIFY: control = 1; break;
       }
     }
