@@ -83,7 +83,7 @@ int forward_start(const uint8_t *query, size_t len, int tcp, const struct addr *
   uint8_t *buf = tcp ? malloc(2 + DNS_MSG_MAX) : NULL;
   if (!q || (tcp && !buf)) { free(q); free(buf); return -1; }
   memcpy(q, query, len);
-  *p = (struct pending){.w = {W_FWD, -1}, .used = 1, .tcp = tcp, .query = q, .qlen = len, .gw = *gw, .conn = conn, .buf = buf};
+  *p = (struct pending){.w = {W_FWD, -1}, .used = 1, .tcp = tcp, .query = q, .qlen = len, .gw = *gw, .conn = conn, .buf = buf, .born = S.batch};
   if (client) {
     memcpy(&p->client, client, clientlen);
     p->clientlen = clientlen;

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,7 +138,7 @@ static void on_inotify(int ifd) {
         dlog("%s is gone", S.dir);
         shutdown_now(0);
       }
-      if (ev->len && !strcmp(ev->name, "config.txt")) changed = 1;
+      if ((ev->len && !strcmp(ev->name, "config.txt")) || (ev->mask & IN_Q_OVERFLOW)) changed = 1;
       p += sizeof *ev + ev->len;
     }
   }
@@ -214,20 +215,29 @@ int main(int argc, char **argv) {
     conns_expire(now, &next);
     int timeout = next == UINT64_MAX ? -1 : (int)(next - now + 1);
     int n = epoll_wait(S.ep, evs, 64, timeout);
+    S.batch++;
     if (n < 0 && errno != EINTR) {
       dlog("epoll_wait: %s", strerror(errno));
       shutdown_now(1);
     }
+    /* Signals and config changes last: a reload frees the listeners it
+     * closes, which later events of the same batch may still point to. */
+    int control = 0;
     for (int i = 0; i < n; i++) {
       struct watch *w = evs[i].data.ptr;
       switch (w->kind) {
       case W_UDP: on_udp((struct listener *)((char *)w - offsetof(struct listener, udp))); break;
       case W_TCP_LISTEN: on_accept((struct listener *)((char *)w - offsetof(struct listener, tcp))); break;
-      case W_CONN: if (((struct conn *)w)->used) on_conn((struct conn *)w, evs[i].events); break;
-      case W_FWD: if (((struct pending *)w)->used) on_forward((struct pending *)w, evs[i].events); break;
-      case W_SIGNAL: on_signal(w->fd); break;
-      case W_INOTIFY: on_inotify(w->fd); break;
+      /* A slot freed and taken again within this batch: its events were
+       * for the previous occupant. */
+      case W_CONN: if (((struct conn *)w)->used && ((struct conn *)w)->born != S.batch) on_conn((struct conn *)w, evs[i].events); break;
+      case W_FWD: if (((struct pending *)w)->used && ((struct pending *)w)->born != S.batch) on_forward((struct pending *)w, evs[i].events); break;
+      case W_SIGNAL: case W_INOTIFY: control = 1; break;
       }
+    }
+    if (control) {
+      on_signal(wsig.fd);      /* both are non-blocking: nothing to read is fine */
+      on_inotify(wino.fd);
     }
   }
 }

@@ -154,7 +154,7 @@ void on_accept(struct listener *l) {
     uint8_t *in = c ? malloc(2 + DNS_MSG_MAX) : NULL;
     if (!in) { close(fd); continue; }
     memset(c, 0, sizeof *c);
-    *c = (struct conn){.w = {W_CONN, fd}, .used = 1, .gw = l->gw, .in = in, .pending = -1, .deadline = now_ms() + CONN_IDLE_MS};
+    *c = (struct conn){.w = {W_CONN, fd}, .used = 1, .gw = l->gw, .in = in, .pending = -1, .deadline = now_ms() + CONN_IDLE_MS, .born = S.batch};
     addr_from_sockaddr((struct sockaddr *)&from, &c->peer);
     if (ep_add(&c->w, EPOLLIN) < 0) conn_close(c);
   }

@@ -38,6 +38,7 @@ struct conn {
   size_t outlen, outoff;
   int pending;                 /* a forwarded query of this client (slot), or -1 */
   int eof;                     /* the client has stopped sending */
+  unsigned long born;          /* the event batch it was made in (see main.c) */
   uint64_t deadline;
 };
 
@@ -56,6 +57,7 @@ struct pending {
   uint8_t *buf;                /* TCP upstream: query out, then reply in */
   size_t got, sent;
   int connecting;
+  unsigned long born;
 };
 
 struct server {
@@ -69,6 +71,7 @@ struct server {
   struct pending pend[PENDING_MAX];
   size_t npend;
   unsigned long counter;       /* round-robin over replicas */
+  unsigned long batch;         /* epoll_wait calls so far */
 };
 
 extern struct server S;

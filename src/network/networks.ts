@@ -11,7 +11,7 @@ import { driverFor } from './drivers/registry.js';
 import type { DriverContext } from './drivers/driver.js';
 import { chooseSubnets, poolsFromEnv } from './ipam/ipam.js';
 import { NetworkStore } from './store.js';
-import { syncDns, syncDnsDeferred } from './dns/manager.js';
+import { dnsBinary, syncDns, syncDnsDeferred } from './dns/manager.js';
 import type { NetworkRecord, NetworkSpec } from './types.js';
 
 export const NETWORK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
@@ -47,6 +47,7 @@ export async function createNetwork(paths: StatePaths, spec: NetworkSpec): Promi
   const driver = driverFor(spec.driver);
   driver.validate(spec);
   if (spec.ipam?.driver && spec.ipam.driver !== 'default') throw new BerthError(`network ${spec.name}: IPAM driver '${spec.ipam.driver}' is not supported`);
+  dnsBinary();  // its responder must be there: checked before anything is created
   const store = new NetworkStore(paths);
   return store.lock(async () => {
     const existing = store.networks();

@@ -202,3 +202,40 @@ test('upstreams are tried in order: refused, then silent (2 s), then the one tha
     t.cleanup();
   }
 });
+
+test('reloads under load: gateways come and go while queries flow to them', { timeout: 30_000 }, async () => {
+  const t = tempDir();
+  const ip = loopbackBlock(), port = randomPort();
+  const cfgWith = (generation: number, gws: string[]): DnsConfig => ({ generation, upstreams: [], networks: gws.map((gw, i) => (
+    { id: `n${i}`, name: `n${i}`, gateways: [gw], internal: true, entries: [{ containerId: `c${i}`, names: ['web'], ipv4: `10.5.${i}.2`, links: [] }] })) });
+  writeConfig(t.path, cfgWith(1, [ip(1), ip(2)]));
+  const r = startResponder(t.path, port);
+  const s: Socket = createSocket('udp4');
+  let flooding = true;
+  try {
+    await waitGeneration(t.path, 1);
+    await new Promise<void>((ok) => s.bind(0, '127.0.0.1', ok));
+    s.on('message', () => {});
+    const flood = (async () => {
+      for (let i = 0; flooding; i++) {
+        s.send(query('web', 'A', i & 0xffff), port, ip(1 + (i % 2)));
+        if (i % 20 === 0) await sleep(1);
+      }
+    })();
+    for (let g = 2; g <= 61; g++) {   // ends on both gateways
+      writeConfig(t.path, cfgWith(g, g % 2 ? [ip(1), ip(2)] : [ip(1)]));
+      if (g % 3 === 0) r.child.kill('SIGHUP');
+      await waitGeneration(t.path, g);
+    }
+    flooding = false;
+    await flood;
+    assert.deepEqual(addrs(await ask(port, 'web', { server: ip(1) })), ['10.5.0.2']);
+    assert.deepEqual(addrs(await ask(port, 'web', { server: ip(2) })), ['10.5.1.2']);
+    assert.equal(r.child.exitCode, null);
+  } finally {
+    flooding = false;
+    s.close();
+    r.stop();
+    t.cleanup();
+  }
+});

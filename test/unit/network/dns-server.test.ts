@@ -230,6 +230,18 @@ test('serverState: a pid that is not this root\'s responder does not count; a mi
     assert.equal(serverState(paths), undefined, 'this test process is no responder');
     const { dnsBinary } = await import('../../../src/network/dns/manager.js');
     assert.throws(() => dnsBinary({ BERTH_DNS_BIN: join(t.path, 'nope') }), /berth-dns not found at .*nope: build it with make -C native/);
+    const { createNetwork } = await import('../../../src/network/networks.js');
+    const { BerthError } = await import('../../../src/errors.js');
+    const saved = process.env.BERTH_DNS_BIN;
+    process.env.BERTH_DNS_BIN = join(t.path, 'nope');
+    try {
+      await assert.rejects(createNetwork(paths, { name: 'nodns' }), (e) => e instanceof BerthError && /berth-dns not found/.test(e.message));
+    } finally {
+      if (saved === undefined) delete process.env.BERTH_DNS_BIN; else process.env.BERTH_DNS_BIN = saved;
+    }
+    const { readdirSync } = await import('node:fs');
+    const records = existsSync(paths.networks) ? readdirSync(paths.networks).filter((f) => f.endsWith('.json')) : [];
+    assert.deepEqual(records, [], 'no network record was created');
     void exchange; void query;
   } finally {
     t.cleanup();
