@@ -4,8 +4,10 @@
 // unquoted values (trimmed, ` #` starts a comment), and interpolation of
 // ${VAR} in unquoted and double-quoted values.
 import { readFileSync } from 'node:fs';
+import { parseRawEnv } from './dotenv-raw.js';
 import { ComposeError } from './errors.js';
 import { substitute, TemplateError, type Lookup } from './interpolate.js';
+import { bytePos, firstInvalidUtf8 } from './text-guard.js';
 
 const KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', '\\': '\\', '"': '"', $: '$$', '`': '`' };
@@ -38,7 +40,7 @@ export function parseDotenv(text: string, file: string, lookup: Lookup = () => u
     if (/^export\s+/.test(body)) body = body.replace(/^export\s+/, '');
     const m = /^([^=:\s]+)\s*([=:])?\s*/.exec(body);
     const key = m?.[1] ?? '';
-    if (!KEY.test(key)) fail(`invalid variable name "${key || body}"`);
+    if (!KEY.test(key) || key === '__proto__') fail(`invalid variable name "${key || body}"`);
     if (!m![2]) {
       if (body.slice(key.length).trim() !== '' && !body.slice(key.length).trim().startsWith('#')) fail(`expected "=" after "${key}"`);
       const v = lookup(key);
@@ -84,13 +86,29 @@ export function parseDotenv(text: string, file: string, lookup: Lookup = () => u
   return out;
 }
 
-export function readDotenv(file: string, lookup?: Lookup): Record<string, string> {
-  let text: string;
+/** The env_file formats docker compose knows: its own (`.env`, the default) and `raw` (docker run --env-file). */
+export const ENV_FILE_FORMATS = ['', '.env', 'raw'];
+
+/** An env file's text: strictly UTF-8 (a bad byte is a positioned error, not U+FFFD), BOM dropped. */
+export function decodeEnvFile(file: string, buf: Uint8Array): string {
+  const at = firstInvalidUtf8(buf);
+  if (at >= 0) throw new ComposeError(`invalid UTF-8 byte 0x${buf[at]!.toString(16).padStart(2, '0')} in env file`, bytePos(file, buf, at));
+  const text = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('utf8');
+  return text.startsWith('\uFEFF') ? text.slice(1) : text;
+}
+
+/** Reads an env file in `format` ('' or '.env': the .env syntax; 'raw': literal values). */
+export function readDotenv(file: string, lookup?: Lookup, format = ''): Record<string, string> {
+  if (!ENV_FILE_FORMATS.includes(format)) {
+    throw new ComposeError(`unsupported env_file format "${format}" for ${file}: use "raw", or leave format out for the .env syntax`);
+  }
+  let buf: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    buf = readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new ComposeError(code === 'ENOENT' ? `env file ${file} not found` : `cannot read env file ${file}: ${code ?? String(e)}`);
   }
-  return parseDotenv(text, file, lookup);
+  const text = decodeEnvFile(file, buf);
+  return format === 'raw' ? parseRawEnv(text, file, lookup) : parseDotenv(text, file, lookup);
 }
