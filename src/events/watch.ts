@@ -87,9 +87,11 @@ export async function watchEvents(paths: StatePaths, o: WatchOptions): Promise<v
       seen.delete(id);
     }
     first = false;
+    // One abort listener per wait, removed when the wait ends: a long watch must not pile them up.
     await new Promise<void>((res) => {
-      const t = setTimeout(res, o.pollMs ?? 200);
-      o.signal.addEventListener('abort', () => { clearTimeout(t); res(); }, { once: true });
+      const done = () => { clearTimeout(t); o.signal.removeEventListener('abort', done); res(); };
+      const t = setTimeout(done, o.pollMs ?? 200);
+      o.signal.addEventListener('abort', done, { once: true });
     });
   }
 }
