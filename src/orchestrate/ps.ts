@@ -50,7 +50,8 @@ export function psRows(engine: Engine, project: string, now = Date.now()): PsRow
       default: status = 'Created';
     }
     let publishers: Publisher[] = [];
-    try {
+    // Like docker, a container that is not up publishes nothing (its ports are not bound).
+    if (o.status === 'running' || o.status === 'paused') try {
       publishers = (getEndpoint(engine.paths, r.id)?.ports ?? []).map((p) => ({ URL: p.hostIp || '0.0.0.0', TargetPort: p.target, PublishedPort: p.hostPort, Protocol: p.protocol }));
     } catch { /* no endpoint */ }
     // init: true wraps the command in berth-init; show the service's own command, as docker does.

@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { globalsOf } from '../globals.js';
 
 const STATES = ['paused', 'restarting', 'removing', 'running', 'dead', 'created', 'exited'];
@@ -11,7 +11,7 @@ export function registerPs(program: Command): void {
     .option('-q, --quiet', 'only display ids')
     .option('--services', 'display services')
     .addOption(new Option('--status <status>', 'filter by status (repeatable)').choices(STATES).argParser((v: string, p: string[] = []) => {
-      if (!STATES.includes(v)) throw new Error(`invalid --status "${v}"`);
+      if (!STATES.includes(v)) throw new InvalidArgumentError(`Allowed choices are ${STATES.join(', ')}.`);
       return [...p, v];
     }))
     .option('--filter <key=value>', 'filter: status=<state>, service=<name> (repeatable)', (v: string, p: string[] = []) => [...p, v])
