@@ -17,14 +17,16 @@ function lines(xs: Iterable<string>): string {
 export async function runConfig(g: GlobalOptions, services: string[], f: ConfigFlags): Promise<void> {
   const options = loadOptionsOf(g, { services, selectServices: services.length > 0, interpolate: f.interpolate });
   const hash = f.hash !== undefined ? (await import('../../compose/hash.js')).hashService : undefined;
-  const { text, warnings } = withPositions(options, (o) => render(o, f, hash));
+  const { text, warnings, model } = withPositions(options, (o) => render(o, f, hash));
   for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
-  if (!f.quiet) emit(text, f.output);
+  // As docker compose does, an interpolated model escapes its dollars ($ → $$) so that it loads back to the same values.
+  if (!f.quiet) emit(model && f.interpolate ? text.replaceAll('$', '$$$$') : text, f.output);
 }
 
-function render(o: LoadOptions, f: ConfigFlags, hashService?: (s: Service) => string): { text: string; warnings: string[] } {
+/** `model`: the text is the project's model (not a list such as --services). */
+function render(o: LoadOptions, f: ConfigFlags, hashService?: (s: Service) => string): { text: string; warnings: string[]; model?: boolean } {
   const raw = loadRawProject(o);
-  const done = (text: string) => ({ text, warnings: raw.warnings });
+  const done = (text: string, model = false) => ({ text, warnings: raw.warnings, model });
   let text: string;
   if (!f.interpolate || !f.normalize) {
     // Merged and validated, but as written: no defaults, short syntax kept.
@@ -32,7 +34,7 @@ function render(o: LoadOptions, f: ConfigFlags, hashService?: (s: Service) => st
     const doc: Record<string, unknown> = { name: raw.name, services: Object.fromEntries(Object.keys(rawServices).sort().map((k) => [k, rawServices[k]])) };
     for (const k of ['networks', 'volumes', 'secrets', 'configs']) if (raw.raw[k] !== undefined) doc[k] = raw.raw[k];
     for (const k of Object.keys(raw.raw)) if (k.startsWith('x-')) doc[k] = raw.raw[k];
-    return done(f.format === 'json' ? toJson(doc) : toYaml(doc));
+    return done(f.format === 'json' ? toJson(doc) : toYaml(doc), true);
   }
   const profilesAll = new Set<string>();
   for (const ps of raw.disabled.values()) ps.forEach((p) => profilesAll.add(p));
@@ -55,7 +57,7 @@ function render(o: LoadOptions, f: ConfigFlags, hashService?: (s: Service) => st
     text = lines(wanted.map((n) => `${n} ${hashService(project.services[n]!)}`));
   } else {
     const doc = configDocument(project);
-    text = f.format === 'json' ? toJson(doc) : toYaml(doc);
+    return done(f.format === 'json' ? toJson(doc) : toYaml(doc), true);
   }
   return done(text);
 }

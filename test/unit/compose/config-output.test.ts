@@ -1,0 +1,39 @@
+// `berth config` output details that docker compose v2 has: dollars escaped
+// in the printed model so that it loads back to the same values.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { berth, load, project } from './helpers.js';
+
+const file = 'services:\n  s:\n    image: "busybox:${TAG:-1}"\n    command: echo $$HOME\n    environment:\n      A: "x$$y"\n    env_file:\n      - path: raw.env\n        format: raw\n';
+
+test('config escapes $ as $$ in the model (yaml, json, -o), and the output loads back to the same values', () => {
+  const dir = project({ 'compose.yaml': file, 'raw.env': 'R=$1$abc\n' });
+  const y = berth(['config'], dir);
+  assert.equal(y.status, 0, y.stderr);
+  const doc = parse(y.stdout);
+  assert.deepEqual(doc.services.s.command, ['echo', '$$HOME']);
+  assert.deepEqual(doc.services.s.environment, { A: 'x$$y', R: '$$1$$abc' });
+  assert.equal(doc.services.s.image, 'busybox:1');
+  const j = berth(['config', '--format', 'json'], dir);
+  assert.deepEqual(JSON.parse(j.stdout).services.s.environment, { A: 'x$$y', R: '$$1$$abc' });
+  const o = berth(['config', '-o', 'out.yaml'], dir);
+  assert.equal(o.status, 0, o.stderr);
+  assert.equal(readFileSync(join(dir, 'out.yaml'), 'utf8'), y.stdout);
+  // Round trip: the printed model is a Compose file with the same values.
+  const again = project({ 'compose.yaml': y.stdout });
+  assert.deepEqual(load(again).services.s!.environment, { A: 'x$y', R: '$1$abc' });
+  assert.deepEqual(load(again).services.s!.command, ['echo', '$HOME']);
+});
+
+test('config --no-interpolate prints dollars as written; lists are not escaped', () => {
+  const dir = project({ 'compose.yaml': file, 'raw.env': 'R=1\n' });
+  const r = berth(['config', '--no-interpolate'], dir);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /image: busybox:\$\{TAG:-1\}/);
+  assert.match(r.stdout, /command: echo \$\$HOME/);
+  const env = berth(['config', '--environment'], dir, { DOLLAR: 'a$b' });
+  assert.match(env.stdout, /^DOLLAR=a\$b$/m);
+});
