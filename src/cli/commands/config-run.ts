@@ -7,7 +7,9 @@ import { loadOptionsOf } from '../project-loader.js';
 import { loadRawProject } from '../../compose/loader.js';
 import { finishProject, withPositions } from '../../compose/project.js';
 import { configDocument, toJson, toYaml } from '../../compose/output.js';
+import { extractVariables } from '../../compose/variables.js';
 import { UsageError } from '../../errors.js';
+import { table } from '../tools/table.js';
 
 function lines(xs: Iterable<string>): string {
   const a = [...xs];
@@ -15,6 +17,7 @@ function lines(xs: Iterable<string>): string {
 }
 
 export async function runConfig(g: GlobalOptions, services: string[], f: ConfigFlags): Promise<void> {
+  if (f.variables) return void emit(variablesText(g, services, f.format), f.output);
   const options = loadOptionsOf(g, { services, selectServices: services.length > 0, interpolate: f.interpolate });
   const hash = f.hash !== undefined ? (await import('../../compose/hash.js')).hashService : undefined;
   const { text, warnings, model } = withPositions(options, (o) => render(o, f, hash));
@@ -60,6 +63,20 @@ function render(o: LoadOptions, f: ConfigFlags, hashService?: (s: Service) => st
     return done(f.format === 'json' ? toJson(doc) : toYaml(doc), true);
   }
   return done(text);
+}
+
+/** `--variables`: read from the model before interpolation (compose-go's ExtractVariables). */
+function variablesText(g: GlobalOptions, services: string[], format?: 'yaml' | 'json'): string {
+  const options = loadOptionsOf(g, { services, selectServices: services.length > 0, interpolate: false });
+  const vars = withPositions(options, (o) => extractVariables(loadRawProject(o).raw));
+  if (format === 'json') {
+    return JSON.stringify(Object.fromEntries(vars.map((v) => [v.name, { Name: v.name, DefaultValue: v.defaultValue, PresenceValue: v.presenceValue, Required: v.required }]))) + '\n';
+  }
+  if (format === 'yaml') {
+    if (vars.length === 0) return '{}\n';
+    return toYaml(Object.fromEntries(vars.map((v) => [v.name, { name: v.name, defaultvalue: v.defaultValue, presencevalue: v.presenceValue, required: v.required }])));
+  }
+  return table(['NAME', 'REQUIRED', 'DEFAULT VALUE', 'ALTERNATE VALUE'], vars.map((v) => [v.name, String(v.required), v.defaultValue, v.presenceValue]));
 }
 
 function emit(text: string, output?: string): void {

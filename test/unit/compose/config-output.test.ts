@@ -1,10 +1,12 @@
 // `berth config` output details that docker compose v2 has: dollars escaped
-// in the printed model so that it loads back to the same values.
+// in the printed model so that it loads back to the same values, and
+// --variables.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { extractVariables } from '../../../src/compose/variables.js';
 import { berth, load, project } from './helpers.js';
 
 const file = 'services:\n  s:\n    image: "busybox:${TAG:-1}"\n    command: echo $$HOME\n    environment:\n      A: "x$$y"\n    env_file:\n      - path: raw.env\n        format: raw\n';
@@ -36,4 +38,35 @@ test('config --no-interpolate prints dollars as written; lists are not escaped',
   assert.match(r.stdout, /command: echo \$\$HOME/);
   const env = berth(['config', '--environment'], dir, { DOLLAR: 'a$b' });
   assert.match(env.stdout, /^DOLLAR=a\$b$/m);
+});
+
+test('extractVariables: defaults, alternates, required, nested operands, $$ skipped, uses combined', () => {
+  const vars = extractVariables({
+    services: { s: { image: 'x:${TAG:-latest}', command: ['echo', '$$HOME', '$USER', '${MSG:?need ${WHY}}'], environment: { A: '${X:+alt}', B: '${TAG}', C: '${TAG?must}' } } },
+    '${NOT_A_KEY}': 'plain',
+  });
+  assert.deepEqual(vars, [
+    { name: 'MSG', defaultValue: '', presenceValue: '', required: true },
+    { name: 'TAG', defaultValue: 'latest', presenceValue: '', required: true },
+    { name: 'USER', defaultValue: '', presenceValue: '', required: false },
+    { name: 'WHY', defaultValue: '', presenceValue: '', required: false },
+    { name: 'X', defaultValue: '', presenceValue: 'alt', required: false },
+  ]);
+});
+
+test('config --variables: a table by default, json and yaml on request, without needing the values', () => {
+  const dir = project({ 'compose.yaml': 'services:\n  s:\n    image: "busybox:${TAG:-latest}"\n    command: ["${MSG:?need it}"]\n    environment: {A: "${X:+alt}"}\n' });
+  const t = berth(['config', '--variables'], dir);
+  assert.equal(t.status, 0, t.stderr);
+  assert.equal(t.stdout, [
+    'NAME   REQUIRED   DEFAULT VALUE   ALTERNATE VALUE',
+    'MSG    true',
+    'TAG    false      latest',
+    'X      false                      alt',
+    '',
+  ].join('\n'));
+  const j = berth(['config', '--variables', '--format', 'json'], dir);
+  assert.deepEqual(JSON.parse(j.stdout).TAG, { Name: 'TAG', DefaultValue: 'latest', PresenceValue: '', Required: false });
+  const y = berth(['config', '--variables', '--format', 'yaml'], dir);
+  assert.deepEqual(parse(y.stdout).MSG, { name: 'MSG', defaultvalue: '', presencevalue: '', required: true });
 });
