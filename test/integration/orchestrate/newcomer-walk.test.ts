@@ -1,6 +1,7 @@
 // Loose ends found by walking the README as a newcomer: an env_file in the
 // raw format reaches the container literally, and a stopped container shows
-// no published ports (ps) and has none to print (port), as docker compose has it.
+// no published ports (ps) and has none to print (port), and logs --index
+// refuses a container the service does not have, as docker compose has it.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,6 +34,13 @@ test('raw env_file in the container; a stopped container publishes nothing', { s
   assert.equal(w.ok([...base, 'exec', '-T', 'web', 'sh', '-c', 'echo "$PASS"']), '"$2y$10$abc" # kept\n');
   assert.equal(w.ok([...base, 'port', 'web', '80']), `127.0.0.1:${port}\n`);
   assert.deepEqual(ps(w, base)[0]!.Publishers.map((p) => p.PublishedPort), [port]);
+
+  // logs --index: a container the service does not have is an error, as docker compose has it.
+  const missing = w.berth([...base, 'logs', '--index', '2', 'web']);
+  assert.equal(missing.status, 1);
+  assert.equal(missing.stderr, 'service "web" has no container with index 2\n');
+  assert.equal(w.berth([...base, 'logs', '--index', '1']).status, 15);
+  assert.equal(w.berth([...base, 'logs', '--index', '1', 'web']).status, 0);
 
   w.ok([...base, 'stop', '-t', '0']);
   const [stopped] = ps(w, base);
