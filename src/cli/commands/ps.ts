@@ -15,7 +15,7 @@ export function registerPs(program: Command): void {
       return [...p, v];
     }))
     .option('--filter <key=value>', 'filter: status=<state>, service=<name> (repeatable)', (v: string, p: string[] = []) => [...p, v])
-    .addOption(new Option('--format <format>', 'table or json').default('table'))
+    .addOption(new Option('--format <format>', 'table, json, or a Go template ("{{.Name}}\\t{{.Status}}"; "table ..." adds headers)').default('table'))
     .option('--no-trunc', 'do not truncate output')
     .action(async (services: string[], o: { all?: boolean; quiet?: boolean; services?: boolean; status?: string[]; filter?: string[]; format: string; trunc?: boolean }, cmd: Command) => {
       const { psCommand } = await import('../ps-run.js');

@@ -35,6 +35,13 @@ test('raw env_file in the container; a stopped container publishes nothing', { s
   assert.equal(w.ok([...base, 'port', 'web', '80']), `127.0.0.1:${port}\n`);
   assert.deepEqual(ps(w, base)[0]!.Publishers.map((p) => p.PublishedPort), [port]);
 
+  // ps --format with a Go template, as docker compose users write it.
+  assert.equal(w.ok([...base, 'ps', '--format', '{{.Service}} {{.State}} {{.Ports}}']), `web running 127.0.0.1:${port}->80/tcp\n`);
+  assert.equal(w.ok([...base, 'ps', '--format', 'table {{.Name}}\\t{{.Status}}']).split('\n')[0], 'NAME            STATUS'.replace('NAME            ', 'NAME'.padEnd(`${project}-web-1`.length + 3)));
+  const badField = w.berth([...base, 'ps', '--format', '{{.Nope}}']);
+  assert.equal(badField.status, 15);
+  assert.match(badField.stderr, /^invalid --format "\{\{\.Nope\}\}": no field Nope/);
+
   // logs --index: a container the service does not have is an error, as docker compose has it.
   const missing = w.berth([...base, 'logs', '--index', '2', 'web']);
   assert.equal(missing.status, 1);
