@@ -51,6 +51,10 @@ test('up refuses a service asking for GPUs by name, before planning anything (gp
     assert.equal(r.stderr, `service "ml": ${key}: GPUs and other device requests are not supported by berth; pass device nodes with "devices:" instead\n`);
     assert.equal(r.stdout, '');
   }
+  // run refuses it the same way.
+  const one = berth(d.path, ['-p', 'gpu', '-f', join(d.path, 'compose.yaml'), '--dry-run', 'run', '--rm', 'ml', 'true']);
+  assert.equal(one.status, 1);
+  assert.match(one.stderr, /^service "ml": deploy\.resources\.reservations\.devices: GPUs and other device requests are not supported by berth/);
   // The other services still start on their own.
   const r = berth(d.path, ['-p', 'gpu', '-f', join(d.path, 'compose.yaml'), '--dry-run', 'up', '-d', 'ok']);
   assert.equal(r.status, 0, r.stderr);
