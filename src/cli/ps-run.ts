@@ -2,7 +2,7 @@
 // STATUS PORTS) or one JSON object per line (--format json).
 import { UsageError } from '../errors.js';
 import { alignTabs, isTemplate, parseGoTemplate } from './tools/go-template.js';
-import type { PsRow } from '../orchestrate/ps.js';
+import { humanDuration, type PsRow } from '../orchestrate/ps.js';
 import type { GlobalOptions } from './globals.js';
 import { resolveTarget } from './project-command.js';
 
@@ -39,11 +39,9 @@ function psTemplate(format: string) {
   return t;
 }
 
+/** The CREATED column: docker's HumanDuration of the container's age, then "ago". */
 function created(r: PsRow, now: number): string {
-  const s = Math.max(0, Math.round(now / 1000 - r.Created));
-  if (s < 60) return `${s} seconds ago`;
-  if (s < 3600) return `${Math.round(s / 60)} minutes ago`;
-  return `${Math.round(s / 3600)} hours ago`;
+  return `${humanDuration(Math.max(0, now - r.Created * 1000))} ago`;
 }
 
 function table(rows: string[][]): string {
