@@ -70,3 +70,31 @@ test('config --variables: a table by default, json and yaml on request, without 
   const y = berth(['config', '--variables', '--format', 'yaml'], dir);
   assert.deepEqual(parse(y.stdout).MSG, { name: 'MSG', defaultvalue: '', presencevalue: '', required: true });
 });
+
+test('config leaves out networks, volumes, secrets and configs no (selected) service uses, as docker compose does', () => {
+  const dir = project({
+    'compose.yaml': [
+      'services:',
+      '  web: {image: nginx, volumes: [data:/d, ./x:/x], secrets: [s1], configs: [c1], networks: [front]}',
+      '  host: {image: nginx, network_mode: host}',
+      '  other: {image: nginx, volumes: [spare:/s]}',
+      'networks: {front: {}, back: {}}',
+      'volumes: {data: {}, spare: {}, unused: {}}',
+      'secrets: {s1: {file: ./s1}, s2: {file: ./s2}}',
+      'configs: {c1: {file: ./c1}, c2: {file: ./c2}}',
+      '',
+    ].join('\n'),
+  });
+  const all = parse(berth(['config'], dir).stdout);
+  assert.deepEqual(Object.keys(all.networks), ['default', 'front']);
+  assert.deepEqual(Object.keys(all.volumes), ['data', 'spare']);
+  assert.deepEqual(Object.keys(all.secrets), ['s1']);
+  assert.deepEqual(Object.keys(all.configs), ['c1']);
+  assert.equal(berth(['config', '--volumes'], dir).stdout, 'data\nspare\n');
+  const web = parse(berth(['config', 'web'], dir).stdout);
+  assert.deepEqual(Object.keys(web.services), ['web']);
+  assert.deepEqual(Object.keys(web.volumes), ['data']);
+  const host = parse(berth(['config', 'host'], dir).stdout);
+  assert.equal(host.networks, undefined);
+  assert.equal(host.volumes, undefined);
+});
