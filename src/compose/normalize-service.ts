@@ -154,7 +154,6 @@ export function normalizeService(name: string, raw: Obj, sc: ServiceCtx): Servic
     if (Object.keys(environment).length > 0) out.environment = sorted(environment);
   }
   if (out.network_mode === undefined && out.networks === undefined) out.networks = { default: null };
-  if (out.restart === undefined) out.restart = 'no';
   if (out.scale !== undefined && out.deploy?.replicas !== undefined && out.scale !== out.deploy.replicas) {
     c.fail(`scale (${out.scale}) and deploy.replicas (${out.deploy.replicas}) differ`, [...base, 'scale']);
   }

@@ -12,7 +12,7 @@ test('service keys come in compose-go\'s field order, x- extensions last', () =>
   const p = loadText(svc('    x-note: 1\n    working_dir: /w\n    mac_address: 02:42:ac:11:00:02\n    mem_limit: 1g\n    hostname: h\n    healthcheck: {test: "true"}\n    cpu_shares: 512\n    cpuset: "0"\n    cpus: 1\n    command: run\n    develop: {watch: [{path: ., action: rebuild}]}\n    build: .\n    profiles: [p]\n    environment: {A: "1"}\n    cgroup: private\n    cgroup_parent: cg\n'), { profiles: ['p'] });
   assert.deepEqual(Object.keys(p.services.web!), [
     'profiles', 'build', 'develop', 'cgroup_parent', 'cgroup', 'cpus', 'cpuset', 'cpu_shares', 'command', 'environment',
-    'hostname', 'healthcheck', 'image', 'mem_limit', 'mac_address', 'networks', 'restart', 'working_dir', 'x-note',
+    'hostname', 'healthcheck', 'image', 'mem_limit', 'mac_address', 'networks', 'working_dir', 'x-note',
   ]);
 });
 
@@ -134,7 +134,7 @@ test('`berth config` prints docker compose\'s shape: key order, quoted numeric s
   assert.equal(r.stdout, [
     'name: demo', 'services:', '  web:', '    cpus: 0.5', '    command:', '      - echo', '      - hi', '    deploy:', '      resources:', '        limits:',
     '          memory: "1048576"', '    environment:', '      A: "1"', '    image: nginx', '    networks:', '      default: null', '    ports:',
-    '      - mode: ingress', '        target: 80', '        published: "8080"', '        protocol: tcp', '    restart: "no"', 'networks:', '  default:',
+    '      - mode: ingress', '        target: 80', '        published: "8080"', '        protocol: tcp', 'networks:', '  default:',
     '    name: demo_default', '',
   ].join('\n'));
 });

@@ -10,7 +10,6 @@ test('defaults as docker compose config prints them', () => {
     depends_on: { db: { condition: 'service_started', required: true } },
     image: 'nginx',
     networks: { default: null },
-    restart: 'no',
   });
   assert.deepEqual(p.networks, { default: { name: 'proj_default' } });
 });
@@ -18,7 +17,7 @@ test('defaults as docker compose config prints them', () => {
 test('service keys are sorted; services sorted by name', () => {
   const p = loadText('services:\n  zz:\n    image: z\n    hostname: h\n    cap_add: [NET_ADMIN]\n  aa:\n    image: a\n');
   assert.deepEqual(Object.keys(p.services), ['aa', 'zz']);
-  assert.deepEqual(Object.keys(p.services.zz!), ['cap_add', 'hostname', 'image', 'networks', 'restart']);
+  assert.deepEqual(Object.keys(p.services.zz!), ['cap_add', 'hostname', 'image', 'networks']);
 });
 
 test('ports long syntax, published as strings', () => {
