@@ -9,6 +9,7 @@ import {
   normNetworks, normPorts, normUlimits, normVolumes,
 } from './normalize-parts.js';
 import { normBlkio, normDeploy, normDeviceRequest, ordered, SERVICE_KEY_ORDER } from './normalize-deploy.js';
+import { applyImplicit } from './normalize-implicit.js';
 import { resolvePath } from './paths.js';
 import { isObj, type Obj } from './source.js';
 import { parseBytes } from './syntax.js';
@@ -154,6 +155,7 @@ export function normalizeService(name: string, raw: Obj, sc: ServiceCtx): Servic
     if (Object.keys(environment).length > 0) out.environment = sorted(environment);
   }
   if (out.network_mode === undefined && out.networks === undefined) out.networks = { default: null };
+  applyImplicit(out, sc.lookup);
   if (out.scale !== undefined && out.deploy?.replicas !== undefined && out.scale !== out.deploy.replicas) {
     c.fail(`scale (${out.scale}) and deploy.replicas (${out.deploy.replicas}) differ`, [...base, 'scale']);
   }

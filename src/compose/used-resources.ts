@@ -3,9 +3,23 @@
 // WithoutUnnecessaryResources, which `docker compose config` applies unless
 // --all-resources is given.
 import type { Project } from './model.js';
+import { addImplicitDependencies } from './normalize-implicit.js';
 
 const pick = <T>(all: Record<string, T>, used: Set<string>): Record<string, T> =>
   Object.fromEntries(Object.entries(all).filter(([k]) => used.has(k)));
+
+/**
+ * The project as `docker compose config` prints it: the implicit dependencies
+ * (links, service: namespaces, volumes_from) written out, and only the used
+ * resources. The services are copied; the loaded project is not changed (the
+ * reconciler orders and recreates such services by its own rules).
+ */
+export function configView(p: Project): Project {
+  const services = structuredClone(p.services);
+  const names = new Set(Object.keys(services));
+  for (const [n, s] of Object.entries(services)) addImplicitDependencies(n, s, names);
+  return withoutUnusedResources({ ...p, services });
+}
 
 export function withoutUnusedResources(p: Project): Project {
   const networks = new Set<string>();

@@ -7,7 +7,7 @@ import { loadOptionsOf } from '../project-loader.js';
 import { loadRawProject } from '../../compose/loader.js';
 import { finishProject, withPositions } from '../../compose/project.js';
 import { configDocument, toJson, toYaml } from '../../compose/output.js';
-import { withoutUnusedResources } from '../../compose/used-resources.js';
+import { configView } from '../../compose/used-resources.js';
 import { extractVariables } from '../../compose/variables.js';
 import { UsageError } from '../../errors.js';
 import { table } from '../tools/table.js';
@@ -43,7 +43,7 @@ function render(o: LoadOptions, f: ConfigFlags, hashService?: (s: Service) => st
   const profilesAll = new Set<string>();
   for (const ps of raw.disabled.values()) ps.forEach((p) => profilesAll.add(p));
   // As docker compose prints it: only the resources the (selected) services use.
-  const project = withoutUnusedResources(finishProject(raw));
+  const project = configView(finishProject(raw));
   if (f.quiet) return done('');
   const names = Object.keys(project.services);
   if (f.services) text = lines(names);
