@@ -32,7 +32,10 @@ function combine(m: Map<string, Variable>, v: Variable): void {
   if (had.presenceValue === '') had.presenceValue = v.presenceValue;
 }
 
-function scan(s: string, m: Map<string, Variable>): void {
+/** Operands nested deeper than this are not read (hostile input: each level rescans its text). */
+const MAX_DEPTH = 32;
+
+function scan(s: string, m: Map<string, Variable>, depth = 0): void {
   for (let i = s.indexOf('$'); i >= 0 && i < s.length; i = s.indexOf('$', i)) {
     const next = s[i + 1];
     if (next === '$') { i += 2; continue; }
@@ -58,7 +61,7 @@ function scan(s: string, m: Map<string, Variable>): void {
       presenceValue: kind === '+' ? arg : '',
       required: kind === '?',
     });
-    if (arg) scan(arg, m);
+    if (arg && depth < MAX_DEPTH) scan(arg, m, depth + 1);
   }
 }
 

@@ -98,3 +98,11 @@ test('config leaves out networks, volumes, secrets and configs no (selected) ser
   assert.equal(host.networks, undefined);
   assert.equal(host.volumes, undefined);
 });
+
+test('extractVariables on hostile nesting stays quick and bounded', () => {
+  const deep = `${'${A:-'.repeat(20000)}x${'}'.repeat(20000)}`;
+  const t0 = Date.now();
+  const vars = extractVariables({ services: { s: { image: deep } } });
+  assert.deepEqual(vars.map((v) => v.name), ['A']);
+  assert.ok(Date.now() - t0 < 5000, `took ${Date.now() - t0} ms`);
+});
