@@ -2,6 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { normalizeSignal } from '../../../src/cli/commands/lifecycle.js';
 import { berthBin, tempDir } from '../../helpers/env.js';
 
@@ -30,4 +32,17 @@ test('bad --status, -s and -t values are one usage line with exit 15', (t) => {
     assert.equal(r.status, 15, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, re);
   }
+});
+
+test('a missing --env-file is berth\'s one-line error, not Node\'s own --env-file check', (t) => {
+  const d = tempDir();
+  t.after(d.cleanup);
+  writeFileSync(join(d.path, 'compose.yaml'), 'services:\n  a:\n    image: busybox\n');
+  // Run as a user does: the executable itself, through its shebang.
+  const r = spawnSync(berthBin, ['--env-file', 'nope.env', 'config', '-q'], { encoding: 'utf8', cwd: d.path });
+  assert.equal(r.status, 1, r.stderr);
+  assert.equal(r.stderr, `env file ${join(d.path, 'nope.env')} not found\n`);
+  const eq = spawnSync(berthBin, ['--env-file=nope.env', 'config', '-q'], { encoding: 'utf8', cwd: d.path });
+  assert.equal(eq.status, 1, eq.stderr);
+  assert.match(eq.stderr, /^env file .*nope\.env not found\n$/);
 });
