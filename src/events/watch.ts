@@ -37,7 +37,10 @@ export function diffEvents(before: Seen | undefined, now: Seen, o: ObservedStatu
   const prevStatus = before?.status ?? 'created';
   const restarted = before && now.started && now.started !== before.started && prevStatus === 'running';
   if (restarted) {
-    out.push({ action: 'die', extra: { exitCode: String(o.state?.exitCode ?? 0) } });
+    // The old run ended before the new one started: its die is stamped no later than that start.
+    const ended = o.state?.finishedAt;
+    const dieAt = ended && Date.parse(ended) <= Date.parse(now.started!) ? ended : now.started;
+    out.push({ action: 'die', extra: { exitCode: String(o.state?.exitCode ?? 0) }, at: dieAt });
     out.push({ action: now.restarts > (before?.restarts ?? 0) ? 'restart' : 'start', at: now.started });
   }
   if (now.status !== prevStatus) {
