@@ -18,6 +18,8 @@ export interface ServiceCtx {
   ctx: Ctx;
   dir: string;
   lookup: Lookup;
+  /** List env_file entries (path absolute, required, format) instead of reading them into environment. */
+  keepEnvFiles?: boolean;
 }
 
 const BOOLS = ['privileged', 'read_only', 'init', 'tty', 'stdin_open', 'oom_kill_disable', 'attach', 'use_api_socket'];
@@ -58,6 +60,10 @@ export function normalizeService(name: string, raw: Obj, sc: ServiceCtx): Servic
         environment = { ...(environment ?? {}), ...dictOf(v) };
         break;
       case 'env_file': {
+        if (sc.keepEnvFiles) {
+          out.env_file = envFiles(v).map((f) => ({ path: resolvePath(dir, f.path), required: f.required, ...(f.format ? { format: f.format } : {}) }));
+          break;
+        }
         const fromFiles: Record<string, string | null> = {};
         for (const [i, f] of envFiles(v).entries()) {
           const abs = resolvePath(dir, f.path);

@@ -43,7 +43,8 @@ function render(o: LoadOptions, f: ConfigFlags, hashService?: (s: Service) => st
   const profilesAll = new Set<string>();
   for (const ps of raw.disabled.values()) ps.forEach((p) => profilesAll.add(p));
   // As docker compose prints it: only the resources the (selected) services use.
-  const project = configView(finishProject(raw));
+  // --hash is always over the resolved service: it must match what up compares.
+  const project = configView(finishProject(raw, { keepEnvFiles: !f.envResolution && f.hash === undefined }));
   if (f.quiet) return done('');
   const names = Object.keys(project.services);
   if (f.services) text = lines(names);

@@ -16,6 +16,8 @@ export interface ConfigFlags {
   quiet?: boolean;
   interpolate: boolean;
   normalize: boolean;
+  /** false: --no-env-resolution. */
+  envResolution: boolean;
   output?: string;
 }
 
@@ -35,6 +37,7 @@ export function registerConfig(program: Command): void {
     .option('--hash <services>', 'print "<service> <config hash>" for these services ("*" for all, or a comma-separated list)')
     .option('-q, --quiet', 'only validate; print nothing')
     .option('--no-interpolate', 'do not interpolate variables (prints the merged model as written)')
+    .option('--no-env-resolution', 'do not read env_file into environment (list the env_file entries instead)')
     .option('--no-normalize', 'do not normalize (prints the merged, validated model)')
     .option('-o, --output <file>', 'write to this file instead of stdout')
     .action(async (services: string[], flags: ConfigFlags, cmd: Command) => {

@@ -106,3 +106,18 @@ test('extractVariables on hostile nesting stays quick and bounded', () => {
   assert.deepEqual(vars.map((v) => v.name), ['A']);
   assert.ok(Date.now() - t0 < 5000, `took ${Date.now() - t0} ms`);
 });
+
+test('config --no-env-resolution lists env_file entries instead of reading them; --hash stays the resolved one', () => {
+  const dir = project({
+    'compose.yaml': 'services:\n  s:\n    image: x\n    environment: {A: "1"}\n    env_file:\n      - e.env\n      - path: raw.env\n        format: raw\n        required: false\n',
+    'e.env': 'B=2\n',
+  });
+  const r = berth(['config', '--no-env-resolution'], dir);
+  assert.equal(r.status, 0, r.stderr);
+  const s = parse(r.stdout).services.s;
+  assert.deepEqual(s.environment, { A: '1' });
+  assert.deepEqual(s.env_file, [{ path: join(dir, 'e.env'), required: true }, { path: join(dir, 'raw.env'), required: false, format: 'raw' }]);
+  assert.deepEqual(Object.keys(s), ['environment', 'env_file', 'image', 'networks']);
+  assert.deepEqual(parse(berth(['config'], dir).stdout).services.s.environment, { A: '1', B: '2' });
+  assert.equal(berth(['config', '--no-env-resolution', '--hash', 's'], dir).stdout, berth(['config', '--hash', 's'], dir).stdout);
+});
