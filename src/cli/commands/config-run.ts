@@ -47,7 +47,7 @@ function render(o: LoadOptions, f: ConfigFlags, hashService?: (s: Service) => st
   const project = configView(finishProject(raw, { keepEnvFiles: !f.envResolution && f.hash === undefined }));
   if (f.quiet) return done('');
   const names = Object.keys(project.services);
-  if (f.services) text = lines(names);
+  if (f.services) text = lines(dependenciesFirst(project));
   else if (f.volumes) text = lines(Object.keys(project.volumes));
   else if (f.networks) text = lines(Object.keys(project.networks));
   else if (f.profiles) {
@@ -66,6 +66,20 @@ function render(o: LoadOptions, f: ConfigFlags, hashService?: (s: Service) => st
     return done(f.format === 'json' ? toJson(doc) : toYaml(doc), true);
   }
   return done(text);
+}
+
+/** Service names with each one's dependencies before it, as docker compose walks them (by name where free). */
+function dependenciesFirst(p: { services: Record<string, Service> }): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const visit = (n: string) => {
+    if (seen.has(n) || !Object.hasOwn(p.services, n)) return;
+    seen.add(n);
+    for (const d of Object.keys(p.services[n]!.depends_on ?? {}).sort()) visit(d);
+    out.push(n);
+  };
+  for (const n of Object.keys(p.services).sort()) visit(n);
+  return out;
 }
 
 /** `--variables`: read from the model before interpolation (compose-go's ExtractVariables). */

@@ -173,7 +173,8 @@ test('multi-file: base + override + extends + include + profiles + .env', () => 
   const dbg = JSON.parse(berth(['--profile', 'debug', 'config', '--format', 'json'], dir).stdout);
   assert.equal(dbg.services.debug.network_mode, 'service:web');
   const named = berth(['config', '--services', 'debug'], dir);
-  assert.equal(named.stdout, 'db\ndebug\nweb\n');
+  // Dependencies first, as docker compose walks them: debug shares web's network, web depends on db.
+  assert.equal(named.stdout, 'db\nweb\ndebug\n');
 });
 
 test('the 50-service benchmark project loads', async () => {

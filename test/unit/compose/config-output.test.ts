@@ -121,3 +121,8 @@ test('config --no-env-resolution lists env_file entries instead of reading them;
   assert.deepEqual(parse(berth(['config'], dir).stdout).services.s.environment, { A: '1', B: '2' });
   assert.equal(berth(['config', '--no-env-resolution', '--hash', 's'], dir).stdout, berth(['config', '--hash', 's'], dir).stdout);
 });
+
+test('config --services lists each service after its dependencies (implicit ones too), by name where free', () => {
+  const dir = project({ 'compose.yaml': 'services:\n  a: {image: x, depends_on: [c]}\n  b: {image: x}\n  c: {image: x, links: [d]}\n  d: {image: x}\n' });
+  assert.equal(berth(['config', '--services'], dir).stdout, 'd\nc\na\nb\n');
+});
