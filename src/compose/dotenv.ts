@@ -1,6 +1,6 @@
 // The .env file syntax that docker compose reads (project .env, --env-file
 // and service env_file): KEY=VALUE lines, optional `export`, # comments,
-// single quotes (literal), double quotes (escapes, may span lines),
+// single quotes (literal but for \'), double quotes (escapes, may span lines),
 // unquoted values (trimmed, ` #` starts a comment), and interpolation of
 // ${VAR} in unquoted and double-quoted values.
 import { readFileSync } from 'node:fs';
@@ -10,7 +10,19 @@ import { substitute, TemplateError, type Lookup } from './interpolate.js';
 import { bytePos, firstInvalidUtf8 } from './text-guard.js';
 
 const KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
-const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', '\\': '\\', '"': '"', $: '$$', '`': '`' };
+// Double-quoted escapes as compose-go reads them (Go's rune escapes it allows, `\$` for a literal dollar);
+// any other backslash stays as written.
+const ESCAPES: Record<string, string> = {
+  a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\', '"': '"', $: '$$',
+};
+
+/** `\0` and up to 3 digits: three octal digits (at most 0377) are that byte's character; otherwise the 0 is dropped, as compose-go does. */
+function octalEscape(src: string, at: number): { text: string; len: number } {
+  const digits = /^\d{0,3}/.exec(src.slice(at, at + 3))![0];
+  // NUL is left as written: no environment variable can hold it.
+  if (/^[0-7]{3}$/.test(digits) && parseInt(digits, 8) <= 0o377 && parseInt(digits, 8) > 0) return { text: String.fromCharCode(parseInt(digits, 8)), len: 3 };
+  return { text: `\\${digits}`, len: digits.length };
+}
 
 /**
  * Parses .env text. `lookup` resolves variables used in values (the shell
@@ -59,7 +71,19 @@ export function parseDotenv(text: string, file: string, lookup: Lookup = () => u
         if (c === '\n') line++;
         if (q === '"' && c === '\\' && j + 1 < src.length) {
           const n = src[j + 1]!;
+          if (n === '0') {
+            const o = octalEscape(src, j + 2);
+            val += o.text;
+            j += 1 + o.len;
+            continue;
+          }
           val += ESCAPES[n] ?? `\\${n}`;
+          j++;
+          continue;
+        }
+        // In single quotes only the quote itself can be escaped.
+        if (q === "'" && c === '\\' && src[j + 1] === "'") {
+          val += "'";
           j++;
           continue;
         }
