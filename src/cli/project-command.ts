@@ -3,7 +3,7 @@
 // its name with -p when no file is at hand, as docker compose allows for
 // down/stop/ps...), then plan and run under the project lock with progress.
 import type { Project } from '../compose/model.js';
-import { BerthError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import type { ActualState } from '../reconcile/actual.js';
 import type { DesiredProject } from '../reconcile/desired.js';
 import type { Plan } from '../reconcile/plan.js';
@@ -50,6 +50,6 @@ export async function runCommand(g: GlobalOptions, target: Target, run: CommandR
 export function parseTimeout(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new BerthError(`invalid timeout "${v}": expected a number of seconds`);
+  if (!Number.isFinite(n) || n < 0) throw new UsageError(`invalid timeout "${v}": expected a number of seconds`);
   return n;
 }

@@ -1,7 +1,8 @@
 // `berth ps` output: Compose's table (NAME IMAGE COMMAND SERVICE CREATED
 // STATUS PORTS) or one JSON object per line (--format json).
 import { UsageError } from '../errors.js';
-import type { PsRow } from '../orchestrate/ps.js';
+import { alignTabs, isTemplate, parseGoTemplate } from './tools/go-template.js';
+import { humanDuration, type PsRow } from '../orchestrate/ps.js';
 import type { GlobalOptions } from './globals.js';
 import { resolveTarget } from './project-command.js';
 
@@ -11,11 +12,36 @@ function ports(r: PsRow): string {
   return r.Publishers.map((p) => `${p.URL}:${p.PublishedPort}->${p.TargetPort}/${p.Protocol}`).join(', ');
 }
 
+function labels(r: PsRow): string {
+  return Object.entries(r.Labels).map(([k, v]) => `${k}=${v}`).join(',');
+}
+
+/** Go's time.Time String() in UTC, as docker prints CreatedAt. */
+function goTime(unix: number): string {
+  return `${new Date(unix * 1000).toISOString().replace('T', ' ').slice(0, 19)} +0000 UTC`;
+}
+
+/** The fields a --format template may use, with the headers `table` prints for them (compose's container context). */
+const PS_HEADERS: Record<string, string> = {
+  ID: 'CONTAINER ID', Name: 'NAME', Names: 'NAMES', Project: 'PROJECT', Service: 'SERVICE', Image: 'IMAGE', Command: 'COMMAND',
+  CreatedAt: 'CREATED AT', RunningFor: 'CREATED', State: 'STATE', Status: 'STATUS', Health: 'HEALTH', ExitCode: 'EXIT CODE',
+  Publishers: 'PUBLISHERS', Ports: 'PORTS', Labels: 'LABELS', Label: 'LABEL',
+};
+
+/** A --format template, its fields checked before anything is listed. */
+function psTemplate(format: string) {
+  if (!isTemplate(format)) throw new UsageError(`invalid --format "${format}": table, json or a Go template such as "{{.Name}}\\t{{.Status}}"`);
+  const t = parseGoTemplate(format);
+  t.header((n) => {
+    if (!Object.hasOwn(PS_HEADERS, n)) throw new UsageError(`invalid --format "${format}": no field ${n} (fields: ${Object.keys(PS_HEADERS).join(', ')})`);
+    return '';
+  });
+  return t;
+}
+
+/** The CREATED column: docker's HumanDuration of the container's age, then "ago". */
 function created(r: PsRow, now: number): string {
-  const s = Math.max(0, Math.round(now / 1000 - r.Created));
-  if (s < 60) return `${s} seconds ago`;
-  if (s < 3600) return `${Math.round(s / 60)} minutes ago`;
-  return `${Math.round(s / 3600)} hours ago`;
+  return `${humanDuration(Math.max(0, now - r.Created * 1000))} ago`;
 }
 
 function table(rows: string[][]): string {
@@ -24,7 +50,7 @@ function table(rows: string[][]): string {
 }
 
 export async function psCommand(g: GlobalOptions, services: string[], o: PsFlags): Promise<void> {
-  if (o.format !== 'table' && o.format !== 'json') throw new UsageError(`invalid --format "${o.format}": table or json`);
+  const template = o.format === 'table' || o.format === 'json' ? undefined : psTemplate(o.format);
   const target = await resolveTarget(g, services, true);
   if (target.project) for (const s of services) if (!target.project.services[s]) throw new UsageError(`no such service: ${s}`);
   const [{ Engine }, { psRows }, { statePaths }] = await Promise.all([import('../orchestrate/engine.js'), import('../orchestrate/ps.js'), import('../state/paths.js')]);
@@ -46,12 +72,25 @@ export async function psCommand(g: GlobalOptions, services: string[], o: PsFlags
     return;
   }
   if (o.quiet) { process.stdout.write(rows.map((r) => `${o.trunc === false ? r.ID : r.ID.slice(0, 12)}\n`).join('')); return; }
+  const jsonRow = (r: PsRow) => ({ ...r, Ports: ports(r), Labels: labels(r) });
   if (o.format === 'json') {
-    process.stdout.write(rows.map((r) => JSON.stringify({ ...r, Ports: ports(r), Labels: Object.entries(r.Labels).map(([k, v]) => `${k}=${v}`).join(',') }) + '\n').join(''));
+    process.stdout.write(rows.map((r) => JSON.stringify(jsonRow(r)) + '\n').join(''));
     return;
   }
   const now = Date.now();
   const cmd = (c: string) => JSON.stringify(o.trunc === false || c.length <= 20 ? c : `${c.slice(0, 19)}…`);
+  if (template) {
+    const fields = (r: PsRow): Record<string, (args: string[]) => unknown> => ({
+      ID: () => (o.trunc === false ? r.ID : r.ID.slice(0, 12)), Name: () => r.Name, Names: () => r.Name, Project: () => r.Project,
+      Service: () => r.Service, Image: () => r.Image, Command: () => cmd(r.Command), CreatedAt: () => goTime(r.Created),
+      RunningFor: () => created(r, now), State: () => r.State, Status: () => r.Status, Health: () => r.Health, ExitCode: () => r.ExitCode,
+      Publishers: () => r.Publishers, Ports: () => ports(r), Labels: () => labels(r), Label: (a) => r.Labels[a[0] ?? ''] ?? '',
+    });
+    const out = rows.map((r) => template.render({ field: (n, a) => fields(r)[n]!(a), self: () => jsonRow(r) }));
+    if (!template.table) return void process.stdout.write(out.map((l) => `${l}\n`).join(''));
+    process.stdout.write(alignTabs([template.header((n) => PS_HEADERS[n]!), ...out]));
+    return;
+  }
   process.stdout.write(table([['NAME', 'IMAGE', 'COMMAND', 'SERVICE', 'CREATED', 'STATUS', 'PORTS'],
     ...rows.map((r) => [r.Name, r.Image, cmd(r.Command), r.Service, created(r, now), r.Status, ports(r)])]));
 }

@@ -1,14 +1,28 @@
 // The .env file syntax that docker compose reads (project .env, --env-file
 // and service env_file): KEY=VALUE lines, optional `export`, # comments,
-// single quotes (literal), double quotes (escapes, may span lines),
+// single quotes (literal but for \'), double quotes (escapes, may span lines),
 // unquoted values (trimmed, ` #` starts a comment), and interpolation of
 // ${VAR} in unquoted and double-quoted values.
 import { readFileSync } from 'node:fs';
+import { parseRawEnv } from './dotenv-raw.js';
 import { ComposeError } from './errors.js';
 import { substitute, TemplateError, type Lookup } from './interpolate.js';
+import { bytePos, firstInvalidUtf8 } from './text-guard.js';
 
 const KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
-const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', '\\': '\\', '"': '"', $: '$$', '`': '`' };
+// Double-quoted escapes as compose-go reads them (Go's rune escapes it allows, `\$` for a literal dollar);
+// any other backslash stays as written.
+const ESCAPES: Record<string, string> = {
+  a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\', '"': '"', $: '$$',
+};
+
+/** `\0` and up to 3 digits: three octal digits (at most 0377) are that byte's character; otherwise the 0 is dropped, as compose-go does. */
+function octalEscape(src: string, at: number): { text: string; len: number } {
+  const digits = /^\d{0,3}/.exec(src.slice(at, at + 3))![0];
+  // NUL is left as written: no environment variable can hold it.
+  if (/^[0-7]{3}$/.test(digits) && parseInt(digits, 8) <= 0o377 && parseInt(digits, 8) > 0) return { text: String.fromCharCode(parseInt(digits, 8)), len: 3 };
+  return { text: `\\${digits}`, len: digits.length };
+}
 
 /**
  * Parses .env text. `lookup` resolves variables used in values (the shell
@@ -38,7 +52,7 @@ export function parseDotenv(text: string, file: string, lookup: Lookup = () => u
     if (/^export\s+/.test(body)) body = body.replace(/^export\s+/, '');
     const m = /^([^=:\s]+)\s*([=:])?\s*/.exec(body);
     const key = m?.[1] ?? '';
-    if (!KEY.test(key)) fail(`invalid variable name "${key || body}"`);
+    if (!KEY.test(key) || key === '__proto__') fail(`invalid variable name "${key || body}"`);
     if (!m![2]) {
       if (body.slice(key.length).trim() !== '' && !body.slice(key.length).trim().startsWith('#')) fail(`expected "=" after "${key}"`);
       const v = lookup(key);
@@ -57,7 +71,19 @@ export function parseDotenv(text: string, file: string, lookup: Lookup = () => u
         if (c === '\n') line++;
         if (q === '"' && c === '\\' && j + 1 < src.length) {
           const n = src[j + 1]!;
+          if (n === '0') {
+            const o = octalEscape(src, j + 2);
+            val += o.text;
+            j += 1 + o.len;
+            continue;
+          }
           val += ESCAPES[n] ?? `\\${n}`;
+          j++;
+          continue;
+        }
+        // In single quotes only the quote itself can be escaped.
+        if (q === "'" && c === '\\' && src[j + 1] === "'") {
+          val += "'";
           j++;
           continue;
         }
@@ -84,13 +110,29 @@ export function parseDotenv(text: string, file: string, lookup: Lookup = () => u
   return out;
 }
 
-export function readDotenv(file: string, lookup?: Lookup): Record<string, string> {
-  let text: string;
+/** The env_file formats docker compose knows: its own (`.env`, the default) and `raw` (docker run --env-file). */
+export const ENV_FILE_FORMATS = ['', '.env', 'raw'];
+
+/** An env file's text: strictly UTF-8 (a bad byte is a positioned error, not U+FFFD), BOM dropped. */
+export function decodeEnvFile(file: string, buf: Uint8Array): string {
+  const at = firstInvalidUtf8(buf);
+  if (at >= 0) throw new ComposeError(`invalid UTF-8 byte 0x${buf[at]!.toString(16).padStart(2, '0')} in env file`, bytePos(file, buf, at));
+  const text = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('utf8');
+  return text.startsWith('\uFEFF') ? text.slice(1) : text;
+}
+
+/** Reads an env file in `format` ('' or '.env': the .env syntax; 'raw': literal values). */
+export function readDotenv(file: string, lookup?: Lookup, format = ''): Record<string, string> {
+  if (!ENV_FILE_FORMATS.includes(format)) {
+    throw new ComposeError(`unsupported env_file format "${format}" for ${file}: use "raw", or leave format out for the .env syntax`);
+  }
+  let buf: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    buf = readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new ComposeError(code === 'ENOENT' ? `env file ${file} not found` : `cannot read env file ${file}: ${code ?? String(e)}`);
   }
-  return parseDotenv(text, file, lookup);
+  const text = decodeEnvFile(file, buf);
+  return format === 'raw' ? parseRawEnv(text, file, lookup) : parseDotenv(text, file, lookup);
 }

@@ -21,7 +21,8 @@ function canonical(v: unknown): string {
 }
 
 export function hashService(s: Service): string {
-  const copy: Record<string, unknown> = { ...s };
+  // No restart policy is "no": hashed as such so that writing it or not recreates nothing.
+  const copy: Record<string, unknown> = { ...s, restart: s.restart ?? 'no' };
   for (const k of EXCLUDED) delete copy[k];
   if (copy.deploy && typeof copy.deploy === 'object') {
     const d = { ...(copy.deploy as Record<string, unknown>) };

@@ -37,6 +37,15 @@ export interface Project {
 export type RestartPolicy = 'no' | 'always' | 'on-failure' | `on-failure:${number}` | 'unless-stopped';
 
 /** A service. Keys not listed are carried through from the file as they are (validated by the schema). */
+/** A device request (gpus, deploy.resources.reservations.devices); count -1 is "all". */
+export interface DeviceRequest {
+  capabilities?: string[];
+  driver?: string;
+  count?: number;
+  device_ids?: string[];
+  options?: Record<string, string>;
+}
+
 export interface Service {
   /** The service's name (not printed: it is the key in `services`). */
   name?: never;
@@ -68,6 +77,8 @@ export interface Service {
   restart?: RestartPolicy;
   /** Number of containers; absent: deploy.replicas or 1. */
   scale?: number;
+  /** GPU requests: `gpus: all` is [{ count: -1 }] (every device), as compose-go expands it. */
+  gpus?: DeviceRequest[];
   deploy?: Record<string, unknown> & { replicas?: number; resources?: Record<string, unknown> };
   /** Active-profile filter; absent: always enabled. */
   profiles?: string[];

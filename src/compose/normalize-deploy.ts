@@ -25,14 +25,27 @@ function resource(c: Ctx, r: Obj, p: P): Out {
   if (r.memory !== undefined) out.memory = bytes(c, r.memory, [...p, 'memory']);
   if (r.pids !== undefined) out.pids = c.int(r.pids, [...p, 'pids'], -1);
   if (Array.isArray(r.devices)) {
-    out.devices = r.devices.map((d: Obj, i) => {
-      const dev: Out = { ...d };
-      if (d.count !== undefined && d.count !== 'all') dev.count = c.int(d.count, [...p, 'devices', i, 'count'], 0);
-      if (d.options !== undefined) dev.options = sorted(dictOf(d.options));
-      return ordered(dev, ['capabilities', 'driver', 'count', 'device_ids', 'options']);
-    });
+    out.devices = r.devices.map((d: Obj, i) => normDeviceRequest(c, d, [...p, 'devices', i]));
   }
   return ordered(out, ['cpus', 'memory', 'pids', 'devices', 'generic_resources']);
+}
+
+/**
+ * A device request (deploy.resources.reservations.devices, gpus) as compose-go
+ * reads it: count `all` or absent is -1, device_ids set the count to their
+ * number, and count with device_ids is refused.
+ */
+export function normDeviceRequest(c: Ctx, d: Obj, p: P): Out {
+  const dev: Out = { ...d };
+  if (d.count !== undefined && d.device_ids !== undefined) c.fail('"count" and "device_ids" are exclusive', [...p, 'count']);
+  if (Array.isArray(d.device_ids)) dev.count = d.device_ids.length;
+  else if (d.count === undefined || (typeof d.count === 'string' && d.count.toLowerCase() === 'all')) dev.count = -1;
+  else dev.count = c.int(d.count, [...p, 'count'], -1);
+  if (d.options !== undefined) {
+    const opts = Object.fromEntries(Object.entries(dictOf(d.options)).map(([k, x]) => [k, x ?? '']));
+    if (Object.keys(opts).length > 0) dev.options = sorted(opts); else delete dev.options;
+  }
+  return ordered(dev, ['capabilities', 'driver', 'count', 'device_ids', 'options']);
 }
 
 function update(c: Ctx, u: Obj, p: P): Out {

@@ -1,13 +1,15 @@
 // One raw (merged, validated) service → the normalized Service of model.ts.
+import { existsSync } from 'node:fs';
 import type { Service } from './model.js';
 import { Ctx, dictOf, scalarString, sorted, type P } from './coerce.js';
-import { readDotenv } from './dotenv.js';
+import { ENV_FILE_FORMATS, readDotenv } from './dotenv.js';
 import type { Lookup } from './interpolate.js';
 import {
   durationString, normBuild, normCommand, normDependsOn, normDevices, normExtraHosts, normFileRefs, normHealthcheck,
   normNetworks, normPorts, normUlimits, normVolumes,
 } from './normalize-parts.js';
-import { normBlkio, normDeploy, ordered, SERVICE_KEY_ORDER } from './normalize-deploy.js';
+import { normBlkio, normDeploy, normDeviceRequest, ordered, SERVICE_KEY_ORDER } from './normalize-deploy.js';
+import { applyImplicit } from './normalize-implicit.js';
 import { resolvePath } from './paths.js';
 import { isObj, type Obj } from './source.js';
 import { parseBytes } from './syntax.js';
@@ -16,6 +18,8 @@ export interface ServiceCtx {
   ctx: Ctx;
   dir: string;
   lookup: Lookup;
+  /** List env_file entries (path absolute, required, format) instead of reading them into environment. */
+  keepEnvFiles?: boolean;
 }
 
 const BOOLS = ['privileged', 'read_only', 'init', 'tty', 'stdin_open', 'oom_kill_disable', 'attach', 'use_api_socket'];
@@ -28,11 +32,15 @@ const STR_OR_LIST = ['dns', 'dns_search', 'tmpfs'];
 const RESTART = /^(no|always|unless-stopped|on-failure(:\d+)?)$/;
 const PULL = /^(always|never|missing|build|if_not_present|refresh|daily|weekly|every_(\d+(\.\d+)?(ns|us|µs|ms|s|m|h|d|w))+)$/;
 
-function envFiles(v: unknown): Array<{ path: string; required: boolean }> {
+function envFiles(v: unknown): Array<{ path: string; required: boolean; format: string }> {
   const list = Array.isArray(v) ? v : [v];
   return list.map((e) => (isObj(e)
-    ? { path: String(e.path), required: e.required === undefined ? true : e.required === true || e.required === 'true' }
-    : { path: String(e), required: true }));
+    ? {
+      path: String(e.path),
+      required: e.required === undefined ? true : e.required === true || e.required === 'true',
+      format: typeof e.format === 'string' ? e.format : '',
+    }
+    : { path: String(e), required: true, format: '' }));
 }
 
 export function normalizeService(name: string, raw: Obj, sc: ServiceCtx): Service {
@@ -52,11 +60,20 @@ export function normalizeService(name: string, raw: Obj, sc: ServiceCtx): Servic
         environment = { ...(environment ?? {}), ...dictOf(v) };
         break;
       case 'env_file': {
+        if (sc.keepEnvFiles) {
+          out.env_file = envFiles(v).map((f) => ({ path: resolvePath(dir, f.path), required: f.required, ...(f.format ? { format: f.format } : {}) }));
+          break;
+        }
         const fromFiles: Record<string, string | null> = {};
-        for (const f of envFiles(v)) {
+        for (const [i, f] of envFiles(v).entries()) {
           const abs = resolvePath(dir, f.path);
+          // An optional file that is absent is skipped before its format is judged, as compose does.
+          if (!f.required && !existsSync(abs)) continue;
+          if (!ENV_FILE_FORMATS.includes(f.format)) {
+            c.fail(`unsupported env_file format "${f.format}": use "raw", or leave format out for the .env syntax`, [...p, i, 'format']);
+          }
           try {
-            Object.assign(fromFiles, readDotenv(abs, sc.lookup));
+            Object.assign(fromFiles, readDotenv(abs, sc.lookup, f.format));
           } catch (e) {
             if (!f.required && /not found/.test((e as Error).message)) continue;
             c.fail((e as Error).message, p);
@@ -114,6 +131,10 @@ export function normalizeService(name: string, raw: Obj, sc: ServiceCtx): Servic
         out.logging = l as Service['logging'];
         break;
       }
+      case 'gpus':
+        // `gpus: all` is one request for every GPU, as compose-go expands it.
+        out.gpus = typeof v === 'string' ? [{ count: -1 }] : (v as Obj[]).map((d, i) => normDeviceRequest(c, d, [...p, i]));
+        break;
       case 'develop':
         if (v !== null) out.develop = v as Service['develop'];
         break;
@@ -140,7 +161,7 @@ export function normalizeService(name: string, raw: Obj, sc: ServiceCtx): Servic
     if (Object.keys(environment).length > 0) out.environment = sorted(environment);
   }
   if (out.network_mode === undefined && out.networks === undefined) out.networks = { default: null };
-  if (out.restart === undefined) out.restart = 'no';
+  applyImplicit(out, sc.lookup);
   if (out.scale !== undefined && out.deploy?.replicas !== undefined && out.scale !== out.deploy.replicas) {
     c.fail(`scale (${out.scale}) and deploy.replicas (${out.deploy.replicas}) differ`, [...base, 'scale']);
   }

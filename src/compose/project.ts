@@ -11,12 +11,13 @@ import { normalizeService } from './normalize-service.js';
 import { Checker } from './semantic.js';
 import { isObj, type Obj } from './source.js';
 
-export function finishProject(r: RawProject): Project {
+/** keepEnvFiles: `config --no-env-resolution` (env_file entries listed, not read into environment). */
+export function finishProject(r: RawProject, o: { keepEnvFiles?: boolean } = {}): Project {
   const ctx = new Ctx(r.raw);
   const rawServices = (isObj(r.raw.services) ? r.raw.services : {}) as Obj;
   const services: Record<string, Service> = {};
   for (const name of Object.keys(rawServices).sort()) {
-    services[name] = normalizeService(name, rawServices[name] as Obj, { ctx, dir: r.workingDir, lookup: r.lookup });
+    services[name] = normalizeService(name, rawServices[name] as Obj, { ctx, dir: r.workingDir, lookup: r.lookup, keepEnvFiles: o.keepEnvFiles });
   }
   const res = normalizeResources(ctx, r.raw, r.name, r.workingDir, services);
   const extensions: Record<string, unknown> = {};

@@ -19,7 +19,7 @@ export const MAX_YAML_NODES = 1_000_000;
 const FORBIDDEN = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]/;
 
 /** Offset of the first byte that does not start or continue a valid UTF-8 sequence. */
-function firstInvalidUtf8(buf: Uint8Array): number {
+export function firstInvalidUtf8(buf: Uint8Array): number {
   let i = 0;
   while (i < buf.length) {
     const b = buf[i]!;
@@ -42,7 +42,7 @@ function firstInvalidUtf8(buf: Uint8Array): number {
   return -1;
 }
 
-function bytePos(path: string, buf: Uint8Array, offset: number) {
+export function bytePos(path: string, buf: Uint8Array, offset: number) {
   let line = 1;
   let start = 0;
   for (let i = 0; i < offset; i++) if (buf[i] === 10) { line++; start = i + 1; }

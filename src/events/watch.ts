@@ -37,7 +37,10 @@ export function diffEvents(before: Seen | undefined, now: Seen, o: ObservedStatu
   const prevStatus = before?.status ?? 'created';
   const restarted = before && now.started && now.started !== before.started && prevStatus === 'running';
   if (restarted) {
-    out.push({ action: 'die', extra: { exitCode: String(o.state?.exitCode ?? 0) } });
+    // The old run ended before the new one started: its die is stamped no later than that start.
+    const ended = o.state?.finishedAt;
+    const dieAt = ended && Date.parse(ended) <= Date.parse(now.started!) ? ended : now.started;
+    out.push({ action: 'die', extra: { exitCode: String(o.state?.exitCode ?? 0) }, at: dieAt });
     out.push({ action: now.restarts > (before?.restarts ?? 0) ? 'restart' : 'start', at: now.started });
   }
   if (now.status !== prevStatus) {
@@ -87,9 +90,11 @@ export async function watchEvents(paths: StatePaths, o: WatchOptions): Promise<v
       seen.delete(id);
     }
     first = false;
+    // One abort listener per wait, removed when the wait ends: a long watch must not pile them up.
     await new Promise<void>((res) => {
-      const t = setTimeout(res, o.pollMs ?? 200);
-      o.signal.addEventListener('abort', () => { clearTimeout(t); res(); }, { once: true });
+      const done = () => { clearTimeout(t); o.signal.removeEventListener('abort', done); res(); };
+      const t = setTimeout(done, o.pollMs ?? 200);
+      o.signal.addEventListener('abort', done, { once: true });
     });
   }
 }

@@ -23,16 +23,27 @@ export interface PsRow {
   Labels: Record<string, string>;
 }
 
+/** Docker's units.HumanDuration: "Less than a second", "1 second", "About a minute", "3 hours", "2 weeks"... */
+export function humanDuration(ms: number): string {
+  const seconds = Math.trunc(ms / 1000);
+  if (seconds < 1) return 'Less than a second';
+  if (seconds === 1) return '1 second';
+  if (seconds < 60) return `${seconds} seconds`;
+  const minutes = Math.trunc(seconds / 60);
+  if (minutes === 1) return 'About a minute';
+  if (minutes < 60) return `${minutes} minutes`;
+  const hours = Math.round(ms / 3_600_000);
+  if (hours === 1) return 'About an hour';
+  if (hours < 48) return `${hours} hours`;
+  if (hours < 24 * 7 * 2) return `${Math.trunc(hours / 24)} days`;
+  if (hours < 24 * 30 * 2) return `${Math.trunc(hours / 24 / 7)} weeks`;
+  if (hours < 24 * 365 * 2) return `${Math.trunc(hours / 24 / 30)} months`;
+  return `${Math.trunc(ms / 3_600_000 / 24 / 365)} years`;
+}
+
 function ago(iso: string | null | undefined, now: number): string {
   if (!iso) return '';
-  const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
-  if (s < 1) return 'Less than a second';
-  if (s < 60) return `${s} second${s === 1 ? '' : 's'}`;
-  const m = Math.round(s / 60);
-  if (m < 60) return m === 1 ? 'About a minute' : `${m} minutes`;
-  const h = Math.round(m / 60);
-  if (h < 48) return h === 1 ? 'About an hour' : `${h} hours`;
-  return `${Math.round(h / 24)} days`;
+  return humanDuration(Math.max(0, now - Date.parse(iso)));
 }
 
 export function psRows(engine: Engine, project: string, now = Date.now()): PsRow[] {
@@ -51,7 +62,8 @@ export function psRows(engine: Engine, project: string, now = Date.now()): PsRow
       default: status = 'Created';
     }
     let publishers: Publisher[] = [];
-    try {
+    // Like docker, a container that is not up publishes nothing (its ports are not bound).
+    if (o.status === 'running' || o.status === 'paused') try {
       publishers = (getEndpoint(engine.paths, r.id)?.ports ?? []).map((p) => ({ URL: p.hostIp || '0.0.0.0', TargetPort: p.target, PublishedPort: p.hostPort, Protocol: p.protocol }));
     } catch { /* no endpoint */ }
     // init: true wraps the command in berth-init; show the service's own command, as docker does.

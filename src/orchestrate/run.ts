@@ -15,6 +15,7 @@ import { withProjectLock } from '../state/lock.js';
 import type { StatePaths } from '../state/paths.js';
 import { BerthError } from '../errors.js';
 import { repairPending } from './container-driver.js';
+import { deviceRequestError } from './device-requests.js';
 import { externalFileObjectError } from './file-objects.js';
 import { realDrivers, type DriverOptions } from './drivers.js';
 import { repairNetworks } from './resource-drivers.js';
@@ -81,7 +82,7 @@ function checkCreatable(project: Project | undefined, plan: Plan): void {
   if (!project) return;
   for (const a of plan.actions) {
     if (a.kind !== 'container.create' && a.kind !== 'container.recreate') continue;
-    const problem = externalFileObjectError(project, a.service);
+    const problem = externalFileObjectError(project, a.service) ?? deviceRequestError(project, a.service);
     if (problem) throw new BerthError(problem);
   }
 }

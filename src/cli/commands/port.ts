@@ -31,6 +31,13 @@ export function registerPort(program: Command): void {
       const paths = statePaths(g.root);
       const t = await resolvePortTarget(g, paths, name, opts.index);
       if (t.service && target === undefined) throw new UsageError('port: PRIVATE_PORT is required with a service name');
+      if (t.service) {
+        // docker compose looks among running containers only: a stopped one has no bound ports.
+        const { Containers } = await import('../../container/index.js');
+        const { observeStatus } = await import('../../container/status.js');
+        const status = observeStatus(new Containers(paths).pathsOf(t.containerId), t.containerId).status;
+        if (status !== 'running' && status !== 'paused') throw new BerthError(`service "${name}" is not running (container ${t.label} is ${status})`);
+      }
       const ports = lookupPorts(paths, t.containerId, target, proto);
       if (opts.format === 'json') return void process.stdout.write(JSON.stringify(ports) + '\n');
       if (target !== undefined && ports.length === 0) throw new BerthError(`no port ${target}/${proto} for container ${t.label}: not published`);

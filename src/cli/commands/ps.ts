@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { globalsOf } from '../globals.js';
 
 const STATES = ['paused', 'restarting', 'removing', 'running', 'dead', 'created', 'exited'];
@@ -11,11 +11,11 @@ export function registerPs(program: Command): void {
     .option('-q, --quiet', 'only display ids')
     .option('--services', 'display services')
     .addOption(new Option('--status <status>', 'filter by status (repeatable)').choices(STATES).argParser((v: string, p: string[] = []) => {
-      if (!STATES.includes(v)) throw new Error(`invalid --status "${v}"`);
+      if (!STATES.includes(v)) throw new InvalidArgumentError(`Allowed choices are ${STATES.join(', ')}.`);
       return [...p, v];
     }))
     .option('--filter <key=value>', 'filter: status=<state>, service=<name> (repeatable)', (v: string, p: string[] = []) => [...p, v])
-    .addOption(new Option('--format <format>', 'table or json').default('table'))
+    .addOption(new Option('--format <format>', 'table, json, or a Go template ("{{.Name}}\\t{{.Status}}"; "table ..." adds headers)').default('table'))
     .option('--no-trunc', 'do not truncate output')
     .action(async (services: string[], o: { all?: boolean; quiet?: boolean; services?: boolean; status?: string[]; filter?: string[]; format: string; trunc?: boolean }, cmd: Command) => {
       const { psCommand } = await import('../ps-run.js');

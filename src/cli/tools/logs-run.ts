@@ -1,5 +1,7 @@
 // `berth logs`: options → projectLogs → LogPrinter.
 import { LogPrinter, projectLogs, parseTimeArg } from '../../logs/index.js';
+import { UsageError } from '../../errors.js';
+import { serviceContainer } from '../../logs/select.js';
 import { statePaths } from '../../state/paths.js';
 import type { LogsFlags } from '../commands/logs.js';
 import type { GlobalOptions } from '../globals.js';
@@ -14,6 +16,11 @@ export async function runLogs(g: GlobalOptions, services: string[], o: LogsFlags
   const until = o.until ? parseTimeArg('--until', o.until, now) : undefined;
   const index = parseIndex(o.index);
   const scope = await projectScope(g, services);
+  if (index !== undefined) {
+    // As docker compose: --index names one container of one service, and a missing one is an error.
+    if (services.length !== 1) throw new UsageError('--index needs exactly one service');
+    serviceContainer(statePaths(g.root), scope.name, services[0]!, index);
+  }
   // Buffered: one write per batch (or 64 KiB) instead of one per line.
   const pending = { stdout: '', stderr: '' };
   const flush = () => {

@@ -13,6 +13,7 @@ import { BerthError, UsageError } from '../../errors.js';
 import { readRecord, writeRecord } from '../../container/record.js';
 import { containerPaths } from '../../container/paths.js';
 import { containerDrivers } from '../../orchestrate/container-driver.js';
+import { deviceRequestError } from '../../orchestrate/device-requests.js';
 import { Engine } from '../../orchestrate/engine.js';
 import { observeProject } from '../../orchestrate/observe.js';
 import { desiredOf } from '../../orchestrate/run.js';
@@ -76,6 +77,8 @@ export async function runOneOff(g: GlobalOptions, service: string, command: stri
   const project = target.project!;
   const base = project.services[service];
   if (!base) throw new BerthError(`no such service: ${service}`);
+  const unsupported = deviceRequestError(project, service);
+  if (unsupported) throw new BerthError(unsupported);
   if (o.detach && o.rm) throw new UsageError('--rm and -d cannot be combined');
   const tty = !o.detach && o.tty !== false && !!process.stdin.isTTY;
   const name = o.name ?? `${project.name}-${service}-run-${randomBytes(6).toString('hex')}`;

@@ -51,3 +51,9 @@ test('errors carry the line', () => {
   assert.throws(() => parse('A="x" junk\n'), /unexpected text after the quoted value/);
   assert.throws(() => parse('A=${B:?need B}\n'), /\.env:1:1: required variable B/);
 });
+
+test('double-quoted escapes as compose-go reads them: Go rune escapes, \\0 octal, others kept; single quotes escape only the quote', () => {
+  assert.deepEqual(parse('A="\\a\\b\\f\\v|\\x41|\\`|\\q"\n'), { A: '\x07\b\f\v|\\x41|\\`|\\q' });
+  assert.deepEqual(parse('O="\\0123|\\012|\\0|\\0400|\\0000"\n'), { O: 'S|\\12|\\|\\400|\\000' });
+  assert.deepEqual(parse("S='it\\'s \\n'\n"), { S: "it's \\n" });
+});

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { berthBin, repoRoot, tempDir } from '../../helpers/env.js';
@@ -35,4 +35,27 @@ test('up with an undefined --scale service is one clear error', (t) => {
   const r = berth(d.path, ['-p', 'dry', '-f', join(repoRoot, 'examples/quickstart/compose.yaml'), '--dry-run', 'up', '--scale', 'nope=2']);
   assert.equal(r.status, 1);
   assert.equal(r.stderr, '--scale: no such service: nope\n');
+});
+
+test('up refuses a service asking for GPUs by name, before planning anything (gpus: all and reserved devices)', (t) => {
+  const d = tempDir();
+  t.after(d.cleanup);
+  const cases: Array<[string, string]> = [
+    ['    gpus: all\n', 'gpus'],
+    ['    deploy:\n      resources:\n        reservations:\n          devices:\n            - capabilities: [gpu]\n', 'deploy.resources.reservations.devices'],
+  ];
+  for (const [body, key] of cases) {
+    writeFileSync(join(d.path, 'compose.yaml'), `services:\n  ok:\n    image: busybox\n  ml:\n    image: busybox\n${body}`);
+    const r = berth(d.path, ['-p', 'gpu', '-f', join(d.path, 'compose.yaml'), '--dry-run', 'up', '-d']);
+    assert.equal(r.status, 1, r.stderr);
+    assert.equal(r.stderr, `service "ml": ${key}: GPUs and other device requests are not supported by berth; pass device nodes with "devices:" instead\n`);
+    assert.equal(r.stdout, '');
+  }
+  // run refuses it the same way.
+  const one = berth(d.path, ['-p', 'gpu', '-f', join(d.path, 'compose.yaml'), '--dry-run', 'run', '--rm', 'ml', 'true']);
+  assert.equal(one.status, 1);
+  assert.match(one.stderr, /^service "ml": deploy\.resources\.reservations\.devices: GPUs and other device requests are not supported by berth/);
+  // The other services still start on their own.
+  const r = berth(d.path, ['-p', 'gpu', '-f', join(d.path, 'compose.yaml'), '--dry-run', 'up', '-d', 'ok']);
+  assert.equal(r.status, 0, r.stderr);
 });
