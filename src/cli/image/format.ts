@@ -47,6 +47,11 @@ export function printJson(v: unknown): void {
   process.stdout.write(JSON.stringify(v, null, 2) + '\n');
 }
 
+/** `--format json` of a listing, as docker prints it: one compact object per line. */
+export function printJsonLines(rows: unknown[]): void {
+  process.stdout.write(rows.map((r) => JSON.stringify(r) + '\n').join(''));
+}
+
 /**
  * System errors (disk full, permission denied, missing directory) are
  * something the user can act on: one line, not a stack.

@@ -4,7 +4,7 @@ import { statePaths } from '../../state/paths.js';
 import { openImageStore, type ImageStore, type ImageSummary } from '../../image/image-store.js';
 import { importRootfs } from '../../image/import.js';
 import { BerthError, UsageError } from '../../errors.js';
-import { ago, humanSize, printJson, repoTag, shortId, table } from './format.js';
+import { ago, humanSize, printJson, printJsonLines, repoTag, shortId, table } from './format.js';
 import { familiarName, parseReference, repoName, splitRefKey } from '../../image/reference.js';
 
 export function storeFor(root?: string): ImageStore {
@@ -74,7 +74,7 @@ export function listImages(root: string | undefined, repo: string | undefined, o
     return { i, repo, tag, digest: digest ? splitRefKey(digest).digest! : '<none>' };
   }));
   if (o.format === 'json') {
-    printJson(lines.map(({ i, repo, tag, digest }) => ({
+    printJsonLines(lines.map(({ i, repo, tag, digest }) => ({
       ID: i.id, Repository: repo, Tag: tag, Digest: digest, CreatedAt: i.created, CreatedSince: ago(i.created),
       Size: i.size, Layers: i.layers, Containers: i.inUse, RepoTags: i.repoTags.map(familiarKey), RepoDigests: i.repoDigests.map(familiarKey),
     })));
@@ -120,7 +120,7 @@ export function imageHistory(root: string | undefined, ref: string, o: { format?
     return { ID: i === 0 ? img.id : '<missing>', Created: h.created, CreatedBy: h.created_by ?? '', Size: size, Comment: h.comment ?? '' };
   });
   if (o.quiet) { process.stdout.write(entries.map((e) => `${o.noTrunc ? e.ID : e.ID === '<missing>' ? e.ID : shortId(e.ID)}\n`).join('')); return; }
-  if (o.format === 'json') { printJson(entries); return; }
+  if (o.format === 'json') { printJsonLines(entries); return; }
   const rows = [['IMAGE', 'CREATED', 'CREATED BY', 'SIZE', 'COMMENT']];
   for (const e of entries) {
     const by = o.noTrunc || e.CreatedBy.length <= 45 ? e.CreatedBy : `${e.CreatedBy.slice(0, 44)}…`;

@@ -25,7 +25,7 @@ test('import, ls/images (table, json, filters), tag, history, inspect, rm', () =
     const table = berth(t.path, 'image', 'ls');
     assert.match(table.stdout, /^REPOSITORY\s+TAG\s+IMAGE ID\s+CREATED\s+SIZE\n/);
     assert.match(table.stdout, new RegExp(`\\nweb\\s+1\\s+${id.slice(7, 19)}\\s`));
-    const json = JSON.parse(berth(t.path, 'image', 'ls', '--format', 'json').stdout);
+    const json = berth(t.path, 'image', 'ls', '--format', 'json').stdout.trim().split('\n').map((l: string) => JSON.parse(l)); // one object per line, as docker
     assert.equal(json.length, 2, 'one row per tag');
     assert.deepEqual(json.map((r: { Repository: string; Tag: string }) => `${r.Repository}:${r.Tag}`).sort(), ['registry.test:5000/team/web:2', 'web:1']);
     assert.equal(json[0].ID, id);
@@ -37,7 +37,7 @@ test('import, ls/images (table, json, filters), tag, history, inspect, rm', () =
     assert.doesNotMatch(berth(t.path, 'image', 'ls', '--filter', 'reference=registry.test:5000/*/web').stdout, /\nweb /);
     assert.equal(berth(t.path, 'image', 'ls', '--filter', 'nope=1').status, 15);
 
-    const hist = JSON.parse(berth(t.path, 'image', 'history', '--format', 'json', 'web:1').stdout);
+    const hist = berth(t.path, 'image', 'history', '--format', 'json', 'web:1').stdout.trim().split('\n').map((l: string) => JSON.parse(l));
     assert.equal(hist.length, 1);
     assert.equal(hist[0].Comment, 'first');
     const insp = JSON.parse(berth(t.path, 'image', 'inspect', 'web:1').stdout);
