@@ -9,14 +9,15 @@ import { promisify } from 'node:util';
 import { BerthError } from '../errors.js';
 import { readJson, writeJsonAtomic } from '../state/atomic.js';
 import type { StatePaths } from '../state/paths.js';
-import { writeEtcFiles } from './etc-files.js';
+import { planEtcFiles } from './etc-files.js';
+import { writeFileAtomicAsync, writeJsonAtomicAsync } from '../state/atomic-async.js';
 import { hostDevices } from './host-devices.js';
 import { hostBoundingCaps } from './capabilities.js';
 import { applyJoinPaths, ensureShm, joinPaths, joinsOthers, pinNamespaces, shmSource, type JoinPaths } from './namespaces.js';
 import { defaultHostname, generateSpec } from './oci-spec.js';
 import type { OciSpec } from './oci-types.js';
 import { binaries, checkSocketPath, containerPaths, requireBinary, type Binaries, type ContainerPaths } from './paths.js';
-import { listRecords, readRecord, releaseName, reserveName, writeRecord, type ContainerRecord } from './record.js';
+import { listRecords, readRecord, releaseName, reserveName, type ContainerRecord } from './record.js';
 import { crashPoint } from '../state/crash.js';
 import { isMounted, mountRootfs, unmountAll } from './rootfs.js';
 import { shimAttach, spawnShim, shimRequest } from './shim-client.js';
@@ -88,18 +89,20 @@ export class Containers {
       await mountRootfs({ base: input.rootfs.base, lower: input.rootfs.lower, upper: p.upper, work: p.work, target: p.rootfs });
 
       const hostname = defaultHostname(input);
-      mkdirSync(p.etc, { recursive: true });
-      const etcFiles = writeEtcFiles(p.etc, input, hostname);
+      const etc = planEtcFiles(p.etc, input, hostname);
       // A container joined now is joined again at each start (its pid may change).
       let joined: JoinPaths | undefined;
       try { joined = joinPaths(this.paths, input); } catch { joined = undefined; }
       const spec = generateSpec(input, {
-        rootfs: p.rootfs, etcFiles, joined, shmSource: shmSource(this.paths, input), initPath: input.init ? this.bin.init : undefined,
+        rootfs: p.rootfs, etcFiles: etc.paths, joined, shmSource: shmSource(this.paths, input), initPath: input.init ? this.bin.init : undefined,
         cgroupV2: cgroupV2(), nofileHard: hostNofileHard(), hostDevices: input.privileged ? hostDevices() : undefined, hostCaps: hostBoundingCaps(),
       });
-      mkdirSync(p.bundle, { recursive: true });
-      writeJsonAtomic(p.ociConfig, spec);
-      if (shim.health) writeJsonAtomic(p.health, shim.health);
+      // Off the JS thread and side by side: the containers of one `up` overlap their fsyncs.
+      await allSettledOrThrow([
+        ...etc.writes.map(([path, text]) => writeFileAtomicAsync(path, text)),
+        writeJsonAtomicAsync(p.ociConfig, spec),
+        shim.health ? writeJsonAtomicAsync(p.health, shim.health) : undefined,
+      ]);
 
       const u = spec.process.user;
       const rec: ContainerRecord = {
@@ -111,7 +114,8 @@ export class Containers {
         process: { args: spec.process.args, env: spec.process.env, cwd: spec.process.cwd, user: `${u.uid}:${u.gid}` },
         shim, input,
       };
-      writeRecord(p.record, rec);
+      // Last: a record means a complete container (the orchestrator's crash repair relies on it).
+      await writeJsonAtomicAsync(p.record, rec);
       return rec;
     } catch (e) {
       for (const step of undo.reverse()) {
@@ -316,6 +320,13 @@ export class Containers {
       if (!/not exist|no such|not found/i.test(msg)) throw new BerthError(`runtime delete ${id.slice(0, 12)}: ${msg}`);
     }
   }
+}
+
+/** Waits for every step (none left running behind a failure), then throws the first error. */
+async function allSettledOrThrow(steps: Array<Promise<unknown> | undefined>): Promise<void> {
+  const results = await Promise.allSettled(steps);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /** Removes the container's (empty) cgroups left by a runtime that died before deleting them. */
