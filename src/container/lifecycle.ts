@@ -23,6 +23,7 @@ import { isMounted, mountRootfs, unmountAll } from './rootfs.js';
 import { shimAttach, spawnShim, shimRequest } from './shim-client.js';
 import type { Socket } from 'node:net';
 import { resolveShimOptions, shimArgs } from './shim-options.js';
+import { moveToTrash, sweepTrash } from './trash.js';
 import { isShimAlive, observeStatus, type ObservedStatus } from './status.js';
 import type { ContainerSpecInput } from './types.js';
 
@@ -51,6 +52,12 @@ export class Containers {
 
   /** Finds a container by full id, name, or unique id prefix. */
   resolve(ref: string): ContainerRecord {
+    // A full id names one record: read just that one (the orchestrator always
+    // passes ids; listing every record per call is quadratic in a `down`).
+    if (/^[a-f0-9]{64}$/.test(ref)) {
+      const rec = readRecord(this.pathsOf(ref).record);
+      if (rec && rec.id === ref) return rec;
+    }
     const all = listRecords(this.paths);
     const exact = all.find((r) => r.id === ref) ?? all.find((r) => r.name === ref);
     if (exact) return exact;
@@ -262,10 +269,17 @@ export class Containers {
     await step('cgroups', () => removeCgroups(id));
     await step('unmount', () => unmountAll(p.runDir));
     await step('socket', () => rmSync(p.socket, { force: true }));
-    // Off the JS thread: the other containers of a `down` go on meanwhile.
-    await step('runtime dir', () => rm(p.runDir, { recursive: true, force: true }));
-    await step('records', () => rm(p.dir, { recursive: true, force: true }));
-    if (rec) await step('name', () => releaseName(this.paths, rec!.name, id));
+    await step('runtime dir', () => rmSync(p.runDir, { recursive: true, force: true }));
+    // The record goes and the name is freed in one synchronous stretch (a
+    // crash cannot fall between them); the files are deleted afterwards, off
+    // the JS thread, from the trash (see moveToTrash).
+    let trashed: string | undefined;
+    await step('records', () => {
+      trashed = moveToTrash(this.paths.containers, p.dir, id);
+      if (rec) releaseName(this.paths, rec.name, id);
+    });
+    if (trashed) await step('records', () => rm(trashed!, { recursive: true, force: true }));
+    await step('trash', () => sweepTrash(this.paths.containers));
     if (errors.length) throw new BerthError(`removing container ${id.slice(0, 12)}: ${errors.join('; ')}`);
   }
 
@@ -305,8 +319,11 @@ export class Containers {
   }
 
   private async waitShimGone(pid: number, id: string, ms: number): Promise<void> {
+    // The shim exits right after its stop reply: look again soon, then back off.
     const end = Date.now() + ms;
-    while (isShimAlive(pid, id) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    for (let delay = 2; isShimAlive(pid, id) && Date.now() < end; delay = Math.min(delay * 2, 20)) {
+      await new Promise((r) => setTimeout(r, delay));
+    }
   }
 
   /** `runtime delete --force`: kills and forgets a container the runtime still knows (after a shim crash). */
