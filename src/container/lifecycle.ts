@@ -29,16 +29,22 @@ import type { ContainerSpecInput } from './types.js';
 
 const run = promisify(execFile);
 
+// Facts about this host and process, read once per command (each create used to re-read them).
+let nofileHard: { value: number | undefined } | undefined;
 function hostNofileHard(): number | undefined {
-  try {
-    const m = /^Max open files\s+\S+\s+(\S+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
-    return m && m[1] !== 'unlimited' ? Number(m[1]) : undefined;
-  } catch {
-    return undefined;
+  if (!nofileHard) {
+    try {
+      const m = /^Max open files\s+\S+\s+(\S+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+      nofileHard = { value: m && m[1] !== 'unlimited' ? Number(m[1]) : undefined };
+    } catch {
+      nofileHard = { value: undefined };
+    }
   }
+  return nofileHard.value;
 }
 
-const cgroupV2 = (): boolean => existsSync('/sys/fs/cgroup/cgroup.controllers');
+let v2: boolean | undefined;
+const cgroupV2 = (): boolean => (v2 ??= existsSync('/sys/fs/cgroup/cgroup.controllers'));
 
 export class Containers {
   readonly bin: Binaries;
