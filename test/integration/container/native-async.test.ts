@@ -9,7 +9,7 @@ import { isRoot, shortId, tempDir } from '../../helpers/env.js';
 import { spawnDetached } from '../../../src/native/spawn.js';
 import { linkDelIfExistsAsync } from '../../../src/native/netlink-async.js';
 import { linkAdd, linkDelIfExists, linkList } from '../../../src/native/netlink.js';
-import { netnsCreate, netnsDelete } from '../../../src/native/netns.js';
+import { netnsCreate, netnsCreateAsync, netnsDelete } from '../../../src/native/netns.js';
 import { spawnShim } from '../../../src/container/shim-client.js';
 
 function readAll(fd: number): Promise<string> {
@@ -76,6 +76,21 @@ test('linkDelIfExistsAsync: deletes a veth pair off the JS thread, false when al
     await assert.rejects(linkDelIfExistsAsync(null, 'bad/name'), /invalid interface name/);
   } finally {
     linkDelIfExists(null, veth);
+    try { netnsDelete(ns); } catch { /* not created */ }
+    tmp.cleanup();
+  }
+});
+
+test('netnsCreateAsync: a pinned namespace with lo up; an existing file is EEXIST and left alone', { skip: !isRoot && 'needs root' }, async () => {
+  const tmp = tempDir();
+  const ns = join(tmp.path, `ns-${shortId()}`);
+  try {
+    await netnsCreateAsync(ns);
+    assert.deepEqual(linkList(ns).map((l) => [l.name, l.up]), [['lo', true]]);
+    await assert.rejects(netnsCreateAsync(ns), (e: NodeJS.ErrnoException) => e.code === 'EEXIST');
+    assert.deepEqual(linkList(ns).map((l) => l.name), ['lo'], 'the existing namespace still works');
+    await assert.rejects(netnsCreateAsync('relative/ns'), /absolute/);
+  } finally {
     try { netnsDelete(ns); } catch { /* not created */ }
     tmp.cleanup();
   }
