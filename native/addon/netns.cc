@@ -30,30 +30,72 @@ int LoopbackUp() {
   return s.Ack(req);
 }
 
+// A new network namespace pinned at path (created; must not exist), lo up.
+// Returns 0 or an errno with *what set. The namespace work runs on a fresh
+// thread (unshare changes the calling thread's namespace for good).
+int CreatePinned(const std::string &path, std::string *what) {
+  int fd = open(path.c_str(), O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
+  if (fd < 0) {
+    *what = "create netns file " + path;
+    return errno;
+  }
+  close(fd);
+  int err = 0;
+  std::thread t([&] {
+    if (unshare(CLONE_NEWNET) < 0) { err = errno; *what = "unshare(CLONE_NEWNET)"; return; }
+    if (mount("/proc/thread-self/ns/net", path.c_str(), nullptr, MS_BIND, nullptr) < 0) {
+      err = errno; *what = "bind-mount netns on " + path; return;
+    }
+    int r = LoopbackUp();
+    if (r < 0) { err = -r; *what = "bring up lo in " + path; umount2(path.c_str(), MNT_DETACH); }
+  });
+  t.join();
+  if (err) unlink(path.c_str());
+  return err;
+}
+
 // netnsCreate(path): a new network namespace pinned at path (created; must not exist).
 Napi::Value Create(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   std::string path = OptString(info[0]);
   if (path.empty() || path[0] != '/') throw Napi::Error::New(env, "netns path must be absolute");
-  int fd = open(path.c_str(), O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
-  if (fd < 0) ThrowErrno(env, "create netns file " + path, errno);
-  close(fd);
-  int err = 0;
   std::string what;
-  std::thread t([&] {
-    if (unshare(CLONE_NEWNET) < 0) { err = errno; what = "unshare(CLONE_NEWNET)"; return; }
-    if (mount("/proc/thread-self/ns/net", path.c_str(), nullptr, MS_BIND, nullptr) < 0) {
-      err = errno; what = "bind-mount netns on " + path; return;
-    }
-    int r = LoopbackUp();
-    if (r < 0) { err = -r; what = "bring up lo in " + path; umount2(path.c_str(), MNT_DETACH); }
-  });
-  t.join();
-  if (err) {
-    unlink(path.c_str());
-    ThrowErrno(env, what, err);
-  }
+  int err = CreatePinned(path, &what);
+  if (err) ThrowErrno(env, what, err);
   return env.Undefined();
+}
+
+// netnsCreateAsync(path) → Promise<void>: the same off the JS thread (a
+// namespace and its lo take a few ms each; the containers of one `up` overlap them).
+class CreateWorker : public Napi::AsyncWorker {
+ public:
+  CreateWorker(Napi::Env env, std::string path)
+      : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)), path_(std::move(path)) {}
+  Napi::Promise Promise() { return deferred_.Promise(); }
+  void Execute() override { err_ = CreatePinned(path_, &what_); }
+  void OnOK() override {
+    if (!err_) return deferred_.Resolve(Env().Undefined());
+    try {
+      ThrowErrno(Env(), what_, err_);
+    } catch (const Napi::Error &e) {
+      deferred_.Reject(e.Value());
+    }
+  }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  std::string path_, what_;
+  int err_ = 0;
+};
+
+Napi::Value CreateAsync(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  std::string path = OptString(info[0]);
+  if (path.empty() || path[0] != '/') throw Napi::Error::New(env, "netns path must be absolute");
+  auto *w = new CreateWorker(env, std::move(path));
+  Napi::Promise p = w->Promise();
+  w->Queue();
+  return p;
 }
 
 // netnsDelete(path): unmounts and removes; a missing file is not an error.
@@ -107,6 +149,7 @@ Napi::Value SysctlWrite(const Napi::CallbackInfo &info) {
 
 void Register(Napi::Env env, Napi::Object exports) {
   exports.Set("netnsCreate", Napi::Function::New(env, Create));
+  exports.Set("netnsCreateAsync", Napi::Function::New(env, CreateAsync));
   exports.Set("netnsDelete", Napi::Function::New(env, Delete));
   exports.Set("sysctlWrite", Napi::Function::New(env, SysctlWrite));
 }

@@ -44,6 +44,10 @@ int ctl_listen(struct shim *s, struct berr *err) {
 static void client_close(struct shim *s, struct client *c) {
   if (c->kind == CL_FREE) return;
   loop_del(s, c->fd);
+  /* Unread input at close makes the kernel reset the peer (ECONNRESET),
+   * which can cost it our last reply (e.g. "request too long"): drop it first. */
+  char junk[4096];
+  for (int i = 0; i < 16 && recv(c->fd, junk, sizeof junk, MSG_DONTWAIT) > 0; i++) {}
   close(c->fd);
   c->kind = CL_FREE;
   c->len = 0;

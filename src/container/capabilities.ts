@@ -59,12 +59,17 @@ export function capsFromMask(hex: string): string[] {
   return ALL_CAPS.filter((_, i) => (mask >> BigInt(i)) & 1n);
 }
 
-/** This process's bounding set: what a container started from here can hold. */
+let bounding: string[] | undefined;
+
+/** This process's bounding set: what a container started from here can hold (read once: it only shrinks, and berth never drops it). */
 export function hostBoundingCaps(): string[] {
-  try {
-    const m = /^CapBnd:\s+([0-9a-f]+)$/m.exec(readFileSync('/proc/self/status', 'utf8'));
-    return m ? capsFromMask(m[1]!) : [...ALL_CAPS];
-  } catch {
-    return [...ALL_CAPS];
+  if (!bounding) {
+    try {
+      const m = /^CapBnd:\s+([0-9a-f]+)$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+      bounding = m ? capsFromMask(m[1]!) : [...ALL_CAPS];
+    } catch {
+      bounding = [...ALL_CAPS];
+    }
   }
+  return [...bounding];
 }

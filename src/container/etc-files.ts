@@ -28,8 +28,15 @@ function hostFile(path: string): string | undefined {
   }
 }
 
-/** Writes the files into `dir` and returns the host paths to bind-mount. */
-export function writeEtcFiles(dir: string, input: ContainerSpecInput, hostname: string): { hosts?: string; resolvConf?: string; hostname?: string } {
+export interface EtcFilePlan {
+  /** Host paths to bind-mount. */
+  paths: { hosts?: string; resolvConf?: string; hostname?: string };
+  /** What to write where. */
+  writes: Array<[path: string, text: string]>;
+}
+
+/** The files for `dir` and their contents, without writing them. */
+export function planEtcFiles(dir: string, input: ContainerSpecInput, hostname: string): EtcFilePlan {
   const given = input.etcFiles ?? {};
   const hostMode = input.network.mode === 'host';
   const files: Record<'hosts' | 'resolvConf' | 'hostname', string | undefined> = {
@@ -39,15 +46,21 @@ export function writeEtcFiles(dir: string, input: ContainerSpecInput, hostname: 
     resolvConf: given.resolvConf ?? hostFile('/etc/resolv.conf'),
   };
   const names = { hostname: 'hostname', hosts: 'hosts', resolvConf: 'resolv.conf' } as const;
-  const out: { hosts?: string; resolvConf?: string; hostname?: string } = {};
+  const plan: EtcFilePlan = { paths: {}, writes: [] };
   for (const key of ['hostname', 'hosts', 'resolvConf'] as const) {
     const text = files[key];
     if (text === undefined) continue;
     const path = join(dir, names[key]);
-    // Not fsynced (Docker writes these with a plain write too): derived from
-    // the records, and ~1 ms each on a disk, three per container.
-    writeFileAtomic(path, text, { durable: false });
-    out[key] = path;
+    plan.writes.push([path, text]);
+    plan.paths[key] = path;
   }
-  return out;
+  return plan;
+}
+
+/** Writes the files into `dir` and returns the host paths to bind-mount. */
+export function writeEtcFiles(dir: string, input: ContainerSpecInput, hostname: string): EtcFilePlan['paths'] {
+  const plan = planEtcFiles(dir, input, hostname);
+  // Not fsynced (Docker writes these with a plain write too): derived from the records.
+  for (const [path, text] of plan.writes) writeFileAtomic(path, text, { durable: false });
+  return plan.paths;
 }

@@ -3,40 +3,47 @@
 // restart, remove (idempotent, repairs crashes), wait.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { BerthError } from '../errors.js';
-import { readJson, writeJsonAtomic, writeJsonAtomicAsync } from '../state/atomic.js';
+import { readJson, writeFileAtomicAsync, writeJsonAtomic, writeJsonAtomicAsync } from '../state/atomic.js';
 import type { StatePaths } from '../state/paths.js';
-import { writeEtcFiles } from './etc-files.js';
+import { planEtcFiles } from './etc-files.js';
 import { hostDevices } from './host-devices.js';
 import { hostBoundingCaps } from './capabilities.js';
 import { applyJoinPaths, ensureShm, joinPaths, joinsOthers, pinNamespaces, shmSource, type JoinPaths } from './namespaces.js';
 import { defaultHostname, generateSpec } from './oci-spec.js';
 import type { OciSpec } from './oci-types.js';
 import { binaries, checkSocketPath, containerPaths, requireBinary, type Binaries, type ContainerPaths } from './paths.js';
-import { listRecords, readRecord, releaseName, reserveName, writeRecordAsync, type ContainerRecord } from './record.js';
+import { listRecords, readRecord, releaseName, reserveName, type ContainerRecord } from './record.js';
 import { crashPoint } from '../state/crash.js';
 import { isMounted, mountRootfs, unmountAll } from './rootfs.js';
 import { shimAttach, spawnShim, shimRequest } from './shim-client.js';
 import type { Socket } from 'node:net';
 import { resolveShimOptions, shimArgs } from './shim-options.js';
+import { moveToTrash, sweepTrash } from './trash.js';
 import { isShimAlive, observeStatus, type ObservedStatus } from './status.js';
 import type { ContainerSpecInput } from './types.js';
 
-// Promisified at the call: touching execFile at load would load node:child_process (lazy in the bundle) for every command.
-const run = (file: string, args: string[]) => promisify(execFile)(file, args);
+const run = promisify(execFile);
 
+// Facts about this host and process, read once per command (each create used to re-read them).
+let nofileHard: { value: number | undefined } | undefined;
 function hostNofileHard(): number | undefined {
-  try {
-    const m = /^Max open files\s+\S+\s+(\S+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
-    return m && m[1] !== 'unlimited' ? Number(m[1]) : undefined;
-  } catch {
-    return undefined;
+  if (!nofileHard) {
+    try {
+      const m = /^Max open files\s+\S+\s+(\S+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+      nofileHard = { value: m && m[1] !== 'unlimited' ? Number(m[1]) : undefined };
+    } catch {
+      nofileHard = { value: undefined };
+    }
   }
+  return nofileHard.value;
 }
 
-const cgroupV2 = (): boolean => existsSync('/sys/fs/cgroup/cgroup.controllers');
+let v2: boolean | undefined;
+const cgroupV2 = (): boolean => (v2 ??= existsSync('/sys/fs/cgroup/cgroup.controllers'));
 
 export class Containers {
   readonly bin: Binaries;
@@ -50,6 +57,12 @@ export class Containers {
 
   /** Finds a container by full id, name, or unique id prefix. */
   resolve(ref: string): ContainerRecord {
+    // A full id names one record: read just that one (the orchestrator always
+    // passes ids; listing every record per call is quadratic in a `down`).
+    if (/^[a-f0-9]{64}$/.test(ref)) {
+      const rec = readRecord(this.pathsOf(ref).record);
+      if (rec && rec.id === ref) return rec;
+    }
     const all = listRecords(this.paths);
     const exact = all.find((r) => r.id === ref) ?? all.find((r) => r.name === ref);
     if (exact) return exact;
@@ -88,18 +101,21 @@ export class Containers {
       await mountRootfs({ base: input.rootfs.base, lower: input.rootfs.lower, upper: p.upper, work: p.work, target: p.rootfs });
 
       const hostname = defaultHostname(input);
-      mkdirSync(p.etc, { recursive: true });
-      const etcFiles = writeEtcFiles(p.etc, input, hostname);
+      const etc = planEtcFiles(p.etc, input, hostname);
       // A container joined now is joined again at each start (its pid may change).
       let joined: JoinPaths | undefined;
       try { joined = joinPaths(this.paths, input); } catch { joined = undefined; }
       const spec = generateSpec(input, {
-        rootfs: p.rootfs, etcFiles, joined, shmSource: shmSource(this.paths, input), initPath: input.init ? this.bin.init : undefined,
+        rootfs: p.rootfs, etcFiles: etc.paths, joined, shmSource: shmSource(this.paths, input), initPath: input.init ? this.bin.init : undefined,
         cgroupV2: cgroupV2(), nofileHard: hostNofileHard(), hostDevices: input.privileged ? hostDevices() : undefined, hostCaps: hostBoundingCaps(),
       });
-      mkdirSync(p.bundle, { recursive: true });
-      // On the thread pool: the fsyncs of one container overlap the others' work.
-      await Promise.all([writeJsonAtomicAsync(p.ociConfig, spec), shim.health && writeJsonAtomicAsync(p.health, shim.health)]);
+      // Off the JS thread and side by side: the containers of one `up` overlap their fsyncs.
+      await allSettledOrThrow([
+        // /etc files unsynced, as Docker writes them: derived from the records.
+        ...etc.writes.map(([path, text]) => writeFileAtomicAsync(path, text, { durable: false })),
+        writeJsonAtomicAsync(p.ociConfig, spec),
+        shim.health ? writeJsonAtomicAsync(p.health, shim.health) : undefined,
+      ]);
 
       const u = spec.process.user;
       const rec: ContainerRecord = {
@@ -111,7 +127,8 @@ export class Containers {
         process: { args: spec.process.args, env: spec.process.env, cwd: spec.process.cwd, user: `${u.uid}:${u.gid}` },
         shim, input,
       };
-      await writeRecordAsync(p.record, rec);
+      // Last: a record means a complete container (the orchestrator's crash repair relies on it).
+      await writeJsonAtomicAsync(p.record, rec);
       return rec;
     } catch (e) {
       for (const step of undo.reverse()) {
@@ -259,8 +276,16 @@ export class Containers {
     await step('unmount', () => unmountAll(p.runDir));
     await step('socket', () => rmSync(p.socket, { force: true }));
     await step('runtime dir', () => rmSync(p.runDir, { recursive: true, force: true }));
-    await step('records', () => rmSync(p.dir, { recursive: true, force: true }));
-    if (rec) await step('name', () => releaseName(this.paths, rec!.name, id));
+    // The record goes and the name is freed in one synchronous stretch (a
+    // crash cannot fall between them); the files are deleted afterwards, off
+    // the JS thread, from the trash (see moveToTrash).
+    let trashed: string | undefined;
+    await step('records', () => {
+      trashed = moveToTrash(this.paths.containers, p.dir, id);
+      if (rec) releaseName(this.paths, rec.name, id);
+    });
+    if (trashed) await step('records', () => rm(trashed!, { recursive: true, force: true }));
+    await step('trash', () => sweepTrash(this.paths.containers));
     if (errors.length) throw new BerthError(`removing container ${id.slice(0, 12)}: ${errors.join('; ')}`);
   }
 
@@ -300,8 +325,11 @@ export class Containers {
   }
 
   private async waitShimGone(pid: number, id: string, ms: number): Promise<void> {
+    // The shim exits right after its stop reply: look again soon, then back off.
     const end = Date.now() + ms;
-    while (isShimAlive(pid, id) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    for (let delay = 2; isShimAlive(pid, id) && Date.now() < end; delay = Math.min(delay * 2, 20)) {
+      await new Promise((r) => setTimeout(r, delay));
+    }
   }
 
   /** `runtime delete --force`: kills and forgets a container the runtime still knows (after a shim crash). */
@@ -315,6 +343,13 @@ export class Containers {
       if (!/not exist|no such|not found/i.test(msg)) throw new BerthError(`runtime delete ${id.slice(0, 12)}: ${msg}`);
     }
   }
+}
+
+/** Waits for every step (none left running behind a failure), then throws the first error. */
+async function allSettledOrThrow(steps: Array<Promise<unknown> | undefined>): Promise<void> {
+  const results = await Promise.allSettled(steps);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /** Removes the container's (empty) cgroups left by a runtime that died before deleting them. */

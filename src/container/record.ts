@@ -5,7 +5,7 @@ import { compareText } from '../text-order.js';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { BerthError } from '../errors.js';
-import { readJson, writeFileAtomic, writeJsonAtomic, writeJsonAtomicAsync } from '../state/atomic.js';
+import { readJson, writeFileAtomic, writeJsonAtomic } from '../state/atomic.js';
 import type { StatePaths } from '../state/paths.js';
 import type { ContainerSpecInput } from './types.js';
 
@@ -55,10 +55,6 @@ export interface ContainerRecord {
 
 export function writeRecord(path: string, rec: ContainerRecord): void {
   writeJsonAtomic(path, rec);
-}
-
-export async function writeRecordAsync(path: string, rec: ContainerRecord): Promise<void> {
-  await writeJsonAtomicAsync(path, rec);
 }
 
 export function readRecord(path: string): ContainerRecord | undefined {

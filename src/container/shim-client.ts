@@ -1,20 +1,30 @@
 // Talking to berth-shim: starting it detached and reading its one-line
 // report from fd 3, and the control socket (one JSON line each way).
-import { spawn } from 'node:child_process';
-import { connect, type Socket } from 'node:net';
-import type { Readable } from 'node:stream';
+import { connect, Socket } from 'node:net';
 import { BerthError } from '../errors.js';
+import { spawnDetached, type DetachedChild } from '../native/spawn.js';
 
 const REPORT_TIMEOUT_MS = 60_000;
 
 /**
  * Starts the shim detached (its own session; it outlives this process) and
  * waits for `ok <pid>` or `error <message>` on fd 3. Returns the container's pid.
+ * The spawn is a posix_spawn on the addon's worker thread, not a fork of Node.
  */
-export function spawnShim(shim: string, args: string[], timeoutMs = REPORT_TIMEOUT_MS): Promise<number> {
+export async function spawnShim(shim: string, args: string[], timeoutMs = REPORT_TIMEOUT_MS): Promise<number> {
+  let child: DetachedChild;
+  try {
+    child = await spawnDetached(shim, [shim, ...args]);
+  } catch (e) {
+    throw new BerthError(`cannot start berth-shim ${shim}: ${(e as Error).message}`);
+  }
+  return readReport(child, timeoutMs);
+}
+
+/** Reads the one report line from the pipe; the pipe's end without one means the shim died first. */
+function readReport(child: DetachedChild, timeoutMs: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(shim, args, { detached: true, stdio: ['ignore', 'ignore', 'ignore', 'pipe'] });
-    const pipe = child.stdio[3] as Readable;
+    const pipe = new Socket({ fd: child.fd, readable: true, writable: false });
     let buf = '';
     let settled = false;
     const finish = (err: Error | undefined, pid?: number) => {
@@ -22,12 +32,10 @@ export function spawnShim(shim: string, args: string[], timeoutMs = REPORT_TIMEO
       settled = true;
       clearTimeout(timer);
       pipe.destroy();
-      child.unref();
       if (err) reject(err);
       else resolve(pid!);
     };
     const timer = setTimeout(() => finish(new BerthError(`berth-shim did not report within ${timeoutMs / 1000}s`)), timeoutMs);
-    child.on('error', (e) => finish(new BerthError(`cannot start berth-shim ${shim}: ${e.message}`)));
     pipe.setEncoding('utf8');
     pipe.on('data', (chunk: string) => {
       buf += chunk;
@@ -39,10 +47,9 @@ export function spawnShim(shim: string, args: string[], timeoutMs = REPORT_TIMEO
       else if (line.startsWith('error ')) finish(new BerthError(line.slice(6)));
       else finish(new BerthError(`berth-shim sent an unexpected report: ${JSON.stringify(line.slice(0, 200))}`));
     });
-    pipe.on('end', () => {
-      // The pipe closed without a full line: the shim died before reporting.
-      setImmediate(() => finish(new BerthError(`berth-shim exited without reporting${child.exitCode !== null ? ` (exit status ${child.exitCode})` : ''}`)));
-    });
+    pipe.on('error', (e) => finish(new BerthError(`reading berth-shim's report: ${e.message}`)));
+    // The pipe closed without a full line: the shim died before reporting.
+    pipe.on('end', () => finish(new BerthError(`berth-shim exited without reporting${child.status !== 0 ? ` (exit status ${child.status})` : ''}`)));
   });
 }
 

@@ -14,6 +14,7 @@ import { NetworkStore, assertContainerId, type Leases } from './store.js';
 import { driverContext, syncDnsDeferredFromStore } from './networks.js';
 import { collectErrors, withRollback } from './drivers/driver.js';
 import { linkDelIfExists } from '../native/netlink.js';
+import { linkDelIfExistsAsync } from '../native/netlink-async.js';
 import type { AttachmentRecord, EndpointRecord, EndpointRequest, NetworkRecord, PortBinding, PublishedPort } from './types.js';
 
 /** Host-side veth name: stable per (container, network), 14 chars. */
@@ -142,6 +143,7 @@ export async function disconnectEndpoint(paths: StatePaths, containerId: string,
   assertContainerId(containerId);
   const store = new NetworkStore(paths);
   let dnsLoaded = async (): Promise<void> => {};
+  if (!networks?.length) await dropHostVeths(store, containerId);
   await store.lock(async () => {
     const ep = store.endpoint(containerId);
     if (!ep) {
@@ -179,6 +181,28 @@ export async function disconnectEndpoint(paths: StatePaths, containerId: string,
     if (errs.length) throw new BerthError(`disconnect ${ep.name ?? containerId}: ${errs.map((e) => e.message).join('; ')}`);
   });
   await dnsLoaded();
+}
+
+/**
+ * A full teardown deletes the container's host veths first, outside the
+ * store lock and off the JS thread: the kernel takes ~20 ms per veth, and
+ * under the lock the containers of one `down` would queue behind each other.
+ * The names are the container's own, so nothing else races for them; the
+ * records and leases still change under the lock (where the driver's
+ * delete then finds nothing), and a crash here leaves a record that the next
+ * teardown finishes.
+ */
+async function dropHostVeths(store: NetworkStore, containerId: string): Promise<void> {
+  let veths: string[];
+  try {
+    veths = (store.endpoint(containerId)?.attachments ?? [])
+      .filter((a) => store.find(a.networkId)?.driver === 'bridge' && a.hostVeth === hostVethName(containerId, a.networkId))
+      .map((a) => a.hostVeth);
+  } catch {
+    return; // an unreadable record: the locked teardown reports it
+  }
+  // Errors are left for the locked detach to report.
+  await Promise.all(veths.map((v) => linkDelIfExistsAsync(null, v).catch(() => undefined)));
 }
 
 /** Publishes more ports for an attached container (conflicts checked first). */

@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { BerthError } from '../errors.js';
 import type { StatePaths } from '../state/paths.js';
-import { netnsCreate, netnsDelete } from '../native/netns.js';
+import { netnsCreate, netnsCreateAsync, netnsDelete } from '../native/netns.js';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
@@ -19,6 +19,14 @@ export function createNetns(paths: StatePaths, name: string): string {
   const p = netnsPath(paths, name);
   mkdirSync(join(paths.runtime, 'netns'), { recursive: true, mode: 0o755 });
   netnsCreate(p);
+  return p;
+}
+
+/** createNetns off the JS thread. */
+export async function createNetnsAsync(paths: StatePaths, name: string): Promise<string> {
+  const p = netnsPath(paths, name);
+  mkdirSync(join(paths.runtime, 'netns'), { recursive: true, mode: 0o755 });
+  await netnsCreateAsync(p);
   return p;
 }
 

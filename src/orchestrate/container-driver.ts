@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Project } from '../compose/model.js';
 import { containerPaths } from '../container/paths.js';
+import { observeStatus } from '../container/status.js';
 import { composeLabels, readRecord, releaseName, reserveName, writeRecord, type ContainerRecord } from '../container/record.js';
 import type { MountInput } from '../container/types.js';
 import { BerthError } from '../errors.js';
@@ -129,7 +130,7 @@ export function containerDrivers(engine: Engine, project: Project | undefined, d
     const rec = readRecord(containerPaths(engine.paths, id).record);
     const use = volumeUseOf(rec);
     if (rec) {
-      const obs = c.list().find((x) => x.record.id === id)?.observed;
+      const obs = observeStatus(c.pathsOf(id), id);
       if (obs?.shimAlive && obs.state?.status !== 'exited') await c.stop(id, { timeout: opts.timeout ?? rec.shim.stopTimeout });
     }
     await teardownNetwork(engine, id);

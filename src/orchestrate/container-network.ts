@@ -10,7 +10,7 @@ import { containerPaths } from '../container/paths.js';
 import { containerFiles } from '../network/container-files.js';
 import { connectEndpoint, disconnectEndpoint, getEndpoint } from '../network/endpoints.js';
 import { parseNetworkMode } from '../network/mode.js';
-import { createNetns, deleteNetns, netnsPath } from '../network/netns.js';
+import { createNetns, createNetnsAsync, deleteNetns, netnsPath } from '../network/netns.js';
 import type { AttachRequest, EndpointRequest } from '../network/types.js';
 import type { Engine } from './engine.js';
 
@@ -55,7 +55,7 @@ export async function setupNetwork(engine: Engine, project: Project, serviceName
   const mode = parseNetworkMode(s.network_mode);
   if (mode.kind === 'host') return { network: { mode: 'host' }, ownNetns: false };
   if (mode.kind === 'service' || mode.kind === 'container') return { network: sharedNetns(engine, project, mode.kind, mode.name), ownNetns: false };
-  const path = createNetns(engine.paths, id);
+  const path = await createNetnsAsync(engine.paths, id);
   undo.push(() => deleteNetns(engine.paths, id));
   if (mode.kind === 'bridge') {
     const req = endpointRequest(project, serviceName, s, id, name, path);

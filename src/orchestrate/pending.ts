@@ -27,15 +27,21 @@ export interface PendingCreate {
 const dirOf = (paths: StatePaths, project: string) => join(paths.projects, project, 'pending');
 
 export class PendingStore {
+  /** What this store last wrote per marker: an unchanged marker is not written (and synced) again. */
+  private readonly written = new Map<string, string>();
   constructor(readonly paths: StatePaths, readonly project: string) {}
   write(p: PendingCreate): void {
+    const text = JSON.stringify(p);
+    if (this.written.get(p.id) === text) return;
     mkdirSync(dirOf(this.paths, this.project), { recursive: true });
     // Not fsynced: a marker guards against the CLI being killed, when the page
     // cache survives; a power loss stops every container anyway, and list()
     // skips a marker the loss left empty.
     writeJsonAtomic(join(dirOf(this.paths, this.project), p.id), p, { durable: false });
+    this.written.set(p.id, text);
   }
   clear(id: string): void {
+    this.written.delete(id);
     rmSync(join(dirOf(this.paths, this.project), id), { force: true });
   }
   list(): PendingCreate[] {

@@ -1,0 +1,141 @@
+// Starting a detached helper (berth-shim) without forking Node: Node's
+// child_process.spawn forks the whole ~100 MB process (page tables and all),
+// ~5 ms of the main thread per shim here. posix_spawn uses
+// clone(CLONE_VM|CLONE_VFORK), and it runs on a worker thread, so the JS
+// thread only queues the request.
+//
+// spawnDetached(path, argv[]) → Promise<{pid, fd, status}>:
+//   the child runs in a new session (setsid) with default signal handling,
+//   an empty signal mask, stdin/stdout/stderr on /dev/null, the write end of
+//   a pipe as fd 3, and no other descriptor. `fd` is the pipe's read end (the
+//   caller reads the child's report from it and closes it). The worker waits
+//   for that first process to exit (the shim forks its daemon and exits at
+//   once) and reports its wait status, so no zombie is left behind.
+#include "registry.h"
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cerrno>
+#include <string>
+#include <vector>
+
+extern char **environ;
+
+namespace berth {
+namespace {
+
+class SpawnWorker : public Napi::AsyncWorker {
+ public:
+  SpawnWorker(Napi::Env env, std::string path, std::vector<std::string> argv)
+      : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)), path_(std::move(path)), argv_(std::move(argv)) {}
+  Napi::Promise Promise() { return deferred_.Promise(); }
+
+  void Execute() override {
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) < 0) return Fail("pipe", errno);
+    // dup2 onto the same number would keep close-on-exec: keep the write end off 3.
+    if (p[1] == 3) {
+      int moved = fcntl(p[1], F_DUPFD_CLOEXEC, 4);
+      close(p[1]);
+      if (moved < 0) { close(p[0]); return Fail("dup", errno); }
+      p[1] = moved;
+    }
+    std::vector<char *> args;
+    for (auto &a : argv_) args.push_back(a.data());
+    args.push_back(nullptr);
+
+    posix_spawn_file_actions_t fa;
+    posix_spawnattr_t attr;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawnattr_init(&attr);
+    sigset_t none, all;
+    sigemptyset(&none);
+    sigfillset(&all);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_adddup2(&fa, p[1], 3);
+    // Descriptors Node inherited without close-on-exec (from whoever ran it) stop here too.
+    posix_spawn_file_actions_addclosefrom_np(&fa, 4);
+    // Worker threads block every signal, and Node ignores SIGPIPE: the child starts clean.
+    posix_spawnattr_setsigmask(&attr, &none);
+    posix_spawnattr_setsigdefault(&attr, &all);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    pid_t pid = -1;
+    int r = posix_spawn(&pid, path_.c_str(), &fa, &attr, args.data(), environ);
+    posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&attr);
+    close(p[1]);
+    if (r != 0) {
+      close(p[0]);
+      return Fail("spawn " + path_, r);
+    }
+    pid_ = pid;
+    fd_ = p[0];
+    int st = 0;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
+    status_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+  }
+
+  void OnOK() override {
+    Napi::Env env = Env();
+    if (err_) {
+      try {
+        ThrowErrno(env, what_, err_);
+      } catch (const Napi::Error &e) {
+        deferred_.Reject(e.Value());
+      }
+      return;
+    }
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("pid", Napi::Number::New(env, pid_));
+    o.Set("fd", Napi::Number::New(env, fd_));
+    o.Set("status", Napi::Number::New(env, status_));
+    deferred_.Resolve(o);
+  }
+
+ private:
+  void Fail(const std::string &what, int err) {
+    what_ = what;
+    err_ = err;
+  }
+  Napi::Promise::Deferred deferred_;
+  std::string path_;
+  std::vector<std::string> argv_;
+  std::string what_;
+  int err_ = 0;
+  pid_t pid_ = -1;
+  int fd_ = -1;
+  int status_ = 0;
+};
+
+Napi::Value SpawnDetached(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 2 || !info[0].IsString() || !info[1].IsArray())
+    throw Napi::TypeError::New(env, "spawnDetached(path, argv[])");
+  std::string path = info[0].As<Napi::String>().Utf8Value();
+  Napi::Array a = info[1].As<Napi::Array>();
+  std::vector<std::string> argv;
+  for (uint32_t i = 0; i < a.Length(); i++) {
+    Napi::Value v = a.Get(i);
+    if (!v.IsString()) throw Napi::TypeError::New(env, "spawnDetached: argv must be strings");
+    std::string s = v.As<Napi::String>().Utf8Value();
+    if (s.find('\0') != std::string::npos) throw Napi::TypeError::New(env, "spawnDetached: argv must not contain NUL");
+    argv.push_back(std::move(s));
+  }
+  auto *w = new SpawnWorker(env, std::move(path), std::move(argv));
+  Napi::Promise p = w->Promise();
+  w->Queue();
+  return p;
+}
+
+void Register(Napi::Env env, Napi::Object exports) {
+  exports.Set("spawnDetached", Napi::Function::New(env, SpawnDetached));
+}
+
+BERTH_REGISTER(Register);
+
+}  // namespace
+}  // namespace berth

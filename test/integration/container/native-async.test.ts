@@ -1,0 +1,97 @@
+// The addon calls the container path uses off the JS thread: spawnDetached
+// (how berth-shim is started) and the asynchronous link delete (how a
+// container's veth goes at removal), against real processes and links.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { Socket } from 'node:net';
+import { isRoot, shortId, tempDir } from '../../helpers/env.js';
+import { spawnDetached } from '../../../src/native/spawn.js';
+import { linkDelIfExistsAsync } from '../../../src/native/netlink-async.js';
+import { linkAdd, linkDelIfExists, linkList } from '../../../src/native/netlink.js';
+import { netnsCreate, netnsCreateAsync, netnsDelete } from '../../../src/native/netns.js';
+import { spawnShim } from '../../../src/container/shim-client.js';
+
+function readAll(fd: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = new Socket({ fd, readable: true, writable: false });
+    let out = '';
+    s.setEncoding('utf8');
+    s.on('data', (d: string) => { out += d; });
+    s.on('end', () => resolve(out));
+    s.on('error', reject);
+  });
+}
+
+test('spawnDetached: own session, stdio on /dev/null, only fd 3 besides, clean signal mask, exit status', async () => {
+  // The shell reports about itself on fd 3, then exits 3.
+  // Builtins only for the signal mask: dash blocks every signal while it waits for a child.
+  const script = [
+    'exec >&3',
+    'while read -r k v; do case $k in SigBlk:) echo "SigBlk: $v";; esac; done < /proc/$$/status',
+    'echo "pid=$$ sid=$(cut -d" " -f6 /proc/$$/stat)"',
+    'echo fds:', 'ls /proc/$$/fd', 'echo :fds',
+    'echo "stdio=$(readlink /proc/$$/fd/0),$(readlink /proc/$$/fd/2)"',
+    'exit 3',
+  ].join('; ');
+  const c = await spawnDetached('/bin/sh', ['sh', '-c', script]);
+  assert.equal(c.status, 3);
+  const out = await readAll(c.fd);
+  const m = /pid=(\d+) sid=(\d+)/.exec(out);
+  assert.ok(m, out);
+  assert.equal(m[1], String(c.pid));
+  assert.equal(m[2], String(c.pid), 'a session leader');
+  assert.deepEqual(/fds:\n([^]*)\n:fds/.exec(out)?.[1]?.split('\n'), ['0', '1', '2', '3'], out);
+  assert.match(out, /^stdio=\/dev\/null,\/dev\/null$/m);
+  assert.match(out, /^SigBlk:\s+0+$/m);
+});
+
+test('spawnDetached: a missing program is an error with its code, nothing spawned', async () => {
+  await assert.rejects(spawnDetached('/nonexistent/berth-shim', ['x']), (e: NodeJS.ErrnoException) => e.code === 'ENOENT' && /nonexistent/.test(e.message));
+});
+
+test('spawnShim: one clear line when the program dies before reporting, the report when it does', async () => {
+  await assert.rejects(spawnShim('/bin/sh', ['-c', 'exit 2']), /^BerthError: berth-shim exited without reporting \(exit status 2\)$|exited without reporting \(exit status 2\)/);
+  await assert.rejects(spawnShim('/bin/sh', ['-c', 'echo "error no such image" >&3']), /^.*no such image$/);
+  await assert.rejects(spawnShim('/bin/sh', ['-c', 'echo hello >&3']), /unexpected report: "hello"/);
+  assert.equal(await spawnShim('/bin/sh', ['-c', 'echo "ok 4242" >&3']), 4242);
+  // The report may come from a grandchild after the spawned process is gone (the shim's daemon).
+  assert.equal(await spawnShim('/bin/sh', ['-c', '(sleep 0.2; echo "ok 7" >&3) & exit 0']), 7);
+  await assert.rejects(spawnShim('/nonexistent/berth-shim', []), /cannot start berth-shim \/nonexistent\/berth-shim: .*No such file/);
+});
+
+test('linkDelIfExistsAsync: deletes a veth pair off the JS thread, false when already gone', { skip: !isRoot && 'needs root' }, async () => {
+  const tmp = tempDir();
+  const id = shortId();
+  const ns = join(tmp.path, `ns-${id}`);
+  const veth = `va${id}`;
+  try {
+    netnsCreate(ns);
+    linkAdd(null, { name: veth, kind: 'veth', up: true, peer: { name: 'eth0', netns: ns } });
+    assert.ok(linkList(null).some((l) => l.name === veth));
+    assert.equal(await linkDelIfExistsAsync(null, veth), true);
+    assert.ok(!linkList(null).some((l) => l.name === veth));
+    assert.ok(!linkList(ns).some((l) => l.name === 'eth0'), 'the peer went with it');
+    assert.equal(await linkDelIfExistsAsync(null, veth), false);
+    await assert.rejects(linkDelIfExistsAsync(null, 'bad/name'), /invalid interface name/);
+  } finally {
+    linkDelIfExists(null, veth);
+    try { netnsDelete(ns); } catch { /* not created */ }
+    tmp.cleanup();
+  }
+});
+
+test('netnsCreateAsync: a pinned namespace with lo up; an existing file is EEXIST and left alone', { skip: !isRoot && 'needs root' }, async () => {
+  const tmp = tempDir();
+  const ns = join(tmp.path, `ns-${shortId()}`);
+  try {
+    await netnsCreateAsync(ns);
+    assert.deepEqual(linkList(ns).map((l) => [l.name, l.up]), [['lo', true]]);
+    await assert.rejects(netnsCreateAsync(ns), (e: NodeJS.ErrnoException) => e.code === 'EEXIST');
+    assert.deepEqual(linkList(ns).map((l) => l.name), ['lo'], 'the existing namespace still works');
+    await assert.rejects(netnsCreateAsync('relative/ns'), /absolute/);
+  } finally {
+    try { netnsDelete(ns); } catch { /* not created */ }
+    tmp.cleanup();
+  }
+});
