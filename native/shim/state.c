@@ -85,7 +85,11 @@ int state_save(const struct cstate *st, const char *path, struct berr *err) {
   state_emit(&w, st);
   jw_raw(&w, "\n", 1);
   if (jw_flush(&w) < 0) return berr_sys(err, "write %s", tmp);
-  if (fsync(fd) < 0) return berr_sys(err, "fsync %s", tmp);
+  /* Only an ended run's record is worth a disk flush (its exit code and end
+   * time outlive a reboot). A live state is void after a power loss anyway
+   * (the shim is gone, so berth reads the container as exited), and syncing
+   * it put two flushes on every start's path. */
+  if ((st->status == ST_EXITED || st->status == ST_DEAD) && fsync(fd) < 0) return berr_sys(err, "fsync %s", tmp);
   if (rename(tmp, path) < 0) return berr_sys(err, "rename %s", path);
   return 0;
 }

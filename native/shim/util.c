@@ -34,7 +34,8 @@ int set_nonblock(int fd) {
   return fcntl(fd, F_SETFL, fl | O_NONBLOCK);
 }
 
-/* Temp file beside the target, fsync, rename: readers see old or new, never half. */
+/* Temp file beside the target, rename: readers see old or new, never half.
+ * Not fsynced: its one use, the shim's pid file, means nothing after a reboot. */
 int write_file_atomic(const char *path, const char *data, size_t len, struct berr *err) {
   char tmp[4096];
   if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp) return berr_set(err, ENAMETOOLONG, "write %s", path);
@@ -47,7 +48,6 @@ int write_file_atomic(const char *path, const char *data, size_t len, struct ber
     data += n;
     len -= (size_t)n;
   }
-  if (fsync(fd) < 0) return berr_sys(err, "fsync %s", tmp);
   if (rename(tmp, path) < 0) return berr_sys(err, "rename %s", path);
   return 0;
 }
