@@ -109,7 +109,7 @@ export async function connectEndpoint(paths: StatePaths, req: EndpointRequest): 
     const defaultNet = hasDefault ? undefined : candidates.find((a) => (a.rec.gwPriority ?? 0) === best)?.net.id;
     const ctx = driverContext();
     await withRollback([
-      { run: () => { for (const [id, l] of leaseBook) store.saveLeases(id, l); },
+      { run: () => Promise.all([...leaseBook].map(([id, l]) => store.saveLeasesAsync(id, l))),
         undo: () => { for (const a of added) unlease(store, a.net.id, req.containerId, [a.rec.ipv4, a.rec.ipv6]); } },
       ...added.map((a) => ({
         run: () => driverFor(a.net.driver).attach(a.net, { netnsPath: req.netnsPath, record: a.rec, defaultRoute: a.net.id === defaultNet }, ctx),
@@ -120,7 +120,7 @@ export async function connectEndpoint(paths: StatePaths, req: EndpointRequest): 
         ep.ports.push(...published);
         if (published.length) await ctx.firewall.publish(req.containerId, ep.ports);
       }, undo: () => (prev?.ports.length ? ctx.firewall.publish(req.containerId, prev.ports) : ctx.firewall.unpublish(req.containerId)) },
-      { run: () => store.saveEndpoint(ep) },
+      { run: () => store.saveEndpointAsync(ep) },
     ]);
     return { ep, dnsLoaded: await syncDnsDeferredFromStore(store) };
   });

@@ -6,7 +6,7 @@
 import { compareText } from '../text-order.js';
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { readJson, writeJsonAtomic } from '../state/atomic.js';
+import { readJson, writeJsonAtomic, writeJsonAtomicAsync } from '../state/atomic.js';
 import type { StatePaths } from '../state/paths.js';
 import { BerthError } from '../errors.js';
 import { withFileLock } from '../state/file-lock.js';
@@ -84,6 +84,12 @@ export class NetworkStore {
     writeJsonAtomic(join(this.dir, 'leases', `${id}.json`), l);
   }
 
+  /** saveLeases with the fsync on the thread pool: the event loop serves the other containers of an `up` meanwhile. */
+  async saveLeasesAsync(id: string, l: Leases): Promise<void> {
+    checkId('network', id, HEX64);
+    await writeJsonAtomicAsync(join(this.dir, 'leases', `${id}.json`), l);
+  }
+
   endpoints(): EndpointRecord[] {
     let files: string[] = [];
     try { files = readdirSync(join(this.dir, 'endpoints')); } catch { return []; }
@@ -101,6 +107,11 @@ export class NetworkStore {
   saveEndpoint(e: EndpointRecord): void {
     checkId('container', e.containerId, SAFE_ID);
     writeJsonAtomic(join(this.dir, 'endpoints', `${e.containerId}.json`), e);
+  }
+
+  async saveEndpointAsync(e: EndpointRecord): Promise<void> {
+    checkId('container', e.containerId, SAFE_ID);
+    await writeJsonAtomicAsync(join(this.dir, 'endpoints', `${e.containerId}.json`), e);
   }
 
   deleteEndpoint(containerId: string): void {
