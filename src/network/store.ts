@@ -74,20 +74,22 @@ export class NetworkStore {
     rmSync(join(this.dir, 'leases', `${id}.json`), { force: true });
   }
 
-  leases(id: string): Leases {
+  private leasesPath(id: string): string {
     checkId('network', id, HEX64);
-    return readJson<Leases>(join(this.dir, 'leases', `${id}.json`)) ?? {};
+    return join(this.dir, 'leases', `${id}.json`);
+  }
+
+  leases(id: string): Leases {
+    return readJson<Leases>(this.leasesPath(id)) ?? {};
   }
 
   saveLeases(id: string, l: Leases): void {
-    checkId('network', id, HEX64);
-    writeJsonAtomic(join(this.dir, 'leases', `${id}.json`), l);
+    writeJsonAtomic(this.leasesPath(id), l);
   }
 
   /** saveLeases with the fsync on the thread pool: the event loop serves the other containers of an `up` meanwhile. */
   async saveLeasesAsync(id: string, l: Leases): Promise<void> {
-    checkId('network', id, HEX64);
-    await writeJsonAtomicAsync(join(this.dir, 'leases', `${id}.json`), l);
+    await writeJsonAtomicAsync(this.leasesPath(id), l);
   }
 
   endpoints(): EndpointRecord[] {
@@ -99,24 +101,25 @@ export class NetworkStore {
       .filter((e): e is EndpointRecord => e !== undefined);
   }
 
-  endpoint(containerId: string): EndpointRecord | undefined {
+  private endpointPath(containerId: string): string {
     checkId('container', containerId, SAFE_ID);
-    return readJson<EndpointRecord>(join(this.dir, 'endpoints', `${containerId}.json`));
+    return join(this.dir, 'endpoints', `${containerId}.json`);
+  }
+
+  endpoint(containerId: string): EndpointRecord | undefined {
+    return readJson<EndpointRecord>(this.endpointPath(containerId));
   }
 
   saveEndpoint(e: EndpointRecord): void {
-    checkId('container', e.containerId, SAFE_ID);
-    writeJsonAtomic(join(this.dir, 'endpoints', `${e.containerId}.json`), e);
+    writeJsonAtomic(this.endpointPath(e.containerId), e);
   }
 
   async saveEndpointAsync(e: EndpointRecord): Promise<void> {
-    checkId('container', e.containerId, SAFE_ID);
-    await writeJsonAtomicAsync(join(this.dir, 'endpoints', `${e.containerId}.json`), e);
+    await writeJsonAtomicAsync(this.endpointPath(e.containerId), e);
   }
 
   deleteEndpoint(containerId: string): void {
-    checkId('container', containerId, SAFE_ID);
-    rmSync(join(this.dir, 'endpoints', `${containerId}.json`), { force: true });
+    rmSync(this.endpointPath(containerId), { force: true });
   }
 }
 

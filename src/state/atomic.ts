@@ -7,6 +7,7 @@
 // skip the fsync too: ~5 ms each on this disk, dozens per `up`.
 import { close, closeSync, fsync, fsyncSync, mkdirSync, open, openSync, readFileSync, rename, renameSync, rmSync, write, writeSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
+import { promisify } from 'node:util';
 
 export interface WriteOptions {
   /** File mode of a new file (default 0o644). */
@@ -15,11 +16,23 @@ export interface WriteOptions {
   durable?: boolean;
 }
 
-export function writeFileAtomic(path: string, data: string | Uint8Array, options: number | WriteOptions = {}): void {
-  const { mode = 0o644, durable = true } = typeof options === 'number' ? { mode: options } : options;
+/** The temporary file beside `path` (its directory made) that a write fills before the rename. */
+function tempFor(path: string): string {
   const dir = dirname(path);
   mkdirSync(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.tmp`);
+  return join(dir, `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.tmp`);
+}
+
+// node:fs callbacks promisified, not node:fs/promises: loading that module costs a command ~5 ms.
+const openP = promisify(open);
+const writeP = promisify(write);
+const fsyncP = promisify(fsync);
+const closeP = promisify(close);
+const renameP = promisify(rename);
+
+export function writeFileAtomic(path: string, data: string | Uint8Array, options: number | WriteOptions = {}): void {
+  const { mode = 0o644, durable = true } = typeof options === 'number' ? { mode: options } : options;
+  const tmp = tempFor(path);
   const fd = openSync(tmp, 'w', mode);
   try {
     const buf = typeof data === 'string' ? Buffer.from(data) : data;
@@ -46,24 +59,19 @@ export function writeJsonAtomic(path: string, value: unknown, options: WriteOpti
  */
 export async function writeFileAtomicAsync(path: string, data: string | Uint8Array, options: WriteOptions = {}): Promise<void> {
   const { mode = 0o644, durable = true } = options;
-  const dir = dirname(path);
-  mkdirSync(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.tmp`);
-  // node:fs callbacks, not node:fs/promises: loading that module costs every command ~5 ms.
-  const call = <T>(f: (cb: (e: NodeJS.ErrnoException | null, v: T) => void) => void) =>
-    new Promise<T>((ok, fail) => f((e, v) => (e ? fail(e) : ok(v))));
-  const fd = await call<number>((cb) => open(tmp, 'w', mode, cb));
+  const tmp = tempFor(path);
+  const fd = await openP(tmp, 'w', mode);
   try {
     const buf = typeof data === 'string' ? Buffer.from(data) : data;
-    for (let off = 0; off < buf.length;) off += await call<number>((cb) => write(fd, buf, off, buf.length - off, null, cb));
-    if (durable) await call<void>((cb) => fsync(fd, (e) => cb(e, undefined)));
+    for (let off = 0; off < buf.length;) off += (await writeP(fd, buf, off, buf.length - off, null)).bytesWritten;
+    if (durable) await fsyncP(fd);
   } catch (e) {
     closeSync(fd);
     rmSync(tmp, { force: true });
     throw e;
   }
-  await call<void>((cb) => close(fd, (e) => cb(e, undefined)));
-  await call<void>((cb) => rename(tmp, path, (e) => cb(e, undefined)));
+  await closeP(fd);
+  await renameP(tmp, path);
 }
 
 export async function writeJsonAtomicAsync(path: string, value: unknown, options: WriteOptions = {}): Promise<void> {
