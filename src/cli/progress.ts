@@ -5,7 +5,7 @@
 // with `quiet`. Progress goes to stderr, as in docker compose.
 import type { ProgressEvent } from '../reconcile/execute.js';
 import { formatPlan, planToJson, type Plan } from '../reconcile/plan.js';
-import type { Reporter } from '../orchestrate/run.js';
+import type { Reporter } from '../project/run.js';
 import type { GlobalOptions } from './globals.js';
 
 const STARTING = new Set(['Creating', 'Recreate', 'Starting', 'Stopping', 'Removing', 'Pulling', 'Building', 'Killing', 'Pausing', 'Unpausing', 'Restarting', 'Waiting']);

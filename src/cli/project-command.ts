@@ -7,8 +7,8 @@ import { UsageError } from '../errors.js';
 import type { ActualState } from '../reconcile/actual.js';
 import type { DesiredProject } from '../reconcile/desired.js';
 import type { Plan } from '../reconcile/plan.js';
-import type { DriverOptions } from '../orchestrate/drivers.js';
-import type { RunResult } from '../orchestrate/run.js';
+import type { DriverOptions } from '../project/drivers.js';
+import type { RunResult } from '../project/run.js';
 import type { GlobalOptions } from './globals.js';
 import { loadProjectFromGlobals } from './project-loader.js';
 
@@ -38,7 +38,7 @@ export interface CommandRun {
 
 export async function runCommand(g: GlobalOptions, target: Target, run: CommandRun): Promise<RunResult> {
   const [{ runProject }, { reporterFor }, { statePaths }] = await Promise.all([
-    import('../orchestrate/run.js'), import('./progress.js'), import('../state/paths.js'),
+    import('../project/run.js'), import('./progress.js'), import('../state/paths.js'),
   ]);
   return runProject({
     paths: statePaths(g.root), project: target.project, projectName: target.name, dryRun: g.dryRun,

@@ -2,7 +2,7 @@
 // STATUS PORTS) or one JSON object per line (--format json).
 import { UsageError } from '../errors.js';
 import { alignTabs, isTemplate, parseGoTemplate } from './tools/go-template.js';
-import { humanDuration, type PsRow } from '../orchestrate/ps.js';
+import { humanDuration, type PsRow } from '../project/ps.js';
 import type { GlobalOptions } from './globals.js';
 import { resolveTarget } from './project-command.js';
 
@@ -53,7 +53,7 @@ export async function psCommand(g: GlobalOptions, services: string[], o: PsFlags
   const template = o.format === 'table' || o.format === 'json' ? undefined : psTemplate(o.format);
   const target = await resolveTarget(g, services, true);
   if (target.project) for (const s of services) if (!target.project.services[s]) throw new UsageError(`no such service: ${s}`);
-  const [{ Engine }, { psRows }, { statePaths }] = await Promise.all([import('../orchestrate/engine.js'), import('../orchestrate/ps.js'), import('../state/paths.js')]);
+  const [{ Engine }, { psRows }, { statePaths }] = await Promise.all([import('../project/engine.js'), import('../project/ps.js'), import('../state/paths.js')]);
   let rows = psRows(new Engine(statePaths(g.root)), target.name);
   const statuses = [...(o.status ?? [])];
   for (const f of o.filter ?? []) {

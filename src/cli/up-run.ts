@@ -45,8 +45,8 @@ export async function upCommand(g: GlobalOptions, services: string[], o: UpFlags
 }
 
 async function attach(g: GlobalOptions, target: Target, services: string[], o: UpFlags, timeout: number | undefined, began: number): Promise<number> {
-  const { Engine } = await import('../orchestrate/engine.js');
-  const { observeContainers } = await import('../orchestrate/observe.js');
+  const { Engine } = await import('../project/engine.js');
+  const { observeContainers } = await import('../project/observe.js');
   const { followProject, LogPrinter, displayName, timeOf } = await import('../logs/index.js');
   const { statePaths } = await import('../state/paths.js');
   const paths = statePaths(g.root);

@@ -12,11 +12,11 @@ import { parsePortString, parseVolumeString, shellSplit } from '../../compose/sy
 import { BerthError, UsageError } from '../../errors.js';
 import { readRecord, writeRecord } from '../../container/record.js';
 import { containerPaths } from '../../container/paths.js';
-import { containerDrivers } from '../../orchestrate/container-driver.js';
-import { deviceRequestError } from '../../orchestrate/device-requests.js';
-import { Engine } from '../../orchestrate/engine.js';
-import { observeProject } from '../../orchestrate/observe.js';
-import { desiredOf } from '../../orchestrate/run.js';
+import { containerDrivers } from '../../project/container-driver.js';
+import { deviceRequestError } from '../../project/device-requests.js';
+import { Engine } from '../../project/engine.js';
+import { observeProject } from '../../project/observe.js';
+import { desiredOf } from '../../project/run.js';
 import type { ContainerAction, Plan } from '../../reconcile/plan.js';
 import { LABELS } from '../../reconcile/desired.js';
 import { reconcile } from '../../reconcile/reconcile.js';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { berthBin, isRoot, repoRoot, shortId, tempDir } from '../../helpers/env.js';
 import { startRegistry } from '../../helpers/registry.js';
-import { makeWorld, teardown } from '../orchestrate/harness.js';
+import { makeWorld, teardown } from '../project/harness.js';
 
 const compose = (reg: string) => `services:
   app:

@@ -10,7 +10,7 @@ import { Containers } from '../../../src/container/index.js';
 import { statePaths } from '../../../src/state/paths.js';
 import { spawnSync } from 'node:child_process';
 import { berthBin, isRoot, repoRoot, shortId } from '../../helpers/env.js';
-import { leftovers, makeWorld, ps, teardown } from '../orchestrate/harness.js';
+import { leftovers, makeWorld, ps, teardown } from '../project/harness.js';
 
 test('run: one-off containers of a service', { skip: !isRoot, timeout: 180_000 }, (t) => {
   const w = makeWorld();

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { humanDuration } from '../../../src/orchestrate/ps.js';
+import { humanDuration } from '../../../src/project/ps.js';
 
 test('ps durations read as docker\'s HumanDuration', () => {
   const s = 1000;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ActualContainer } from '../../../src/reconcile/actual.js';
-import { conditionMet } from '../../../src/orchestrate/wait.js';
+import { conditionMet } from '../../../src/project/wait.js';
 
 const c = (over: Partial<ActualContainer>): ActualContainer => ({
   id: 'x', name: 'demo-db-1', project: 'demo', service: 'db', number: 1, configHash: 'h', status: 'running', oneoff: false, ...over,

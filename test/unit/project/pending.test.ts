@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { PendingStore } from '../../../src/orchestrate/pending.js';
+import { PendingStore } from '../../../src/project/pending.js';
 import { statePaths } from '../../../src/state/paths.js';
 import { tempDir } from '../../helpers/env.js';
 

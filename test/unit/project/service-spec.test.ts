@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Service } from '../../../src/compose/model.js';
-import { hasHealthcheck, serviceSpec, type SpecParts } from '../../../src/orchestrate/service-spec.js';
+import { hasHealthcheck, serviceSpec, type SpecParts } from '../../../src/project/service-spec.js';
 
 const parts: SpecParts = {
   id: 'a'.repeat(64), name: 'demo-web-1', image: { ref: 'busybox:latest', id: 'sha256:' + 'b'.repeat(64), config: { Cmd: ['sh'] } },
