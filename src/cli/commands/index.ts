@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 // lazily inside the action, so that start-up stays cheap.
 import { registerVersion } from './version.js';
 import { registerConfig } from './config.js';
+import { registerConvert } from './convert.js';
 import { registerImage } from './image.js';
 import { registerLogin, registerLogout } from './login.js';
 import { registerImages, registerPull, registerPush } from './pull.js';
@@ -33,7 +34,7 @@ type Register = (program: Command) => void;
  * checks that this table and `commands` name the same commands.
  */
 export const commandTable: Record<string, Register> = {
-  version: registerVersion, config: registerConfig, image: registerImage, images: registerImages, pull: registerPull,
+  version: registerVersion, config: registerConfig, convert: registerConvert, image: registerImage, images: registerImages, pull: registerPull,
   push: registerPush, login: registerLogin, logout: registerLogout, network: registerNetwork, port: registerPort,
   volume: registerVolume, logs: registerLogs, exec: registerExec, top: registerTop, wait: registerWait, ls: registerLs,
   stats: registerStats, events: registerEvents, cp: registerCp, run: registerRun, up: registerUp, down: registerDown,
@@ -44,6 +45,7 @@ export const commandTable: Record<string, Register> = {
 export const commands: Register[] = [
   registerVersion,
   registerConfig,
+  registerConvert,
   registerImage,
   registerImages,
   registerPull,
