@@ -6,7 +6,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { ComposeError } from './errors.js';
-import { checkProjectName, discoverFiles, projectNameFromDir } from './discovery.js';
+import { checkProjectName, discoverFiles, normalizeProjectName, projectNameFromDir } from './discovery.js';
 import { readDotenv } from './dotenv.js';
 import { ExtendsResolver } from './extends.js';
 import { applyIncludes } from './include.js';
@@ -16,6 +16,7 @@ import type { LoadOptions } from './model.js';
 import { applyProfiles } from './profiles.js';
 import { isObj, posAt, parseYaml, type Obj } from './source.js';
 import { validateSchema } from './schema/validate.js';
+import { enforceUnicity } from './unicity.js';
 import { decodeCompose } from './text-guard.js';
 
 /** The merged, validated model before normalization, with what is needed to finish. */
@@ -79,13 +80,24 @@ export function loadRawProject(o: LoadOptions = {}): RawProject {
   const dotenv: Record<string, string> = {};
   for (const f of envFiles) Object.assign(dotenv, readDotenv(f, (k) => ownValue(k, shell) ?? ownValue(k, dotenv)));
   const environment = { ...dotenv, ...shell };
-  const lookup: Lookup = (k) => ownValue(k, environment);
+  // Each file is read once (stdin cannot be read twice).
+  const texts = new Map<string, string>();
+  const textOf = (f: string): string => texts.get(f) ?? texts.set(f, readCompose(f, o.stdin)).get(f)!;
+  // ${COMPOSE_PROJECT_NAME} is the project's name wherever that comes from, as compose-go sets it before interpolating.
+  const givenName = o.projectName ?? shell.COMPOSE_PROJECT_NAME ?? dotenv.COMPOSE_PROJECT_NAME;
+  let nameForVariable: string | undefined;
+  const lookup: Lookup = (k) => {
+    if (k !== 'COMPOSE_PROJECT_NAME') return ownValue(k, environment);
+    if (givenName !== undefined) return givenName;
+    nameForVariable ??= nameFromFiles(composeFiles, textOf, (s) => substituteQuiet(s, (x) => ownValue(x, environment))) ?? projectNameFromDir(workingDir);
+    return nameForVariable;
+  };
 
   const warnings = new Set<string>();
   const interpolate = o.interpolate !== false;
   const positions = o.positions !== false;
   const parseOne = (file: string, look: Lookup, stack: string[]): Obj => {
-    const model = parseYaml(file, readCompose(file, o.stdin), positions);
+    const model = parseYaml(file, textOf(file), positions);
     if (interpolate) {
       interpolateTree(model, look, (name) => warnings.add(`the "${name}" variable is not set, defaulting to a blank string`));
     }
@@ -109,6 +121,7 @@ export function loadRawProject(o: LoadOptions = {}): RawProject {
   };
   const raw = loadModel(composeFiles, lookup, composeFiles.filter((f) => f !== '-'));
   if (raw.version !== undefined) warnings.add('the attribute "version" is obsolete, it will be ignored');
+  enforceUnicity(raw);
   validateSchema(raw);
 
   let name: string;
@@ -117,7 +130,8 @@ export function loadRawProject(o: LoadOptions = {}): RawProject {
   else if (typeof raw.name === 'string' && raw.name !== '') {
     // The name is interpolated even with --no-interpolate: the project needs one.
     const value = interpolate ? raw.name : substituteQuiet(raw.name, lookup);
-    try { name = checkProjectName(value, 'the name: key'); } catch (e) {
+    // A name from the file is normalized (lower case, invalid characters dropped), as compose-go does; -p and COMPOSE_PROJECT_NAME are not.
+    try { name = checkProjectName(normalizeProjectName(value) || value, 'the name: key'); } catch (e) {
       throw new ComposeError((e as ComposeError).detail, posAt(raw, ['name']), 'name');
     }
   } else name = projectNameFromDir(workingDir);
@@ -133,6 +147,16 @@ export function loadRawProject(o: LoadOptions = {}): RawProject {
   }
   if (o.selectServices && o.services?.length) selectServices(services, o.services);
   return { raw, name, workingDir, composeFiles, environment, profiles: active, disabled: disabledMap, warnings: [...warnings], lookup };
+}
+
+/** The last non-empty top-level `name:` of the files, interpolated and normalized (only read when ${COMPOSE_PROJECT_NAME} is used). */
+function nameFromFiles(files: string[], textOf: (f: string) => string, interpolate: (s: string) => string): string | undefined {
+  let name: string | undefined;
+  for (const f of files) {
+    const n = parseYaml(f, textOf(f), false).name;
+    if (typeof n === 'string' && n !== '') name = n;
+  }
+  return name === undefined ? undefined : normalizeProjectName(interpolate(name)) || undefined;
 }
 
 function substituteQuiet(s: string, lookup: Lookup): string {

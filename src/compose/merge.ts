@@ -19,7 +19,7 @@ const AS_MAP = new Set([
   'services.*.deploy.labels', 'networks.*.labels', 'volumes.*.labels', 'networks.*.driver_opts', 'volumes.*.driver_opts',
 ]);
 /** Sequences whose entries merge by a unique key. */
-const KEYED: Record<string, (v: unknown) => string | undefined> = {
+export const KEYED: Record<string, (v: unknown) => string | undefined> = {
   'services.*.ports': portKey,
   'services.*.volumes': volumeKey,
   'services.*.secrets': (v) => refKey(v, '/run/secrets/'),

@@ -176,10 +176,11 @@ export function normNetworks(c: Ctx, v: unknown, path: P): Record<string, Servic
   return sorted(out);
 }
 
-export function normFileRefs(c: Ctx, v: unknown[], path: P): ServiceFileRef[] {
+/** `targetDir`: where a reference without a target is mounted (a service's secrets: /run/secrets, as compose-go fills it in). */
+export function normFileRefs(c: Ctx, v: unknown[], path: P, targetDir?: string): ServiceFileRef[] {
   return v.map((item, i) => {
-    if (typeof item === 'string') return { source: item };
-    const o = { ...(item as Obj) } as unknown as ServiceFileRef & { mode?: unknown };
+    const o = (typeof item === 'string' ? { source: item } : { ...(item as Obj) }) as unknown as ServiceFileRef & { mode?: unknown };
+    if (targetDir !== undefined && o.target === undefined) o.target = `${targetDir}/${o.source}`;
     if (o.mode !== undefined) {
       const m = o.mode as unknown;
       o.mode = typeof m === 'string' ? (/^0?[0-7]+$/.test(m) ? parseInt(m, 8) : c.fail(`invalid file mode "${m}"`, [...path, i, 'mode'])) : c.int(m, [...path, i, 'mode'], 0, 0o7777);
@@ -205,6 +206,21 @@ export function normCommand(c: Ctx, v: unknown, path: P): string[] | null {
   if (v === null) return null;
   if (typeof v === 'string') return c.at(path, () => shellSplit(v));
   return (v as unknown[]).map(String);
+}
+
+const HOOK_ORDER = ['command', 'user', 'privileged', 'working_dir', 'environment'];
+
+/** post_start / pre_stop hooks as compose-go reads them: a command string split like a shell, environment as a mapping. */
+export function normHooks(c: Ctx, v: unknown[], path: P): Obj[] {
+  return v.map((h, i) => {
+    const o = { ...(h as Obj) };
+    if (o.command !== undefined) o.command = normCommand(c, o.command, [...path, i, 'command']);
+    if (o.environment !== undefined) o.environment = sorted(dictOf(o.environment));
+    const out: Obj = {};
+    for (const k of HOOK_ORDER) if (o[k] !== undefined) out[k] = o[k];
+    for (const k of Object.keys(o)) if (!Object.hasOwn(out, k)) out[k] = o[k];
+    return out;
+  });
 }
 
 export function normExtraHosts(c: Ctx, v: unknown, path: P): string[] {

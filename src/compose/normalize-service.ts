@@ -5,7 +5,7 @@ import { Ctx, dictOf, scalarString, sorted, type P } from './coerce.js';
 import { ENV_FILE_FORMATS, readDotenv } from './dotenv.js';
 import type { Lookup } from './interpolate.js';
 import {
-  durationString, normBuild, normCommand, normDependsOn, normDevices, normExtraHosts, normFileRefs, normHealthcheck,
+  durationString, normBuild, normCommand, normDependsOn, normDevices, normExtraHosts, normFileRefs, normHealthcheck, normHooks,
   normNetworks, normPorts, normUlimits, normVolumes,
 } from './normalize-parts.js';
 import { normBlkio, normDeploy, normDeviceRequest, ordered, SERVICE_KEY_ORDER } from './normalize-deploy.js';
@@ -101,7 +101,9 @@ export function normalizeService(name: string, raw: Obj, sc: ServiceCtx): Servic
       case 'volumes': out.volumes = normVolumes(c, v as unknown[], p, dir); break;
       case 'networks': out.networks = normNetworks(c, v, p); break;
       case 'healthcheck': out.healthcheck = normHealthcheck(c, v as Obj, p); break;
-      case 'secrets': case 'configs': out[key] = normFileRefs(c, v as unknown[], p); break;
+      case 'secrets': out.secrets = normFileRefs(c, v as unknown[], p, '/run/secrets'); break;
+      case 'configs': out.configs = normFileRefs(c, v as unknown[], p); break;
+      case 'post_start': case 'pre_stop': out[key] = normHooks(c, v as unknown[], p); break;
       case 'ulimits': out.ulimits = normUlimits(c, v as Obj, p); break;
       case 'extra_hosts': out.extra_hosts = normExtraHosts(c, v, p); break;
       case 'devices': out.devices = normDevices(c, v as unknown[], p); break;

@@ -27,10 +27,12 @@ export class Checker {
 
   run(): void {
     const rawServices = isObj(this.raw) && isObj(this.raw.services) ? this.raw.services : {};
+    const containerNames = new Map<string, string>();
     for (const [name, s] of Object.entries(this.project.services)) {
       const base: P = ['services', name];
       const rawSvc = isObj(rawServices[name]) ? rawServices[name] : {};
-      if (s.image === undefined && s.build === undefined && s.provider === undefined) {
+      // An empty image (an unset variable) counts as none, as compose-go's consistency check has it.
+      if (!s.image && s.build === undefined && s.provider === undefined) {
         this.fail(`service "${name}" has neither an image nor a build context`, base, 'key');
       }
       this.dependsOn(name, s, base);
@@ -45,6 +47,11 @@ export class Checker {
         if (nm.startsWith('service:')) this.serviceRef(nm.slice(8), [...base, 'network_mode'], 'network_mode');
       }
       this.namespaceModes(name, s, base);
+      if (s.container_name !== undefined) {
+        const other = containerNames.get(s.container_name);
+        if (other !== undefined) this.fail(`container name "${s.container_name}" is already in use by service ${other}`, [...base, 'container_name']);
+        containerNames.set(s.container_name, name);
+      }
       if (s.container_name !== undefined && replicasOf(s) > 1) {
         this.fail(`container_name "${s.container_name}" cannot be used with ${replicasOf(s)} replicas (scale)`, [...base, 'container_name'], 'key');
       }

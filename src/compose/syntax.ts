@@ -69,6 +69,8 @@ export function parsePortString(spec: string): PortConfig[] {
       ip = parts.join(':');
     }
   }
+  // An empty IP (":443:443") means none, as docker's port parser reads it.
+  if (ip === '') ip = undefined;
   if (ip !== undefined && !isIPAddress(ip)) throw new SyntaxProblem(`invalid port "${spec}": invalid IP address "${ip}"`);
   if (container === '') throw new SyntaxProblem(`invalid port "${spec}": no container port`);
   const [c0, c1] = portRange(container, 'container port', spec);

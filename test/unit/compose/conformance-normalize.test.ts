@@ -4,7 +4,7 @@
 // behaviour as a small project.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { berth, load, loadText, project } from './helpers.js';
+import { berth, errorOf, load, loadText, project } from './helpers.js';
 
 const svc = (body: string) => `services:\n  web:\n    image: x\n${body}`;
 
@@ -111,7 +111,7 @@ test('merge: string-or-list fields append, devices and secrets merge by target',
   assert.deepEqual(s.dns, ['1.1.1.1', '8.8.8.8']);
   assert.deepEqual(s.tmpfs, ['/run', '/tmp']);
   assert.deepEqual(s.devices, [{ source: '/dev/c', target: '/dev/x', permissions: 'r' }, { source: '/dev/b', target: '/dev/b', permissions: 'rwm' }]);
-  assert.deepEqual(s.secrets, [{ source: 't', target: '/run/secrets/s' }, { source: 't' }]);
+  assert.deepEqual(s.secrets, [{ source: 't', target: '/run/secrets/s' }, { source: 't', target: '/run/secrets/t' }]);
   assert.deepEqual(s.environment, { FROM_A: '1' }, 'a missing optional env file is skipped');
 });
 
@@ -175,4 +175,25 @@ test('extends merges each field by the same rules as -f files', () => {
   assert.deepEqual(s.logging, { driver: 'syslog' });
   assert.deepEqual(s.labels, { l: '1', m: '2' });
   assert.equal(s.image, 'x');
+});
+
+test('compose-go conformance: ":443:443" has no host IP; ${COMPOSE_PROJECT_NAME} is the project name; hooks are split; modes print in octal', async () => {
+  const s = loadText(svc('    ports: [":443:443"]\n    labels:\n      p: ${COMPOSE_PROJECT_NAME}\n    post_start:\n      - command: echo "hi there"\n        environment: [X=1]\n'));
+  assert.deepEqual(s.services.web!.ports, [{ mode: 'ingress', target: 443, published: '443', protocol: 'tcp' }]);
+  assert.equal(s.services.web!.labels!.p, 'proj');
+  assert.deepEqual(s.services.web!.post_start, [{ command: ['echo', 'hi there'], environment: { X: '1' } }]);
+  const named = loadText(`name: Shop_App\n${svc('    labels:\n      p: ${COMPOSE_PROJECT_NAME}\n')}`);
+  assert.equal(named.name, 'shop_app');
+  assert.equal(named.services.web!.labels!.p, 'shop_app');
+  assert.equal(loadText(svc('    labels:\n      p: ${COMPOSE_PROJECT_NAME}\n'), { projectName: 'given' }).services.web!.labels!.p, 'given');
+  const { configDocument, toJson, toYaml } = await import('../../../src/compose/output.js');
+  const withMode = loadText(svc('    configs:\n      - source: c\n        mode: 0440\n') + 'configs:\n  c:\n    content: x\n');
+  assert.match(toYaml(configDocument(withMode)), /mode: "0440"/);
+  assert.match(toJson(configDocument(withMode)), /"mode": "0440"/);
+  assert.equal(withMode.services.web!.configs![0]!.mode, 0o440, 'the model keeps the number');
+});
+
+test('compose-go conformance: an empty image from an unset variable, and one container_name twice, are errors', () => {
+  assert.match(errorOf('services:\n  a:\n    image: ${NOPE}\n'), /service "a" has neither an image nor a build context/);
+  assert.match(errorOf('services:\n  a:\n    image: x\n    container_name: c\n  b:\n    image: y\n    container_name: c\n'), /services\.b\.container_name: container name "c" is already in use by service a/);
 });

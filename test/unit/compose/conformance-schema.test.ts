@@ -3,7 +3,8 @@
 // files must load; invalid ones give one positioned line.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { errorOf } from './helpers.js';
+import { errorOf, loadText } from './helpers.js';
+import type { Project } from '../../../src/compose/model.js';
 
 const svc = (body: string) => `services:\n  web:\n    image: x\n${body}`;
 
@@ -35,14 +36,7 @@ for (const [name, text] of valid) {
 }
 
 const invalid: Array<[string, string, RegExp]> = [
-  ['duplicate cap_add', svc('    cap_add: [NET_ADMIN, SYS_TIME, NET_ADMIN]\n'), /^compose\.yaml:4:36: services\.web\.cap_add\[2\]: duplicate entry "NET_ADMIN": items 0 and 2 are the same$/],
-  ['duplicate profiles', svc('    profiles: [a, a]\n'), /^compose\.yaml:4:19: services\.web\.profiles\[1\]: duplicate entry "a"/],
   ['duplicate depends_on list', svc('    depends_on: [db, db]\n') + '  db:\n    image: y\n', /services\.web\.depends_on\[1\]: duplicate entry "db"/],
-  ['duplicate ports', svc('    ports: ["80:80", "80:80"]\n'), /^compose\.yaml:4:22: services\.web\.ports\[1\]: duplicate entry "80:80"/],
-  ['duplicate long-form volumes', svc('    volumes:\n      - {type: tmpfs, target: /t}\n      - {type: tmpfs, target: /t}\n'), /^compose\.yaml:6:9: services\.web\.volumes\[1\]: duplicate entry/],
-  ['duplicate environment list entries', svc('    environment: [A=1, A=1]\n'), /services\.web\.environment\[1\]: duplicate entry "A=1"/],
-  ['duplicate aliases', svc('    networks:\n      default:\n        aliases: [a, a]\n'), /services\.web\.networks\.default\.aliases\[1\]: duplicate entry/],
-  ['duplicate expose', svc('    expose: [80, 80]\n'), /services\.web\.expose\[1\]: duplicate entry 80/],
   ['deploy limits take no devices', svc('    deploy:\n      resources:\n        limits:\n          devices: []\n'), /^compose\.yaml:7:11: services\.web\.deploy\.resources\.limits: additional property "devices" is not allowed$/],
   ['deploy reservations take no pids', svc('    deploy:\n      resources:\n        reservations:\n          pids: 3\n'), /services\.web\.deploy\.resources\.reservations: additional property "pids" is not allowed/],
   ['device reservation needs capabilities', svc('    deploy:\n      resources:\n        reservations:\n          devices:\n            - driver: nvidia\n'), /services\.web\.deploy\.resources\.reservations\.devices\[0\]: missing required property "capabilities"/],
@@ -62,6 +56,25 @@ const invalid: Array<[string, string, RegExp]> = [
   ['tmpfs size not negative', svc('    volumes:\n      - type: tmpfs\n        target: /t\n        tmpfs: {size: -1}\n'), /services\.web\.volumes\[0\]\.tmpfs\.size: must be >= 0, got -1/],
   ['cpu_percent range', svc('    cpu_percent: 150\n'), /services\.web\.cpu_percent: 150 is out of range 0\.\.100/],
 ];
+
+// compose-go keeps one entry per key in these sequences before it validates
+// (the later entry wins, in the place of the first), so docker compose
+// accepts what the schema's uniqueItems alone would refuse.
+const deduplicated: Array<[string, string, (p: Project) => unknown, unknown]> = [
+  ['cap_add', svc('    cap_add: [NET_ADMIN, SYS_TIME, NET_ADMIN]\n'), (p) => p.services.web!.cap_add, ['NET_ADMIN', 'SYS_TIME']],
+  ['profiles', svc('    profiles: [a, a]\n'), (p) => p.disabledServices, ['web']],
+  ['ports', svc('    ports: ["80:80", "80:80"]\n'), (p) => p.services.web!.ports!.length, 1],
+  ['long-form volumes (by target)', svc('    volumes:\n      - {type: tmpfs, target: /t}\n      - {type: tmpfs, target: /t, read_only: true}\n'), (p) => p.services.web!.volumes, [{ type: 'tmpfs', target: '/t', read_only: true }]],
+  ['environment (by key, the later value)', svc('    environment: [A=1, B=2, A=3]\n'), (p) => p.services.web!.environment, { A: '3', B: '2' }],
+  ['aliases', svc('    networks:\n      default:\n        aliases: [a, a]\n'), (p) => p.services.web!.networks!.default!.aliases, ['a']],
+  ['expose', svc('    expose: [80, 80]\n'), (p) => p.services.web!.expose, ['80']],
+];
+
+for (const [name, text, get, want] of deduplicated) {
+  test(`repeated entries are kept once: ${name}`, () => {
+    assert.deepEqual(get(loadText(text)), want);
+  });
+}
 
 for (const [name, text, re] of invalid) {
   test(`schema refuses: ${name}`, () => {

@@ -57,7 +57,10 @@ test('project name: normalization and invalid explicit names', () => {
   const dir = project({ 'compose.yaml': svc });
   assert.throws(() => load(dir, { projectName: 'Bad Name' }), /invalid project name "Bad Name"/);
   assert.throws(() => load(dir, { projectName: '_x' }), /invalid project name/);
-  assert.match(errorOf(`name: UPPER\n${svc}`), /compose\.yaml:1:7: name: invalid project name "UPPER"/);
+  // A name: in the file is normalized as compose-go does; -p and COMPOSE_PROJECT_NAME are checked as given.
+  assert.equal(load(project({ 'compose.yaml': `name: My_App.v2\n${svc}` })).name, 'my_appv2');
+  assert.match(errorOf(`name: "__"\n${svc}`), /compose\.yaml:1:7: name: invalid project name "__"/);
+  assert.throws(() => load(dir, {}, { COMPOSE_PROJECT_NAME: 'UPPER' }), /invalid project name "UPPER"/);
 });
 
 test('.env in the project directory feeds interpolation; the shell wins', () => {

@@ -101,7 +101,7 @@ test('networks: list to map, aliases kept, names filled, external', () => {
 test('secrets and configs: short to long, file paths absolute, names filled', () => {
   const dir = project({ 'compose.yaml': 'services:\n  a:\n    image: a\n    secrets:\n      - server-certificate\n      - source: db_pass\n        target: /run/pw\n        mode: "0440"\n    configs: [app]\nsecrets:\n  server-certificate:\n    file: ./server.cert\n  db_pass:\n    environment: DB_PASS\nconfigs:\n  app:\n    content: |\n      debug=true\n' });
   const p = load(dir);
-  assert.deepEqual(p.services.a!.secrets, [{ source: 'server-certificate' }, { source: 'db_pass', target: '/run/pw', mode: 0o440 }]);
+  assert.deepEqual(p.services.a!.secrets, [{ source: 'server-certificate', target: '/run/secrets/server-certificate' }, { source: 'db_pass', target: '/run/pw', mode: 0o440 }]);
   assert.deepEqual(p.secrets['server-certificate'], { name: 'proj_server-certificate', file: join(dir, 'server.cert') });
   assert.deepEqual(p.configs.app, { name: 'proj_app', content: 'debug=true\n' });
 });
