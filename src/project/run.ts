@@ -23,6 +23,10 @@ import { Engine, engineAt } from './engine.js';
 import { observeProject } from './observe.js';
 import { hasHealthcheck } from './service-spec.js';
 
+// What a reporter receives, and the plan's printed forms (--dry-run's text and JSON).
+export type { ProgressEvent } from '../reconcile/execute.js';
+export { formatPlan, planToJson, type Plan } from '../reconcile/plan.js';
+
 export interface Reporter {
   /** --dry-run: the plan that would run. */
   plan?(plan: Plan): void;
