@@ -2,7 +2,6 @@
 // /proc/<pid>/root, mounts and volumes included, or the overlay mount of a
 // stopped one), and copies with src/cp.
 import { BerthError } from '../errors.js';
-import type { Containers } from '../container/index.js';
 import type { ContainerRecord } from '../container/record.js';
 import { isMounted } from '../container/rootfs.js';
 import { observeStatus } from '../container/status.js';
@@ -10,7 +9,8 @@ import { copyPath } from '../cp/copy.js';
 import { containerSide, hostSide, type Side } from '../cp/sides.js';
 import { extractFromStream, packToStream } from '../cp/tar.js';
 import { projectContainers, serviceContainer } from '../logs/select.js';
-import { engineAt } from './engine.js';
+import { Containers } from '../container/lifecycle.js';
+import { pathsAt } from './state-root.js';
 
 function sideOf(c: Containers, rec: ContainerRecord): Side {
   const obs = observeStatus(c.pathsOf(rec.id), rec.id);
@@ -43,9 +43,8 @@ export interface CpOptions {
 
 /** `cp` between the local filesystem (or a tar stream) and a service's container(s). */
 export async function copyWithContainer(o: CpOptions): Promise<void> {
-  const engine = engineAt(o.root);
-  const paths = engine.paths;
-  const c = engine.containers;
+  const paths = pathsAt(o.root);
+  const c = new Containers(paths);
   const recs = o.all && o.toContainer ? projectContainers(paths, o.project, { services: [o.service] }).map((p) => p.record)
     : [serviceContainer(paths, o.project, o.service, o.index).record];
   if (recs.length === 0) throw new BerthError(`service "${o.service}" has no container`);

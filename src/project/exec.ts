@@ -9,7 +9,8 @@ import { ALL_CAPS } from '../container/capabilities.js';
 import { observeStatus } from '../container/status.js';
 import { resolveUser } from '../container/user.js';
 import { serviceContainer } from '../logs/select.js';
-import { engineAt } from './engine.js';
+import { Containers } from '../container/lifecycle.js';
+import { pathsAt } from './state-root.js';
 
 export interface ExecRequest {
   tty: boolean;
@@ -69,9 +70,9 @@ export interface ExecOptions extends ExecRequest {
 
 /** `exec` in a service's running container; resolves with the command's exit code. */
 export async function execInService(o: ExecOptions): Promise<number> {
-  const engine = engineAt(o.root);
-  const c = engine.containers;
-  const { record } = serviceContainer(engine.paths, o.project, o.service, o.index);
+  const paths = pathsAt(o.root);
+  const c = new Containers(paths);
+  const { record } = serviceContainer(paths, o.project, o.service, o.index);
   const obs = observeStatus(c.pathsOf(record.id), record.id);
   if (obs.status === 'paused') throw new BerthError(`container ${record.name} is paused, unpause it first`);
   if (obs.status !== 'running') throw new BerthError(`service "${o.service}" is not running (container ${record.name} is ${obs.status})`);

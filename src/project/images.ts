@@ -4,7 +4,7 @@ import { listRecords } from '../container/record.js';
 import { imageStoreFor } from '../image/index.js';
 import { familiarName, parseReference } from '../image/reference.js';
 import { LABELS } from '../reconcile/desired.js';
-import { engineAt } from './engine.js';
+import { pathsAt } from './state-root.js';
 
 export interface ImageRow { ID: string; ContainerName: string; Repository: string; Tag: string; Platform: string; Size: number; Created: string }
 
@@ -12,7 +12,7 @@ export interface ImageRow { ID: string; ContainerName: string; Repository: strin
 export async function projectImages(root: string | undefined, project: string, services: string[]): Promise<ImageRow[]> {
   const store = await imageStoreFor(root);
   const rows: ImageRow[] = [];
-  for (const r of listRecords(engineAt(root).paths)) {
+  for (const r of listRecords(pathsAt(root))) {
     if (r.labels[LABELS.project] !== project) continue;
     if (services.length && !services.includes(r.labels[LABELS.service] ?? '')) continue;
     const id = r.image.id ?? store.lookup(r.image.ref);

@@ -4,7 +4,7 @@ import { UsageError } from '../errors.js';
 import { projectLogs, type ProjectLogOptions } from '../logs/project.js';
 import { serviceContainer } from '../logs/select.js';
 import { parseTimeArg } from '../logs/time.js';
-import { engineAt } from './engine.js';
+import { pathsAt } from './state-root.js';
 
 export type { LogLine } from '../logs/project.js';
 
@@ -20,7 +20,7 @@ export async function projectLogLines(o: LogsOptions): Promise<void> {
   const now = new Date();
   const since = o.since ? parseTimeArg('--since', o.since, now) : undefined;
   const until = o.until ? parseTimeArg('--until', o.until, now) : undefined;
-  const { paths } = engineAt(o.root);
+  const paths = pathsAt(o.root);
   if (o.index !== undefined) {
     // As docker compose: --index names one container of one service, and a missing one is an error.
     if (o.services?.length !== 1) throw new UsageError('--index needs exactly one service');

@@ -2,7 +2,8 @@
 // (as Compose finds them from the engine's containers).
 import { compareText } from '../text-order.js';
 import { LABELS } from '../reconcile/desired.js';
-import { engineAt } from './engine.js';
+import { Containers } from '../container/lifecycle.js';
+import { pathsAt } from './state-root.js';
 
 export interface ProjectSummary {
   Name: string;
@@ -18,7 +19,7 @@ export function combinedStatus(states: string[]): string {
 }
 
 export function listProjects(root: string | undefined, all: boolean): ProjectSummary[] {
-  const c = engineAt(root).containers;
+  const c = new Containers(pathsAt(root));
   const byProject = new Map<string, { states: string[]; files: Set<string> }>();
   for (const { record, observed } of c.list()) {
     const name = record.labels[LABELS.project];

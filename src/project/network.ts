@@ -5,11 +5,9 @@ import {
   connectEndpoint, createNetwork, disconnectEndpoint, inspectNetwork, listNetworks, pruneNetworks, removeNetwork,
   type IpamConfig, type NetworkSummary,
 } from '../network/index.js';
-import { engineAt } from './engine.js';
+import { pathsAt } from './state-root.js';
 
 export type { NetworkSummary } from '../network/index.js';
-
-const pathsAt = (root?: string) => engineAt(root).paths;
 
 function matches(n: NetworkSummary, filters: string[] | undefined): boolean {
   for (const f of filters ?? []) {

@@ -6,7 +6,8 @@ import { BerthError, UsageError } from '../errors.js';
 import { observeStatus } from '../container/status.js';
 import { serviceContainer } from '../logs/select.js';
 import { lookupPorts } from '../network/endpoints.js';
-import { engineAt, type Engine } from './engine.js';
+import { Containers } from '../container/lifecycle.js';
+import { pathsAt } from './state-root.js';
 
 export interface PortOptions {
   root?: string;
@@ -29,18 +30,18 @@ export interface PortsResult {
   ports: ReturnType<typeof lookupPorts>;
 }
 
-function portTarget(engine: Engine, o: PortOptions): { containerId: string; label: string; service?: string } {
+function portTarget(containers: Containers, o: PortOptions): { containerId: string; label: string; service?: string } {
   const { project, services, name, index } = o;
   if (project && (services.includes(name) || index !== undefined || (services.length === 0 && o.nameOnly))) {
     try {
-      const c = serviceContainer(engine.paths, project, name, index);
+      const c = serviceContainer(containers.paths, project, name, index);
       return { containerId: c.record.id, label: c.record.name, service: name };
     } catch (e) {
       if (services.includes(name) || index !== undefined) throw e;
     }
   }
   try {
-    const rec = engine.containers.resolve(name);
+    const rec = containers.resolve(name);
     return { containerId: rec.id, label: rec.name };
   } catch {
     // Not a container record: the name is taken as an endpoint's container id, as the engine form always did.
@@ -49,13 +50,13 @@ function portTarget(engine: Engine, o: PortOptions): { containerId: string; labe
 }
 
 export function publishedPorts(o: PortOptions): PortsResult {
-  const engine = engineAt(o.root);
-  const t = portTarget(engine, o);
+  const c = new Containers(pathsAt(o.root));
+  const t = portTarget(c, o);
   if (t.service && o.target === undefined) throw new UsageError('port: PRIVATE_PORT is required with a service name');
   if (t.service) {
     // docker compose looks among running containers only: a stopped one has no bound ports.
-    const status = observeStatus(engine.containers.pathsOf(t.containerId), t.containerId).status;
+    const status = observeStatus(c.pathsOf(t.containerId), t.containerId).status;
     if (status !== 'running' && status !== 'paused') throw new BerthError(`service "${o.name}" is not running (container ${t.label} is ${status})`);
   }
-  return { label: t.label, ports: lookupPorts(engine.paths, t.containerId, o.target, o.protocol) };
+  return { label: t.label, ports: lookupPorts(c.paths, t.containerId, o.target, o.protocol) };
 }

@@ -4,11 +4,12 @@
 import { readFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { join } from 'node:path';
-import { stats, type Containers } from '../container/index.js';
+import { stats } from '../container/index.js';
 import { observeStatus } from '../container/status.js';
 import type { ContainerRecord } from '../container/record.js';
 import { projectContainers } from '../logs/select.js';
-import { engineAt } from './engine.js';
+import { Containers } from '../container/lifecycle.js';
+import { pathsAt } from './state-root.js';
 
 export interface RawSample {
   at: number;
@@ -93,9 +94,9 @@ export interface ContainerSample {
 
 /** A function that samples the project's (running, or --all) containers each time it is called. */
 export function statsSampler(o: StatsOptions): () => ContainerSample[] {
-  const engine = engineAt(o.root);
-  const c = engine.containers;
-  return () => projectContainers(engine.paths, o.project, { services: o.services }).map((p) => p.record)
+  const paths = pathsAt(o.root);
+  const c = new Containers(paths);
+  return () => projectContainers(paths, o.project, { services: o.services }).map((p) => p.record)
     .filter((r) => o.all || ['running', 'paused'].includes(observeStatus(c.pathsOf(r.id), r.id).status))
     .map((r) => ({ id: r.id, name: r.name, sample: sample(c, r) }));
 }

@@ -3,7 +3,8 @@ import { BerthError } from '../errors.js';
 import { top } from '../container/index.js';
 import { observeStatus } from '../container/status.js';
 import { projectContainers } from '../logs/select.js';
-import { engineAt } from './engine.js';
+import { Containers } from '../container/lifecycle.js';
+import { pathsAt } from './state-root.js';
 
 export interface ContainerProcesses {
   name: string;
@@ -12,10 +13,10 @@ export interface ContainerProcesses {
 }
 
 export async function projectProcesses(o: { root?: string; project: string; services: string[] }): Promise<ContainerProcesses[]> {
-  const engine = engineAt(o.root);
-  const c = engine.containers;
+  const paths = pathsAt(o.root);
+  const c = new Containers(paths);
   const out: ContainerProcesses[] = [];
-  for (const pc of projectContainers(engine.paths, o.project, { services: o.services })) {
+  for (const pc of projectContainers(paths, o.project, { services: o.services })) {
     const st = observeStatus(c.pathsOf(pc.record.id), pc.record.id).status;
     if (st !== 'running' && st !== 'paused') continue;
     let t;

@@ -4,7 +4,9 @@
 import { BerthError } from '../errors.js';
 import type { DependencyCondition } from '../reconcile/desired.js';
 import type { ActualContainer } from '../reconcile/actual.js';
-import { engineAt, type Engine } from './engine.js';
+import type { Engine } from './engine.js';
+import { Containers } from '../container/lifecycle.js';
+import { pathsAt } from './state-root.js';
 import { observeContainers } from './observe.js';
 import { projectContainers } from '../logs/select.js';
 
@@ -55,12 +57,13 @@ export interface WaitOptions {
 
 /** Waits for every container of the services (one-offs included); resolves with the last exit code. */
 export async function waitForContainers(o: WaitOptions): Promise<number> {
-  const engine = engineAt(o.root);
-  const list = projectContainers(engine.paths, o.project, { services: o.services, oneoff: true });
+  const paths = pathsAt(o.root);
+  const containers = new Containers(paths);
+  const list = projectContainers(paths, o.project, { services: o.services, oneoff: true });
   if (list.length === 0) throw new BerthError(`no containers for project "${o.project}"`);
   let last = 0;
   await Promise.all(list.map(async (pc) => {
-    const r = await engine.containers.wait(pc.record.id);
+    const r = await containers.wait(pc.record.id);
     o.onExit?.(pc.record.id, r.exitCode);
     last = r.exitCode;
   }));
