@@ -64,6 +64,7 @@ void ctl_accept(struct shim *s) {
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
     c->fd = fd;
     c->kind = CL_REQUEST;
+    c->stdin_once = false;
     c->len = 0;
     if (loop_add(s, fd, EPOLLIN, T_CLIENT, (uint32_t)i) < 0) {
       close(fd);
@@ -102,7 +103,7 @@ static void reply_exit(struct shim *s, struct client *c) {
 struct request {
   char op[16], signal[16];
   double timeout, rows, cols;
-  bool has_timeout, has_signal;
+  bool has_timeout, has_signal, stdin_once;
 };
 
 static int req_member(void *ctx, const char *key, const char *val, const char *vend) {
@@ -119,6 +120,10 @@ static int req_member(void *ctx, const char *key, const char *val, const char *v
   if (strcmp(key, "timeout") == 0) {
     r->has_timeout = true;
     return json_get_num(val, vend, &r->timeout);
+  }
+  if (strcmp(key, "stdinOnce") == 0) {
+    r->stdin_once = (size_t)(vend - val) >= 4 && strncmp(val, "true", 4) == 0;
+    return 0;
   }
   if (strcmp(key, "rows") == 0) return json_get_num(val, vend, &r->rows);
   if (strcmp(key, "cols") == 0) return json_get_num(val, vend, &r->cols);
@@ -212,6 +217,7 @@ static void handle(struct shim *s, struct client *c, const char *line, size_t le
     int n = snprintf(ok, sizeof ok, "{\"ok\":true,\"logSize\":%lld}\n", (long long)s->log.size);
     send(c->fd, ok, (size_t)n, MSG_NOSIGNAL);
     c->kind = CL_ATTACH;
+    c->stdin_once = r.stdin_once;
     return;
   }
   snprintf(err.msg, sizeof err.msg, "unknown op \"%s\"", r.op);
@@ -248,7 +254,12 @@ void ctl_client_event(struct shim *s, uint32_t idx, uint32_t events) {
   if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
   if (n == 0 && c->kind != CL_REQUEST) {
     /* Half-closed: a stop waiter still gets its reply, an attach its output;
-     * only a full close (EPOLLHUP) is still worth hearing about. */
+     * only a full close (EPOLLHUP) is still worth hearing about. An attach
+     * with stdinOnce ends the container's input here (as `docker run -i`). */
+    if (c->kind == CL_ATTACH && c->stdin_once && s->in_fd >= 0 && s->in_fd != s->pty_fd) {
+      close(s->in_fd);
+      s->in_fd = -1;
+    }
     loop_mod(s, c->fd, 0, T_CLIENT, idx);
     return;
   }

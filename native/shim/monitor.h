@@ -14,6 +14,7 @@ enum client_kind { CL_FREE, CL_REQUEST, CL_STOP_WAIT, CL_ATTACH };
 struct client {
   int fd;
   enum client_kind kind;
+  bool stdin_once; /* attach: the client's end of input closes the container's stdin */
   size_t len;
   char buf[512];
 };

@@ -3,9 +3,7 @@
 // time, as docker compose shows), one line per event with `plain` (the
 // default when stderr is not a terminal), JSON lines with `json`, nothing
 // with `quiet`. Progress goes to stderr, as in docker compose.
-import type { ProgressEvent } from '../reconcile/execute.js';
-import { formatPlan, planToJson, type Plan } from '../reconcile/plan.js';
-import type { Reporter } from '../project/run.js';
+import { formatPlan, planToJson, type Plan, type ProgressEvent, type Reporter } from '../project/run.js';
 import type { GlobalOptions } from './globals.js';
 
 const STARTING = new Set(['Creating', 'Recreate', 'Starting', 'Stopping', 'Removing', 'Pulling', 'Building', 'Killing', 'Pausing', 'Unpausing', 'Restarting', 'Waiting']);

@@ -4,10 +4,8 @@
 // down/stop/ps...), then plan and run under the project lock with progress.
 import type { Project } from '../compose/model.js';
 import { UsageError } from '../errors.js';
-import type { ActualState } from '../reconcile/actual.js';
-import type { DesiredProject } from '../reconcile/desired.js';
-import type { Plan } from '../reconcile/plan.js';
 import type { DriverOptions } from '../project/drivers.js';
+import type { Verb } from '../project/lifecycle.js';
 import type { RunResult } from '../project/run.js';
 import type { GlobalOptions } from './globals.js';
 import { loadProjectFromGlobals } from './project-loader.js';
@@ -31,18 +29,16 @@ export async function resolveTarget(g: GlobalOptions, services: string[] = [], f
 }
 
 export interface CommandRun {
-  plan: (desired: DesiredProject, actual: ActualState, second: boolean) => Plan;
+  verb: Verb;
   drivers?: DriverOptions;
   signal?: AbortSignal;
 }
 
 export async function runCommand(g: GlobalOptions, target: Target, run: CommandRun): Promise<RunResult> {
-  const [{ runProject }, { reporterFor }, { statePaths }] = await Promise.all([
-    import('../project/run.js'), import('./progress.js'), import('../state/paths.js'),
-  ]);
-  return runProject({
-    paths: statePaths(g.root), project: target.project, projectName: target.name, dryRun: g.dryRun,
-    plan: run.plan, reporter: await reporterFor(g), drivers: run.drivers, signal: run.signal,
+  const [{ runLifecycle }, { reporterFor }] = await Promise.all([import('../project/lifecycle.js'), import('./progress.js')]);
+  return runLifecycle({
+    root: g.root, project: target.project, projectName: target.name, dryRun: g.dryRun,
+    verb: run.verb, reporter: await reporterFor(g), drivers: run.drivers, signal: run.signal,
   });
 }
 

@@ -1,7 +1,8 @@
 // up/create flags → the reconciler's UpOptions.
 import { UsageError } from '../errors.js';
-import type { PullPolicy } from '../reconcile/desired.js';
-import type { UpOptions } from '../reconcile/reconcile.js';
+import type { UpOptions } from '../project/lifecycle.js';
+
+type PullPolicy = NonNullable<UpOptions['pull']>;
 
 export function parseScale(list: string[] | undefined): Record<string, number> | undefined {
   if (!list?.length) return undefined;

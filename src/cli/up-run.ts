@@ -3,8 +3,6 @@
 // --abort-on-container-exit), Ctrl-C stops the project gracefully and a
 // second Ctrl-C kills it.
 import { BerthError } from '../errors.js';
-import { reconcile } from '../reconcile/reconcile.js';
-import { planKill, planStop } from '../reconcile/lifecycle.js';
 import type { GlobalOptions } from './globals.js';
 import { parseTimeout, resolveTarget, runCommand, type Target } from './project-command.js';
 import { upOptionsOf, type UpFlags } from './up-options.js';
@@ -27,7 +25,7 @@ export async function upCommand(g: GlobalOptions, services: string[], o: UpFlags
   let r;
   try {
     r = await runCommand(g, target, {
-      plan: (d, a, second) => reconcile(d, a, second ? { ...opts, pull: 'never', build: false, noBuild: false } : opts),
+      verb: { verb: 'up', options: opts },
       drivers: { timeout, waitTimeoutMs: waitTimeout !== undefined ? waitTimeout * 1000 : undefined },
       signal: ac.signal,
     });
@@ -35,7 +33,7 @@ export async function upCommand(g: GlobalOptions, services: string[], o: UpFlags
     if (!ac.signal.aborted || detach) throw e;
     // Ctrl-C while converging in attached mode: stop what was started, as docker compose does.
     process.stderr.write('Gracefully stopping... (press Ctrl+C again to force)\n');
-    await runCommand({ ...g, progress: g.progress === 'auto' ? 'plain' : g.progress }, target, { plan: (d, a) => planStop(d, a, {}), drivers: { timeout } });
+    await runCommand({ ...g, progress: g.progress === 'auto' ? 'plain' : g.progress }, target, { verb: { verb: 'stop', options: {} }, drivers: { timeout } });
     return 130;
   } finally {
     process.off('SIGINT', onSigint);
@@ -45,85 +43,42 @@ export async function upCommand(g: GlobalOptions, services: string[], o: UpFlags
 }
 
 async function attach(g: GlobalOptions, target: Target, services: string[], o: UpFlags, timeout: number | undefined, began: number): Promise<number> {
-  const { Engine } = await import('../project/engine.js');
-  const { observeContainers } = await import('../project/observe.js');
-  const { followProject, LogPrinter, displayName, timeOf } = await import('../logs/index.js');
-  const { statePaths } = await import('../state/paths.js');
-  const paths = statePaths(g.root);
-  const engine = new Engine(paths);
+  const [{ monitorProject }, { LogPrinter }, { reporterFor }] = await Promise.all([
+    import('../project/up-monitor.js'), import('./log-printer.js'), import('./progress.js'),
+  ]);
   const project = target.project!;
   const chosen = new Set(o.attach?.length ? o.attach : services.length ? services : Object.keys(project.services));
   if (o.attachDependencies && !o.attach?.length) {
     for (const s of [...chosen]) for (const d of Object.keys(project.services[s]?.depends_on ?? {})) chosen.add(d);
   }
   for (const s of o.noAttach ?? []) chosen.delete(s);
-  const containers = observeContainers(engine, target.name).filter((c) => !c.oneoff && chosen.has(c.service));
-  const short = (c: { name: string; service: string }) => displayName(c.name, target.name, c.service);
   const printer = new LogPrinter({
     color: o.color !== false && g.ansi !== 'never' && (g.ansi === 'always' || !!process.stdout.isTTY),
     prefix: o.logPrefix !== false, timestamps: !!o.timestamps,
   });
   // The logs of this run only: entries from the moment `up` began, of the
   // attached services' containers (including ones that appear later).
-  const stopFollowing = new AbortController();
-  let pollNow = () => {};
-  const following = chosen.size === 0 ? Promise.resolve() : followProject(paths, target.name, {
-    services: [...chosen], since: timeOf(new Date(began)), signal: stopFollowing.signal,
-    onContainer: (_c, name) => printer.add(name),
+  const monitor = monitorProject({
+    root: g.root, project, services: [...chosen], since: new Date(began),
+    abortOnContainerExit: o.abortOnContainerExit, exitCodeFrom: o.exitCodeFrom, timeout,
+    reporter: await reporterFor({ ...g, progress: g.progress === 'auto' ? 'plain' : g.progress }),
+    onContainer: (name) => printer.add(name),
     onLine: (l) => printer.print(l),
-    onFollow: (p) => { pollNow = p; },
-  }).catch((e: Error) => { process.stderr.write(`warning: following the logs: ${e.message}\n`); });
-
+    onExit: (name, code) => printer.notice(name, `exited with code ${code}`),
+    onAbort: () => process.stderr.write('Aborting on container exit...\n'),
+    onWarning: (m) => process.stderr.write(`warning: ${m}\n`),
+  });
   let interrupts = 0;
-  let stopping: Promise<unknown> | undefined;
-  let code: number | undefined;
-  const stopAll = (kill: boolean) => runCommand({ ...g, progress: g.progress === 'auto' ? 'plain' : g.progress }, target, {
-    plan: (d, a) => (kill ? planKill(d, a, {}) : planStop(d, a, {})), drivers: { timeout },
-  }).catch((e: Error) => process.stderr.write(`${e.message}\n`));
   const onSigint = () => {
-    interrupts++;
-    if (interrupts === 1) {
-      process.stderr.write('Gracefully stopping... (press Ctrl+C again to force)\n');
-      code ??= 130;
-      stopping = stopAll(false);
-    } else {
-      code = 130;
-      stopping = stopAll(true);
-    }
+    if (++interrupts === 1) process.stderr.write('Gracefully stopping... (press Ctrl+C again to force)\n');
+    monitor.interrupt();
   };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
-  const reported = new Set<string>();
   try {
-    for (;;) {
-      await new Promise((res) => setTimeout(res, 200));
-      if (stopping) { await stopping; break; }
-      const now = observeContainers(engine, target.name).filter((c) => containers.some((x) => x.id === c.id));
-      for (const c of now) {
-        if ((c.status !== 'exited' && c.status !== 'dead') || reported.has(c.id)) continue;
-        reported.add(c.id);
-        pollNow(); // the container's last lines come before its exit notice
-        printer.notice(short(c), `exited with code ${c.exitCode ?? -1}`);
-        if (o.abortOnContainerExit && !stopping) {
-          code = o.exitCodeFrom ? undefined : c.exitCode ?? 1;
-          process.stderr.write('Aborting on container exit...\n');
-          stopping = stopAll(false);
-        }
-      }
-      const running = now.filter((c) => c.status === 'running' || c.status === 'restarting' || c.status === 'paused' || c.status === 'created');
-      if (running.length === 0 && !stopping) break;
-    }
+    return await monitor.done;
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
-    pollNow();
-    stopFollowing.abort();
-    await following;
   }
-  await stopping; // a second Ctrl-C may have replaced the graceful stop with a kill
-  if (o.exitCodeFrom) {
-    const c = observeContainers(engine, target.name).filter((x) => x.service === o.exitCodeFrom && !x.oneoff);
-    return c.find((x) => x.exitCode !== 0)?.exitCode ?? c[0]?.exitCode ?? 0;
-  }
-  return code ?? 0;
 }

@@ -3,7 +3,7 @@
 // get recreated or start later too, until the signal aborts.
 import type { StatePaths } from '../state/paths.js';
 import type { LogEntry, LogStream } from './entry.js';
-import { displayName } from './printer.js';
+import { displayName } from './display-name.js';
 import { projectContainers, type ProjectContainer, type SelectOptions } from './select.js';
 import { ContainerLog } from './source.js';
 

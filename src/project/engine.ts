@@ -3,7 +3,7 @@
 // layers it touches.
 import { Containers } from '../container/lifecycle.js';
 import { openImageStore, type ImageStore } from '../image/image-store.js';
-import type { StatePaths } from '../state/paths.js';
+import { statePaths, type StatePaths } from '../state/paths.js';
 import { VolumeStore } from '../volume/store.js';
 
 export class Engine {
@@ -14,4 +14,9 @@ export class Engine {
   get containers(): Containers { return (this.c ??= new Containers(this.paths)); }
   get images(): ImageStore { return (this.i ??= openImageStore(this.paths.images)); }
   get volumes(): VolumeStore { return (this.v ??= new VolumeStore(this.paths)); }
+}
+
+/** The engine of a state root (--root, else $BERTH_ROOT, else the default). */
+export function engineAt(root?: string): Engine {
+  return new Engine(statePaths(root));
 }

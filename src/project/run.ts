@@ -19,9 +19,13 @@ import { deviceRequestError } from './device-requests.js';
 import { externalFileObjectError } from './file-objects.js';
 import { realDrivers, type DriverOptions } from './drivers.js';
 import { repairNetworks } from './resource-drivers.js';
-import { Engine } from './engine.js';
+import { Engine, engineAt } from './engine.js';
 import { observeProject } from './observe.js';
 import { hasHealthcheck } from './service-spec.js';
+
+// What a reporter receives, and the plan's printed forms (--dry-run's text and JSON).
+export type { ProgressEvent } from '../reconcile/execute.js';
+export { formatPlan, planToJson, type Plan } from '../reconcile/plan.js';
 
 export interface Reporter {
   /** --dry-run: the plan that would run. */
@@ -35,7 +39,9 @@ export interface Reporter {
 }
 
 export interface RunOptions {
-  paths: StatePaths;
+  /** The state root's layout; else `root` (--root, $BERTH_ROOT or the default). */
+  paths?: StatePaths;
+  root?: string;
   /** The loaded Compose project; absent: rebuilt from the labels (down -p NAME without a file). */
   project?: Project;
   projectName: string;
@@ -88,7 +94,7 @@ function checkCreatable(project: Project | undefined, plan: Plan): void {
 }
 
 export async function runProject(o: RunOptions): Promise<RunResult> {
-  const engine = new Engine(o.paths);
+  const engine = o.paths ? new Engine(o.paths) : engineAt(o.root);
   const refs = Object.entries(o.project?.services ?? {}).map(([n, s]) => s.image ?? `${o.projectName}-${n}`);
   const look = async () => {
     const actual = await observeProject(engine, o.projectName, refs);
@@ -128,5 +134,5 @@ export async function runProject(o: RunOptions): Promise<RunResult> {
     return { plan, result, desired, engine };
   };
   if (o.dryRun) return go();
-  return withProjectLock(o.paths, o.projectName, go);
+  return withProjectLock(engine.paths, o.projectName, go);
 }

@@ -1,10 +1,14 @@
 // depends_on conditions (and up --wait): polls the dependency's containers,
 // as the shim records them, until the condition holds or cannot any more.
+// `wait`: until the project's containers have exited.
 import { BerthError } from '../errors.js';
 import type { DependencyCondition } from '../reconcile/desired.js';
 import type { ActualContainer } from '../reconcile/actual.js';
 import type { Engine } from './engine.js';
+import { Containers } from '../container/lifecycle.js';
+import { pathsAt } from './state-root.js';
 import { observeContainers } from './observe.js';
+import { projectContainers } from '../logs/select.js';
 
 /** undefined: keep waiting; true: met; a string: why it never will be. */
 export function conditionMet(condition: DependencyCondition, cs: ActualContainer[], hasHealthcheck: boolean): true | string | undefined {
@@ -41,4 +45,27 @@ export async function waitForService(engine: Engine, project: string, service: s
     if (Date.now() > deadline) throw new BerthError(`timed out after ${Math.round((timeoutMs ?? 0) / 1000)}s`);
     await new Promise((res) => setTimeout(res, 100));
   }
+}
+
+export interface WaitOptions {
+  root?: string;
+  project: string;
+  services: string[];
+  /** Each container as it exits. */
+  onExit?: (id: string, exitCode: number) => void;
+}
+
+/** Waits for every container of the services (one-offs included); resolves with the last exit code. */
+export async function waitForContainers(o: WaitOptions): Promise<number> {
+  const paths = pathsAt(o.root);
+  const containers = new Containers(paths);
+  const list = projectContainers(paths, o.project, { services: o.services, oneoff: true });
+  if (list.length === 0) throw new BerthError(`no containers for project "${o.project}"`);
+  let last = 0;
+  await Promise.all(list.map(async (pc) => {
+    const r = await containers.wait(pc.record.id);
+    o.onExit?.(pc.record.id, r.exitCode);
+    last = r.exitCode;
+  }));
+  return last;
 }

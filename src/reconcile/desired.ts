@@ -120,6 +120,7 @@ export const LABELS = {
   network: 'com.docker.compose.network',
   volume: 'com.docker.compose.volume',
   version: 'com.docker.compose.version',
+  configFiles: 'com.docker.compose.project.config_files',
 } as const;
 
 /** `<project>-<service>-<n>` unless container_name is set. */

@@ -40,3 +40,20 @@ export function parsePullPolicy(p: string | undefined): ParsedPullPolicy {
   if (p.startsWith('every_')) return { policy: 'missing', refresh: { policy: p, intervalMs: parseRefreshInterval(p.slice('every_'.length)) } };
   throw new BerthError(`invalid pull_policy "${p}": expected always, never, missing, build, if_not_present, daily, weekly or every_<duration>`);
 }
+
+export type PullDecision = { pull: true } | { pull: false; why: string };
+
+/**
+ * The `pull` command's rules (docker compose pull): no image, a never/build
+ * policy, or a missing-like policy with the image present skip the service;
+ * without a pull_policy (or --policy) the image is pulled as with always.
+ */
+export function pullCommandDecision(s: { image?: string; build?: unknown; pull_policy?: string }, present: boolean, o: { policy?: 'missing' | 'always'; ignoreBuildable?: boolean }): PullDecision {
+  if (!s.image) return { pull: false, why: 'No image to be pulled' };
+  const given = o.policy ?? s.pull_policy;
+  const policy = given === undefined ? 'always' : parsePullPolicy(given).policy;
+  if (policy === 'never' || policy === 'build') return { pull: false, why: `pull_policy ${policy}` };
+  if (policy !== 'always' && present) return { pull: false, why: 'Image is already present locally' };
+  if (s.build && o.ignoreBuildable) return { pull: false, why: 'Image can be built' };
+  return { pull: true };
+}

@@ -14,7 +14,6 @@ export function registerCreate(program: Command): void {
     .option('--scale <service=n>', 'scale a service (repeatable)', (v: string, p: string[] = []) => [...p, v])
     .action(async (services: string[], o: Record<string, unknown>, cmd: Command) => {
       const { resolveTarget, runCommand } = await import('../project-command.js');
-      const { planCreate } = await import('../../reconcile/lifecycle.js');
       const { parseScale } = await import('../up-options.js');
       const g = globalsOf(cmd);
       const target = await resolveTarget(g, services);
@@ -23,6 +22,6 @@ export function registerCreate(program: Command): void {
         removeOrphans: !!o.removeOrphans, scale: parseScale(o.scale as string[] | undefined), build: o.build === true,
         noBuild: o.build === false, pull: o.pull as 'always' | undefined,
       };
-      await runCommand(g, target, { plan: (d, a, second) => planCreate(d, a, second ? { ...opts, pull: 'never', build: false } : opts) });
+      await runCommand(g, target, { verb: { verb: 'create', options: opts } });
     });
 }

@@ -12,11 +12,10 @@ export function registerDown(program: Command): void {
     .option('-t, --timeout <seconds>', 'shutdown timeout in seconds')
     .action(async (services: string[], o: { volumes?: boolean; rmi?: 'local' | 'all'; removeOrphans?: boolean; timeout?: string }, cmd: Command) => {
       const { resolveTarget, runCommand, parseTimeout } = await import('../project-command.js');
-      const { planDown } = await import('../../reconcile/lifecycle.js');
       const g = globalsOf(cmd);
       const target = await resolveTarget(g, services, true);
       await runCommand(g, target, {
-        plan: (d, a) => planDown(d, a, { removeVolumes: o.volumes, rmi: o.rmi, removeOrphans: o.removeOrphans, services: services.length ? services : undefined }),
+        verb: { verb: 'down', options: { removeVolumes: o.volumes, rmi: o.rmi, removeOrphans: o.removeOrphans, services: services.length ? services : undefined } },
         drivers: { timeout: parseTimeout(o.timeout) },
       });
     });

@@ -16,7 +16,7 @@ function addLs(cmd: Command): Command {
     .option('--no-trunc', 'do not truncate output')
     .addOption(formatOption())
     .action(guard(async (repo: string | undefined, opts: { quiet?: boolean; digests?: boolean; trunc?: boolean; format: string; filter?: string[] }, cmd: Command) => {
-      const { listImages } = await import('../image/local-actions.js');
+      const { listImages } = await import('../../project/image/local-actions.js');
       listImages(globalsOf(cmd).root, repo, { quiet: opts.quiet, digests: opts.digests, noTrunc: opts.trunc === false, format: opts.format, filter: opts.filter });
     }));
 }
@@ -31,23 +31,25 @@ export function registerImage(program: Command): void {
     .option('--platform <os/arch>', 'platform to pull from a multi-platform image')
     .option('-q, --quiet', 'only print the image ID')
     .action(guard(async (ref: string, opts: { platform?: string; quiet?: boolean }, cmd: Command) => {
-      const { pullCommand } = await import('../image/remote-actions.js');
-      await pullCommand(globalsOf(cmd), ref, opts);
+      const [{ pullCommand }, { progressSink }] = await Promise.all([import('../../project/image/remote-actions.js'), import('../image/progress.js')]);
+      const g = globalsOf(cmd);
+      await pullCommand(g.root, ref, opts, progressSink(g, opts.quiet));
     }));
 
   image.command('push').description('push an image to a registry')
     .argument('<ref>', 'image reference')
     .option('-q, --quiet', 'suppress progress output')
     .action(guard(async (ref: string, opts: { quiet?: boolean }, cmd: Command) => {
-      const { pushCommand } = await import('../image/remote-actions.js');
-      await pushCommand(globalsOf(cmd), ref, opts);
+      const [{ pushCommand }, { progressSink }] = await Promise.all([import('../../project/image/remote-actions.js'), import('../image/progress.js')]);
+      const g = globalsOf(cmd);
+      await pushCommand(g.root, ref, progressSink(g, opts.quiet));
     }));
 
   image.command('rm').aliases(['remove', 'rmi']).description('remove images')
     .argument('<ref...>', 'images to remove (reference or ID)')
     .option('-f, --force', 'remove an image referenced by several tags')
     .action(guard(async (refs: string[], opts: { force?: boolean }, cmd: Command) => {
-      const { removeImages } = await import('../image/local-actions.js');
+      const { removeImages } = await import('../../project/image/local-actions.js');
       const g = globalsOf(cmd);
       await removeImages(g.root, refs, Boolean(opts.force), g.dryRun);
     }));
@@ -55,14 +57,14 @@ export function registerImage(program: Command): void {
   image.command('tag').description('create a tag TARGET that refers to SOURCE')
     .argument('<source>', 'existing image').argument('<target>', 'new reference')
     .action(guard(async (source: string, target: string, _opts: unknown, cmd: Command) => {
-      const { tagImage } = await import('../image/local-actions.js');
+      const { tagImage } = await import('../../project/image/local-actions.js');
       await tagImage(globalsOf(cmd).root, source, target);
     }));
 
   image.command('inspect').description('show the details of images as JSON')
     .argument('<ref...>', 'images')
     .action(guard(async (refs: string[], _opts: unknown, cmd: Command) => {
-      const { inspectImages } = await import('../image/local-actions.js');
+      const { inspectImages } = await import('../../project/image/local-actions.js');
       inspectImages(globalsOf(cmd).root, refs);
     }));
 
@@ -72,7 +74,7 @@ export function registerImage(program: Command): void {
     .option('--no-trunc', 'do not truncate output')
     .addOption(formatOption())
     .action(guard(async (ref: string, opts: { quiet?: boolean; trunc?: boolean; format: string }, cmd: Command) => {
-      const { imageHistory } = await import('../image/local-actions.js');
+      const { imageHistory } = await import('../../project/image/local-actions.js');
       imageHistory(globalsOf(cmd).root, ref, { quiet: opts.quiet, noTrunc: opts.trunc === false, format: opts.format });
     }));
 
@@ -81,7 +83,7 @@ export function registerImage(program: Command): void {
     .option('-f, --force', 'do not prompt (berth never prompts)')
     .addOption(formatOption())
     .action(guard(async (opts: { all?: boolean; format: string }, cmd: Command) => {
-      const { pruneImages } = await import('../image/local-actions.js');
+      const { pruneImages } = await import('../../project/image/local-actions.js');
       const g = globalsOf(cmd);
       await pruneImages(g.root, Boolean(opts.all), opts.format, g.dryRun);
     }));
@@ -90,7 +92,7 @@ export function registerImage(program: Command): void {
     .option('-i, --input <file>', 'read from this file instead of stdin')
     .option('-q, --quiet', 'print nothing but errors')
     .action(guard(async (opts: { input?: string; quiet?: boolean }, cmd: Command) => {
-      const { loadCommand } = await import('../image/archive-actions.js');
+      const { loadCommand } = await import('../../project/image/archive-actions.js');
       await loadCommand(globalsOf(cmd).root, opts);
     }));
 
@@ -99,7 +101,7 @@ export function registerImage(program: Command): void {
     .option('-o, --output <file>', 'write to this file instead of stdout')
     .addOption(new Option('--format <format>', 'archive format').choices(['docker-archive', 'oci-archive']).default('docker-archive'))
     .action(guard(async (refs: string[], opts: { output?: string; format: string }, cmd: Command) => {
-      const { saveCommand } = await import('../image/archive-actions.js');
+      const { saveCommand } = await import('../../project/image/archive-actions.js');
       await saveCommand(globalsOf(cmd).root, refs, opts);
     }));
 
@@ -110,7 +112,7 @@ export function registerImage(program: Command): void {
     .option('-m, --message <text>', 'commit message for the history')
     .option('--platform <os/arch>', 'platform recorded in the image (default: the host)')
     .action(guard(async (source: string, ref: string | undefined, opts: { change?: string[]; message?: string; platform?: string }, cmd: Command) => {
-      const { importImage } = await import('../image/local-actions.js');
+      const { importImage } = await import('../../project/image/local-actions.js');
       await importImage(globalsOf(cmd).root, source, ref, opts);
     }));
 }

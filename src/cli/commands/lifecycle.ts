@@ -3,18 +3,17 @@ import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { globalsOf } from '../globals.js';
 
-// start, stop, restart, kill, pause, unpause: one planner each from
-// src/reconcile/lifecycle.ts, run under the project lock with progress.
-type Planner = 'planStart' | 'planStop' | 'planRestart' | 'planPause' | 'planUnpause' | 'planKill';
+// start, stop, restart, kill, pause, unpause: one lifecycle verb each of
+// the project service, run under the project lock with progress.
+type Planner = 'start' | 'stop' | 'restart' | 'pause' | 'unpause' | 'kill';
 
 async function run(cmd: Command, services: string[], planner: Planner, extra: { timeout?: string; signal?: string; removeOrphans?: boolean } = {}): Promise<void> {
   const { resolveTarget, runCommand, parseTimeout } = await import('../project-command.js');
-  const lifecycle = await import('../../reconcile/lifecycle.js');
   const g = globalsOf(cmd);
   const target = await resolveTarget(g, services, true);
   const opts = { services: services.length ? services : undefined, signal: extra.signal, removeOrphans: extra.removeOrphans };
   await runCommand(g, target, {
-    plan: (d, a) => lifecycle[planner](d, a, opts),
+    verb: { verb: planner, options: opts },
     drivers: { timeout: parseTimeout(extra.timeout) },
   });
 }
@@ -34,21 +33,21 @@ export function normalizeSignal(s: string): string {
 export function registerStart(program: Command): void {
   program.command('start').description('start existing containers of the project')
     .argument('[service...]', 'services')
-    .action(async (services: string[], _o: unknown, cmd: Command) => run(cmd, services, 'planStart'));
+    .action(async (services: string[], _o: unknown, cmd: Command) => run(cmd, services, 'start'));
 }
 
 export function registerStop(program: Command): void {
   program.command('stop').description('stop running containers without removing them')
     .argument('[service...]', 'services')
     .option('-t, --timeout <seconds>', 'shutdown timeout in seconds')
-    .action(async (services: string[], o: { timeout?: string }, cmd: Command) => run(cmd, services, 'planStop', o));
+    .action(async (services: string[], o: { timeout?: string }, cmd: Command) => run(cmd, services, 'stop', o));
 }
 
 export function registerRestart(program: Command): void {
   program.command('restart').description('restart the project\'s containers')
     .argument('[service...]', 'services')
     .option('-t, --timeout <seconds>', 'shutdown timeout in seconds')
-    .action(async (services: string[], o: { timeout?: string }, cmd: Command) => run(cmd, services, 'planRestart', o));
+    .action(async (services: string[], o: { timeout?: string }, cmd: Command) => run(cmd, services, 'restart', o));
 }
 
 export function registerKill(program: Command): void {
@@ -56,17 +55,17 @@ export function registerKill(program: Command): void {
     .argument('[service...]', 'services')
     .option('-s, --signal <signal>', 'signal to send', 'SIGKILL')
     .option('--remove-orphans', 'also kill containers of services not defined in the file')
-    .action(async (services: string[], o: { signal: string; removeOrphans?: boolean }, cmd: Command) => run(cmd, services, 'planKill', { signal: normalizeSignal(o.signal), removeOrphans: o.removeOrphans }));
+    .action(async (services: string[], o: { signal: string; removeOrphans?: boolean }, cmd: Command) => run(cmd, services, 'kill', { signal: normalizeSignal(o.signal), removeOrphans: o.removeOrphans }));
 }
 
 export function registerPause(program: Command): void {
   program.command('pause').description('pause the project\'s running containers')
     .argument('[service...]', 'services')
-    .action(async (services: string[], _o: unknown, cmd: Command) => run(cmd, services, 'planPause'));
+    .action(async (services: string[], _o: unknown, cmd: Command) => run(cmd, services, 'pause'));
 }
 
 export function registerUnpause(program: Command): void {
   program.command('unpause').description('unpause the project\'s paused containers')
     .argument('[service...]', 'services')
-    .action(async (services: string[], _o: unknown, cmd: Command) => run(cmd, services, 'planUnpause'));
+    .action(async (services: string[], _o: unknown, cmd: Command) => run(cmd, services, 'unpause'));
 }

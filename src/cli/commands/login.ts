@@ -9,7 +9,7 @@ export function registerLogin(program: Command): void {
     .option('--password <password>', 'password (-p is the global --project-name)')
     .option('--password-stdin', 'read the password from stdin')
     .action(guard(async (server: string | undefined, opts: { username?: string; password?: string; passwordStdin?: boolean }) => {
-      const { loginCommand } = await import('../image/remote-actions.js');
+      const { loginCommand } = await import('../../project/image/remote-actions.js');
       await loginCommand(server, opts);
     }));
 }
@@ -18,7 +18,7 @@ export function registerLogout(program: Command): void {
   program.command('logout').description('log out from a registry')
     .argument('[server]', 'registry host[:port] (default: Docker Hub)')
     .action(guard(async (server: string | undefined) => {
-      const { logoutCommand } = await import('../image/remote-actions.js');
+      const { logoutCommand } = await import('../../project/image/remote-actions.js');
       logoutCommand(server);
     }));
 }

@@ -16,9 +16,9 @@ export function registerPort(program: Command): void {
     .option('--index <n>', 'index of the container if the service has several replicas')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (name: string, priv: string | undefined, opts: { protocol: 'tcp' | 'udp'; format: string; index?: string }, cmd: Command) => {
-      const { statePaths } = await import('../../state/paths.js');
-      const { lookupPorts } = await import('../../network/endpoints.js');
-      const { resolvePortTarget } = await import('../tools/port-target.js');
+      const [{ publishedPorts }, { loadProjectFromGlobals }, { parseIndex }] = await Promise.all([
+        import('../../project/port.js'), import('../project-loader.js'), import('../tools/flags.js'),
+      ]);
       const g = globalsOf(cmd);
       let target: number | undefined;
       let proto = opts.protocol;
@@ -28,19 +28,21 @@ export function registerPort(program: Command): void {
         target = Number(m[1]);
         if (m[2]) proto = m[2] as 'tcp' | 'udp';
       }
-      const paths = statePaths(g.root);
-      const t = await resolvePortTarget(g, paths, name, opts.index);
-      if (t.service && target === undefined) throw new UsageError('port: PRIVATE_PORT is required with a service name');
-      if (t.service) {
-        // docker compose looks among running containers only: a stopped one has no bound ports.
-        const { Containers } = await import('../../container/index.js');
-        const { observeStatus } = await import('../../container/status.js');
-        const status = observeStatus(new Containers(paths).pathsOf(t.containerId), t.containerId).status;
-        if (status !== 'running' && status !== 'paused') throw new BerthError(`service "${name}" is not running (container ${t.label} is ${status})`);
+      const index = parseIndex(opts.index);
+      let project: string | undefined;
+      let services: string[] = [];
+      try {
+        const p = await loadProjectFromGlobals(g);
+        project = p.name;
+        services = Object.keys(p.services);
+      } catch (e) {
+        // Without a compose file, -p still names the project; otherwise the engine form applies.
+        if (!/no compose file found/.test((e as Error).message)) throw e;
+        project = g.projectName;
       }
-      const ports = lookupPorts(paths, t.containerId, target, proto);
+      const { label: t, ports } = publishedPorts({ root: g.root, project, services, nameOnly: !!g.projectName, name, index, target, protocol: proto });
       if (opts.format === 'json') return void process.stdout.write(JSON.stringify(ports) + '\n');
-      if (target !== undefined && ports.length === 0) throw new BerthError(`no port ${target}/${proto} for container ${t.label}: not published`);
+      if (target !== undefined && ports.length === 0) throw new BerthError(`no port ${target}/${proto} for container ${t}: not published`);
       for (const p of ports) {
         const host = p.hostIp ? (p.hostIp.includes(':') ? `[${p.hostIp}]` : p.hostIp) : '0.0.0.0';
         process.stdout.write(target !== undefined ? `${host}:${p.hostPort}\n` : `${p.target}/${p.protocol} -> ${host}:${p.hostPort}\n`);

@@ -12,10 +12,9 @@ export function registerRm(program: Command): void {
     .option('-v, --volumes', 'remove the containers\' anonymous volumes')
     .action(async (services: string[], o: { force?: boolean; stop?: boolean; volumes?: boolean }, cmd: Command) => {
       const { resolveTarget, runCommand } = await import('../project-command.js');
-      const { planRm } = await import('../../reconcile/lifecycle.js');
       const g = globalsOf(cmd);
       const target = await resolveTarget(g, services, true);
-      const r = await runCommand(g, target, { plan: (d, a) => planRm(d, a, { services: services.length ? services : undefined, stop: o.stop, removeVolumes: o.volumes }) });
+      const r = await runCommand(g, target, { verb: { verb: 'rm', options: { services: services.length ? services : undefined, stop: o.stop, removeVolumes: o.volumes } } });
       if (!g.dryRun && r.plan.actions.length === 0) process.stderr.write('No stopped containers\n');
     });
 }

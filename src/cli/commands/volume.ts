@@ -5,7 +5,7 @@ import { collect, globalsOf } from '../globals.js';
 // `berth volume ...`: Docker's volume commands over the state root's volumes.
 export function registerVolume(program: Command): void {
   const volume = program.command('volume').description('manage volumes');
-  const impl = () => import('../../volume/commands.js');
+  const impl = () => import('../../project/volume.js');
 
   volume.command('ls').alias('list').description('list volumes')
     .option('-q, --quiet', 'only display volume names')

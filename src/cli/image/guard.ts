@@ -8,7 +8,7 @@ export function guard<A extends unknown[]>(fn: (...args: A) => Promise<void>): (
     try {
       await fn(...args);
     } catch (e) {
-      const { userError } = await import('./format.js');
+      const { userError } = await import('../../project/image/format.js');
       throw userError(e);
     }
   };

@@ -1,11 +1,9 @@
 // Progress of pulls and pushes: a redrawn block of per-layer bars on a TTY,
 // one line per status change otherwise, JSON lines with --progress json.
 // Like `docker pull`, progress goes to stdout: stderr carries only the error.
-import type { ProgressEvent } from '../../image/registry/pull.js';
+import type { ProgressEvent, ProgressSink } from '../../project/image/remote-actions.js';
 import type { GlobalOptions } from '../globals.js';
-import { humanSize } from './format.js';
-
-export type ProgressSink = ((e: ProgressEvent) => void) & { end: () => void };
+import { humanSize } from '../../project/image/format.js';
 
 const LABEL: Record<ProgressEvent['status'], string> = {
   resolving: 'Resolving', waiting: 'Waiting', exists: 'Already exists', downloading: 'Downloading', downloaded: 'Download complete',

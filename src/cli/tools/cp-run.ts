@@ -1,16 +1,6 @@
-// `berth cp`: picks the service container, its root (the running process's
-// /proc/<pid>/root, mounts and volumes included, or the overlay mount of a
-// stopped one), and copies with src/cp.
-import { BerthError, UsageError } from '../../errors.js';
-import { Containers } from '../../container/index.js';
-import type { ContainerRecord } from '../../container/record.js';
-import { isMounted } from '../../container/rootfs.js';
-import { observeStatus } from '../../container/status.js';
-import { copyPath } from '../../cp/copy.js';
-import { containerSide, hostSide, type Side } from '../../cp/sides.js';
-import { extractFromStream, packToStream } from '../../cp/tar.js';
-import { projectContainers, serviceContainer } from '../../logs/select.js';
-import { statePaths } from '../../state/paths.js';
+// `berth cp`: which side is the container's, then the service's copy.
+import { UsageError } from '../../errors.js';
+import { copyWithContainer } from '../../project/cp.js';
 import type { CpFlags } from '../commands/cp.js';
 import type { GlobalOptions } from '../globals.js';
 import { projectScope } from '../project-scope.js';
@@ -24,43 +14,18 @@ export function splitContainerArg(arg: string): [string, string] | undefined {
   return [arg.slice(0, i), arg.slice(i + 1)];
 }
 
-export function sideOf(c: Containers, rec: ContainerRecord): Side {
-  const obs = observeStatus(c.pathsOf(rec.id), rec.id);
-  if ((obs.status === 'running' || obs.status === 'paused') && obs.state?.pid) {
-    return containerSide(rec.name, `/proc/${obs.state.pid}/root`, rec.process.cwd || '/');
-  }
-  if (!isMounted(rec.rootfs)) throw new BerthError(`container ${rec.name}: its root filesystem is not mounted; start it first`);
-  return containerSide(rec.name, rec.rootfs, rec.process.cwd || '/');
-}
-
 export async function runCp(g: GlobalOptions, src: string, dst: string, o: CpFlags): Promise<void> {
   exitOnBrokenPipe();
   const s = splitContainerArg(src);
   const d = splitContainerArg(dst);
   if (s && d) throw new UsageError('copying between containers is not supported');
   if (!s && !d) throw new UsageError('must specify at least one container source (SERVICE:PATH)');
-  const [service, cpath] = (s ?? d)!;
-  if (cpath === '') throw new UsageError('a container path must not be empty');
+  const [service, path] = (s ?? d)!;
+  if (path === '') throw new UsageError('a container path must not be empty');
   const index = parseIndex(o.index);
   const scope = await projectScope(g, [service]);
-  const paths = statePaths(g.root);
-  const c = new Containers(paths);
-  const recs = o.all && d ? projectContainers(paths, scope.name, { services: [service] }).map((p) => p.record)
-    : [serviceContainer(paths, scope.name, service, index).record];
-  if (recs.length === 0) throw new BerthError(`service "${service}" has no container`);
-  for (const rec of recs) {
-    const side = sideOf(c, rec);
-    if (g.dryRun) {
-      process.stdout.write(`Copy ${s ? `${rec.name}:${cpath}` : src} to ${d ? `${rec.name}:${cpath}` : dst}\n`);
-      continue;
-    }
-    if (s) {
-      if (dst === '-') await packToStream(side, cpath, !!o.followLink, process.stdout);
-      else copyPath(side, cpath, hostSide(), dst, o);
-    } else if (src === '-') {
-      await extractFromStream(side, cpath, process.stdin, !!o.archive);
-    } else {
-      copyPath(hostSide(), src, side, cpath, o);
-    }
-  }
+  await copyWithContainer({
+    root: g.root, project: scope.name, service, path, local: s ? dst : src, toContainer: !!d, index, all: o.all,
+    archive: o.archive, followLink: o.followLink, dryRun: g.dryRun, onDryRun: (l) => process.stdout.write(`${l}\n`),
+  });
 }

@@ -1,6 +1,5 @@
-// `berth events`: Compose's text and --json formats over watchEvents.
-import { watchEvents, type ContainerEvent } from '../../events/watch.js';
-import { statePaths } from '../../state/paths.js';
+// `berth events`: Compose's text and --json formats over the project's events.
+import { projectEvents, type ContainerEvent } from '../../project/events.js';
 import type { GlobalOptions } from '../globals.js';
 import { projectScope } from '../project-scope.js';
 import { interruptSignal, exitOnBrokenPipe } from './flags.js';
@@ -21,8 +20,8 @@ export function formatEvent(e: ContainerEvent, json: boolean): string {
 export async function runEvents(g: GlobalOptions, services: string[], o: { json?: boolean }): Promise<void> {
   exitOnBrokenPipe();
   const scope = await projectScope(g, services);
-  await watchEvents(statePaths(g.root), {
-    project: scope.name, services, signal: interruptSignal(),
+  await projectEvents({
+    root: g.root, project: scope.name, services, signal: interruptSignal(),
     onEvent: (e) => void process.stdout.write(formatEvent(e, !!o.json)),
   });
 }

@@ -1,43 +1,17 @@
-// `berth run`: (1) bring up what the service needs (its dependencies unless
-// --no-deps, its image, networks and volumes) with the reconciler, leaving
-// the service's own containers alone; (2) create the one-off container with
-// the orchestrator's container driver, from the service changed by the
-// flags, labelled com.docker.compose.oneoff=True; (3) start it, then either
-// print its name (-d) or attach until it exits (exit code = its own), and
-// with --rm remove it.
+// `berth run`: flags → the service as the one-off runs it → the project
+// service's one-off run; prints the name (-d) or exits with its exit code.
 import { randomBytes } from 'node:crypto';
 import { resolve as resolvePath } from 'node:path';
-import type { Project, Service } from '../../compose/model.js';
+import type { Service } from '../../compose/model.js';
 import { parsePortString, parseVolumeString, shellSplit } from '../../compose/syntax.js';
 import { BerthError, UsageError } from '../../errors.js';
-import { readRecord, writeRecord } from '../../container/record.js';
-import { containerPaths } from '../../container/paths.js';
-import { containerDrivers } from '../../project/container-driver.js';
-import { deviceRequestError } from '../../project/device-requests.js';
-import { Engine } from '../../project/engine.js';
-import { observeProject } from '../../project/observe.js';
-import { desiredOf } from '../../project/run.js';
-import type { ContainerAction, Plan } from '../../reconcile/plan.js';
-import { LABELS } from '../../reconcile/desired.js';
-import { reconcile } from '../../reconcile/reconcile.js';
-import { withProjectLock } from '../../state/lock.js';
-import { statePaths } from '../../state/paths.js';
 import type { RunFlags } from '../commands/run.js';
 import type { GlobalOptions } from '../globals.js';
-import { resolveTarget, runCommand } from '../project-command.js';
-import { upOptionsOf } from '../up-options.js';
+import { resolveTarget } from '../project-command.js';
 import { parseEnvPairs } from './flags.js';
-import { attachOneOff } from './run-attach.js';
-
-/** The up plan for `service` and its dependencies, without the service's own container actions. */
-export function preparePlan(plan: Plan, service: string): Plan {
-  const drop = new Set(plan.actions.filter((a) => a.resource === 'Container' && (a as ContainerAction).service === service).map((a) => a.id));
-  const actions = plan.actions.filter((a) => !drop.has(a.id)).map((a) => ({ ...a, after: a.after.filter((x) => !drop.has(x)) }));
-  return { ...plan, actions, unchanged: plan.unchanged, warnings: plan.warnings.filter((w) => !/orphan/.test(w)) };
-}
 
 /** The service as the flags change it for a one-off run. */
-export function oneOffService(base: Service, command: string[], o: RunFlags, tty: boolean, cwd = process.cwd()): Service {
+export function oneOffService(base: Service, command: string[], o: RunFlags, tty: boolean, interactive: boolean, cwd = process.cwd()): Service {
   const s: Service = structuredClone(base);
   if (command.length) s.command = command;
   if (o.entrypoint !== undefined) {
@@ -68,7 +42,7 @@ export function oneOffService(base: Service, command: string[], o: RunFlags, tty
   s.restart = 'no';
   delete s.container_name;
   s.tty = tty;
-  s.stdin_open = tty;
+  s.stdin_open = tty || interactive;
   return s;
 }
 
@@ -77,59 +51,24 @@ export async function runOneOff(g: GlobalOptions, service: string, command: stri
   const project = target.project!;
   const base = project.services[service];
   if (!base) throw new BerthError(`no such service: ${service}`);
-  const unsupported = deviceRequestError(project, service);
-  if (unsupported) throw new BerthError(unsupported);
   if (o.detach && o.rm) throw new UsageError('--rm and -d cannot be combined');
   const tty = !o.detach && o.tty !== false && !!process.stdin.isTTY;
+  // -i without a terminal: stdin is copied to the container, and its end closes the container's stdin.
+  const interactive = !o.detach && !tty && !!o.interactive;
   const name = o.name ?? `${project.name}-${service}-run-${randomBytes(6).toString('hex')}`;
-  const svc = oneOffService(base, command, o, tty, project.workingDir);
+  const svc = oneOffService(base, command, o, tty, interactive, project.workingDir);
   if (g.dryRun) {
+    const { deviceRequestError } = await import('../../project/device-requests.js');
+    const unsupported = deviceRequestError(project, service);
+    if (unsupported) throw new BerthError(unsupported);
     process.stdout.write(`Container ${name}  Create  (one-off of ${service})\nContainer ${name}  Start\n`);
     return 0;
   }
-
-  // 1. Dependencies, image, networks and volumes.
-  const upOpts = upOptionsOf([service], { detach: true, deps: o.deps });
-  await runCommand(g, target, { plan: (d, a, second) => preparePlan(reconcile(d, a, second ? { ...upOpts, pull: 'never', build: false, noBuild: false } : upOpts), service) });
-
-  // 2. The one-off container, under the project lock so that no `up` sees it half-labelled.
-  const paths = statePaths(g.root);
-  const engine = new Engine(paths);
-  const changed: Project = { ...project, services: { ...project.services, [service]: svc } };
-  const id = await withProjectLock(paths, project.name, async () => {
-    const refs = Object.entries(changed.services).map(([n, s]) => s.image ?? `${project.name}-${n}`);
-    const actual = await observeProject(engine, project.name, refs);
-    const desired = desiredOf(engine, changed, project.name, actual);
-    const drivers = containerDrivers(engine, changed, desired, {});
-    const action: ContainerAction = { id: 1, after: [], kind: 'container.create', resource: 'Container', name, service, number: 1 };
-    await drivers.createContainer(action);
-    const rec = engine.containers.resolve(name);
-    const p = containerPaths(paths, rec.id);
-    const now = readRecord(p.record)!;
-    writeRecord(p.record, { ...now, labels: { ...now.labels, [LABELS.oneoff]: 'True' }, input: { ...now.input, labels: { ...(now.input.labels ?? {}), [LABELS.oneoff]: 'True' } } });
-    await drivers.startContainer({ ...action, kind: 'container.start', containerId: rec.id });
-    return rec.id;
+  const [{ runOneOff: run }, { reporterFor }] = await Promise.all([import('../../project/one-off.js'), import('../progress.js')]);
+  const r = await run({
+    root: g.root, project, service, run: svc, name, deps: o.deps, detach: o.detach, rm: o.rm, tty, interactive,
+    reporter: await reporterFor(g),
   });
-
-  // 3. Detach, or attach until it exits.
-  if (o.detach) {
-    process.stdout.write(`${name}\n`);
-    return 0;
-  }
-  let code: number;
-  try {
-    code = await attachOneOff(engine.containers, id, tty);
-  } finally {
-    if (o.rm) await removeOneOff(engine, changed, project.name, id, name, service);
-  }
-  return code;
-}
-
-async function removeOneOff(engine: Engine, project: Project, name: string, id: string, cname: string, service: string): Promise<void> {
-  await withProjectLock(engine.paths, name, async () => {
-    const refs = Object.entries(project.services).map(([n, s]) => s.image ?? `${name}-${n}`);
-    const actual = await observeProject(engine, name, refs);
-    const desired = desiredOf(engine, project, name, actual);
-    await containerDrivers(engine, project, desired, {}).removeContainer({ id: 1, after: [], kind: 'container.remove', resource: 'Container', name: cname, service, number: 1, containerId: id, removeVolumes: true });
-  });
+  if (o.detach) process.stdout.write(`${name}\n`);
+  return r.exitCode ?? 0;
 }

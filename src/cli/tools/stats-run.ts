@@ -1,17 +1,45 @@
 // `berth stats`: two samples per interval; --no-stream prints one table (or
 // one JSON object per container and line, as Docker's --format json does).
-import { Containers } from '../../container/index.js';
-import { observeStatus } from '../../container/status.js';
-import { projectContainers } from '../../logs/select.js';
-import { statePaths } from '../../state/paths.js';
 import type { StatsFlags } from '../commands/stats.js';
 import type { GlobalOptions } from '../globals.js';
 import { projectScope } from '../project-scope.js';
+import { statsSampler, type ContainerSample, type RawSample } from '../../project/stats.js';
 import { interruptSignal, exitOnBrokenPipe } from './flags.js';
-import { row, sample, type RawSample, type StatsRow } from './stats-sample.js';
-import { table } from './table.js';
+import { bytesBinary, bytesDecimal, table } from './table.js';
 
 const INTERVAL_MS = 500;
+
+export interface StatsRow {
+  BlockIO: string;
+  CPUPerc: string;
+  Container: string;
+  ID: string;
+  MemPerc: string;
+  MemUsage: string;
+  Name: string;
+  NetIO: string;
+  PIDs: string;
+}
+
+const pct = (x: number) => `${x.toFixed(2)}%`;
+
+/** Docker's row: CPU % over the interval between the two samples, on all host CPUs (as Docker counts it). */
+export function row(rec: { id: string; name: string }, a: RawSample, b: RawSample, trunc: boolean): StatsRow {
+  const dt = (b.at - a.at) * 1e6;
+  const cpu = b.running && a.running && dt > 0 ? ((b.cpuNs - a.cpuNs) / dt) * 100 : 0;
+  const id = trunc ? rec.id.slice(0, 12) : rec.id;
+  return {
+    BlockIO: `${bytesDecimal(b.read)} / ${bytesDecimal(b.write)}`,
+    CPUPerc: pct(Math.max(0, cpu)),
+    Container: id,
+    ID: id,
+    MemPerc: pct(b.limit > 0 ? (b.mem / b.limit) * 100 : 0),
+    MemUsage: `${bytesBinary(b.mem)} / ${bytesBinary(b.limit)}`,
+    Name: rec.name,
+    NetIO: `${bytesDecimal(b.rx)} / ${bytesDecimal(b.tx)}`,
+    PIDs: String(b.pids),
+  };
+}
 
 function render(rows: StatsRow[], format: 'table' | 'json'): string {
   if (format === 'json') return rows.map((r) => JSON.stringify(r) + '\n').join('');
@@ -22,23 +50,14 @@ function render(rows: StatsRow[], format: 'table' | 'json'): string {
 export async function runStats(g: GlobalOptions, services: string[], o: StatsFlags): Promise<void> {
   exitOnBrokenPipe();
   const scope = await projectScope(g, services);
-  const paths = statePaths(g.root);
-  const c = new Containers(paths);
-  const pick = () => projectContainers(paths, scope.name, { services }).map((p) => p.record)
-    .filter((r) => o.all || ['running', 'paused'].includes(observeStatus(c.pathsOf(r.id), r.id).status));
+  const take = statsSampler({ root: g.root, project: scope.name, services, all: o.all });
   const signal = o.stream ? interruptSignal() : undefined;
-  let prev = new Map<string, RawSample>();
-  for (const r of pick()) prev.set(r.id, sample(c, r));
+  let prev = new Map<string, RawSample>(take().map((s) => [s.id, s.sample]));
   for (;;) {
     await new Promise((res) => setTimeout(res, INTERVAL_MS));
-    const recs = pick();
-    const next = new Map<string, RawSample>();
-    const rows = recs.map((r) => {
-      const b = sample(c, r);
-      next.set(r.id, b);
-      return row(r, prev.get(r.id) ?? b, b, o.trunc);
-    });
-    prev = next;
+    const now: ContainerSample[] = take();
+    const rows = now.map((s) => row(s, prev.get(s.id) ?? s.sample, s.sample, o.trunc));
+    prev = new Map(now.map((s) => [s.id, s.sample]));
     const text = render(rows, o.format);
     if (!o.stream) return void process.stdout.write(text);
     if (signal?.aborted) return;

@@ -1,7 +1,7 @@
 // `berth run` end to end on a small project made from the example base
 // image: dependencies started first, the command's exit code, -e, --rm,
-// -d with --name and the one-off label, --no-deps, -v, and nothing left
-// after `down -v`.
+// -d with --name and the one-off label, --no-deps, -v, -i with piped stdin,
+// and nothing left after `down -v`.
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -63,6 +63,15 @@ test('run: one-off containers of a service', { skip: !isRoot, timeout: 180_000 }
   const pty = spawnSync('script', ['-qec', cmd, '/dev/null'], { cwd: repoRoot, env: w.env, encoding: 'utf8', timeout: 60_000 });
   assert.match(pty.stdout, /\/dev\/pts\/\d+/);
   assert.equal(pty.status, 3);
+
+  // -i without a terminal: stdin reaches the container, and its end closes the container's stdin (cat ends).
+  const piped = spawnSync(berthBin, [...base, 'run', '--rm', '-i', 'app', 'cat'], { cwd: repoRoot, env: w.env, encoding: 'utf8', input: 'x\n', timeout: 60_000 });
+  assert.equal(piped.status, 0, piped.stderr);
+  assert.equal(piped.stdout, 'x\n');
+  // Without -i the container's stdin is empty, as docker compose run -T gives it.
+  const closed = spawnSync(berthBin, [...base, 'run', '--rm', 'app', 'cat'], { cwd: repoRoot, env: w.env, encoding: 'utf8', input: 'y\n', timeout: 60_000 });
+  assert.equal(closed.status, 0, closed.stderr);
+  assert.equal(closed.stdout, '');
 
   // -d --name: a one-off container that up ignores.
   const d = w.berth([...base, 'run', '-d', '--name', `${project}-job`, '--entrypoint', 'sleep', 'app', '300']);

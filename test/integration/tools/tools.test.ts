@@ -183,12 +183,20 @@ describe('tool commands (root)', { skip: !isRoot || !existsSync(shim) ? 'needs r
   });
 
   it('events --json reports create, start and die', async () => {
-    const ev = env.spawn(['events', '--json', 'evt']);
-    await sleep(800);
+    const ev = env.spawn(['events', '--json', 'evt', 'probe']);
+    // The watcher is ready once it reports a container created after it began: create probes until one shows.
+    let probes = 0;
+    const deadline = Date.now() + 30_000;
+    while (!ev.out().includes('"service":"probe"')) {
+      if (Date.now() > deadline) throw new Error(`events never reported a probe container: ${ev.err()}`);
+      await env.create('probe', ++probes, ['true']);
+      await until('a probe event', () => ev.out().includes('"service":"probe"'), 1000).catch(() => undefined);
+    }
     const rec = await env.run('evt', 1, ['sh', '-c', 'sleep 0.5; exit 2']);
     await until('die event', () => ev.out().includes('"action":"die"'));
     ev.child.kill('SIGINT');
-    const events = ev.out().trim().split('\n').map((l) => JSON.parse(l) as { action: string; id: string; service: string; attributes: Record<string, string> });
+    const events = ev.out().trim().split('\n').map((l) => JSON.parse(l) as { action: string; id: string; service: string; attributes: Record<string, string> })
+      .filter((e) => e.service === 'evt');
     assert.deepEqual(events.map((e) => e.action), ['create', 'start', 'die']);
     assert.ok(events.every((e) => e.id === rec.id && e.service === 'evt'));
     assert.equal(events[2]!.attributes.exitCode, '2');

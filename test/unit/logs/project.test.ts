@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { followProject, LogPrinter, projectLogs, type ProjectLogOptions } from '../../../src/logs/index.js';
+import { followProject, projectLogs, type ProjectLogOptions } from '../../../src/logs/index.js';
+import { LogPrinter } from '../../../src/cli/log-printer.js';
 import { statePaths, type StatePaths } from '../../../src/state/paths.js';
 import { tempDir } from '../../helpers/env.js';
 

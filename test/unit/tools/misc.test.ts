@@ -4,7 +4,7 @@ import { combinedStatus } from '../../../src/cli/tools/ls-run.js';
 import { bytesBinary, bytesDecimal, table } from '../../../src/cli/tools/table.js';
 import { eventTime, formatEvent } from '../../../src/cli/tools/events-run.js';
 import { diffEvents } from '../../../src/events/watch.js';
-import { displayName } from '../../../src/logs/printer.js';
+import { displayName } from '../../../src/logs/display-name.js';
 import { psRow, PS_TITLES } from '../../../src/cli/tools/ps-columns.js';
 
 describe('tool output helpers', () => {

@@ -6,14 +6,17 @@ import { RegistryClient } from '../../image/registry/client.js';
 import { removeCredentials, storeCredentials } from '../../image/registry/credentials.js';
 import { pullImage } from '../../image/registry/pull.js';
 import { pushImage } from '../../image/registry/push.js';
-import type { GlobalOptions } from '../globals.js';
+import type { ProgressEvent } from '../../image/registry/pull.js';
 import { storeFor } from './local-actions.js';
-import { progressSink } from './progress.js';
 
-export async function pullCommand(g: GlobalOptions, ref: string, o: { platform?: string; quiet?: boolean }): Promise<void> {
-  const store = storeFor(g.root);
+export type { ProgressEvent } from '../../image/registry/pull.js';
+
+/** Where pull and push progress goes; `end` redraws or flushes what is pending. */
+export type ProgressSink = ((e: ProgressEvent) => void) & { end: () => void };
+
+export async function pullCommand(root: string | undefined, ref: string, o: { platform?: string; quiet?: boolean }, progress: ProgressSink): Promise<void> {
+  const store = storeFor(root);
   const r = parseReference(ref);
-  const progress = progressSink(g, o.quiet);
   try {
     const img = await pullImage(store, ref, { platform: o.platform ? parsePlatform(o.platform) : undefined, onProgress: progress });
     progress.end();
@@ -24,9 +27,8 @@ export async function pullCommand(g: GlobalOptions, ref: string, o: { platform?:
   }
 }
 
-export async function pushCommand(g: GlobalOptions, ref: string, o: { quiet?: boolean }): Promise<void> {
-  const store = storeFor(g.root);
-  const progress = progressSink(g, o.quiet);
+export async function pushCommand(root: string | undefined, ref: string, progress: ProgressSink): Promise<void> {
+  const store = storeFor(root);
   try {
     const r = await pushImage(store, ref, { onProgress: progress });
     progress.end();

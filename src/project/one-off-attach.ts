@@ -1,17 +1,20 @@
 // Attached `run`: without a terminal, the container's output is read from
 // its log (nothing is lost before we look) and printed as is, stderr to
-// stderr; with a terminal, the shim's attach socket carries raw output and
-// our keystrokes (the local terminal in raw mode). Resolves with the exit code.
+// stderr, and with -i this process's stdin goes through the shim's attach
+// socket, its end closing the container's stdin; with a terminal, the attach
+// socket carries raw output and our keystrokes (the local terminal in raw
+// mode). Resolves with the exit code.
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
-import { parseEntry, type LogEntry } from '../../logs/entry.js';
-import { splitLines } from '../../logs/files.js';
-import type { Containers } from '../../container/lifecycle.js';
-import { ContainerLog } from '../../logs/source.js';
+import { parseEntry, type LogEntry } from '../logs/entry.js';
+import { splitLines } from '../logs/files.js';
+import type { Containers } from '../container/lifecycle.js';
+import { ContainerLog } from '../logs/source.js';
 
-export async function attachOneOff(c: Containers, id: string, tty: boolean): Promise<number> {
+export async function attachOneOff(c: Containers, id: string, tty: boolean, interactive = false): Promise<number> {
   const rec = c.resolve(id);
   if (tty) return attachTty(c, rec.socket, rec.logPath, id);
+  const input = interactive ? await sendStdin(rec.socket) : undefined;
   const log = new ContainerLog(rec.logPath);
   const print = () => {
     for (const e of log.poll()) (e.stream === 'stderr' ? process.stderr : process.stdout).write(`${e.text}\n`);
@@ -33,7 +36,30 @@ export async function attachOneOff(c: Containers, id: string, tty: boolean): Pro
   } finally {
     process.off('SIGINT', onSigint);
     log.close();
+    input?.();
   }
+}
+
+/**
+ * Copies this process's stdin to the container through an attach connection
+ * that asks for stdinOnce: the end of our input half-closes the connection,
+ * and the shim then closes the container's stdin (so `cat` ends). The output
+ * the connection carries is not read (it comes from the log, streams apart).
+ * Returns the function that lets go of stdin and the connection.
+ */
+async function sendStdin(socket: string): Promise<() => void> {
+  const sock = connect(socket);
+  await new Promise<void>((resolve, reject) => { sock.once('connect', resolve); sock.once('error', reject); });
+  sock.on('error', () => undefined);
+  sock.write('{"op":"attach","stdinOnce":true}\n');
+  sock.on('data', () => undefined);
+  const stdin = process.stdin;
+  stdin.pipe(sock);
+  return () => {
+    stdin.unpipe(sock);
+    stdin.pause();
+    sock.destroy();
+  };
 }
 
 function logSize(path: string): number {

@@ -1,21 +1,14 @@
 // Output as docker compose prints logs: "web-1  | text", the prefix padded
 // to the longest name and coloured from Compose's cycle (in the order the
 // containers first appear), optionally with the entry's timestamp.
-import type { LogStream } from './entry.js';
+/** Which output stream a line came from. */
+export type LogStream = 'stdout' | 'stderr';
 
 // Compose's rainbow: cyan, yellow, green, magenta, blue, then their intense forms.
 const RAINBOW = ['36', '33', '32', '35', '34', '36;1', '33;1', '32;1', '35;1', '34;1'];
 
 export function colour(code: string, s: string): string {
   return `\x1b[${code}m${s}\x1b[0m`;
-}
-
-/** The name Compose shows for a container: without its "<project>-" prefix when it has the service's form. */
-export function displayName(name: string, project: string, service: string): string {
-  for (const sep of ['-', '_']) {
-    if (name.startsWith(`${project}${sep}${service}${sep}`)) return name.slice(project.length + 1);
-  }
-  return name;
 }
 
 export interface PrinterOptions {
@@ -29,7 +22,7 @@ export interface PrinterOptions {
 }
 
 export interface PrintableLine {
-  /** Display name (see displayName). */
+  /** The container's display name (without its project prefix). */
   name: string;
   stream: LogStream;
   time: string;

@@ -1,11 +1,12 @@
-// `berth volume ls|inspect|create|rm|prune`: Docker's output formats over
-// the VolumeStore. Loaded lazily by src/cli/commands/volume.ts.
+// `volume ls|inspect|create|rm|prune`: Docker's output formats over the
+// VolumeStore (written through `out`, stdout by default). Loaded lazily by
+// src/cli/commands/volume.ts.
 import { createInterface } from 'node:readline';
 import { BerthError, UsageError } from '../errors.js';
 import { lockResource } from '../state/lock.js';
 import { statePaths } from '../state/paths.js';
-import { volumesInUse } from './in-use.js';
-import { VolumeStore, type ListFilter, type VolumeInfo } from './store.js';
+import { volumesInUse } from '../volume/in-use.js';
+import { VolumeStore, type ListFilter, type VolumeInfo } from '../volume/store.js';
 
 type Out = (s: string) => void;
 const stdout: Out = (s) => { process.stdout.write(s); };

@@ -1,25 +1,15 @@
-// One stats row for a container: cgroup counters from the container layer,
-// network bytes from the container's netns (/proc/<pid>/net/dev), block I/O
-// from the blkio/io controller, and CPU % from two samples.
+// `stats`: one sample per container: cgroup counters from the container
+// layer, network bytes from the container's netns (/proc/<pid>/net/dev) and
+// block I/O from the blkio/io controller. The caller takes CPU % from two.
 import { readFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { join } from 'node:path';
-import { stats, type Containers } from '../../container/index.js';
-import { observeStatus } from '../../container/status.js';
-import type { ContainerRecord } from '../../container/record.js';
-import { bytesBinary, bytesDecimal } from './table.js';
-
-export interface StatsRow {
-  BlockIO: string;
-  CPUPerc: string;
-  Container: string;
-  ID: string;
-  MemPerc: string;
-  MemUsage: string;
-  Name: string;
-  NetIO: string;
-  PIDs: string;
-}
+import { stats } from '../container/index.js';
+import { observeStatus } from '../container/status.js';
+import type { ContainerRecord } from '../container/record.js';
+import { projectContainers } from '../logs/select.js';
+import { Containers } from '../container/lifecycle.js';
+import { pathsAt } from './state-root.js';
 
 export interface RawSample {
   at: number;
@@ -69,7 +59,7 @@ function blockBytes(id: string): { read: number; write: number } {
   }
 }
 
-export function sample(c: Containers, rec: ContainerRecord): RawSample {
+function sample(c: Containers, rec: ContainerRecord): RawSample {
   const obs = observeStatus(c.pathsOf(rec.id), rec.id);
   const zero: RawSample = { at: Date.now(), cpuNs: 0, mem: 0, limit: 0, pids: 0, rx: 0, tx: 0, read: 0, write: 0, running: false };
   if (obs.status !== 'running' && obs.status !== 'paused') return zero;
@@ -87,22 +77,26 @@ export function sample(c: Containers, rec: ContainerRecord): RawSample {
   };
 }
 
-const pct = (x: number) => `${x.toFixed(2)}%`;
 
-/** Docker's row: CPU % over the interval between the two samples, on all host CPUs (as Docker counts it). */
-export function row(rec: ContainerRecord, a: RawSample, b: RawSample, trunc: boolean): StatsRow {
-  const dt = (b.at - a.at) * 1e6;
-  const cpu = b.running && a.running && dt > 0 ? ((b.cpuNs - a.cpuNs) / dt) * 100 : 0;
-  const id = trunc ? rec.id.slice(0, 12) : rec.id;
-  return {
-    BlockIO: `${bytesDecimal(b.read)} / ${bytesDecimal(b.write)}`,
-    CPUPerc: pct(Math.max(0, cpu)),
-    Container: id,
-    ID: id,
-    MemPerc: pct(b.limit > 0 ? (b.mem / b.limit) * 100 : 0),
-    MemUsage: `${bytesBinary(b.mem)} / ${bytesBinary(b.limit)}`,
-    Name: rec.name,
-    NetIO: `${bytesDecimal(b.rx)} / ${bytesDecimal(b.tx)}`,
-    PIDs: String(b.pids),
-  };
+export interface StatsOptions {
+  root?: string;
+  project: string;
+  services: string[];
+  /** Stopped containers too (their samples are zero). */
+  all?: boolean;
+}
+
+export interface ContainerSample {
+  id: string;
+  name: string;
+  sample: RawSample;
+}
+
+/** A function that samples the project's (running, or --all) containers each time it is called. */
+export function statsSampler(o: StatsOptions): () => ContainerSample[] {
+  const paths = pathsAt(o.root);
+  const c = new Containers(paths);
+  return () => projectContainers(paths, o.project, { services: o.services }).map((p) => p.record)
+    .filter((r) => o.all || ['running', 'paused'].includes(observeStatus(c.pathsOf(r.id), r.id).status))
+    .map((r) => ({ id: r.id, name: r.name, sample: sample(c, r) }));
 }

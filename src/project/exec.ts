@@ -1,0 +1,80 @@
+// `exec`: the service's container (--index), then `runtime exec` with this
+// process's stdio (a real pty with --tty: the runtime relays it and puts our
+// terminal in raw mode); the exit code is the command's.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
+import { BerthError } from '../errors.js';
+import { ALL_CAPS } from '../container/capabilities.js';
+import { observeStatus } from '../container/status.js';
+import { resolveUser } from '../container/user.js';
+import { serviceContainer } from '../logs/select.js';
+import { Containers } from '../container/lifecycle.js';
+import { pathsAt } from './state-root.js';
+
+export interface ExecRequest {
+  tty: boolean;
+  detach?: boolean;
+  env?: Record<string, string>;
+  user?: string;
+  workdir?: string;
+  privileged?: boolean;
+}
+
+/** The capabilities this process holds (root may lack some, e.g. CAP_SYS_RESOURCE: asking for those fails capset). */
+export function heldCaps(status = readFileSync('/proc/self/status', 'utf8')): string[] {
+  const eff = BigInt(`0x${/^CapEff:\s*([0-9a-f]+)/m.exec(status)?.[1] ?? '0'}`);
+  return ALL_CAPS.filter((_, i) => (eff >> BigInt(i)) & 1n);
+}
+
+/** The runtime's exec arguments for a container (user names resolved in its rootfs). */
+export function execArgs(rec: { id: string; runtimeRoot: string; rootfs: string }, argv: string[], r: ExecRequest): string[] {
+  const args = ['--root', rec.runtimeRoot, 'exec'];
+  if (r.tty) args.push('--tty');
+  if (r.detach) args.push('--detach');
+  if (r.workdir) args.push('--cwd', r.workdir);
+  if (r.user) {
+    const u = resolveUser(r.user, rec.rootfs);
+    args.push('--user', `${u.uid}:${u.gid}`);
+    for (const gid of u.additionalGids) args.push('--additional-gids', String(gid));
+  }
+  for (const [k, v] of Object.entries(r.env ?? {})) args.push('--env', `${k}=${v}`);
+  if (r.privileged) for (const cap of heldCaps()) args.push('--cap', cap);
+  args.push(rec.id, ...argv);
+  return args;
+}
+
+/** Runs the runtime with inherited stdio; resolves with the command's exit code. */
+export function runInherited(runtime: string, args: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(runtime, args, { stdio: 'inherit' });
+    // The terminal's Ctrl-C reaches the runtime (same process group); we only wait for it.
+    const ignore = () => undefined;
+    process.on('SIGINT', ignore);
+    child.on('error', (e) => reject(new BerthError(`exec: cannot run ${runtime}: ${e.message}`)));
+    child.on('close', (code, signal) => {
+      process.off('SIGINT', ignore);
+      resolve(code ?? 128 + ((osConstants.signals as Record<string, number>)[signal ?? ''] ?? 0));
+    });
+  });
+}
+
+export interface ExecOptions extends ExecRequest {
+  root?: string;
+  project: string;
+  service: string;
+  /** --index: the service's container number (default: the first). */
+  index?: number;
+  argv: string[];
+}
+
+/** `exec` in a service's running container; resolves with the command's exit code. */
+export async function execInService(o: ExecOptions): Promise<number> {
+  const paths = pathsAt(o.root);
+  const c = new Containers(paths);
+  const { record } = serviceContainer(paths, o.project, o.service, o.index);
+  const obs = observeStatus(c.pathsOf(record.id), record.id);
+  if (obs.status === 'paused') throw new BerthError(`container ${record.name} is paused, unpause it first`);
+  if (obs.status !== 'running') throw new BerthError(`service "${o.service}" is not running (container ${record.name} is ${obs.status})`);
+  return runInherited(c.bin.runtime, execArgs(record, o.argv, o));
+}

@@ -1,0 +1,79 @@
+// `network ls|inspect|create|rm|prune|connect|disconnect`: the engine-level
+// network verbs over the network driver, returning data for the CLI to print.
+import { UsageError } from '../errors.js';
+import {
+  connectEndpoint, createNetwork, disconnectEndpoint, inspectNetwork, listNetworks, pruneNetworks, removeNetwork,
+  type IpamConfig, type NetworkSummary,
+} from '../network/index.js';
+import { pathsAt } from './state-root.js';
+
+export type { NetworkSummary } from '../network/index.js';
+
+function matches(n: NetworkSummary, filters: string[] | undefined): boolean {
+  for (const f of filters ?? []) {
+    const i = f.indexOf('=');
+    if (i <= 0) throw new UsageError(`invalid filter '${f}'`);
+    const key = f.slice(0, i), val = f.slice(i + 1);
+    if (key === 'name' && !n.name.includes(val)) return false;
+    if (key === 'driver' && n.driver !== val) return false;
+    if (key === 'id' && !n.id.startsWith(val)) return false;
+    if (key === 'label') {
+      const j = val.indexOf('=');
+      const k = j < 0 ? val : val.slice(0, j);
+      if (!(k in n.labels) || (j >= 0 && n.labels[k] !== val.slice(j + 1))) return false;
+    }
+    if (!['name', 'driver', 'id', 'label'].includes(key)) throw new UsageError(`unknown filter '${key}'`);
+  }
+  return true;
+}
+
+/** The networks on record; --filter name=, driver=, id=, label=<k>[=<v>]. */
+export function networkList(root: string | undefined, filters?: string[]): NetworkSummary[] {
+  return listNetworks(pathsAt(root)).filter((n) => matches(n, filters));
+}
+
+export function networkInspect(root: string | undefined, names: string[]): unknown[] {
+  const paths = pathsAt(root);
+  return names.map((n) => inspectNetwork(paths, n));
+}
+
+export interface NetworkCreateOptions {
+  driver: string; subnet?: string[]; gateway?: string[]; ipRange?: string[]; internal?: boolean; attachable?: boolean;
+  ipv6?: boolean; labels: Record<string, string>; driverOpts: Record<string, string>;
+}
+
+export function networkCreate(root: string | undefined, name: string, o: NetworkCreateOptions): ReturnType<typeof createNetwork> {
+  if ((o.gateway?.length ?? 0) > (o.subnet?.length ?? 0) || (o.ipRange?.length ?? 0) > (o.subnet?.length ?? 0)) {
+    throw new UsageError('--gateway and --ip-range need a --subnet at the same position');
+  }
+  const config: IpamConfig[] = (o.subnet ?? []).map((subnet, i) => ({ subnet, gateway: o.gateway?.[i], ip_range: o.ipRange?.[i] }));
+  return createNetwork(pathsAt(root), {
+    name, driver: o.driver, internal: o.internal, attachable: o.attachable, enable_ipv6: o.ipv6,
+    labels: o.labels, driver_opts: o.driverOpts, ipam: { config },
+  });
+}
+
+export async function networkRemove(root: string | undefined, name: string): Promise<void> {
+  await removeNetwork(pathsAt(root), name);
+}
+
+/** Removes every network without containers whose labels match (undefined value: the key alone). */
+export function networkPrune(root: string | undefined, labels: Record<string, string | undefined>): Promise<string[]> {
+  return pruneNetworks(pathsAt(root), labels);
+}
+
+export interface NetworkConnectOptions {
+  netns: string; name?: string; alias?: string[]; ip?: string; ip6?: string; interfaceName?: string; macAddress?: string;
+}
+
+export async function networkConnect(root: string | undefined, network: string, container: string, o: NetworkConnectOptions) {
+  const ep = await connectEndpoint(pathsAt(root), {
+    containerId: container, name: o.name, netnsPath: o.netns,
+    networks: [{ name: network, aliases: o.alias, ipv4_address: o.ip, ipv6_address: o.ip6, interface_name: o.interfaceName, mac_address: o.macAddress }],
+  });
+  return ep.attachments.find((x) => x.network === network || x.networkId.startsWith(network))!;
+}
+
+export function networkDisconnect(root: string | undefined, network: string, container: string): Promise<void> {
+  return disconnectEndpoint(pathsAt(root), container, [network]);
+}
