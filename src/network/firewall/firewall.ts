@@ -5,7 +5,7 @@
 import { BerthError } from '../../errors.js';
 import type { NetworkRecord, PublishedPort } from '../types.js';
 import { nftBatch, nftList, nftListTable, type NftListing } from './nft.js';
-import { hostAccepts, hostChains, hostDeletes } from './host-chains.js';
+import { hostAccepts, hostChains, hostDeletes, hostTag } from './host-chains.js';
 import { Rules, deletesByTag, epTag, netTag, taggedRuleCount, type NftCmd } from './rules.js';
 
 export interface Firewall {
@@ -13,6 +13,12 @@ export interface Firewall {
   setupNetwork(n: NetworkRecord, opts?: { fresh?: boolean }): Promise<void>;
   /** Removes the network's rules; returns errors instead of stopping at the first. */
   teardownNetwork(n: NetworkRecord): Promise<Error[]>;
+  /**
+   * Puts back what is missing of the networks' rules (a firewall reload or another tool flushed
+   * its chains, a dockerd started since): one listing, and one batch only when something is missing.
+   * Returns the networks repaired.
+   */
+  repairNetworks(ns: NetworkRecord[]): Promise<NetworkRecord[]>;
   publish(containerId: string, ports: PublishedPort[]): Promise<void>;
   unpublish(containerId: string): Promise<void>;
 }
@@ -84,6 +90,26 @@ export class NftFirewall implements Firewall {
     } catch (e) {
       return [e as Error];
     }
+  }
+
+  async repairNetworks(ns: NetworkRecord[]): Promise<NetworkRecord[]> {
+    if (ns.length === 0) return [];
+    const listing = await nftList(['ruleset']);
+    const present = hostChains(listing);
+    const comments = new Map<string, number>();
+    for (const i of listing.nftables ?? []) {
+      const c = (i.rule as { comment?: string } | undefined)?.comment;
+      if (c) comments.set(c, (comments.get(c) ?? 0) + 1);
+    }
+    const broken = ns.filter((n) => !comments.get(netTag(n.id)) || (comments.get(hostTag(this.table, n.id)) ?? 0) !== hostAccepts(this.table, n, present).length);
+    if (broken.length === 0) return [];
+    const ids = new Set(broken.map((n) => n.id));
+    await nftBatch([
+      ...(hasTable(listing, this.table) ? [] : this.rules.tableSkeleton()),
+      ...deletesByTag(listing, this.table, new Set(broken.map((n) => netTag(n.id)))), ...hostDeletes(listing, this.table, ids),
+      ...broken.flatMap((n) => [...this.rules.network(n), ...hostAccepts(this.table, n, present)]),
+    ]);
+    return broken;
   }
 
   async publish(containerId: string, ports: PublishedPort[]): Promise<void> {

@@ -1,0 +1,115 @@
+// berth next to dockerd, firewalld or plain iptables rules: inside a
+// namespace standing in for the host, the FORWARD policy is DROP
+// (iptables-nft, as dockerd sets it), br_netfilter sends bridged frames
+// through FORWARD, INPUT drops what it does not know and another tool's rules
+// are there. A web -> api stack then works unchanged: the page from the host,
+// web -> api by name through DNS, an alias, a container on two networks,
+// hairpin through a published port, out to the host's upstream, a published
+// port from a neighbour. (busybox-static's `wget -T` crashes: `timeout` bounds it instead.) Removing berth's accept rules breaks it (so they are
+// what passes the packets), `up` puts them back, `down` removes exactly them.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isRoot, repoRoot, shortId } from '../../helpers/env.js';
+import { dockerLikeHost, hasIptables, iptablesRules, makeHostNs, type HostNs } from './host-ns.js';
+
+const PORT = 8080;
+
+function writeProject(h: HostNs, project: string): string {
+  const dir = join(h.root, '..', 'project');
+  mkdirSync(join(dir, 'store'), { recursive: true });
+  writeFileSync(join(dir, 'store/index.html'), 'store here\n');
+  const qs = join(repoRoot, 'examples/quickstart');
+  const img = 'berth-examples/busybox:latest';
+  const file = join(dir, 'compose.yaml');
+  writeFileSync(file, `name: ${project}
+services:
+  web:
+    image: ${img}
+    command: ["httpd", "-f", "-p", "8080", "-h", "/www"]
+    ports: ["${PORT}:8080"]
+    volumes: ["${qs}/web:/www:ro"]
+    environment: { API_URL: "http://api:8081/" }
+    networks: [front]
+    init: true
+  api:
+    image: ${img}
+    command: ["httpd", "-f", "-p", "8081", "-h", "/srv"]
+    volumes: ["${qs}/api:/srv:ro"]
+    networks:
+      front: { aliases: [backend] }
+      back: {}
+    init: true
+  store:
+    image: ${img}
+    command: ["httpd", "-f", "-p", "8082", "-h", "/srv"]
+    volumes: ["${dir}/store:/srv:ro"]
+    networks: [back]
+    init: true
+networks:
+  front: {}
+  back: {}
+`);
+  return file;
+}
+
+/** Polls a command inside the host netns until its output matches (containers may still be starting). */
+async function eventually(h: HostNs, args: string[], want: RegExp, what: string): Promise<void> {
+  let last = '';
+  for (const deadline = Date.now() + 20_000; Date.now() < deadline;) {
+    const r = h.run(args, 8_000);
+    last = r.out;
+    if (want.test(r.out)) return;
+    await new Promise((ok) => setTimeout(ok, 200));
+  }
+  assert.fail(`${what}: ${last.trim() || '(no output)'}`);
+}
+
+test('coexistence: FORWARD DROP (iptables-nft), br_netfilter, INPUT DROP: the stack works, berth adds and removes only its own rules',
+  { skip: (!isRoot && 'needs root') || (!hasIptables && 'iptables (Debian package iptables) is not installed'), timeout: 180_000 }, async () => {
+    const h = await makeHostNs();
+    const project = `cx${shortId(6)}`;
+    const file = writeProject(h, project);
+    const base = ['-p', project, '-f', file];
+    const exec = (svc: string, cmd: string[]) => [join(repoRoot, 'bin/berth'), ...base, 'exec', '-T', svc, ...cmd];
+    try {
+      dockerLikeHost(h);
+      const foreignBefore = iptablesRules(h, 'FORWARD');
+      h.ok([...base, 'up', '-d']);
+
+      // Berth's accepts sit at the top of FORWARD (ahead of the DROP policy), the policy and the other rules untouched.
+      const fwd = iptablesRules(h, 'FORWARD');
+      assert.equal(fwd[0], '-P FORWARD DROP');
+      const ours = fwd.filter((l) => l.includes(`--comment "berth ${h.table} net:`));
+      assert.equal(ours.length, 4, `two per network:\n${fwd.join('\n')}`);
+      assert.deepEqual(fwd.filter((l) => !ours.includes(l)), foreignBefore);
+      assert.equal(iptablesRules(h, 'INPUT').filter((l) => l.includes('--dport 53') && l.includes(`berth ${h.table}`)).length, 4, 'DNS on each gateway, tcp and udp');
+
+      // From the host: the published port, and through it web -> api by name (DNS through INPUT DROP, bridged frames through FORWARD).
+      await eventually(h, ['busybox', 'timeout', '5', 'busybox', 'wget', '-qO-', `http://127.0.0.1:${PORT}/cgi-bin/api`], /hello from the api service/, 'web -> api by name');
+      await eventually(h, exec('web', ['timeout', '5', 'wget', '-qO-', 'http://backend:8081/']), /hello from the api service/, 'an alias');
+      await eventually(h, exec('api', ['timeout', '5', 'wget', '-qO-', 'http://store:8082/']), /store here/, 'the second network of a container');
+      await eventually(h, exec('web', ['timeout', '5', 'wget', '-qO-', `http://${h.hostIp}:${PORT}/`]), /Hello from berth/, 'hairpin through the published port');
+      await eventually(h, exec('web', ['nc', '-w', '3', h.upstreamIp, '7000']), new RegExp(`from:${h.hostIp.replace(/\./g, '\\.')}`), 'out to the upstream, masqueraded');
+      const fromNeighbour = ['nsenter', `--net=${h.upstream}`, 'busybox', 'timeout', '5', 'busybox', 'wget', '-qO-', `http://${h.hostIp}:${PORT}/`];
+      await eventually(h, fromNeighbour, /Hello from berth/, 'the published port from the outside');
+
+      // Without berth's accepts the DROP policy stops the same traffic: they are what passes it.
+      for (const rule of ours) assert.ok(h.run(['iptables', ...rule.replace(/^-A /, '-D ').match(/"[^"]*"|\S+/g)!.map((a) => a.replace(/^"|"$/g, ''))]).ok);
+      const blocked = h.run(exec('web', ['timeout', '2', 'wget', '-qO-', 'http://api:8081/']), 10_000);
+      assert.ok(!blocked.ok && !/hello from the api/.test(blocked.out), `dropped without berth's rules: ${blocked.out}`);
+      // A dockerd or firewall reload that flushed them: the next `up` puts them back.
+      h.ok([...base, 'up', '-d']);
+      assert.equal(iptablesRules(h, 'FORWARD').filter((l) => l.includes(`berth ${h.table} net:`)).length, 4);
+      await eventually(h, exec('web', ['timeout', '5', 'wget', '-qO-', 'http://api:8081/']), /hello from the api service/, 'repaired by up');
+
+      h.ok([...base, 'down', '-v', '-t', '0']);
+      assert.deepEqual(iptablesRules(h, 'FORWARD'), foreignBefore, 'down removes berth\'s rules and nothing else');
+      assert.ok(!iptablesRules(h, 'INPUT').some((l) => l.includes('berth')));
+      assert.ok(!h.run(['nft', 'list', 'tables']).out.includes(h.table));
+    } finally {
+      h.berth([...base, 'down', '-v', '-t', '0']);
+      h.cleanup();
+    }
+  });
