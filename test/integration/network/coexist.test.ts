@@ -9,62 +9,10 @@
 // what passes the packets), `up` puts them back, `down` removes exactly them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isRoot, repoRoot, shortId } from '../../helpers/env.js';
-import { dockerLikeHost, hasIptables, iptablesRules, makeHostNs, type HostNs } from './host-ns.js';
-
-const PORT = 8080;
-
-function writeProject(h: HostNs, project: string): string {
-  const dir = join(h.root, '..', 'project');
-  mkdirSync(join(dir, 'store'), { recursive: true });
-  writeFileSync(join(dir, 'store/index.html'), 'store here\n');
-  const qs = join(repoRoot, 'examples/quickstart');
-  const img = 'berth-examples/busybox:latest';
-  const file = join(dir, 'compose.yaml');
-  writeFileSync(file, `name: ${project}
-services:
-  web:
-    image: ${img}
-    command: ["httpd", "-f", "-p", "8080", "-h", "/www"]
-    ports: ["${PORT}:8080"]
-    volumes: ["${qs}/web:/www:ro"]
-    environment: { API_URL: "http://api:8081/" }
-    networks: [front]
-    init: true
-  api:
-    image: ${img}
-    command: ["httpd", "-f", "-p", "8081", "-h", "/srv"]
-    volumes: ["${qs}/api:/srv:ro"]
-    networks:
-      front: { aliases: [backend] }
-      back: {}
-    init: true
-  store:
-    image: ${img}
-    command: ["httpd", "-f", "-p", "8082", "-h", "/srv"]
-    volumes: ["${dir}/store:/srv:ro"]
-    networks: [back]
-    init: true
-networks:
-  front: {}
-  back: {}
-`);
-  return file;
-}
-
-/** Polls a command inside the host netns until its output matches (containers may still be starting). */
-async function eventually(h: HostNs, args: string[], want: RegExp, what: string): Promise<void> {
-  let last = '';
-  for (const deadline = Date.now() + 20_000; Date.now() < deadline;) {
-    const r = h.run(args, 8_000);
-    last = r.out;
-    if (want.test(r.out)) return;
-    await new Promise((ok) => setTimeout(ok, 200));
-  }
-  assert.fail(`${what}: ${last.trim() || '(no output)'}`);
-}
+import { dockerLikeHost, hasIptables, iptablesRules, makeHostNs } from './host-ns.js';
+import { checkStack, eventually, writeProject } from './stack.js';
 
 test('coexistence: FORWARD DROP (iptables-nft), br_netfilter, INPUT DROP: the stack works, berth adds and removes only its own rules',
   { skip: (!isRoot && 'needs root') || (!hasIptables && 'iptables (Debian package iptables) is not installed'), timeout: 180_000 }, async () => {
@@ -86,14 +34,7 @@ test('coexistence: FORWARD DROP (iptables-nft), br_netfilter, INPUT DROP: the st
       assert.deepEqual(fwd.filter((l) => !ours.includes(l)), foreignBefore);
       assert.equal(iptablesRules(h, 'INPUT').filter((l) => l.includes('--dport 53') && l.includes(`berth ${h.table}`)).length, 4, 'DNS on each gateway, tcp and udp');
 
-      // From the host: the published port, and through it web -> api by name (DNS through INPUT DROP, bridged frames through FORWARD).
-      await eventually(h, ['busybox', 'timeout', '5', 'busybox', 'wget', '-qO-', `http://127.0.0.1:${PORT}/cgi-bin/api`], /hello from the api service/, 'web -> api by name');
-      await eventually(h, exec('web', ['timeout', '5', 'wget', '-qO-', 'http://backend:8081/']), /hello from the api service/, 'an alias');
-      await eventually(h, exec('api', ['timeout', '5', 'wget', '-qO-', 'http://store:8082/']), /store here/, 'the second network of a container');
-      await eventually(h, exec('web', ['timeout', '5', 'wget', '-qO-', `http://${h.hostIp}:${PORT}/`]), /Hello from berth/, 'hairpin through the published port');
-      await eventually(h, exec('web', ['nc', '-w', '3', h.upstreamIp, '7000']), new RegExp(`from:${h.hostIp.replace(/\./g, '\\.')}`), 'out to the upstream, masqueraded');
-      const fromNeighbour = ['nsenter', `--net=${h.upstream}`, 'busybox', 'timeout', '5', 'busybox', 'wget', '-qO-', `http://${h.hostIp}:${PORT}/`];
-      await eventually(h, fromNeighbour, /Hello from berth/, 'the published port from the outside');
+      await checkStack(h, base);
 
       // Without berth's accepts the DROP policy stops the same traffic: they are what passes it.
       for (const rule of ours) assert.ok(h.run(['iptables', ...rule.replace(/^-A /, '-D ').match(/"[^"]*"|\S+/g)!.map((a) => a.replace(/^"|"$/g, ''))]).ok);
