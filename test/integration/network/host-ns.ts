@@ -33,7 +33,7 @@ export interface HostNs {
 }
 
 /** Sets up the stand-in host (lo up, outside link, default route) and berth's environment for it. */
-export async function makeHostNs(): Promise<HostNs> {
+export async function makeHostNs(opts: { images?: boolean } = {}): Promise<HostNs> {
   const id = shortId(6);
   const dir = tempDir('berth-hostns-');
   const own = statePaths(join(dir.path, 'ns'));  // the test's own netns files, apart from berth's root
@@ -57,8 +57,10 @@ export async function makeHostNs(): Promise<HostNs> {
   addrAdd(upstream, 'eth0', `${upstreamIp}/24`);
   linkSet(upstream, 'eth0', { up: true });
   routeAdd(ns, { dst: 'default', gateway: upstreamIp });
-  const made = spawnSync('bash', [join(repoRoot, 'scripts/make-base-images.sh'), '--root', root], { cwd: repoRoot, env, encoding: 'utf8' });
-  if (made.status !== 0) throw new Error(`make-base-images: ${made.stderr}`);
+  if (opts.images !== false) {
+    const made = spawnSync('bash', [join(repoRoot, 'scripts/make-base-images.sh'), '--root', root], { cwd: repoRoot, env, encoding: 'utf8' });
+    if (made.status !== 0) throw new Error(`make-base-images: ${made.stderr}`);
+  }
   const server = spawn('nsenter', [`--net=${upstream}`, process.execPath, '-e', PEER_SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(server);
   await new Promise<void>((ok, fail) => {
