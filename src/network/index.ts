@@ -1,5 +1,5 @@
 // The network layer's API for the orchestrator and the CLI.
-export { getNetwork, ensureNetwork, networkDifferences } from './networks.js';
+export { getNetwork, ensureNetwork, networkDifferences, repairFirewall } from './networks.js';
 export { createNetns, deleteNetns, netnsPath } from './netns.js';
 export { parseNetworkMode, attachesNetworks, type NetworkMode } from './mode.js';
 export { createNetwork, removeNetwork, listNetworks, inspectNetwork, pruneNetworks, type NetworkSummary } from './networks.js';

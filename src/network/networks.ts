@@ -4,7 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { BerthError } from '../errors.js';
 import type { StatePaths } from '../state/paths.js';
-import { RT_TABLE_MAIN, linkList, routeList } from '../native/netlink.js';
+import { linkList } from '../native/netlink.js';
+import { hostPrefixes } from './host-prefixes.js';
 import { formatCidr, parseCidr } from './ipam/cidr.js';
 import { NftFirewall } from './firewall/firewall.js';
 import { driverFor } from './drivers/registry.js';
@@ -20,17 +21,9 @@ export function driverContext(opts: { fresh?: boolean } = {}): DriverContext {
   return { firewall: new NftFirewall(), ...opts };
 }
 
-/** Prefixes routed on the host (main table, not default): automatic subnets avoid them. */
+/** Prefixes routed or addressed on the host (see host-prefixes.ts): automatic subnets avoid them. */
 export function hostRoutes(): string[] {
-  const out: string[] = [];
-  for (const f of [4, 6] as const) {
-    for (const r of routeList(null, f)) {
-      if (r.table !== RT_TABLE_MAIN || r.prefixLen === 0 || r.type !== 1) continue;
-      if (f === 6 && r.dst.startsWith('fe80')) continue;
-      out.push(`${r.dst}/${r.prefixLen}`);
-    }
-  }
-  return out;
+  return hostPrefixes().map((p) => p.cidr);
 }
 
 export async function syncDnsFromStore(store: NetworkStore): Promise<void> {
@@ -56,7 +49,7 @@ export async function createNetwork(paths: StatePaths, spec: NetworkSpec): Promi
     const { bridge, mtu, options } = driver.describe(spec, id);
     const clash = existing.find((n) => n.bridge === bridge);
     if (clash) throw new BerthError(`network ${spec.name}: bridge ${bridge} is already used by network ${clash.name}`);
-    const subnets = chooseSubnets(spec, existing.flatMap((n) => n.subnets.map((s) => s.subnet)), hostRoutes(), poolsFromEnv());
+    const subnets = chooseSubnets(spec, existing.flatMap((n) => n.subnets.map((s) => s.subnet)), hostPrefixes(), poolsFromEnv());
     const rec: NetworkRecord = {
       id, name: spec.name, driver: driver.name, bridge, mtu,
       internal: Boolean(spec.internal), attachable: Boolean(spec.attachable), enableIpv6: Boolean(spec.enable_ipv6),
@@ -115,6 +108,25 @@ export async function ensureNetwork(paths: StatePaths, spec: NetworkSpec): Promi
     await syncDnsFromStore(store);
   });
   return { network: existing, created: false };
+}
+
+/** The names of the links in this network namespace (over netlink: /sys/class/net shows those of the namespace sysfs was mounted in). */
+export function hostLinkNames(): Set<string> {
+  return new Set(linkList(null).map((l) => l.name));
+}
+
+/**
+ * Puts back the firewall rules missing for these networks (by id; those whose bridge is gone
+ * are left to the caller): after a firewall reload flushed the iptables chains berth adds
+ * its accepts to, or a dockerd started since the network was made. One nft listing when
+ * nothing is missing. Returns the names of the networks repaired.
+ */
+export async function repairFirewall(paths: StatePaths, ids: string[]): Promise<string[]> {
+  const store = new NetworkStore(paths);
+  return store.lock(async () => {
+    const ns = ids.map((id) => store.find(id)).filter((n): n is NetworkRecord => Boolean(n));
+    return (await driverContext().firewall.repairNetworks(ns)).map((n) => n.name);
+  });
 }
 
 /** Removes a network; refuses while containers are attached. Teardown errors are all reported. */

@@ -2,8 +2,7 @@
 // project's labels and its comparable config recorded on them), images pulled
 // from their registry; `build` is not supported yet.
 import { BerthError } from '../errors.js';
-import { existsSync } from 'node:fs';
-import { createNetwork, getNetwork, listNetworks, removeNetwork } from '../network/networks.js';
+import { createNetwork, getNetwork, hostLinkNames, listNetworks, removeNetwork, repairFirewall } from '../network/networks.js';
 import type { DesiredProject } from '../reconcile/desired.js';
 import type { Drivers } from '../reconcile/execute.js';
 import { networkLabels } from '../reconcile/labels.js';
@@ -53,12 +52,17 @@ export function imageDrivers(engine: Engine): Pick<Drivers, 'pullImage' | 'build
 /**
  * A network record whose bridge is gone (a crash between the record and the
  * bridge, a reboot) and that no container uses is removed, so that the plan
- * creates the network again.
+ * creates the network again. The others get back firewall rules that another
+ * tool's reload flushed.
  */
 export async function repairNetworks(engine: Engine, project: string): Promise<void> {
-  for (const n of listNetworks(engine.paths)) {
-    if (n.labels['com.docker.compose.project'] !== project || n.containers.length > 0 || n.driver !== 'bridge') continue;
-    if (existsSync(`/sys/class/net/${n.bridge}`)) continue;
-    await removeNetwork(engine.paths, n.id);
+  const alive: string[] = [];
+  const mine = listNetworks(engine.paths).filter((n) => n.labels['com.docker.compose.project'] === project && n.driver === 'bridge');
+  if (mine.length === 0) return;
+  const links = hostLinkNames();
+  for (const n of mine) {
+    if (links.has(n.bridge)) alive.push(n.id);
+    else if (n.containers.length === 0) await removeNetwork(engine.paths, n.id);
   }
+  await repairFirewall(engine.paths, alive);
 }

@@ -1,8 +1,11 @@
 // The firewall behind an interface (netavark style), so drivers never build
-// rules themselves. The nftables implementation keeps everything in one table.
+// rules themselves. The nftables implementation keeps everything in one table,
+// plus accept rules for each bridge in other tools' iptables-nft chains when
+// they exist (host-chains.ts), so that their DROP policies let berth's traffic by.
 import { BerthError } from '../../errors.js';
 import type { NetworkRecord, PublishedPort } from '../types.js';
-import { nftBatch, nftListTable, type NftListing } from './nft.js';
+import { nftBatch, nftList, nftListTable, type NftListing } from './nft.js';
+import { hostAccepts, hostChains, hostDeletes, hostTag } from './host-chains.js';
 import { Rules, deletesByTag, epTag, netTag, taggedRuleCount, type NftCmd } from './rules.js';
 
 export interface Firewall {
@@ -10,6 +13,12 @@ export interface Firewall {
   setupNetwork(n: NetworkRecord, opts?: { fresh?: boolean }): Promise<void>;
   /** Removes the network's rules; returns errors instead of stopping at the first. */
   teardownNetwork(n: NetworkRecord): Promise<Error[]>;
+  /**
+   * Puts back what is missing of the networks' rules (a firewall reload or another tool flushed
+   * its chains, a dockerd started since): one listing, and one batch only when something is missing.
+   * Returns the networks repaired.
+   */
+  repairNetworks(ns: NetworkRecord[]): Promise<NetworkRecord[]>;
   publish(containerId: string, ports: PublishedPort[]): Promise<void>;
   unpublish(containerId: string): Promise<void>;
 }
@@ -29,6 +38,13 @@ function hasElement(listing: NftListing, table: string, elem: string): boolean {
   return false;
 }
 
+function hasTable(listing: NftListing, table: string): boolean {
+  return (listing.nftables ?? []).some((i) => {
+    const t = i.table as { family?: string; name?: string } | undefined;
+    return t?.family === 'inet' && t.name === table;
+  });
+}
+
 export class NftFirewall implements Firewall {
   private readonly rules: Rules;
   constructor(readonly table: string = nftTableName()) {
@@ -41,27 +57,59 @@ export class NftFirewall implements Firewall {
   }
 
   async setupNetwork(n: NetworkRecord, opts: { fresh?: boolean } = {}): Promise<void> {
-    // A new network has no rules to replace: the idempotent skeleton and its rules, one nft call.
-    if (opts.fresh) return nftBatch([...this.rules.tableSkeleton(), ...this.rules.network(n)]);
-    const { listing, base } = await this.current();
-    // Replacing the network's rules keeps a repeated setup (crash repair) exact.
-    await nftBatch([...base, ...deletesByTag(listing, this.table, new Set([netTag(n.id)])), ...this.rules.network(n)]);
+    if (opts.fresh) {
+      // A new network has no rules to replace: which other tools' chains exist (one listing of
+      // chains, no rules), then the idempotent skeleton, its rules and its accepts, one nft call.
+      const present = hostChains(await nftList(['chains']));
+      return nftBatch([...this.rules.tableSkeleton(), ...this.rules.network(n), ...hostAccepts(this.table, n, present)]);
+    }
+    // Replacing the network's rules keeps a repeated setup (crash repair, a dockerd started since) exact.
+    const listing = await nftList(['ruleset']);
+    const ours = hasTable(listing, this.table);
+    const ids = new Set([n.id]);
+    await nftBatch([
+      ...(ours ? [] : this.rules.tableSkeleton()),
+      ...deletesByTag(listing, this.table, new Set([netTag(n.id)])), ...hostDeletes(listing, this.table, ids),
+      ...this.rules.network(n), ...hostAccepts(this.table, n, hostChains(listing)),
+    ]);
   }
 
   async teardownNetwork(n: NetworkRecord): Promise<Error[]> {
     try {
-      const listing = await nftListTable(this.table);
-      if (!listing) return [];
-      const dels = deletesByTag(listing, this.table, new Set([netTag(n.id)]));
-      const cmds = [...dels];
-      if (hasElement(listing, this.table, n.bridge)) cmds.push(this.rules.networkElementDelete(n));
-      // The last berth rule gone → the table goes too, leaving the ruleset as found.
-      if (taggedRuleCount(listing, this.table) === dels.length) cmds.push({ delete: { table: { family: 'inet', name: this.table } } });
+      const listing = await nftList(['ruleset']);
+      const cmds = hostDeletes(listing, this.table, new Set([n.id]));
+      if (hasTable(listing, this.table)) {
+        const dels = deletesByTag(listing, this.table, new Set([netTag(n.id)]));
+        cmds.push(...dels);
+        if (hasElement(listing, this.table, n.bridge)) cmds.push(this.rules.networkElementDelete(n));
+        // The last berth rule gone → the table goes too, leaving the ruleset as found.
+        if (taggedRuleCount(listing, this.table) === dels.length) cmds.push({ delete: { table: { family: 'inet', name: this.table } } });
+      }
       await nftBatch(cmds);
       return [];
     } catch (e) {
       return [e as Error];
     }
+  }
+
+  async repairNetworks(ns: NetworkRecord[]): Promise<NetworkRecord[]> {
+    if (ns.length === 0) return [];
+    const listing = await nftList(['ruleset']);
+    const present = hostChains(listing);
+    const comments = new Map<string, number>();
+    for (const i of listing.nftables ?? []) {
+      const c = (i.rule as { comment?: string } | undefined)?.comment;
+      if (c) comments.set(c, (comments.get(c) ?? 0) + 1);
+    }
+    const broken = ns.filter((n) => !comments.get(netTag(n.id)) || (comments.get(hostTag(this.table, n.id)) ?? 0) !== hostAccepts(this.table, n, present).length);
+    if (broken.length === 0) return [];
+    const ids = new Set(broken.map((n) => n.id));
+    await nftBatch([
+      ...(hasTable(listing, this.table) ? [] : this.rules.tableSkeleton()),
+      ...deletesByTag(listing, this.table, new Set(broken.map((n) => netTag(n.id)))), ...hostDeletes(listing, this.table, ids),
+      ...broken.flatMap((n) => [...this.rules.network(n), ...hostAccepts(this.table, n, present)]),
+    ]);
+    return broken;
   }
 
   async publish(containerId: string, ports: PublishedPort[]): Promise<void> {

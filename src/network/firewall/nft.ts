@@ -38,6 +38,16 @@ export async function nftBatch(cmds: NftCmd[]): Promise<void> {
   }
 }
 
+/** `nft -j list <what…>` (e.g. ['chains'] or ['ruleset']) as JSON. */
+export async function nftList(what: string[]): Promise<NftListing> {
+  const r = await nft(['-j', 'list', ...what]);
+  if (r.exitCode !== 0) {
+    if (r.code === 'ENOENT') throw new BerthError(NO_NFT);
+    throw new BerthError(`nftables: ${String(r.stderr).split('\n')[0]}`);
+  }
+  return JSON.parse(String(r.stdout)) as NftListing;
+}
+
 /** The table's ruleset as JSON, or undefined when the table does not exist. */
 export async function nftListTable(table: string): Promise<NftListing | undefined> {
   const r = await nft(['-j', 'list', 'table', 'inet', table]);

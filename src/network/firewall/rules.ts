@@ -2,12 +2,18 @@
 //
 // One table `inet <name>` (BERTH_NFT_TABLE, default "berth") holds:
 //   set   bridges      ifnames of every berth bridge (isolation)
-//   chain prerouting   nat, dstnat:  jump dns; fib daddr type local → jump ports
+//   chain prerouting   nat, dstnat:  jump dns; 127.0.0.0/8 from outside → return (never DNATed);
+//                      fib daddr type local → jump ports
 //   chain dns          regular: gateway:53 from its bridge → accept (berth DNS, never DNATed; tag net:<id>)
 //   chain output       nat, dstnat:  fib daddr type local → jump ports (host-originated, 127.0.0.1)
 //   chain ports        regular: one DNAT rule per published port (tag ep:<hash>)
 //   chain postrouting  nat, srcnat:  outbound masquerade, 127.0.0.1 and hairpin masquerade (tag net:<id>)
-//   chain forward      filter: isolation between berth bridges, internal networks (tag net:<id>)
+//   chain forward      filter: isolation between berth bridges, internal networks, nothing from
+//                      outside to a container unless DNATed or to a published port (tag net:<id>)
+//   chain published    regular: container ip:port of ports published on every address, reachable
+//                      when routed directly, as with Docker 28 (tag ep:<hash>)
+//   chain input        filter: 127.0.0.0/8 arriving on an interface other than lo and not DNATed
+//                      → drop (bridges have route_localnet=1 for 127.0.0.1-published ports)
 // Every rule carries a comment tag so a network's or an endpoint's rules are
 // deleted exactly, by handle, in one atomic batch. The base chains hold only
 // the untagged 'base' rules, so the skeleton can be sent again at any time
@@ -33,6 +39,13 @@ const prefix = (cidr: string): Expr => {
 const fam = (f: 4 | 6): string => (f === 4 ? 'ip' : 'ip6');
 const localDst = match({ fib: { result: 'type', flags: ['daddr'] } }, 'local');
 const notDnat = match({ '&': [{ ct: { key: 'status' } }, 'dnat'] }, 0);
+const notReply = match({ '&': [{ ct: { key: 'state' } }, ['established', 'related']] }, 0);
+const loopback4 = match(payload('ip', 'daddr'), prefix('127.0.0.0/8'));
+const notFromLo = match(meta('iifname'), 'lo', '!=');
+
+/** Host addresses a port can be published on for the host alone (Docker 28: never from outside). */
+export const isLoopbackIp = (ip: string): boolean => ip === '::1' || /^127\./.test(ip);
+const onEveryAddress = (ip: string): boolean => !ip || ip === '0.0.0.0' || ip === '::';
 
 export class Rules {
   constructor(readonly table: string) {}
@@ -42,9 +55,9 @@ export class Rules {
   }
 
   /**
-   * The table, its chains and the base jump rules. Idempotent: whether the
+   * The table, its chains and the base rules. Idempotent: whether the
    * table exists or not, it leaves the same skeleton and keeps every tagged
-   * rule (those live in ports, dns, postrouting and forward).
+   * rule (those live in ports, published, dns, postrouting and forward).
    */
   tableSkeleton(): NftCmd[] {
     const t = { family: 'inet', table: this.table };
@@ -57,13 +70,21 @@ export class Rules {
       base('output', 'nat', 'output', -100),
       base('postrouting', 'nat', 'postrouting', 100),
       base('forward', 'filter', 'forward', 0),
+      base('input', 'filter', 'input', 0),
       { add: { chain: { ...t, name: 'ports' } } },
+      { add: { chain: { ...t, name: 'published' } } },
       { add: { chain: { ...t, name: 'dns' } } },
       { flush: { chain: { ...t, name: 'prerouting' } } },
       { flush: { chain: { ...t, name: 'output' } } },
+      { flush: { chain: { ...t, name: 'input' } } },
       this.rule('prerouting', 'base', [{ jump: { target: 'dns' } }]),
+      // A neighbour routing 127.0.0.1 to this host never reaches a port published on loopback.
+      this.rule('prerouting', 'base', [notFromLo, loopback4, { return: null }]),
       this.rule('prerouting', 'base', [localDst, { jump: { target: 'ports' } }]),
       this.rule('output', 'base', [localDst, { jump: { target: 'ports' } }]),
+      // route_localnet=1 on the bridges would otherwise let a container reach the host's
+      // 127.0.0.1 services (CVE-2020-8558); replies of DNATed connections carry ct status dnat.
+      this.rule('input', 'base', [notFromLo, loopback4, notDnat, { drop: null }]),
     ];
   }
 
@@ -96,6 +117,13 @@ export class Rules {
     if (n.internal) {
       out.push(this.rule('forward', tag, [match(iif, br), match(oif, br, '!='), { drop: null }]));
       out.push(this.rule('forward', tag, [match(oif, br), match(iif, br, '!='), { drop: null }]));
+    } else {
+      // From outside berth's bridges (traffic between them is isolated above), a new connection
+      // reaches a container only through a DNATed published port, or routed straight to the
+      // container address and port of one published on every address (the published chain accepts).
+      const inbound = [match(oif, br), match(iif, '@bridges', '!='), notReply, notDnat];
+      out.push(this.rule('forward', tag, [...inbound, { jump: { target: 'published' } }]));
+      out.push(this.rule('forward', tag, [...inbound, { drop: null }]));
     }
     return out;
   }
@@ -105,17 +133,27 @@ export class Rules {
     return { delete: { element: { family: 'inet', table: this.table, name: 'bridges', elem: [n.bridge] } } };
   }
 
-  /** One DNAT rule per published port, per address family it applies to. */
+  /**
+   * One DNAT rule per published port, per address family it applies to; for a port
+   * published on every address, an accept of its container address and port routed
+   * straight from outside. A port on a loopback address answers the host alone: the
+   * prerouting chain never sends outside traffic to 127.0.0.0/8 here.
+   */
   ports(containerId: string, ports: PublishedPort[]): NftCmd[] {
     const tag = epTag(containerId);
     const out: NftCmd[] = [];
     for (const p of ports) {
       const family: 4 | 6 = p.containerIp.includes(':') ? 6 : 4;
-      const expr: Expr[] = [match(meta('nfproto'), family === 4 ? 'ipv4' : 'ipv6')];
-      if (p.hostIp && p.hostIp !== '0.0.0.0' && p.hostIp !== '::') expr.push(match(payload(fam(family), 'daddr'), p.hostIp));
+      const nfproto = match(meta('nfproto'), family === 4 ? 'ipv4' : 'ipv6');
+      const expr: Expr[] = [nfproto];
+      if (!onEveryAddress(p.hostIp)) expr.push(match(payload(fam(family), 'daddr'), p.hostIp));
       expr.push(match(payload(p.protocol, 'dport'), p.hostPort));
       expr.push({ dnat: { family: fam(family), addr: p.containerIp, port: p.target } });
       out.push(this.rule('ports', tag, expr));
+      if (onEveryAddress(p.hostIp)) {
+        out.push(this.rule('published', tag, [nfproto, match(payload(fam(family), 'daddr'), p.containerIp),
+          match(payload(p.protocol, 'dport'), p.target), { accept: null }]));
+      }
     }
     return out;
   }

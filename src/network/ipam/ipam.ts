@@ -4,6 +4,7 @@
 import { BerthError } from '../../errors.js';
 import type { IpamConfig, NetworkSpec, SubnetRecord } from '../types.js';
 import type { Leases } from '../store.js';
+import type { HostPrefix } from '../host-prefixes.js';
 import { type Cidr, contains, formatCidr, nth, overlaps, parseCidr, parseIp, size, subnetsOf, formatIp } from './cidr.js';
 
 export interface Pool { base: Cidr; size: number }
@@ -39,13 +40,16 @@ function ipOrThrow(text: string, where: string): { family: 4 | 6; value: bigint 
   return ip;
 }
 
-function explicitSubnet(c: IpamConfig, netName: string, taken: Cidr[]): SubnetRecord {
+function explicitSubnet(c: IpamConfig, netName: string, taken: Cidr[], routed: Array<{ cidr: Cidr; where: string }>): SubnetRecord {
   const where = `network ${netName}`;
   const sub = cidrOrThrow(c.subnet!, where);
   const max = sub.family === 4 ? 32 : 128;
   if (sub.prefix > max - 2) throw new BerthError(`${where}: subnet ${c.subnet} is too small`);
   const clash = taken.find((t) => overlaps(t, sub));
   if (clash) throw new BerthError(`${where}: subnet ${formatCidr(sub)} overlaps ${formatCidr(clash)} of another berth network`);
+  // Two routes to one prefix: traffic of one of the two would go astray (checked before anything is created).
+  const used = routed.find((r) => overlaps(r.cidr, sub));
+  if (used) throw new BerthError(`${where}: subnet ${formatCidr(sub)} overlaps ${used.where} on the host`);
   const rec: SubnetRecord = { family: sub.family, subnet: formatCidr(sub), gateway: nth(sub, 1n) };
   if (c.gateway) {
     const g = ipOrThrow(c.gateway, where);
@@ -81,19 +85,21 @@ function autoSubnet(pools: Pool[], family: 4 | 6, taken: Cidr[], netName: string
 
 /**
  * Chooses the subnets of a new network. `berthSubnets` are those of existing
- * berth networks (never overlapped); `hostRoutes` are routed prefixes on the
- * host (skipped by automatic choice only, as Docker does).
+ * berth networks, `hostRoutes` the prefixes routed or addressed on the host
+ * (a bare CIDR or one with a description): automatic subnets skip both, an
+ * explicit subnet that overlaps one is an error naming it.
  */
-export function chooseSubnets(spec: NetworkSpec, berthSubnets: string[], hostRoutes: string[], pools: { v4: Pool[]; v6: Pool[] }): SubnetRecord[] {
+export function chooseSubnets(spec: NetworkSpec, berthSubnets: string[], hostRoutes: Array<string | HostPrefix>, pools: { v4: Pool[]; v6: Pool[] }): SubnetRecord[] {
   const taken = berthSubnets.map((s) => parseCidr(s));
-  const routed = hostRoutes.map((s) => parseCidr(s));
+  const hostUse = hostRoutes.map((h) => (typeof h === 'string' ? { cidr: parseCidr(h), where: `route ${h}` } : { cidr: parseCidr(h.cidr), where: h.where }));
+  const routed = hostUse.map((h) => h.cidr);
   const out: SubnetRecord[] = [];
   for (const c of spec.ipam?.config ?? []) {
     if (!c.subnet) {
       if (c.gateway || c.ip_range) throw new BerthError(`network ${spec.name}: ipam config with gateway or ip_range needs a subnet`);
       continue;
     }
-    const rec = explicitSubnet(c, spec.name, [...taken, ...out.map((o) => parseCidr(o.subnet))]);
+    const rec = explicitSubnet(c, spec.name, [...taken, ...out.map((o) => parseCidr(o.subnet))], hostUse);
     if (rec.family === 6 && !spec.enable_ipv6) throw new BerthError(`network ${spec.name}: IPv6 subnet ${rec.subnet} needs enable_ipv6: true`);
     out.push(rec);
   }

@@ -88,3 +88,20 @@ test('a preferred (previously held) address is reused when free', () => {
   assert.equal(lease(s, { '10.9.0.7': 'b' }, 'a', undefined, 'n', ['10.9.0.7']), '10.9.0.2');
   assert.equal(lease(s, {}, 'a', undefined, 'n', ['10.8.0.7', '10.9.0.255']), '10.9.0.2');
 });
+
+test('host prefixes: automatic subnets skip them, an explicit subnet that overlaps one is refused naming it', () => {
+  const host = [{ cidr: '172.17.0.0/16', where: 'route 172.17.0.0/16 dev docker0' }, { cidr: '172.18.5.1/32', where: 'address 172.18.5.1/32 dev wg0' }];
+  const [auto] = chooseSubnets({ name: 'n' }, [], host, parsePoolsForHost());
+  assert.equal(auto!.subnet, '172.19.0.0/16', 'docker0 and the /16 holding a host address are skipped');
+  assert.throws(() => chooseSubnets({ name: 'web', ipam: { config: [{ subnet: '172.17.3.0/24' }] } }, [], host, parsePoolsForHost()),
+    /^BerthError: network web: subnet 172\.17\.3\.0\/24 overlaps route 172\.17\.0\.0\/16 dev docker0 on the host$/);
+  assert.throws(() => chooseSubnets({ name: 'web', ipam: { config: [{ subnet: '172.18.0.0/16' }] } }, [], host, parsePoolsForHost()),
+    /network web: subnet 172\.18\.0\.0\/16 overlaps address 172\.18\.5\.1\/32 dev wg0 on the host/);
+  assert.throws(() => chooseSubnets({ name: 'web', ipam: { config: [{ subnet: '10.1.0.0/24' }] } }, [], ['10.0.0.0/8'], parsePoolsForHost()),
+    /overlaps route 10\.0\.0\.0\/8 on the host/);
+  assert.equal(chooseSubnets({ name: 'web', ipam: { config: [{ subnet: '172.20.0.0/24' }] } }, [], host, parsePoolsForHost())[0]!.subnet, '172.20.0.0/24');
+});
+
+function parsePoolsForHost() {
+  return { v4: parsePools('172.17.0.0/16:16,172.18.0.0/15:16'), v6: parsePools('fd00::/48:64') };
+}

@@ -28,7 +28,7 @@ test('port rules: DNAT per port, host ip match only when given', () => {
   const r = rulesOf(new Rules('t').ports('cid', [
     { protocol: 'tcp', target: 80, containerIp: '10.9.0.2', hostIp: '', hostPort: 8080, network: 'x' },
     { protocol: 'udp', target: 53, containerIp: '10.9.0.2', hostIp: '127.0.0.1', hostPort: 5353, network: 'x' },
-  ]));
+  ])).filter((x) => x.chain === 'ports');
   assert.equal(r.length, 2);
   assert.equal(r[0].comment, epTag('cid'));
   assert.deepEqual(r[0].expr.at(-1), { dnat: { family: 'ip', addr: '10.9.0.2', port: 80 } });
@@ -73,13 +73,38 @@ test('DNS on the gateway is exempt from DNAT (accepted in the dns chain, jumped 
   assert.ok(JSON.stringify(dns[0].expr).includes('"right":"10.9.0.1"'));
   assert.deepEqual(dns[0].expr.at(-1), { accept: null });
   const pre = rulesOf(new Rules('t').tableSkeleton()).filter((r) => r.chain === 'prerouting');
-  assert.deepEqual(pre.map((r) => r.expr.at(-1)), [{ jump: { target: 'dns' } }, { jump: { target: 'ports' } }]);
+  assert.deepEqual(pre.map((r) => r.expr.at(-1)), [{ jump: { target: 'dns' } }, { return: null }, { jump: { target: 'ports' } }]);
 });
 
 test('the skeleton can be sent again: base chains are flushed and refilled, tagged chains never flushed', () => {
   const sk = new Rules('t').tableSkeleton() as Array<Record<string, any>>;
   const flushed = sk.filter((c) => c.flush).map((c) => c.flush.chain.name).sort();
-  assert.deepEqual(flushed, ['output', 'prerouting']);
-  assert.ok(rulesOf(sk).every((r) => r.comment === 'base' && (r.chain === 'prerouting' || r.chain === 'output')));
+  assert.deepEqual(flushed, ['input', 'output', 'prerouting']);
+  assert.ok(rulesOf(sk).every((r) => r.comment === 'base' && ['prerouting', 'output', 'input'].includes(r.chain)));
   assert.ok(sk.every((c) => !c.create && !c.insert));
+});
+
+test('localnet: 127.0.0.0/8 from outside is never DNATed and dropped on input unless DNATed', () => {
+  const sk = rulesOf(new Rules('t').tableSkeleton());
+  const ret = sk.find((r) => r.chain === 'prerouting' && r.expr.at(-1).return === null);
+  assert.ok(JSON.stringify(ret.expr).includes('"left":{"meta":{"key":"iifname"}},"right":"lo"') && JSON.stringify(ret.expr).includes('"op":"!="'));
+  assert.ok(JSON.stringify(ret.expr).includes('"addr":"127.0.0.0","len":8'));
+  const drop = sk.filter((r) => r.chain === 'input');
+  assert.equal(drop.length, 1);
+  assert.deepEqual(drop[0].expr.at(-1), { drop: null });
+  assert.ok(JSON.stringify(drop[0].expr).includes('"dnat"'), 'replies of DNATed connections pass');
+});
+
+test('inbound: from outside berth bridges only DNATed traffic, replies or directly routed published ports reach a container', () => {
+  const fw = rulesOf(new Rules('t').network(net(false))).filter((r) => r.chain === 'forward');
+  const inbound = fw.filter((r) => JSON.stringify(r.expr).includes('"right":"@bridges"') && JSON.stringify(r.expr).includes('"established"'));
+  assert.deepEqual(inbound.map((r) => r.expr.at(-1)), [{ jump: { target: 'published' } }, { drop: null }]);
+  const p = rulesOf(new Rules('t').ports('cid', [
+    { protocol: 'tcp', target: 80, containerIp: '10.9.0.2', hostIp: '', hostPort: 8080, network: 'x' },
+    { protocol: 'tcp', target: 81, containerIp: '10.9.0.2', hostIp: '127.0.0.1', hostPort: 8081, network: 'x' },
+  ]));
+  const pub = p.filter((r) => r.chain === 'published');
+  assert.equal(pub.length, 1, 'only the port published on every address is reachable by container address');
+  assert.ok(JSON.stringify(pub[0].expr).includes('"right":"10.9.0.2"') && JSON.stringify(pub[0].expr).includes('"right":80'));
+  assert.equal(pub[0].comment, epTag('cid'));
 });
