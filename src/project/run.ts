@@ -21,7 +21,7 @@ import { realDrivers, type DriverOptions } from './drivers.js';
 import { repairNetworks } from './resource-drivers.js';
 import { Engine } from './engine.js';
 import { observeProject } from './observe.js';
-import { hasHealthcheck } from './service-spec.js';
+import { hasHealthcheck, securityOptError } from './service-spec.js';
 
 export interface Reporter {
   /** --dry-run: the plan that would run. */
@@ -82,7 +82,7 @@ function checkCreatable(project: Project | undefined, plan: Plan): void {
   if (!project) return;
   for (const a of plan.actions) {
     if (a.kind !== 'container.create' && a.kind !== 'container.recreate') continue;
-    const problem = externalFileObjectError(project, a.service) ?? deviceRequestError(project, a.service);
+    const problem = externalFileObjectError(project, a.service) ?? deviceRequestError(project, a.service) ?? securityOptError(project, a.service);
     if (problem) throw new BerthError(problem);
   }
 }
@@ -107,7 +107,7 @@ export async function runProject(o: RunOptions): Promise<RunResult> {
       return { plan, desired, engine };
     }
     for (const w of plan.warnings) o.reporter?.warn?.(w);
-    const drivers = realDrivers(engine, o.project, desired, o.drivers);
+    const drivers = realDrivers(engine, o.project, desired, { warn: (m) => o.reporter?.warn?.(m), ...o.drivers });
     const images = plan.actions.filter((a) => imageKinds.has(a.kind));
     if (images.length && images.length < plan.actions.length) {
       // Phase 1: the images alone; then plan again against the new image ids.
@@ -117,7 +117,7 @@ export async function runProject(o: RunOptions): Promise<RunResult> {
       ({ actual, desired } = await look());
       plan = o.plan(desired, actual, true);
     }
-    const live = realDrivers(engine, o.project, desired, o.drivers);
+    const live = realDrivers(engine, o.project, desired, { warn: (m) => o.reporter?.warn?.(m), ...o.drivers });
     o.reporter?.start?.(plan);
     let result: ExecuteResult;
     try {
