@@ -19,6 +19,7 @@ import { deviceRequestError } from './device-requests.js';
 import { externalFileObjectError } from './file-objects.js';
 import { realDrivers, type DriverOptions } from './drivers.js';
 import { repairNetworks } from './resource-drivers.js';
+import { ensureDnsResponder } from '../network/networks.js';
 import { Engine } from './engine.js';
 import { observeProject } from './observe.js';
 import { hasHealthcheck, securityOptError } from './service-spec.js';
@@ -87,6 +88,12 @@ function checkCreatable(project: Project | undefined, plan: Plan): void {
   }
 }
 
+const DNS_RESTARTED = 'the DNS responder was not running (container names did not resolve): started again';
+const TEARDOWN = new Set<Action['kind']>(['container.stop', 'container.remove', 'container.kill', 'container.pause', 'network.remove', 'volume.remove', 'image.remove']);
+
+/** A plan that only takes things down (down, stop, rm, kill) has no use for the DNS responder. */
+const teardownOnly = (plan: Plan): boolean => plan.actions.length > 0 && plan.actions.every((a) => TEARDOWN.has(a.kind));
+
 export async function runProject(o: RunOptions): Promise<RunResult> {
   const engine = new Engine(o.paths);
   const refs = Object.entries(o.project?.services ?? {}).map(([n, s]) => s.image ?? `${o.projectName}-${n}`);
@@ -107,6 +114,7 @@ export async function runProject(o: RunOptions): Promise<RunResult> {
       return { plan, desired, engine };
     }
     for (const w of plan.warnings) o.reporter?.warn?.(w);
+    if (!teardownOnly(plan) && await ensureDnsResponder(o.paths)) o.reporter?.warn?.(DNS_RESTARTED);
     const drivers = realDrivers(engine, o.project, desired, { warn: (m) => o.reporter?.warn?.(m), ...o.drivers });
     const images = plan.actions.filter((a) => imageKinds.has(a.kind));
     if (images.length && images.length < plan.actions.length) {
