@@ -5,7 +5,8 @@
 #include "dns/resolve.h"
 #include "dns/server.h"
 
-long answer_local(const struct addr *gw, const struct addr *src, const uint8_t *msg, size_t len, uint8_t *out, size_t cap) {
+long answer_local(const struct addr *gw, const struct addr *src, const uint8_t *msg, size_t len, uint8_t *out, size_t cap,
+                  const struct entry **asker) {
   struct query q;
   if (dns_parse(msg, len, &q) < 0) return 0;
   const struct network *net = network_for(&S.cfg, gw);
@@ -16,7 +17,10 @@ long answer_local(const struct addr *gw, const struct addr *src, const uint8_t *
   size_t n;
   switch (a.kind) {
   case ANS_FORWARD:
+    *asker = a.asker;
     return -1;
+  case ANS_REFUSED:
+    return (long)dns_reply(&q, DNS_RCODE_REFUSED, out, cap);
   case ANS_NXDOMAIN:
     return (long)dns_reply(&q, DNS_RCODE_NXDOMAIN, out, cap);
   case ANS_PTR: {

@@ -10,6 +10,7 @@
  *   entry CONTAINER-ID IPV4|- IPV6|-
  *   name NAME                     (of the last entry)
  *   link ALIAS TARGET             (of the last entry)
+ *   forward IP PORT               (of the last entry: its own upstreams, in order)
  *   end
  *
  * Anything else is an error and the previous records stay in force. */
@@ -86,6 +87,7 @@ void config_free(struct config *cfg) {
       for (size_t k = 0; k < e->nlinks; k++) { free(e->links[k].alias); free(e->links[k].target); }
       free(e->names);
       free(e->links);
+      free(e->ups);
       free(e->cid);
     }
     free(n->entries);
@@ -183,15 +185,17 @@ int config_load(const char *path, struct config *out, char *err, size_t errlen) 
       errno = 0;
       cfg.generation = strtoull(tok[1], &end, 10);
       if (errno || *end || !isdigit((unsigned char)tok[1][0])) FAIL("%s:%zu: bad generation", path, lineno);
-    } else if (!strcmp(k, "upstream") && nt == 3) {
+    } else if ((!strcmp(k, "upstream") || !strcmp(k, "forward")) && nt == 3) {
       struct addr a;
       char *end;
       long port = strtol(tok[2], &end, 10);
       if (addr_parse(tok[1], &a) < 0 || *end || port < 1 || port > 65535) {
-        dlog("config: skipping upstream '%s %s' (want an IP address and a port)", tok[1], tok[2]);
+        dlog("config: skipping %s '%s %s' (want an IP address and a port)", k, tok[1], tok[2]);
         continue;
       }
-      struct upstream *u = push(&cfg.ups, &cfg.nups, sizeof *u);
+      int own = k[0] == 'f';
+      if (own && !ent) FAIL("%s:%zu: forward before any entry", path, lineno);
+      struct upstream *u = own ? push(&ent->ups, &ent->nups, sizeof *u) : push(&cfg.ups, &cfg.nups, sizeof *u);
       if (!u) FAIL("out of memory");
       struct sockaddr_storage *ss = &u->ss;
       socklen_t *sl = &u->len;

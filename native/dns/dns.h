@@ -23,6 +23,11 @@ struct link {
   char *alias, *target;
 };
 
+struct upstream {
+  struct sockaddr_storage ss;
+  socklen_t len;
+};
+
 struct entry {
   char *cid;
   struct addr v4, v6;
@@ -30,6 +35,8 @@ struct entry {
   size_t nnames;
   struct link *links;
   size_t nlinks;
+  struct upstream *ups;    /* the container's own servers (Compose `dns`): used instead of the global ones */
+  size_t nups;
 };
 
 struct network {
@@ -39,11 +46,6 @@ struct network {
   size_t ngws;
   struct entry *entries;
   size_t nentries;
-};
-
-struct upstream {
-  struct sockaddr_storage ss;
-  socklen_t len;
 };
 
 struct config {

@@ -1,4 +1,5 @@
-/* Queries for names berth does not hold go to the upstreams in order, over
+/* Queries for names berth does not hold go to the upstreams in order (the
+ * asking container's own, from Compose `dns`, else the global ones), over
  * the transport the client used; the first reply is relayed as is (its id is
  * the client's: the query is sent unchanged). Each attempt has its own socket
  * (a connected UDP socket only accepts the upstream's datagrams, from a fresh
@@ -21,6 +22,7 @@ static void pending_free(struct pending *p) {
   if (p->w.fd >= 0) close(p->w.fd);
   free(p->query);
   free(p->buf);
+  free(p->ups);
   memset(p, 0, sizeof *p);
   p->w.fd = -1;
   S.npend--;
@@ -46,8 +48,8 @@ static void servfail(struct pending *p) {
 
 /* Starts the attempt at upstream p->up, or the next that can be tried. */
 static void attempt(struct pending *p) {
-  for (; p->up < S.cfg.nups; p->up++) {
-    const struct upstream *u = &S.cfg.ups[p->up];
+  for (; p->up < p->nups; p->up++) {
+    const struct upstream *u = &p->ups[p->up];
     if (p->w.fd >= 0) { close(p->w.fd); p->w.fd = -1; }
     int fd = socket(u->ss.ss_family, (p->tcp ? SOCK_STREAM : SOCK_DGRAM) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) continue;
@@ -74,16 +76,21 @@ static void next_upstream(struct pending *p) {
 }
 
 int forward_start(const uint8_t *query, size_t len, int tcp, const struct addr *gw,
-                  const struct sockaddr_storage *client, socklen_t clientlen, struct conn *conn) {
+                  const struct sockaddr_storage *client, socklen_t clientlen, struct conn *conn,
+                  const struct entry *asker) {
   struct pending *p = NULL;
   for (size_t i = 0; i < PENDING_MAX && !p; i++)
     if (!S.pend[i].used) p = &S.pend[i];
   if (!p) return -1;
+  const struct upstream *src = asker && asker->nups ? asker->ups : S.cfg.ups;
+  size_t nups = asker && asker->nups ? asker->nups : S.cfg.nups;
   uint8_t *q = malloc(len);
   uint8_t *buf = tcp ? malloc(2 + DNS_MSG_MAX) : NULL;
-  if (!q || (tcp && !buf)) { free(q); free(buf); return -1; }
+  struct upstream *ups = nups ? malloc(nups * sizeof *ups) : NULL;
+  if (!q || (tcp && !buf) || (nups && !ups)) { free(q); free(buf); free(ups); return -1; }
   memcpy(q, query, len);
-  *p = (struct pending){.w = {W_FWD, -1}, .used = 1, .tcp = tcp, .query = q, .qlen = len, .gw = *gw, .conn = conn, .buf = buf, .born = S.batch};
+  if (nups) memcpy(ups, src, nups * sizeof *ups);
+  *p = (struct pending){.w = {W_FWD, -1}, .used = 1, .tcp = tcp, .ups = ups, .nups = nups, .query = q, .qlen = len, .gw = *gw, .conn = conn, .buf = buf, .born = S.batch};
   if (client) {
     memcpy(&p->client, client, clientlen);
     p->clientlen = clientlen;

@@ -134,9 +134,10 @@ void on_udp(struct listener *l) {
     if ((size_t)n > DNS_MSG_MAX) continue;
     struct addr src;
     addr_from_sockaddr((struct sockaddr *)&from, &src);
-    long r = answer_local(&l->gw, &src, msgbuf, (size_t)n, outbuf, sizeof outbuf);
+    const struct entry *asker = NULL;
+    long r = answer_local(&l->gw, &src, msgbuf, (size_t)n, outbuf, sizeof outbuf, &asker);
     if (r > 0) sendto(l->udp.fd, outbuf, (size_t)r, MSG_DONTWAIT, (struct sockaddr *)&from, fl);
-    else if (r < 0 && forward_start(msgbuf, (size_t)n, 0, &l->gw, &from, fl, NULL) < 0) {
+    else if (r < 0 && forward_start(msgbuf, (size_t)n, 0, &l->gw, &from, fl, NULL, asker) < 0) {
       /* the pending table is full: dropped, the client retries */
     }
   }
@@ -211,10 +212,11 @@ static void conn_process(struct conn *c) {
     memcpy(msgbuf, c->in + 2, len);
     memmove(c->in, c->in + 2 + len, c->inlen - 2 - len);
     c->inlen -= 2 + len;
-    long r = answer_local(&c->gw, &c->peer, msgbuf, len, outbuf, sizeof outbuf);
+    const struct entry *asker = NULL;
+    long r = answer_local(&c->gw, &c->peer, msgbuf, len, outbuf, sizeof outbuf, &asker);
     if (r > 0) conn_send(c, outbuf, (size_t)r);
     else if (r < 0) {
-      if (forward_start(msgbuf, len, 1, &c->gw, NULL, 0, c) == -1) {   /* the table is full */
+      if (forward_start(msgbuf, len, 1, &c->gw, NULL, 0, c, asker) == -1) {   /* the table is full */
         size_t n = answer_servfail(msgbuf, len, outbuf, sizeof outbuf);
         if (n) conn_send(c, outbuf, n);
       }

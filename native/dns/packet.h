@@ -13,6 +13,7 @@
 #define DNS_RCODE_SERVFAIL 2
 #define DNS_RCODE_NXDOMAIN 3
 #define DNS_RCODE_NOTIMP 4
+#define DNS_RCODE_REFUSED 5
 
 struct query {
   uint16_t id, flags;

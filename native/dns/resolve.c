@@ -2,7 +2,10 @@
  * receiving network by its source address) sees the records of every network
  * its container is on, the receiving one first, plus its own `links`
  * aliases. A name that exists without an address of the asked type is an
- * empty answer; an unknown name goes upstream (NXDOMAIN on internal). */
+ * empty answer; an unknown name goes upstream (NXDOMAIN on internal).
+ * Only the network's own endpoints are answered: any other source (the
+ * host, a neighbour routed to the gateway, a container of another network)
+ * gets REFUSED, so the responder is never an open resolver. */
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
@@ -80,6 +83,8 @@ int resolve(const struct config *cfg, const struct network *net, const struct ad
   const struct entry *asker = NULL;
   for (size_t i = 0; i < net->nentries && !asker; i++)
     if (addr_eq(&net->entries[i].v4, src) || addr_eq(&net->entries[i].v6, src)) asker = &net->entries[i];
+  a->asker = asker;
+  if (!asker) { a->kind = ANS_REFUSED; return 0; }
   if (reserve(&scope, &scope_cap, cfg->nnets + 1) < 0) return -1;
   size_t nscope = 0;
   scope[nscope++] = net;

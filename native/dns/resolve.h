@@ -5,13 +5,14 @@
 #include "dns/dns.h"
 #include "dns/packet.h"
 
-enum akind { ANS_ADDRS, ANS_PTR, ANS_FORWARD, ANS_NXDOMAIN };
+enum akind { ANS_ADDRS, ANS_PTR, ANS_FORWARD, ANS_NXDOMAIN, ANS_REFUSED };
 
 struct answer {
   enum akind kind;
   const struct addr **addrs;   /* ANS_ADDRS: may be empty (the name exists, not this type) */
   size_t naddrs;
   const char *ptr;             /* ANS_PTR */
+  const struct entry *asker;   /* the endpoint that asked (NULL: ANS_REFUSED) */
 };
 
 /* The network served on gateway gw, or NULL. */

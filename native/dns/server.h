@@ -46,6 +46,8 @@ struct pending {
   struct watch w;
   int used;
   int tcp;                     /* the client's transport, used upstream too */
+  struct upstream *ups;        /* the servers to try, in order: a copy (a reload may free the config) */
+  size_t nups;
   size_t up;                   /* index of the upstream being tried */
   uint64_t deadline;
   uint8_t *query;
@@ -92,7 +94,8 @@ void reply_udp(const struct addr *gw, const struct sockaddr_storage *to, socklen
 /* forward.c: queries sent on to the upstreams. forward_start returns the
  * slot, -2 when already answered (SERVFAIL at once), -1 when the table is full. */
 int forward_start(const uint8_t *query, size_t len, int tcp, const struct addr *gw,
-                  const struct sockaddr_storage *client, socklen_t clientlen, struct conn *conn);
+                  const struct sockaddr_storage *client, socklen_t clientlen, struct conn *conn,
+                  const struct entry *asker);
 void on_forward(struct pending *p, uint32_t events);
 void forward_cancel(int slot);
 void forwards_expire(uint64_t now, uint64_t *next);

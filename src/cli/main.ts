@@ -1,9 +1,13 @@
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { isBerthError } from '../errors.js';
-import { collect } from './globals.js';
+import { collect, globalsOf } from './globals.js';
+import { prepareStateRoot, statePaths } from '../state/paths.js';
 import { commandTable, commands } from './commands/index.js';
 import { repoPath } from '../repo-root.js';
+
+/** Commands that never read or write the state root (nothing is created for them). */
+const STATELESS = new Set(['config', 'version', 'help', 'login', 'logout']);
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { version: string };
@@ -54,6 +58,13 @@ export function buildProgram(argv?: string[]): Command {
   // Global options only before the command, so that `logs -f`, `rm -f` and
   // `volume ls -f` keep their own meaning, as in docker compose.
   program.enablePositionalOptions();
+  // The state root and runtime dir are made (or tightened to) 0710 before any
+  // command that keeps state runs, whichever comes first.
+  program.hook('preAction', (_top, action) => {
+    let top = action;
+    while (top.parent && top.parent !== program) top = top.parent;
+    if (!STATELESS.has(top.name())) prepareStateRoot(statePaths(globalsOf(action).root));
+  });
   const name = argv ? commandNameOf(program, argv.slice(2)) : undefined;
   if (name !== undefined && name !== 'help' && Object.hasOwn(commandTable, name)) commandTable[name]!(program);
   else for (const register of commands) register(program);

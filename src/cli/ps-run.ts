@@ -53,8 +53,11 @@ export async function psCommand(g: GlobalOptions, services: string[], o: PsFlags
   const template = o.format === 'table' || o.format === 'json' ? undefined : psTemplate(o.format);
   const target = await resolveTarget(g, services, true);
   if (target.project) for (const s of services) if (!target.project.services[s]) throw new UsageError(`no such service: ${s}`);
-  const [{ engineAt }, { psRows }] = await Promise.all([import('../project/engine.js'), import('../project/ps.js')]);
-  let rows = psRows(engineAt(g.root), target.name);
+  const [{ engineAt }, { psRows, dnsDownWarning }] = await Promise.all([import('../project/engine.js'), import('../project/ps.js')]);
+  const engine = engineAt(g.root);
+  let rows = psRows(engine, target.name);
+  const dnsDown = dnsDownWarning(engine, target.name);
+  if (dnsDown) process.stderr.write(`warning: ${dnsDown}\n`);
   const statuses = [...(o.status ?? [])];
   for (const f of o.filter ?? []) {
     const m = /^(status|service|name)=(.*)$/.exec(f);

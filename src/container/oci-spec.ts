@@ -11,10 +11,12 @@ import { INIT_PATH_IN_CONTAINER, mergeEnv, ociUser, resolveArgs, resolveCwd } fr
 import { linuxResources } from './oci-resources.js';
 import type { OciDevice, OciMount, OciRlimit, OciSpec } from './oci-types.js';
 import { defaultSeccompProfile } from './seccomp-default.js';
+import { seccompProfileFile } from './seccomp-profile.js';
+import { parseSecurityOpts, type HostLsm } from './security-opts.js';
 import { devNumbers } from './host-devices.js';
 import { checkNamespaceOptions, namespaceEntries, type JoinPaths } from './namespaces.js';
 import type { ContainerSpecInput } from './types.js';
-import { resolveUser } from './user.js';
+import { resolveGroupAdd, resolveUser } from './user.js';
 
 /** Facts about the host and the prepared bundle that the spec refers to. */
 export interface SpecContext {
@@ -40,6 +42,8 @@ export interface SpecContext {
   joined?: JoinPaths;
   /** Host directory bind-mounted as /dev/shm (ipc shareable, or joining a shareable container). */
   shmSource?: string;
+  /** The security modules the host has (default: read from /sys). */
+  lsm?: HostLsm;
 }
 
 export const DEFAULT_NOFILE = { soft: 1024, hard: 524288 };
@@ -189,7 +193,9 @@ export function generateSpec(input: ContainerSpecInput, ctx: SpecContext): OciSp
   if (input.hostname) checkHostname(input.hostname, 'hostname');
   if (input.domainname) checkHostname(input.domainname, 'domainname');
   const hostname = defaultHostname(input, ctx.hostHostname);
+  const sec = parseSecurityOpts(input.securityOpt, ctx.lsm);
   const user = resolveUser(input.user ?? input.image.config.User, ctx.rootfs);
+  if (input.groupAdd?.length) user.additionalGids = [...new Set([...user.additionalGids, ...resolveGroupAdd(input.groupAdd, ctx.rootfs)])];
   const caps = resolveCapabilities(input, ctx.hostCaps);
   const tty = !!input.tty;
 
@@ -222,7 +228,9 @@ export function generateSpec(input: ContainerSpecInput, ctx: SpecContext): OciSp
       cwd: resolveCwd(input),
       capabilities: { bounding: [...caps], effective: [...caps], permitted: [...caps] },
       rlimits: rlimits(input, ctx.nofileHard),
-      noNewPrivileges: false,
+      noNewPrivileges: !!sec.noNewPrivileges,
+      ...(input.oomScoreAdj !== undefined ? { oomScoreAdj: input.oomScoreAdj } : {}),
+      ...(sec.apparmorProfile ? { apparmorProfile: sec.apparmorProfile } : {}),
     },
     root: { path: ctx.rootfs, readonly: !!input.readOnly },
     ...(input.uts === 'host' ? {} : { hostname }),
@@ -243,8 +251,11 @@ export function generateSpec(input: ContainerSpecInput, ctx: SpecContext): OciSp
   if (devices.length) spec.linux.devices = devices;
   const sysctl = checkSysctls(input);
   if (sysctl) spec.linux.sysctl = sysctl;
-  if (!privileged) {
-    spec.linux.seccomp = defaultSeccompProfile(caps, ctx.arch);
+  // A profile file is applied even to a privileged container (asked for by
+  // name); Docker's default profile and the masked paths are not.
+  if (typeof sec.seccomp === 'object') spec.linux.seccomp = seccompProfileFile(sec.seccomp.file, caps, ctx.arch);
+  else if (!privileged && sec.seccomp === 'default') spec.linux.seccomp = defaultSeccompProfile(caps, ctx.arch);
+  if (!privileged && !sec.systemPathsUnconfined) {
     spec.linux.maskedPaths = [...MASKED_PATHS];
     spec.linux.readonlyPaths = [...READONLY_PATHS];
   }

@@ -16,6 +16,7 @@ export interface OciProcess {
   rlimits: OciRlimit[];
   noNewPrivileges: boolean;
   oomScoreAdj?: number;
+  apparmorProfile?: string;
 }
 
 export interface OciResources {

@@ -127,6 +127,12 @@ const ARCHES: Record<string, { name: string; scmp: string[] }> = {
   mips64el: { name: 'mips64le', scmp: ['SCMP_ARCH_MIPSEL64', 'SCMP_ARCH_MIPSEL', 'SCMP_ARCH_MIPSEL64N32'] },
 };
 
+/** The Go-style name and the seccomp architectures of a Node-style `arch`; undefined when unknown. */
+export function seccompArch(arch: string = process.arch): { name: string; scmp: string[] } | undefined {
+  const a = ARCHES[arch];
+  return a && { name: a.name, scmp: [...a.scmp] };
+}
+
 /**
  * Docker's default profile for a container holding `caps` (the final
  * capability set, CAP_ names) on `arch` (Node's process.arch naming).

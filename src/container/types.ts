@@ -97,6 +97,12 @@ export interface ContainerSpecInput {
   /** Compose `cap_add` / `cap_drop`: names with or without CAP_, any case; "ALL" allowed. */
   capAdd?: string[];
   capDrop?: string[];
+  /** Compose `security_opt`: no-new-privileges, seccomp=unconfined|FILE (absolute), systempaths=unconfined, apparmor, label. */
+  securityOpt?: string[];
+  /** Compose `group_add`: supplementary groups, names (from the image's /etc/group) or numbers. */
+  groupAdd?: string[];
+  /** Compose `oom_score_adj` (-1000..1000). */
+  oomScoreAdj?: number;
   /** Compose `privileged`: all capabilities, all devices, no seccomp, no masked paths. */
   privileged?: boolean;
   /** Compose `read_only`: the root filesystem is mounted read-only. */

@@ -100,3 +100,16 @@ export function resolveUser(user: string | undefined, rootfs: string | undefined
   const additional = name ? groups.filter((g) => g.members.includes(name!) && g.gid !== gid).map((g) => g.gid) : [];
   return { uid, gid, additionalGids: [...new Set(additional)], home: home || '/', name };
 }
+
+/** Compose `group_add`: numbers as they are, names looked up in the container's /etc/group. */
+export function resolveGroupAdd(groups: string[], rootfs: string | undefined): number[] {
+  let table: GroupEntry[] | undefined;
+  return groups.map((g) => {
+    const n = numericId(g.trim());
+    if (n !== undefined) return n;
+    table ??= parseGroup(readEtc(rootfs, '/etc/group'));
+    const e = table.find((x) => x.name === g.trim());
+    if (!e) throw new BerthError(`group_add: unable to find group ${g}: no matching entries in group file`);
+    return e.gid;
+  });
+}

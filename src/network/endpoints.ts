@@ -3,6 +3,7 @@
 // step; and the reverse. Everything is checked before the kernel is touched.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { BerthError } from '../errors.js';
 import type { StatePaths } from '../state/paths.js';
 import { driverFor } from './drivers/registry.js';
@@ -41,6 +42,7 @@ export async function connectEndpoint(paths: StatePaths, req: EndpointRequest): 
   assertContainerId(req.containerId);
   if (!req.netnsPath.startsWith('/') || !existsSync(req.netnsPath)) throw new BerthError(`network namespace ${req.netnsPath} does not exist`);
   if (!req.networks.length && !(req.ports ?? []).length) throw new BerthError('connect: no network given');
+  for (const s of req.dnsServers ?? []) if (!isIP(s)) throw new BerthError(`dns: invalid nameserver address '${s}'`);
   const portReqs = expandPorts(req.ports ?? []);
   const expose = normalizeExpose(req.expose);
   const store = new NetworkStore(paths);
@@ -52,6 +54,7 @@ export async function connectEndpoint(paths: StatePaths, req: EndpointRequest): 
     const ep: EndpointRecord = prev ? structuredClone(prev) : {
       containerId: req.containerId, name: req.name, netnsPath: req.netnsPath,
       dnsNames: [...new Set(req.dnsNames ?? [])], attachments: [], ports: [], expose: [],
+      ...(req.dnsServers?.length ? { dnsServers: [...req.dnsServers] } : {}),
     };
     ep.expose = [...new Set([...ep.expose, ...expose])];
     const used = new Set(ep.attachments.map((a) => a.interface));

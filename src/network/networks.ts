@@ -12,7 +12,7 @@ import { driverFor } from './drivers/registry.js';
 import type { DriverContext } from './drivers/driver.js';
 import { chooseSubnets, poolsFromEnv } from './ipam/ipam.js';
 import { NetworkStore } from './store.js';
-import { dnsBinary, syncDns, syncDnsDeferred } from './dns/manager.js';
+import { dnsBinary, serverState, syncDns, syncDnsDeferred } from './dns/manager.js';
 import type { NetworkRecord, NetworkSpec } from './types.js';
 
 export const NETWORK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
@@ -33,6 +33,28 @@ export async function syncDnsFromStore(store: NetworkStore): Promise<void> {
 /** syncDnsFromStore under the lock; the returned wait for the responder can run after the lock is released. */
 export function syncDnsDeferredFromStore(store: NetworkStore): Promise<() => Promise<void>> {
   return syncDnsDeferred(store.paths, store.networks(), store.endpoints());
+}
+
+/**
+ * The responder's supervision: with networks recorded and no live responder
+ * (killed, crashed, gone with a reboot of /run), it is started again from the
+ * records. Returns true when it had to be. Taken under the network lock, so
+ * two commands never start two.
+ */
+export async function ensureDnsResponder(paths: StatePaths): Promise<boolean> {
+  const store = new NetworkStore(paths);
+  if (!store.networks().length || serverState(paths)) return false;
+  const loaded = await store.lock(async () => (serverState(paths) || !store.networks().length ? undefined : syncDnsDeferredFromStore(store)));
+  if (!loaded) return false;
+  await loaded();
+  return true;
+}
+
+/** Whether the DNS responder serves this network's gateways now (for inspect). */
+export function dnsResponderState(paths: StatePaths, net: NetworkRecord): { Running: boolean; Pid?: number; Gateways: string[] } {
+  const s = serverState(paths);
+  const gateways = net.subnets.map((x) => x.gateway).filter((g) => s?.bound.includes(g));
+  return s ? { Running: true, Pid: s.pid, Gateways: gateways } : { Running: false, Gateways: [] };
 }
 
 export async function createNetwork(paths: StatePaths, spec: NetworkSpec): Promise<NetworkRecord> {
@@ -163,11 +185,11 @@ export function listNetworks(paths: StatePaths): NetworkSummary[] {
   }));
 }
 
-export function inspectNetwork(paths: StatePaths, ref: string): NetworkSummary {
+export function inspectNetwork(paths: StatePaths, ref: string): NetworkSummary & { dns: ReturnType<typeof dnsResponderState> } {
   const store = new NetworkStore(paths);
   const n = store.find(ref);
   if (!n) throw new BerthError(`network ${ref} not found`);
-  return listNetworks(paths).find((x) => x.id === n.id)!;
+  return { ...listNetworks(paths).find((x) => x.id === n.id)!, dns: dnsResponderState(paths, n) };
 }
 
 /** Removes every network without endpoints (optionally only those matching a label filter). */

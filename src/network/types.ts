@@ -95,6 +95,7 @@ export interface EndpointRequest {
   ports?: PortBinding[];
   expose?: Array<number | string>;
   dnsNames?: string[];          // e.g. the service name: answered on every attached network
+  dnsServers?: string[];        // Compose `dns`: where the responder forwards this container's other names
 }
 
 export interface AttachmentRecord {
@@ -121,6 +122,7 @@ export interface EndpointRecord {
   name?: string;
   netnsPath: string;
   dnsNames: string[];
+  dnsServers?: string[];
   attachments: AttachmentRecord[];
   ports: PublishedPort[];
   expose: string[];

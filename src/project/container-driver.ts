@@ -23,6 +23,7 @@ import { volumesFrom } from './volumes-from.js';
 import type { Engine } from './engine.js';
 import { PendingStore } from './pending.js';
 import { namespaceModes } from './namespace-modes.js';
+import { oomScoreAdjRefusal } from '../container/oom-score.js';
 import { serviceSpec } from './service-spec.js';
 
 /** Label holding the container's volumes: { volumes: names, anonymous: target → name }. */
@@ -51,6 +52,8 @@ function toContainerMounts(specs: MountSpec[]): { mounts: MountInput[]; tmpfs: s
 export interface ContainerDriverOptions {
   /** -t/--timeout: seconds before SIGKILL on stop (default: the service's stop_grace_period). */
   timeout?: number;
+  /** A warning for the user (an option the host cannot fully honour). */
+  warn?: (message: string) => void;
 }
 
 export function containerDrivers(engine: Engine, project: Project | undefined, desired: DesiredProject, opts: ContainerDriverOptions = {}): Omit<Drivers, 'createNetwork' | 'removeNetwork' | 'createVolume' | 'removeVolume' | 'pullImage' | 'buildImage' | 'removeImage' | 'waitCondition'> {
@@ -106,9 +109,11 @@ export function containerDrivers(engine: Engine, project: Project | undefined, d
       };
       const input = serviceSpec(s, {
         id, name: a.name, image: { ref: svc.image, id: image.id, config: image.config }, rootfs, labels, mounts,
-        network: net.network, etcFiles: etcFilesFor(engine, s, id, net),
+        network: net.network, etcFiles: etcFilesFor(engine, s, id, net), projectDir: project.workingDir,
       });
       input.tmpfs = [...(input.tmpfs ?? []), ...tmpfs];
+      const oom = oomScoreAdjRefusal(input.oomScoreAdj);
+      if (oom) opts.warn?.(`service "${a.service}": ${oom}`);
       Object.assign(input, namespaceModes(engine, project, s));
       const copies = resolved.mounts.filter((m) => m.volume?.copyUp);
       if (copies.length) { marker.copyUp = true; pending.write(marker); }

@@ -36,7 +36,7 @@ export function endpointRequest(project: Project, serviceName: string, s: Servic
   return {
     containerId: id, name, netnsPath: path, networks: attachRequests(project, s),
     ports: s.ports?.map((p) => ({ target: p.target, published: p.published, host_ip: p.host_ip, protocol: p.protocol, mode: p.mode })),
-    expose: s.expose, dnsNames: [serviceName],
+    expose: s.expose, dnsNames: [serviceName], dnsServers: s.dns,
   };
 }
 

@@ -2,6 +2,8 @@
 // and published ports, read from the records and checked against the shim.
 import { compareText } from '../text-order.js';
 import { getEndpoint } from '../network/endpoints.js';
+import { listNetworks } from '../network/networks.js';
+import { serverState } from '../network/dns/manager.js';
 import type { Engine } from './engine.js';
 
 export interface Publisher { URL: string; TargetPort: number; PublishedPort: number; Protocol: string }
@@ -76,4 +78,14 @@ export function psRows(engine: Engine, project: string, now = Date.now()): PsRow
     });
   }
   return rows.sort((a, b) => compareText(a.Service, b.Service) || a.Number - b.Number || compareText(a.Name, b.Name));
+}
+
+/**
+ * The DNS responder is down while this project has networks: names do not
+ * resolve until `up`, `start` or `restart` starts it again. Said by `ps`.
+ */
+export function dnsDownWarning(engine: Engine, project: string): string | undefined {
+  const nets = listNetworks(engine.paths).filter((n) => n.labels['com.docker.compose.project'] === project);
+  if (!nets.length || serverState(engine.paths)) return undefined;
+  return 'the DNS responder is not running: container names do not resolve (berth up, start or restart starts it again)';
 }

@@ -19,9 +19,10 @@ import { deviceRequestError } from './device-requests.js';
 import { externalFileObjectError } from './file-objects.js';
 import { realDrivers, type DriverOptions } from './drivers.js';
 import { repairNetworks } from './resource-drivers.js';
+import { ensureDnsResponder } from '../network/networks.js';
 import { Engine, engineAt } from './engine.js';
 import { observeProject } from './observe.js';
-import { hasHealthcheck } from './service-spec.js';
+import { hasHealthcheck, securityOptError } from './service-spec.js';
 
 // What a reporter receives, and the plan's printed forms (--dry-run's text and JSON).
 export type { ProgressEvent } from '../reconcile/execute.js';
@@ -88,10 +89,16 @@ function checkCreatable(project: Project | undefined, plan: Plan): void {
   if (!project) return;
   for (const a of plan.actions) {
     if (a.kind !== 'container.create' && a.kind !== 'container.recreate') continue;
-    const problem = externalFileObjectError(project, a.service) ?? deviceRequestError(project, a.service);
+    const problem = externalFileObjectError(project, a.service) ?? deviceRequestError(project, a.service) ?? securityOptError(project, a.service);
     if (problem) throw new BerthError(problem);
   }
 }
+
+const DNS_RESTARTED = 'the DNS responder was not running (container names did not resolve): started again';
+const TEARDOWN = new Set<Action['kind']>(['container.stop', 'container.remove', 'container.kill', 'container.pause', 'network.remove', 'volume.remove', 'image.remove']);
+
+/** A plan that only takes things down (down, stop, rm, kill) has no use for the DNS responder. */
+const teardownOnly = (plan: Plan): boolean => plan.actions.length > 0 && plan.actions.every((a) => TEARDOWN.has(a.kind));
 
 export async function runProject(o: RunOptions): Promise<RunResult> {
   const engine = o.paths ? new Engine(o.paths) : engineAt(o.root);
@@ -113,7 +120,8 @@ export async function runProject(o: RunOptions): Promise<RunResult> {
       return { plan, desired, engine };
     }
     for (const w of plan.warnings) o.reporter?.warn?.(w);
-    const drivers = realDrivers(engine, o.project, desired, o.drivers);
+    if (!teardownOnly(plan) && await ensureDnsResponder(engine.paths)) o.reporter?.warn?.(DNS_RESTARTED);
+    const drivers = realDrivers(engine, o.project, desired, { warn: (m) => o.reporter?.warn?.(m), ...o.drivers });
     const images = plan.actions.filter((a) => imageKinds.has(a.kind));
     if (images.length && images.length < plan.actions.length) {
       // Phase 1: the images alone; then plan again against the new image ids.
@@ -123,7 +131,7 @@ export async function runProject(o: RunOptions): Promise<RunResult> {
       ({ actual, desired } = await look());
       plan = o.plan(desired, actual, true);
     }
-    const live = realDrivers(engine, o.project, desired, o.drivers);
+    const live = realDrivers(engine, o.project, desired, { warn: (m) => o.reporter?.warn?.(m), ...o.drivers });
     o.reporter?.start?.(plan);
     let result: ExecuteResult;
     try {

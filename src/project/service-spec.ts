@@ -1,8 +1,11 @@
 // A normalized Compose service + its image → the container layer's
 // ContainerSpecInput. Pure: the network, mount and /etc parts are resolved by
 // the caller (they need the kernel) and passed in.
+import { isAbsolute, resolve } from 'node:path';
 import { BerthError } from '../errors.js';
-import type { Service } from '../compose/model.js';
+import type { Project, Service } from '../compose/model.js';
+import { seccompProfileFile } from '../container/seccomp-profile.js';
+import { parseSecurityOpts } from '../container/security-opts.js';
 import { parseBytes, parseDuration } from '../compose/syntax.js';
 import type { ContainerSpecInput, HealthcheckInput, ImageConfig, MountInput, NetworkInput, RestartPolicy } from '../container/types.js';
 
@@ -16,6 +19,17 @@ export interface SpecParts {
   network: NetworkInput;
   etcFiles?: ContainerSpecInput['etcFiles'];
   hostname?: string;
+  /** The project directory: a relative `seccomp=FILE` is found there. */
+  projectDir?: string;
+}
+
+/** security_opt with a relative seccomp profile path made absolute against the project directory. */
+function securityOpts(opts: string[] | undefined, dir: string | undefined): string[] | undefined {
+  return opts?.map((o) => {
+    const m = /^seccomp[=:](.+)$/.exec(o.trim());
+    if (!m || m[1] === 'unconfined' || isAbsolute(m[1]!)) return o;
+    return `seccomp=${resolve(dir ?? process.cwd(), m[1]!)}`;
+  });
 }
 
 const ns = (what: string, v: string | undefined): number | undefined => {
@@ -47,6 +61,20 @@ function environmentOf(s: Service): Record<string, string> | undefined {
   return out;
 }
 
+/** Why the service's security_opt cannot be honoured here (checked before anything is created), or undefined. */
+export function securityOptError(project: Project, service: string): string | undefined {
+  const s = project.services[service];
+  if (!s?.security_opt?.length) return undefined;
+  try {
+    const sec = parseSecurityOpts(securityOpts(s.security_opt, project.workingDir));
+    if (typeof sec.seccomp === 'object') seccompProfileFile(sec.seccomp.file, []);
+  } catch (e) {
+    if (e instanceof BerthError) return `service "${service}": ${e.message}`;
+    throw e;
+  }
+  return undefined;
+}
+
 export function serviceSpec(s: Service, p: SpecParts): ContainerSpecInput {
   const res = (s.deploy?.resources ?? {}) as Resources;
   const logOpts = s.logging?.options ?? {};
@@ -67,6 +95,9 @@ export function serviceSpec(s: Service, p: SpecParts): ContainerSpecInput {
     capAdd: s.cap_add,
     capDrop: s.cap_drop,
     privileged: s.privileged,
+    securityOpt: securityOpts(s.security_opt, p.projectDir),
+    groupAdd: s.group_add,
+    oomScoreAdj: s.oom_score_adj,
     readOnly: s.read_only,
     ulimits: s.ulimits,
     sysctls: s.sysctls,

@@ -22,8 +22,20 @@ export function loopbackBlock(): (host: number) => string {
 }
 export const randomPort = () => 20000 + Math.floor(Math.random() * 30000);
 
+/**
+ * The responder answers only the endpoints of the receiving network; these
+ * tests ask from the host's 127.0.0.1 / ::1 unless they bind another source,
+ * so `hostAsks` (the default) makes those an endpoint, without names, of
+ * every network (a container of its own on each: its scope stays the
+ * receiving network alone).
+ */
+export const HOST_ASKER = 'host-asker';
+
 /** Writes the config as berth does (config.json + the responder's config.txt). */
-export function writeConfig(dir: string, cfg: DnsConfig): void {
+export function writeConfig(dir: string, cfg: DnsConfig, o: { hostAsks?: boolean } = {}): void {
+  if (o.hostAsks !== false) {
+    cfg = { ...cfg, networks: cfg.networks.map((n) => ({ ...n, entries: [...n.entries, { containerId: `${HOST_ASKER}-${n.id}`, names: [], ipv4: '127.0.0.1', ipv6: '::1', links: [] }] })) };
+  }
   writeJsonAtomic(join(dir, 'config.json'), cfg, { durable: false });
   writeFileAtomic(join(dir, 'config.txt'), dnsConfigText(cfg), { durable: false });
 }

@@ -49,14 +49,16 @@ int main(int argc, char **argv) {
       if (random() % 3 == 0) len = (size_t)random() % (len + 1);
       if (random() % 5 == 0) { size_t extra = (size_t)random() % 100; for (size_t k = 0; k < extra; k++) msg[len + k] = (uint8_t)random(); len += extra; }
     }
-    addr_parse(i % 2 ? "10.5.0.2" : "10.5.0.9", &src);
-    long r = answer_local(&gw, &src, msg, len, out, sizeof out);
+    addr_parse(i % 3 == 0 ? "10.5.0.2" : i % 3 == 1 ? "10.5.0.9" : "10.5.0.77", &src);   /* the last is no endpoint */
+    const struct entry *asker = NULL;
+    long r = answer_local(&gw, &src, msg, len, out, sizeof out, &asker);
     if (r > 0) {
       struct query q;
       if ((size_t)r > sizeof out || out[0] != msg[0] || out[1] != msg[1] || !(out[2] & 0x80)) { fprintf(stderr, "bad reply at %ld\n", i); return 1; }
       if (dns_parse(msg, len, &q) < 0) { fprintf(stderr, "answered an unparsable query at %ld\n", i); return 1; }
       answered++;
     } else if (r < 0) {
+      if (!asker) { fprintf(stderr, "forwarded for a non-endpoint at %ld\n", i); return 1; }
       forwarded++;
     }
   }

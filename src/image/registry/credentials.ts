@@ -1,8 +1,9 @@
 // Registry credentials in Docker's config.json ($DOCKER_CONFIG/config.json or
 // ~/.docker/config.json): "auths": { "<server>": { "auth": base64(user:pass) } }.
 // Other keys of the file are kept as they are when we write it.
+import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { BerthError } from '../../errors.js';
 import { readJson, writeFileAtomic } from '../../state/atomic.js';
 import { DEFAULT_DOMAIN } from '../reference.js';
@@ -57,6 +58,8 @@ export function storeCredentials(domain: string, creds: Credentials, env: NodeJS
   const path = dockerConfigPath(env);
   const cfg = readConfig(path);
   cfg.auths = { ...(cfg.auths ?? {}), [serverKey(domain)]: { auth: Buffer.from(`${creds.username}:${creds.password}`).toString('base64') } };
+  // As docker login: a new ~/.docker is the user's alone (it holds passwords); an existing one is left as it is.
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   writeFileAtomic(path, JSON.stringify(cfg, null, '\t') + '\n', 0o600);
   return path;
 }

@@ -5,7 +5,7 @@ import { BerthError } from '../../errors.js';
 
 export interface ResolvInput {
   nameservers: string[];        // berth DNS (the gateways) for containers on berth networks
-  dns?: string[];               // Compose `dns`: replaces the nameservers
+  dns?: string[];               // Compose `dns`: the responder forwards to these; without berth DNS they are the nameservers
   dnsSearch?: string[];         // Compose `dns_search`
   dnsOpt?: string[];            // Compose `dns_opt`
   hostResolvConf?: string;      // the host's file: search/options are inherited when not given
@@ -16,16 +16,29 @@ function hostLines(text: string | undefined, key: string): string[] {
     .flatMap((l) => l.split(/\s+/).slice(1));
 }
 
+/**
+ * The container's resolv.conf. On berth networks, as Docker does with its
+ * embedded resolver on user-defined networks: the responder is the only
+ * nameserver (service names keep resolving), `dns` servers are where it
+ * forwards other names for this container (named in an ExtServers comment),
+ * and `options ndots:0` is added unless an ndots option is given, so that
+ * single-label service names are asked as they are, never with a search
+ * suffix first.
+ */
 export function resolvConf(i: ResolvInput): string {
-  const servers = i.dns && i.dns.length ? i.dns : i.nameservers.length ? i.nameservers
+  for (const s of i.dns ?? []) if (!isIP(s)) throw new BerthError(`dns: invalid nameserver address '${s}'`);
+  const embedded = i.nameservers.length > 0;
+  const servers = embedded ? i.nameservers : i.dns && i.dns.length ? i.dns
     : hostLines(i.hostResolvConf, 'nameserver').filter((s) => !s.startsWith('127.') && s !== '::1');
   for (const s of servers) if (!isIP(s)) throw new BerthError(`dns: invalid nameserver address '${s}'`);
   const search = i.dnsSearch ?? hostLines(i.hostResolvConf, 'search');
-  const opts = i.dnsOpt ?? hostLines(i.hostResolvConf, 'options');
+  const opts = [...(i.dnsOpt ?? hostLines(i.hostResolvConf, 'options'))];
   for (const s of [...search, ...opts]) if (/\s/.test(s)) throw new BerthError(`dns: invalid entry '${s}'`);
+  if (embedded && !opts.some((o) => o === 'ndots' || o.startsWith('ndots:'))) opts.push('ndots:0');
   const lines = servers.map((s) => `nameserver ${s}`);
   if (search.length) lines.push(`search ${search.join(' ')}`);
   if (opts.length) lines.push(`options ${opts.join(' ')}`);
+  if (embedded && i.dns?.length) lines.push('', `# ExtServers: [${i.dns.join(' ')}]`);
   return lines.join('\n') + '\n';
 }
 

@@ -11,6 +11,7 @@ export interface DnsEntry {
   ipv4?: string;
   ipv6?: string;
   links: Array<{ alias: string; target: string }>;  // names only this container sees
+  upstreams?: string[];                  // the container's own (Compose `dns`), tried instead of the global ones
 }
 
 export interface DnsNetwork {
@@ -49,7 +50,10 @@ export function buildDnsConfig(networks: NetworkRecord[], endpoints: EndpointRec
         const [target, alias] = l.split(':');
         return { alias: norm(alias ?? target!), target: norm(target!) };
       });
-      net.entries.push({ containerId: ep.containerId, names: [...names].filter(Boolean), ipv4: a.ipv4, ipv6: a.ipv6, links });
+      net.entries.push({
+        containerId: ep.containerId, names: [...names].filter(Boolean), ipv4: a.ipv4, ipv6: a.ipv6, links,
+        ...(ep.dnsServers?.length ? { upstreams: [...ep.dnsServers] } : {}),
+      });
     }
   }
   return { generation, upstreams, networks: out };
@@ -80,6 +84,10 @@ export function dnsConfigText(cfg: DnsConfig): string {
       lines.push(`entry ${(token(e.containerId) ?? encodeURIComponent(e.containerId)) || '-'} ${v4} ${v6}`);
       for (const name of e.names) if (token(name)) lines.push(`name ${name}`);
       for (const l of e.links) if (token(l.alias) && token(l.target)) lines.push(`link ${l.alias} ${l.target}`);
+      for (const u of e.upstreams ?? []) {
+        const p = parseUpstream(u);
+        if (p) lines.push(`forward ${p[0]} ${p[1]}`);
+      }
     }
   }
   lines.push('end');

@@ -37,7 +37,7 @@ export function freeSubnets(n: number, band: [number, number] = [1, 254]): strin
 
 const STUB = `
 const dgram = require('dgram'), net = require('net'), fs = require('fs'), dnsPacket = require(process.argv[1]);
-const log = process.argv[2];
+const log = process.argv[2], host = process.argv[3] || '127.0.0.1', fixed = Number(process.argv[4] || 0);
 function answer(m, via) {
   const q = dnsPacket.decode(m);
   const name = (q.questions && q.questions[0] && q.questions[0].name) || '';
@@ -49,7 +49,7 @@ function answer(m, via) {
 function start() {
   const sock = dgram.createSocket('udp4');
   sock.on('message', (m, r) => sock.send(answer(m), r.port, r.address));
-  sock.bind(0, '127.0.0.1', () => {
+  sock.bind(fixed, host, () => {
     const port = sock.address().port;
     const srv = net.createServer((c) => {
       let buf = Buffer.alloc(0);
@@ -61,22 +61,22 @@ function start() {
         }
       });
     });
-    srv.once('error', () => { sock.close(); start(); });  // the TCP port is taken: try another pair
-    srv.listen(port, '127.0.0.1', () => process.stdout.write(port + '\\n'));
+    srv.once('error', (e) => { sock.close(); if (fixed) throw e; start(); });  // the TCP port is taken: try another pair
+    srv.listen(port, host, () => process.stdout.write(port + '\\n'));
   });
 }
 start();`;
 
 /**
- * A DNS stub on 127.0.0.1 (UDP and TCP, same port) in its own process (the test process blocks in
+ * A DNS stub on 127.0.0.1 (or `at`, e.g. a 127.x address on port 53, as Compose `dns` names servers; UDP and TCP, same port) in its own process (the test process blocks in
  * spawnSync while clients run): answers stub.berth.test with 192.0.2.123,
  * NXDOMAIN otherwise, and logs every name asked ("name tcp" over TCP).
  */
-export async function stubDns(dir: string): Promise<{ port: number; seen: () => string[]; close: () => void }> {
-  const log = join(dir, 'stub-dns.log');
+export async function stubDns(dir: string, at?: { host: string; port: number }): Promise<{ port: number; seen: () => string[]; close: () => void }> {
+  const log = join(dir, `stub-dns-${at?.host ?? 'lo'}.log`);
   writeFileSync(log, '');
   const dnsPacketPath = createRequire(import.meta.url).resolve('dns-packet');
-  const child = spawn(process.execPath, ['-e', STUB, dnsPacketPath, log], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['-e', STUB, dnsPacketPath, log, ...(at ? [at.host, String(at.port)] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((ok, fail) => {
     const t = setTimeout(() => fail(new Error('stub DNS did not start')), 5000);
     child.stdout!.once('data', (d) => { clearTimeout(t); ok(Number(String(d).trim())); });
@@ -145,4 +145,53 @@ export function tcpQuery(server: string, name: string): Promise<string[]> {
       }
     });
   });
+}
+
+const ASK = `
+const dgram = require('dgram'), net = require('net'), dnsPacket = require(process.argv[1]);
+const [server, name, proto] = process.argv.slice(2);
+const q = dnsPacket.encode({ type: 'query', id: 7, flags: dnsPacket.RECURSION_DESIRED, questions: [{ type: 'A', name }] });
+const done = (m) => { const p = dnsPacket.decode(m); process.stdout.write(JSON.stringify({ rcode: p.rcode, answers: (p.answers || []).map((a) => String(a.data)) })); process.exit(0); };
+setTimeout(() => { process.stdout.write(JSON.stringify({ timeout: true })); process.exit(0); }, 3000);
+if (proto === 'tcp') {
+  const c = net.connect(53, server, () => { const l = Buffer.alloc(2); l.writeUInt16BE(q.length); c.write(Buffer.concat([l, q])); });
+  let buf = Buffer.alloc(0);
+  c.on('data', (d) => { buf = Buffer.concat([buf, d]); if (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) done(buf.subarray(2, 2 + buf.readUInt16BE(0))); });
+  c.on('error', (e) => { process.stdout.write(JSON.stringify({ error: e.code })); process.exit(0); });
+} else {
+  const s = dgram.createSocket(server.includes(':') ? 'udp6' : 'udp4');
+  s.on('message', done);
+  s.send(q, 53, server);
+}`;
+
+export interface DnsReply { rcode?: string; answers?: string[]; timeout?: boolean; error?: string }
+
+/** One A query to server:53 from inside a netns (null = the host), over UDP or TCP; the decoded reply, or {timeout}. */
+export function dnsAsk(ns: string | null, server: string, name: string, proto: 'udp' | 'tcp' = 'udp'): DnsReply {
+  const dnsPacketPath = createRequire(import.meta.url).resolve('dns-packet');
+  const args = [process.execPath, '-e', ASK, dnsPacketPath, server, name, proto];
+  const r = ns ? inNs(ns, args) : sh(args[0]!, args.slice(1));
+  try { return JSON.parse(r.out) as DnsReply; } catch { throw new Error(`dnsAsk ${server} ${name}: ${r.out}`); }
+}
+
+/**
+ * A netns that is no endpoint of any berth network: a veth into the host
+ * (10.213.x.{1,2}/30 from the band given) with its default route via the
+ * host, so that it can reach every gateway address, as a neighbour routed to
+ * the bridge could. Returns its path and a removal.
+ */
+export function outsiderNs(path: string, hostLink: string, subnet: string): { path: string; remove: () => void } {
+  const [a, b, c] = subnet.split('.');
+  const hostIp = `${a}.${b}.${c}.1`, nsIp = `${a}.${b}.${c}.2`;
+  const steps: string[][] = [
+    ['ip', 'link', 'add', hostLink, 'type', 'veth', 'peer', 'name', `${hostLink}p`],
+    ['ip', 'addr', 'add', `${hostIp}/30`, 'dev', hostLink], ['ip', 'link', 'set', hostLink, 'up'],
+    ['ip', 'link', 'set', `${hostLink}p`, 'netns', path],
+  ];
+  for (const s of steps) { const r = sh(s[0]!, s.slice(1)); if (!r.ok) throw new Error(`${s.join(' ')}: ${r.out}`); }
+  for (const s of [['ip', 'addr', 'add', `${nsIp}/30`, 'dev', `${hostLink}p`], ['ip', 'link', 'set', `${hostLink}p`, 'up'], ['ip', 'link', 'set', 'lo', 'up'], ['ip', 'route', 'add', 'default', 'via', hostIp]]) {
+    const r = inNs(path, s);
+    if (!r.ok) throw new Error(`${s.join(' ')}: ${r.out}`);
+  }
+  return { path, remove: () => { sh('ip', ['link', 'del', hostLink]); } };
 }

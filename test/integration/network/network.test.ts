@@ -19,7 +19,7 @@ import {
 } from '../../../src/network/index.js';
 import { NetworkStore } from '../../../src/network/store.js';
 import { serverState } from '../../../src/network/dns/manager.js';
-import { freeSubnets, inNs, tcpQuery, ipLinkNames, ping, serveIn, sh, stubDns, tcpFrom, udpAsk } from './helpers.js';
+import { dnsAsk, freeSubnets, inNs, ipLinkNames, outsiderNs, ping, serveIn, sh, stubDns, tcpFrom, udpAsk } from './helpers.js';
 
 const nslookup = (ns: string, name: string, server: string) => inNs(ns, ['busybox', 'nslookup', name, server]).out;
 
@@ -30,14 +30,17 @@ test('bridge networks: reachability, isolation, DNS, published ports, clean remo
   process.env.BERTH_NFT_TABLE = table;
   const stub = await stubDns(tmp.path);
   process.env.BERTH_DNS_UPSTREAMS = `127.0.0.1:${stub.port}`;
+  // c2's own server (Compose `dns`: an address, port 53), on a loopback address of this test.
+  const ownIp = `127.53.${Math.floor(Math.random() * 250)}.${2 + Math.floor(Math.random() * 250)}`;
+  const own = await stubDns(tmp.path, { host: ownIp, port: 53 });
   const paths = statePaths(join(tmp.path, 'root'));
   const nsDir = join(paths.runtime, 'netns');
   mkdirSync(nsDir, { recursive: true });
   const ns = (n: string) => join(nsDir, n);
-  const names = ['c1', 'c2', 'c3', 'c4', 'c5'];
-  const [subA, subB, subH] = freeSubnets(3, [1, 79]) as [string, string, string];
+  const names = ['c1', 'c2', 'c3', 'c4', 'c5', 'out'];
+  const [subA, subB, subH, subO] = freeSubnets(4, [1, 79]) as [string, string, string, string];
   const hostIp = subH.replace('.0/24', '.1');
-  const hostLink = `ha${id}`;
+  const hostLink = `ha${id}`, outLink = `ho${id}`;
   const netA = `a${id}`, netB = `b${id}`;
   const servers: ChildProcess[] = [];
   let A: NetworkRecord | undefined, B: NetworkRecord | undefined;
@@ -68,7 +71,7 @@ test('bridge networks: reachability, isolation, DNS, published ports, clean remo
         { target: 80 },                                                    // random host port
       ],
     });
-    const c2 = await connectEndpoint(paths, { containerId: `c2${id}`, name: `p-web-2-${id}`, netnsPath: ns('c2'), dnsNames: ['web'], networks: [{ name: netA }] });
+    const c2 = await connectEndpoint(paths, { containerId: `c2${id}`, name: `p-web-2-${id}`, netnsPath: ns('c2'), dnsNames: ['web'], networks: [{ name: netA }], dnsServers: [ownIp] });
     const c3 = await connectEndpoint(paths, { containerId: `c3${id}`, name: `p-db-1-${id}`, netnsPath: ns('c3'), dnsNames: ['db'], networks: [{ name: netB }] });
     const c4 = await connectEndpoint(paths, {
       containerId: `c4${id}`, name: `p-api-1-${id}`, netnsPath: ns('c4'), dnsNames: ['api'],
@@ -95,9 +98,29 @@ test('bridge networks: reachability, isolation, DNS, published ports, clean remo
     assert.match(out, /NXDOMAIN|can't find/, `web is out of c3's scope: ${out}`);
     assert.ok(stub.seen().includes('web'), 'an unknown name is forwarded upstream');
     assert.match(nslookup(ns('c3'), 'stub.berth.test', gwB), /192\.0\.2\.123/);
-    assert.deepEqual(await tcpQuery(gwA, 'www'), [ip(c1, A)], 'DNS over TCP (from the host: scoped to the receiving network)');
-    assert.deepEqual(await tcpQuery(gwA, 'stub.berth.test'), ['192.0.2.123'], 'forwarded over TCP');
+    assert.deepEqual(dnsAsk(ns('c4'), gwA, 'www', 'tcp').answers, [ip(c1, A)], 'DNS over TCP');
+    assert.deepEqual(dnsAsk(ns('c4'), gwA, 'stub.berth.test', 'tcp').answers, ['192.0.2.123'], 'forwarded over TCP');
     assert.ok(stub.seen().includes('stub.berth.test tcp'));
+    // c2 has its own server (dns:): its unknown names go there, not to the global upstream; its service names still resolve.
+    assert.deepEqual(dnsAsk(ns('c2'), gwA, 'stub.berth.test').answers, ['192.0.2.123']);
+    assert.deepEqual(dnsAsk(ns('c2'), gwA, 'own.berth.test').rcode, 'NXDOMAIN');
+    assert.deepEqual(own.seen(), ['stub.berth.test', 'own.berth.test'], 'c2 forwards to its own server');
+    assert.ok(!stub.seen().includes('own.berth.test'), 'and not to the global one');
+    assert.deepEqual(dnsAsk(ns('c2'), gwA, 'www').answers, [ip(c1, A)]);
+
+    // Only endpoints of the receiving network are answered (no open resolver):
+    // the host, a neighbour routed to the gateway, a container of another network.
+    const outsider = outsiderNs(ns('out'), outLink, subO);
+    assert.ok(ping(ns('out'), gwA), 'the outsider reaches the gateway');
+    const seenBefore = stub.seen().length;
+    for (const [who, from] of [['the host', null], ['a neighbour', ns('out')], ['a container of another network', ns('c3')]] as const) {
+      for (const proto of ['udp', 'tcp'] as const) {
+        assert.equal(dnsAsk(from, gwA, 'www', proto).rcode, 'REFUSED', `${who} (${proto})`);
+        assert.equal(dnsAsk(from, gwA, 'stub.berth.test', proto).rcode, 'REFUSED', `${who}: no recursion (${proto})`);
+      }
+    }
+    assert.equal(stub.seen().length, seenBefore, 'nothing forwarded for non-endpoints');
+    outsider.remove();
 
     // By name from inside, with the generated resolv.conf.
     servers.push(await serveIn(ns('c1'), 80, 5000, 'c1'));
@@ -172,6 +195,8 @@ test('bridge networks: reachability, isolation, DNS, published ports, clean remo
     if (st) process.kill(st.pid, 'SIGKILL');
     sh('nft', ['delete', 'table', 'inet', table]);
     linkDelIfExists(null, hostLink);
+    linkDelIfExists(null, outLink);
+    own.close();
     for (const n of names) netnsDelete(ns(n));
     stub.close();
     tmp.cleanup();

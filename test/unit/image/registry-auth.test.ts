@@ -49,3 +49,13 @@ test('credentials in config.json: read, write (keeping other keys), remove', () 
     assert.throws(() => getCredentials('x.test', env), /config\.json: not valid JSON/);
   } finally { t.cleanup(); }
 });
+
+test('login makes a new config directory 0700 (it holds passwords) and config.json 0600', () => {
+  const t = tempDir('berth-dockercfg-');
+  const env = { DOCKER_CONFIG: join(t.path, 'home', '.docker') };
+  try {
+    storeCredentials('127.0.0.1:5000', { username: 'alice', password: 'secret' }, env);
+    assert.equal(statSync(env.DOCKER_CONFIG).mode & 0o777, 0o700);
+    assert.equal(statSync(join(env.DOCKER_CONFIG, 'config.json')).mode & 0o777, 0o600);
+  } finally { t.cleanup(); }
+});

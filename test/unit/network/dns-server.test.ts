@@ -193,17 +193,19 @@ test('syncDns: starts the responder with the first network, signals it on change
       containerId: id.repeat(64), name, netnsPath: '/nonexistent', dnsNames: ['api'], ports: [], expose: [],
       attachments: [{ network: 'front', networkId: netRec.id, interface: 'eth0', hostVeth: 'vtest', ipv4: addr, aliases: [], links: [] }],
     });
-    await syncDns(paths, [netRec], [ep('c', 'proj-api-1', '10.77.0.5')]);
+    // The responder answers endpoints only: the queries come from one's address.
+    const asker: EndpointRecord = { ...ep('e', 'proj-cli-1', ip(9)), dnsNames: [] };
+    await syncDns(paths, [netRec], [ep('c', 'proj-api-1', '10.77.0.5'), asker]);
     const first = serverState(paths);
     assert.ok(first, 'a responder runs');
     const argv = readFileSync(`/proc/${first.pid}/cmdline`, 'utf8').split('\0');
     assert.match(argv[0]!, /native\/out\/berth-dns$/);
-    assert.deepEqual(addrs(await ask(port, 'api', { server: ip(1) })), ['10.77.0.5']);
-    assert.deepEqual(addrs(await ask(port, 'cccccccccccc', { server: ip(1) })), ['10.77.0.5'], 'the short container id');
-    await syncDns(paths, [netRec], [ep('c', 'proj-api-1', '10.77.0.5'), ep('d', 'proj-api-2', '10.77.0.6')]);
+    assert.deepEqual(addrs(await ask(port, 'api', { server: ip(1), src: ip(9) })), ['10.77.0.5']);
+    assert.deepEqual(addrs(await ask(port, 'cccccccccccc', { server: ip(1), src: ip(9) })), ['10.77.0.5'], 'the short container id');
+    await syncDns(paths, [netRec], [ep('c', 'proj-api-1', '10.77.0.5'), ep('d', 'proj-api-2', '10.77.0.6'), asker]);
     assert.equal(serverState(paths)?.pid, first.pid, 'the same responder, reloaded');
     assert.equal(serverState(paths)?.generation, 2);
-    assert.deepEqual(addrs(await ask(port, 'proj-api-2', { server: ip(1) })), ['10.77.0.6']);
+    assert.deepEqual(addrs(await ask(port, 'proj-api-2', { server: ip(1), src: ip(9) })), ['10.77.0.6']);
     assert.match(readFileSync(join(dnsDir(paths), 'config.txt'), 'utf8'), /^berth-dns-config 1\ngeneration 2\n/);
     await syncDns(paths, [], []);
     assert.equal(serverState(paths), undefined);

@@ -35,13 +35,18 @@ test('records: names per network, and the responder line format (hostile tokens 
   assert.equal(parseUpstream('10.0.0.1:99999'), undefined);
 });
 
-test('resolv.conf: berth DNS by default, dns/dns_search/dns_opt override, host search inherited', () => {
+test('resolv.conf: the berth responder stays the nameserver with dns set; search/options from dns_search/dns_opt or the host; ndots:0 as Docker', () => {
   const host = 'nameserver 127.0.0.53\nsearch corp.example\noptions edns0\n';
-  assert.equal(resolvConf({ nameservers: ['10.1.0.1'], hostResolvConf: host }), 'nameserver 10.1.0.1\nsearch corp.example\noptions edns0\n');
-  assert.equal(resolvConf({ nameservers: ['10.1.0.1'], dns: ['9.9.9.9'], dnsSearch: ['a.test'], dnsOpt: ['ndots:2'], hostResolvConf: host }),
-    'nameserver 9.9.9.9\nsearch a.test\noptions ndots:2\n');
+  assert.equal(resolvConf({ nameservers: ['10.1.0.1'], hostResolvConf: host }), 'nameserver 10.1.0.1\nsearch corp.example\noptions edns0 ndots:0\n');
+  assert.equal(resolvConf({ nameservers: ['10.1.0.1'], dns: ['9.9.9.9', '192.0.2.1'], dnsSearch: ['a.test'], dnsOpt: ['ndots:2', 'timeout:1'], hostResolvConf: host }),
+    'nameserver 10.1.0.1\nsearch a.test\noptions ndots:2 timeout:1\n\n# ExtServers: [9.9.9.9 192.0.2.1]\n', 'an ndots given is kept');
+  assert.equal(resolvConf({ nameservers: ['10.1.0.1'], dns: ['9.9.9.9'], dnsOpt: ['edns0'], hostResolvConf: '' }),
+    'nameserver 10.1.0.1\noptions edns0 ndots:0\n\n# ExtServers: [9.9.9.9]\n');
+  // Not on a berth network (no responder): dns are the nameservers, loopback host servers are left out.
+  assert.equal(resolvConf({ nameservers: [], dns: ['9.9.9.9'], hostResolvConf: host }), 'nameserver 9.9.9.9\nsearch corp.example\noptions edns0\n');
   assert.equal(resolvConf({ nameservers: [], hostResolvConf: 'nameserver 127.0.0.53\nnameserver 192.0.2.53\n' }), 'nameserver 192.0.2.53\n');
   assert.throws(() => resolvConf({ nameservers: [], dns: ['nope'] }), /invalid nameserver/);
+  assert.throws(() => resolvConf({ nameservers: ['10.1.0.1'], dns: ['nope'] }), /invalid nameserver/);
 });
 
 test('hosts and hostname files', () => {
@@ -68,7 +73,7 @@ test('containerFiles: from the endpoint record', async () => {
     const paths = statePaths(t.path);
     new NetworkStore(paths).saveEndpoint(ep('c9', 'web-1', ['web'], [{ ...att(A, '10.1.0.7'), gateway4: '10.1.0.1' } as ReturnType<typeof att>]));
     const f = containerFiles(paths, 'c9', { hostname: 'web1', extra_hosts: ['gw:host-gateway'], dns_search: ['svc.test'], hostResolvConf: 'options edns0\n' });
-    assert.equal(f.resolvConf, 'nameserver 10.1.0.1\nsearch svc.test\noptions edns0\n');
+    assert.equal(f.resolvConf, 'nameserver 10.1.0.1\nsearch svc.test\noptions edns0 ndots:0\n');
     assert.match(f.hosts, /\n10\.1\.0\.1\tgw\n/);
     assert.match(f.hosts, /\n10\.1\.0\.7\tweb1\n$/);
     assert.equal(f.hostname, 'web1\n');
