@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
+import { takeNotices } from '../state/notices.js';
 import { isBerthError } from '../errors.js';
 import { collect, globalsOf } from './globals.js';
 import { prepareStateRoot, statePaths } from '../state/paths.js';
@@ -71,14 +72,21 @@ export function buildProgram(argv?: string[]): Command {
   return program;
 }
 
+/** What the state layer skipped (unreadable records), one line each. */
+function printNotices(): void {
+  for (const n of takeNotices()) process.stderr.write(`${n}\n`);
+}
+
 /** Runs the CLI; returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram(argv);
   for (const cmd of program.commands) cmd.exitOverride();
   try {
     await program.parseAsync(argv);
+    printNotices();
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
+    printNotices();
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
       return e.exitCode === 0 ? 0 : 15;

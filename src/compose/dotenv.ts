@@ -3,11 +3,11 @@
 // single quotes (literal but for \'), double quotes (escapes, may span lines),
 // unquoted values (trimmed, ` #` starts a comment), and interpolation of
 // ${VAR} in unquoted and double-quoted values.
-import { readFileSync } from 'node:fs';
 import { parseRawEnv } from './dotenv-raw.js';
 import { ComposeError } from './errors.js';
 import { substitute, TemplateError, type Lookup } from './interpolate.js';
 import { bytePos, firstInvalidUtf8 } from './text-guard.js';
+import { readInputFile } from './read-input.js';
 
 const KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 // Double-quoted escapes as compose-go reads them (Go's rune escapes it allows, `\$` for a literal dollar);
@@ -126,13 +126,7 @@ export function readDotenv(file: string, lookup?: Lookup, format = ''): Record<s
   if (!ENV_FILE_FORMATS.includes(format)) {
     throw new ComposeError(`unsupported env_file format "${format}" for ${file}: use "raw", or leave format out for the .env syntax`);
   }
-  let buf: Buffer;
-  try {
-    buf = readFileSync(file);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ComposeError(code === 'ENOENT' ? `env file ${file} not found` : `cannot read env file ${file}: ${code ?? String(e)}`);
-  }
+  const buf = readInputFile(file, 'env file');
   const text = decodeEnvFile(file, buf);
   return format === 'raw' ? parseRawEnv(text, file, lookup) : parseDotenv(text, file, lookup);
 }

@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { ComposeError, pathString } from './errors.js';
 import { readDotenv } from './dotenv.js';
+import { validateSchema } from './schema/validate.js';
 import { ownValue, type Lookup } from './interpolate.js';
 import { resolvePath, resolveResourcePaths, resolveServicePaths } from './paths.js';
 import { copyLoc, ensureLoc, isObj, posAt, type Obj } from './source.js';
@@ -19,6 +20,7 @@ export interface IncludeEnv {
 export type ModelLoader = (files: string[], lookup: Lookup, stack: string[]) => Obj;
 
 const KINDS = ['services', 'networks', 'volumes', 'secrets', 'configs'];
+const TOP_LEVEL = new Set([...KINDS, 'version', 'name', 'include', 'models']);
 
 function asList(v: unknown): string[] {
   return Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)];
@@ -57,6 +59,12 @@ export function applyIncludes(model: Obj, file: string, env: IncludeEnv, stack: 
     }
     const lookup: Lookup = (k) => ownValue(k, env.shell) ?? ownValue(k, own) ?? env.lookup(k);
     const sub = load(paths, lookup, [...stack, ...paths]);
+    // An included file is a Compose application of its own: a file that is
+    // not one (a mapping with other keys, /etc/shadow) is refused, not
+    // skipped, and without quoting its content (it may be a secret).
+    const foreign = Object.keys(sub).find((k) => !TOP_LEVEL.has(k) && !k.startsWith('x-'));
+    if (foreign !== undefined) throw new ComposeError(`included file ${paths.join(', ')} is not a Compose file (it has top-level keys Compose does not know)`, where, pathString(path));
+    validateSchema(sub);
     if (isObj(sub.services)) for (const s of Object.values(sub.services)) if (isObj(s)) resolveServicePaths(s, projectDir);
     resolveResourcePaths(sub, projectDir);
     for (const kind of KINDS) {

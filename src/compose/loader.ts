@@ -3,11 +3,12 @@
 // each file (YAML with positions), interpolate, apply its `include`s; merge
 // the files; resolve `extends`; validate against the schema; pick the
 // project name and profiles; normalize; run the semantic checks.
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { ComposeError } from './errors.js';
 import { checkProjectName, discoverFiles, normalizeProjectName, projectNameFromDir } from './discovery.js';
 import { readDotenv } from './dotenv.js';
+import { readInputFile, readStdin } from './read-input.js';
 import { ExtendsResolver } from './extends.js';
 import { applyIncludes } from './include.js';
 import { interpolateTree, ownValue, substitute, type Lookup } from './interpolate.js';
@@ -43,15 +44,8 @@ function shellEnv(env: Record<string, string | undefined>): Record<string, strin
 }
 
 function readCompose(path: string, stdin: string | undefined): string {
-  if (path === '-') return stdin ?? decodeCompose('-', readFileSync(0));
-  try {
-    if (statSync(path).isDirectory()) throw new ComposeError(`${path} is a directory, not a compose file`);
-    return decodeCompose(path, readFileSync(path));
-  } catch (e) {
-    if (e instanceof ComposeError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ComposeError(code === 'ENOENT' ? `compose file ${path} not found` : `cannot read compose file ${path}: ${code ?? String(e)}`);
-  }
+  if (path === '-') return stdin ?? decodeCompose('-', readStdin());
+  return decodeCompose(path, readInputFile(path, 'compose file'));
 }
 
 export function loadRawProject(o: LoadOptions = {}): RawProject {

@@ -1,6 +1,6 @@
 // The public entry points: loadProject (files → normalized Project) and
 // serviceConfigHash.
-import { readFileSync } from 'node:fs';
+import { readStdin } from './read-input.js';
 import { decodeCompose } from './text-guard.js';
 import { Ctx } from './coerce.js';
 import { ComposeError } from './errors.js';
@@ -44,7 +44,7 @@ export function finishProject(r: RawProject, o: { keepEnvFiles?: boolean } = {})
  */
 export function withPositions<T>(options: LoadOptions, run: (o: LoadOptions) => T): T {
   const o = { ...options };
-  if (o.files?.includes('-') && o.stdin === undefined) o.stdin = decodeCompose('-', readFileSync(0));
+  if (o.files?.includes('-') && o.stdin === undefined) o.stdin = decodeCompose('-', readStdin());
   if (o.positions !== undefined) return run(o);
   try {
     return run({ ...o, positions: false });

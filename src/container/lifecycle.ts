@@ -7,7 +7,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { BerthError } from '../errors.js';
-import { readJson, writeFileAtomicAsync, writeJsonAtomic, writeJsonAtomicAsync } from '../state/atomic.js';
+import { CorruptRecordError, isCorruptRecord, readJson, writeFileAtomicAsync, writeJsonAtomic, writeJsonAtomicAsync } from '../state/atomic.js';
 import type { StatePaths } from '../state/paths.js';
 import { planEtcFiles } from './etc-files.js';
 import { hostDevices } from './host-devices.js';
@@ -16,7 +16,7 @@ import { applyJoinPaths, ensureShm, joinPaths, joinsOthers, pinNamespaces, shmSo
 import { defaultHostname, generateSpec } from './oci-spec.js';
 import type { OciSpec } from './oci-types.js';
 import { binaries, checkSocketPath, containerPaths, requireBinary, type Binaries, type ContainerPaths } from './paths.js';
-import { listRecords, readRecord, releaseName, reserveName, type ContainerRecord } from './record.js';
+import { listBrokenRecords, listRecords, nameOf, readRecord, releaseName, reserveName, type BrokenRecord, type ContainerRecord } from './record.js';
 import { crashPoint } from '../state/crash.js';
 import { isMounted, mountRootfs, unmountAll } from './rootfs.js';
 import { shimAttach, spawnShim, shimRequest } from './shim-client.js';
@@ -69,7 +69,18 @@ export class Containers {
     const byPrefix = ref.length >= 1 && /^[a-f0-9]+$/.test(ref) ? all.filter((r) => r.id.startsWith(ref)) : [];
     if (byPrefix.length === 1) return byPrefix[0]!;
     if (byPrefix.length > 1) throw new BerthError(`container id prefix "${ref}" is ambiguous (${byPrefix.length} containers)`);
+    const broken = this.findBroken(ref);
+    if (broken) throw new CorruptRecordError(broken.path, 'not valid JSON or not a container record (`rm -f` removes the container)');
     throw new BerthError(`no such container: ${ref}`);
+  }
+
+  /** A container with an unreadable record, by full id, unique id prefix or reserved name. */
+  findBroken(ref: string): BrokenRecord | undefined {
+    const broken = listBrokenRecords(this.paths);
+    const exact = broken.find((b) => b.id === ref || b.name === ref);
+    if (exact) return exact;
+    const byPrefix = /^[a-f0-9]+$/.test(ref) ? broken.filter((b) => b.id.startsWith(ref)) : [];
+    return byPrefix.length === 1 ? byPrefix[0] : undefined;
   }
 
   list(): { record: ContainerRecord; observed: ObservedStatus }[] {
@@ -175,7 +186,13 @@ export class Containers {
 
   /** Stops with the stop signal (or `signal`), then SIGKILL after the grace period. Returns the exit code, if it ran. */
   async stop(ref: string, opts: { timeout?: number; signal?: string } = {}): Promise<number | undefined> {
-    const rec = this.resolve(ref);
+    let rec: ContainerRecord;
+    try {
+      rec = this.resolve(ref);
+    } catch (e) {
+      if (!isCorruptRecord(e) || !/^[a-f0-9]{64}$/.test(ref)) throw e;
+      return this.stopUnreadable(ref);
+    }
     const p = this.pathsOf(rec.id);
     const obs = observeStatus(p, rec.id);
     if (!obs.shimAlive) {
@@ -188,6 +205,19 @@ export class Containers {
     const res = await this.request(rec, { op: 'stop', signal: opts.signal ?? rec.shim.stopSignal, timeout: Math.ceil(timeout) }, (timeout + 30) * 1000);
     await this.waitShimGone(obs.shimPid!, rec.id, 10_000);
     return typeof res.exitCode === 'number' ? res.exitCode : undefined;
+  }
+
+  /** A container whose record cannot be read has no stop signal or grace period on record: it is killed. */
+  private async stopUnreadable(id: string): Promise<number | undefined> {
+    const p = this.pathsOf(id);
+    const obs = observeStatus(p, id);
+    if (!obs.shimAlive) {
+      if (obs.status === 'dead') await this.deleteRuntimeState(id);
+      return obs.state?.exitCode;
+    }
+    const res = await shimRequest(p.socket, { op: 'stop', signal: 'SIGKILL', timeout: 0 }, 30_000).catch(() => undefined);
+    await this.waitShimGone(obs.shimPid!, id, 10_000);
+    return typeof res?.exitCode === 'number' ? res.exitCode : undefined;
   }
 
   async kill(ref: string, signal = 'SIGKILL'): Promise<void> {
@@ -249,12 +279,19 @@ export class Containers {
   async remove(ref: string, opts: { force?: boolean } = {}): Promise<void> {
     let rec: ContainerRecord | undefined;
     let id: string;
+    // An unreadable record does not stop the removal (as Docker removes a
+    // container whose config it cannot load): what the record would have
+    // said is found from the id (cgroups, mounts, runtime state, the name).
     if (/^[a-f0-9]{64}$/.test(ref)) {
       id = ref;
-      rec = readRecord(this.pathsOf(id).record);
+      try { rec = readRecord(this.pathsOf(id).record); } catch (e) { if (!isCorruptRecord(e)) throw e; }
     } else {
-      rec = this.resolve(ref);
-      id = rec.id;
+      const broken = this.findBroken(ref);
+      if (broken && opts.force) id = broken.id;
+      else {
+        rec = this.resolve(ref);
+        id = rec.id;
+      }
     }
     const p = this.pathsOf(id);
     const obs = observeStatus(p, id);
@@ -282,7 +319,8 @@ export class Containers {
     let trashed: string | undefined;
     await step('records', () => {
       trashed = moveToTrash(this.paths.containers, p.dir, id);
-      if (rec) releaseName(this.paths, rec.name, id);
+      const name = rec?.name ?? nameOf(this.paths, id).name;
+      if (name) releaseName(this.paths, name, id);
     });
     if (trashed) await step('records', () => rm(trashed!, { recursive: true, force: true }));
     await step('trash', () => sweepTrash(this.paths.containers));

@@ -1,6 +1,7 @@
 // Generates a container's OCI runtime config.json from a ContainerSpecInput,
 // with Docker's defaults (capabilities, mounts, masked paths, device rules,
 // seccomp) and the Compose service options applied on top.
+import { identityLabels } from './record.js';
 import { existsSync, statSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import { posix } from 'node:path';
@@ -235,7 +236,7 @@ export function generateSpec(input: ContainerSpecInput, ctx: SpecContext): OciSp
     root: { path: ctx.rootfs, readonly: !!input.readOnly },
     ...(input.uts === 'host' ? {} : { hostname }),
     mounts: allMounts(input, ctx),
-    annotations: { 'org.berth.container.name': input.name },
+    annotations: { 'org.berth.container.name': input.name, ...identityLabels(input.labels) },
     linux: {
       namespaces,
       cgroupsPath: `/berth-${input.id}`,

@@ -5,7 +5,8 @@ import { compareText } from '../text-order.js';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { BerthError } from '../errors.js';
-import { readJson, writeFileAtomic, writeJsonAtomic } from '../state/atomic.js';
+import { isCorruptRecord, isStringMap, readJson, writeFileAtomic, writeJsonAtomic } from '../state/atomic.js';
+import { noteProblem } from '../state/notices.js';
 import type { StatePaths } from '../state/paths.js';
 import type { ContainerSpecInput } from './types.js';
 
@@ -57,26 +58,93 @@ export function writeRecord(path: string, rec: ContainerRecord): void {
   writeJsonAtomic(path, rec);
 }
 
-export function readRecord(path: string): ContainerRecord | undefined {
-  return readJson<ContainerRecord>(path);
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The shape every reader of a record relies on (a garbled file may still be JSON). */
+function validRecord(v: unknown): boolean {
+  if (!isObj(v)) return false;
+  return typeof v.id === 'string' && typeof v.name === 'string' && typeof v.created === 'string' && isStringMap(v.labels)
+    && isObj(v.image) && isObj(v.shim) && isObj(v.input) && isObj(v.process) && isObj(v.layers)
+    && typeof v.socket === 'string' && typeof v.rootfs === 'string' && typeof v.logPath === 'string';
 }
 
-/** All records under <root>/containers (directories without a record are ignored). */
-export function listRecords(sp: StatePaths): ContainerRecord[] {
+/** The record; undefined when there is none; a CorruptRecordError (one line naming the file) when it cannot be read. */
+export function readRecord(path: string): ContainerRecord | undefined {
+  return readJson<ContainerRecord>(path, validRecord);
+}
+
+/**
+ * The labels that say which project, service and replica a container is:
+ * they are also written into the OCI config's annotations, so that a
+ * container whose record is unreadable can still be found by `down`.
+ */
+const IDENTITY = ['com.docker.compose.project', 'com.docker.compose.service', 'com.docker.compose.container-number', 'com.docker.compose.oneoff'];
+
+export function identityLabels(labels: Record<string, string> | undefined): Record<string, string> {
+  return Object.fromEntries(IDENTITY.filter((k) => labels?.[k] !== undefined).map((k) => [k, labels![k]!]));
+}
+
+/** A container directory whose record cannot be read: its id, the file, and what is still known of it. */
+export interface BrokenRecord {
+  id: string;
+  path: string;
+  /** Reserved name, if one points at this id. */
+  name?: string;
+  /** Identity labels from the OCI config (when that one is readable). */
+  labels: Record<string, string>;
+}
+
+function scan(sp: StatePaths): { records: ContainerRecord[]; broken: BrokenRecord[] } {
   let entries: string[];
   try {
     entries = readdirSync(sp.containers);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], broken: [] };
     throw e;
   }
-  const out: ContainerRecord[] = [];
+  const records: ContainerRecord[] = [];
+  const broken: BrokenRecord[] = [];
   for (const id of entries) {
     if (!/^[a-f0-9]{12,64}$/.test(id)) continue;
-    const r = readRecord(join(sp.containers, id, 'config.json'));
-    if (r) out.push(r);
+    const path = join(sp.containers, id, 'config.json');
+    try {
+      const r = readRecord(path);
+      if (r) records.push(r);
+    } catch (e) {
+      if (!isCorruptRecord(e)) throw e;
+      noteProblem(path, `warning: ${e.message} (container ${id.slice(0, 12)} is skipped; \`berth rm -f ${id.slice(0, 12)}\` or \`down\` removes it)`);
+      broken.push({ id, path, labels: brokenLabels(join(sp.containers, id, 'bundle', 'config.json')), ...nameOf(sp, id) });
+    }
   }
-  return out.sort((a, b) => compareText(a.created, b.created));
+  return { records: records.sort((a, b) => compareText(a.created, b.created)), broken };
+}
+
+function brokenLabels(ociConfig: string): Record<string, string> {
+  try {
+    const spec = readJson<{ annotations?: unknown }>(ociConfig);
+    return isStringMap(spec?.annotations) ? identityLabels(spec.annotations) : {};
+  } catch {
+    return {};
+  }
+}
+
+export function nameOf(sp: StatePaths, id: string): { name?: string } {
+  let names: string[] = [];
+  try { names = readdirSync(namesDir(sp)); } catch { return {}; }
+  for (const n of names) {
+    try { if (readFileSync(join(namesDir(sp), n), 'utf8').trim() === id) return { name: n }; } catch { /* raced */ }
+  }
+  return {};
+}
+
+/** All readable records under <root>/containers (directories without a record, or with an unreadable one, are skipped). */
+export function listRecords(sp: StatePaths): ContainerRecord[] {
+  return scan(sp).records;
+}
+
+/** The containers whose record cannot be read (each is also noted for the end of the command). */
+export function listBrokenRecords(sp: StatePaths): BrokenRecord[] {
+  return scan(sp).broken;
 }
 
 function namesDir(sp: StatePaths): string {

@@ -152,6 +152,7 @@ export async function disconnectEndpoint(paths: StatePaths, containerId: string,
     if (!ep) {
       if (networks?.length) throw new BerthError(`container ${containerId} is not attached to any network`);
       await repairOrphan(store, containerId);
+      store.deleteEndpoint(containerId); // an unreadable record, if that is why there was none
       return;
     }
     const drop = networks?.length

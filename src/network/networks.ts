@@ -2,6 +2,8 @@
 // prune. Records are written before kernel objects are made (so a crash
 // leaves something `rm` can find) and removed only once teardown succeeded.
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { BerthError } from '../errors.js';
 import type { StatePaths } from '../state/paths.js';
 import { linkList } from '../native/netlink.js';
@@ -155,7 +157,7 @@ export async function repairFirewall(paths: StatePaths, ids: string[]): Promise<
 export async function removeNetwork(paths: StatePaths, ref: string): Promise<NetworkRecord> {
   const store = new NetworkStore(paths);
   return store.lock(async () => {
-    const n = store.find(ref);
+    const n = store.find(ref) ?? unreadableNetwork(store, ref);
     if (!n) throw new BerthError(`network ${ref} not found`);
     const users = store.endpoints().filter((e) => e.attachments.some((a) => a.networkId === n.id));
     if (users.length) {
@@ -167,6 +169,15 @@ export async function removeNetwork(paths: StatePaths, ref: string): Promise<Net
     await syncDnsFromStore(store);
     return n;
   });
+}
+
+/**
+ * `network rm <full id>` of a network whose record cannot be read: what
+ * teardown needs is named after the id (bridge br-<id12>, firewall chains).
+ */
+function unreadableNetwork(store: NetworkStore, ref: string): NetworkRecord | undefined {
+  if (!/^[0-9a-f]{64}$/.test(ref) || !existsSync(join(store.dir, `${ref}.json`))) return undefined;
+  return { id: ref, name: ref, driver: 'bridge', bridge: `br-${ref.slice(0, 12)}`, subnets: [], labels: {} } as unknown as NetworkRecord;
 }
 
 /** A network by name, id or unique id prefix; undefined when absent (e.g. checking `external: true`). */

@@ -6,7 +6,8 @@
 import { compareText } from '../text-order.js';
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { readJson, writeJsonAtomic, writeJsonAtomicAsync } from '../state/atomic.js';
+import { isCorruptRecord, isStringMap, readJson, writeJsonAtomic, writeJsonAtomicAsync } from '../state/atomic.js';
+import { noteProblem } from '../state/notices.js';
 import type { StatePaths } from '../state/paths.js';
 import { BerthError } from '../errors.js';
 import { withFileLock } from '../state/file-lock.js';
@@ -47,7 +48,7 @@ export class NetworkStore {
     try { files = readdirSync(this.dir); } catch { return []; }
     return files
       .filter((f) => f.endsWith('.json') && HEX64.test(f.slice(0, -5)))
-      .map((f) => readJson<NetworkRecord>(join(this.dir, f)))
+      .map((f) => readOrSkip<NetworkRecord>(join(this.dir, f), validNetwork, 'network record'))
       .filter((n): n is NetworkRecord => n !== undefined)
       .sort((a, b) => compareText(a.name, b.name));
   }
@@ -79,8 +80,28 @@ export class NetworkStore {
     return join(this.dir, 'leases', `${id}.json`);
   }
 
+  /**
+   * The network's leases. An unreadable leases file is rebuilt from what it
+   * only summarizes: the gateways and the endpoint records' addresses.
+   */
   leases(id: string): Leases {
-    return readJson<Leases>(this.leasesPath(id)) ?? {};
+    try {
+      return readJson<Leases>(this.leasesPath(id), isStringMap) ?? {};
+    } catch (e) {
+      if (!isCorruptRecord(e)) throw e;
+      noteProblem(e.path, `warning: ${e.message} (rebuilt from the endpoint records)`);
+      const l: Leases = {};
+      const net = this.networks().find((n) => n.id === id);
+      for (const s of net?.subnets ?? []) if (s.gateway) l[s.gateway] = 'gateway';
+      for (const ep of this.endpoints()) {
+        for (const a of ep.attachments) {
+          if (a.networkId !== id) continue;
+          if (a.ipv4) l[a.ipv4] = ep.containerId;
+          if (a.ipv6) l[a.ipv6] = ep.containerId;
+        }
+      }
+      return l;
+    }
   }
 
   saveLeases(id: string, l: Leases): void {
@@ -97,7 +118,7 @@ export class NetworkStore {
     try { files = readdirSync(join(this.dir, 'endpoints')); } catch { return []; }
     return files
       .filter((f) => f.endsWith('.json') && !f.startsWith('.'))
-      .map((f) => readJson<EndpointRecord>(join(this.dir, 'endpoints', f)))
+      .map((f) => readOrSkip<EndpointRecord>(join(this.dir, 'endpoints', f), validEndpoint, 'endpoint record'))
       .filter((e): e is EndpointRecord => e !== undefined);
   }
 
@@ -106,8 +127,9 @@ export class NetworkStore {
     return join(this.dir, 'endpoints', `${containerId}.json`);
   }
 
+  /** The container's endpoint; an unreadable one reads as none (a teardown then sweeps by name, a connect writes it anew). */
   endpoint(containerId: string): EndpointRecord | undefined {
-    return readJson<EndpointRecord>(this.endpointPath(containerId));
+    return readOrSkip<EndpointRecord>(this.endpointPath(containerId), validEndpoint, 'endpoint record');
   }
 
   saveEndpoint(e: EndpointRecord): void {
@@ -120,6 +142,29 @@ export class NetworkStore {
 
   deleteEndpoint(containerId: string): void {
     rmSync(this.endpointPath(containerId), { force: true });
+  }
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function validNetwork(v: unknown): boolean {
+  return isObj(v) && typeof v.id === 'string' && typeof v.name === 'string' && typeof v.driver === 'string'
+    && Array.isArray(v.subnets) && v.subnets.every(isObj) && isStringMap(v.labels);
+}
+
+function validEndpoint(v: unknown): boolean {
+  return isObj(v) && typeof v.containerId === 'string' && typeof v.netnsPath === 'string'
+    && Array.isArray(v.attachments) && v.attachments.every(isObj) && Array.isArray(v.ports) && Array.isArray(v.expose);
+}
+
+/** A record, or undefined (noted once for the end of the command) when it cannot be read. */
+function readOrSkip<T>(path: string, valid: (v: unknown) => boolean, what: string): T | undefined {
+  try {
+    return readJson<T>(path, valid);
+  } catch (e) {
+    if (!isCorruptRecord(e)) throw e;
+    noteProblem(path, `warning: ${e.message} (the ${what} is ignored)`);
+    return undefined;
   }
 }
 

@@ -4,10 +4,12 @@
 // that creates a host object is recorded first (pending.ts, labels) so that
 // an interrupted command is finished by the next one.
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { isCorruptRecord } from '../state/atomic.js';
 import type { Project } from '../compose/model.js';
 import { containerPaths } from '../container/paths.js';
 import { observeStatus } from '../container/status.js';
-import { composeLabels, readRecord, releaseName, reserveName, writeRecord, type ContainerRecord } from '../container/record.js';
+import { composeLabels, nameOf, readRecord, releaseName, reserveName, writeRecord, type ContainerRecord } from '../container/record.js';
 import type { MountInput } from '../container/types.js';
 import { BerthError } from '../errors.js';
 import type { DesiredProject } from '../reconcile/desired.js';
@@ -30,6 +32,16 @@ import { serviceSpec } from './service-spec.js';
 export const VOLUMES_LABEL = 'io.berth.volumes';
 
 interface VolumeUse { volumes: string[]; anonymous: Record<string, string> }
+
+/** The container's record, or undefined when it has none or it cannot be read (a removal goes on without it). */
+function readableRecord(engine: Engine, id: string): ContainerRecord | undefined {
+  try {
+    return readRecord(containerPaths(engine.paths, id).record);
+  } catch (e) {
+    if (isCorruptRecord(e)) return undefined;
+    throw e;
+  }
+}
 
 export function volumeUseOf(rec: ContainerRecord | undefined): VolumeUse {
   try { return JSON.parse(rec?.labels[VOLUMES_LABEL] ?? '') as VolumeUse; } catch { return { volumes: [], anonymous: {} }; }
@@ -69,7 +81,7 @@ export function containerDrivers(engine: Engine, project: Project | undefined, d
     const image = engine.images.resolve(svc.image);
     const rootfs = engine.images.rootfsLayers(image.id);
     const id = randomBytes(32).toString('hex');
-    const old = a.kind === 'container.recreate' && a.containerId ? readRecord(containerPaths(engine.paths, a.containerId).record) : undefined;
+    const old = a.kind === 'container.recreate' && a.containerId ? readableRecord(engine, a.containerId) : undefined;
     const undo: Array<() => Promise<void> | void> = [];
     const marker = { id, name: a.name, netns: true, newAnonymous: [] as string[], volumes: [] as string[], copyUp: false };
     pending.write(marker);
@@ -132,7 +144,7 @@ export function containerDrivers(engine: Engine, project: Project | undefined, d
 
   async function remove(a: ContainerAction): Promise<void> {
     const id = a.containerId ?? c.resolve(a.name).id;
-    const rec = readRecord(containerPaths(engine.paths, id).record);
+    const rec = readableRecord(engine, id);
     const use = volumeUseOf(rec);
     if (rec) {
       const obs = observeStatus(c.pathsOf(id), id);
@@ -157,7 +169,13 @@ export function containerDrivers(engine: Engine, project: Project | undefined, d
       const id = a.containerId!;
       await teardownNetwork(engine, id);
       const p = containerPaths(engine.paths, id);
-      const rec = readRecord(p.record);
+      const rec = readableRecord(engine, id);
+      if (!rec && existsSync(p.record)) {
+        // Unreadable: it only has to give up its name (it is removed next, by id).
+        const held = nameOf(engine.paths, id).name;
+        if (held) releaseName(engine.paths, held, id);
+        return;
+      }
       if (!rec) throw new BerthError(`container ${a.currentName ?? id.slice(0, 12)} has no record`);
       reserveName(engine.paths, newName, id);
       const oldName = rec.name;

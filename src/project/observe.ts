@@ -2,6 +2,8 @@
 // their status checked against the shim (a dead shim reads as dead, never
 // running), the networks and volumes on record, and which of the project's
 // image references resolve in the store.
+import { listBrokenRecords } from '../container/record.js';
+import { observeStatus } from '../container/status.js';
 import { listNetworks } from '../network/networks.js';
 import type { ActualContainer, ActualImage, ActualNetwork, ActualState } from '../reconcile/actual.js';
 import { observe } from '../reconcile/actual.js';
@@ -20,6 +22,15 @@ export function observeContainers(engine: Engine, project?: string): ActualConta
       id: record.id, name: record.name, labels: record.labels, status: observed.status,
       exitCode: observed.state?.exitCode, health: observed.state?.health?.status ?? 'none', imageId: record.image.id,
     });
+    if (c) out.push(c);
+  }
+  // A container whose record cannot be read is still the project's (its
+  // identity is in the OCI config's annotations): with no config hash it is
+  // recreated by `up` and removed by `down`, instead of breaking either.
+  for (const b of listBrokenRecords(engine.paths)) {
+    if (project !== undefined && b.labels['com.docker.compose.project'] !== project) continue;
+    const observed = observeStatus(engine.containers.pathsOf(b.id), b.id);
+    const c = fromLabels({ id: b.id, name: b.name ?? b.id.slice(0, 12), labels: b.labels, status: observed.status, exitCode: observed.state?.exitCode });
     if (c) out.push(c);
   }
   return out;

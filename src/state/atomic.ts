@@ -8,6 +8,7 @@
 import { close, closeSync, fsync, fsyncSync, mkdirSync, open, openSync, readFileSync, rename, renameSync, rmSync, write, writeSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { promisify } from 'node:util';
+import { BerthError } from '../errors.js';
 
 export interface WriteOptions {
   /** File mode of a new file (default 0o644). */
@@ -78,8 +79,27 @@ export async function writeJsonAtomicAsync(path: string, value: unknown, options
   await writeFileAtomicAsync(path, JSON.stringify(value, null, 2) + '\n', options);
 }
 
-/** Reads a JSON record; undefined when the file does not exist. */
-export function readJson<T>(path: string): T | undefined {
+/**
+ * A record that exists but cannot be read (truncated, garbled, the wrong
+ * shape): one line naming the file, never a SyntaxError with a stack.
+ */
+export class CorruptRecordError extends BerthError {
+  constructor(readonly path: string, reason: string) {
+    super(`unreadable record ${path}: ${reason}`);
+    this.name = 'CorruptRecordError';
+  }
+}
+
+export function isCorruptRecord(e: unknown): e is CorruptRecordError {
+  return e instanceof CorruptRecordError;
+}
+
+/**
+ * Reads a JSON record; undefined when the file does not exist. A file that
+ * is not JSON, or whose value fails `valid` (default: a JSON object), is a
+ * CorruptRecordError.
+ */
+export function readJson<T>(path: string, valid: (v: unknown) => boolean = isJsonObject): T | undefined {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -87,5 +107,21 @@ export function readJson<T>(path: string): T | undefined {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;
   }
-  return JSON.parse(text) as T;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new CorruptRecordError(path, text.trim() === '' ? 'the file is empty' : 'not valid JSON (truncated or garbled)');
+  }
+  if (!valid(value)) throw new CorruptRecordError(path, 'not the expected record (garbled)');
+  return value as T;
+}
+
+export function isJsonObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A JSON object whose values are all strings (labels, leases, references). */
+export function isStringMap(v: unknown): v is Record<string, string> {
+  return isJsonObject(v) && Object.values(v).every((x) => typeof x === 'string');
 }

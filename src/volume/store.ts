@@ -7,7 +7,8 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, rmSync, statSync, writeF
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { BerthError } from '../errors.js';
-import { readJson, writeJsonAtomic } from '../state/atomic.js';
+import { isCorruptRecord, readJson, writeJsonAtomic } from '../state/atomic.js';
+import { noteProblem } from '../state/notices.js';
 import type { StatePaths } from '../state/paths.js';
 import { lockResource } from '../state/lock.js';
 import { copyImageContent, isEmptyDir } from './copy-up.js';
@@ -100,7 +101,12 @@ export class VolumeStore {
     const out: VolumeInfo[] = [];
     for (const n of names) {
       let v: VolumeInfo | undefined;
-      try { v = this.get(n); } catch { continue; } // not a volume name: not ours
+      try {
+        v = this.get(n);
+      } catch (e) {
+        if (isCorruptRecord(e)) noteProblem(e.path, `warning: ${e.message} (volume ${n} is skipped; \`volume rm ${n}\` removes it)`);
+        continue; // otherwise not a volume name: not ours
+      }
       if (v && matches(v, filter, inUse)) out.push(v);
     }
     return out;
@@ -177,15 +183,23 @@ export class VolumeStore {
 
   /** Removes a volume that no container uses; its data goes with it (never a bind volume's device). */
   async remove(name: string, inUse: InUse, opts: { force?: boolean } = {}): Promise<void> {
-    const v = this.get(name);
-    if (!v) {
+    let v: VolumeInfo | undefined;
+    let unreadable = false;
+    try {
+      v = this.get(name);
+    } catch (e) {
+      // An unreadable record: the volume can still go (its own directory;
+      // a mount still in place is refused below, a bind device is never under it).
+      if (!isCorruptRecord(e)) throw e;
+      unreadable = true;
+    }
+    if (!v && !unreadable) {
       if (opts.force) return;
       throw new BerthError(`no such volume: ${name}`);
     }
     const users = inUse.get(name) ?? [];
     if (users.length > 0) throw new BerthError(`remove ${name}: volume is in use - [${users.join(', ')}]`);
-    const b = backingOf(v.name, v.options);
-    if (b.kind === 'mount') await unmountVolume(name, this.dataDir(name));
+    if (v && backingOf(v.name, v.options).kind === 'mount') await unmountVolume(name, this.dataDir(name));
     const dir = this.dir(name);
     const busy = [...mountPoints()].filter((m) => m === dir || m.startsWith(`${dir}/`));
     if (busy.length > 0) throw new BerthError(`remove ${name}: ${busy[0]} is still mounted; unmount it first`);
