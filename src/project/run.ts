@@ -22,6 +22,7 @@ import { repairNetworks } from './resource-drivers.js';
 import { Engine } from './engine.js';
 import { observeProject } from './observe.js';
 import { hasHealthcheck } from './service-spec.js';
+import { checkHostPorts } from './host-ports.js';
 
 export interface Reporter {
   /** --dry-run: the plan that would run. */
@@ -102,6 +103,7 @@ export async function runProject(o: RunOptions): Promise<RunResult> {
     let { actual, desired } = await look();
     let plan = o.plan(desired, actual, false);
     checkCreatable(o.project, plan);
+    if (!o.dryRun) await checkHostPorts(o.paths, o.project, plan);
     if (o.dryRun) {
       o.reporter?.plan?.(plan);
       return { plan, desired, engine };
