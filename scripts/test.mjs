@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildAddon } from './addon.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const [tier = 'all', filter = ''] = process.argv.slice(2);
@@ -26,16 +27,9 @@ function findTests(dir) {
   return out;
 }
 
-/** The addon is built by `npm ci`; rebuild it when its sources are newer (a pulled change). */
-function addonStale() {
-  const mtime = (p) => { try { return statSync(join(root, p)).mtimeMs; } catch { return 0; } };
-  const built = mtime('build/Release/berth_addon.node');
-  const sources = ['binding.gyp', ...readdirSync(join(root, 'native/addon')).map((f) => `native/addon/${f}`)];
-  return sources.some((f) => mtime(f) > built);
-}
-
 if (!process.env.BERTH_TEST_NO_BUILD) {
-  if (addonStale()) run('npm', ['run', '-s', 'build:native']);
+  // The addon is built by `npm ci`; rebuilt here when its sources are newer (a pulled change).
+  buildAddon(root);
   run('npx', ['tsc', '-p', 'tsconfig.json']);
   run(process.execPath, ['scripts/bundle.mjs']);
   run('make', ['-s', '-C', 'native']);

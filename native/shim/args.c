@@ -84,7 +84,7 @@ static int parse_restart(struct shim_args *a, const char *s, struct berr *err) {
 }
 
 enum { O_ID = 1, O_BUNDLE, O_STATE, O_SOCKET, O_RUNTIME, O_RTROOT, O_LOG, O_LOGSIZE, O_LOGFILE,
-       O_RESTART, O_HEALTH, O_TTY, O_STDIN, O_STOPSIG, O_STOPTIME };
+       O_RESTART, O_HEALTH, O_TTY, O_STDIN, O_STOPSIG, O_STOPTIME, O_RESERVE };
 
 static const struct option options[] = {
     {"id", required_argument, 0, O_ID},
@@ -102,6 +102,7 @@ static const struct option options[] = {
     {"stdin", no_argument, 0, O_STDIN},
     {"stop-signal", required_argument, 0, O_STOPSIG},
     {"stop-timeout", required_argument, 0, O_STOPTIME},
+    {"reserve", required_argument, 0, O_RESERVE},
     {0, 0, 0, 0},
 };
 
@@ -125,6 +126,9 @@ int args_parse(struct shim_args *a, int argc, char **argv, struct berr *err) {
   a->stop_timeout = 10;
   long long n;
   int c;
+  /* One slot per argument at most: --reserve is repeatable. */
+  a->reserve = calloc((size_t)argc, sizeof *a->reserve);
+  if (!a->reserve) return berr_sys(err, "calloc");
   opterr = 0;
   while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
     switch (c) {
@@ -155,6 +159,10 @@ int args_parse(struct shim_args *a, int argc, char **argv, struct berr *err) {
     case O_STOPTIME:
       if (parse_int(optarg, 0, 86400 * 365, &n) < 0) return berr_set(err, 0, "--stop-timeout %s: not a number of seconds", optarg);
       a->stop_timeout = (int)n;
+      break;
+    case O_RESERVE:
+      if (reserve_parse(&a->reserve[a->n_reserve], optarg, err) < 0) return -1;
+      a->n_reserve++;
       break;
     case '?':
     default:

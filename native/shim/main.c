@@ -75,6 +75,9 @@ static int prepare(struct shim *s, int argc, char **argv, struct berr *err) {
       (a->runtime_root && absolutize(&a->runtime_root, false, err) < 0))
     return -1;
   if (strlen(a->socket) >= 108) return berr_set(err, 0, "--socket %s: longer than a unix socket path allows", a->socket);
+  /* The host ports, last of the checks: a port someone else holds fails the start here. */
+  for (int i = 0; i < a->n_reserve; i++)
+    if (reserve_bind(&a->reserve[i], err) < 0) return -1;
   if (mkdir(a->state_dir, 0700) < 0 && errno != EEXIST) return berr_sys(err, "mkdir %s", a->state_dir);
   if (absolutize(&a->state_dir, true, err) < 0) return -1;
   snprintf(s->state_path, sizeof s->state_path, "%s/state.json", a->state_dir);

@@ -18,6 +18,15 @@
 /* ---- args.c ---------------------------------------------------------- */
 enum restart_policy { RESTART_NO, RESTART_ALWAYS, RESTART_ON_FAILURE, RESTART_UNLESS_STOPPED };
 
+/* ---- ports.c: host port reservations ----------------------------------- */
+struct reservation {
+  bool udp, v6;
+  int port, fd;
+  char addr[64];
+};
+int reserve_parse(struct reservation *r, const char *spec, struct berr *err);
+int reserve_bind(struct reservation *r, struct berr *err);
+
 struct shim_args {
   const char *id, *bundle, *state_dir, *socket, *runtime, *runtime_root;
   const char *log_path, *health_path;
@@ -28,6 +37,8 @@ struct shim_args {
   bool tty, open_stdin;
   int stop_signal;
   int stop_timeout; /* seconds */
+  struct reservation *reserve; /* --reserve, bound in prepare() */
+  int n_reserve;
 };
 
 int args_parse(struct shim_args *a, int argc, char **argv, struct berr *err);

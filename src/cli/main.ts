@@ -6,6 +6,7 @@ import { collect, globalsOf } from './globals.js';
 import { prepareStateRoot, statePaths } from '../state/paths.js';
 import { commandTable, commands } from './commands/index.js';
 import { repoPath } from '../repo-root.js';
+import { assertPrivileged, privilegeError } from '../project/privileges.js';
 
 /** Commands that never read or write the state root (nothing is created for them). */
 const STATELESS = new Set(['config', 'version', 'help', 'login', 'logout']);
@@ -69,6 +70,13 @@ export function buildProgram(argv?: string[]): Command {
   const name = argv ? commandNameOf(program, argv.slice(2)) : undefined;
   if (name !== undefined && name !== 'help' && Object.hasOwn(commandTable, name)) commandTable[name]!(program);
   else for (const register of commands) register(program);
+  // Refused before any work: a command that needs root says so in one line.
+  // (--dry-run changes nothing: it may run without root on a readable state root.)
+  program.hook('preAction', (_program, action) => {
+    let top = action;
+    while (top.parent && top.parent !== program) top = top.parent;
+    if (!program.opts().dryRun) assertPrivileged(top.name());
+  });
   return program;
 }
 
@@ -94,6 +102,11 @@ export async function main(argv: string[]): Promise<number> {
     if (isBerthError(e)) {
       process.stderr.write(`${e.message}\n`);
       return e.exitCode;
+    }
+    const denied = privilegeError(e, commandNameOf(program, argv.slice(2)) ?? 'berth');
+    if (denied) {
+      process.stderr.write(`${denied.message}\n`);
+      return denied.exitCode;
     }
     process.stderr.write(`berth: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
     return 70;

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, wr
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { BerthError } from '../errors.js';
+import { BerthError, isBerthError } from '../errors.js';
 import { CorruptRecordError, isCorruptRecord, readJson, writeFileAtomicAsync, writeJsonAtomic, writeJsonAtomicAsync } from '../state/atomic.js';
 import type { StatePaths } from '../state/paths.js';
 import { planEtcFiles } from './etc-files.js';
@@ -21,7 +21,7 @@ import { crashPoint } from '../state/crash.js';
 import { isMounted, mountRootfs, unmountAll } from './rootfs.js';
 import { shimAttach, spawnShim, shimRequest } from './shim-client.js';
 import type { Socket } from 'node:net';
-import { resolveShimOptions, shimArgs } from './shim-options.js';
+import { resolveShimOptions, shimArgs, type HostPortReservation } from './shim-options.js';
 import { moveToTrash, sweepTrash } from './trash.js';
 import { isShimAlive, observeStatus, type ObservedStatus } from './status.js';
 import type { ContainerSpecInput } from './types.js';
@@ -47,7 +47,11 @@ const cgroupV2 = (): boolean => (v2 ??= existsSync('/sys/fs/cgroup/cgroup.contro
 
 export class Containers {
   readonly bin: Binaries;
-  constructor(readonly paths: StatePaths, bin: Partial<Binaries> = {}) {
+  /**
+   * hostPorts: the published host ports of a container (the network layer
+   * knows them; the project service wires it), held by its shim while it runs.
+   */
+  constructor(readonly paths: StatePaths, bin: Partial<Binaries> = {}, private readonly hooks: { hostPorts?: (id: string) => HostPortReservation[] } = {}) {
     this.bin = { ...binaries(), ...bin };
   }
 
@@ -181,7 +185,15 @@ export class Containers {
     mkdirSync(join(this.paths.runtime, 's'), { recursive: true, mode: 0o700 });
     rmSync(p.socket, { force: true });
     mkdirSync(p.runtimeRoot, { recursive: true, mode: 0o700 });
-    return spawnShim(shim, shimArgs(rec.id, p, rec.shim, runtime));
+    try {
+      return await spawnShim(shim, shimArgs(rec.id, p, rec.shim, runtime, this.hooks.hostPorts?.(rec.id)));
+    } catch (e) {
+      // Docker's words for a published port another process holds.
+      if (isBerthError(e) && /^listen (tcp|udp)[46] .*: bind: /.test(e.message)) {
+        throw new BerthError(`driver failed programming external connectivity on endpoint ${rec.name}: ${e.message}`);
+      }
+      throw e;
+    }
   }
 
   /** Stops with the stop signal (or `signal`), then SIGKILL after the grace period. Returns the exit code, if it ran. */

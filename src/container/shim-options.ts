@@ -51,7 +51,10 @@ export function resolveShimOptions(input: ContainerSpecInput): ShimOptions {
   return o;
 }
 
-export function shimArgs(id: string, p: ContainerPaths, o: ShimOptions, runtime: string): string[] {
+/** A host port the shim holds while it runs (--reserve), so that no other process takes it. */
+export interface HostPortReservation { protocol: 'tcp' | 'udp'; hostIp: string; hostPort: number }
+
+export function shimArgs(id: string, p: ContainerPaths, o: ShimOptions, runtime: string, reserve: HostPortReservation[] = []): string[] {
   const a = [
     '--id', id, '--bundle', p.bundle, '--state-dir', p.dir, '--socket', p.socket,
     '--runtime', runtime, '--runtime-root', p.runtimeRoot, '--log-path', p.log,
@@ -62,5 +65,6 @@ export function shimArgs(id: string, p: ContainerPaths, o: ShimOptions, runtime:
   if (o.health) a.push('--health', p.health);
   if (o.tty) a.push('--tty');
   if (o.stdin) a.push('--stdin');
+  for (const r of reserve) a.push('--reserve', `${r.protocol}:${r.hostIp}:${r.hostPort}`);
   return a;
 }

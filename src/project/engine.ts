@@ -2,6 +2,7 @@
 // image and volume stores, opened lazily so that a command only pays for the
 // layers it touches.
 import { Containers } from '../container/lifecycle.js';
+import { getEndpoint } from '../network/endpoints.js';
 import { openImageStore, type ImageStore } from '../image/image-store.js';
 import { statePaths, type StatePaths } from '../state/paths.js';
 import { VolumeStore } from '../volume/store.js';
@@ -11,7 +12,10 @@ export class Engine {
   private i?: ImageStore;
   private v?: VolumeStore;
   constructor(readonly paths: StatePaths) {}
-  get containers(): Containers { return (this.c ??= new Containers(this.paths)); }
+  // A container's shim holds its published host ports (from its endpoint record) while it runs.
+  get containers(): Containers {
+    return (this.c ??= new Containers(this.paths, {}, { hostPorts: (id) => getEndpoint(this.paths, id)?.ports ?? [] }));
+  }
   get images(): ImageStore { return (this.i ??= openImageStore(this.paths.images)); }
   get volumes(): VolumeStore { return (this.v ??= new VolumeStore(this.paths)); }
 }

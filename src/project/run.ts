@@ -23,6 +23,7 @@ import { ensureDnsResponder } from '../network/networks.js';
 import { Engine, engineAt } from './engine.js';
 import { observeProject } from './observe.js';
 import { hasHealthcheck, securityOptError } from './service-spec.js';
+import { checkHostPorts } from './host-ports.js';
 
 // What a reporter receives, and the plan's printed forms (--dry-run's text and JSON).
 export type { ProgressEvent } from '../reconcile/execute.js';
@@ -115,6 +116,7 @@ export async function runProject(o: RunOptions): Promise<RunResult> {
     let { actual, desired } = await look();
     let plan = o.plan(desired, actual, false);
     checkCreatable(o.project, plan);
+    if (!o.dryRun) await checkHostPorts(o.paths, o.project, plan);
     if (o.dryRun) {
       o.reporter?.plan?.(plan);
       return { plan, desired, engine };
