@@ -6,6 +6,7 @@ import { registerConfig } from './config.js';
 import { registerImage } from './image.js';
 import { registerLogin, registerLogout } from './login.js';
 import { registerImages, registerPull, registerPush } from './pull.js';
+import { registerBuild } from './build.js';
 import { registerNetwork } from './network.js';
 import { registerPort } from './port.js';
 import { registerVolume } from './volume.js';
@@ -38,7 +39,7 @@ export const commandTable: Record<string, Register> = {
   volume: registerVolume, logs: registerLogs, exec: registerExec, top: registerTop, wait: registerWait, ls: registerLs,
   stats: registerStats, events: registerEvents, cp: registerCp, run: registerRun, up: registerUp, down: registerDown,
   create: registerCreate, start: registerStart, stop: registerStop, restart: registerRestart, kill: registerKill,
-  pause: registerPause, unpause: registerUnpause, rm: registerRm, ps: registerPs,
+  pause: registerPause, unpause: registerUnpause, rm: registerRm, ps: registerPs, build: registerBuild,
 };
 
 export const commands: Register[] = [
@@ -73,4 +74,5 @@ export const commands: Register[] = [
   registerUnpause,
   registerRm,
   registerPs,
+  registerBuild,
 ];
