@@ -28,7 +28,7 @@ export async function upCommand(g: GlobalOptions, services: string[], o: UpFlags
   try {
     r = await runCommand(g, target, {
       plan: (d, a, second) => reconcile(d, a, second ? { ...opts, pull: 'never', build: false, noBuild: false } : opts),
-      drivers: { timeout, waitTimeoutMs: waitTimeout !== undefined ? waitTimeout * 1000 : undefined },
+      drivers: { timeout, waitTimeoutMs: waitTimeout !== undefined ? waitTimeout * 1000 : undefined, build: { progress: (await import('./build/progress.js')).buildProgress(g) } },
       signal: ac.signal,
     });
   } catch (e) {

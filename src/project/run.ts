@@ -109,8 +109,8 @@ export async function runProject(o: RunOptions): Promise<RunResult> {
     for (const w of plan.warnings) o.reporter?.warn?.(w);
     const drivers = realDrivers(engine, o.project, desired, o.drivers);
     const images = plan.actions.filter((a) => imageKinds.has(a.kind));
-    if (images.length && images.length < plan.actions.length) {
-      // Phase 1: the images alone; then plan again against the new image ids.
+    if (images.length) {
+      // Phase 1: the images alone; then plan again against the new image ids (a rebuilt image recreates its containers).
       const sub: Plan = { project: plan.project, actions: images.map((a, i) => ({ ...a, id: i + 1, after: [] })), unchanged: [], warnings: [] };
       o.reporter?.start?.(sub);
       try { await executePlan(sub, drivers, { onEvent: o.reporter?.event, signal: o.signal, parallelism: parallelLimit() }); } finally { await o.reporter?.end?.(); }
