@@ -186,7 +186,7 @@ export async function buildImage(o: BuildOptions): Promise<BuildResult> {
     const st = await b.stage(target);
     const id = await commitImage(b, st, tags);
     b.timings.totalMs = Date.now() - t0;
-    b.emit({ type: 'image', id, tags, ms: b.timings.totalMs });
+    b.emit({ type: 'image', id, tags, ms: b.timings.totalMs, timings: b.timings });
     return { id, tags, steps: b.steps, cached: b.cachedSteps, timings: b.timings };
   } finally {
     b.guard.release();

@@ -38,7 +38,7 @@ export type BuildEvent =
   | { type: 'output'; n: number; stream: 'stdout' | 'stderr'; text: string }
   | { type: 'done'; n: number; ms: number }
   | { type: 'error'; n: number; message: string }
-  | { type: 'image'; id: string; tags: string[]; ms: number };
+  | { type: 'image'; id: string; tags: string[]; ms: number; timings: BuildTimings };
 
 export interface BuildTimings {
   /** Time in RUN containers. */
