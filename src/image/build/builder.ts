@@ -144,6 +144,9 @@ async function commitImage(b: BuildSession, st: StageState, tags: string[]): Pro
     layers: st.layers.map((l) => ({ mediaType: l.mediaType, digest: l.digest, size: l.size })),
   };
   const m = b.store.blobs.writeBytes(Buffer.from(JSON.stringify(manifest)));
+  // A rebuild that gave the very same image with the same tags changes nothing in the store.
+  const refs = b.store.records.refs();
+  if (b.store.records.get(cfg.digest)?.manifestDigest === m.digest && tags.every((t) => refs[t] === cfg.digest)) return cfg.digest;
   const done = await b.store.commit(m.digest, { names: tags, devices: 'allow' });
   return done.id;
 }
