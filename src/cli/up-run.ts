@@ -26,7 +26,7 @@ export async function upCommand(g: GlobalOptions, services: string[], o: UpFlags
   try {
     r = await runCommand(g, target, {
       verb: { verb: 'up', options: opts },
-      drivers: { timeout, waitTimeoutMs: waitTimeout !== undefined ? waitTimeout * 1000 : undefined },
+      drivers: { timeout, waitTimeoutMs: waitTimeout !== undefined ? waitTimeout * 1000 : undefined, build: { progress: (await import('./build/progress.js')).buildProgress(g) } },
       signal: ac.signal,
     });
   } catch (e) {

@@ -30,7 +30,7 @@ const run = promisify(execFile);
 
 // Facts about this host and process, read once per command (each create used to re-read them).
 let nofileHard: { value: number | undefined } | undefined;
-function hostNofileHard(): number | undefined {
+export function hostNofileHard(): number | undefined {
   if (!nofileHard) {
     try {
       const m = /^Max open files\s+\S+\s+(\S+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));

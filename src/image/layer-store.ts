@@ -104,6 +104,41 @@ export class LayerStore {
     }
   }
 
+  /**
+   * Takes a directory already in the overlay form (a build step's upper dir)
+   * as layer `chainId`, instead of unpacking its blob again. The directory is
+   * moved (it must be on the store's filesystem); when the layer is already
+   * there the directory is discarded.
+   */
+  adopt(chainId: string, parent: string | undefined, diffId: string, dir: string, size: number): LayerRecord {
+    const have = this.get(chainId);
+    if (have) { rmSync(dir, { recursive: true, force: true }); return have; }
+    const tmp = join(this.tmpDir, `${process.pid}-layer-${randomBytes(6).toString('hex')}`);
+    mkdirSync(tmp, { mode: 0o700 });
+    let link: string | undefined;
+    try {
+      renameNoReplace(dir, join(tmp, 'diff'));
+      for (;;) {
+        const name = shortName();
+        try { symlinkSync(`../layers/${hex(chainId)}/diff`, join(this.linksDir, name)); link = name; break; } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+        }
+      }
+      const rec: LayerRecord = { chainId, diffId, parent, link, size };
+      writeJsonAtomic(join(tmp, 'layer.json'), rec);
+      if (renameNoReplace(tmp, this.dir(chainId))) return rec;
+      rmSync(join(this.linksDir, link), { force: true });
+      rmSync(tmp, { recursive: true, force: true });
+      const theirs = this.get(chainId);
+      if (!theirs) throw new Error(`layer ${chainId} appeared without its record`);
+      return theirs;
+    } catch (e) {
+      if (link) rmSync(join(this.linksDir, link), { force: true });
+      rmSync(tmp, { recursive: true, force: true });
+      throw e;
+    }
+  }
+
   /** Removes a layer: it vanishes from layers/ first (rename), then its files go. */
   remove(chainId: string): void {
     const rec = this.get(chainId);

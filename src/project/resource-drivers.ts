@@ -1,6 +1,6 @@
 // Networks and images for the executor: networks through src/network (the
 // project's labels and its comparable config recorded on them), images pulled
-// from their registry; `build` is not supported yet.
+// from their registry or built from the service's build section (build.ts).
 import { BerthError } from '../errors.js';
 import { createNetwork, getNetwork, hostLinkNames, listNetworks, removeNetwork, repairFirewall } from '../network/networks.js';
 import type { DesiredProject } from '../reconcile/desired.js';
@@ -10,6 +10,7 @@ import type { Project } from '../compose/model.js';
 import type { Engine } from './engine.js';
 import { NETWORK_CONFIG_LABEL } from './observe.js';
 import { crashPoint } from '../state/crash.js';
+import { buildService, type BuildFlags } from './build.js';
 
 export function networkDrivers(engine: Engine, project: Project | undefined, desired: DesiredProject): Pick<Drivers, 'createNetwork' | 'removeNetwork'> {
   return {
@@ -32,15 +33,16 @@ export function networkDrivers(engine: Engine, project: Project | undefined, des
   };
 }
 
-export function imageDrivers(engine: Engine): Pick<Drivers, 'pullImage' | 'buildImage' | 'removeImage'> {
+export function imageDrivers(engine: Engine, project?: Project, build: BuildFlags = {}): Pick<Drivers, 'pullImage' | 'buildImage' | 'removeImage'> {
   return {
     async pullImage(a) {
       const { pullImage } = await import('../image/registry/pull.js');
       await pullImage(engine.images, a.name);
     },
-    async buildImage(a) {
-      if (engine.images.lookup(a.name)) return;
-      throw new BerthError(`build is not supported yet: build or load image ${a.name} another way (berth image import / load), then run up again`);
+    async buildImage(a, signal?: AbortSignal) {
+      const service = a.services.find((s) => project?.services[s]?.build !== undefined);
+      if (!project || !service) throw new BerthError(`image ${a.name}: no service of the project builds it`);
+      await buildService(engine, project, service, { ...build, signal: build.signal ?? signal });
     },
     async removeImage(a) {
       if (!engine.images.lookup(a.name)) return;

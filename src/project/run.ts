@@ -116,7 +116,7 @@ export async function runProject(o: RunOptions): Promise<RunResult> {
     let { actual, desired } = await look();
     let plan = o.plan(desired, actual, false);
     checkCreatable(o.project, plan);
-    if (!o.dryRun) await checkHostPorts(o.paths, o.project, plan);
+    if (!o.dryRun) await checkHostPorts(engine.paths, o.project, plan);
     if (o.dryRun) {
       o.reporter?.plan?.(plan);
       return { plan, desired, engine };
@@ -125,8 +125,8 @@ export async function runProject(o: RunOptions): Promise<RunResult> {
     if (!teardownOnly(plan) && await ensureDnsResponder(engine.paths)) o.reporter?.warn?.(DNS_RESTARTED);
     const drivers = realDrivers(engine, o.project, desired, { warn: (m) => o.reporter?.warn?.(m), ...o.drivers });
     const images = plan.actions.filter((a) => imageKinds.has(a.kind));
-    if (images.length && images.length < plan.actions.length) {
-      // Phase 1: the images alone; then plan again against the new image ids.
+    if (images.length) {
+      // Phase 1: the images alone; then plan again against the new image ids (a rebuilt image recreates its containers).
       const sub: Plan = { project: plan.project, actions: images.map((a, i) => ({ ...a, id: i + 1, after: [] })), unchanged: [], warnings: [] };
       o.reporter?.start?.(sub);
       try { await executePlan(sub, drivers, { onEvent: o.reporter?.event, signal: o.signal, parallelism: parallelLimit() }); } finally { await o.reporter?.end?.(); }

@@ -9,8 +9,10 @@ import type { PlanBuilder } from './plan.js';
 export interface ImageOptions {
   /** --pull: overrides every service's pull_policy. */
   pull?: PullPolicy;
-  /** --build: build every service that has a build section. */
+  /** --build: build every service that has a build section (only the named ones when services are named). */
   build?: boolean;
+  /** The services named on the command line: `up --build web` rebuilds web, not its dependencies. */
+  services?: string[];
   /** --no-build: never build; a missing image of a build-only service is an error. */
   noBuild?: boolean;
   /** The time the refreshing pull policies compare with (ISO; default: now). Golden cases fix it. */
@@ -54,7 +56,8 @@ export class ImagePlanner {
     // An image name berth made up for a build has no registry to come from.
     if (svc.localImage && policy === 'always') policy = 'missing';
     const present = this.present(svc.image);
-    if (svc.build && this.opts.build && !this.opts.noBuild) return this.buildImage(svc, '--build');
+    const named = !this.opts.services?.length || this.opts.services.includes(svc.name);
+    if (svc.build && this.opts.build && named && !this.opts.noBuild) return this.buildImage(svc, '--build');
     if (svc.build && policy === 'build' && !this.opts.noBuild) return this.buildImage(svc, 'pull_policy build');
     if (policy === 'always') return this.pull(svc, this.opts.pull ? '--pull always' : 'pull_policy always');
     if (present && svc.pullRefresh && !this.opts.pull && !svc.localImage) {

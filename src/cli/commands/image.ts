@@ -105,6 +105,22 @@ export function registerImage(program: Command): void {
       await saveCommand(globalsOf(cmd).root, refs, opts);
     }));
 
+  image.command('build').description('build an image from a Dockerfile')
+    .argument('<context>', 'the build context directory, or - to read a Dockerfile from stdin with no context')
+    .option('-t, --tag <name>', 'name:tag for the image (repeatable)', collect)
+    .option('-f, --file <path>', 'the Dockerfile (default CONTEXT/Dockerfile; - reads it from stdin)')
+    .option('--target <stage>', 'build this stage')
+    .option('--build-arg <key=value>', 'set a build argument (repeatable)', collect)
+    .option('--label <key=value>', 'set a label on the image (repeatable)', collect)
+    .option('--no-cache', 'do not use the build cache')
+    .option('--pull', 'always pull the base images again')
+    .option('--network <mode>', 'network of the RUN steps: default, none or host')
+    .option('-q, --quiet', 'print only the image ID')
+    .action(guard(async (context: string, opts: import('../build/image-build.js').ImageBuildFlags, cmd: Command) => {
+      const { imageBuild } = await import('../build/image-build.js');
+      await imageBuild(globalsOf(cmd), context, opts);
+    }));
+
   image.command('import').description('create an image from a root filesystem tarball or directory')
     .argument('<source>', 'tarball (plain or gzip), directory, or - for stdin')
     .argument('[ref]', 'name:tag for the new image')

@@ -7,6 +7,7 @@ import { registerConvert } from './convert.js';
 import { registerImage } from './image.js';
 import { registerLogin, registerLogout } from './login.js';
 import { registerImages, registerPull, registerPush } from './pull.js';
+import { registerBuild } from './build.js';
 import { registerNetwork } from './network.js';
 import { registerPort } from './port.js';
 import { registerVolume } from './volume.js';
@@ -39,7 +40,7 @@ export const commandTable: Record<string, Register> = {
   volume: registerVolume, logs: registerLogs, exec: registerExec, top: registerTop, wait: registerWait, ls: registerLs,
   stats: registerStats, events: registerEvents, cp: registerCp, run: registerRun, up: registerUp, down: registerDown,
   create: registerCreate, start: registerStart, stop: registerStop, restart: registerRestart, kill: registerKill,
-  pause: registerPause, unpause: registerUnpause, rm: registerRm, ps: registerPs,
+  pause: registerPause, unpause: registerUnpause, rm: registerRm, ps: registerPs, build: registerBuild,
 };
 
 export const commands: Register[] = [
@@ -75,4 +76,5 @@ export const commands: Register[] = [
   registerUnpause,
   registerRm,
   registerPs,
+  registerBuild,
 ];
