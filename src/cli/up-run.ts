@@ -17,6 +17,8 @@ export async function upCommand(g: GlobalOptions, services: string[], o: UpFlags
   if (o.exitCodeFrom && services.length && !services.includes(o.exitCodeFrom)) throw new BerthError(`--exit-code-from: service ${o.exitCodeFrom} is not among the services started`);
   const target = await resolveTarget(g, services);
   if (o.exitCodeFrom && !target.project?.services[o.exitCodeFrom]) throw new BerthError(`--exit-code-from: no such service: ${o.exitCodeFrom}`);
+  // Bad watch rules are refused before anything starts.
+  if (o.watch) (await import('../watch/index.js')).compileWatch(target.project!, services);
   const timeout = parseTimeout(o.timeout);
   const waitTimeout = parseTimeout(o.waitTimeout);
 
@@ -74,6 +76,7 @@ async function attach(g: GlobalOptions, target: Target, services: string[], o: U
     onFollow: (p) => { pollNow = p; },
   }).catch((e: Error) => { process.stderr.write(`warning: following the logs: ${e.message}\n`); });
 
+  const watching = o.watch ? await startWatching(g, target, services) : undefined;
   let interrupts = 0;
   let stopping: Promise<unknown> | undefined;
   let code: number | undefined;
@@ -85,7 +88,7 @@ async function attach(g: GlobalOptions, target: Target, services: string[], o: U
     if (interrupts === 1) {
       process.stderr.write('Gracefully stopping... (press Ctrl+C again to force)\n');
       code ??= 130;
-      stopping = stopAll(false);
+      stopping = Promise.all([watching?.stop(), stopAll(false)]);
     } else {
       code = 130;
       stopping = stopAll(true);
@@ -116,6 +119,7 @@ async function attach(g: GlobalOptions, target: Target, services: string[], o: U
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
+    await watching?.stop();
     pollNow();
     stopFollowing.abort();
     await following;
@@ -126,4 +130,12 @@ async function attach(g: GlobalOptions, target: Target, services: string[], o: U
     return c.find((x) => x.exitCode !== 0)?.exitCode ?? c[0]?.exitCode ?? 0;
   }
   return code ?? 0;
+}
+
+/** up --watch: the watch runs beside the logs, its lines interleaved with theirs. */
+async function startWatching(g: GlobalOptions, target: Target, services: string[]) {
+  const [{ startWatch }, { watchOptionsOf }] = await Promise.all([import('../watch/index.js'), import('./watch-run.js')]);
+  const session = await startWatch(await watchOptionsOf(g, target, services, {}));
+  session.failed.catch((e: Error) => process.stderr.write(`${e.message}\n`));
+  return session;
 }

@@ -19,6 +19,7 @@ import { registerEvents } from './events.js';
 import { registerCp } from './cp.js';
 import { registerRun } from './run.js';
 import { registerUp } from './up.js';
+import { registerWatch } from './watch.js';
 import { registerDown } from './down.js';
 import { registerCreate } from './create.js';
 import { registerRm } from './rm.js';
@@ -38,7 +39,7 @@ export const commandTable: Record<string, Register> = {
   volume: registerVolume, logs: registerLogs, exec: registerExec, top: registerTop, wait: registerWait, ls: registerLs,
   stats: registerStats, events: registerEvents, cp: registerCp, run: registerRun, up: registerUp, down: registerDown,
   create: registerCreate, start: registerStart, stop: registerStop, restart: registerRestart, kill: registerKill,
-  pause: registerPause, unpause: registerUnpause, rm: registerRm, ps: registerPs,
+  pause: registerPause, unpause: registerUnpause, rm: registerRm, ps: registerPs, watch: registerWatch,
 };
 
 export const commands: Register[] = [
@@ -73,4 +74,5 @@ export const commands: Register[] = [
   registerUnpause,
   registerRm,
   registerPs,
+  registerWatch,
 ];
