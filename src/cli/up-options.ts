@@ -38,10 +38,12 @@ export interface UpFlags {
   timestamps?: boolean;
   renewAnonVolumes?: boolean;
   alwaysRecreateDeps?: boolean;
+  watch?: boolean;
 }
 
 export function upOptionsOf(services: string[], o: UpFlags): UpOptions {
   if (o.detach && (o.abortOnContainerExit || o.exitCodeFrom)) throw new UsageError('--abort-on-container-exit and --exit-code-from cannot be combined with -d/--detach');
+  if (o.watch && (o.detach || o.start === false)) throw new UsageError('--watch cannot be combined with -d/--detach, --wait or --no-start');
   if (o.start === false && (o.wait || o.abortOnContainerExit)) throw new UsageError('--no-start cannot be combined with --wait or --abort-on-container-exit');
   return {
     services: services.length ? services : undefined,

@@ -15,6 +15,8 @@ export async function upCommand(g: GlobalOptions, services: string[], o: UpFlags
   if (o.exitCodeFrom && services.length && !services.includes(o.exitCodeFrom)) throw new BerthError(`--exit-code-from: service ${o.exitCodeFrom} is not among the services started`);
   const target = await resolveTarget(g, services);
   if (o.exitCodeFrom && !target.project?.services[o.exitCodeFrom]) throw new BerthError(`--exit-code-from: no such service: ${o.exitCodeFrom}`);
+  // Bad watch rules are refused before anything starts.
+  if (o.watch) (await import('../watch/index.js')).compileWatch(target.project!, services);
   const timeout = parseTimeout(o.timeout);
   const waitTimeout = parseTimeout(o.waitTimeout);
 
@@ -68,9 +70,13 @@ async function attach(g: GlobalOptions, target: Target, services: string[], o: U
     onAbort: () => process.stderr.write('Aborting on container exit...\n'),
     onWarning: (m) => process.stderr.write(`warning: ${m}\n`),
   });
+  const watching = o.watch ? await startWatching(g, target, services) : undefined;
   let interrupts = 0;
   const onSigint = () => {
-    if (++interrupts === 1) process.stderr.write('Gracefully stopping... (press Ctrl+C again to force)\n');
+    if (++interrupts === 1) {
+      process.stderr.write('Gracefully stopping... (press Ctrl+C again to force)\n');
+      void watching?.stop();
+    }
     monitor.interrupt();
   };
   process.on('SIGINT', onSigint);
@@ -80,5 +86,14 @@ async function attach(g: GlobalOptions, target: Target, services: string[], o: U
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
+    await watching?.stop();
   }
+}
+
+/** up --watch: the watch runs beside the logs, its lines interleaved with theirs. */
+async function startWatching(g: GlobalOptions, target: Target, services: string[]) {
+  const [{ startWatch }, { watchOptionsOf }] = await Promise.all([import('../watch/index.js'), import('./watch-run.js')]);
+  const session = await startWatch(await watchOptionsOf(g, target, services, {}));
+  session.failed.catch((e: Error) => process.stderr.write(`${e.message}\n`));
+  return session;
 }

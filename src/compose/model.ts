@@ -132,11 +132,45 @@ export interface Service {
   external_links?: string[];
   volumes_from?: string[];
   group_add?: string[];
-  develop?: Record<string, unknown>;
+  develop?: DevelopConfig;
   /** x-* extension fields of the service, kept. */
   [extension: `x-${string}`]: unknown;
   /** Any other Compose key, passed through validated but not reshaped. */
   [key: string]: unknown;
+}
+
+/** `develop:` — what `berth watch` does when files change. */
+export interface DevelopConfig {
+  watch?: WatchRule[];
+  [extension: `x-${string}`]: unknown;
+}
+
+export type WatchAction = 'sync' | 'rebuild' | 'restart' | 'sync+restart' | 'sync+exec';
+
+export interface WatchRule {
+  /** Absolute host path (file or directory) to watch. */
+  path: string;
+  action: WatchAction;
+  /** Container path the sync actions write to. */
+  target?: string;
+  /** .dockerignore patterns, relative to `path`. */
+  ignore?: string[];
+  /** Only paths matching these patterns (relative to `path`) trigger the rule. */
+  include?: string[];
+  /** sync+exec: the command run in every container of the service after a sync. */
+  exec?: ServiceHook;
+  /** Sync the whole path when the watch starts. */
+  initial_sync?: boolean;
+  [extension: `x-${string}`]: unknown;
+}
+
+/** A command run inside a service's containers (develop.watch exec, post_start, pre_stop). */
+export interface ServiceHook {
+  command: string[];
+  user?: string;
+  privileged?: boolean;
+  working_dir?: string;
+  environment?: Record<string, string | null>;
 }
 
 export interface BuildConfig {

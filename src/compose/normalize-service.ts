@@ -9,6 +9,7 @@ import {
   normNetworks, normPorts, normUlimits, normVolumes,
 } from './normalize-parts.js';
 import { normBlkio, normDeploy, normDeviceRequest, ordered, SERVICE_KEY_ORDER } from './normalize-deploy.js';
+import { normDevelop } from './normalize-develop.js';
 import { applyImplicit } from './normalize-implicit.js';
 import { resolvePath } from './paths.js';
 import { isObj, type Obj } from './source.js';
@@ -138,7 +139,7 @@ export function normalizeService(name: string, raw: Obj, sc: ServiceCtx): Servic
         out.gpus = typeof v === 'string' ? [{ count: -1 }] : (v as Obj[]).map((d, i) => normDeviceRequest(c, d, [...p, i]));
         break;
       case 'develop':
-        if (v !== null) out.develop = v as Service['develop'];
+        if (v !== null) out.develop = normDevelop(c, v as Obj, p, dir);
         break;
       default:
         if (BOOLS.includes(key)) out[key] = c.bool(v, p);

@@ -23,7 +23,7 @@ function resolveVolumeString(base: string, spec: string): string {
   return isPathLike(src) ? resolvePath(base, src) + spec.slice(i) : spec;
 }
 
-/** Rewrites build context, env_file, label_file and bind sources of `svc` in place. */
+/** Rewrites build context, env_file, label_file, bind sources and develop.watch paths of `svc` in place. */
 export function resolveServicePaths(svc: Obj, base: string): void {
   const b = svc.build;
   if (typeof b === 'string' && !isRemoteContext(b)) svc.build = resolvePath(base, b);
@@ -47,6 +47,10 @@ export function resolveServicePaths(svc: Obj, base: string): void {
       if (typeof v === 'string') arr[i] = resolveVolumeString(base, v);
       else if (isObj(v) && v.type === 'bind' && typeof v.source === 'string') v.source = resolvePath(base, v.source);
     });
+  }
+  const dev = svc.develop;
+  if (isObj(dev) && Array.isArray(dev.watch)) {
+    for (const r of dev.watch) if (isObj(r) && typeof r.path === 'string') r.path = resolvePath(base, r.path);
   }
   const ext = svc.extends;
   if (isObj(ext) && typeof ext.file === 'string') ext.file = resolvePath(base, ext.file);

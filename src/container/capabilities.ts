@@ -73,3 +73,9 @@ export function hostBoundingCaps(): string[] {
   }
   return [...bounding];
 }
+
+/** The capabilities this process holds (root may lack some, e.g. CAP_SYS_RESOURCE: asking for those fails capset). */
+export function heldCaps(status = readFileSync('/proc/self/status', 'utf8')): string[] {
+  const eff = BigInt(`0x${/^CapEff:\s*([0-9a-f]+)/m.exec(status)?.[1] ?? '0'}`);
+  return ALL_CAPS.filter((_, i) => (eff >> BigInt(i)) & 1n);
+}

@@ -15,6 +15,8 @@ export interface ExecOptions {
   /** "uid[:gid]" (numeric, as the OCI runtime takes it). */
   user?: string;
   workdir?: string;
+  /** Capabilities for the process (exec --privileged: every one this process holds). */
+  caps?: string[];
   /** 'inherit' passes this process's stdio through (for `exec -it`); 'pipe' captures output. */
   stdio?: 'inherit' | 'pipe';
   /** Data written to the process's stdin with stdio 'pipe'. */
@@ -43,6 +45,7 @@ export async function exec(c: Containers, ref: string, argv: string[], o: ExecOp
     args.push('--user', o.user);
   }
   for (const [k, v] of Object.entries(o.env ?? {})) args.push('--env', `${k}=${v}`);
+  for (const cap of o.caps ?? []) args.push('--cap', cap);
   args.push(rec.id, ...argv);
   const stdio = o.stdio ?? 'pipe';
   return new Promise((resolve, reject) => {

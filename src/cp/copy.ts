@@ -17,6 +17,10 @@ export interface CopyOptions {
   archive?: boolean;
   /** -L: follow a symlink given as the source. */
   followLink?: boolean;
+  /** Owner of what lands in a container (default root), e.g. the container's user for a watch sync. */
+  owner?: { uid: number; gid: number };
+  /** Leave a destination file alone when its size, mode and mtime already match the source (a re-sync). */
+  skipUnchanged?: boolean;
 }
 
 function lstatOrUndefined(p: string): Stats | undefined {
@@ -42,14 +46,16 @@ interface Ctx { dst: Side; o: CopyOptions; src: Side }
 function owner(ctx: Ctx, path: string, st: Stats): void {
   const keep = ctx.o.archive;
   if (!keep && !ctx.dst.inContainer) return; // files on the host belong to whoever runs berth
-  const uid = keep ? st.uid : 0;
-  const gid = keep ? st.gid : 0;
+  const uid = keep ? st.uid : ctx.o.owner?.uid ?? 0;
+  const gid = keep ? st.gid : ctx.o.owner?.gid ?? 0;
   lchownSync(path, uid, gid); // never through a symlink
 }
 
 function copyFile(ctx: Ctx, from: string, to: string, st: Stats): void {
   const existing = lstatOrUndefined(to);
   if (existing?.isDirectory()) throw new BerthError(`cannot overwrite directory "${to}" with a file`);
+  if (existing && ctx.o.skipUnchanged && existing.isFile() && existing.size === st.size
+    && Math.trunc(existing.mtimeMs) === Math.trunc(st.mtimeMs) && (existing.mode & 0o7777) === (st.mode & 0o7777)) return;
   if (existing) rmSync(to, { force: true });
   const src = openSync(from, constants.O_RDONLY | constants.O_NOFOLLOW);
   try {
@@ -106,6 +112,15 @@ function copyTree(ctx: Ctx, from: string, to: string): void {
     return;
   }
   // Devices, fifos and sockets are left out, as a tar of the container would not carry them usefully.
+}
+
+/**
+ * Copies the entry `from` (a host path on `src`, never followed) to exactly
+ * `to` (a host path on `dst` from its resolve/below): a file, a symlink or a
+ * whole directory tree, without docker cp's "into an existing directory" rule.
+ */
+export function copyEntry(src: Side, from: string, dst: Side, to: string, o: CopyOptions = {}): void {
+  copyTree({ src, dst, o }, from, to);
 }
 
 /** Copies `srcPath` on `src` to `dstPath` on `dst` with docker cp's rules. */

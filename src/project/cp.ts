@@ -3,8 +3,7 @@
 // stopped one), and copies with src/cp.
 import { BerthError } from '../errors.js';
 import type { ContainerRecord } from '../container/record.js';
-import { isMounted } from '../container/rootfs.js';
-import { observeStatus } from '../container/status.js';
+import { containerRoot } from '../cp/container-root.js';
 import { copyPath } from '../cp/copy.js';
 import { containerSide, hostSide, type Side } from '../cp/sides.js';
 import { extractFromStream, packToStream } from '../cp/tar.js';
@@ -13,12 +12,9 @@ import { Containers } from '../container/lifecycle.js';
 import { pathsAt } from './state-root.js';
 
 function sideOf(c: Containers, rec: ContainerRecord): Side {
-  const obs = observeStatus(c.pathsOf(rec.id), rec.id);
-  if ((obs.status === 'running' || obs.status === 'paused') && obs.state?.pid) {
-    return containerSide(rec.name, `/proc/${obs.state.pid}/root`, rec.process.cwd || '/');
-  }
-  if (!isMounted(rec.rootfs)) throw new BerthError(`container ${rec.name}: its root filesystem is not mounted; start it first`);
-  return containerSide(rec.name, rec.rootfs, rec.process.cwd || '/');
+  const at = containerRoot(c, rec);
+  if (!at) throw new BerthError(`container ${rec.name}: its root filesystem is not mounted; start it first`);
+  return containerSide(rec.name, at.root, rec.process.cwd || '/');
 }
 
 export interface CpOptions {

@@ -2,10 +2,9 @@
 // process's stdio (a real pty with --tty: the runtime relays it and puts our
 // terminal in raw mode); the exit code is the command's.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { BerthError } from '../errors.js';
-import { ALL_CAPS } from '../container/capabilities.js';
+import { heldCaps } from '../container/capabilities.js';
 import { observeStatus } from '../container/status.js';
 import { resolveUser } from '../container/user.js';
 import { serviceContainer } from '../logs/select.js';
@@ -19,12 +18,6 @@ export interface ExecRequest {
   user?: string;
   workdir?: string;
   privileged?: boolean;
-}
-
-/** The capabilities this process holds (root may lack some, e.g. CAP_SYS_RESOURCE: asking for those fails capset). */
-export function heldCaps(status = readFileSync('/proc/self/status', 'utf8')): string[] {
-  const eff = BigInt(`0x${/^CapEff:\s*([0-9a-f]+)/m.exec(status)?.[1] ?? '0'}`);
-  return ALL_CAPS.filter((_, i) => (eff >> BigInt(i)) & 1n);
 }
 
 /** The runtime's exec arguments for a container (user names resolved in its rootfs). */

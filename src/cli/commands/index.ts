@@ -21,6 +21,7 @@ import { registerEvents } from './events.js';
 import { registerCp } from './cp.js';
 import { registerRun } from './run.js';
 import { registerUp } from './up.js';
+import { registerWatch } from './watch.js';
 import { registerDown } from './down.js';
 import { registerCreate } from './create.js';
 import { registerRm } from './rm.js';
@@ -40,7 +41,7 @@ export const commandTable: Record<string, Register> = {
   volume: registerVolume, logs: registerLogs, exec: registerExec, top: registerTop, wait: registerWait, ls: registerLs,
   stats: registerStats, events: registerEvents, cp: registerCp, run: registerRun, up: registerUp, down: registerDown,
   create: registerCreate, start: registerStart, stop: registerStop, restart: registerRestart, kill: registerKill,
-  pause: registerPause, unpause: registerUnpause, rm: registerRm, ps: registerPs, build: registerBuild,
+  pause: registerPause, unpause: registerUnpause, rm: registerRm, ps: registerPs, build: registerBuild, watch: registerWatch,
 };
 
 export const commands: Register[] = [
@@ -77,4 +78,5 @@ export const commands: Register[] = [
   registerRm,
   registerPs,
   registerBuild,
+  registerWatch,
 ];

@@ -34,6 +34,7 @@ export function registerUp(program: Command): void {
     .option('--no-log-prefix', 'do not print the prefix in logs')
     .option('--no-color', 'monochrome output')
     .option('--timestamps', 'show timestamps')
+    .option('-w, --watch', 'watch the develop.watch paths and sync, restart or rebuild the services when files change')
     .option('-V, --renew-anon-volumes', 'recreate anonymous volumes instead of reusing those of the previous containers')
     .action(async (services: string[], o: import('../up-options.js').UpFlags, cmd: Command) => {
       const { upCommand } = await import('../up-run.js');

@@ -1,0 +1,118 @@
+// Applies one batch of host paths to one container's filesystem. berth owns
+// the root filesystem, so files are written straight into the container's
+// view (its live /proc/<pid>/root, volumes included, or the overlay mount of
+// a stopped container) with src/cp: the host tree is never followed through a
+// symlink, every container path is resolved inside the container's root
+// (a symlink in the container cannot send a write to a host file), and what
+// is written belongs to the container's user. A path that no longer exists
+// on the host is removed in the container: the state of the host at the
+// moment of the sync is what counts, whichever events announced it.
+import { lchownSync, lstatSync, mkdirSync, rmSync, type Stats } from 'node:fs';
+import { posix } from 'node:path';
+import { secureJoin } from '../container/secure-join.js';
+import { copyEntry } from '../cp/copy.js';
+import { containerSide, hostSide, type Side } from '../cp/sides.js';
+import { BerthError } from '../errors.js';
+import type { CompiledRule } from './rules.js';
+
+export interface SyncTarget {
+  /** Container name (for messages). */
+  name: string;
+  /** Host path of the container's "/". */
+  root: string;
+  /** Owner of what is written: the container's user. */
+  owner: { uid: number; gid: number };
+}
+
+export interface SyncEntry {
+  host: string;
+  container: string;
+  rule: CompiledRule;
+}
+
+export interface SyncResult {
+  copied: number;
+  removed: number;
+  /** One line per path that could not be synced. */
+  errors: string[];
+}
+
+function lstatOrUndefined(p: string): Stats | undefined {
+  try {
+    return lstatSync(p);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw e;
+  }
+}
+
+/** mkdir -p of a container directory, each level resolved inside the root; new levels belong to `owner`. */
+function ensureDir(t: SyncTarget, dir: string): void {
+  let at = '/';
+  for (const part of dir.split('/').filter(Boolean)) {
+    at = posix.join(at, part);
+    const host = secureJoin(t.root, at);
+    const st = lstatOrUndefined(host);
+    if (st?.isDirectory()) continue;
+    if (st) throw new BerthError(`${at} is not a directory in container ${t.name}`);
+    mkdirSync(host, { mode: 0o755 });
+    lchownSync(host, t.owner.uid, t.owner.gid);
+  }
+}
+
+/** A host side that leaves out what the rule ignores (and, with include, files it does not include). */
+function ruleSide(rule: CompiledRule): Side {
+  const host = hostSide();
+  return {
+    ...host,
+    excluded: (p) => {
+      if (rule.ignored(p)) return true;
+      return !rule.triggers(p) && !lstatOrUndefined(p)?.isDirectory();
+    },
+  };
+}
+
+/** Children of a directory already copied or removed in this batch are done with it. */
+function topmost(entries: SyncEntry[]): SyncEntry[] {
+  const sorted = [...entries].sort((a, b) => (a.container < b.container ? -1 : a.container > b.container ? 1 : 0));
+  const out: SyncEntry[] = [];
+  let covering: string | undefined;
+  for (const e of sorted) {
+    if (covering !== undefined && e.container.startsWith(covering === '/' ? '/' : `${covering}/`)) continue;
+    if (out.length && out[out.length - 1]!.container === e.container) continue;
+    out.push(e);
+    const st = lstatOrUndefined(e.host);
+    covering = !st || st.isDirectory() ? e.container : undefined;
+  }
+  return out;
+}
+
+export function syncInto(t: SyncTarget, entries: SyncEntry[], o: { skipUnchanged?: boolean } = {}): SyncResult {
+  const dst = containerSide(t.name, t.root, '/');
+  const res: SyncResult = { copied: 0, removed: 0, errors: [] };
+  for (const e of topmost(entries)) {
+    try {
+      const to = dst.resolve(e.container, false);
+      const st = lstatOrUndefined(e.host);
+      const existing = lstatOrUndefined(to);
+      if (!st) {
+        if (existing) {
+          rmSync(to, { recursive: true, force: true });
+          res.removed++;
+        }
+        continue;
+      }
+      ensureDir(t, posix.dirname(e.container));
+      // A directory replaced by a file (or the reverse) on the host: the old entry goes first.
+      if (existing && existing.isDirectory() !== st.isDirectory()) rmSync(to, { recursive: true, force: true });
+      copyEntry(ruleSide(e.rule), e.host, dst, to, { owner: t.owner, skipUnchanged: o.skipUnchanged });
+      res.copied++;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' && !lstatOrUndefined(e.host)) continue; // removed on the host meanwhile: its own event follows
+      res.errors.push(`${e.host} → ${t.name}:${e.container}: ${(err as Error).message}`);
+    }
+  }
+  return res;
+}
