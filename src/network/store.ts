@@ -1,8 +1,12 @@
-// Network records, IP leases and endpoint records under <state>/networks.
+// Network records, IP leases and endpoint records. Records and the lock are
+// host-local files under <state>/networks:
 //   <id>.json                 NetworkRecord
 //   leases/<id>.json          { "<ip>": "<owner>" } (owner: container id, or "gateway")
 //   endpoints/<cid>.json      EndpointRecord
 //   .lock                     held around every change (allocation included)
+// Leases and endpoints sit behind interfaces (LeaseStore, EndpointRegistry):
+// the files here serve every network of one host; an overlay network of a
+// cluster takes its leases from etcd (src/network/stores/etcd-leases.ts).
 import { compareText } from '../text-order.js';
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +18,32 @@ import type { EndpointRecord, NetworkRecord } from './types.js';
 
 export type Leases = Record<string, string>;
 
+/**
+ * Address leases of networks. `commit` writes a change computed from what
+ * `read` returned; a store shared between hosts checks that nobody took or
+ * dropped the same addresses meanwhile and throws LeaseConflict (the caller
+ * computes again from a fresh read).
+ */
+export interface LeaseStore {
+  read(networkId: string): Promise<Leases>;
+  commit(networkId: string, before: Leases, after: Leases): Promise<void>;
+  /** Forgets every lease of a removed network. */
+  drop(networkId: string): Promise<void>;
+}
+
+/** The endpoint records of the containers of this host (what was set up for each). */
+export interface EndpointRegistry {
+  list(): EndpointRecord[];
+  get(containerId: string): EndpointRecord | undefined;
+  save(e: EndpointRecord): Promise<void>;
+  delete(containerId: string): void;
+}
+
+/** Another host changed the same addresses between read and commit. */
+export class LeaseConflict extends Error {
+  constructor(readonly networkId: string) { super(`address leases of network ${networkId} changed meanwhile`); }
+}
+
 const HEX64 = /^[0-9a-f]{64}$/;
 const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
@@ -21,8 +51,54 @@ function checkId(kind: string, id: string, re: RegExp): void {
   if (!re.test(id)) throw new BerthError(`invalid ${kind} id '${id}'`);
 }
 
+/** Leases in <networks>/leases/<id>.json; the store lock makes read → commit atomic. */
+export class FileLeaseStore implements LeaseStore {
+  constructor(readonly dir: string) {}
+
+  private path(id: string): string {
+    checkId('network', id, HEX64);
+    return join(this.dir, 'leases', `${id}.json`);
+  }
+
+  readSync(id: string): Leases { return readJson<Leases>(this.path(id)) ?? {}; }
+  writeSync(id: string, l: Leases): void { writeJsonAtomic(this.path(id), l); }
+  async read(id: string): Promise<Leases> { return this.readSync(id); }
+  /** The fsync runs on the thread pool: the event loop serves the other containers of an `up` meanwhile. */
+  async commit(id: string, _before: Leases, after: Leases): Promise<void> { await writeJsonAtomicAsync(this.path(id), after); }
+  async drop(id: string): Promise<void> { rmSync(this.path(id), { force: true }); }
+}
+
+export class FileEndpointRegistry implements EndpointRegistry {
+  constructor(readonly dir: string) {}
+
+  private path(containerId: string): string {
+    checkId('container', containerId, SAFE_ID);
+    return join(this.dir, 'endpoints', `${containerId}.json`);
+  }
+
+  list(): EndpointRecord[] {
+    let files: string[] = [];
+    try { files = readdirSync(join(this.dir, 'endpoints')); } catch { return []; }
+    return files
+      .filter((f) => f.endsWith('.json') && !f.startsWith('.'))
+      .map((f) => readJson<EndpointRecord>(join(this.dir, 'endpoints', f)))
+      .filter((e): e is EndpointRecord => e !== undefined);
+  }
+
+  get(containerId: string): EndpointRecord | undefined { return readJson<EndpointRecord>(this.path(containerId)); }
+  saveSync(e: EndpointRecord): void { writeJsonAtomic(this.path(e.containerId), e); }
+  async save(e: EndpointRecord): Promise<void> { await writeJsonAtomicAsync(this.path(e.containerId), e); }
+  delete(containerId: string): void { rmSync(this.path(containerId), { force: true }); }
+}
+
 export class NetworkStore {
-  constructor(readonly paths: StatePaths) {}
+  readonly fileLeases: FileLeaseStore;
+  readonly endpointRegistry: FileEndpointRegistry;
+
+  constructor(readonly paths: StatePaths) {
+    this.fileLeases = new FileLeaseStore(paths.networks);
+    this.endpointRegistry = new FileEndpointRegistry(paths.networks);
+  }
 
   get dir(): string { return this.paths.networks; }
   /**
@@ -74,53 +150,18 @@ export class NetworkStore {
     rmSync(join(this.dir, 'leases', `${id}.json`), { force: true });
   }
 
-  private leasesPath(id: string): string {
-    checkId('network', id, HEX64);
-    return join(this.dir, 'leases', `${id}.json`);
-  }
+  /** Where the network's addresses are leased. */
+  leaseStore(_n: NetworkRecord): LeaseStore { return this.fileLeases; }
 
-  leases(id: string): Leases {
-    return readJson<Leases>(this.leasesPath(id)) ?? {};
-  }
+  /** This host's lease file of a network (its leases when the network is host-local). */
+  leases(id: string): Leases { return this.fileLeases.readSync(id); }
+  saveLeases(id: string, l: Leases): void { this.fileLeases.writeSync(id, l); }
 
-  saveLeases(id: string, l: Leases): void {
-    writeJsonAtomic(this.leasesPath(id), l);
-  }
-
-  /** saveLeases with the fsync on the thread pool: the event loop serves the other containers of an `up` meanwhile. */
-  async saveLeasesAsync(id: string, l: Leases): Promise<void> {
-    await writeJsonAtomicAsync(this.leasesPath(id), l);
-  }
-
-  endpoints(): EndpointRecord[] {
-    let files: string[] = [];
-    try { files = readdirSync(join(this.dir, 'endpoints')); } catch { return []; }
-    return files
-      .filter((f) => f.endsWith('.json') && !f.startsWith('.'))
-      .map((f) => readJson<EndpointRecord>(join(this.dir, 'endpoints', f)))
-      .filter((e): e is EndpointRecord => e !== undefined);
-  }
-
-  private endpointPath(containerId: string): string {
-    checkId('container', containerId, SAFE_ID);
-    return join(this.dir, 'endpoints', `${containerId}.json`);
-  }
-
-  endpoint(containerId: string): EndpointRecord | undefined {
-    return readJson<EndpointRecord>(this.endpointPath(containerId));
-  }
-
-  saveEndpoint(e: EndpointRecord): void {
-    writeJsonAtomic(this.endpointPath(e.containerId), e);
-  }
-
-  async saveEndpointAsync(e: EndpointRecord): Promise<void> {
-    await writeJsonAtomicAsync(this.endpointPath(e.containerId), e);
-  }
-
-  deleteEndpoint(containerId: string): void {
-    rmSync(this.endpointPath(containerId), { force: true });
-  }
+  endpoints(): EndpointRecord[] { return this.endpointRegistry.list(); }
+  endpoint(containerId: string): EndpointRecord | undefined { return this.endpointRegistry.get(containerId); }
+  saveEndpoint(e: EndpointRecord): void { this.endpointRegistry.saveSync(e); }
+  async saveEndpointAsync(e: EndpointRecord): Promise<void> { await this.endpointRegistry.save(e); }
+  deleteEndpoint(containerId: string): void { this.endpointRegistry.delete(containerId); }
 }
 
 export function assertContainerId(id: string): void {

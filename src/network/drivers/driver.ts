@@ -1,9 +1,8 @@
 // The network driver interface (after netavark): validate → setup → teardown
 // for a network, attach → detach for one endpoint. setup/attach roll back
 // what they did when they fail; teardown/detach try every step and return
-// all the errors. The bridge driver implements it now; the VXLAN overlay
-// driver slots in beside it (its setup adds a vxlan device to the bridge and
-// static FDB entries; attach is the bridge's).
+// all the errors. The bridge driver owns its veths (naming, creation,
+// removal); the overlay driver is a bridge plus a VXLAN device.
 import type { Firewall } from '../firewall/firewall.js';
 import type { AttachmentRecord, NetworkRecord, NetworkSpec } from '../types.js';
 
@@ -30,6 +29,10 @@ export interface NetworkDriver {
   teardown(n: NetworkRecord, ctx: DriverContext): Promise<Error[]>;
   attach(n: NetworkRecord, a: Attachment, ctx: DriverContext): Promise<void>;
   detach(n: NetworkRecord, a: Attachment, ctx: DriverContext): Promise<Error[]>;
+  /** Deletes the container's links of this network off the JS thread, before the locked detach (optional fast path). */
+  dropLinks?(containerId: string, n: NetworkRecord, a: AttachmentRecord): Promise<void>;
+  /** Removes what an endpoint whose record was lost left on this network (named after the container). */
+  removeOrphan(containerId: string, n: NetworkRecord): Promise<Error[]>;
 }
 
 /** Runs steps in order; on failure undoes the finished ones in reverse and rethrows. */
