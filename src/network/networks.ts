@@ -8,6 +8,7 @@ import { RT_TABLE_MAIN, linkList, routeList } from '../native/netlink.js';
 import { formatCidr, parseCidr } from './ipam/cidr.js';
 import { NftFirewall } from './firewall/firewall.js';
 import { driverFor } from './drivers/registry.js';
+import { OverlayDriver } from './drivers/overlay.js';
 import type { DriverContext } from './drivers/driver.js';
 import { chooseSubnets, poolsFromEnv } from './ipam/ipam.js';
 import { NetworkStore } from './store.js';
@@ -62,11 +63,13 @@ export async function createNetwork(paths: StatePaths, spec: NetworkSpec): Promi
       internal: Boolean(spec.internal), attachable: Boolean(spec.attachable), enableIpv6: Boolean(spec.enable_ipv6),
       labels: { ...(spec.labels ?? {}) }, options, subnets, created: new Date().toISOString(),
     };
-    store.saveNetwork(rec);
+    await driver.allocate?.(rec, spec, existing);
     try {
+      store.saveNetwork(rec);
       await driver.setup(rec, driverContext({ fresh: true }));
     } catch (e) {
       store.deleteNetwork(id);
+      await driver.release?.(rec).catch(() => undefined);
       throw e;
     }
     await syncDnsFromStore(store);
@@ -85,6 +88,8 @@ export function networkDifferences(n: NetworkRecord, spec: NetworkSpec): string[
   cmp('enable_ipv6', n.enableIpv6, Boolean(spec.enable_ipv6));
   cmp('mtu', n.mtu, want.mtu);
   if (spec.driver_opts && Object.keys(spec.driver_opts).some((k) => k.endsWith('bridge.name') || k === 'bridge_name')) cmp('bridge name', n.bridge, want.bridge);
+  const vni = spec.driver_opts?.vni ?? spec.driver_opts?.['com.docker.network.driver.overlay.vxlanid_list'];
+  if (vni !== undefined) cmp('vni', n.vni, Number(vni));
   for (const c of spec.ipam?.config ?? []) {
     if (!c.subnet) continue;
     const have = n.subnets.find((s) => s.subnet === (() => { try { return formatCidr(parseCidr(c.subnet!)); } catch { return c.subnet; } })());
@@ -110,8 +115,12 @@ export async function ensureNetwork(paths: StatePaths, spec: NetworkSpec): Promi
     const n = store.find(existing.id);
     if (!n) throw new BerthError(`network ${spec.name} was removed meanwhile`);
     const driver = driverFor(n.driver);
-    if (!linkList(null).some((l) => l.name === n.bridge)) await driver.setup(n, driverContext());
-    else await driverContext().firewall.setupNetwork(n);
+    const links = linkList(null);
+    if (!links.some((l) => l.name === n.bridge)) await driver.setup(n, driverContext());
+    else {
+      if (n.vxlan && !links.some((l) => l.name === n.vxlan) && driver instanceof OverlayDriver) driver.addVxlan(n);
+      await driverContext().firewall.setupNetwork(n);
+    }
     await syncDnsFromStore(store);
   });
   return { network: existing, created: false };
@@ -130,6 +139,7 @@ export async function removeNetwork(paths: StatePaths, ref: string): Promise<Net
     const errs = await driverFor(n.driver).teardown(n, driverContext());
     if (errs.length) throw new BerthError(`network ${n.name}: teardown failed: ${errs.map((e) => e.message).join('; ')}`);
     store.deleteNetwork(n.id);
+    await driverFor(n.driver).release?.(n);
     await syncDnsFromStore(store);
     return n;
   });

@@ -20,7 +20,7 @@ export function hostVethName(containerId: string, networkId: string): string {
 const MTU_KEYS = ['com.docker.network.driver.mtu', 'mtu'];
 const NAME_KEYS = ['com.docker.network.bridge.name', 'bridge_name'];
 
-function opt(spec: NetworkSpec, keys: string[]): string | undefined {
+export function opt(spec: NetworkSpec, keys: string[]): string | undefined {
   for (const k of keys) if (spec.driver_opts?.[k] !== undefined) return String(spec.driver_opts[k]);
   return undefined;
 }
@@ -30,7 +30,10 @@ function prefixOf(subnet: string): number {
 }
 
 export class BridgeDriver implements NetworkDriver {
-  readonly name = 'bridge';
+  readonly name: string = 'bridge';
+  protected readonly defaultMtu: number = 1500;
+  /** Driver options a subclass understands besides the bridge's. */
+  protected readonly extraOptions: string[] = [];
 
   validate(spec: NetworkSpec): void {
     const mtu = opt(spec, MTU_KEYS);
@@ -39,15 +42,15 @@ export class BridgeDriver implements NetworkDriver {
     }
     const br = opt(spec, NAME_KEYS);
     if (br !== undefined && !IFNAME.test(br)) throw new BerthError(`network ${spec.name}: invalid bridge name '${br}' (1-15 of A-Z a-z 0-9 _ . -)`);
-    const known = new Set([...MTU_KEYS, ...NAME_KEYS]);
+    const known = new Set([...MTU_KEYS, ...NAME_KEYS, ...this.extraOptions]);
     for (const k of Object.keys(spec.driver_opts ?? {})) {
       // Docker's other bridge options are accepted and ignored, like unknown ones in Compose.
-      if (!known.has(k) && !k.startsWith('com.docker.network.')) throw new BerthError(`network ${spec.name}: unknown bridge driver option '${k}'`);
+      if (!known.has(k) && !k.startsWith('com.docker.network.')) throw new BerthError(`network ${spec.name}: unknown ${this.name} driver option '${k}'`);
     }
   }
 
   describe(spec: NetworkSpec, id: string) {
-    const mtu = Number(opt(spec, MTU_KEYS) ?? 1500);
+    const mtu = Number(opt(spec, MTU_KEYS) ?? this.defaultMtu);
     const bridge = opt(spec, NAME_KEYS) ?? `br-${id.slice(0, 12)}`;
     return { bridge, mtu, options: { ...(spec.driver_opts ?? {}) } };
   }

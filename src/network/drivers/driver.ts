@@ -25,6 +25,10 @@ export interface NetworkDriver {
   validate(spec: NetworkSpec): void;
   /** Kernel-side defaults the driver chooses from the spec (bridge name, MTU). */
   describe(spec: NetworkSpec, id: string): { bridge: string; mtu: number; options: Record<string, string> };
+  /** Claims what the network needs beyond its subnets (a VNI) before the record is saved; throws on a clash. */
+  allocate?(n: NetworkRecord, spec: NetworkSpec, existing: NetworkRecord[]): Promise<void>;
+  /** Returns what allocate claimed (a network removed, or a creation rolled back). */
+  release?(n: NetworkRecord): Promise<void>;
   setup(n: NetworkRecord, ctx: DriverContext): Promise<void>;
   teardown(n: NetworkRecord, ctx: DriverContext): Promise<Error[]>;
   attach(n: NetworkRecord, a: Attachment, ctx: DriverContext): Promise<void>;
