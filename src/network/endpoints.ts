@@ -108,13 +108,14 @@ export async function connectEndpoint(paths: StatePaths, req: EndpointRequest): 
     const candidates = added.filter((a) => !a.net.internal);
     const best = Math.max(...candidates.map((a) => a.rec.gwPriority ?? 0));
     const defaultNet = hasDefault ? undefined : candidates.find((a) => (a.rec.gwPriority ?? 0) === best)?.net.id;
-    const ctx = driverContext();
+    const ctx = driverContext({ paths });
+    const whose = { containerId: ep.containerId, ...(ep.name ? { name: ep.name } : {}), dnsNames: ep.dnsNames };
     await withRollback([
       { run: () => Promise.all([...leaseBook].map(([id, b]) => b.ls.commit(id, b.before, b.after))),
         undo: async () => { for (const a of added) await unlease(store.leaseStore(a.net), a.net.id, req.containerId, [a.rec.ipv4, a.rec.ipv6]); } },
       ...added.map((a) => ({
-        run: () => driverFor(a.net.driver).attach(a.net, { netnsPath: req.netnsPath, record: a.rec, defaultRoute: a.net.id === defaultNet }, ctx),
-        undo: () => driverFor(a.net.driver).detach(a.net, { netnsPath: req.netnsPath, record: a.rec, defaultRoute: false }, ctx),
+        run: () => driverFor(a.net.driver).attach(a.net, { netnsPath: req.netnsPath, record: a.rec, defaultRoute: a.net.id === defaultNet, endpoint: whose }, ctx),
+        undo: () => driverFor(a.net.driver).detach(a.net, { netnsPath: req.netnsPath, record: a.rec, defaultRoute: false, endpoint: whose }, ctx),
       })),
       { run: async () => {
         ep.attachments.push(...added.map((a) => a.rec));
@@ -173,7 +174,7 @@ export async function disconnectEndpoint(paths: StatePaths, containerId: string,
         return a;
       })
       : ep.attachments;
-    const ctx = driverContext();
+    const ctx = driverContext({ paths });
     const errs: Error[] = [];
     const remaining = ep.attachments.filter((a) => !drop.includes(a));
     const ports = ep.ports.filter((p) => remaining.some((a) => a.networkId === p.network));
@@ -183,7 +184,7 @@ export async function disconnectEndpoint(paths: StatePaths, containerId: string,
     } catch (e) { errs.push(e as Error); }
     for (const a of drop) {
       const net = store.find(a.networkId);
-      if (net) errs.push(...await driverFor(net.driver).detach(net, { netnsPath: ep.netnsPath, record: a, defaultRoute: false }, ctx));
+      if (net) errs.push(...await driverFor(net.driver).detach(net, { netnsPath: ep.netnsPath, record: a, defaultRoute: false, endpoint: { containerId, dnsNames: ep.dnsNames } }, ctx));
       try {
         if (net) await unlease(store.leaseStore(net), a.networkId, containerId);
       } catch (e) { errs.push(e as Error); }

@@ -15,6 +15,8 @@ import type { StatePaths } from '../state/paths.js';
 import { BerthError } from '../errors.js';
 import { withFileLock } from '../state/file-lock.js';
 import type { EndpointRecord, NetworkRecord } from './types.js';
+import { EtcdLeaseStore } from './stores/etcd-leases.js';
+import { etcdFor } from './stores/membership.js';
 
 export type Leases = Record<string, string>;
 
@@ -151,7 +153,9 @@ export class NetworkStore {
   }
 
   /** Where the network's addresses are leased. */
-  leaseStore(_n: NetworkRecord): LeaseStore { return this.fileLeases; }
+  leaseStore(n: NetworkRecord): LeaseStore {
+    return n.cluster ? new EtcdLeaseStore(etcdFor(n.cluster.store), n.cluster.prefix) : this.fileLeases;
+  }
 
   /** This host's lease file of a network (its leases when the network is host-local). */
   leases(id: string): Leases { return this.fileLeases.readSync(id); }

@@ -4,12 +4,15 @@
 // all the errors. The bridge driver owns its veths (naming, creation,
 // removal); the overlay driver is a bridge plus a VXLAN device.
 import type { Firewall } from '../firewall/firewall.js';
+import type { Membership } from '../stores/membership.js';
 import type { AttachmentRecord, NetworkRecord, NetworkSpec } from '../types.js';
 
 export interface DriverContext {
   firewall: Firewall;
   /** setup() of a network just created (a new id): no earlier rules of it to replace. */
   fresh?: boolean;
+  /** This host's cluster membership, when it has joined one (overlay networks of the cluster publish endpoints). */
+  membership?: Membership;
 }
 
 /** One endpoint on one network: where to put the container's interface and what to give it. */
@@ -17,6 +20,7 @@ export interface Attachment {
   netnsPath: string;
   record: AttachmentRecord;      // addresses/interface already chosen by the caller (IPAM)
   defaultRoute: boolean;         // this network carries the container's default route
+  endpoint?: { containerId: string; name?: string; dnsNames: string[] };  // whose attachment (names other hosts resolve)
 }
 
 export interface NetworkDriver {

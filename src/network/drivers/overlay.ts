@@ -7,10 +7,14 @@
 // cluster's network (src/network/stores).
 import { createHash } from 'node:crypto';
 import { BerthError } from '../../errors.js';
-import { linkAdd, linkDelIfExists, linkList } from '../../native/netlink.js';
+import { fdbAppend, linkAdd, linkDelIfExists, linkList, neighAdd, neighDel, neighList } from '../../native/netlink.js';
 import type { NetworkRecord, NetworkSpec } from '../types.js';
 import { BridgeDriver, opt } from './bridge.js';
-import { type DriverContext, collectErrors, withRollback } from './driver.js';
+import { type Attachment, type DriverContext, collectErrors, withRollback } from './driver.js';
+import { leaveClusterNetwork } from '../stores/cluster-networks.js';
+import { type ClusterEndpoint, publishEndpoint, withdrawEndpoint } from '../stores/cluster-endpoints.js';
+
+const ZERO_MAC = '00:00:00:00:00:00';
 
 export const VXLAN_PORT = 4789;
 export const OVERLAY_MTU = 1450;
@@ -24,7 +28,7 @@ export function vxlanName(networkId: string): string {
   return `vx-${createHash('sha256').update(networkId).digest('hex').slice(0, 12)}`;
 }
 
-function requestedVni(spec: NetworkSpec): number | undefined {
+export function requestedVni(spec: NetworkSpec): number | undefined {
   const v = opt(spec, VNI_KEYS);
   if (v === undefined) return undefined;
   if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > VNI_LAST) throw new BerthError(`network ${spec.name}: invalid VNI '${v}' (1-${VNI_LAST})`);
@@ -59,8 +63,35 @@ export class OverlayDriver extends BridgeDriver {
   async allocate(n: NetworkRecord, spec: NetworkSpec, existing: NetworkRecord[]): Promise<void> {
     const want = requestedVni(spec);
     n.vxlan = vxlanName(n.id);
+    if (n.cluster) return;  // the cluster's definition gave the VNI (src/network/stores/cluster-networks.ts)
     const taken = new Map(existing.filter((e) => e.vni !== undefined).map((e) => [e.vni!, e.name]));
     n.vni = chooseVni(n.name, want, taken);
+  }
+
+  async release(n: NetworkRecord): Promise<void> {
+    if (n.cluster) await leaveClusterNetwork(n.cluster, n);
+  }
+
+  override async attach(n: NetworkRecord, a: Attachment, ctx: DriverContext): Promise<void> {
+    await withRollback([
+      { run: () => super.attach(n, a, ctx), undo: () => super.detach(n, a, ctx) },
+      { run: async () => {
+        if (!n.cluster || !a.endpoint) return;
+        if (!ctx.membership) throw new BerthError(`network ${n.name} belongs to a cluster this node has left (berth node join)`);
+        await publishEndpoint(ctx.membership, n, a.endpoint, a.record);
+      } },
+    ]);
+  }
+
+  override async detach(n: NetworkRecord, a: Attachment, ctx: DriverContext): Promise<Error[]> {
+    return [
+      ...(await super.detach(n, a, ctx)),
+      ...(await collectErrors([() => (n.cluster && a.endpoint ? withdrawEndpoint(n.cluster, n.id, a.endpoint.containerId) : undefined)])),
+    ];
+  }
+
+  override async removeOrphan(containerId: string, n: NetworkRecord): Promise<Error[]> {
+    return [...(await super.removeOrphan(containerId, n)), ...(await collectErrors([() => (n.cluster ? withdrawEndpoint(n.cluster, n.id, containerId) : undefined)]))];
   }
 
   override async setup(n: NetworkRecord, ctx: DriverContext): Promise<void> {
@@ -83,5 +114,25 @@ export class OverlayDriver extends BridgeDriver {
   override async teardown(n: NetworkRecord, ctx: DriverContext): Promise<Error[]> {
     const errs = await collectErrors([() => { if (n.vxlan) linkDelIfExists(null, n.vxlan); }]);
     return [...errs, ...(await super.teardown(n, ctx))];
+  }
+
+  /**
+   * Writes the forwarding database of the vxlan device from the cluster's
+   * records: the all-zero MAC floods (broadcast, ARP) to every other node
+   * using the network, and each remote endpoint's MAC goes to its node.
+   * Entries that are no longer wanted are deleted; returns the errors.
+   */
+  async syncForwarding(n: NetworkRecord, remote: ClusterEndpoint[], vteps: string[]): Promise<Error[]> {
+    const dev = n.vxlan!;
+    const cur = neighList(null, { fdb: true, dev }).filter((e) => e.permanent && e.dst);
+    const steps: Array<() => unknown> = [];
+    const haveZero = new Set(cur.filter((e) => e.mac === ZERO_MAC).map((e) => e.dst!));
+    for (const v of vteps) if (!haveZero.has(v)) steps.push(() => fdbAppend(null, { dev, mac: ZERO_MAC, dst: v }));
+    for (const v of haveZero) if (!vteps.includes(v)) steps.push(() => neighDel(null, { dev, mac: ZERO_MAC, fdb: true, dst: v }));
+    const want = new Map(remote.filter((e) => e.mac).map((e) => [e.mac, e.vtep]));
+    const have = new Map(cur.filter((e) => e.mac !== ZERO_MAC).map((e) => [e.mac, e.dst!]));
+    for (const [mac, vtep] of want) if (have.get(mac) !== vtep) steps.push(() => neighAdd(null, { dev, mac, fdb: true, dst: vtep }));
+    for (const [mac, vtep] of have) if (!want.has(mac)) steps.push(() => neighDel(null, { dev, mac, fdb: true, dst: vtep }));
+    return collectErrors(steps);
   }
 }
