@@ -64,7 +64,7 @@ export default {
         ctx.hosts.push({ ns, root, addr: `${base}.${10 + i}`, berth, table: env.BERTH_NFT_TABLE });
       }
       const etcdData = join(dir, 'etcd');
-      ctx.procs.push(serveIn(u, ['etcd', '--name', 'b', '--data-dir', etcdData, '--listen-client-urls', `http://${base}.1:2379`, '--advertise-client-urls', `http://${base}.1:2379`,
+      ctx.etcd = (serveIn(u, ['etcd', '--name', 'b', '--data-dir', etcdData, '--listen-client-urls', `http://${base}.1:2379`, '--advertise-client-urls', `http://${base}.1:2379`,
         '--listen-peer-urls', `http://${base}.1:2380`, '--initial-advertise-peer-urls', `http://${base}.1:2380`, '--initial-cluster', `b=http://${base}.1:2380`]));
       const deadline = Date.now() + 15000;
       while (nsx(u, ['etcdctl', `--endpoints=http://${base}.1:2379`, 'get', 'x'], { env: { ...process.env, ETCDCTL_API: '3' } }).status !== 0) {
@@ -110,6 +110,7 @@ export default {
     if (ctx.skip) return;
     for (const p of ctx.procs) p.kill('SIGKILL');
     const [h1, h2] = ctx.hosts;
+    // etcd goes last: leaving the cluster and removing the network talk to it.
     const quiet = (f) => { try { f(); } catch (e) { console.error(e.message.split('\n')[0]); } };
     if (h1) { quiet(() => h1.berth('network', 'disconnect', `ov${id}`, `o1${id}`)); quiet(() => h1.berth('network', 'disconnect', `pb${id}`, `b1${id}`)); quiet(() => h1.berth('network', 'disconnect', `pb${id}`, `b2${id}`)); }
     if (h2) quiet(() => h2.berth('network', 'disconnect', `ov${id}`, `o2${id}`));
@@ -120,6 +121,7 @@ export default {
       try { process.kill(JSON.parse(readFileSync(join(h.root, 'run', 'dns', 'server.json'), 'utf8')).pid, 'SIGKILL'); } catch { /* gone */ }
       nsx(h.ns, ['nft', 'delete', 'table', 'inet', h.table]);
     }
+    if (ctx.etcd) { const gone = new Promise((r) => ctx.etcd.once('exit', r)); ctx.etcd.kill('SIGTERM'); await gone; }
     for (const ns of ctx.nss.reverse()) netnsDelete(ns);
     rmSync(ctx.dir, { recursive: true, force: true });
   },
