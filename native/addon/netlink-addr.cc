@@ -173,8 +173,12 @@ Napi::Value Neigh(const Napi::CallbackInfo &info) {
   NlSocket s;
   OpenOrThrow(env, s, NsArg(info, 0));
   int idx = Index(env, s, Str(o, "dev"));
-  bool add = op == "add";
-  NlRequest req(add ? RTM_NEWNEIGH : RTM_DELNEIGH, add ? NLM_F_CREATE | NLM_F_REPLACE : 0);
+  // 'append' adds one more destination to an entry (the all-zero MAC of a
+  // vxlan device lists every remote VTEP: `bridge fdb append`); 'add' replaces.
+  bool add = op == "add" || op == "append";
+  if (!add && op != "del") throw Napi::Error::New(env, "neighbour op must be add, append or del");
+  uint16_t flags = op == "add" ? NLM_F_CREATE | NLM_F_REPLACE : op == "append" ? NLM_F_CREATE | NLM_F_APPEND : 0;
+  NlRequest req(add ? RTM_NEWNEIGH : RTM_DELNEIGH, flags);
   ndmsg *nd = req.Family<ndmsg>();
   nd->ndm_ifindex = idx;
   nd->ndm_state = NUD_PERMANENT;
@@ -201,7 +205,48 @@ Napi::Value Neigh(const Napi::CallbackInfo &info) {
   return env.Undefined();
 }
 
+// neighList(ns, {fdb?: bool, dev?: name}) → [{ifindex, mac, ip?, dst?, permanent, self, master}]
+// fdb=true lists bridge/vxlan forwarding entries (AF_BRIDGE); otherwise ARP/NDP entries.
+Napi::Value NeighList(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  Napi::Object o = info.Length() > 1 && info[1].IsObject() ? info[1].As<Napi::Object>() : Napi::Object::New(env);
+  bool fdb = Has(o, "fdb") && o.Get("fdb").ToBoolean();
+  NlSocket s;
+  OpenOrThrow(env, s, NsArg(info, 0));
+  int only = Has(o, "dev") ? Index(env, s, Str(o, "dev")) : 0;
+  NlRequest req(RTM_GETNEIGH, 0);
+  ndmsg *q = req.Family<ndmsg>();
+  q->ndm_family = fdb ? AF_BRIDGE : AF_UNSPEC;
+  if (only) q->ndm_ifindex = only;
+  Napi::Array out = Napi::Array::New(env);
+  uint32_t n = 0;
+  int r = s.Dump(req, [&](nlmsghdr *h) {
+    if (h->nlmsg_type != RTM_NEWNEIGH) return;
+    ndmsg *nd = static_cast<ndmsg *>(NLMSG_DATA(h));
+    if (only && nd->ndm_ifindex != only) return;
+    if (fdb != (nd->ndm_family == AF_BRIDGE)) return;
+    std::vector<rtattr *> tb;
+    ParseAttrs(reinterpret_cast<rtattr *>(reinterpret_cast<char *>(nd) + NLMSG_ALIGN(sizeof(ndmsg))),
+               h->nlmsg_len - NLMSG_LENGTH(sizeof(ndmsg)), tb, NDA_MAX);
+    if (!tb[NDA_LLADDR]) return;
+    Napi::Object e = Napi::Object::New(env);
+    e.Set("ifindex", nd->ndm_ifindex);
+    e.Set("mac", FormatMac(static_cast<unsigned char *>(RTA_DATA(tb[NDA_LLADDR])), RTA_PAYLOAD(tb[NDA_LLADDR])));
+    if (tb[NDA_DST]) {
+      int f = RTA_PAYLOAD(tb[NDA_DST]) == 4 ? AF_INET : AF_INET6;
+      e.Set(fdb ? "dst" : "ip", FormatIp(f, RTA_DATA(tb[NDA_DST])));
+    }
+    e.Set("permanent", (nd->ndm_state & NUD_PERMANENT) != 0);
+    e.Set("self", (nd->ndm_flags & NTF_SELF) != 0);
+    e.Set("master", (nd->ndm_flags & NTF_MASTER) != 0);
+    out.Set(n++, e);
+  });
+  if (r < 0) ThrowNl(env, fdb ? "list fdb entries" : "list neighbours", r, "");
+  return out;
+}
+
 void Register(Napi::Env env, Napi::Object exports) {
+  exports.Set("nlNeighList", Napi::Function::New(env, NeighList));
   exports.Set("nlAddr", Napi::Function::New(env, Addr));
   exports.Set("nlAddrList", Napi::Function::New(env, AddrList));
   exports.Set("nlRoute", Napi::Function::New(env, Route));

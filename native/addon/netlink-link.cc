@@ -74,6 +74,24 @@ void PutVxlan(Napi::Env env, NlSocket &s, NlRequest &req, const Napi::Object &v)
   req.PutU8(IFLA_VXLAN_LEARNING, Has(v, "learning") && v.Get("learning").ToBoolean() ? 1 : 0);
 }
 
+// The vxlan attributes a caller checks: VNI, UDP port, learning, local address, lower device.
+Napi::Object VxlanInfo(Napi::Env env, rtattr *data) {
+  std::vector<rtattr *> vx;
+  ParseAttrs(static_cast<rtattr *>(RTA_DATA(data)), RTA_PAYLOAD(data), vx, IFLA_VXLAN_MAX);
+  Napi::Object v = Napi::Object::New(env);
+  if (vx[IFLA_VXLAN_ID]) v.Set("id", AttrU32(vx[IFLA_VXLAN_ID]));
+  if (vx[IFLA_VXLAN_PORT]) {
+    uint16_t be;
+    memcpy(&be, RTA_DATA(vx[IFLA_VXLAN_PORT]), 2);
+    v.Set("port", ntohs(be));
+  }
+  if (vx[IFLA_VXLAN_LEARNING]) v.Set("learning", *static_cast<uint8_t *>(RTA_DATA(vx[IFLA_VXLAN_LEARNING])) != 0);
+  if (vx[IFLA_VXLAN_LOCAL]) v.Set("local", FormatIp(AF_INET, RTA_DATA(vx[IFLA_VXLAN_LOCAL])));
+  else if (vx[IFLA_VXLAN_LOCAL6]) v.Set("local", FormatIp(AF_INET6, RTA_DATA(vx[IFLA_VXLAN_LOCAL6])));
+  if (vx[IFLA_VXLAN_LINK]) v.Set("dev", AttrU32(vx[IFLA_VXLAN_LINK]));
+  return v;
+}
+
 Napi::Value LinkList(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   NlSocket s;
@@ -101,6 +119,7 @@ Napi::Value LinkList(const Napi::CallbackInfo &info) {
       std::vector<rtattr *> li;
       ParseAttrs(static_cast<rtattr *>(RTA_DATA(tb[IFLA_LINKINFO])), RTA_PAYLOAD(tb[IFLA_LINKINFO]), li, IFLA_INFO_MAX);
       if (li[IFLA_INFO_KIND]) kind = AttrStr(li[IFLA_INFO_KIND]);
+      if (kind == "vxlan" && li[IFLA_INFO_DATA]) o.Set("vxlan", VxlanInfo(env, li[IFLA_INFO_DATA]));
     }
     if (kind.empty() && ifi->ifi_type == ARPHRD_LOOPBACK) kind = "loopback";
     o.Set("kind", kind);

@@ -14,6 +14,8 @@ export interface LinkInfo {
   master: number;   // ifindex of the master (bridge), 0 when none
   link: number;     // ifindex of the peer/lower device, 0 when none
   mac?: string;
+  /** For kind 'vxlan': VNI, UDP port, learning, local (VTEP) address, lower device ifindex. */
+  vxlan?: { id: number; port: number; learning: boolean; local?: string; dev?: number };
 }
 
 interface LinkCommon { mtu?: number; mac?: string; netns?: string }
@@ -40,6 +42,8 @@ export interface RouteSpec { dst: string; gateway?: string; dev?: string; metric
 export interface RouteInfo { dst: string; prefixLen: number; table: number; type: number; gateway?: string; oif?: number }
 
 export interface NeighSpec { dev: string; mac: string; ip?: string; fdb?: boolean; dst?: string; master?: boolean }
+/** A neighbour (ip) or forwarding-database (dst: the remote VTEP) entry. */
+export interface NeighInfo { ifindex: number; mac: string; ip?: string; dst?: string; permanent: boolean; self: boolean; master: boolean }
 
 export const RT_TABLE_MAIN = 254;
 
@@ -59,6 +63,11 @@ export const routeDel = (ns: Ns, r: RouteSpec): void => nativeFn<(ns: Ns, op: st
 export const routeList = (ns: Ns, family: 4 | 6): RouteInfo[] => nativeFn<(ns: Ns, f: number) => RouteInfo[]>('nlRouteList')(ns, family);
 export const neighAdd = (ns: Ns, n: NeighSpec): void => nativeFn<(ns: Ns, op: string, n: NeighSpec) => void>('nlNeigh')(ns, 'add', n);
 export const neighDel = (ns: Ns, n: NeighSpec): void => nativeFn<(ns: Ns, op: string, n: NeighSpec) => void>('nlNeigh')(ns, 'del', n);
+/** Adds one more destination to an FDB entry (`bridge fdb append`): the all-zero MAC floods to every remote VTEP listed. */
+export const fdbAppend = (ns: Ns, n: Omit<NeighSpec, 'fdb'>): void =>
+  nativeFn<(ns: Ns, op: string, n: NeighSpec) => void>('nlNeigh')(ns, 'append', { ...n, fdb: true });
+export const neighList = (ns: Ns, opts: { fdb?: boolean; dev?: string } = {}): NeighInfo[] =>
+  nativeFn<(ns: Ns, o: object) => NeighInfo[]>('nlNeighList')(ns, opts);
 
 /** Deletes a link, treating "no such device" as done (teardown is idempotent). */
 export function linkDelIfExists(ns: Ns, name: string): boolean {

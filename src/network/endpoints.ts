@@ -1,27 +1,21 @@
 // Container endpoints: attach a container's netns to networks (addresses from
 // IPAM, veth per network, default route), publish its ports, keep DNS in
 // step; and the reverse. Everything is checked before the kernel is touched.
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { BerthError } from '../errors.js';
 import type { StatePaths } from '../state/paths.js';
 import { driverFor } from './drivers/registry.js';
-import { IFNAME } from './drivers/bridge.js';
+import { IFNAME, hostVethName } from './drivers/bridge.js';
 import { contains, formatIp, parseCidr, parseIp } from './ipam/cidr.js';
 import { lease, releaseOwner } from './ipam/ipam.js';
 import { assignPorts, expandPorts, normalizeExpose } from './ports.js';
-import { NetworkStore, assertContainerId, type Leases } from './store.js';
+import { LeaseConflict, NetworkStore, assertContainerId, type LeaseStore, type Leases } from './store.js';
 import { driverContext, syncDnsDeferredFromStore } from './networks.js';
-import { collectErrors, withRollback } from './drivers/driver.js';
-import { linkDelIfExists } from '../native/netlink.js';
-import { linkDelIfExistsAsync } from '../native/netlink-async.js';
+import { withRollback } from './drivers/driver.js';
 import type { AttachmentRecord, EndpointRecord, EndpointRequest, NetworkRecord, PortBinding, PublishedPort } from './types.js';
 
-/** Host-side veth name: stable per (container, network), 14 chars. */
-export function hostVethName(containerId: string, networkId: string): string {
-  return `vb${createHash('sha256').update(`${containerId}/${networkId}`).digest('hex').slice(0, 12)}`;
-}
+export { hostVethName };
 
 const MAC = /^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/;
 
@@ -48,7 +42,7 @@ export async function connectEndpoint(paths: StatePaths, req: EndpointRequest): 
   const store = new NetworkStore(paths);
   // The DNS responder's reload is waited for after the lock is released, so
   // the containers of one `up` attach one after another without that wait.
-  const { ep, dnsLoaded } = await store.lock(async () => {
+  const { ep, dnsLoaded } = await retryOnLeaseConflict(() => store.lock(async () => {
     const prev = store.endpoint(req.containerId);
     if (prev && prev.netnsPath !== req.netnsPath) throw new BerthError(`container ${req.containerId} is attached with another network namespace (${prev.netnsPath})`);
     const ep: EndpointRecord = prev ? structuredClone(prev) : {
@@ -60,7 +54,7 @@ export async function connectEndpoint(paths: StatePaths, req: EndpointRequest): 
     const used = new Set(ep.attachments.map((a) => a.interface));
     const ordered = [...req.networks].map((n, i) => ({ n, i }))
       .sort((a, b) => (b.n.priority ?? 0) - (a.n.priority ?? 0) || a.i - b.i).map((x) => x.n);
-    const leaseBook = new Map<string, Leases>();
+    const leaseBook = new Map<string, { ls: LeaseStore; before: Leases; after: Leases }>();
     const added: Array<{ net: NetworkRecord; rec: AttachmentRecord }> = [];
     for (const want of ordered) {
       const net = store.find(want.name);
@@ -73,10 +67,17 @@ export async function connectEndpoint(paths: StatePaths, req: EndpointRequest): 
       if (used.has(ifname)) throw new BerthError(`network ${net.name}: interface ${ifname} is used twice`);
       used.add(ifname);
       if (want.mac_address && !MAC.test(want.mac_address)) throw new BerthError(`network ${net.name}: invalid mac_address '${want.mac_address}'`);
-      const leases = leaseBook.get(net.id) ?? store.leases(net.id);
+      let book = leaseBook.get(net.id);
+      const fresh = !book;
+      if (!book) {
+        const ls = store.leaseStore(net);
+        const before = await ls.read(net.id);
+        book = { ls, before, after: { ...before } };
+        leaseBook.set(net.id, book);
+      }
+      const leases = book.after;
       // Without a record, leases in this container's name are leftovers of a crash: reuse them.
-      const leftovers = !prev && !leaseBook.has(net.id) ? releaseOwner(leases, req.containerId) : [];
-      leaseBook.set(net.id, leases);
+      const leftovers = !prev && fresh ? releaseOwner(leases, req.containerId) : [];
       const rec: AttachmentRecord = {
         network: net.name, networkId: net.id, interface: ifname, hostVeth: hostVethName(req.containerId, net.id),
         aliases: [...new Set(want.aliases ?? [])], links: [...(want.links ?? [])],
@@ -110,13 +111,14 @@ export async function connectEndpoint(paths: StatePaths, req: EndpointRequest): 
     const candidates = added.filter((a) => !a.net.internal);
     const best = Math.max(...candidates.map((a) => a.rec.gwPriority ?? 0));
     const defaultNet = hasDefault ? undefined : candidates.find((a) => (a.rec.gwPriority ?? 0) === best)?.net.id;
-    const ctx = driverContext();
+    const ctx = driverContext({ paths });
+    const whose = { containerId: ep.containerId, ...(ep.name ? { name: ep.name } : {}), dnsNames: ep.dnsNames };
     await withRollback([
-      { run: () => Promise.all([...leaseBook].map(([id, l]) => store.saveLeasesAsync(id, l))),
-        undo: () => { for (const a of added) unlease(store, a.net.id, req.containerId, [a.rec.ipv4, a.rec.ipv6]); } },
+      { run: () => Promise.all([...leaseBook].map(([id, b]) => b.ls.commit(id, b.before, b.after))),
+        undo: async () => { for (const a of added) await unlease(store.leaseStore(a.net), a.net.id, req.containerId, [a.rec.ipv4, a.rec.ipv6]); } },
       ...added.map((a) => ({
-        run: () => driverFor(a.net.driver).attach(a.net, { netnsPath: req.netnsPath, record: a.rec, defaultRoute: a.net.id === defaultNet }, ctx),
-        undo: () => driverFor(a.net.driver).detach(a.net, { netnsPath: req.netnsPath, record: a.rec, defaultRoute: false }, ctx),
+        run: () => driverFor(a.net.driver).attach(a.net, { netnsPath: req.netnsPath, record: a.rec, defaultRoute: a.net.id === defaultNet, endpoint: whose }, ctx),
+        undo: () => driverFor(a.net.driver).detach(a.net, { netnsPath: req.netnsPath, record: a.rec, defaultRoute: false, endpoint: whose }, ctx),
       })),
       { run: async () => {
         ep.attachments.push(...added.map((a) => a.rec));
@@ -126,16 +128,30 @@ export async function connectEndpoint(paths: StatePaths, req: EndpointRequest): 
       { run: () => store.saveEndpointAsync(ep) },
     ]);
     return { ep, dnsLoaded: await syncDnsDeferredFromStore(store) };
-  });
+  }));
   await dnsLoaded();
   return ep;
 }
 
-/** Returns the given addresses of one network to the pool (rollback of a failed attach). */
-function unlease(store: NetworkStore, networkId: string, owner: string, ips: Array<string | undefined>): void {
-  const l = store.leases(networkId);
-  for (const ip of ips) if (ip && l[ip] === owner) delete l[ip];
-  store.saveLeases(networkId, l);
+/** A lease store shared between hosts can lose a race for an address: everything was rolled back, so plan again. */
+async function retryOnLeaseConflict<T>(fn: () => Promise<T>, attempts = 8): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (!(e instanceof LeaseConflict) || i >= attempts) throw e instanceof LeaseConflict ? new BerthError(e.message) : e;
+    }
+  }
+}
+
+/** Drops leases of `owner` (the given addresses, or all of them) from one network's store. */
+async function unlease(ls: LeaseStore, networkId: string, owner: string, ips?: Array<string | undefined>): Promise<void> {
+  return retryOnLeaseConflict(async () => {
+    const before = await ls.read(networkId);
+    const after = { ...before };
+    if (ips) { for (const ip of ips) if (ip && after[ip] === owner) delete after[ip]; } else releaseOwner(after, owner);
+    if (Object.keys(after).length !== Object.keys(before).length) await ls.commit(networkId, before, after);
+  });
 }
 
 /**
@@ -162,7 +178,7 @@ export async function disconnectEndpoint(paths: StatePaths, containerId: string,
         return a;
       })
       : ep.attachments;
-    const ctx = driverContext();
+    const ctx = driverContext({ paths });
     const errs: Error[] = [];
     const remaining = ep.attachments.filter((a) => !drop.includes(a));
     const ports = ep.ports.filter((p) => remaining.some((a) => a.networkId === p.network));
@@ -172,11 +188,9 @@ export async function disconnectEndpoint(paths: StatePaths, containerId: string,
     } catch (e) { errs.push(e as Error); }
     for (const a of drop) {
       const net = store.find(a.networkId);
-      if (net) errs.push(...await driverFor(net.driver).detach(net, { netnsPath: ep.netnsPath, record: a, defaultRoute: false }, ctx));
+      if (net) errs.push(...await driverFor(net.driver).detach(net, { netnsPath: ep.netnsPath, record: a, defaultRoute: false, endpoint: { containerId, dnsNames: ep.dnsNames } }, ctx));
       try {
-        const l = store.leases(a.networkId);
-        releaseOwner(l, containerId);
-        if (net) store.saveLeases(a.networkId, l);
+        if (net) await unlease(store.leaseStore(net), a.networkId, containerId);
       } catch (e) { errs.push(e as Error); }
     }
     if (remaining.length) store.saveEndpoint({ ...ep, attachments: remaining, ports });
@@ -188,25 +202,24 @@ export async function disconnectEndpoint(paths: StatePaths, containerId: string,
 }
 
 /**
- * A full teardown deletes the container's host veths first, outside the
- * store lock and off the JS thread: the kernel takes ~20 ms per veth, and
- * under the lock the containers of one `down` would queue behind each other.
- * The names are the container's own, so nothing else races for them; the
- * records and leases still change under the lock (where the driver's
- * delete then finds nothing), and a crash here leaves a record that the next
- * teardown finishes.
+ * A full teardown first lets each driver drop the container's links outside
+ * the store lock (the kernel takes ~20 ms per veth, and under the lock the
+ * containers of one `down` would queue behind each other). The records and
+ * leases still change under the lock, where the driver's detach then finds
+ * nothing; a crash here leaves a record that the next teardown finishes.
  */
 async function dropHostVeths(store: NetworkStore, containerId: string): Promise<void> {
-  let veths: string[];
+  let pairs: Array<{ net: NetworkRecord; rec: AttachmentRecord }>;
   try {
-    veths = (store.endpoint(containerId)?.attachments ?? [])
-      .filter((a) => store.find(a.networkId)?.driver === 'bridge' && a.hostVeth === hostVethName(containerId, a.networkId))
-      .map((a) => a.hostVeth);
+    pairs = (store.endpoint(containerId)?.attachments ?? []).flatMap((rec) => {
+      const net = store.find(rec.networkId);
+      return net ? [{ net, rec }] : [];
+    });
   } catch {
     return; // an unreadable record: the locked teardown reports it
   }
   // Errors are left for the locked detach to report.
-  await Promise.all(veths.map((v) => linkDelIfExistsAsync(null, v).catch(() => undefined)));
+  await Promise.all(pairs.map(({ net, rec }) => driverFor(net.driver).dropLinks?.(containerId, net, rec).catch(() => undefined)));
 }
 
 /** Publishes more ports for an attached container (conflicts checked first). */
@@ -259,9 +272,8 @@ export function getEndpoint(paths: StatePaths, containerId: string): EndpointRec
 async function repairOrphan(store: NetworkStore, containerId: string): Promise<void> {
   const errs: Error[] = [];
   for (const net of store.networks()) {
-    const l = store.leases(net.id);
-    if (releaseOwner(l, containerId).length) store.saveLeases(net.id, l);
-    errs.push(...await collectErrors([() => linkDelIfExists(null, hostVethName(containerId, net.id))]));
+    try { await unlease(store.leaseStore(net), net.id, containerId); } catch (e) { errs.push(e as Error); }
+    errs.push(...await driverFor(net.driver).removeOrphan(containerId, net));
   }
   try { await driverContext().firewall.unpublish(containerId); } catch (e) { errs.push(e as Error); }
   if (errs.length) throw new BerthError(`cleanup of ${containerId}: ${errs.map((e) => e.message).join('; ')}`);

@@ -9,7 +9,11 @@ import type { StatePaths } from '../state/paths.js';
 import { linkList } from '../native/netlink.js';
 import { hostPrefixes } from './host-prefixes.js';
 import { formatCidr, parseCidr } from './ipam/cidr.js';
-import { NftFirewall } from './firewall/firewall.js';
+import { NftFirewall, type Firewall } from './firewall/firewall.js';
+import { readMembership } from './stores/membership.js';
+import { joinClusterNetwork } from './stores/cluster-networks.js';
+import { type ClusterEndpoint, readRemoteEndpoints, remoteAsEndpointRecords, writeRemoteEndpoints } from './stores/cluster-endpoints.js';
+import { OverlayDriver, VNI_FIRST, VNI_LAST, requestedVni as requestedVniOf } from './drivers/overlay.js';
 import { driverFor } from './drivers/registry.js';
 import type { DriverContext } from './drivers/driver.js';
 import { chooseSubnets, poolsFromEnv } from './ipam/ipam.js';
@@ -19,8 +23,10 @@ import type { NetworkRecord, NetworkSpec } from './types.js';
 
 export const NETWORK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
-export function driverContext(opts: { fresh?: boolean } = {}): DriverContext {
-  return { firewall: new NftFirewall(), ...opts };
+/** What drivers are given: the firewall (injected here), and this host's cluster membership when it has one. */
+export function driverContext(opts: { fresh?: boolean; paths?: StatePaths; firewall?: Firewall } = {}): DriverContext {
+  const membership = opts.paths ? readMembership(opts.paths) : undefined;
+  return { firewall: opts.firewall ?? new NftFirewall(), ...(opts.fresh ? { fresh: true } : {}), ...(membership ? { membership } : {}) };
 }
 
 /** Prefixes routed or addressed on the host (see host-prefixes.ts): automatic subnets avoid them. */
@@ -28,13 +34,21 @@ export function hostRoutes(): string[] {
   return hostPrefixes().map((p) => p.cidr);
 }
 
+/** This host's endpoints and, on a cluster's overlay networks, the other nodes' (mirrored by the node agent). */
+function dnsEndpoints(store: NetworkStore, networks: NetworkRecord[]) {
+  const remote = readRemoteEndpoints(store.paths);
+  return remote.length ? [...store.endpoints(), ...remoteAsEndpointRecords(remote, networks.filter((n) => n.cluster))] : store.endpoints();
+}
+
 export async function syncDnsFromStore(store: NetworkStore): Promise<void> {
-  await syncDns(store.paths, store.networks(), store.endpoints());
+  const nets = store.networks();
+  await syncDns(store.paths, nets, dnsEndpoints(store, nets));
 }
 
 /** syncDnsFromStore under the lock; the returned wait for the responder can run after the lock is released. */
 export function syncDnsDeferredFromStore(store: NetworkStore): Promise<() => Promise<void>> {
-  return syncDnsDeferred(store.paths, store.networks(), store.endpoints());
+  const nets = store.networks();
+  return syncDnsDeferred(store.paths, nets, dnsEndpoints(store, nets));
 }
 
 /**
@@ -69,21 +83,38 @@ export async function createNetwork(paths: StatePaths, spec: NetworkSpec): Promi
   return store.lock(async () => {
     const existing = store.networks();
     if (existing.some((n) => n.name === spec.name)) throw new BerthError(`network ${spec.name} already exists`);
-    const id = randomBytes(32).toString('hex');
+    const routes = hostPrefixes();
+    const choose = (taken: string[]) => chooseSubnets(spec, taken, routes, poolsFromEnv());
+    const m = driver.name === 'overlay' ? readMembership(paths) : undefined;
+    // An overlay network of a cluster takes id, subnets and VNI from the cluster's definition.
+    const shared = m ? await joinClusterNetwork(m, {
+      name: spec.name, requestedVni: requestedVniOf(spec), internal: Boolean(spec.internal), enableIpv6: Boolean(spec.enable_ipv6),
+      requestedSubnets: (spec.ipam?.config ?? []).flatMap((c) => (c.subnet ? [formatCidr(parseCidr(c.subnet))] : [])),
+      chooseSubnets: choose, vniRange: [VNI_FIRST, VNI_LAST],
+    }, existing) : undefined;
+    const id = shared?.def.id ?? randomBytes(32).toString('hex');
     const { bridge, mtu, options } = driver.describe(spec, id);
     const clash = existing.find((n) => n.bridge === bridge);
-    if (clash) throw new BerthError(`network ${spec.name}: bridge ${bridge} is already used by network ${clash.name}`);
-    const subnets = chooseSubnets(spec, existing.flatMap((n) => n.subnets.map((s) => s.subnet)), hostPrefixes(), poolsFromEnv());
     const rec: NetworkRecord = {
       id, name: spec.name, driver: driver.name, bridge, mtu,
       internal: Boolean(spec.internal), attachable: Boolean(spec.attachable), enableIpv6: Boolean(spec.enable_ipv6),
-      labels: { ...(spec.labels ?? {}) }, options, subnets, created: new Date().toISOString(),
+      labels: { ...(spec.labels ?? {}) }, options, subnets: shared?.def.subnets ?? [], created: new Date().toISOString(),
+      ...(shared && m ? { vni: shared.def.vni, cluster: { store: m.store, prefix: m.prefix, node: m.node, vtep: m.vtep } } : {}),
     };
-    store.saveNetwork(rec);
     try {
+      if (clash) throw new BerthError(`network ${spec.name}: bridge ${bridge} is already used by network ${clash.name}`);
+      if (!shared) rec.subnets = choose(existing.flatMap((n) => n.subnets.map((s) => s.subnet)));
+      await driver.allocate?.(rec, spec, existing);
+    } catch (e) {
+      if (shared) await driver.release?.(rec).catch(() => undefined);
+      throw e;
+    }
+    try {
+      store.saveNetwork(rec);
       await driver.setup(rec, driverContext({ fresh: true }));
     } catch (e) {
       store.deleteNetwork(id);
+      await driver.release?.(rec).catch(() => undefined);
       throw e;
     }
     await syncDnsFromStore(store);
@@ -102,6 +133,8 @@ export function networkDifferences(n: NetworkRecord, spec: NetworkSpec): string[
   cmp('enable_ipv6', n.enableIpv6, Boolean(spec.enable_ipv6));
   cmp('mtu', n.mtu, want.mtu);
   if (spec.driver_opts && Object.keys(spec.driver_opts).some((k) => k.endsWith('bridge.name') || k === 'bridge_name')) cmp('bridge name', n.bridge, want.bridge);
+  const vni = spec.driver_opts?.vni ?? spec.driver_opts?.['com.docker.network.driver.overlay.vxlanid_list'];
+  if (vni !== undefined) cmp('vni', n.vni, Number(vni));
   for (const c of spec.ipam?.config ?? []) {
     if (!c.subnet) continue;
     const have = n.subnets.find((s) => s.subnet === (() => { try { return formatCidr(parseCidr(c.subnet!)); } catch { return c.subnet; } })());
@@ -127,8 +160,12 @@ export async function ensureNetwork(paths: StatePaths, spec: NetworkSpec): Promi
     const n = store.find(existing.id);
     if (!n) throw new BerthError(`network ${spec.name} was removed meanwhile`);
     const driver = driverFor(n.driver);
-    if (!linkList(null).some((l) => l.name === n.bridge)) await driver.setup(n, driverContext());
-    else await driverContext().firewall.setupNetwork(n);
+    const links = linkList(null);
+    if (!links.some((l) => l.name === n.bridge)) await driver.setup(n, driverContext());
+    else {
+      if (n.vxlan && !links.some((l) => l.name === n.vxlan) && driver instanceof OverlayDriver) driver.addVxlan(n);
+      await driverContext().firewall.setupNetwork(n);
+    }
     await syncDnsFromStore(store);
   });
   return { network: existing, created: false };
@@ -166,6 +203,7 @@ export async function removeNetwork(paths: StatePaths, ref: string): Promise<Net
     const errs = await driverFor(n.driver).teardown(n, driverContext());
     if (errs.length) throw new BerthError(`network ${n.name}: teardown failed: ${errs.map((e) => e.message).join('; ')}`);
     store.deleteNetwork(n.id);
+    await driverFor(n.driver).release?.(n);
     await syncDnsFromStore(store);
     return n;
   });
@@ -213,4 +251,25 @@ export async function pruneNetworks(paths: StatePaths, labels: Record<string, st
     removed.push(n.name);
   }
   return removed;
+}
+
+/**
+ * Brings this node's overlay networks of a cluster in step with the cluster's
+ * endpoint records (the node agent calls it on every change): forwarding
+ * entries toward the other nodes, the mirror of their endpoints, and DNS.
+ */
+export async function applyClusterEndpoints(paths: StatePaths, node: string, all: Map<string, ClusterEndpoint[]>, members: Map<string, string[]>): Promise<Error[]> {
+  const store = new NetworkStore(paths);
+  return store.lock(async () => {
+    const errs: Error[] = [];
+    for (const n of store.networks().filter((x) => x.cluster)) {
+      const remote = (all.get(n.id) ?? []).filter((e) => e.node !== node);
+      const vteps = [...new Set([...(members.get(n.id) ?? []), ...remote.map((e) => e.vtep)])].filter((v) => v !== n.cluster!.vtep).sort();
+      const driver = driverFor(n.driver);
+      if (driver instanceof OverlayDriver && linkList(null).some((l) => l.name === n.vxlan)) errs.push(...await driver.syncForwarding(n, remote, vteps));
+      writeRemoteEndpoints(paths, n.id, remote);
+    }
+    try { await syncDnsFromStore(store); } catch (e) { errs.push(e as Error); }
+    return errs;
+  });
 }

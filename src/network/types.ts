@@ -12,7 +12,7 @@ export interface IpamConfig {
 /** A network to create (Compose `networks.<name>`, with the project prefix already applied to `name`). */
 export interface NetworkSpec {
   name: string;
-  driver?: string;                        // 'bridge' (default); 'overlay' comes later
+  driver?: string;                        // 'bridge' (default) or 'overlay'
   internal?: boolean;
   attachable?: boolean;
   enable_ipv6?: boolean;
@@ -43,6 +43,17 @@ export interface NetworkRecord {
   options: Record<string, string>;
   subnets: SubnetRecord[];
   created: string;       // ISO time
+  vni?: number;          // overlay: the VXLAN network identifier
+  vxlan?: string;        // overlay: the vxlan device attached to the bridge
+  cluster?: ClusterScope; // overlay network of a cluster: leases, VNI and endpoints in etcd
+}
+
+/** Where an overlay network spanning several hosts keeps its shared state, and this host's tunnel end. */
+export interface ClusterScope {
+  store: string[];       // etcd endpoints, "http://host:port"
+  prefix: string;        // key prefix of the cluster in etcd
+  node: string;          // this host's node name
+  vtep: string;          // this host's underlay (advertise) address: the vxlan's local address
 }
 
 /**

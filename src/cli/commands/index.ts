@@ -9,6 +9,7 @@ import { registerLogin, registerLogout } from './login.js';
 import { registerImages, registerPull, registerPush } from './pull.js';
 import { registerBuild } from './build.js';
 import { registerNetwork } from './network.js';
+import { registerNode } from './node.js';
 import { registerPort } from './port.js';
 import { registerVolume } from './volume.js';
 import { registerLogs } from './logs.js';
@@ -37,7 +38,7 @@ type Register = (program: Command) => void;
  */
 export const commandTable: Record<string, Register> = {
   version: registerVersion, config: registerConfig, convert: registerConvert, image: registerImage, images: registerImages, pull: registerPull,
-  push: registerPush, login: registerLogin, logout: registerLogout, network: registerNetwork, port: registerPort,
+  push: registerPush, login: registerLogin, logout: registerLogout, network: registerNetwork, node: registerNode, port: registerPort,
   volume: registerVolume, logs: registerLogs, exec: registerExec, top: registerTop, wait: registerWait, ls: registerLs,
   stats: registerStats, events: registerEvents, cp: registerCp, run: registerRun, up: registerUp, down: registerDown,
   create: registerCreate, start: registerStart, stop: registerStop, restart: registerRestart, kill: registerKill,
@@ -55,6 +56,7 @@ export const commands: Register[] = [
   registerLogin,
   registerLogout,
   registerNetwork,
+  registerNode,
   registerPort,
   registerVolume,
   registerLogs,

@@ -2,18 +2,25 @@
 // address(es) on it, one veth pair per endpoint (host side enslaved to the
 // bridge, container side created directly inside the container's netns under
 // its final name), the firewall's masquerade/isolation rules.
+import { createHash } from 'node:crypto';
 import { BerthError } from '../../errors.js';
 import { addrAdd, linkAdd, linkDelIfExists, linkList, linkSet, routeAdd } from '../../native/netlink.js';
+import { linkDelIfExistsAsync } from '../../native/netlink-async.js';
 import { sysctlWrite } from '../../native/netns.js';
-import type { NetworkRecord, NetworkSpec } from '../types.js';
+import type { AttachmentRecord, NetworkRecord, NetworkSpec } from '../types.js';
 import { parseCidr } from '../ipam/cidr.js';
 import { type Attachment, type DriverContext, type NetworkDriver, collectErrors, withRollback } from './driver.js';
 
 export const IFNAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$/;
+
+/** Host-side veth name: stable per (container, network), 14 chars. */
+export function hostVethName(containerId: string, networkId: string): string {
+  return `vb${createHash('sha256').update(`${containerId}/${networkId}`).digest('hex').slice(0, 12)}`;
+}
 const MTU_KEYS = ['com.docker.network.driver.mtu', 'mtu'];
 const NAME_KEYS = ['com.docker.network.bridge.name', 'bridge_name'];
 
-function opt(spec: NetworkSpec, keys: string[]): string | undefined {
+export function opt(spec: NetworkSpec, keys: string[]): string | undefined {
   for (const k of keys) if (spec.driver_opts?.[k] !== undefined) return String(spec.driver_opts[k]);
   return undefined;
 }
@@ -23,7 +30,10 @@ function prefixOf(subnet: string): number {
 }
 
 export class BridgeDriver implements NetworkDriver {
-  readonly name = 'bridge';
+  readonly name: string = 'bridge';
+  protected readonly defaultMtu: number = 1500;
+  /** Driver options a subclass understands besides the bridge's. */
+  protected readonly extraOptions: string[] = [];
 
   validate(spec: NetworkSpec): void {
     const mtu = opt(spec, MTU_KEYS);
@@ -32,15 +42,15 @@ export class BridgeDriver implements NetworkDriver {
     }
     const br = opt(spec, NAME_KEYS);
     if (br !== undefined && !IFNAME.test(br)) throw new BerthError(`network ${spec.name}: invalid bridge name '${br}' (1-15 of A-Z a-z 0-9 _ . -)`);
-    const known = new Set([...MTU_KEYS, ...NAME_KEYS]);
+    const known = new Set([...MTU_KEYS, ...NAME_KEYS, ...this.extraOptions]);
     for (const k of Object.keys(spec.driver_opts ?? {})) {
       // Docker's other bridge options are accepted and ignored, like unknown ones in Compose.
-      if (!known.has(k) && !k.startsWith('com.docker.network.')) throw new BerthError(`network ${spec.name}: unknown bridge driver option '${k}'`);
+      if (!known.has(k) && !k.startsWith('com.docker.network.')) throw new BerthError(`network ${spec.name}: unknown ${this.name} driver option '${k}'`);
     }
   }
 
   describe(spec: NetworkSpec, id: string) {
-    const mtu = Number(opt(spec, MTU_KEYS) ?? 1500);
+    const mtu = Number(opt(spec, MTU_KEYS) ?? this.defaultMtu);
     const bridge = opt(spec, NAME_KEYS) ?? `br-${id.slice(0, 12)}`;
     return { bridge, mtu, options: { ...(spec.driver_opts ?? {}) } };
   }
@@ -96,5 +106,14 @@ export class BridgeDriver implements NetworkDriver {
   async detach(_n: NetworkRecord, a: Attachment, _ctx: DriverContext): Promise<Error[]> {
     // Deleting the host side deletes the container side with it.
     return collectErrors([() => linkDelIfExists(null, a.record.hostVeth)]);
+  }
+
+  async dropLinks(containerId: string, n: NetworkRecord, a: AttachmentRecord): Promise<void> {
+    // Only a name of our own scheme: the container's, so nothing else races for it.
+    if (a.hostVeth === hostVethName(containerId, n.id)) await linkDelIfExistsAsync(null, a.hostVeth);
+  }
+
+  async removeOrphan(containerId: string, n: NetworkRecord): Promise<Error[]> {
+    return collectErrors([() => linkDelIfExists(null, hostVethName(containerId, n.id))]);
   }
 }

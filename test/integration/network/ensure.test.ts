@@ -36,7 +36,8 @@ test('ensureNetwork creates, reuses, repairs and reports drift', { skip: !isRoot
 
     await assert.rejects(ensureNetwork(paths, { ...spec, internal: true }), /exists with a different configuration: internal \(has false, wants true\)/);
     await assert.rejects(ensureNetwork(paths, { ...spec, ipam: { config: [{ subnet: '10.99.0.0/24' }] } }), /subnet \(has .*, wants 10\.99\.0\.0\/24\)/);
-    await assert.rejects(ensureNetwork(paths, { ...spec, driver: 'overlay' }), /driver 'overlay' is not supported/);
+    await assert.rejects(ensureNetwork(paths, { ...spec, driver: 'overlay' }), /different configuration: driver \(has bridge, wants overlay\)/);
+    await assert.rejects(ensureNetwork(paths, { ...spec, name: `m${id}`, driver: 'macvlan' }), /driver 'macvlan' is not supported/);
     await removeNetwork(paths, spec.name);
     assert.ok(!linkList(null).some((l) => l.name === bridge));
   } finally {
