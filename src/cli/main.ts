@@ -1,9 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
-import { takeNotices } from '../state/notices.js';
 import { isBerthError } from '../errors.js';
 import { collect, globalsOf } from './globals.js';
-import { prepareStateRoot, statePaths } from '../state/paths.js';
+import { prepareRoot, takeNotices } from '../project/state-root.js';
 import { commandTable, commands } from './commands/index.js';
 import { repoPath } from '../repo-root.js';
 import { assertPrivileged, privilegeError } from '../project/privileges.js';
@@ -65,7 +64,7 @@ export function buildProgram(argv?: string[]): Command {
   program.hook('preAction', (_top, action) => {
     let top = action;
     while (top.parent && top.parent !== program) top = top.parent;
-    if (!STATELESS.has(top.name())) prepareStateRoot(statePaths(globalsOf(action).root));
+    if (!STATELESS.has(top.name())) prepareRoot(globalsOf(action).root);
   });
   const name = argv ? commandNameOf(program, argv.slice(2)) : undefined;
   if (name !== undefined && name !== 'help' && Object.hasOwn(commandTable, name)) commandTable[name]!(program);

@@ -4,11 +4,8 @@
 // takes everything below it), `.git` directories, and the temporary files
 // editors write while saving (so a save by rename is seen as one change of
 // the real file, not a stream of swap files).
-import dockerignoreModule from '@balena/dockerignore';
 import { relative, sep } from 'node:path';
-
-// A CommonJS module whose typings declare an ES default: at run time the default import is the factory itself.
-const dockerignore = dockerignoreModule as unknown as typeof dockerignoreModule.default;
+import { IgnoreMatcher } from '../image/build/pattern.js';
 
 // Vim (4913, *~, .*.swp, .*.swx), Emacs (.#*, #*#), JetBrains (*___jb_tmp___, *___jb_old___), Kate, macOS.
 const EPHEMERAL = [/^4913$/, /~$/, /^\..*\.sw[px]$/, /^\.#/, /^#.*#$/, /___jb_(tmp|old)___$/, /\.kate-swp$/, /^\.DS_Store$/];
@@ -28,11 +25,12 @@ export function relativeTo(base: string, host: string): string | undefined {
 
 /** A matcher for .dockerignore patterns relative to `base` (never matches `base` itself). */
 export function patternMatcher(base: string, patterns: string[]): PathMatcher {
-  const ig = dockerignore().add(patterns);
+  // The builder's .dockerignore reader: one reading of those rules for builds and watches.
+  const ig = new IgnoreMatcher(patterns.join('\n'));
   return {
     matches(host) {
       const rel = relativeTo(base, host);
-      return rel !== undefined && rel !== '' && ig.ignores(rel);
+      return rel !== undefined && rel !== '' && ig.ignored(rel);
     },
   };
 }

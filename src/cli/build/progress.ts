@@ -1,7 +1,7 @@
 // Build progress on stderr: docker's plain lines (also on a terminal), JSON
 // lines with --progress json, nothing with quiet. With several services the
 // lines carry the service name.
-import { BuildEventFormatter, type BuildEvent } from '../../image/build/index.js';
+import { BuildEventFormatter, type BuildEvent } from '../../project/build.js';
 import type { GlobalOptions } from '../globals.js';
 
 export function buildProgress(g: GlobalOptions, quiet = false): ((service: string | undefined, e: BuildEvent) => void) | undefined {

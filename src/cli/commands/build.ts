@@ -15,11 +15,11 @@ export function registerBuild(program: Command): void {
     .option('-q, --quiet', 'print nothing but errors')
     .action(guard(async (services: string[], o: BuildCmdFlags, cmd: Command) => {
       const g = globalsOf(cmd);
-      const [{ loadProjectFromGlobals }, { buildProject }, { statePaths }, { buildProgress, buildArgsOf }] = await Promise.all([
-        import('../project-loader.js'), import('../../project/build.js'), import('../../state/paths.js'), import('../build/progress.js'),
+      const [{ loadProjectFromGlobals }, { buildProject }, { pathsAt }, { buildProgress, buildArgsOf }] = await Promise.all([
+        import('../project-loader.js'), import('../../project/build.js'), import('../../project/state-root.js'), import('../build/progress.js'),
       ]);
       const project = await loadProjectFromGlobals(g, { services });
-      await buildProject(statePaths(g.root), project, services, {
+      await buildProject(pathsAt(g.root), project, services, {
         noCache: o.cache === false, pull: !!o.pull, buildArgs: buildArgsOf(o.buildArg), progress: buildProgress(g, o.quiet),
       });
     }));

@@ -1,7 +1,7 @@
 // Implementations behind `berth node …`: flags → options → one call into src/cluster.
 import { UsageError } from '../../errors.js';
 import type { GlobalOptions } from '../globals.js';
-import { statePaths } from '../../state/paths.js';
+import { pathsAt } from '../../project/state-root.js';
 import { ensureAgent, joinCluster, leaveCluster, listNodes } from '../../cluster/nodes.js';
 import { runAgent } from '../../cluster/agent.js';
 
@@ -18,17 +18,17 @@ function labels(list: string[] | undefined): Record<string, string> {
 }
 
 export async function join(g: GlobalOptions, o: { store: string; advertiseAddr: string; name?: string; label?: string[] }): Promise<void> {
-  const m = await joinCluster(statePaths(g.root), { store: o.store, advertiseAddr: o.advertiseAddr, name: o.name, labels: labels(o.label) });
+  const m = await joinCluster(pathsAt(g.root), { store: o.store, advertiseAddr: o.advertiseAddr, name: o.name, labels: labels(o.label) });
   out(`node ${m.node} joined the cluster at ${m.store.join(',')}`);
 }
 
 export async function leave(g: GlobalOptions): Promise<void> {
-  const m = await leaveCluster(statePaths(g.root));
+  const m = await leaveCluster(pathsAt(g.root));
   out(`node ${m.node} left the cluster`);
 }
 
 export async function ls(g: GlobalOptions, o: { format: string }): Promise<void> {
-  const paths = statePaths(g.root);
+  const paths = pathsAt(g.root);
   await ensureAgent(paths);  // a node listing its cluster also brings its own agent back after a reboot
   const nodes = await listNodes(paths);
   if (o.format === 'json') { for (const n of nodes) out(JSON.stringify(n)); return; }
@@ -39,5 +39,5 @@ export async function ls(g: GlobalOptions, o: { format: string }): Promise<void>
 }
 
 export async function agent(g: GlobalOptions): Promise<void> {
-  await runAgent(statePaths(g.root));
+  await runAgent(pathsAt(g.root));
 }

@@ -18,7 +18,9 @@ function record(sp: StatePaths, n: number, name: string, labels: Record<string, 
   const dir = join(sp.containers, id);
   mkdirSync(dir, { recursive: true });
   const logPath = join(dir, `${id}-json.log`);
-  writeFileSync(join(dir, 'config.json'), JSON.stringify({ version: 1, id, name, created: T(created), labels, logPath }));
+  // The fields a readable record must have (logs read only the labels and the log path).
+  const rest = { image: {}, shim: {}, input: {}, process: { args: [] }, layers: {}, socket: join(dir, 'shim.sock'), rootfs: join(dir, 'rootfs') };
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ version: 1, id, name, created: T(created), labels, logPath, ...rest }));
   writeFileSync(logPath, '');
   return logPath;
 }
