@@ -23,6 +23,7 @@ import { registerDown } from './down.js';
 import { registerCreate } from './create.js';
 import { registerRm } from './rm.js';
 import { registerPs } from './ps.js';
+import { registerSystem } from './system.js';
 import { registerKill, registerPause, registerRestart, registerStart, registerStop, registerUnpause } from './lifecycle.js';
 
 type Register = (program: Command) => void;
@@ -38,7 +39,7 @@ export const commandTable: Record<string, Register> = {
   volume: registerVolume, logs: registerLogs, exec: registerExec, top: registerTop, wait: registerWait, ls: registerLs,
   stats: registerStats, events: registerEvents, cp: registerCp, run: registerRun, up: registerUp, down: registerDown,
   create: registerCreate, start: registerStart, stop: registerStop, restart: registerRestart, kill: registerKill,
-  pause: registerPause, unpause: registerUnpause, rm: registerRm, ps: registerPs,
+  pause: registerPause, unpause: registerUnpause, rm: registerRm, ps: registerPs, system: registerSystem,
 };
 
 export const commands: Register[] = [
@@ -73,4 +74,5 @@ export const commands: Register[] = [
   registerUnpause,
   registerRm,
   registerPs,
+  registerSystem,
 ];
