@@ -27,6 +27,7 @@ import { registerDown } from './down.js';
 import { registerCreate } from './create.js';
 import { registerRm } from './rm.js';
 import { registerPs } from './ps.js';
+import { registerSystem } from './system.js';
 import { registerKill, registerPause, registerRestart, registerStart, registerStop, registerUnpause } from './lifecycle.js';
 
 type Register = (program: Command) => void;
@@ -43,6 +44,7 @@ export const commandTable: Record<string, Register> = {
   stats: registerStats, events: registerEvents, cp: registerCp, run: registerRun, up: registerUp, down: registerDown,
   create: registerCreate, start: registerStart, stop: registerStop, restart: registerRestart, kill: registerKill,
   pause: registerPause, unpause: registerUnpause, rm: registerRm, ps: registerPs, build: registerBuild, watch: registerWatch,
+  system: registerSystem,
 };
 
 export const commands: Register[] = [
@@ -81,4 +83,5 @@ export const commands: Register[] = [
   registerPs,
   registerBuild,
   registerWatch,
+  registerSystem,
 ];

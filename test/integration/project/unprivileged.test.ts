@@ -17,7 +17,7 @@ test('without root: one line naming the need, no stack trace; unprivileged comma
   chmodSync(dir.path, 0o710);  // as a state root is: root's own
   const env = { ...process.env, BERTH_ROOT: dir.path, BERTH_PROGRESS: 'plain' };
   const file = join(repoRoot, 'examples/quickstart/compose.yaml');
-  for (const args of [['-f', file, 'up', '-d'], ['-f', file, 'down'], ['-f', file, 'ps'], ['image', 'ls'], ['network', 'ls'], ['ls']]) {
+  for (const args of [['-f', file, 'up', '-d'], ['-f', file, 'down'], ['-f', file, 'ps'], ['image', 'ls'], ['network', 'ls'], ['system', 'prune', '-f'], ['ls']]) {
     const r = asNobody(args, env);
     assert.equal(r.status, 1, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
     assert.match(r.stderr, /^berth \S+: needs root \(running as uid 65534\); run it as root, e\.g\. with sudo\n$/, args.join(' '));
