@@ -200,10 +200,12 @@ export async function removeNetwork(paths: StatePaths, ref: string): Promise<Net
     if (users.length) {
       throw new BerthError(`network ${n.name} has active endpoints (${users.map((u) => u.name ?? u.containerId.slice(0, 12)).join(', ')})`);
     }
+    // A cluster's network leaves the cluster first: with etcd out of reach nothing changes here.
+    await driverFor(n.driver).release?.(n);
     const errs = await driverFor(n.driver).teardown(n, driverContext());
     if (errs.length) throw new BerthError(`network ${n.name}: teardown failed: ${errs.map((e) => e.message).join('; ')}`);
     store.deleteNetwork(n.id);
-    await driverFor(n.driver).release?.(n);
+    writeRemoteEndpoints(paths, n.id, []);
     await syncDnsFromStore(store);
     return n;
   });
