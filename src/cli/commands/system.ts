@@ -18,10 +18,10 @@ async function confirmed(lines: string[], force?: boolean): Promise<boolean> {
 
 async function run(g: GlobalOptions, verb: 'prune' | 'reset', o: { all?: boolean; volumes?: boolean }): Promise<void> {
   if (g.dryRun) throw new UsageError(`system ${verb}: --dry-run is not supported (docker system df-style listing is not there yet)`);
-  const [system, { reporterFor }, { statePaths }, { humanSize }] = await Promise.all([
-    import('../../project/system.js'), import('../progress.js'), import('../../state/paths.js'), import('../../volume/commands.js'),
+  const [system, { reporterFor }, { pathsAt }, { humanSize }] = await Promise.all([
+    import('../../project/system.js'), import('../progress.js'), import('../../project/state-root.js'), import('../../project/volume.js'),
   ]);
-  const paths = statePaths(g.root);
+  const paths = pathsAt(g.root);
   const reporter = await reporterFor({ ...g, progress: g.progress === 'auto' ? 'quiet' : g.progress });
   const r = verb === 'prune' ? await system.systemPrune(paths, { ...o, reporter }) : await system.systemReset(paths, { reporter });
   const out: string[] = [];
