@@ -7,7 +7,7 @@ import type { StatePaths } from '../state/paths.js';
 import { linkList } from '../native/netlink.js';
 import { hostPrefixes } from './host-prefixes.js';
 import { formatCidr, parseCidr } from './ipam/cidr.js';
-import { NftFirewall } from './firewall/firewall.js';
+import { NftFirewall, prefetchHostChains } from './firewall/firewall.js';
 import { driverFor } from './drivers/registry.js';
 import type { DriverContext } from './drivers/driver.js';
 import { chooseSubnets, poolsFromEnv } from './ipam/ipam.js';
@@ -41,6 +41,7 @@ export async function createNetwork(paths: StatePaths, spec: NetworkSpec): Promi
   driver.validate(spec);
   if (spec.ipam?.driver && spec.ipam.driver !== 'default') throw new BerthError(`network ${spec.name}: IPAM driver '${spec.ipam.driver}' is not supported`);
   dnsBinary();  // its responder must be there: checked before anything is created
+  prefetchHostChains();  // the firewall's listing runs while the records and the bridge are made
   const store = new NetworkStore(paths);
   return store.lock(async () => {
     const existing = store.networks();
