@@ -38,6 +38,23 @@ function hasElement(listing: NftListing, table: string, elem: string): boolean {
   return false;
 }
 
+// Which of other tools' chains exist, listed at most once per second per process: a command
+// creating several networks lists once, and the listing can start before the bridge is made.
+let chainsSeen: { at: number; present: Promise<Set<string>> } | undefined;
+
+/** Starts listing the host's chains (if not listed within the last second); setupNetwork awaits it. */
+export function prefetchHostChains(): void {
+  if (chainsSeen && Date.now() - chainsSeen.at < 1000) return;
+  const present = nftList(['chains']).then(hostChains);
+  present.catch(() => undefined);  // awaited (and reported) by setupNetwork
+  chainsSeen = { at: Date.now(), present };
+}
+
+function hostChainsNow(): Promise<Set<string>> {
+  prefetchHostChains();
+  return chainsSeen!.present;
+}
+
 function hasTable(listing: NftListing, table: string): boolean {
   return (listing.nftables ?? []).some((i) => {
     const t = i.table as { family?: string; name?: string } | undefined;
@@ -58,12 +75,12 @@ export class NftFirewall implements Firewall {
 
   async setupNetwork(n: NetworkRecord, opts: { fresh?: boolean } = {}): Promise<void> {
     if (opts.fresh) {
-      // A new network has no rules to replace: which other tools' chains exist (one listing of
-      // chains, no rules), then the idempotent skeleton, its rules and its accepts, one nft call.
-      const present = hostChains(await nftList(['chains']));
+      // A new network has no rules to replace: which other tools' chains exist (a listing of
+      // chains without rules, started early by prefetchHostChains and shared by the networks of
+      // one command), then the idempotent skeleton, its rules and its accepts in one transaction.
+      const present = await hostChainsNow();
       return nftBatch([...this.rules.tableSkeleton(), ...this.rules.network(n), ...hostAccepts(this.table, n, present)]);
-    }
-    // Replacing the network's rules keeps a repeated setup (crash repair, a dockerd started since) exact.
+    }    // Replacing the network's rules keeps a repeated setup (crash repair, a dockerd started since) exact.
     const listing = await nftList(['ruleset']);
     const ours = hasTable(listing, this.table);
     const ids = new Set([n.id]);
