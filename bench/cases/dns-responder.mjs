@@ -11,7 +11,10 @@ import { join } from 'node:path';
 
 const berthDns = new URL('../../native/out/berth-dns', import.meta.url).pathname;
 const aardvark = '/usr/lib/podman/aardvark-dns';
-const gw = `127.${200 + Math.floor(Math.random() * 50)}.${Math.floor(Math.random() * 250)}.1`;
+const block = `127.${200 + Math.floor(Math.random() * 50)}.${Math.floor(Math.random() * 250)}`;
+// The gateway, and the asker: an endpoint of the network (the responder
+// answers only those), the client binds its address.
+const gw = `${block}.1`, asker = `${block}.2`;
 // A fresh port per start: a killed responder's socket may outlive its
 // pid's zombie state for a moment (aardvark-dns's other threads).
 let nextPort = 20000 + Math.floor(Math.random() * 30000);
@@ -20,11 +23,16 @@ const query = Buffer.from([0, 7, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 3, 0x77, 0x65, 0x
 async function firstAnswer(port) {
   const s = createSocket('udp4');
   try {
-    await new Promise((ok) => s.bind(0, '127.0.0.1', ok));
+    await new Promise((ok) => s.bind(0, asker, ok));
     return await new Promise((ok, fail) => {
       const again = setInterval(() => s.send(query, port, gw), 1);
       const t = setTimeout(() => { clearInterval(again); fail(new Error(`no answer from ${gw}:${port}`)); }, 3000);
-      s.on('message', (m) => { clearTimeout(t); clearInterval(again); ok(m); });
+      s.on('message', (m) => {
+        clearTimeout(t); clearInterval(again);
+        // An answer with the address, not a refusal: rcode 0, one answer record.
+        if ((m[3] & 0x0f) !== 0 || m.readUInt16BE(6) < 1) fail(new Error(`no address in the reply from ${gw}:${port} (rcode ${m[3] & 0x0f})`));
+        else ok(m);
+      });
       s.send(query, port, gw);
     });
   } finally {
@@ -48,8 +56,8 @@ export default {
     const berth = join(dir, 'berth'), aard = join(dir, 'aardvark');
     mkdirSync(berth);
     mkdirSync(aard);
-    writeFileSync(join(berth, 'config.txt'), `berth-dns-config 1\ngeneration 1\nnetwork n 0\ngateway ${gw}\nentry c1 10.0.0.2 -\nname web\nend\n`);
-    writeFileSync(join(aard, 'benchnet'), `${gw}\n0123456789ab 10.0.0.2  web\n`);
+    writeFileSync(join(berth, 'config.txt'), `berth-dns-config 1\ngeneration 1\nnetwork n 0\ngateway ${gw}\nentry c1 ${asker} -\nname web\nend\n`);
+    writeFileSync(join(aard, 'benchnet'), `${gw}\n0123456789ab ${asker}  web\n`);
     return { dir, berth, aard, pids: [] };
   },
   async teardown(ctx) {
