@@ -8,6 +8,7 @@ import { BerthError } from '../errors.js';
 import { readJson, writeFileAtomic, writeJsonAtomic } from '../state/atomic.js';
 import type { StatePaths } from '../state/paths.js';
 import type { ContainerSpecInput } from './types.js';
+import { LABELS } from '../compose-labels.js';
 
 /** The health file handed to the shim (--health), in the shim contract's shape. */
 export interface ShimHealth {
@@ -128,13 +129,13 @@ export function releaseName(sp: StatePaths, name: string, id: string): void {
 /** The labels Compose puts on a service's container. */
 export function composeLabels(o: { project: string; service: string; number: number; configHash: string; workingDir?: string; configFiles?: string[]; oneoff?: boolean }): Record<string, string> {
   const l: Record<string, string> = {
-    'com.docker.compose.project': o.project,
-    'com.docker.compose.service': o.service,
-    'com.docker.compose.container-number': String(o.number),
-    'com.docker.compose.config-hash': o.configHash,
-    'com.docker.compose.oneoff': o.oneoff ? 'True' : 'False',
+    [LABELS.project]: o.project,
+    [LABELS.service]: o.service,
+    [LABELS.number]: String(o.number),
+    [LABELS.configHash]: o.configHash,
+    [LABELS.oneoff]: o.oneoff ? 'True' : 'False',
   };
-  if (o.workingDir) l['com.docker.compose.project.working_dir'] = o.workingDir;
-  if (o.configFiles) l['com.docker.compose.project.config_files'] = o.configFiles.join(',');
+  if (o.workingDir) l[LABELS.workingDir] = o.workingDir;
+  if (o.configFiles) l[LABELS.configFiles] = o.configFiles.join(',');
   return l;
 }

@@ -8,6 +8,7 @@ import { observe } from '../reconcile/actual.js';
 import { observeVolumes } from '../reconcile/adapters/volumes.js';
 import { fromLabels } from '../reconcile/labels.js';
 import type { Engine } from './engine.js';
+import { LABELS } from '../compose-labels.js';
 
 /** Label on the networks berth creates: the DesiredNetwork.config map, to compare on the next up. */
 export const NETWORK_CONFIG_LABEL = 'io.berth.network.config';
@@ -15,7 +16,7 @@ export const NETWORK_CONFIG_LABEL = 'io.berth.network.config';
 export function observeContainers(engine: Engine, project?: string): ActualContainer[] {
   const out: ActualContainer[] = [];
   for (const { record, observed } of engine.containers.list()) {
-    if (project !== undefined && record.labels['com.docker.compose.project'] !== project) continue;
+    if (project !== undefined && record.labels[LABELS.project] !== project) continue;
     const c = fromLabels({
       id: record.id, name: record.name, labels: record.labels, status: observed.status,
       exitCode: observed.state?.exitCode, health: observed.state?.health?.status ?? 'none', imageId: record.image.id,

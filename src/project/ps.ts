@@ -3,6 +3,7 @@
 import { compareText } from '../text-order.js';
 import { getEndpoint } from '../network/endpoints.js';
 import type { Engine } from './engine.js';
+import { LABELS } from '../compose-labels.js';
 
 export interface Publisher { URL: string; TargetPort: number; PublishedPort: number; Protocol: string }
 
@@ -49,7 +50,7 @@ function ago(iso: string | null | undefined, now: number): string {
 export function psRows(engine: Engine, project: string, now = Date.now()): PsRow[] {
   const rows: PsRow[] = [];
   for (const { record: r, observed: o } of engine.containers.list()) {
-    if (r.labels['com.docker.compose.project'] !== project) continue;
+    if (r.labels[LABELS.project] !== project) continue;
     const st = o.state;
     const health = st?.health?.status ?? '';
     let status: string;
@@ -70,7 +71,7 @@ export function psRows(engine: Engine, project: string, now = Date.now()): PsRow
     const args = r.process.args[0] === '/sbin/berth-init' && r.process.args[1] === '--' ? r.process.args.slice(2) : r.process.args;
     rows.push({
       ID: r.id, Name: r.name, Image: r.image.ref, Command: args.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' '),
-      Project: project, Service: r.labels['com.docker.compose.service'] ?? '', Number: Number(r.labels['com.docker.compose.container-number'] ?? 0),
+      Project: project, Service: r.labels[LABELS.service] ?? '', Number: Number(r.labels[LABELS.number] ?? 0),
       Created: Math.floor(Date.parse(r.created) / 1000), State: o.status, Status: status, Health: health,
       ExitCode: o.status === 'exited' ? st?.exitCode ?? 0 : 0, Publishers: publishers, Labels: r.labels,
     });

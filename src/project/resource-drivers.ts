@@ -11,6 +11,7 @@ import type { Project } from '../compose/model.js';
 import type { Engine } from './engine.js';
 import { NETWORK_CONFIG_LABEL } from './observe.js';
 import { crashPoint } from '../state/crash.js';
+import { LABELS } from '../compose-labels.js';
 
 export function networkDrivers(engine: Engine, project: Project | undefined, desired: DesiredProject): Pick<Drivers, 'createNetwork' | 'removeNetwork'> {
   return {
@@ -57,7 +58,7 @@ export function imageDrivers(engine: Engine): Pick<Drivers, 'pullImage' | 'build
  */
 export async function repairNetworks(engine: Engine, project: string): Promise<void> {
   for (const n of listNetworks(engine.paths)) {
-    if (n.labels['com.docker.compose.project'] !== project || n.containers.length > 0 || n.driver !== 'bridge') continue;
+    if (n.labels[LABELS.project] !== project || n.containers.length > 0 || n.driver !== 'bridge') continue;
     if (existsSync(`/sys/class/net/${n.bridge}`)) continue;
     await removeNetwork(engine.paths, n.id);
   }
