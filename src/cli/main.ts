@@ -87,6 +87,12 @@ function printNotices(): void {
 /** Runs the CLI; returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram(argv);
+  const name = commandNameOf(program, argv.slice(2));
+  if (name !== undefined && name !== 'help' && !Object.hasOwn(commandTable, name)) {
+    const { unknownCommandMessage } = await import('./commands/unknown.js');
+    process.stderr.write(unknownCommandMessage(name, program));
+    return 15;
+  }
   for (const cmd of program.commands) cmd.exitOverride();
   try {
     await program.parseAsync(argv);

@@ -4,6 +4,7 @@ import { UsageError } from '../errors.js';
 import { alignTabs, isTemplate, parseGoTemplate } from './tools/go-template.js';
 import { humanDuration, type PsRow } from '../project/ps.js';
 import type { GlobalOptions } from './globals.js';
+import { table } from './tools/table.js';
 import { resolveTarget } from './project-command.js';
 
 interface PsFlags { all?: boolean; quiet?: boolean; services?: boolean; status?: string[]; filter?: string[]; format: string; trunc?: boolean }
@@ -44,10 +45,6 @@ function created(r: PsRow, now: number): string {
   return `${humanDuration(Math.max(0, now - r.Created * 1000))} ago`;
 }
 
-function table(rows: string[][]): string {
-  const w = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(w[i]! + 3))).join('').trimEnd()).join('\n') + '\n';
-}
 
 export async function psCommand(g: GlobalOptions, services: string[], o: PsFlags): Promise<void> {
   const template = o.format === 'table' || o.format === 'json' ? undefined : psTemplate(o.format);
@@ -94,6 +91,6 @@ export async function psCommand(g: GlobalOptions, services: string[], o: PsFlags
     process.stdout.write(alignTabs([template.header((n) => PS_HEADERS[n]!), ...out]));
     return;
   }
-  process.stdout.write(table([['NAME', 'IMAGE', 'COMMAND', 'SERVICE', 'CREATED', 'STATUS', 'PORTS'],
-    ...rows.map((r) => [r.Name, r.Image, cmd(r.Command), r.Service, created(r, now), r.Status, ports(r)])]));
+  process.stdout.write(table(['NAME', 'IMAGE', 'COMMAND', 'SERVICE', 'CREATED', 'STATUS', 'PORTS'],
+    rows.map((r) => [r.Name, r.Image, cmd(r.Command), r.Service, created(r, now), r.Status, ports(r)])));
 }

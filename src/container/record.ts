@@ -9,6 +9,7 @@ import { isCorruptRecord, isStringMap, readJson, writeFileAtomic, writeJsonAtomi
 import { noteProblem } from '../state/notices.js';
 import type { StatePaths } from '../state/paths.js';
 import type { ContainerSpecInput } from './types.js';
+import { LABELS } from '../compose-labels.js';
 
 /** The health file handed to the shim (--health), in the shim contract's shape. */
 export interface ShimHealth {
@@ -78,7 +79,7 @@ export function readRecord(path: string): ContainerRecord | undefined {
  * they are also written into the OCI config's annotations, so that a
  * container whose record is unreadable can still be found by `down`.
  */
-const IDENTITY = ['com.docker.compose.project', 'com.docker.compose.service', 'com.docker.compose.container-number', 'com.docker.compose.oneoff'];
+const IDENTITY = [LABELS.project, LABELS.service, LABELS.number, LABELS.oneoff];
 
 export function identityLabels(labels: Record<string, string> | undefined): Record<string, string> {
   return Object.fromEntries(IDENTITY.filter((k) => labels?.[k] !== undefined).map((k) => [k, labels![k]!]));
@@ -196,13 +197,13 @@ export function releaseName(sp: StatePaths, name: string, id: string): void {
 /** The labels Compose puts on a service's container. */
 export function composeLabels(o: { project: string; service: string; number: number; configHash: string; workingDir?: string; configFiles?: string[]; oneoff?: boolean }): Record<string, string> {
   const l: Record<string, string> = {
-    'com.docker.compose.project': o.project,
-    'com.docker.compose.service': o.service,
-    'com.docker.compose.container-number': String(o.number),
-    'com.docker.compose.config-hash': o.configHash,
-    'com.docker.compose.oneoff': o.oneoff ? 'True' : 'False',
+    [LABELS.project]: o.project,
+    [LABELS.service]: o.service,
+    [LABELS.number]: String(o.number),
+    [LABELS.configHash]: o.configHash,
+    [LABELS.oneoff]: o.oneoff ? 'True' : 'False',
   };
-  if (o.workingDir) l['com.docker.compose.project.working_dir'] = o.workingDir;
-  if (o.configFiles) l['com.docker.compose.project.config_files'] = o.configFiles.join(',');
+  if (o.workingDir) l[LABELS.workingDir] = o.workingDir;
+  if (o.configFiles) l[LABELS.configFiles] = o.configFiles.join(',');
   return l;
 }

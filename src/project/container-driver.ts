@@ -27,6 +27,7 @@ import { PendingStore } from './pending.js';
 import { namespaceModes } from './namespace-modes.js';
 import { oomScoreAdjRefusal } from '../container/oom-score.js';
 import { serviceSpec } from './service-spec.js';
+import { LABELS } from '../compose-labels.js';
 
 /** Label holding the container's volumes: { volumes: names, anonymous: target → name }. */
 export const VOLUMES_LABEL = 'io.berth.volumes';
@@ -92,7 +93,7 @@ export function containerDrivers(engine: Engine, project: Project | undefined, d
       const previous = volumeUseOf(old).anonymous;
       const resolved = await resolveMounts(s.volumes ?? [], [], {
         store: engine.volumes, projectVolumes: volumeByKey,
-        anonymousLabels: { 'com.docker.compose.project': desired.name, 'com.docker.compose.service': a.service },
+        anonymousLabels: { [LABELS.project]: desired.name, [LABELS.service]: a.service },
         previousAnonymous: previous, renewAnonVolumes: a.renewAnonVolumes,
       });
       marker.newAnonymous = Object.values(resolved.anonymous).filter((n) => !Object.values(previous).includes(n) || a.renewAnonVolumes);

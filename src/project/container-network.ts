@@ -13,6 +13,7 @@ import { parseNetworkMode } from '../network/mode.js';
 import { createNetns, createNetnsAsync, deleteNetns, netnsPath } from '../network/netns.js';
 import type { AttachRequest, EndpointRequest } from '../network/types.js';
 import type { Engine } from './engine.js';
+import { LABELS } from '../compose-labels.js';
 
 export interface ContainerNetwork {
   network: NetworkInput;
@@ -45,7 +46,7 @@ function sharedNetns(engine: Engine, project: Project, kind: 'service' | 'contai
   const recs = engine.containers.list().map((x) => x.record);
   const rec = kind === 'container'
     ? recs.find((r) => r.name === target || r.id === target || (target.length >= 12 && r.id.startsWith(target)))
-    : recs.find((r) => r.labels['com.docker.compose.project'] === project.name && r.labels['com.docker.compose.service'] === target && r.labels['com.docker.compose.oneoff'] !== 'True');
+    : recs.find((r) => r.labels[LABELS.project] === project.name && r.labels[LABELS.service] === target && r.labels[LABELS.oneoff] !== 'True');
   if (!rec) throw new BerthError(`network_mode ${kind}:${target}: no such ${kind === 'service' ? 'service container' : 'container'}`);
   return rec.input.network;
 }

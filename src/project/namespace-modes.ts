@@ -6,6 +6,7 @@ import type { Project, Service } from '../compose/model.js';
 import type { ContainerSpecInput } from '../container/types.js';
 import { BerthError } from '../errors.js';
 import type { Engine } from './engine.js';
+import { LABELS } from '../compose-labels.js';
 
 type Mode<K extends 'pid' | 'ipc'> = ContainerSpecInput[K];
 
@@ -17,11 +18,11 @@ function targetId(engine: Engine, project: Project, key: string, value: string, 
     return hit.record.id;
   }
   // A service's containers: number 1 (or the lowest), a running one first.
-  const mine = records.filter((x) => x.record.labels['com.docker.compose.project'] === project.name
-    && x.record.labels['com.docker.compose.service'] === name && x.record.labels['com.docker.compose.oneoff'] !== 'True');
+  const mine = records.filter((x) => x.record.labels[LABELS.project] === project.name
+    && x.record.labels[LABELS.service] === name && x.record.labels[LABELS.oneoff] !== 'True');
   const running = (s: string) => (s === 'running' || s === 'paused' || s === 'restarting' ? 0 : 1);
   mine.sort((a, b) => running(a.observed.status) - running(b.observed.status)
-    || Number(a.record.labels['com.docker.compose.container-number']) - Number(b.record.labels['com.docker.compose.container-number']));
+    || Number(a.record.labels[LABELS.number]) - Number(b.record.labels[LABELS.number]));
   if (!mine.length) throw new BerthError(`${key} "${value}": service ${name} has no container`);
   return mine[0].record.id;
 }

@@ -10,6 +10,7 @@ import { observe } from '../reconcile/actual.js';
 import { observeVolumes } from '../reconcile/adapters/volumes.js';
 import { fromLabels } from '../reconcile/labels.js';
 import type { Engine } from './engine.js';
+import { LABELS } from '../compose-labels.js';
 
 /** Label on the networks berth creates: the DesiredNetwork.config map, to compare on the next up. */
 export const NETWORK_CONFIG_LABEL = 'io.berth.network.config';
@@ -17,7 +18,7 @@ export const NETWORK_CONFIG_LABEL = 'io.berth.network.config';
 export function observeContainers(engine: Engine, project?: string): ActualContainer[] {
   const out: ActualContainer[] = [];
   for (const { record, observed } of engine.containers.list()) {
-    if (project !== undefined && record.labels['com.docker.compose.project'] !== project) continue;
+    if (project !== undefined && record.labels[LABELS.project] !== project) continue;
     const c = fromLabels({
       id: record.id, name: record.name, labels: record.labels, status: observed.status,
       exitCode: observed.state?.exitCode, health: observed.state?.health?.status ?? 'none', imageId: record.image.id,
@@ -28,7 +29,7 @@ export function observeContainers(engine: Engine, project?: string): ActualConta
   // identity is in the OCI config's annotations): with no config hash it is
   // recreated by `up` and removed by `down`, instead of breaking either.
   for (const b of listBrokenRecords(engine.paths)) {
-    if (project !== undefined && b.labels['com.docker.compose.project'] !== project) continue;
+    if (project !== undefined && b.labels[LABELS.project] !== project) continue;
     const observed = observeStatus(engine.containers.pathsOf(b.id), b.id);
     const c = fromLabels({ id: b.id, name: b.name ?? b.id.slice(0, 12), labels: b.labels, status: observed.status, exitCode: observed.state?.exitCode });
     if (c) out.push(c);

@@ -5,6 +5,7 @@ import { getEndpoint } from '../network/endpoints.js';
 import { listNetworks } from '../network/networks.js';
 import { serverState } from '../network/dns/manager.js';
 import type { Engine } from './engine.js';
+import { LABELS } from '../compose-labels.js';
 
 export interface Publisher { URL: string; TargetPort: number; PublishedPort: number; Protocol: string }
 
@@ -51,7 +52,7 @@ function ago(iso: string | null | undefined, now: number): string {
 export function psRows(engine: Engine, project: string, now = Date.now()): PsRow[] {
   const rows: PsRow[] = [];
   for (const { record: r, observed: o } of engine.containers.list()) {
-    if (r.labels['com.docker.compose.project'] !== project) continue;
+    if (r.labels[LABELS.project] !== project) continue;
     const st = o.state;
     const health = st?.health?.status ?? '';
     let status: string;
@@ -72,7 +73,7 @@ export function psRows(engine: Engine, project: string, now = Date.now()): PsRow
     const args = r.process.args[0] === '/sbin/berth-init' && r.process.args[1] === '--' ? r.process.args.slice(2) : r.process.args;
     rows.push({
       ID: r.id, Name: r.name, Image: r.image.ref, Command: args.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' '),
-      Project: project, Service: r.labels['com.docker.compose.service'] ?? '', Number: Number(r.labels['com.docker.compose.container-number'] ?? 0),
+      Project: project, Service: r.labels[LABELS.service] ?? '', Number: Number(r.labels[LABELS.number] ?? 0),
       Created: Math.floor(Date.parse(r.created) / 1000), State: o.status, Status: status, Health: health,
       ExitCode: o.status === 'exited' ? st?.exitCode ?? 0 : 0, Publishers: publishers, Labels: r.labels,
     });
@@ -85,7 +86,7 @@ export function psRows(engine: Engine, project: string, now = Date.now()): PsRow
  * resolve until `up`, `start` or `restart` starts it again. Said by `ps`.
  */
 export function dnsDownWarning(engine: Engine, project: string): string | undefined {
-  const nets = listNetworks(engine.paths).filter((n) => n.labels['com.docker.compose.project'] === project);
+  const nets = listNetworks(engine.paths).filter((n) => n.labels[LABELS.project] === project);
   if (!nets.length || serverState(engine.paths)) return undefined;
   return 'the DNS responder is not running: container names do not resolve (berth up, start or restart starts it again)';
 }

@@ -11,6 +11,7 @@ import type { Engine } from './engine.js';
 import { NETWORK_CONFIG_LABEL } from './observe.js';
 import { crashPoint } from '../state/crash.js';
 import { buildService, type BuildFlags } from './build.js';
+import { LABELS } from '../compose-labels.js';
 
 export function networkDrivers(engine: Engine, project: Project | undefined, desired: DesiredProject): Pick<Drivers, 'createNetwork' | 'removeNetwork'> {
   return {
@@ -59,7 +60,7 @@ export function imageDrivers(engine: Engine, project?: Project, build: BuildFlag
  */
 export async function repairNetworks(engine: Engine, project: string): Promise<void> {
   const alive: string[] = [];
-  const mine = listNetworks(engine.paths).filter((n) => n.labels['com.docker.compose.project'] === project && n.driver === 'bridge');
+  const mine = listNetworks(engine.paths).filter((n) => n.labels[LABELS.project] === project && n.driver === 'bridge');
   if (mine.length === 0) return;
   const links = hostLinkNames();
   for (const n of mine) {

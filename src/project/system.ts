@@ -15,6 +15,7 @@ import type { StatePaths } from '../state/paths.js';
 import { volumesInUse } from '../volume/in-use.js';
 import { Engine } from './engine.js';
 import { runProject, type Reporter } from './run.js';
+import { LABELS } from '../compose-labels.js';
 
 export interface SystemReport {
   containers: string[];
@@ -28,7 +29,7 @@ export interface SystemReport {
 
 /** Every project with a container in this state root, in name order. */
 export function projectsOf(engine: Engine): string[] {
-  const names = engine.containers.list().map((c) => c.record.labels['com.docker.compose.project']).filter((n): n is string => !!n);
+  const names = engine.containers.list().map((c) => c.record.labels[LABELS.project]).filter((n): n is string => !!n);
   return [...new Set(names)].sort();
 }
 

@@ -5,6 +5,7 @@ import type { Project } from '../compose/model.js';
 import type { MountInput } from '../container/types.js';
 import { BerthError } from '../errors.js';
 import type { Engine } from './engine.js';
+import { LABELS } from '../compose-labels.js';
 
 export interface VolumesFrom { mounts: MountInput[]; volumes: string[] }
 
@@ -20,7 +21,7 @@ export function volumesFrom(engine: Engine, project: Project, entries: string[],
     if (!name || (mode !== undefined && mode !== 'ro' && mode !== 'rw')) throw new BerthError(`invalid volumes_from "${entry}": expected SERVICE[:ro|rw] or container:NAME[:ro|rw]`);
     const rec = isContainer
       ? records.find((r) => r.name === name || r.id === name)
-      : records.find((r) => r.labels['com.docker.compose.project'] === project.name && r.labels['com.docker.compose.service'] === name && r.labels['com.docker.compose.oneoff'] !== 'True');
+      : records.find((r) => r.labels[LABELS.project] === project.name && r.labels[LABELS.service] === name && r.labels[LABELS.oneoff] !== 'True');
     if (!rec) throw new BerthError(`volumes_from ${entry}: no ${isContainer ? 'such container' : `container for service ${name}`}`);
     for (const m of rec.input.mounts ?? []) {
       if (m.type === 'tmpfs') continue;

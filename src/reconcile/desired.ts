@@ -110,18 +110,8 @@ export interface DesiredProject {
   volumes: DesiredVolume[];
 }
 
-/** Compose's label keys, as Docker Compose writes them. */
-export const LABELS = {
-  project: 'com.docker.compose.project',
-  service: 'com.docker.compose.service',
-  number: 'com.docker.compose.container-number',
-  configHash: 'com.docker.compose.config-hash',
-  oneoff: 'com.docker.compose.oneoff',
-  network: 'com.docker.compose.network',
-  volume: 'com.docker.compose.volume',
-  version: 'com.docker.compose.version',
-  configFiles: 'com.docker.compose.project.config_files',
-} as const;
+/** Compose's label keys (src/compose-labels.ts). */
+export { LABELS } from '../compose-labels.js';
 
 /** `<project>-<service>-<n>` unless container_name is set. */
 export function containerNameFor(project: string, service: DesiredService, n: number): string {

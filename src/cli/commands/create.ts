@@ -1,13 +1,14 @@
 import { Option, type Command } from 'commander';
 import { globalsOf } from '../globals.js';
+import { features } from '../../project/features.js';
 
 // `berth create`: up without starting anything.
 export function registerCreate(program: Command): void {
   program.command('create').description('create the project\'s containers without starting them')
     .argument('[service...]', 'services')
-    .option('--build', 'build images before creating containers')
+    .addOption(new Option('--build', 'build images before creating containers').hideHelp(!features.build))
     .option('--no-build', 'do not build images, even when missing')
-    .addOption(new Option('--pull <policy>', 'pull images before creating').choices(['always', 'missing', 'never', 'build']))
+    .addOption(new Option('--pull <policy>', 'pull images before creating').choices(['always', 'missing', 'never', ...(features.build ? ['build'] : [])]))
     .option('--force-recreate', 'recreate containers even if their configuration has not changed')
     .option('--no-recreate', 'do not recreate existing containers')
     .option('--remove-orphans', 'remove containers of services not defined in the file')

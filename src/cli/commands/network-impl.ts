@@ -1,16 +1,13 @@
 // Output of `berth network …` over the project service's network verbs (loaded only when one runs).
 import { UsageError } from '../../errors.js';
 import type { GlobalOptions } from '../globals.js';
+import { table } from '../tools/table.js';
 import {
   networkConnect, networkCreate, networkDisconnect, networkInspect, networkList, networkPrune, networkRemove,
 } from '../../project/network.js';
 
 const out = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
 
-function table(rows: string[][]): string {
-  const w = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(w[i]! + 3))).join('').trimEnd()).join('\n') + '\n';
-}
 
 function pairs(list: string[] | undefined, what: string): Record<string, string> {
   const o: Record<string, string> = {};
@@ -26,8 +23,8 @@ export async function ls(g: GlobalOptions, o: { format: string; quiet?: boolean;
   const nets = networkList(g.root, o.filter);
   if (o.quiet) return void (nets.length && out(nets.map((n) => n.id.slice(0, 12)).join('\n')));
   if (o.format === 'json') return void out(nets.map((n) => JSON.stringify(n)).join('\n'));
-  out(table([['NETWORK ID', 'NAME', 'DRIVER', 'SUBNETS', 'CONTAINERS'],
-    ...nets.map((n) => [n.id.slice(0, 12), n.name, n.driver, n.subnets.map((s) => s.subnet).join(','), String(n.containers.length)])]));
+  out(table(['NETWORK ID', 'NAME', 'DRIVER', 'SUBNETS', 'CONTAINERS'],
+    nets.map((n) => [n.id.slice(0, 12), n.name, n.driver, n.subnets.map((s) => s.subnet).join(','), String(n.containers.length)])));
 }
 
 export async function inspect(g: GlobalOptions, names: string[]): Promise<void> {

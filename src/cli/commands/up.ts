@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { globalsOf } from '../globals.js';
+import { features } from '../../project/features.js';
 
 const many = (v: string, p: string[] = []) => [...p, v];
 
@@ -13,9 +14,9 @@ export function registerUp(program: Command): void {
   program.command('up').description('create and start the project\'s containers')
     .argument('[service...]', 'services (default: all enabled ones)')
     .option('-d, --detach', 'run in the background: start the containers and return')
-    .option('--build', 'build images before starting containers')
+    .addOption(new Option('--build', 'build images before starting containers').hideHelp(!features.build))
     .option('--no-build', 'do not build an image, even when it is missing')
-    .addOption(new Option('--pull <policy>', 'pull images before running').choices(['always', 'missing', 'never', 'build']))
+    .addOption(new Option('--pull <policy>', 'pull images before running').choices(['always', 'missing', 'never', ...(features.build ? ['build'] : [])]))
     .option('--wait', 'wait for services to be running or healthy (implies -d)')
     .option('--wait-timeout <seconds>', 'give up --wait after this many seconds')
     .option('--force-recreate', 'recreate containers even if their configuration has not changed')

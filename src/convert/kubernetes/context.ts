@@ -1,12 +1,12 @@
 // What every part of one conversion shares: the project, its Kubernetes names
 // and the labels every object carries.
 import type { Project } from '../../compose/model.js';
-import { LABELS } from '../../reconcile/desired.js';
+import { LABELS } from '../../compose-labels.js';
 import { Findings, type ConvertOptions, type K8sObject, type ObjectMeta } from './types.js';
 import { labelValue, uniqueLabels } from './names.js';
 
 /** The label that marks a pod as attached to a Compose network (NetworkPolicies select on it). */
-export const NETWORK_LABEL_PREFIX = 'com.docker.compose.network/';
+export const NETWORK_LABEL_PREFIX = `${LABELS.network}/`;
 
 export class ConvertContext {
   readonly findings = new Findings();
