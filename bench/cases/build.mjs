@@ -50,7 +50,7 @@ export default {
     return { root, env, ctx, podmanReady };
   },
   teardown(ctx) {
-    if (ctx.podmanReady) spawnSync(podman, ['rmi', '-f', 'bench-build-podman', 'berth-examples/busybox:latest'], { stdio: 'ignore' });
+    if (ctx.podmanReady) { spawnSync(podman, ['rmi', '-f', 'bench-build-podman', 'berth-examples/busybox:latest'], { stdio: 'ignore' }); spawnSync(podman, ['image', 'prune', '-f'], { stdio: 'ignore' }); }
     if (ctx.root) rmSync(ctx.root, { recursive: true, force: true });
   },
   variants: (ctx) => [
