@@ -50,7 +50,7 @@ export default {
     return { root, env, ctx, podmanReady };
   },
   teardown(ctx) {
-    if (ctx.podmanReady) spawnSync(podman, ['rmi', '-f', 'bench-build-podman'], { stdio: 'ignore' });
+    if (ctx.podmanReady) { spawnSync(podman, ['rmi', '-f', 'bench-build-podman', 'berth-examples/busybox:latest'], { stdio: 'ignore' }); spawnSync(podman, ['image', 'prune', '-f'], { stdio: 'ignore' }); }
     if (ctx.root) rmSync(ctx.root, { recursive: true, force: true });
   },
   variants: (ctx) => [
@@ -59,7 +59,8 @@ export default {
     { name: 'berth-cold', run: command([berth, 'image', 'build', '-q', '--no-cache', '-t', 'bench/build:cold', ctx.ctx], { env: ctx.env }) },
     {
       name: 'podman-cold', available: () => ctx.podmanReady, install: 'apt-get install podman (bench only)',
-      run: command([podman, 'build', '-q', '--no-cache', '--network', 'none', '-t', 'bench-build-podman', ctx.ctx]),
+      // runc: Debian's crun refuses this host's hybrid cgroup layout.
+      run: command([podman, '--runtime', 'runc', 'build', '-q', '--no-cache', '--network', 'none', '-t', 'bench-build-podman', ctx.ctx]),
     },
   ],
 };

@@ -77,7 +77,7 @@ export function buildOptionsOf(project: Project, service: string, store: ImageSt
   }
   const tags = [builtImageName(project, service), ...((b.tags ?? []) as string[])];
   return {
-    store, runner: new RuntimeStepRunner(paths),
+    store, runner: new RuntimeStepRunner(paths), mountDir: join(paths.runtime, 'build'),
     context: b.context,
     dockerfile: b.dockerfile_inline !== undefined ? 'dockerfile_inline' : b.dockerfile,
     dockerfileText: b.dockerfile_inline as string | undefined,
@@ -134,7 +134,7 @@ export async function buildContext(paths: StatePaths, o: ContextBuild): Promise<
   const empty = o.context === '-' ? mkdtempSync(join(tmpdir(), 'berth-build-')) : undefined;
   try {
     return await buildImage({
-    store: engine.images, runner: new RuntimeStepRunner(paths), context: empty ?? resolve(o.context), dockerfile: o.dockerfile,
+    store: engine.images, runner: new RuntimeStepRunner(paths), mountDir: join(paths.runtime, 'build'), context: empty ?? resolve(o.context), dockerfile: o.dockerfile,
     dockerfileText: o.dockerfileText, tags: o.tags, target: o.target, buildArgs: o.buildArgs, labels: o.labels,
     noCache: o.noCache, pull: o.pull, network: o.network, pullImage: await pullInto(engine.images),
     progress: o.progress ? (e) => o.progress!(undefined, e) : undefined, signal: o.signal,

@@ -1,6 +1,7 @@
 // Build progress on stderr: docker's plain lines (also on a terminal), JSON
 // lines with --progress json, nothing with quiet. With several services the
 // lines carry the service name.
+import { BerthError } from '../../errors.js';
 import { BuildEventFormatter, type BuildEvent } from '../../project/build.js';
 import type { GlobalOptions } from '../globals.js';
 
@@ -27,4 +28,12 @@ export function buildArgsOf(list: string[] | undefined): Record<string, string |
     if (i < 0) { if (process.env[a] !== undefined) out[a] = process.env[a]; } else out[a.slice(0, i)] = a.slice(i + 1);
   }
   return out;
+}
+
+/** Ctrl-C stops the build at the running step, which then cleans up (its mounts, its container) before exiting. */
+export async function withInterrupt<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const ac = new AbortController();
+  const onSigint = () => ac.abort(new BerthError('build interrupted', 130));
+  process.on('SIGINT', onSigint);
+  try { return await fn(ac.signal); } finally { process.off('SIGINT', onSigint); }
 }

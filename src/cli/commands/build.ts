@@ -15,12 +15,12 @@ export function registerBuild(program: Command): void {
     .option('-q, --quiet', 'print nothing but errors')
     .action(guard(async (services: string[], o: BuildCmdFlags, cmd: Command) => {
       const g = globalsOf(cmd);
-      const [{ loadProjectFromGlobals }, { buildProject }, { pathsAt }, { buildProgress, buildArgsOf }] = await Promise.all([
+      const [{ loadProjectFromGlobals }, { buildProject }, { pathsAt }, { buildProgress, buildArgsOf, withInterrupt }] = await Promise.all([
         import('../project-loader.js'), import('../../project/build.js'), import('../../project/state-root.js'), import('../build/progress.js'),
       ]);
       const project = await loadProjectFromGlobals(g, { services });
-      await buildProject(pathsAt(g.root), project, services, {
-        noCache: o.cache === false, pull: !!o.pull, buildArgs: buildArgsOf(o.buildArg), progress: buildProgress(g, o.quiet),
-      });
+      await withInterrupt((signal) => buildProject(pathsAt(g.root), project, services, {
+        noCache: o.cache === false, pull: !!o.pull, buildArgs: buildArgsOf(o.buildArg), progress: buildProgress(g, o.quiet), signal,
+      }));
     }));
 }

@@ -111,8 +111,10 @@ async function step(b: BuildSession, s: Stage, st: StageState, inst: Instruction
       st.key = key;
     }
   } catch (e) {
-    b.emit({ type: 'error', n, message: (e as Error).message });
-    throw e;
+    // Whatever failed inside a step is reported at its line.
+    const err = e instanceof BerthError ? e : stepError(b, inst, `${inst.text.split('\n')[0]}: ${(e as Error).message}`);
+    b.emit({ type: 'error', n, message: err.message });
+    throw err;
   }
   b.emit({ type: 'done', n, ms: Date.now() - t0 });
 }

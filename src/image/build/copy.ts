@@ -83,7 +83,11 @@ export function copySource(tree: SourceTree, src: SourceEntry, rootfs: string, d
   const owner = own.uid !== undefined ? { uid: own.uid, gid: own.gid ?? own.uid } : undefined;
   if (src.st.isDirectory()) {
     const root = mkdirInRoot(rootfs, dest, owner);
-    walkEntries(tree, src, (e, sub) => place(e, join(root, sub), own), exclude);
+    walkEntries(tree, src, (e, sub) => {
+      // An entry kept by a .dockerignore exception under an ignored directory: its parents are made.
+      if (sub.includes('/')) mkdirSync(join(root, posix.dirname(sub)), { recursive: true, mode: 0o755 });
+      place(e, join(root, sub), own);
+    }, exclude);
     return;
   }
   const target = destIsDir ? posix.join(dest, basename(src.rel || src.abs)) : dest;
@@ -104,7 +108,7 @@ export function writeHeredoc(rootfs: string, dest: string, content: string, own:
 
 /** True for a local tar archive (plain or gzip), told by its content as docker does. */
 export function isTarArchive(path: string, st: Stats): boolean {
-  if (!st.isFile() || st.size < 512) return false;
+  if (!st.isFile() || st.size < 20) return false;
   const fd = openSync(path, 'r');
   const head = Buffer.alloc(Math.min(st.size, 65536));
   try { readSync(fd, head, 0, head.length, 0); } finally { closeSync(fd); }

@@ -32,7 +32,7 @@ async function layerStep(b: BuildSession, s: StageState, inst: Instruction, n: n
     finish(s, inst, key, hit.created, hit.layer);
     return;
   }
-  const fs = await openStepFs(b.store, s.layers);
+  const fs = await openStepFs(b.store, s.layers, b.opts.mountDir);
   let layer;
   try {
     await work(fs);

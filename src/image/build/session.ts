@@ -110,7 +110,7 @@ export class BuildSession {
   }
 
   private async mountLayers(layers: StageState['layers'], what: string, closers: StepFs[]): Promise<SourceTree> {
-    const fs = await openStepFs(this.store, layers);
+    const fs = await openStepFs(this.store, layers, this.opts.mountDir);
     closers.push(fs);
     return { root: fs.rootfs, what };
   }

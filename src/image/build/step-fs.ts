@@ -39,9 +39,14 @@ function lowers(store: ImageStore, layers: LayerRef[], empty: string): string[] 
   return out;
 }
 
-export async function openStepFs(store: ImageStore, layers: LayerRef[]): Promise<StepFs> {
-  const dir = join(store.layers.tmpDir, `${process.pid}-build-${randomBytes(6).toString('hex')}`);
-  const rootfs = join(dir, 'rootfs');
+/**
+ * `mountDir` (a runtime dir) holds the mount point, so that what a crash
+ * leaves in the store's tmp/ (swept by pid) is never a live mount.
+ */
+export async function openStepFs(store: ImageStore, layers: LayerRef[], mountDir?: string): Promise<StepFs> {
+  const name = `${process.pid}-build-${randomBytes(6).toString('hex')}`;
+  const dir = join(store.layers.tmpDir, name);
+  const rootfs = mountDir ? join(mountDir, name) : join(dir, 'rootfs');
   const upper = join(dir, 'upper');
   for (const d of [dir, rootfs, upper, join(dir, 'work'), join(dir, 'empty')]) mkdirSync(d, { recursive: true, mode: 0o755 });
   let mounted = false;
@@ -53,6 +58,7 @@ export async function openStepFs(store: ImageStore, layers: LayerRef[]): Promise
   const close = async () => {
     await unmount();
     rmSync(dir, { recursive: true, force: true });
+    if (mountDir) rmSync(rootfs, { recursive: true, force: true });
   };
   try {
     await mountOverlay({ base: store.root, lower: lowers(store, layers, join(dir, 'empty')), upper, work: join(dir, 'work'), target: rootfs });

@@ -30,6 +30,8 @@ export interface BuildOptions {
   pullImage?: (ref: string) => Promise<void>;
   progress?: (e: BuildEvent) => void;
   signal?: AbortSignal;
+  /** Where steps mount their root filesystems (a runtime dir); default: the store's tmp dir. */
+  mountDir?: string;
 }
 
 export type BuildEvent =
