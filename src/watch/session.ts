@@ -17,7 +17,7 @@ import type { StatePaths } from '../state/paths.js';
 import { execInService, rebuildService, restartServices, type ActionContext } from './actions.js';
 import { Batcher, type BatcherOptions } from './batcher.js';
 import { compileWatch, isSync, type CompiledRule } from './rules.js';
-import { diffDir, syncInto, type SyncEntry } from './sync.js';
+import { diffDir, syncInto, type CopiedFiles, type SyncEntry } from './sync.js';
 import { watchedContainers, type WatchedContainer } from './targets.js';
 import { watchPaths, type FileWatcher } from './watcher.js';
 
@@ -59,6 +59,7 @@ export async function startWatch(o: WatchOptions): Promise<WatchSession> {
   const syncRules = (svc: string) => rules.filter((r) => r.service === svc && isSync(r.rule));
   const seen = new Map<string, Set<string>>(services.map((s) => [s, new Set()]));
   const dirty = new Set<string>();
+  const copied = new Map<string, CopiedFiles>();
 
   // One thing at a time: batches and re-syncs never interleave.
   let chain: Promise<unknown> = Promise.resolve();
@@ -72,7 +73,9 @@ export async function startWatch(o: WatchOptions): Promise<WatchSession> {
   const writeTo = async (c: WatchedContainer, entries: SyncEntry[], skipUnchanged = false): Promise<void> => {
     if (!c.target) { dirty.add(c.key); return; }
     try {
-      const r = await syncInto(c.target, entries, { skipUnchanged });
+      let copiedFiles = copied.get(c.key);
+      if (!copiedFiles) copied.set(c.key, (copiedFiles = new Map()));
+      const r = await syncInto(c.target, entries, { skipUnchanged, copiedFiles });
       for (const e of r.errors) o.log(`Error syncing: ${e}`);
       // Written into the overlay of a stopped container: a volume over the target would hide it, so check again once it runs.
       if (!c.target.root.startsWith('/proc/')) dirty.add(c.key);
@@ -157,6 +160,7 @@ export async function startWatch(o: WatchOptions): Promise<WatchSession> {
         for (const c of want) {
           o.log(`Syncing service "${svc}" to container ${c.record.name}`);
           dirty.delete(c.key);
+          copied.delete(c.key); // a full pass, checked against what the container has
           seen.get(svc)!.add(c.key);
           await writeTo(c, fullEntries(svc), true);
         }

@@ -95,7 +95,11 @@ function topmost(entries: SyncEntry[]): SyncEntry[] {
 const YIELD_MS = 8;
 const yieldLoop = () => new Promise<void>((r) => setImmediate(r));
 
-export async function syncInto(t: SyncTarget, entries: SyncEntry[], o: { skipUnchanged?: boolean } = {}): Promise<SyncResult> {
+/** What was copied into one container: host path → the host file's identity then (a burst's events repeat a directory's copy). */
+export type CopiedFiles = Map<string, string>;
+const identity = (st: Stats) => `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+
+export async function syncInto(t: SyncTarget, entries: SyncEntry[], o: { skipUnchanged?: boolean; copiedFiles?: CopiedFiles } = {}): Promise<SyncResult> {
   const dst = containerSide(t.name, t.root, '/');
   const res: SyncResult = { copied: 0, removed: 0, errors: [] };
   let slice = Date.now();
@@ -119,7 +123,12 @@ export async function syncInto(t: SyncTarget, entries: SyncEntry[], o: { skipUnc
       ensureDir(t, posix.dirname(e.container), dirs);
       // A directory replaced by a file (or the reverse) on the host: the old entry goes first.
       if (existing && existing.isDirectory() !== st.isDirectory()) rmSync(to, { recursive: true, force: true });
-      copyEntry(ruleSide(e.rule), e.host, dst, to, { owner: t.owner, skipUnchanged: o.skipUnchanged });
+      const known = o.copiedFiles;
+      copyEntry(ruleSide(e.rule), e.host, dst, to, {
+        owner: t.owner, skipUnchanged: o.skipUnchanged,
+        unchanged: known && ((from, s) => known.get(from) === identity(s)),
+        copied: known && ((from, s) => known.set(from, identity(s))),
+      });
       res.copied++;
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
