@@ -180,9 +180,9 @@ export async function startWatch(o: WatchOptions): Promise<WatchSession> {
     clearTimeout(settleTimer);
     clearTimeout(lateTimer);
     const run = (which: 'touched' | 'recent') => () => void settle(which).catch((e: Error) => o.log(`Error: ${e.message}`));
-    settleTimer = setTimeout(run('touched'), o.settleMs ?? 300);
+    settleTimer = setTimeout(run('touched'), o.settleMs ?? 50);
     // Once more when all has been quiet for longer: a slow burst has gaps.
-    lateTimer = setTimeout(run('recent'), (o.settleMs ?? 300) * 6);
+    lateTimer = setTimeout(run('recent'), (o.settleMs ?? 50) * 6);
   };
   const settle = (which: 'touched' | 'recent') => serial(async () => {
     const set = which === 'touched' ? touched : recent;
