@@ -21,6 +21,10 @@ export interface CopyOptions {
   owner?: { uid: number; gid: number };
   /** Leave a destination file alone when its size, mode and mtime already match the source (a re-sync). */
   skipUnchanged?: boolean;
+  /** Asked before each file is copied: true leaves it alone (the caller knows it is there already). */
+  unchanged?: (from: string, st: Stats) => boolean;
+  /** Told after each file is copied. */
+  copied?: (from: string, st: Stats) => void;
 }
 
 function lstatOrUndefined(p: string): Stats | undefined {
@@ -100,7 +104,12 @@ function copyTree(ctx: Ctx, from: string, to: string): void {
     owner(ctx, to, st);
     return;
   }
-  if (st.isFile()) return copyFile(ctx, from, to, st);
+  if (st.isFile()) {
+    if (ctx.o.unchanged?.(from, st)) return;
+    copyFile(ctx, from, to, st);
+    ctx.o.copied?.(from, st);
+    return;
+  }
   if (st.isDirectory()) {
     const existing = lstatOrUndefined(to);
     if (existing && !existing.isDirectory()) throw new BerthError(`cannot overwrite non-directory "${to}" with a directory`);

@@ -6,6 +6,8 @@
 // project service. A poll of the watched services' containers re-syncs a
 // container that was recreated (a new id) or could not be written while it
 // was down, so the container always ends up with the host's files.
+import { lstatSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Project } from '../compose/model.js';
 import { BerthError } from '../errors.js';
 import { Engine } from '../project/engine.js';
@@ -15,7 +17,7 @@ import type { StatePaths } from '../state/paths.js';
 import { execInService, rebuildService, restartServices, type ActionContext } from './actions.js';
 import { Batcher, type BatcherOptions } from './batcher.js';
 import { compileWatch, isSync, type CompiledRule } from './rules.js';
-import { syncInto, type SyncEntry } from './sync.js';
+import { diffDir, syncInto, type CopiedFiles, type SyncEntry } from './sync.js';
 import { watchedContainers, type WatchedContainer } from './targets.js';
 import { watchPaths, type FileWatcher } from './watcher.js';
 
@@ -35,6 +37,8 @@ export interface WatchOptions {
   /** How often the watched services' containers are looked at (ms). */
   pollMs?: number;
   batch?: BatcherOptions;
+  /** Quiet time before the directories of the last batches are compared with the containers (ms). */
+  settleMs?: number;
 }
 
 export interface WatchSession {
@@ -55,6 +59,7 @@ export async function startWatch(o: WatchOptions): Promise<WatchSession> {
   const syncRules = (svc: string) => rules.filter((r) => r.service === svc && isSync(r.rule));
   const seen = new Map<string, Set<string>>(services.map((s) => [s, new Set()]));
   const dirty = new Set<string>();
+  const copied = new Map<string, CopiedFiles>();
 
   // One thing at a time: batches and re-syncs never interleave.
   let chain: Promise<unknown> = Promise.resolve();
@@ -65,10 +70,12 @@ export async function startWatch(o: WatchOptions): Promise<WatchSession> {
   };
 
   const containersOf = (svc: string) => watchedContainers(o.paths, engine.containers, o.project.name, svc);
-  const writeTo = (c: WatchedContainer, entries: SyncEntry[], skipUnchanged = false): void => {
+  const writeTo = async (c: WatchedContainer, entries: SyncEntry[], skipUnchanged = false): Promise<void> => {
     if (!c.target) { dirty.add(c.key); return; }
     try {
-      const r = syncInto(c.target, entries, { skipUnchanged });
+      let copiedFiles = copied.get(c.key);
+      if (!copiedFiles) copied.set(c.key, (copiedFiles = new Map()));
+      const r = await syncInto(c.target, entries, { skipUnchanged, copiedFiles });
       for (const e of r.errors) o.log(`Error syncing: ${e}`);
       // Written into the overlay of a stopped container: a volume over the target would hide it, so check again once it runs.
       if (!c.target.root.startsWith('/proc/')) dirty.add(c.key);
@@ -81,12 +88,12 @@ export async function startWatch(o: WatchOptions): Promise<WatchSession> {
     syncRules(svc).map((r) => ({ host: r.rule.path, container: r.containerPath(r.rule.path), rule: r }));
 
   // Initial syncs (initial_sync: true), and the containers that exist now.
-  await withProjectLock(o.paths, o.project.name, () => {
+  await withProjectLock(o.paths, o.project.name, async () => {
     for (const svc of services) {
       const initial = syncRules(svc).filter((r) => r.rule.initial_sync)
         .map((r) => ({ host: r.rule.path, container: r.containerPath(r.rule.path), rule: r }));
       for (const c of containersOf(svc)) {
-        if (initial.length) writeTo(c, initial, true);
+        if (initial.length) await writeTo(c, initial, true);
         seen.get(svc)!.add(c.key);
       }
     }
@@ -102,7 +109,11 @@ export async function startWatch(o: WatchOptions): Promise<WatchSession> {
         const a = r.rule.action;
         if (a === 'rebuild') t.rebuild = true;
         if (a === 'restart' || a === 'sync+restart') t.restart = true;
-        if (isSync(r.rule)) t.sync.push({ host: p, container: r.containerPath(p), rule: r });
+        if (isSync(r.rule)) {
+          t.sync.push({ host: p, container: r.containerPath(p), rule: r });
+          touched.add(p);
+          touched.add(dirname(p));
+        }
         if (a === 'sync+exec') t.exec.add(r);
       }
     }
@@ -114,13 +125,14 @@ export async function startWatch(o: WatchOptions): Promise<WatchSession> {
     for (const [svc, t] of todo) {
       if (t.rebuild) await step(`rebuilding service "${svc}"`, () => rebuild(svc));
     }
-    await withProjectLock(o.paths, o.project.name, () => {
+    await withProjectLock(o.paths, o.project.name, async () => {
       for (const [svc, t] of todo) {
         if (!t.sync.length) continue;
         o.log(`Syncing service "${svc}" after ${t.sync.length} changes were detected`);
-        for (const c of containersOf(svc)) writeTo(c, t.sync);
+        for (const c of containersOf(svc)) await writeTo(c, t.sync);
       }
     });
+    armSettle();
     const restart = [...todo].filter(([, t]) => t.restart && !t.rebuild).map(([s]) => s);
     if (restart.length) await step('restarting', () => restartServices(ctx, restart));
     for (const [svc, t] of todo) {
@@ -144,12 +156,46 @@ export async function startWatch(o: WatchOptions): Promise<WatchSession> {
       if (!syncRules(svc).length) continue;
       const want = containersOf(svc).filter((c) => c.target?.root.startsWith('/proc/') && (!seen.get(svc)!.has(c.key) || dirty.has(c.key)));
       if (!want.length) continue;
-      await withProjectLock(o.paths, o.project.name, () => {
+      await withProjectLock(o.paths, o.project.name, async () => {
         for (const c of want) {
           o.log(`Syncing service "${svc}" to container ${c.record.name}`);
           dirty.delete(c.key);
+          copied.delete(c.key); // a full pass, checked against what the container has
           seen.get(svc)!.add(c.key);
-          writeTo(c, fullEntries(svc), true);
+          await writeTo(c, fullEntries(svc), true);
+        }
+      });
+    }
+  });
+
+  // A watcher under a burst can lose events (a directory created and filled
+  // before its own watch is set up). Once the events have been quiet for a
+  // moment, the directories the last batches touched are compared with the
+  // containers, one level deep, and what differs is synced.
+  let touched = new Set<string>();
+  let recent = new Set<string>();
+  let settleTimer: NodeJS.Timeout | undefined;
+  let lateTimer: NodeJS.Timeout | undefined;
+  const armSettle = () => {
+    clearTimeout(settleTimer);
+    clearTimeout(lateTimer);
+    const run = (which: 'touched' | 'recent') => () => void settle(which).catch((e: Error) => o.log(`Error: ${e.message}`));
+    settleTimer = setTimeout(run('touched'), o.settleMs ?? 50);
+    // Once more when all has been quiet for longer: a slow burst has gaps.
+    lateTimer = setTimeout(run('recent'), (o.settleMs ?? 50) * 6);
+  };
+  const settle = (which: 'touched' | 'recent') => serial(async () => {
+    const set = which === 'touched' ? touched : recent;
+    if (which === 'touched') { for (const d of touched) recent.add(d); touched = new Set(); } else recent = new Set();
+    const dirs = [...set].filter((d) => { try { return lstatSync(d).isDirectory(); } catch { return false; } });
+    for (const svc of services) {
+      const rs = syncRules(svc);
+      if (!rs.length) continue;
+      await withProjectLock(o.paths, o.project.name, async () => {
+        for (const c of containersOf(svc)) {
+          if (!c.target) continue;
+          const missing = dirs.flatMap((d) => rs.filter((r) => !r.ignored(d) || d === r.rule.path).flatMap((r) => diffDir(c.target!, r, d)));
+          if (missing.length) await writeTo(c, missing, true);
         }
       });
     }
@@ -174,6 +220,8 @@ export async function startWatch(o: WatchOptions): Promise<WatchSession> {
     failed,
     stop: () => (stopped ??= (async () => {
       clearInterval(timer);
+      clearTimeout(settleTimer);
+      clearTimeout(lateTimer);
       await watcher.close();
       await batcher.close();
       await chain;

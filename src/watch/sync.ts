@@ -7,8 +7,8 @@
 // is written belongs to the container's user. A path that no longer exists
 // on the host is removed in the container: the state of the host at the
 // moment of the sync is what counts, whichever events announced it.
-import { lchownSync, lstatSync, mkdirSync, rmSync, type Stats } from 'node:fs';
-import { posix } from 'node:path';
+import { lchownSync, lstatSync, mkdirSync, readdirSync, rmSync, type Stats } from 'node:fs';
+import { join, posix } from 'node:path';
 import { secureJoin } from '../container/secure-join.js';
 import { copyEntry } from '../cp/copy.js';
 import { containerSide, hostSide, type Side } from '../cp/sides.js';
@@ -48,7 +48,9 @@ function lstatOrUndefined(p: string): Stats | undefined {
 }
 
 /** mkdir -p of a container directory, each level resolved inside the root; new levels belong to `owner`. */
-function ensureDir(t: SyncTarget, dir: string): void {
+function ensureDir(t: SyncTarget, dir: string, known: Set<string>): void {
+  if (known.has(dir)) return;
+  known.add(dir);
   let at = '/';
   for (const part of dir.split('/').filter(Boolean)) {
     at = posix.join(at, part);
@@ -88,10 +90,25 @@ function topmost(entries: SyncEntry[]): SyncEntry[] {
   return out;
 }
 
-export function syncInto(t: SyncTarget, entries: SyncEntry[], o: { skipUnchanged?: boolean } = {}): SyncResult {
+// The copy is synchronous: the event loop is given back every few ms, or
+// the watcher, starved, would miss the events of a burst.
+const YIELD_MS = 8;
+const yieldLoop = () => new Promise<void>((r) => setImmediate(r));
+
+/** What was copied into one container: host path → the host file's identity then (a burst's events repeat a directory's copy). */
+export type CopiedFiles = Map<string, string>;
+const identity = (st: Stats) => `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+
+export async function syncInto(t: SyncTarget, entries: SyncEntry[], o: { skipUnchanged?: boolean; copiedFiles?: CopiedFiles } = {}): Promise<SyncResult> {
   const dst = containerSide(t.name, t.root, '/');
   const res: SyncResult = { copied: 0, removed: 0, errors: [] };
+  let slice = Date.now();
+  const dirs = new Set<string>(); // directories made or seen in this call
   for (const e of topmost(entries)) {
+    if (Date.now() - slice > YIELD_MS) {
+      await yieldLoop();
+      slice = Date.now();
+    }
     try {
       const to = dst.resolve(e.container, false);
       const st = lstatOrUndefined(e.host);
@@ -103,10 +120,15 @@ export function syncInto(t: SyncTarget, entries: SyncEntry[], o: { skipUnchanged
         }
         continue;
       }
-      ensureDir(t, posix.dirname(e.container));
+      ensureDir(t, posix.dirname(e.container), dirs);
       // A directory replaced by a file (or the reverse) on the host: the old entry goes first.
       if (existing && existing.isDirectory() !== st.isDirectory()) rmSync(to, { recursive: true, force: true });
-      copyEntry(ruleSide(e.rule), e.host, dst, to, { owner: t.owner, skipUnchanged: o.skipUnchanged });
+      const known = o.copiedFiles;
+      copyEntry(ruleSide(e.rule), e.host, dst, to, {
+        owner: t.owner, skipUnchanged: o.skipUnchanged,
+        unchanged: known && ((from, s) => known.get(from) === identity(s)),
+        copied: known && ((from, s) => known.set(from, identity(s))),
+      });
       res.copied++;
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
@@ -115,4 +137,29 @@ export function syncInto(t: SyncTarget, entries: SyncEntry[], o: { skipUnchanged
     }
   }
   return res;
+}
+
+/**
+ * What differs between host directory `dir` (inside the rule's path) and the
+ * container, one level deep: entries missing in the container, of another
+ * type, or files of another size or mtime. The safety net for events the
+ * watcher lost during a burst; nothing is removed on its say.
+ */
+export function diffDir(t: SyncTarget, rule: CompiledRule, dir: string): SyncEntry[] {
+  const out: SyncEntry[] = [];
+  let names: string[];
+  try { names = readdirSync(dir); } catch { return out; }
+  for (const name of names) {
+    const host = join(dir, name);
+    if (!rule.triggers(host) && (rule.ignored(host) || !lstatOrUndefined(host)?.isDirectory())) continue;
+    const container = rule.containerPath(host);
+    const st = lstatOrUndefined(host);
+    if (!st) continue;
+    let inside: Stats | undefined;
+    try { inside = lstatOrUndefined(secureJoin(t.root, container)); } catch { inside = undefined; }
+    const differs = !inside || inside.isDirectory() !== st.isDirectory() || inside.isSymbolicLink() !== st.isSymbolicLink()
+      || (st.isFile() && (inside.size !== st.size || Math.trunc(inside.mtimeMs) !== Math.trunc(st.mtimeMs)));
+    if (differs) out.push({ host, container, rule });
+  }
+  return out;
 }

@@ -10,7 +10,7 @@ import { syncInto } from '../../../src/watch/sync.js';
 import { Batcher } from '../../../src/watch/batcher.js';
 import { tempDir } from '../../helpers/env.js';
 
-test('syncInto: add, change, delete, type change, symlinks, new parents, ignore inside copied trees', (t) => {
+test('syncInto: add, change, delete, type change, symlinks, new parents, ignore inside copied trees', async (t) => {
   const d = tempDir();
   t.after(d.cleanup);
   const host = join(d.path, 'host');
@@ -30,7 +30,7 @@ test('syncInto: add, change, delete, type change, symlinks, new parents, ignore 
   const entry = (rel: string) => ({ host: join(host, rel), container: rule.containerPath(join(host, rel)), rule });
   const at = (rel: string) => join(root, 'app/new/deep', rel);
 
-  const r1 = syncInto(target, [entry('a.txt'), entry('dir'), entry('dir/b.txt'), entry('link'), entry('gone')]);
+  const r1 = await syncInto(target, [entry('a.txt'), entry('dir'), entry('dir/b.txt'), entry('link'), entry('gone')]);
   assert.deepEqual(r1.errors, []);
   assert.equal(readFileSync(at('a.txt'), 'utf8'), 'a');
   assert.equal(readFileSync(at('dir/b.txt'), 'utf8'), 'b');
@@ -42,18 +42,18 @@ test('syncInto: add, change, delete, type change, symlinks, new parents, ignore 
   writeFileSync(join(host, 'a.txt'), 'a2');
   rmSync(join(host, 'dir'), { recursive: true });
   writeFileSync(join(host, 'dir'), 'now a file');
-  const r2 = syncInto(target, [entry('a.txt'), entry('dir'), entry('dir/b.txt')]);
+  const r2 = await syncInto(target, [entry('a.txt'), entry('dir'), entry('dir/b.txt')]);
   assert.deepEqual(r2.errors, []);
   assert.equal(readFileSync(at('a.txt'), 'utf8'), 'a2');
   assert.equal(readFileSync(at('dir'), 'utf8'), 'now a file');
   rmSync(join(host, 'a.txt'));
-  assert.equal(syncInto(target, [entry('a.txt')]).removed, 1);
+  assert.equal((await syncInto(target, [entry('a.txt')])).removed, 1);
   assert.equal(existsSync(at('a.txt')), false);
 
   // A target through the container's own symlink lands inside the root, never in the host's /etc.
   const esc = compileRule('app', 1, { path: host, action: 'sync', target: '/app/out' });
   writeFileSync(join(host, 'x.conf'), 'x');
-  const r3 = syncInto(target, [{ host: join(host, 'x.conf'), container: esc.containerPath(join(host, 'x.conf')), rule: esc }]);
+  const r3 = await syncInto(target, [{ host: join(host, 'x.conf'), container: esc.containerPath(join(host, 'x.conf')), rule: esc }]);
   assert.deepEqual(r3.errors, []);
   assert.equal(readFileSync(join(root, 'etc/x.conf'), 'utf8'), 'x');
   assert.ok(lstatSync(join(root, 'app/out')).isSymbolicLink());
