@@ -132,8 +132,8 @@ export class NetworkStore {
     return readOrSkip<EndpointRecord>(this.endpointPath(containerId), validEndpoint, 'endpoint record');
   }
 
-  saveEndpoint(e: EndpointRecord): void {
-    writeJsonAtomic(this.endpointPath(e.containerId), e);
+  saveEndpoint(e: EndpointRecord, options: { durable?: boolean } = {}): void {
+    writeJsonAtomic(this.endpointPath(e.containerId), e, options);
   }
 
   async saveEndpointAsync(e: EndpointRecord): Promise<void> {
