@@ -114,7 +114,8 @@ test('down killed at every point of its teardown: the next up -d brings back a r
   // Both containers pass each point: #0 is the first to get there, #1 the second.
   const points = ['endpoint-marked', 'endpoint-veths-dropped', 'endpoint-unpublished', 'endpoint-detached', 'remove-network', 'container-removed'];
   for (const point of points) {
-    for (const after of ['0', '1']) {
+    // #1 as well where the two containers' teardowns interleave differently.
+    for (const after of point === 'endpoint-veths-dropped' || point === 'remove-network' ? ['0', '1'] : ['0']) {
       const r = w.berth([...base, 'down'], { BERTH_TEST_CRASH_AT: point, BERTH_TEST_CRASH_AFTER: after });
       assert.equal(r.signal, 'SIGKILL', `down crashed at ${point}#${after}: ${r.stderr}`);
       await answers(`after down killed at ${point}#${after}`);
