@@ -10,7 +10,7 @@ import {
 } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { BerthError } from '../errors.js';
-import type { Side } from './sides.js';
+import { copyError, type Side } from './sides.js';
 
 export interface CopyOptions {
   /** -a: keep uid/gid (otherwise files copied into a container belong to its root). */
@@ -49,7 +49,7 @@ function owner(ctx: Ctx, path: string, st: Stats): void {
 
 function copyFile(ctx: Ctx, from: string, to: string, st: Stats): void {
   const existing = lstatOrUndefined(to);
-  if (existing?.isDirectory()) throw new BerthError(`cannot overwrite directory "${to}" with a file`);
+  if (existing?.isDirectory()) throw new BerthError(`cannot overwrite directory "${ctx.dst.show(to)}" with a file`);
   if (existing) rmSync(to, { force: true });
   const src = openSync(from, constants.O_RDONLY | constants.O_NOFOLLOW);
   try {
@@ -88,7 +88,7 @@ function copyTree(ctx: Ctx, from: string, to: string): void {
   const st = lstatSync(from);
   if (st.isSymbolicLink()) {
     const existing = lstatOrUndefined(to);
-    if (existing?.isDirectory()) throw new BerthError(`cannot overwrite directory "${to}" with a symlink`);
+    if (existing?.isDirectory()) throw new BerthError(`cannot overwrite directory "${ctx.dst.show(to)}" with a symlink`);
     if (existing) rmSync(to, { force: true });
     symlinkSync(readlinkSync(from), to);
     owner(ctx, to, st);
@@ -97,7 +97,7 @@ function copyTree(ctx: Ctx, from: string, to: string): void {
   if (st.isFile()) return copyFile(ctx, from, to, st);
   if (st.isDirectory()) {
     const existing = lstatOrUndefined(to);
-    if (existing && !existing.isDirectory()) throw new BerthError(`cannot overwrite non-directory "${to}" with a directory`);
+    if (existing && !existing.isDirectory()) throw new BerthError(`cannot overwrite non-directory "${ctx.dst.show(to)}" with a directory`);
     if (!existing) mkdirSync(to, { mode: st.mode & 0o7777 });
     for (const name of readdirSync(from).sort()) copyTree(ctx, `${from}/${name}`, ctx.dst.below(to, name));
     owner(ctx, to, st);
@@ -110,6 +110,14 @@ function copyTree(ctx: Ctx, from: string, to: string): void {
 
 /** Copies `srcPath` on `src` to `dstPath` on `dst` with docker cp's rules. */
 export function copyPath(src: Side, srcPath: string, dst: Side, dstPath: string, o: CopyOptions = {}): void {
+  try {
+    copyPathUnchecked(src, srcPath, dst, dstPath, o);
+  } catch (e) {
+    throw copyError(e, [src, dst]);
+  }
+}
+
+function copyPathUnchecked(src: Side, srcPath: string, dst: Side, dstPath: string, o: CopyOptions): void {
   const ctx: Ctx = { src, dst, o };
   const from = src.resolve(srcPath, !!o.followLink);
   const st = lstatOrUndefined(from);
