@@ -291,6 +291,17 @@ static void init_main(struct init_ctx *c) {
     _exit(1); /* writer went away without starting us */
   }
   close(fifo_fd);
+  /* Under berth-shim (it sets BERTH_DIE_WITH_SHIM for its runtime): the
+   * process that created us has exited by now, we were adopted by the shim
+   * (a subreaper), and from here on we die with it. A shim killed with
+   * SIGKILL then takes the container along (its pid namespace goes with the
+   * init) instead of leaving it running unseen. The signal follows the
+   * parent *thread*: the shim is single-threaded. */
+  const char *dws = getenv("BERTH_DIE_WITH_SHIM");
+  if (dws && strcmp(dws, "1") == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    proc_set_death_signal(SIGKILL);
+  }
   if (c->s->hooks && hooks_run(c->s->hooks, HOOK_START_CONTAINER, c->id, "created", host_pid(c), c->s->bundle, c->s->annotations, &err) < 0) {
     fprintf(stderr, "%s\n", err.msg);
     _exit(1);

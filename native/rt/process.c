@@ -146,6 +146,10 @@ static void reset_signals(void) {
   sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
+static int death_signal;
+
+void proc_set_death_signal(int sig) { death_signal = sig; }
+
 int proc_exec(const struct proc_spec *p, const char *path, void *seccomp, struct berr *err) {
   reset_signals();
   if (chdir(p->cwd) < 0) return berr_sys(err, "chdir %s", p->cwd);
@@ -155,6 +159,8 @@ int proc_exec(const struct proc_spec *p, const char *path, void *seccomp, struct
    * CAP_SYS_ADMIN; with it, as late as possible (fewer syscalls to allow). */
   if (seccomp && !p->nnp && seccomp_load_filter(seccomp, err) < 0) return -1;
   if (set_user(p, err) < 0) return -1;
+  /* A change of user clears the parent-death signal: set it (again) after. */
+  if (death_signal) prctl(PR_SET_PDEATHSIG, death_signal, 0, 0, 0);
   if (p->has_caps && caps_apply(p, err) < 0) return -1;
   if (p->nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) return berr_sys(err, "prctl PR_SET_NO_NEW_PRIVS");
   if (seccomp && p->nnp && seccomp_load_filter(seccomp, err) < 0) return -1;

@@ -17,6 +17,9 @@ int proc_find_exec(const struct proc_spec *p, char **out, struct berr *err);
 /* chdir, user, capabilities, noNewPrivileges, seccomp, umask, execve.
  * Returns only on failure. */
 int proc_exec(const struct proc_spec *p, const char *path, void *seccomp, struct berr *err);
+/* The signal the process gets when its parent dies, set again after the
+ * change of user in proc_exec (which clears it); 0: none. */
+void proc_set_death_signal(int sig);
 
 /* lsm.c: a requested AppArmor profile / SELinux label the host cannot
  * enforce is an error (at create); applied for the execve. */

@@ -8,6 +8,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -38,6 +39,8 @@ int runtime_spawn(const struct runtime *rt, const char *const *argv, int in, int
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
     signal(SIGPIPE, SIG_DFL);
+    /* berth-runtime: the container's init dies with this shim (see rt/container.c). */
+    setenv("BERTH_DIE_WITH_SHIM", "1", 1);
     int null = open("/dev/null", O_RDWR | O_CLOEXEC);
     int fds[3] = {in >= 0 ? in : null, out >= 0 ? out : null, errfd >= 0 ? errfd : null};
     /* Move sources above 2 first so that dup2 never clobbers one we still need. */

@@ -61,12 +61,10 @@ export function writeRecord(path: string, rec: ContainerRecord): void {
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** The shape every reader of a record relies on (a garbled file may still be JSON). */
+/** The shape every listing of records relies on (a garbled file may still be JSON). */
 function validRecord(v: unknown): boolean {
   if (!isObj(v)) return false;
-  return typeof v.id === 'string' && typeof v.name === 'string' && typeof v.created === 'string' && isStringMap(v.labels)
-    && isObj(v.image) && isObj(v.shim) && isObj(v.input) && isObj(v.process) && isObj(v.layers)
-    && typeof v.socket === 'string' && typeof v.rootfs === 'string' && typeof v.logPath === 'string';
+  return typeof v.id === 'string' && typeof v.name === 'string' && typeof v.created === 'string' && isStringMap(v.labels);
 }
 
 /** The record; undefined when there is none; a CorruptRecordError (one line naming the file) when it cannot be read. */

@@ -53,6 +53,16 @@ export function shimPid(p: ContainerPaths, state: ShimState | undefined): number
   return state?.shimPid;
 }
 
+/** True when `pid` is a live process in the container's cgroup (not a recycled pid). */
+function containerInitAlive(pid: number | undefined, id: string): boolean {
+  if (!pid || pid <= 0) return false;
+  try {
+    return readFileSync(`/proc/${pid}/cgroup`, 'utf8').includes(`berth-${id}`);
+  } catch {
+    return false;
+  }
+}
+
 export interface ObservedStatus {
   status: ContainerStatus;
   state?: ShimState;
@@ -69,6 +79,15 @@ export function observeStatus(p: ContainerPaths, id: string): ObservedStatus {
   if (!state) return alive ? { status: 'created', shimAlive: true, shimPid: pid } : { status: 'created', shimAlive: false };
   const live = state.status === 'running' || state.status === 'paused' || state.status === 'restarting' || state.status === 'created';
   if (live && !alive) {
+    // The container's init dies with its shim (the runtime arms a parent-death
+    // SIGKILL): then it has exited, killed. Still running without a shim (a
+    // runtime that does not do that) it is dead, and stop or rm kills it.
+    if (!containerInitAlive(state.pid, id)) {
+      return {
+        status: 'exited', state: { ...state, status: 'exited', exitCode: 137, signal: 'SIGKILL' }, shimAlive: false, shimPid: pid,
+        note: `berth-shim (pid ${pid ?? '?'}) is gone; the container was killed with it`,
+      };
+    }
     return { status: 'dead', state, shimAlive: false, shimPid: pid, note: `berth-shim (pid ${pid ?? '?'}) is gone` };
   }
   return { status: state.status, state, shimAlive: alive, shimPid: pid };

@@ -10,7 +10,7 @@ import {
 } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { BerthError } from '../errors.js';
-import type { Side } from './sides.js';
+import { copyError, type Side } from './sides.js';
 
 export interface CopyOptions {
   /** -a: keep uid/gid (otherwise files copied into a container belong to its root). */
@@ -57,7 +57,7 @@ function owner(ctx: Ctx, path: string, st: Stats): void {
 
 function copyFile(ctx: Ctx, from: string, to: string, st: Stats): void {
   const existing = lstatOrUndefined(to);
-  if (existing?.isDirectory()) throw new BerthError(`cannot overwrite directory "${to}" with a file`);
+  if (existing?.isDirectory()) throw new BerthError(`cannot overwrite directory "${ctx.dst.show(to)}" with a file`);
   if (existing && ctx.o.skipUnchanged && existing.isFile() && existing.size === st.size
     && Math.trunc(existing.mtimeMs) === Math.trunc(st.mtimeMs) && (existing.mode & 0o7777) === (st.mode & 0o7777)) return;
   if (existing) rmSync(to, { force: true });
@@ -98,7 +98,7 @@ function copyTree(ctx: Ctx, from: string, to: string): void {
   const st = lstatSync(from);
   if (st.isSymbolicLink()) {
     const existing = lstatOrUndefined(to);
-    if (existing?.isDirectory()) throw new BerthError(`cannot overwrite directory "${to}" with a symlink`);
+    if (existing?.isDirectory()) throw new BerthError(`cannot overwrite directory "${ctx.dst.show(to)}" with a symlink`);
     if (existing) rmSync(to, { force: true });
     symlinkSync(readlinkSync(from), to);
     owner(ctx, to, st);
@@ -112,7 +112,7 @@ function copyTree(ctx: Ctx, from: string, to: string): void {
   }
   if (st.isDirectory()) {
     const existing = lstatOrUndefined(to);
-    if (existing && !existing.isDirectory()) throw new BerthError(`cannot overwrite non-directory "${to}" with a directory`);
+    if (existing && !existing.isDirectory()) throw new BerthError(`cannot overwrite non-directory "${ctx.dst.show(to)}" with a directory`);
     if (!existing) mkdirSync(to, { mode: st.mode & 0o7777 });
     for (const name of readdirSync(from).sort()) copyTree(ctx, `${from}/${name}`, ctx.dst.below(to, name));
     owner(ctx, to, st);
@@ -134,6 +134,14 @@ export function copyEntry(src: Side, from: string, dst: Side, to: string, o: Cop
 
 /** Copies `srcPath` on `src` to `dstPath` on `dst` with docker cp's rules. */
 export function copyPath(src: Side, srcPath: string, dst: Side, dstPath: string, o: CopyOptions = {}): void {
+  try {
+    copyPathUnchecked(src, srcPath, dst, dstPath, o);
+  } catch (e) {
+    throw copyError(e, [src, dst]);
+  }
+}
+
+function copyPathUnchecked(src: Side, srcPath: string, dst: Side, dstPath: string, o: CopyOptions): void {
   const ctx: Ctx = { src, dst, o };
   const from = src.resolve(srcPath, !!o.followLink);
   const st = lstatOrUndefined(from);

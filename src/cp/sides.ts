@@ -18,12 +18,15 @@ export interface Side {
   inContainer: boolean;
   /** True for a host path the side never copies from (the container's /proc and /sys). */
   excluded(host: string): boolean;
+  /** A host path of this side as the user knows it (inside a container: its container path, never the store's). */
+  show(host: string): string;
 }
 
 export function hostSide(): Side {
   return {
     label: 'host',
     inContainer: false,
+    show: (host) => host,
     resolve: (p) => resolve(p),
     excluded: () => false,
     below: (base, rel) => resolve(base, rel),
@@ -32,7 +35,7 @@ export function hostSide(): Side {
 
 /** `root`: the container's root on the host; `cwd`: its working directory (relative paths). */
 export function containerSide(name: string, root: string, cwd = '/'): Side {
-  if (!existsSync(root)) throw new BerthError(`container ${name}: its root filesystem is not available (${root})`);
+  if (!existsSync(root)) throw new BerthError(`container ${name}: its root filesystem is not available (is it running, or mounted?)`);
   const abs = (p: string) => posix.resolve(cwd, p);
   // /proc and /sys inside a running container are the kernel's own files
   // (through /proc/<pid>/root a write would reach them as host root): never copied.
@@ -44,6 +47,7 @@ export function containerSide(name: string, root: string, cwd = '/'): Side {
   return {
     label: name,
     inContainer: true,
+    show: (host) => { try { return `${name}:${toContainer(root, host)}`; } catch { return `${name}:?`; } },
     excluded: kernel,
     resolve: (p, followLast) => {
       const a = abs(p);
@@ -60,11 +64,27 @@ export function containerSide(name: string, root: string, cwd = '/'): Side {
   };
 }
 
+/**
+ * A file system error of a copy, its paths shown as the user knows them:
+ * "EACCES: permission denied, open 'web:/etc/x'", never the store's paths.
+ */
+export function copyError(e: unknown, sides: Side[]): Error {
+  if (e instanceof BerthError) return e;
+  const err = e as NodeJS.ErrnoException & { dest?: string };
+  if (!err?.code) return e as Error;
+  const show = (p: string) => {
+    const side = sides.find((s) => s.inContainer && !s.show(p).endsWith(':?')) ?? sides.find((s) => !s.inContainer);
+    return side ? side.show(p) : p;
+  };
+  const paths = [err.path, err.dest].filter((p): p is string => typeof p === 'string').map(show);
+  return new BerthError(`${err.code}: ${err.syscall ?? 'copy'} ${paths.map((p) => `'${p}'`).join(' -> ')}`.trim());
+}
+
 /** The container path of a host path under `root`. */
 function toContainer(root: string, host: string): string {
   const r = root.endsWith('/') ? root.slice(0, -1) : root;
   if (host === r) return '/';
-  if (!host.startsWith(`${r}/`)) throw new BerthError(`internal: ${host} is outside ${root}`);
+  if (!host.startsWith(`${r}/`)) throw new BerthError('a path resolved outside the container\'s root filesystem');
   return host.slice(r.length);
 }
 

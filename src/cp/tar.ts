@@ -8,7 +8,7 @@ import { basename } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import tar from 'tar-stream';
 import { BerthError } from '../errors.js';
-import type { Side } from './sides.js';
+import { copyError, type Side } from './sides.js';
 
 export async function packToStream(side: Side, srcPath: string, followLink: boolean, out: Writable): Promise<void> {
   const from = side.resolve(srcPath, followLink);
@@ -89,7 +89,7 @@ export async function extractFromStream(side: Side, dstPath: string, input: Read
       } else if (h.type === 'link') {
         const target = cleanEntryName(h.linkname ?? '');
         if (!target) throw new BerthError(`tar: hard link ${name} points outside the archive`);
-        linkSync(side.below(root, target), to);
+        try { linkSync(side.below(root, target), to); } catch (e) { throw copyError(e, [side]); }
       } else if (h.type === 'file' || h.type === 'contiguous-file') {
         const fd = openSync(to, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
         stream.on('data', (c: unknown) => { const chunk = c as Buffer; let off = 0; while (off < chunk.length) off += writeSync(fd, chunk, off); });

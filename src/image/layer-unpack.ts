@@ -57,6 +57,20 @@ export function cleanComponents(name: string): string[] {
   return out;
 }
 
+/** A name whose `..` components climb above the root (cleanComponents would clamp it). */
+function escapes(name: string): boolean {
+  let depth = 0;
+  for (const c of name.split('/')) {
+    if (c === '..') { if (--depth < 0) return true; } else if (c !== '' && c !== '.') depth++;
+  }
+  return false;
+}
+
+/** An error text without the store's own paths (the layer directory): they mean nothing to the user. */
+function withoutStorePath(message: string, dir: string): string {
+  return message.split(`${dir}/`).join('').split(dir).join('.');
+}
+
 const ZSTD_PATHS = ['/usr/bin/zstd', '/bin/zstd', '/usr/local/bin/zstd'];
 
 /** zstd through the `zstd` program (Debian's zstd package) where Node has no zstd. */
@@ -226,16 +240,26 @@ class Unpacker {
         return;
       }
       case 'link': {
-        const target = cleanComponents(h.linkname ?? '');
+        const linkname = h.linkname ?? '';
+        const shown = `"${linkname.slice(0, 200)}"`;
+        if (escapes(linkname)) this.fail(name, `hard link to ${shown} points outside the layer`);
+        const target = cleanComponents(linkname);
         if (target.length === 0) this.fail(name, 'hardlink to the layer root');
-        const tparent = this.parentDir(name, target, false);
+        let tparent: string;
+        try {
+          tparent = this.parentDir(name, target, false);
+        } catch (e) {
+          if (e instanceof BerthError) throw e;
+          this.fail(name, `hard link to ${shown}: the target does not exist in the layer`);
+        }
         const tabs = join(tparent, target[target.length - 1]);
         let st;
-        try { st = lstatSync(tabs); } catch { this.fail(name, `hardlink target "${h.linkname}" does not exist in the layer`); }
+        try { st = lstatSync(tabs); } catch { this.fail(name, `hard link to ${shown}: the target does not exist in the layer`); }
         if (st.isDirectory()) this.fail(name, 'hardlink to a directory');
         if (tabs === abs) return;
         this.clear(rel, false);
-        linkSync(tabs, abs); // link(2) does not follow a symlink target
+        // link(2) does not follow a symlink target
+        try { linkSync(tabs, abs); } catch (e) { this.fail(name, `hard link to ${shown}: ${(e as NodeJS.ErrnoException).code ?? 'failed'}`); }
         return;
       }
       case 'character-device':
@@ -324,7 +348,7 @@ export async function unpackLayer(src: string, dest: string, opts: UnpackOptions
     }
     // Anything else that a crafted tarball can provoke (odd names, a type
     // clash between entries) is still a bad layer, not a crash.
-    throw new LayerError(`${opts.what ?? 'layer'}: cannot unpack: ${(e as Error).message}`);
+    throw new LayerError(`${opts.what ?? 'layer'}: cannot unpack: ${withoutStorePath((e as Error).message, dest)}`);
   }
   u.finish();
   const diffId = 'sha256:' + hash.digest('hex');

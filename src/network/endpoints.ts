@@ -11,8 +11,9 @@ import { contains, formatIp, parseCidr, parseIp } from './ipam/cidr.js';
 import { lease, releaseOwner } from './ipam/ipam.js';
 import { assignPorts, expandPorts, normalizeExpose } from './ports.js';
 import { LeaseConflict, NetworkStore, assertContainerId, type LeaseStore, type Leases } from './store.js';
-import { driverContext, syncDnsDeferredFromStore } from './networks.js';
-import { withRollback } from './drivers/driver.js';
+import { driverContext, hostLinkNames, syncDnsDeferredFromStore } from './networks.js';
+import { collectErrors, withRollback } from './drivers/driver.js';
+import { crashPoint } from '../state/crash.js';
 import type { AttachmentRecord, EndpointRecord, EndpointRequest, NetworkRecord, PortBinding, PublishedPort } from './types.js';
 
 export { hostVethName };
@@ -25,6 +26,10 @@ function linkLocal(ip: string, netName: string): string {
   const ok = p && (p.family === 4 ? contains(parseCidr('169.254.0.0/16'), 4, p.value) : contains(parseCidr('fe80::/10'), 6, p.value));
   if (!ok) throw new BerthError(`network ${netName}: link_local_ips entry '${ip}' is not a link-local address`);
   return `${formatIp(p!.family, p!.value)}/${p!.family === 4 ? 16 : 64}`;
+}
+
+function macOfIpv4(ip: string): string {
+  return ['02', '42', ...ip.split('.').map((b) => Number(b).toString(16).padStart(2, '0'))].join(':');
 }
 
 function nextIfname(used: Set<string>): string {
@@ -93,6 +98,10 @@ export async function connectEndpoint(paths: StatePaths, req: EndpointRequest): 
         if (s.family === 4) Object.assign(rec, { ipv4: ip, prefix4: parseCidr(s.subnet).prefix, gateway4: s.gateway });
         else Object.assign(rec, { ipv6: ip, prefix6: parseCidr(s.subnet).prefix, gateway6: s.gateway });
       }
+      // Without a given MAC, the address's own (as Docker's 02:42:<IPv4>): a
+      // container attached again, after a crash or a recreate, keeps its
+      // MAC, so that its neighbours' ARP caches stay right.
+      if (!rec.mac && rec.ipv4) rec.mac = macOfIpv4(rec.ipv4);
       if (want.ipv4_address && !rec.ipv4) throw new BerthError(`network ${net.name}: has no IPv4 subnet for ${want.ipv4_address}`);
       if (want.ipv6_address && !rec.ipv6) throw new BerthError(`network ${net.name}: has no IPv6 subnet for ${want.ipv6_address} (enable_ipv6?)`);
       added.push({ net, rec });
@@ -162,7 +171,12 @@ export async function disconnectEndpoint(paths: StatePaths, containerId: string,
   assertContainerId(containerId);
   const store = new NetworkStore(paths);
   let dnsLoaded = async (): Promise<void> => {};
-  if (!networks?.length) await dropHostVeths(store, containerId);
+  if (!networks?.length) {
+    markDetaching(store, containerId);
+    crashPoint('endpoint-marked');
+    await dropHostVeths(store, containerId);
+    crashPoint('endpoint-veths-dropped');
+  }
   await store.lock(async () => {
     const ep = store.endpoint(containerId);
     if (!ep) {
@@ -186,6 +200,7 @@ export async function disconnectEndpoint(paths: StatePaths, containerId: string,
       if (ports.length) await ctx.firewall.publish(containerId, ports);
       else if (ep.ports.length) await ctx.firewall.unpublish(containerId);
     } catch (e) { errs.push(e as Error); }
+    crashPoint('endpoint-unpublished');
     for (const a of drop) {
       const net = store.find(a.networkId);
       if (net) errs.push(...await driverFor(net.driver).detach(net, { netnsPath: ep.netnsPath, record: a, defaultRoute: false, endpoint: { containerId, dnsNames: ep.dnsNames } }, ctx));
@@ -193,12 +208,38 @@ export async function disconnectEndpoint(paths: StatePaths, containerId: string,
         if (net) await unlease(store.leaseStore(net), a.networkId, containerId);
       } catch (e) { errs.push(e as Error); }
     }
+    crashPoint('endpoint-detached');
     if (remaining.length) store.saveEndpoint({ ...ep, attachments: remaining, ports });
     else store.deleteEndpoint(containerId);
     try { dnsLoaded = await syncDnsDeferredFromStore(store); } catch (e) { errs.push(e as Error); }
     if (errs.length) throw new BerthError(`disconnect ${ep.name ?? containerId}: ${errs.map((e) => e.message).join('; ')}`);
   });
   await dnsLoaded();
+}
+
+/**
+ * Before a full teardown: the record says it is being torn down. Not synced
+ * (a killed command leaves the page cache; a power loss takes the veths and
+ * the netns with it, which the start-time check sees anyway).
+ */
+function markDetaching(store: NetworkStore, containerId: string): void {
+  const ep = store.endpoint(containerId);
+  if (ep && !ep.detaching) store.saveEndpoint({ ...ep, detaching: true }, { durable: false });
+}
+
+/**
+ * Whether the container's endpoint is whole as far as a cheap look can tell:
+ * not left half torn down, and every host veth of a bridge attachment
+ * present (a veth dies with its netns, so a netns made anew shows here too).
+ */
+export function endpointIntact(paths: StatePaths, ep: EndpointRecord): boolean {
+  if (ep.detaching) return false;
+  const store = new NetworkStore(paths);
+  const veths = ep.attachments.filter((a) => ['bridge', 'overlay'].includes(store.find(a.networkId)?.driver ?? ''));
+  if (veths.length === 0) return true;
+  // Over netlink, not /sys/class/net: berth may run in a network namespace that /sys does not show.
+  const links = hostLinkNames();
+  return veths.every((a) => links.has(a.hostVeth));
 }
 
 /**

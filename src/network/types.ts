@@ -137,4 +137,10 @@ export interface EndpointRecord {
   attachments: AttachmentRecord[];
   ports: PublishedPort[];
   expose: string[];
+  /**
+   * Set (and written) before a full teardown touches the kernel: a teardown
+   * killed half-way leaves a record that says so, and the next start
+   * finishes the teardown and attaches the container afresh.
+   */
+  detaching?: boolean;
 }

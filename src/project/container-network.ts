@@ -8,7 +8,7 @@ import type { NetworkInput } from '../container/types.js';
 import { writeEtcFiles } from '../container/etc-files.js';
 import { containerPaths } from '../container/paths.js';
 import { containerFiles } from '../network/container-files.js';
-import { connectEndpoint, disconnectEndpoint, getEndpoint } from '../network/endpoints.js';
+import { connectEndpoint, disconnectEndpoint, endpointIntact, getEndpoint } from '../network/endpoints.js';
 import { parseNetworkMode } from '../network/mode.js';
 import { createNetns, createNetnsAsync, deleteNetns, netnsPath } from '../network/netns.js';
 import type { AttachRequest, EndpointRequest } from '../network/types.js';
@@ -78,14 +78,19 @@ export function etcFilesFor(engine: Engine, s: Service, id: string, net: Contain
 }
 
 /**
- * Before a start: a container whose own netns or endpoint went missing (a
- * crash in a recreate, a reboot) is attached again.
+ * Before a start: a container whose own netns or endpoint went missing or
+ * is not whole (a `down` killed half-way through its teardown, a crash in a
+ * recreate, a reboot) is attached again: what is left of the endpoint is
+ * torn down, then it is connected afresh.
  */
 export async function ensureNetwork(engine: Engine, project: Project | undefined, serviceName: string, id: string, name: string, net: NetworkInput): Promise<void> {
   if (net.mode !== 'netns' || net.path !== netnsPath(engine.paths, id)) return;
   if (!existsSync(net.path)) createNetns(engine.paths, id);
   const s = project?.services[serviceName];
-  if (!s || getEndpoint(engine.paths, id)) return;
+  if (!s) return;
+  const ep = getEndpoint(engine.paths, id);
+  if (ep && endpointIntact(engine.paths, ep)) return;
+  if (ep) await disconnectEndpoint(engine.paths, id);
   const req = endpointRequest(project!, serviceName, s, id, name, net.path);
   if (!req.networks.length && !req.ports?.length) return;
   await connectEndpoint(engine.paths, req);

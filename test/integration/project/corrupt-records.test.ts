@@ -15,7 +15,7 @@ services:
   web:
     image: berth-examples/busybox:latest
     init: true
-    command: ["sleep", "300"]
+    command: ["sleep", "3000"]
     volumes: [data:/data]
 volumes:
   data: {}
@@ -66,8 +66,9 @@ test('unreadable state records: every command works or says which file, and down
   ];
   assert.ok(existsSync(join(w.root, 'images', 'refs.json')), 'the image index is where the test expects it');
 
-  for (const [kind, locate] of kinds) {
-    for (const [how, garble] of GARBLES) {
+  // Every garble for the container record; one each (in turn) for the others, to keep the run short.
+  for (const [k, [kind, locate]] of kinds.entries()) {
+    for (const [how, garble] of k === 0 ? GARBLES : [GARBLES[k % GARBLES.length]!]) {
       const what = `${kind} ${how}`;
       w.ok([...A, 'up', '-d']);
       for (const c of ps(w, A)) seen.add(c.ID);

@@ -2,10 +2,11 @@
 // (BERTH_TEST_CRASH_AT): the next command converges and nothing leaks.
 import assert from 'node:assert/strict';
 import { readdirSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { isRoot, shortId } from '../../helpers/env.js';
-import { leftovers, makeWorld, ps, teardown } from './harness.js';
+import { freePort, leftovers, makeWorld, ps, teardown } from './harness.js';
 
 const COMPOSE = `services:
   db:
@@ -62,4 +63,69 @@ test('SIGKILL in the middle of up and down: the next command converges, nothing 
   w.ok([...base, 'down', '-v']);
   assert.deepEqual(leftovers(w, [...seen]), []);
   assert.equal(w.ok([...base, 'ps', '-a', '-q']).trim(), '');
+});
+
+const SERVED = (port: number) => `services:
+  web:
+    image: berth-examples/busybox:latest
+    stop_signal: SIGKILL
+    command: ["nc", "-ll", "-p", "8080", "-e", "echo", "web-answers"]
+    ports: ["127.0.0.1:${port}:8080"]
+  client:
+    image: berth-examples/busybox:latest
+    stop_signal: SIGKILL
+    command: ["sleep", "300"]
+`;
+
+/** The first line a TCP server on 127.0.0.1:port sends, or '' (polled until the deadline). */
+async function answer(port: number, deadlineMs = 10_000): Promise<string> {
+  const end = Date.now() + deadlineMs;
+  for (;;) {
+    const got = await new Promise<string>((resolve) => {
+      const s = connect({ host: '127.0.0.1', port });
+      let buf = '';
+      s.setTimeout(2000, () => s.destroy());
+      s.on('data', (d) => { buf += d.toString(); });
+      s.on('close', () => resolve(buf.trim()));
+      s.on('error', () => resolve(''));
+    });
+    if (got || Date.now() > end) return got;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+test('down killed at every point of its teardown: the next up -d brings back a reachable stack', { skip: !isRoot, timeout: 400_000 }, async (t) => {
+  const w = makeWorld();
+  const project = `cd${shortId(6)}`;
+  const port = await freePort();
+  const file = join(w.root, 'compose.yaml');
+  writeFileSync(file, SERVED(port));
+  const base = ['-p', project, '-f', file];
+  t.after(() => teardown(w, base));
+  const seen = new Set<string>();
+  const answers = async (what: string) => {
+    w.ok([...base, 'up', '-d']);
+    for (const c of ps(w, base)) seen.add(c.ID);
+    assert.equal(await answer(port), 'web-answers', `${what}: web answers on its published port`);
+    const r = w.berth([...base, 'exec', '-T', 'client', 'nc', '-w', '3', 'web', '8080']);
+    assert.equal(r.stdout.trim(), 'web-answers', `${what}: client reaches web by name: ${r.stderr}`);
+  };
+  await answers('first up');
+  // Both containers pass each point: #0 is the first to get there, #1 the second.
+  const points = ['endpoint-marked', 'endpoint-veths-dropped', 'endpoint-unpublished', 'endpoint-detached', 'remove-network', 'container-removed'];
+  for (const point of points) {
+    // #1 as well where the two containers' teardowns interleave differently.
+    for (const after of point === 'endpoint-veths-dropped' || point === 'remove-network' ? ['0', '1'] : ['0']) {
+      const r = w.berth([...base, 'down'], { BERTH_TEST_CRASH_AT: point, BERTH_TEST_CRASH_AFTER: after });
+      assert.equal(r.signal, 'SIGKILL', `down crashed at ${point}#${after}: ${r.stderr}`);
+      await answers(`after down killed at ${point}#${after}`);
+      // restart and stop/start keep it whole too.
+      if (point === 'endpoint-veths-dropped' && after === '0') {
+        w.ok([...base, 'restart', '-t', '0']);
+        assert.equal(await answer(port), 'web-answers', 'after restart');
+      }
+    }
+  }
+  w.ok([...base, 'down', '-v']);
+  assert.deepEqual(leftovers(w, [...seen]), []);
 });

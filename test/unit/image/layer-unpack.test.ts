@@ -98,7 +98,7 @@ test('a file entry over an existing symlink replaces the link, never writes thro
 test('hardlinks to files outside the layer are clamped inside or rejected', async () => {
   const u = await unpack([{ name: 'hl', type: 'link', linkname: '../outside' }]);
   try {
-    await assert.rejects(u.run(), /does not exist in the layer/);
+    await assert.rejects(u.run(), /entry "hl": hard link to "\.\.\/outside" points outside the layer$/);
     assert.equal(readFileSync(u.outside, 'utf8'), 'untouched');
   } finally { u.t.cleanup(); }
   const v = await unpack([
@@ -196,4 +196,21 @@ test('zstd layers unpack (through Node or the zstd program); a corrupt one is a 
     mkdirSync(join(t.path, 'e'));
     await assert.rejects(unpackLayer(join(t.path, 'bad.zst'), join(t.path, 'e')), (e: Error) => e.name === 'BerthError' && /layer/.test(e.message));
   } finally { t.cleanup(); }
+});
+
+test('a rejected hard link says why, never the store path of the layer', async () => {
+  const cases: Array<[Entry[], RegExp]> = [
+    [[{ name: 'a', type: 'link', linkname: 'no/such/dir/file' }], /entry "a": hard link to "no\/such\/dir\/file": the target does not exist in the layer$/],
+    [[{ name: 'b', type: 'link', linkname: 'missing' }], /entry "b": hard link to "missing": the target does not exist in the layer$/],
+    [[{ name: 'c', type: 'link', linkname: 'x/../../../etc/shadow' }], /entry "c": hard link to "x\/..\/..\/..\/etc\/shadow" points outside the layer$/],
+  ];
+  for (const [entries, re] of cases) {
+    const u = await unpack(entries);
+    try {
+      const e = await u.run().then(() => undefined, (x: Error) => x);
+      assert.ok(e, 'rejected');
+      assert.match(e.message, re);
+      assert.ok(!e.message.includes(u.t.path), `no store path in: ${e.message}`);
+    } finally { u.t.cleanup(); }
+  }
 });

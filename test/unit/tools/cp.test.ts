@@ -33,6 +33,27 @@ describe('cp', () => {
     for (const local of ['/abs:x', './a:b', '-', 'plain', ':x']) assert.equal(splitContainerArg(local), undefined, local);
   });
 
+  it('errors name container paths, never the container root on the host', () => {
+    const { t, root, host, ctr } = setup();
+    try {
+      mkdirSync(join(host, 'd/hostname'), { recursive: true });
+      writeFileSync(join(host, 'd/plain'), 'x');
+      mkdirSync(join(root, 'etc/plain'));
+      const leak = (f: () => void, re: RegExp) => {
+        const e = (() => { try { f(); return undefined; } catch (x) { return x as Error; } })();
+        assert.ok(e, 'it fails');
+        assert.match(e.message, re);
+        assert.ok(!e.message.includes(root), `no host path of the container root in: ${e.message}`);
+      };
+      // a directory over a file, a file over a directory: the container path is named
+      leak(() => copyPath(hostSide(), `${host}/d/.`, ctr, '/etc'), /"c1:\/etc\/(hostname|plain)"/);
+      // a file system error inside the container: its code and the container path
+      writeFileSync(join(host, 'f'), 'x');
+      mkdirSync(join(root, 'ro'), { mode: 0o500 });
+      if (process.getuid?.() !== 0) leak(() => copyPath(hostSide(), join(host, 'f'), ctr, '/ro/f'), /^EACCES: open 'c1:\/ro\/f'$/);
+    } finally { t.cleanup(); }
+  });
+
   it('resolves container paths inside the root, whatever the links say', () => {
     const { t, root, outside, ctr } = setup();
     try {
