@@ -15,10 +15,10 @@ import { netnsCreate, netnsDelete } from '../../../src/native/netns.js';
 import { freeSubnets, serveIn, sh } from '../network/helpers.js';
 import { makeHosts, type SimHost, type Underlay } from './hosts.js';
 
-async function until(what: string, fn: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
+async function until(what: string | (() => string), fn: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await fn())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -89,7 +89,8 @@ test('overlay across three hosts over etcd', { skip: !isRoot && 'needs root', ti
     const inC = (i: number, args: string[]) => sh('nsenter', [`--net=${cns[i]}`, ...args]);
 
     // Forwarding entries from the agents' watches: the all-zero MAC floods to both other nodes.
-    await until('FDB on h1 toward h2 and h3', () => {
+    const agentLog = () => { try { return readFileSync(join(h1.root, 'cluster', 'agent.log'), 'utf8').slice(-2000); } catch { return '(no agent log)'; } };
+    await until(() => `FDB on h1 toward h2 and h3 (h1's agent log: ${agentLog()})`, () => {
       const fdb = JSON.parse(h1.inNs(['bridge', '-j', 'fdb', 'show', 'dev', recs[0].vxlan]).out || '[]') as Array<{ mac: string; dst?: string }>;
       const zero = fdb.filter((e) => e.mac === '00:00:00:00:00:00').map((e) => e.dst).sort();
       return zero.join(',') === [h2.addr, h3.addr].sort().join(',') && fdb.some((e) => e.mac === eps[1].mac && e.dst === h2.addr);

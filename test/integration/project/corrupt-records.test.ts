@@ -33,8 +33,8 @@ function checkOutput(what: string, r: { status: number | null; signal: NodeJS.Si
   if (mustWork) assert.equal(r.status, 0, `${what}: must work:\n${r.stderr}`);
   else assert.ok(r.status === 0 || r.status === 1, `${what}: exit ${r.status}:\n${r.stderr}`);
   if (r.status !== 0) {
-    // One error line, after at most one warning per unreadable file.
-    const lines = r.stderr.trim().split('\n').filter((l) => !l.startsWith('warning: unreadable record '));
+    // One error line, after the progress lines (indented) and at most one warning per unreadable file.
+    const lines = r.stderr.trim().split('\n').filter((l) => !l.startsWith('warning: unreadable record ') && !l.startsWith(' '));
     assert.equal(lines.length, 1, `${what}: one error line:\n${r.stderr}`);
   }
 }

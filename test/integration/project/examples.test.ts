@@ -4,7 +4,7 @@
 // every service running (none restarting), the debug profile, and down -v
 // leaving nothing.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -14,10 +14,13 @@ import { freePort, leftovers, makeWorld, ps, teardown } from './harness.js';
 const examples = join(repoRoot, 'examples');
 
 test('every example has a README and a test that runs it', () => {
-  const tests = readdirSync(join(repoRoot, 'test/integration/project')).join('\n');
+  // A test runs an example when it names its directory (examples/<dir>).
+  const sources = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (
+    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.test.ts') ? [readFileSync(join(dir, e.name), 'utf8')] : []));
+  const tests = sources(join(repoRoot, 'test/integration')).join('\n');
   for (const dir of readdirSync(examples, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)) {
     assert.ok(existsSync(join(examples, dir, 'README.md')), `examples/${dir} has no README.md`);
-    assert.ok(dir === 'multi-file' || tests.includes(`${dir}.test.ts`), `examples/${dir} is run by no test`);
+    assert.ok(new RegExp(`examples/${dir}\\b|'examples', '${dir}'`).test(tests), `examples/${dir} is run by no test`);
   }
 });
 
