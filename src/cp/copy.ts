@@ -27,7 +27,8 @@ export interface CopyOptions {
   copied?: (from: string, st: Stats) => void;
 }
 
-function lstatOrUndefined(p: string): Stats | undefined {
+/** lstat, or undefined when nothing is there. */
+export function lstatOrUndefined(p: string): Stats | undefined {
   try {
     return lstatSync(p);
   } catch (e) {

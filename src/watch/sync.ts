@@ -10,7 +10,7 @@
 import { lchownSync, lstatSync, mkdirSync, readdirSync, rmSync, type Stats } from 'node:fs';
 import { join, posix } from 'node:path';
 import { secureJoin } from '../container/secure-join.js';
-import { copyEntry } from '../cp/copy.js';
+import { copyEntry, lstatOrUndefined } from '../cp/copy.js';
 import { containerSide, hostSide, type Side } from '../cp/sides.js';
 import { BerthError } from '../errors.js';
 import type { CompiledRule } from './rules.js';
@@ -37,15 +37,6 @@ export interface SyncResult {
   errors: string[];
 }
 
-function lstatOrUndefined(p: string): Stats | undefined {
-  try {
-    return lstatSync(p);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw e;
-  }
-}
 
 /** mkdir -p of a container directory, each level resolved inside the root; new levels belong to `owner`. */
 function ensureDir(t: SyncTarget, dir: string, known: Set<string>): void {

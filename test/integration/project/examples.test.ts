@@ -5,11 +5,10 @@
 // leaving nothing.
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { get } from 'node:http';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { isRoot, repoRoot, shortId } from '../../helpers/env.js';
-import { freePort, leftovers, makeWorld, ps, teardown } from './harness.js';
+import { fetchOnce, freePort, leftovers, makeWorld, ps, teardown } from './harness.js';
 
 const examples = join(repoRoot, 'examples');
 
@@ -24,18 +23,6 @@ test('every example has a README and a test that runs it', () => {
   }
 });
 
-function fetchOnce(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = get({ host: '127.0.0.1', port, path: '/', timeout: 5000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => { body += d; });
-      res.on('end', () => resolve(body));
-    });
-    req.on('error', reject);
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-  });
-}
 
 /** The page, polled until the server listens (deadline 10 s). */
 async function page(port: number): Promise<string> {

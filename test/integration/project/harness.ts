@@ -3,6 +3,7 @@
 // `down -v` left nothing behind on the machine.
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { get } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { berthBin, repoRoot, shortId, tempDir } from '../../helpers/env.js';
@@ -91,4 +92,18 @@ export function teardown(w: World, base: string[]): void {
   w.berth([...base, 'down', '-v', '--remove-orphans', '-t', '0']);
   spawnSync('nft', ['delete', 'table', 'inet', w.table]);
   w.cleanup();
+}
+
+/** One HTTP GET to 127.0.0.1:port (5 s timeout); the body. */
+export function fetchOnce(port: number, path = '/'): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = get({ host: '127.0.0.1', port, path, timeout: 5000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => { body += d; });
+      res.on('end', () => resolve(body));
+    });
+    req.on('error', reject);
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+  });
 }

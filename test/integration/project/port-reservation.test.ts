@@ -5,26 +5,13 @@
 // container; after `down` the port is free again.
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { get } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { testBind } from '../../../src/network/ports.js';
 import { isRoot, shortId } from '../../helpers/env.js';
-import { freePort, leftovers, links, makeWorld, ps, teardown } from './harness.js';
+import { fetchOnce, freePort, leftovers, links, makeWorld, ps, teardown } from './harness.js';
 
-function fetchOnce(port: number, path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = get({ host: '127.0.0.1', port, path, timeout: 5000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => { body += d; });
-      res.on('end', () => resolve(body));
-    });
-    req.on('error', reject);
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-  });
-}
 
 async function fetchText(port: number, path: string): Promise<string> {
   for (const end = Date.now() + 10_000; ;) {

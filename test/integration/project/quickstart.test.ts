@@ -4,11 +4,10 @@
 // down, orphans, and `down -v` leaving nothing on the machine.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { get } from 'node:http';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { isRoot, repoRoot, shortId } from '../../helpers/env.js';
-import { freePort, leftovers, links, makeWorld, ps, teardown } from './harness.js';
+import { fetchOnce, freePort, leftovers, links, makeWorld, ps, teardown } from './harness.js';
 
 /** GET with a few retries: a container that has just started may not listen yet. */
 async function fetchText(port: number, path: string): Promise<string> {
@@ -20,18 +19,6 @@ async function fetchText(port: number, path: string): Promise<string> {
   }
 }
 
-function fetchOnce(port: number, path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = get({ host: '127.0.0.1', port, path, timeout: 5000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => { body += d; });
-      res.on('end', () => resolve(body));
-    });
-    req.on('error', reject);
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-  });
-}
 
 test('quickstart: up, reach, idempotent up, targeted recreate, scale, orphans, down -v', { skip: !isRoot, timeout: 180_000 }, async (t) => {
   const w = makeWorld();

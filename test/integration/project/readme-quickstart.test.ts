@@ -3,24 +3,11 @@
 // call by name answered, Ctrl-C (SIGINT) stops it, and `down -v` clears it.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { get } from 'node:http';
 import { test } from 'node:test';
 import { berthBin, isRoot, repoRoot } from '../../helpers/env.js';
 import { readmeQuickstartArgs } from '../../helpers/readme.js';
-import { freePort, leftovers, makeWorld, ps, teardown } from './harness.js';
+import { fetchOnce, freePort, leftovers, makeWorld, ps, teardown } from './harness.js';
 
-function fetchOnce(port: number, path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = get({ host: '127.0.0.1', port, path, timeout: 8000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => { body += d; });
-      res.on('end', () => resolve(body));
-    });
-    req.on('error', reject);
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-  });
-}
 
 async function fetchUntil(port: number, path: string, want: RegExp, ms: number): Promise<string> {
   let last = '';
