@@ -58,7 +58,10 @@ export function writeRemoteEndpoints(paths: StatePaths, networkId: string, eps: 
 export function readRemoteEndpoints(paths: StatePaths): ClusterEndpoint[] {
   let files: string[] = [];
   try { files = readdirSync(remoteDir(paths)); } catch { return []; }
-  return files.filter((f) => /^[0-9a-f]{64}\.json$/.test(f)).flatMap((f) => readJson<ClusterEndpoint[]>(join(remoteDir(paths), f)) ?? []);
+  // A mirror of etcd that the agent rewrites: an unreadable one counts as empty until then.
+  return files.filter((f) => /^[0-9a-f]{64}\.json$/.test(f)).flatMap((f) => {
+    try { return readJson<ClusterEndpoint[]>(join(remoteDir(paths), f), Array.isArray) ?? []; } catch { return []; }
+  });
 }
 
 /** Remote endpoints in the shape of local endpoint records, for the DNS configuration. */

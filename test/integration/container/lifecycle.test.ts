@@ -232,7 +232,7 @@ describe('container lifecycle (root)', { skip: !isRoot || !existsSync(shim) ? 'n
     await c.remove(without.id, { force: true });
   });
 
-  it('survives the CLI exiting; a crashed shim shows as dead and remove cleans up', async () => {
+  it('survives the CLI exiting; the container dies with a killed shim, shows as exited, and remove cleans up', async () => {
     const inp = input(['sh', '-c', 'while true; do echo tick; sleep 0.2; done']);
     const script = `
       import { Containers } from ${JSON.stringify(join(repoRoot, 'dist/src/container/index.js'))};
@@ -253,10 +253,11 @@ describe('container lifecycle (root)', { skip: !isRoot || !existsSync(shim) ? 'n
     const shimPid = Number(readFileSync(c.pathsOf(inp.id).shimPid, 'utf8'));
     process.kill(shimPid, 'SIGKILL');
     await until('shim gone', () => !alive(shimPid) || readFileSync(`/proc/${shimPid}/stat`, 'utf8').split(' ')[2] === 'Z');
-    assert.equal(c.list().find((x) => x.record.id === inp.id)!.observed.status, 'dead');
+    // The runtime armed a parent-death SIGKILL on the container's init: it goes with its shim.
+    await until('container process gone', () => !alive(pid) || readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2] === 'Z');
+    await until('seen as exited', () => c.list().find((x) => x.record.id === inp.id)!.observed.status === 'exited');
     assert.equal(inspect(c, inp.id).State.Running, false);
     await c.remove(inp.id, { force: true });
-    await until('container process gone', () => !alive(pid));
     assertGone(inp.id, [pid]);
   });
 
