@@ -258,6 +258,7 @@ describe('container lifecycle (root)', { skip: !isRoot || !existsSync(shim) ? 'n
     await until('seen as exited', () => c.list().find((x) => x.record.id === inp.id)!.observed.status === 'exited');
     assert.equal(inspect(c, inp.id).State.Running, false);
     await c.remove(inp.id, { force: true });
+    await until('container process reaped', () => !alive(pid));
     assertGone(inp.id, [pid]);
   });
 

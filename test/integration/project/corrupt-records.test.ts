@@ -34,8 +34,8 @@ function checkOutput(what: string, r: { status: number | null; signal: NodeJS.Si
   else assert.ok(r.status === 0 || r.status === 1, `${what}: exit ${r.status}:\n${r.stderr}`);
   if (r.status !== 0) {
     // One error line, after the progress lines (indented) and at most one warning per unreadable file.
-    const lines = r.stderr.trim().split('\n').filter((l) => !l.startsWith('warning: unreadable record ') && !l.startsWith(' '));
-    assert.equal(lines.length, 1, `${what}: one error line:\n${r.stderr}`);
+    const lines = r.stderr.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('warning: unreadable record ') && !l.startsWith(' '));
+    assert.equal(lines.length, 1, `${what}: one error line: ${JSON.stringify(lines)}\n${r.stderr}`);
   }
 }
 
