@@ -70,35 +70,14 @@ export class LayerStore {
   }
 
   private async unpack(chainId: string, parent: string | undefined, diffId: string, blobPath: string, opts: { devices?: DevicePolicy; what?: string }): Promise<LayerRecord> {
-    const tmp = join(this.tmpDir, `${process.pid}-layer-${randomBytes(6).toString('hex')}`);
-    const final = this.dir(chainId);
-    mkdirSync(join(tmp, 'diff'), { recursive: true, mode: 0o700 });
-    let link: string | undefined;
+    const tmp = this.newTmp();
+    mkdirSync(join(tmp, 'diff'), { mode: 0o700 });
     try {
       // Loaded on use: the tar code is not needed by commands that only read the store (ps, up with images present).
       const { unpackLayer } = await import('./layer-unpack.js');
       const r = await unpackLayer(blobPath, join(tmp, 'diff'), { diffId, devices: opts.devices, what: opts.what });
-      for (;;) {
-        const name = shortName();
-        try {
-          symlinkSync(`../layers/${hex(chainId)}/diff`, join(this.linksDir, name));
-          link = name;
-          break;
-        } catch (e) {
-          if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-        }
-      }
-      const rec: LayerRecord = { chainId, diffId, parent, link, size: r.size };
-      writeJsonAtomic(join(tmp, 'layer.json'), rec);
-      if (renameNoReplace(tmp, final)) return rec;
-      // Someone else unpacked the same layer first: theirs is as good as ours.
-      rmSync(join(this.linksDir, link), { force: true });
-      rmSync(tmp, { recursive: true, force: true });
-      const theirs = this.get(chainId);
-      if (!theirs) throw new Error(`layer ${chainId} appeared without its record`);
-      return theirs;
+      return this.install(tmp, { chainId, diffId, parent, size: r.size });
     } catch (e) {
-      if (link) rmSync(join(this.linksDir, link), { force: true });
       rmSync(tmp, { recursive: true, force: true });
       throw e;
     }
@@ -113,28 +92,46 @@ export class LayerStore {
   adopt(chainId: string, parent: string | undefined, diffId: string, dir: string, size: number): LayerRecord {
     const have = this.get(chainId);
     if (have) { rmSync(dir, { recursive: true, force: true }); return have; }
-    const tmp = join(this.tmpDir, `${process.pid}-layer-${randomBytes(6).toString('hex')}`);
-    mkdirSync(tmp, { mode: 0o700 });
-    let link: string | undefined;
+    const tmp = this.newTmp();
     try {
       renameNoReplace(dir, join(tmp, 'diff'));
+      return this.install(tmp, { chainId, diffId, parent, size });
+    } catch (e) {
+      rmSync(tmp, { recursive: true, force: true });
+      throw e;
+    }
+  }
+
+  private newTmp(): string {
+    const tmp = join(this.tmpDir, `${process.pid}-layer-${randomBytes(6).toString('hex')}`);
+    mkdirSync(tmp, { recursive: true, mode: 0o700 });
+    return tmp;
+  }
+
+  /**
+   * `tmp` (holding `diff/`) becomes the layer: a short link for overlay's
+   * lowerdir, the record, then one rename. When someone else installed the
+   * same layer first, theirs is as good as ours and `tmp` goes.
+   */
+  private install(tmp: string, r: Omit<LayerRecord, 'link'>): LayerRecord {
+    let link: string | undefined;
+    try {
       for (;;) {
         const name = shortName();
-        try { symlinkSync(`../layers/${hex(chainId)}/diff`, join(this.linksDir, name)); link = name; break; } catch (e) {
+        try { symlinkSync(`../layers/${hex(r.chainId)}/diff`, join(this.linksDir, name)); link = name; break; } catch (e) {
           if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
         }
       }
-      const rec: LayerRecord = { chainId, diffId, parent, link, size };
+      const rec: LayerRecord = { chainId: r.chainId, diffId: r.diffId, parent: r.parent, link, size: r.size };
       writeJsonAtomic(join(tmp, 'layer.json'), rec);
-      if (renameNoReplace(tmp, this.dir(chainId))) return rec;
+      if (renameNoReplace(tmp, this.dir(r.chainId))) return rec;
       rmSync(join(this.linksDir, link), { force: true });
       rmSync(tmp, { recursive: true, force: true });
-      const theirs = this.get(chainId);
-      if (!theirs) throw new Error(`layer ${chainId} appeared without its record`);
+      const theirs = this.get(r.chainId);
+      if (!theirs) throw new Error(`layer ${r.chainId} appeared without its record`);
       return theirs;
     } catch (e) {
       if (link) rmSync(join(this.linksDir, link), { force: true });
-      rmSync(tmp, { recursive: true, force: true });
       throw e;
     }
   }
