@@ -145,7 +145,13 @@ describe('berth-shim lifecycle', { skip }, () => {
   test('stop of a container that exits on SIGTERM ends with 143, no restart', async () => {
     const c = new ShimCase(rootfs);
     try {
-      await c.startOk({ args: ['sh', '-c', 'trap "exit 143" TERM; while :; do sleep 0.05; done'], extra: ['--restart', 'always'] });
+      await c.startOk({ args: ['sh', '-c', 'trap "exit 143" TERM; echo trapped; while :; do sleep 0.05; done'], extra: ['--restart', 'always'] });
+      // PID 1 ignores a SIGTERM it has no handler for: stop only once the trap is set (a loaded machine may be slow to get there).
+      const end = Date.now() + 15_000;
+      while (!c.log().some((e) => e.log === 'trapped\n')) {
+        if (Date.now() > end) throw new Error('the container never set its trap');
+        await new Promise((r) => setTimeout(r, 25));
+      }
       // 143, not 137: it ended on SIGTERM, before the 60 s grace period ran out.
       const reply = await c.ctl({ op: 'stop', timeout: 60 });
       assert.deepEqual(reply, { ok: true, exitCode: 143 });
