@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { collect, globalsOf } from '../globals.js';
-import { guard } from '../image/guard.js';
+import { guard } from '../guard.js';
 
 interface BuildCmdFlags { cache?: boolean; pull?: boolean; buildArg?: string[]; quiet?: boolean }
 

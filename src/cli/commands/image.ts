@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { collect, globalsOf } from '../globals.js';
-import { guard } from '../image/guard.js';
+import { guard } from '../guard.js';
 
 
 const formatOption = () => new Option('--format <format>', 'output format').choices(['table', 'json']).default('table');

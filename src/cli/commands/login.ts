@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { guard } from '../image/guard.js';
+import { guard } from '../guard.js';
 
 
 export function registerLogin(program: Command): void {

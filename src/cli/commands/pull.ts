@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { globalsOf } from '../globals.js';
-import { guard } from '../image/guard.js';
+import { guard } from '../guard.js';
 
 
 // Compose-level `berth pull [SERVICE...]` / `berth push [SERVICE...]`: the

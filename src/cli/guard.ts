@@ -1,5 +1,5 @@
 /**
- * Wraps an image command's action so that system errors (ENOENT, network
+ * Wraps a command's action so that system errors (ENOENT, network
  * failures, ...) become one-line BerthErrors. The formatter is loaded only
  * when an error happens, keeping command registration cheap.
  */
@@ -8,7 +8,7 @@ export function guard<A extends unknown[]>(fn: (...args: A) => Promise<void>): (
     try {
       await fn(...args);
     } catch (e) {
-      const { userError } = await import('../../project/image/format.js');
+      const { userError } = await import('../project/image/format.js');
       throw userError(e);
     }
   };
