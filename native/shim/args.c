@@ -84,7 +84,7 @@ static int parse_restart(struct shim_args *a, const char *s, struct berr *err) {
 }
 
 enum { O_ID = 1, O_BUNDLE, O_STATE, O_SOCKET, O_RUNTIME, O_RTROOT, O_LOG, O_LOGSIZE, O_LOGFILE,
-       O_RESTART, O_HEALTH, O_TTY, O_STDIN, O_STOPSIG, O_STOPTIME, O_RESERVE };
+       O_RESTART, O_HEALTH, O_TTY, O_STDIN, O_STOPSIG, O_STOPTIME, O_RESERVE, O_HIDECG2 };
 
 static const struct option options[] = {
     {"id", required_argument, 0, O_ID},
@@ -103,6 +103,7 @@ static const struct option options[] = {
     {"stop-signal", required_argument, 0, O_STOPSIG},
     {"stop-timeout", required_argument, 0, O_STOPTIME},
     {"reserve", required_argument, 0, O_RESERVE},
+    {"hide-cgroup2", no_argument, 0, O_HIDECG2},
     {0, 0, 0, 0},
 };
 
@@ -142,6 +143,7 @@ int args_parse(struct shim_args *a, int argc, char **argv, struct berr *err) {
     case O_HEALTH: a->health_path = optarg; break;
     case O_TTY: a->tty = true; break;
     case O_STDIN: a->open_stdin = true; break;
+    case O_HIDECG2: a->hide_cgroup2 = true; break;
     case O_LOGSIZE:
       if (parse_int(optarg, 0, INT64_MAX, &n) < 0) return berr_set(err, 0, "--log-max-size %s: not a byte count", optarg);
       a->log_max_size = n;

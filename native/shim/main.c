@@ -87,6 +87,7 @@ static int prepare(struct shim *s, int argc, char **argv, struct berr *err) {
   s->rt.path = a->runtime;
   s->rt.root = a->runtime_root;
   s->rt.id = a->id;
+  s->rt.hide_cgroup2 = a->hide_cgroup2;
   return 0;
 }
 

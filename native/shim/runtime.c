@@ -10,12 +10,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #define MAX_ARGV 64
+
+/* In the runtime's child before exec: a private mount namespace in which an
+ * empty tmpfs covers the unified hierarchy of a hybrid host, so the runtime
+ * sees (and places the container on) the v1 controllers alone. Only `create`
+ * needs it: later commands find the container by its recorded cgroups. */
+static void hide_unified_cgroup(void) {
+  if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+      mount("tmpfs", "/sys/fs/cgroup/unified", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k") < 0)
+    dprintf(2, "hiding the unified cgroup mount: %s\n", strerror(errno));
+}
 
 int runtime_spawn(const struct runtime *rt, const char *const *argv, int in, int out, int errfd, pid_t *pid,
                   struct berr *err) {
@@ -41,6 +53,7 @@ int runtime_spawn(const struct runtime *rt, const char *const *argv, int in, int
     signal(SIGPIPE, SIG_DFL);
     /* berth-runtime: the container's init dies with this shim (see rt/container.c). */
     setenv("BERTH_DIE_WITH_SHIM", "1", 1);
+    if (rt->hide_cgroup2 && (strcmp(argv[0], "create") == 0 || strcmp(argv[0], "run") == 0)) hide_unified_cgroup();
     int null = open("/dev/null", O_RDWR | O_CLOEXEC);
     int fds[3] = {in >= 0 ? in : null, out >= 0 ? out : null, errfd >= 0 ? errfd : null};
     /* Move sources above 2 first so that dup2 never clobbers one we still need. */

@@ -35,6 +35,9 @@ struct shim_args {
   enum restart_policy restart;
   int restart_max; /* on-failure:N, 0 = unlimited */
   bool tty, open_stdin;
+  /* Create the container where the hybrid host's unified cgroup mount is
+   * hidden (crun refuses a hybrid layout whose cgroup2 holds controllers). */
+  bool hide_cgroup2;
   int stop_signal;
   int stop_timeout; /* seconds */
   struct reservation *reserve; /* --reserve, bound in prepare() */
@@ -128,6 +131,7 @@ int state_save(const struct cstate *st, const char *path, struct berr *err);
 /* ---- runtime.c: the OCI runtime command line --------------------------- */
 struct runtime {
   const char *path, *root, *id;
+  bool hide_cgroup2; /* see shim_args */
 };
 /* Spawns `runtime [--root R] argv...` with the given stdio (-1: /dev/null). */
 int runtime_spawn(const struct runtime *rt, const char *const *argv, int in, int out, int errfd, pid_t *pid,

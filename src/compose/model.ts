@@ -132,6 +132,11 @@ export interface Service {
   external_links?: string[];
   volumes_from?: string[];
   group_add?: string[];
+  /** The OCI runtime by name (berth-runtime, runc, crun); absent: berth-runtime. */
+  runtime?: string;
+  /** Commands run in each container after it starts / before it stops (docker compose 2.30+). */
+  post_start?: ServiceHook[];
+  pre_stop?: ServiceHook[];
   develop?: DevelopConfig;
   /** x-* extension fields of the service, kept. */
   [extension: `x-${string}`]: unknown;

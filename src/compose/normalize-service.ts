@@ -1,6 +1,6 @@
 // One raw (merged, validated) service → the normalized Service of model.ts.
 import { existsSync } from 'node:fs';
-import type { Service } from './model.js';
+import type { Service, ServiceHook } from './model.js';
 import { Ctx, dictOf, scalarString, sorted, type P } from './coerce.js';
 import { ENV_FILE_FORMATS, readDotenv } from './dotenv.js';
 import type { Lookup } from './interpolate.js';
@@ -104,7 +104,7 @@ export function normalizeService(name: string, raw: Obj, sc: ServiceCtx): Servic
       case 'healthcheck': out.healthcheck = normHealthcheck(c, v as Obj, p); break;
       case 'secrets': out.secrets = normFileRefs(c, v as unknown[], p, '/run/secrets'); break;
       case 'configs': out.configs = normFileRefs(c, v as unknown[], p); break;
-      case 'post_start': case 'pre_stop': out[key] = normHooks(c, v as unknown[], p); break;
+      case 'post_start': case 'pre_stop': out[key] = normHooks(c, v as unknown[], p) as unknown as ServiceHook[]; break;
       case 'ulimits': out.ulimits = normUlimits(c, v as Obj, p); break;
       case 'extra_hosts': out.extra_hosts = normExtraHosts(c, v, p); break;
       case 'devices': out.devices = normDevices(c, v as unknown[], p); break;

@@ -49,13 +49,14 @@ export async function exec(c: Containers, ref: string, argv: string[], o: ExecOp
   args.push(rec.id, ...argv);
   const stdio = o.stdio ?? 'pipe';
   return new Promise((resolve, reject) => {
-    const child = spawn(c.bin.runtime, args, { stdio: stdio === 'inherit' ? 'inherit' : ['pipe', 'pipe', 'pipe'] });
+    const runtime = c.runtimeOf(rec);
+    const child = spawn(runtime, args, { stdio: stdio === 'inherit' ? 'inherit' : ['pipe', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout?.setEncoding('utf8').on('data', (d: string) => (out += d));
     child.stderr?.setEncoding('utf8').on('data', (d: string) => (err += d));
     if (child.stdin) child.stdin.end(o.input ?? '');
-    child.on('error', (e) => reject(new BerthError(`exec: cannot run ${c.bin.runtime}: ${e.message}`)));
+    child.on('error', (e) => reject(new BerthError(`exec: cannot run ${runtime}: ${e.message}`)));
     child.on('close', (code, signal) => resolve({ exitCode: code ?? 128 + (signal ? signalNumber(signal) : 0), stdout: out, stderr: err }));
   });
 }
@@ -71,7 +72,7 @@ export async function top(c: Containers, ref: string): Promise<TopResult> {
   const rec = c.resolve(ref);
   const obs = observeStatus(c.pathsOf(rec.id), rec.id);
   if (obs.status !== 'running' && obs.status !== 'paused') throw new BerthError(`container ${rec.name} is not running`);
-  const pids = await runtimePids(c.bin.runtime, rec.runtimeRoot, rec.id);
+  const pids = await runtimePids(c.runtimeOf(rec), rec.runtimeRoot, rec.id);
   const rows: string[][] = [];
   for (const pid of pids) {
     try {

@@ -6,3 +6,4 @@ export { composeLabels, type ContainerRecord } from './record.js';
 export { inspect, inspectRecord, type ContainerInspect } from './inspect.js';
 export { exec, top, stats, type ExecOptions, type ExecResult, type ContainerStats, type TopResult } from './exec.js';
 export type { ContainerStatus, ShimState } from './status.js';
+export { DEFAULT_RUNTIME, RUNTIME_NAMES, resolveRuntime, runtimeError, type RuntimeChoice } from './runtimes.js';

@@ -3,6 +3,7 @@ import type { Containers } from './lifecycle.js';
 import type { ContainerRecord } from './record.js';
 import type { ShimState } from './status.js';
 import { observeStatus } from './status.js';
+import { DEFAULT_RUNTIME } from './runtimes.js';
 
 export interface ContainerInspect {
   Id: string;
@@ -30,6 +31,8 @@ export interface ContainerInspect {
   RestartCount: number;
   LogPath: string;
   Config: { Env: string[]; WorkingDir: string; User: string; Labels: Record<string, string>; Tty: boolean; OpenStdin: boolean; StopSignal: string; StopTimeout: number };
+  /** The OCI runtime by name, where docker keeps it. */
+  HostConfig: { Runtime: string };
   Bundle: string;
   Rootfs: string;
 }
@@ -69,6 +72,7 @@ export function inspectRecord(c: Containers, rec: ContainerRecord): ContainerIns
       Env: rec.process.env, WorkingDir: rec.process.cwd, User: rec.input.user ?? rec.input.image.config.User ?? '',
       Labels: rec.labels, Tty: rec.shim.tty, OpenStdin: rec.shim.stdin, StopSignal: rec.shim.stopSignal, StopTimeout: rec.shim.stopTimeout,
     },
+    HostConfig: { Runtime: rec.runtime?.name ?? DEFAULT_RUNTIME },
     Bundle: rec.bundle,
     Rootfs: rec.rootfs,
   };

@@ -23,6 +23,7 @@ import { shimAttach, spawnShim, shimRequest } from './shim-client.js';
 import type { Socket } from 'node:net';
 import { resolveShimOptions, shimArgs, type HostPortReservation } from './shim-options.js';
 import { moveToTrash, sweepTrash } from './trash.js';
+import { hidesCgroup2, resolveRuntime } from './runtimes.js';
 import { isShimAlive, observeStatus, type ObservedStatus } from './status.js';
 import type { ContainerSpecInput } from './types.js';
 
@@ -57,6 +58,11 @@ export class Containers {
 
   pathsOf(id: string): ContainerPaths {
     return containerPaths(this.paths, id);
+  }
+
+  /** The OCI runtime executable a container was created with (exec, top and delete use the same). */
+  runtimeOf(rec: Pick<ContainerRecord, 'runtime'> | undefined): string {
+    return rec?.runtime?.path ?? this.bin.runtime;
   }
 
   /** Finds a container by full id, name, or unique id prefix. */
@@ -96,6 +102,7 @@ export class Containers {
     const p = this.pathsOf(input.id);
     checkSocketPath(p.socket);
     const shim = resolveShimOptions(input);
+    const runtime = resolveRuntime(input.runtime, process.env, this.bin);
     if (input.init) requireBinary(this.bin.init, 'berth-init');
     const undo: (() => Promise<void> | void)[] = [];
     try {
@@ -138,7 +145,7 @@ export class Containers {
         image: { ref: input.image.ref, ...(input.image.id ? { id: input.image.id } : {}) },
         labels: { ...(input.image.config.Labels ?? {}), ...(input.labels ?? {}) },
         bundle: p.bundle, rootfs: p.rootfs, layers: { base: input.rootfs.base, lower: [...input.rootfs.lower] },
-        upper: p.upper, work: p.work, logPath: p.log, socket: p.socket, runtimeRoot: p.runtimeRoot,
+        upper: p.upper, work: p.work, logPath: p.log, socket: p.socket, runtimeRoot: p.runtimeRoot, runtime,
         process: { args: spec.process.args, env: spec.process.env, cwd: spec.process.cwd, user: `${u.uid}:${u.gid}` },
         shim, input,
       };
@@ -172,7 +179,7 @@ export class Containers {
       await new Promise((r) => setTimeout(r, 20));
     }
     const shim = requireBinary(this.bin.shim, 'berth-shim');
-    const runtime = requireBinary(this.bin.runtime, 'OCI runtime');
+    const runtime = requireBinary(this.runtimeOf(rec), 'OCI runtime');
     if (!isMounted(p.rootfs)) await mountRootfs({ ...rec.layers, upper: p.upper, work: p.work, target: p.rootfs });
     await ensureShm(this.paths, rec.input);
     if (joinsOthers(rec.input)) {
@@ -181,12 +188,12 @@ export class Containers {
       applyJoinPaths(spec, await pinNamespaces(p.runDir, joinPaths(this.paths, rec.input)));
       writeJsonAtomic(p.ociConfig, spec);
     }
-    await this.deleteRuntimeState(rec.id);
+    await this.deleteRuntimeState(rec.id, rec);
     mkdirSync(join(this.paths.runtime, 's'), { recursive: true, mode: 0o700 });
     rmSync(p.socket, { force: true });
     mkdirSync(p.runtimeRoot, { recursive: true, mode: 0o700 });
     try {
-      return await spawnShim(shim, shimArgs(rec.id, p, rec.shim, runtime, this.hooks.hostPorts?.(rec.id)));
+      return await spawnShim(shim, shimArgs(rec.id, p, rec.shim, runtime, this.hooks.hostPorts?.(rec.id), hidesCgroup2(rec.runtime)));
     } catch (e) {
       // Docker's words for a published port another process holds.
       if (isBerthError(e) && /^listen (tcp|udp)[46] .*: bind: /.test(e.message)) {
@@ -208,7 +215,7 @@ export class Containers {
     const p = this.pathsOf(rec.id);
     const obs = observeStatus(p, rec.id);
     if (!obs.shimAlive) {
-      if (obs.status === 'dead') await this.deleteRuntimeState(rec.id); // the shim crashed: kill what it left
+      if (obs.status === 'dead') await this.deleteRuntimeState(rec.id, rec); // the shim crashed: kill what it left
       return obs.state?.exitCode;
     }
     // A frozen process cannot act on a signal: thaw first (Docker does the same).
@@ -320,7 +327,7 @@ export class Containers {
     const step = async (what: string, f: () => Promise<unknown> | unknown) => {
       try { await f(); } catch (e) { errors.push(`${what}: ${(e as Error).message}`); }
     };
-    await step('runtime delete', () => this.deleteRuntimeState(id));
+    await step('runtime delete', () => this.deleteRuntimeState(id, rec));
     await step('cgroups', () => removeCgroups(id));
     await step('unmount', () => unmountAll(p.runDir));
     await step('socket', () => rmSync(p.socket, { force: true }));
@@ -382,12 +389,17 @@ export class Containers {
     }
   }
 
+  /** The record when it can be read (an unreadable one leaves the default runtime to clean up). */
+  private readableRecord(id: string): ContainerRecord | undefined {
+    try { return readRecord(this.pathsOf(id).record); } catch (e) { if (isCorruptRecord(e)) return undefined; throw e; }
+  }
+
   /** `runtime delete --force`: kills and forgets a container the runtime still knows (after a shim crash). */
-  private async deleteRuntimeState(id: string): Promise<void> {
+  private async deleteRuntimeState(id: string, rec?: ContainerRecord): Promise<void> {
     const root = this.pathsOf(id).runtimeRoot;
     if (!existsSync(join(root, id))) return;
     try {
-      await run(this.bin.runtime, ['--root', root, 'delete', '--force', id]);
+      await run(this.runtimeOf(rec ?? this.readableRecord(id)), ['--root', root, 'delete', '--force', id]);
     } catch (e) {
       const msg = ((e as { stderr?: string }).stderr ?? (e as Error).message).trim();
       if (!/not exist|no such|not found/i.test(msg)) throw new BerthError(`runtime delete ${id.slice(0, 12)}: ${msg}`);

@@ -8,6 +8,7 @@ import { BerthError } from '../errors.js';
 import { isCorruptRecord, isStringMap, readJson, writeFileAtomic, writeJsonAtomic } from '../state/atomic.js';
 import { noteProblem } from '../state/notices.js';
 import type { StatePaths } from '../state/paths.js';
+import type { RuntimeChoice } from './runtimes.js';
 import type { ContainerSpecInput } from './types.js';
 import { LABELS } from '../compose-labels.js';
 
@@ -48,6 +49,8 @@ export interface ContainerRecord {
   logPath: string;
   socket: string;
   runtimeRoot: string;
+  /** The OCI runtime this container was created with (absent in older records: the default runtime). */
+  runtime?: RuntimeChoice;
   /** Pid-1 command line, env, cwd and user as they went into config.json (for inspect). */
   process: { args: string[]; env: string[]; cwd: string; user: string };
   shim: ShimOptions;

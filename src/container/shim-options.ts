@@ -54,7 +54,7 @@ export function resolveShimOptions(input: ContainerSpecInput): ShimOptions {
 /** A host port the shim holds while it runs (--reserve), so that no other process takes it. */
 export interface HostPortReservation { protocol: 'tcp' | 'udp'; hostIp: string; hostPort: number }
 
-export function shimArgs(id: string, p: ContainerPaths, o: ShimOptions, runtime: string, reserve: HostPortReservation[] = []): string[] {
+export function shimArgs(id: string, p: ContainerPaths, o: ShimOptions, runtime: string, reserve: HostPortReservation[] = [], hideCgroup2 = false): string[] {
   const a = [
     '--id', id, '--bundle', p.bundle, '--state-dir', p.dir, '--socket', p.socket,
     '--runtime', runtime, '--runtime-root', p.runtimeRoot, '--log-path', p.log,
@@ -66,5 +66,6 @@ export function shimArgs(id: string, p: ContainerPaths, o: ShimOptions, runtime:
   if (o.tty) a.push('--tty');
   if (o.stdin) a.push('--stdin');
   for (const r of reserve) a.push('--reserve', `${r.protocol}:${r.hostIp}:${r.hostPort}`);
+  if (hideCgroup2) a.push('--hide-cgroup2');
   return a;
 }

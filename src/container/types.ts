@@ -158,4 +158,6 @@ export interface ContainerSpecInput {
   /** Compose `tty` and `stdin_open`. */
   tty?: boolean;
   stdinOpen?: boolean;
+  /** Compose `runtime`: the OCI runtime's name (berth-runtime when absent; see runtimes.ts). */
+  runtime?: string;
 }

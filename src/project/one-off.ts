@@ -15,6 +15,7 @@ import type { UpOptions } from '../reconcile/reconcile.js';
 import { withProjectLock } from '../state/lock.js';
 import { containerDrivers } from './container-driver.js';
 import { deviceRequestError } from './device-requests.js';
+import { serviceRuntimeError } from './runtimes.js';
 import { engineAt, type Engine } from './engine.js';
 import { plannerOf } from './lifecycle.js';
 import { attachOneOff } from './one-off-attach.js';
@@ -56,7 +57,7 @@ export interface OneOffResult {
 /** `run`: dependencies, then the one-off container, then (attached) its output until it exits. */
 export async function runOneOff(o: OneOffOptions): Promise<OneOffResult> {
   const { project, service, name } = o;
-  const unsupported = deviceRequestError(project, service);
+  const unsupported = deviceRequestError(project, service) ?? serviceRuntimeError(project, service);
   if (unsupported) throw new BerthError(unsupported);
 
   // 1. Dependencies, image, networks and volumes.

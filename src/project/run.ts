@@ -24,6 +24,7 @@ import { Engine, engineAt } from './engine.js';
 import { observeProject } from './observe.js';
 import { hasHealthcheck, securityOptError } from './service-spec.js';
 import { checkHostPorts } from './host-ports.js';
+import { serviceRuntimeError } from './runtimes.js';
 
 // What a reporter receives, and the plan's printed forms (--dry-run's text and JSON).
 export type { ProgressEvent } from '../reconcile/execute.js';
@@ -90,7 +91,7 @@ function checkCreatable(project: Project | undefined, plan: Plan): void {
   if (!project) return;
   for (const a of plan.actions) {
     if (a.kind !== 'container.create' && a.kind !== 'container.recreate') continue;
-    const problem = externalFileObjectError(project, a.service) ?? deviceRequestError(project, a.service) ?? securityOptError(project, a.service);
+    const problem = externalFileObjectError(project, a.service) ?? deviceRequestError(project, a.service) ?? securityOptError(project, a.service) ?? serviceRuntimeError(project, a.service);
     if (problem) throw new BerthError(problem);
   }
 }

@@ -123,6 +123,7 @@ export function serviceSpec(s: Service, p: SpecParts): ContainerSpecInput {
     logging: { maxSize: bytes('logging.options.max-size', logOpts['max-size']), maxFile: logOpts['max-file'] ? Number(logOpts['max-file']) : undefined },
     tty: s.tty,
     stdinOpen: s.stdin_open,
+    ...(s.runtime ? { runtime: s.runtime } : {}),
   };
 }
 

@@ -1,0 +1,17 @@
+// The OCI runtime a service's containers run under (Compose `runtime:`), and
+// the name → executable mapping the engine's `--runtime` flag uses too.
+import type { Project } from '../compose/model.js';
+import { resolveRuntime, runtimeError } from '../container/runtimes.js';
+
+export { DEFAULT_RUNTIME, RUNTIME_NAMES, type RuntimeChoice } from '../container/runtimes.js';
+
+/** The executable for a runtime name (berth-runtime when absent); throws docker's "unknown or invalid runtime name". */
+export function runtimeExecutable(name?: string): string {
+  return resolveRuntime(name).path;
+}
+
+/** Why `service`'s `runtime:` cannot be used on this host (checked before anything is created), or undefined. */
+export function serviceRuntimeError(project: Project, service: string): string | undefined {
+  const problem = runtimeError(project.services[service]?.runtime);
+  return problem && `service "${service}": ${problem}`;
+}
