@@ -99,8 +99,9 @@ int sync_wait_ready_maps(int sock, pid_t *pidp, int *tty_master, const struct sp
       /* the init made its namespaces and mounts and waits before
        * createContainer and pivot_root: prestart, then createRuntime (spec order) */
       if (!maps || !id) return berr_set(err, EPROTO, "unexpected hook request");
-      if (hooks_run(maps->hooks, HOOK_PRESTART, id, "creating", pid, maps->bundle, maps->annotations, err) < 0 ||
-          hooks_run(maps->hooks, HOOK_CREATE_RUNTIME, id, "creating", pid, maps->bundle, maps->annotations, err) < 0)
+      /* "created" in the state on stdin, as crun and the runtime-tools validation expect. */
+      if (hooks_run(maps->hooks, HOOK_PRESTART, id, "created", pid, maps->bundle, maps->annotations, err) < 0 ||
+          hooks_run(maps->hooks, HOOK_CREATE_RUNTIME, id, "created", pid, maps->bundle, maps->annotations, err) < 0)
         return -1;
       if (send(sock, "C", 1, MSG_NOSIGNAL) != 1) return berr_sys(err, "answer the container init");
       continue;
@@ -150,7 +151,7 @@ static int create_container_hooks(void *ctx, struct berr *err) {
     do n = recv(c->sock, &ack, 1, 0); while (n < 0 && errno == EINTR);
     if (n != 1 || ack != 'C') _exit(1); /* a hook failed: the runtime reports it */
   }
-  return hooks_run(c->s->hooks, HOOK_CREATE_CONTAINER, c->id, "creating", host_pid(c), c->s->bundle, c->s->annotations, err);
+  return hooks_run(c->s->hooks, HOOK_CREATE_CONTAINER, c->id, "created", host_pid(c), c->s->bundle, c->s->annotations, err);
 }
 
 /* Only stdio and the fds passed with --preserve-fds reach the process. */
@@ -225,8 +226,9 @@ static int init_setup(struct init_ctx *c, int *fifo_fd, struct berr *err) {
     if (!uts || uts->path) return berr_set(err, 0, "cannot set domainname without a private UTS namespace");
     if (setdomainname(s->domainname, strlen(s->domainname)) < 0) return berr_sys(err, "setdomainname");
   }
-  const struct ns_spec *mnt = spec_ns(s, CLONE_NEWNS);
-  if (!mnt || mnt->path) return berr_set(err, 0, "a new mount namespace is required");
+  /* A mount namespace given by path was joined above: the rootfs is set up
+   * in it (pivot_root included), as runc and crun do. */
+  if (!spec_ns(s, CLONE_NEWNS)) return berr_set(err, 0, "a mount namespace is required");
   struct rootfs_opts ro = {.no_pivot = c->no_pivot, .cg = c->cg, .console_slave = -1, .before_pivot = create_container_hooks, .ctx = c};
   if (rootfs_prepare(s, &ro, err) < 0) return -1;
   if (s->process.terminal) {

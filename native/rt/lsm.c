@@ -27,9 +27,9 @@ int lsm_validate(const struct proc_spec *p, const char *mount_label, struct berr
     return berr_set(err, 0, "process.apparmorProfile %s: AppArmor is not enabled on this host", p->apparmor);
   if (p->selinux_label && !selinux_enabled())
     return berr_set(err, 0, "process.selinuxLabel %s: SELinux is not enabled on this host", p->selinux_label);
-  if (mount_label && !selinux_enabled())
-    return berr_set(err, 0, "linux.mountLabel %s: SELinux is not enabled on this host", mount_label);
-  if (mount_label) return berr_set(err, 0, "linux.mountLabel is not supported by berth-runtime");
+  /* Without SELinux a mount label labels nothing: ignored, as crun does (the
+   * label only becomes a context= mount option where SELinux is on). */
+  if (mount_label && selinux_enabled()) return berr_set(err, 0, "linux.mountLabel is not supported by berth-runtime");
   return 0;
 }
 
