@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { BerthError } from '../errors.js';
 import type { Containers } from './lifecycle.js';
 import { observeStatus } from './status.js';
+import { execExitCode } from './exec-failure.js';
 
 export interface ExecOptions {
   tty?: boolean;
@@ -57,7 +58,7 @@ export async function exec(c: Containers, ref: string, argv: string[], o: ExecOp
     child.stderr?.setEncoding('utf8').on('data', (d: string) => (err += d));
     if (child.stdin) child.stdin.end(o.input ?? '');
     child.on('error', (e) => reject(new BerthError(`exec: cannot run ${runtime}: ${e.message}`)));
-    child.on('close', (code, signal) => resolve({ exitCode: code ?? 128 + (signal ? signalNumber(signal) : 0), stdout: out, stderr: err }));
+    child.on('close', (code, signal) => resolve({ exitCode: code !== null ? execExitCode(code, err) : 128 + (signal ? signalNumber(signal) : 0), stdout: out, stderr: err }));
   });
 }
 

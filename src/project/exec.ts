@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
 import { BerthError } from '../errors.js';
 import { heldCaps } from '../container/capabilities.js';
+import { execExitCode } from '../container/exec-failure.js';
 import { observeStatus } from '../container/status.js';
 import { resolveUser } from '../container/user.js';
 import { serviceContainer } from '../logs/select.js';
@@ -40,14 +41,21 @@ export function execArgs(rec: { id: string; runtimeRoot: string; rootfs: string 
 /** Runs the runtime with inherited stdio; resolves with the command's exit code. */
 export function runInherited(runtime: string, args: string[]): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(runtime, args, { stdio: 'inherit' });
+    // stderr passes through us as it comes: its last line tells a command
+    // the runtime could not start (docker's 126/127) from one that ran.
+    const child = spawn(runtime, args, { stdio: ['inherit', 'inherit', 'pipe'] });
+    let tail = '';
+    child.stderr!.on('data', (d: Buffer) => {
+      process.stderr.write(d);
+      tail = (tail + d.toString('utf8')).slice(-4096);
+    });
     // The terminal's Ctrl-C reaches the runtime (same process group); we only wait for it.
     const ignore = () => undefined;
     process.on('SIGINT', ignore);
     child.on('error', (e) => reject(new BerthError(`exec: cannot run ${runtime}: ${e.message}`)));
     child.on('close', (code, signal) => {
       process.off('SIGINT', ignore);
-      resolve(code ?? 128 + ((osConstants.signals as Record<string, number>)[signal ?? ''] ?? 0));
+      resolve(code !== null ? execExitCode(code, tail) : 128 + ((osConstants.signals as Record<string, number>)[signal ?? ''] ?? 0));
     });
   });
 }

@@ -63,6 +63,12 @@ describe('runtime: per service', { skip: !isRoot && 'needs root' }, () => {
       assert.equal(await fetchOnce(port), `served under ${runtime}\n`);
       assert.equal(w.ok([...base, 'exec', '-T', 'web', 'sh', '-c', 'echo $$ from; cat /proc/1/comm']).trim().split('\n').at(-1), 'httpd');
       assert.equal(w.berth([...base, 'exec', '-T', 'web', 'sh', '-c', 'exit 5']).status, 5);
+      // docker's codes for a command that is not there, and for one that cannot be executed
+      const missing = w.berth([...base, 'exec', '-T', 'web', 'nosuchcommand']);
+      assert.equal(missing.status, 127, missing.stderr);
+      assert.match(missing.stderr, /nosuchcommand/);
+      assert.equal(w.berth([...base, 'exec', '-T', 'web', '/etc/passwd']).status, 126);
+      assert.equal(w.berth([...base, 'exec', '-T', 'web', '/etc']).status, 126);
       await until('logs', () => w.ok([...base, 'logs', '--no-log-prefix', 'web']), (l) => l.includes('web is up'));
 
       w.ok([...base, 'pause', 'web']);
