@@ -27,6 +27,7 @@ import { PendingStore } from './pending.js';
 import { namespaceModes } from './namespace-modes.js';
 import { oomScoreAdjRefusal } from '../container/oom-score.js';
 import { serviceSpec } from './service-spec.js';
+import { runLifecycleHooks } from './service-hooks.js';
 import { LABELS } from '../compose-labels.js';
 
 /** Label holding the container's volumes: { volumes: names, anonymous: target → name }. */
@@ -143,11 +144,21 @@ export function containerDrivers(engine: Engine, project: Project | undefined, d
     pending.clear(id);
   }
 
+  /** The service's pre_stop hooks, in a running container only (a paused or stopped one cannot exec). */
+  async function preStop(ref: string | ContainerRecord, service: string): Promise<void> {
+    const hooks = project?.services[service]?.pre_stop;
+    if (!hooks?.length) return;
+    const rec = typeof ref === 'string' ? c.resolve(ref) : ref;
+    if (observeStatus(c.pathsOf(rec.id), rec.id).status !== 'running') return;
+    await runLifecycleHooks(c, rec, 'pre_stop', hooks);
+  }
+
   async function remove(a: ContainerAction): Promise<void> {
     const id = a.containerId ?? c.resolve(a.name).id;
     const rec = readableRecord(engine, id);
     const use = volumeUseOf(rec);
     if (rec) {
+      await preStop(rec, a.service);
       const obs = observeStatus(c.pathsOf(id), id);
       if (obs?.shimAlive && obs.state?.status !== 'exited') await c.stop(id, { timeout: opts.timeout ?? rec.shim.stopTimeout });
     }
@@ -188,9 +199,12 @@ export function containerDrivers(engine: Engine, project: Project | undefined, d
       await ensureNetwork(engine, project, a.service, rec.id, rec.name, rec.input.network);
       await c.start(rec.id);
       crashPoint('container-started');
+      await runLifecycleHooks(c, rec, 'post_start', project?.services[a.service]?.post_start);
     },
     async stopContainer(a) {
-      await c.stop(a.containerId ?? a.name, opts.timeout !== undefined ? { timeout: opts.timeout } : {});
+      const ref = a.containerId ?? a.name;
+      await preStop(ref, a.service);
+      await c.stop(ref, opts.timeout !== undefined ? { timeout: opts.timeout } : {});
     },
     removeContainer: remove,
     async killContainer(a) { await c.kill(a.containerId ?? a.name, a.signal ?? 'SIGKILL'); },
@@ -198,9 +212,11 @@ export function containerDrivers(engine: Engine, project: Project | undefined, d
     async unpauseContainer(a) { await c.unpause(a.containerId ?? a.name); },
     async restartContainer(a) {
       const rec = c.resolve(a.containerId ?? a.name);
+      await preStop(rec, a.service);
       await c.stop(rec.id, opts.timeout !== undefined ? { timeout: opts.timeout } : {});
       await ensureNetwork(engine, project, a.service, rec.id, rec.name, rec.input.network);
       await c.start(rec.id);
+      await runLifecycleHooks(c, rec, 'post_start', project?.services[a.service]?.post_start);
     },
   };
 }

@@ -4,15 +4,13 @@
 // rebuild (as `berth up --build --no-deps SERVICE`: build the image, then
 // recreate the service's containers).
 import type { Project, ServiceHook } from '../compose/model.js';
-import { heldCaps } from '../container/capabilities.js';
-import { exec } from '../container/exec.js';
-import { resolveUser } from '../container/user.js';
 import { observeStatus } from '../container/status.js';
 import { projectContainers } from '../logs/select.js';
 import { planRestart } from '../reconcile/lifecycle.js';
 import { reconcile } from '../reconcile/reconcile.js';
 import type { Engine } from '../project/engine.js';
 import { runProject, type Reporter } from '../project/run.js';
+import { runHook } from '../project/service-hooks.js';
 import type { StatePaths } from '../state/paths.js';
 
 export interface ActionContext {
@@ -41,13 +39,7 @@ export async function execInService(ctx: ActionContext, service: string, hook: S
   const running = projectContainers(ctx.paths, ctx.project.name, { services: [service] })
     .filter(({ record }) => observeStatus(c.pathsOf(record.id), record.id).status === 'running');
   await Promise.all(running.map(async ({ record }) => {
-    let user: string | undefined;
-    if (hook.user) {
-      const u = resolveUser(hook.user, record.rootfs);
-      user = `${u.uid}:${u.gid}`;
-    }
-    const env = Object.fromEntries(Object.entries(hook.environment ?? {}).filter((e): e is [string, string] => e[1] !== null));
-    const r = await exec(c, record.id, hook.command, { user, workdir: hook.working_dir, env, caps: hook.privileged ? heldCaps() : undefined });
+    const r = await runHook(c, record, hook);
     for (const line of `${r.stdout}${r.stderr}`.split('\n').filter(Boolean)) ctx.log(`${record.name}: ${line}`);
     if (r.exitCode !== 0) ctx.log(`Error: exec ${JSON.stringify(hook.command.join(' '))} in ${record.name} exited with code ${r.exitCode}`);
   }));
