@@ -57,6 +57,18 @@ static int apply_devices(const char *dir, const struct spec *s, struct berr *err
   return 0;
 }
 
+/* A kmem limit where the kernel has the file; a warning where it has not. */
+static int kmem_limit(const char *mem, const char *file, int64_t value, struct berr *err) {
+  char p[4096], buf[32];
+  snprintf(p, sizeof p, "%s/%s", mem, file);
+  if (access(p, F_OK) < 0) {
+    bwarn("linux.resources.memory: %s ignored: the kernel has no such file", file);
+    return 0;
+  }
+  snprintf(buf, sizeof buf, "%" PRId64, value);
+  return cg_write(mem, file, buf, err);
+}
+
 int cgroup_v1_apply(const struct cgroup *cg, const struct spec *s, struct berr *err) {
   const struct resources_spec *r = &s->res;
   char buf[64];
@@ -83,7 +95,11 @@ int cgroup_v1_apply(const struct cgroup *cg, const struct spec *s, struct berr *
       snprintf(buf, sizeof buf, "%" PRIu64, r->swappiness);
       if (cg_write(mem, "memory.swappiness", buf, err) < 0) return -1;
     }
-  }
+    /* Kernel memory limits, as crun sets them (recent kernels accept
+     * memory.kmem.limit_in_bytes but no longer enforce it). */
+    if (r->has_kernel && kmem_limit(mem, "memory.kmem.limit_in_bytes", r->kernel, err) < 0) return -1;
+    if (r->has_kernel_tcp && kmem_limit(mem, "memory.kmem.tcp.limit_in_bytes", r->kernel_tcp, err) < 0) return -1;
+}
   const char *cpu = cg->dirs[CG_CPU];
   if (cpu) {
     if (r->has_shares && r->shares) {

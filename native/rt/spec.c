@@ -287,6 +287,10 @@ static int parse_resources(const struct json *res, struct spec *s, struct berr *
     r->has_mem_swap = k;
     if ((k = json_get_u64(mem, "swappiness", &r->swappiness, err)) < 0) return -1;
     r->has_swappiness = k;
+    if ((k = json_get_i64(mem, "kernel", &r->kernel, err)) < 0) return -1;
+    r->has_kernel = k;
+    if ((k = json_get_i64(mem, "kernelTCP", &r->kernel_tcp, err)) < 0) return -1;
+    r->has_kernel_tcp = k;
   }
   if (cpu) {
     if ((k = json_get_u64(cpu, "shares", &r->shares, err)) < 0) return -1;

@@ -71,7 +71,8 @@ struct devrule_spec {
 };
 
 struct resources_spec {
-  bool has_mem_limit, has_mem_reservation, has_mem_swap, has_swappiness;
+  bool has_mem_limit, has_mem_reservation, has_mem_swap, has_swappiness, has_kernel, has_kernel_tcp;
+  int64_t kernel, kernel_tcp; /* v1 only: memory.kmem{,.tcp}.limit_in_bytes */
   int64_t mem_limit, mem_reservation, mem_swap;
   uint64_t swappiness;
   bool has_shares, has_quota, has_period;

@@ -1,7 +1,7 @@
 // OCI conformance items from the runtime-tools validation suite, checked on
 // the same bundles under berth-runtime, runc and crun: the state hooks read
 // on stdin, joining a mount namespace by path, and linux.mountLabel on a host
-// without SELinux (ignored, as crun does).
+// without SELinux (ignored, as crun does), the v1 kernelTCP memory limit.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
@@ -77,6 +77,19 @@ describe('OCI conformance: hooks, mount namespace by path, mountLabel', { skip: 
       const r = rt.run(['run', '--bundle', bundle, h.id(rt)]);
       assert.equal(r.status, 0, `${rt.name}: ${r.stderr}`);
       assert.equal(r.stdout, 'ran\n', rt.name);
+    }
+  });
+
+  test('memory.kernelTCP sets the v1 TCP buffer limit', (t) => {
+    if (!existsSync('/sys/fs/cgroup/memory/memory.kmem.tcp.limit_in_bytes')) { t.skip('no v1 kmem.tcp accounting'); return; }
+    const c = sh('cat /sys/fs/cgroup/memory/memory.kmem.tcp.limit_in_bytes');
+    c.linux.resources.memory = { limit: 128 << 20, kernelTCP: 50593792 };
+    const bundle = h.bundle(c);
+    // runc 1.1 ignores kernel memory limits; crun sets them
+    for (const rt of h.runtimes.filter((x) => x.name !== 'runc')) {
+      const r = rt.run(['run', '--bundle', bundle, h.id(rt)]);
+      assert.equal(r.status, 0, `${rt.name}: ${r.stderr}`);
+      assert.equal(r.stdout, '50593792\n', rt.name);
     }
   });
 });
