@@ -292,7 +292,7 @@ static void init_main(struct init_ctx *c) {
     if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
     _exit(1); /* writer went away without starting us */
   }
-  close(fifo_fd);
+  /* fifo_fd stays open, close-on-exec: `start` waits for it to close at the exec. */
   /* Under berth-shim (it sets BERTH_DIE_WITH_SHIM for its runtime): the
    * process that created us has exited by now, we were adopted by the shim
    * (a subreaper), and from here on we die with it. A shim killed with

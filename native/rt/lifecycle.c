@@ -1,5 +1,6 @@
 /* start, kill, delete, pause/resume on a recorded container. */
 #include <errno.h>
+#include <poll.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -25,6 +26,9 @@ static void run_late_hooks(const struct cstate *st, enum hook_kind kind, const c
   spec_free(s);
 }
 
+/* How long `start` waits for the process to be exec'd (startContainer hooks run before it). */
+#define START_WAIT_MS 30000
+
 int container_start(const char *root, const char *id, struct berr *err) {
   struct cstate st;
   cleanup_free char *fifo = NULL;
@@ -45,8 +49,15 @@ int container_start(const char *root, const char *id, struct berr *err) {
     goto out;
   }
   ssize_t n = write(fd, "0", 1);
+  if (n != 1) { berr_sys(err, "write %s", fifo); close(fd); goto out; }
+  /* Return once the init has exec'd the process (its read end is close-on-
+   * exec: the fifo then has no reader and poll reports POLLERR), as a signal
+   * sent right after `start` must reach the process, not the runtime's code
+   * (PID 1 of a namespace drops signals it has no handler for). */
+  struct pollfd pfd = {.fd = fd, .events = 0};
+  while (poll(&pfd, 1, START_WAIT_MS) < 0 && errno == EINTR) {
+  }
   close(fd);
-  if (n != 1) { berr_sys(err, "write %s", fifo); goto out; }
   unlink(fifo);
   ret = 0;
   run_late_hooks(&st, HOOK_POSTSTART, "running");

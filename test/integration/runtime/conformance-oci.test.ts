@@ -92,4 +92,18 @@ describe('OCI conformance: hooks, mount namespace by path, mountLabel', { skip: 
       assert.equal(r.stdout, '50593792\n', rt.name);
     }
   });
+
+  test('start returns once the process is exec\'d (a signal sent next reaches it, not the runtime)', () => {
+    const rt = h.berth;
+    // A slow startContainer hook (run by the init between start and the exec) widens the window.
+    const c = defaultConfig(['sleep', '30']);
+    c.hooks = { startContainer: [{ path: '/bin/sleep', args: ['sleep', '0.3'] }] };
+    const bundle = h.bundle(c);
+    const id = h.id(rt);
+    assert.equal(rt.run(['create', '--bundle', bundle, id]).status, 0);
+    const pid = h.state(rt, id)!.pid;
+    assert.equal(rt.run(['start', id]).status, 0);
+    assert.equal(readFileSync(`/proc/${pid}/comm`, 'utf8'), 'sleep\n');
+    rt.run(['delete', '--force', id]);
+  });
 });
