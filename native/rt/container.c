@@ -219,11 +219,12 @@ static int init_setup(struct init_ctx *c, int *fifo_fd, struct berr *err) {
   if (cgns && !cgns->path && unshare(CLONE_NEWCGROUP) < 0) return berr_sys(err, "unshare cgroup namespace");
   const struct ns_spec *uts = spec_ns(s, CLONE_NEWUTS);
   if (s->hostname && *s->hostname) {
-    if (!uts || uts->path) return berr_set(err, 0, "cannot set hostname without a private UTS namespace");
+    /* a UTS namespace joined by path gets the hostname too, as runc and crun set it */
+    if (!uts) return berr_set(err, 0, "cannot set hostname without a private UTS namespace");
     if (sethostname(s->hostname, strlen(s->hostname)) < 0) return berr_sys(err, "sethostname %s", s->hostname);
   }
   if (s->domainname && *s->domainname) {
-    if (!uts || uts->path) return berr_set(err, 0, "cannot set domainname without a private UTS namespace");
+    if (!uts) return berr_set(err, 0, "cannot set domainname without a private UTS namespace");
     if (setdomainname(s->domainname, strlen(s->domainname)) < 0) return berr_sys(err, "setdomainname");
   }
   /* A mount namespace given by path was joined above: the rootfs is set up

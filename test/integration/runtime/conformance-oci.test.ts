@@ -1,10 +1,11 @@
 // OCI conformance items from the runtime-tools validation suite, checked on
 // the same bundles under berth-runtime, runc and crun: the state hooks read
-// on stdin, joining a mount namespace by path, and linux.mountLabel on a host
+// on stdin, joining a mount or UTS namespace by path, and linux.mountLabel on a host
 // without SELinux (ignored, as crun does), the v1 kernelTCP memory limit.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { defaultConfig } from '../../helpers/bundle.js';
@@ -59,6 +60,32 @@ describe('OCI conformance: hooks, mount namespace by path, mountLabel', { skip: 
         const r = rt.run(['run', '--bundle', h.bundle(c), h.id(rt)]);
         assert.equal(r.status, 0, `${rt.name}: ${r.stderr}`);
         assert.equal(r.stdout, `${readlinkSync(nsPath)}\nok\n`, rt.name);
+      }
+    } finally {
+      for (const p of holders) p.kill('SIGKILL');
+    }
+  });
+
+  test('joining a UTS namespace by path: the hostname is set in it', async () => {
+    const holders: ChildProcess[] = [];
+    const hostBefore = hostname();
+    try {
+      for (const rt of h.runtimes) {
+        const holder = spawn('unshare', ['-u', 'sleep', '60'], { stdio: 'ignore' });
+        holders.push(holder);
+        const nsPath = `/proc/${holder.pid}/ns/uts`;
+        const own = readlinkSync('/proc/self/ns/uts');
+        for (const end = Date.now() + 5000; readlinkSync(nsPath) === own;) {
+          if (Date.now() > end) throw new Error('unshare did not make its UTS namespace');
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        const c = sh('hostname');
+        c.hostname = `joined-${rt.name}`;
+        c.linux.namespaces = (c.linux.namespaces as Array<{ type: string; path?: string }>).map((n) => (n.type === 'uts' ? { type: 'uts', path: nsPath } : n));
+        const r = rt.run(['run', '--bundle', h.bundle(c), h.id(rt)]);
+        assert.equal(r.status, 0, `${rt.name}: ${r.stderr}`);
+        assert.equal(r.stdout, `joined-${rt.name}\n`, rt.name);
+        assert.equal(hostname(), hostBefore, 'the host keeps its name');
       }
     } finally {
       for (const p of holders) p.kill('SIGKILL');
