@@ -1,7 +1,7 @@
 // Normalizers for the structured service fields: ports, volumes, devices,
 // healthcheck, build, depends_on, networks, secrets/configs, ulimits.
 import type { BuildConfig, DependsOn, DeviceMapping, Healthcheck, PortConfig, ServiceFileRef, ServiceNetwork, ServiceVolume } from './model.js';
-import { Ctx, dictOf, sorted, type P } from './coerce.js';
+import { type Ctx, dictOf, sorted, type P } from './coerce.js';
 import { isRemoteContext, resolvePath } from './paths.js';
 import { isObj, type Obj } from './source.js';
 import { formatDuration, parseBytes, parseDuration, parsePortString, parseVolumeString, reorderPort, shellSplit } from './syntax.js';

@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { nativeOut } from './env.js';
 import { makeBusyboxRootfs } from './rootfs.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type OciConfig = Record<string, any>;
 
 const DEFAULT_CAPS = ['CAP_AUDIT_WRITE', 'CAP_KILL', 'CAP_NET_BIND_SERVICE'];

@@ -4,6 +4,7 @@
 import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import type { ReadableStream } from 'node:stream/web';
 import { BerthError } from '../../errors.js';
 import { chainIds, checkDigest, hex, sha256 } from '../digest.js';
 import { mapLimit, type ImageStore, type ResolvedImage } from '../image-store.js';
@@ -66,7 +67,7 @@ export async function fetchBlob(store: ImageStore, client: RegistryClient, d: De
   let current = resumed ? have : 0;
   onProgress?.({ id, status: 'downloading', current, total: d.size });
   let last = 0;
-  const body = Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>);
+  const body = Readable.fromWeb(res.body as ReadableStream<Uint8Array>);
   await store.blobs.writeStream(body, {
     expected: digest, expectedSize: d.size, what: `blob ${digest}`,
     partial,

@@ -20,7 +20,7 @@ import { formatPlan, type Plan } from '../../../src/reconcile/plan.js';
 import { reconcile } from '../../../src/reconcile/reconcile.js';
 import * as lc from '../../../src/reconcile/lifecycle.js';
 
-type Loose = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Loose = Record<string, any>;
 
 function readLoose(dir: string, file: string): Loose {
   try { return JSON.parse(readFileSync(join(dir, file), 'utf8')) as Loose; } catch (e) {
