@@ -64,7 +64,7 @@ export function normVolumes(c: Ctx, v: unknown[], path: P, dir: string): Service
 }
 
 /** compose-go prints a bind's options as selinux, propagation, create_host_path, recursive. */
-export function bindOrder(b: Obj): Obj {
+function bindOrder(b: Obj): Obj {
   const out: Obj = {};
   for (const k of ['selinux', 'propagation', 'create_host_path', 'recursive']) if (b[k] !== undefined) out[k] = b[k];
   for (const k of Object.keys(b)) if (!Object.hasOwn(out, k)) out[k] = b[k];

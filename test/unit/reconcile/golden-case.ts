@@ -73,7 +73,7 @@ export function loadActual(j: Loose, desired: DesiredProject): ActualState {
   return { containers, networks, volumes, images };
 }
 
-export function planFor(command: string, desired: DesiredProject, actual: ActualState, opts: Loose): Plan {
+function planFor(command: string, desired: DesiredProject, actual: ActualState, opts: Loose): Plan {
   switch (command) {
     case 'up': return reconcile(desired, actual, opts);
     case 'create': return lc.planCreate(desired, actual, opts);
