@@ -11,7 +11,7 @@ import { binaries, type Binaries } from './paths.js';
 export const DEFAULT_RUNTIME = 'berth-runtime';
 
 /** The runtime names berth accepts, in the order its messages list them. */
-export const RUNTIME_NAMES = [DEFAULT_RUNTIME, 'runc', 'crun'] as const;
+const RUNTIME_NAMES = [DEFAULT_RUNTIME, 'runc', 'crun'] as const;
 
 /** A runtime as a container's record keeps it: the name asked for and the executable it meant then. */
 export interface RuntimeChoice { name: string; path: string }

@@ -12,7 +12,7 @@ import { serviceContainer } from '../logs/select.js';
 import { Containers } from '../container/lifecycle.js';
 import { pathsAt } from './state-root.js';
 
-export interface ExecRequest {
+interface ExecRequest {
   tty: boolean;
   detach?: boolean;
   env?: Record<string, string>;
@@ -22,7 +22,7 @@ export interface ExecRequest {
 }
 
 /** The runtime's exec arguments for a container (user names resolved in its rootfs). */
-export function execArgs(rec: { id: string; runtimeRoot: string; rootfs: string }, argv: string[], r: ExecRequest): string[] {
+function execArgs(rec: { id: string; runtimeRoot: string; rootfs: string }, argv: string[], r: ExecRequest): string[] {
   const args = ['--root', rec.runtimeRoot, 'exec'];
   if (r.tty) args.push('--tty');
   if (r.detach) args.push('--detach');
@@ -39,7 +39,7 @@ export function execArgs(rec: { id: string; runtimeRoot: string; rootfs: string 
 }
 
 /** Runs the runtime with inherited stdio; resolves with the command's exit code. */
-export function runInherited(runtime: string, args: string[]): Promise<number> {
+function runInherited(runtime: string, args: string[]): Promise<number> {
   return new Promise((resolve, reject) => {
     // stderr passes through us as it comes: its last line tells a command
     // the runtime could not start (docker's 126/127) from one that ran.

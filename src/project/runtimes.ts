@@ -3,11 +3,9 @@
 import type { Project } from '../compose/model.js';
 import { resolveRuntime, runtimeError } from '../container/runtimes.js';
 
-export { DEFAULT_RUNTIME, RUNTIME_NAMES, type RuntimeChoice } from '../container/runtimes.js';
-
 /** The executable for a runtime name (berth-runtime when absent); throws docker's "unknown or invalid runtime name". */
-export function runtimeExecutable(name?: string): string {
-  return resolveRuntime(name).path;
+export function runtimeExecutable(name?: string, env: NodeJS.ProcessEnv = process.env): string {
+  return resolveRuntime(name, env).path;
 }
 
 /** Why `service`'s `runtime:` cannot be used on this host (checked before anything is created), or undefined. */
