@@ -15,12 +15,16 @@ const NOT_EXECUTABLE = [
   /open executable: (Permission denied|Operation not permitted)/,
 ];
 
+/** 127 or 126 when a runtime's error message says the process could not be started (docker's codes), else undefined. */
+export function startFailureCode(message: string): 126 | 127 | undefined {
+  if (NOT_FOUND.some((r) => r.test(message))) return 127;
+  if (NOT_EXECUTABLE.some((r) => r.test(message))) return 126;
+  return undefined;
+}
+
 /** Docker's exit code for a runtime that exited `code` after printing `stderr`: 127, 126, or `code` as it was. */
 export function execExitCode(code: number, stderr: string): number {
   if (code !== 255) return code;
   // The runtime's message is its last line: a process that ran wrote before it.
-  const last = stderr.trimEnd().split('\n').at(-1) ?? '';
-  if (NOT_FOUND.some((r) => r.test(last))) return 127;
-  if (NOT_EXECUTABLE.some((r) => r.test(last))) return 126;
-  return code;
+  return startFailureCode(stderr.trimEnd().split('\n').at(-1) ?? '') ?? code;
 }

@@ -16,6 +16,7 @@ import { withProjectLock } from '../state/lock.js';
 import { containerDrivers } from './container-driver.js';
 import { deviceRequestError } from './device-requests.js';
 import { serviceRuntimeError } from './runtimes.js';
+import { startFailureCode } from '../container/exec-failure.js';
 import { engineAt, type Engine } from './engine.js';
 import { plannerOf } from './lifecycle.js';
 import { attachOneOff } from './one-off-attach.js';
@@ -80,7 +81,13 @@ export async function runOneOff(o: OneOffOptions): Promise<OneOffResult> {
     const p = containerPaths(paths, rec.id);
     const now = readRecord(p.record)!;
     writeRecord(p.record, { ...now, labels: { ...now.labels, [LABELS.oneoff]: 'True' }, input: { ...now.input, labels: { ...(now.input.labels ?? {}), [LABELS.oneoff]: 'True' } } });
-    await drivers.startContainer({ ...action, kind: 'container.start', containerId: rec.id });
+    try {
+      await drivers.startContainer({ ...action, kind: 'container.start', containerId: rec.id });
+    } catch (e) {
+      // A command that is not there (or cannot be executed) exits 127 (126), as `docker run` does.
+      const code = e instanceof Error ? startFailureCode(e.message) : undefined;
+      throw code ? new BerthError((e as Error).message, code) : e;
+    }
     return rec.id;
   });
 

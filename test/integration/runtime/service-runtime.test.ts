@@ -69,6 +69,8 @@ describe('runtime: per service', { skip: !isRoot && 'needs root' }, () => {
       assert.match(missing.stderr, /nosuchcommand/);
       assert.equal(w.berth([...base, 'exec', '-T', 'web', '/etc/passwd']).status, 126);
       assert.equal(w.berth([...base, 'exec', '-T', 'web', '/etc']).status, 126);
+      const oneOff = w.berth([...base, 'run', '--rm', '--no-deps', '-T', 'web', 'nosuchcommand']);
+      assert.equal(oneOff.status, 127, `run of a missing command: ${oneOff.stderr}`);
       await until('logs', () => w.ok([...base, 'logs', '--no-log-prefix', 'web']), (l) => l.includes('web is up'));
 
       w.ok([...base, 'pause', 'web']);

@@ -3,7 +3,7 @@
 // and a directory).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { execExitCode } from '../../../src/container/exec-failure.js';
+import { execExitCode, startFailureCode } from '../../../src/container/exec-failure.js';
 
 test('a missing command is 127 under each runtime', () => {
   assert.equal(execExitCode(255, 'time="2026-12-07T16:59:28Z" level=error msg="exec failed: unable to start container process: exec: \\"nope\\": executable file not found in $PATH"\n'), 127);
@@ -25,4 +25,11 @@ test('a process that ran keeps its own exit code', () => {
   assert.equal(execExitCode(3, 'open executable: Permission denied\n'), 3);
   // the message was the process's own output, followed by more of it
   assert.equal(execExitCode(255, 'exec: "x": executable file not found in $PATH\nthen it went on\n'), 255);
+});
+
+test('a start that failed in the runtime, as the shim reports it', () => {
+  assert.equal(startFailureCode('runc create failed: unable to start container process: exec: "nope": executable file not found in $PATH'), 127);
+  assert.equal(startFailureCode('exec: "/bin/nope": stat /bin/nope: no such file or directory'), 127);
+  assert.equal(startFailureCode('exec: "/etc/passwd": permission denied'), 126);
+  assert.equal(startFailureCode('listen tcp4 127.0.0.1:8080: bind: address already in use'), undefined);
 });
