@@ -6,6 +6,7 @@
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { BerthError } from '../errors.js';
+import { config, readConfig } from '../config.js';
 import { binaries, type Binaries } from './paths.js';
 
 export const DEFAULT_RUNTIME = 'berth-runtime';
@@ -48,7 +49,7 @@ export function runtimeError(name: string | undefined, env: NodeJS.ProcessEnv = 
  * The executable for a runtime name (absent or empty: berth-runtime, which
  * $BERTH_RUNTIME may point elsewhere). An unknown name is docker's error.
  */
-export function resolveRuntime(name: string | undefined, env: NodeJS.ProcessEnv = process.env, bin: Pick<Binaries, 'runtime'> = binaries(env)): RuntimeChoice {
+export function resolveRuntime(name: string | undefined, env: NodeJS.ProcessEnv = process.env, bin: Pick<Binaries, 'runtime'> = binaries(env === process.env ? config() : readConfig(env))): RuntimeChoice {
   if (!name || name === DEFAULT_RUNTIME) return { name: DEFAULT_RUNTIME, path: bin.runtime };
   if (!(RUNTIME_NAMES as readonly string[]).includes(name)) {
     throw new BerthError(`unknown or invalid runtime name: ${name} (known: ${RUNTIME_NAMES.join(', ')})`);
