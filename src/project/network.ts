@@ -2,7 +2,7 @@
 // network verbs over the network driver, returning data for the CLI to print.
 import { UsageError } from '../errors.js';
 import {
-  connectEndpoint, createNetwork, disconnectEndpoint, inspectNetwork, listNetworks, pruneNetworks, removeNetwork,
+  connectEndpoint, createNetwork, disconnectEndpoint, listNetworks, pruneNetworks, removeNetwork,
   type IpamConfig, type NetworkSummary,
 } from '../network/index.js';
 import { pathsAt } from './state-root.js';
@@ -30,11 +30,6 @@ function matches(n: NetworkSummary, filters: string[] | undefined): boolean {
 /** The networks on record; --filter name=, driver=, id=, label=<k>[=<v>]. */
 export function networkList(root: string | undefined, filters?: string[]): NetworkSummary[] {
   return listNetworks(pathsAt(root)).filter((n) => matches(n, filters));
-}
-
-export function networkInspect(root: string | undefined, names: string[]): unknown[] {
-  const paths = pathsAt(root);
-  return names.map((n) => inspectNetwork(paths, n));
 }
 
 export interface NetworkCreateOptions {

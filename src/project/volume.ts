@@ -83,19 +83,6 @@ export function volumeLs(o: LsOptions, out: Out = stdout): void {
   for (const v of list) out(`${v.driver.padEnd(width)}${v.name}\n`);
 }
 
-export function volumeInspect(names: string[], o: { root?: string; format?: string }, out: Out = stdout): void {
-  if (o.format && o.format !== 'json') throw new UsageError(`unsupported --format "${o.format}" (use json)`);
-  const s = store(o.root);
-  const found: Record<string, unknown>[] = [];
-  const missing: string[] = [];
-  for (const n of names) {
-    const v = s.get(n);
-    if (v) found.push(inspectObject(v)); else missing.push(n);
-  }
-  out(JSON.stringify(found, null, 4) + '\n');
-  if (missing.length) throw new BerthError(`no such volume: ${missing.join(', ')}`);
-}
-
 export interface CreateOptions { root?: string; driver?: string; opt?: string[]; label?: string[]; dryRun?: boolean }
 
 export function volumeCreate(name: string | undefined, o: CreateOptions, out: Out = stdout): void {

@@ -63,9 +63,10 @@ export function registerImage(program: Command): void {
 
   image.command('inspect').description('show the details of images as JSON')
     .argument('<ref...>', 'images')
-    .action(guard(async (refs: string[], _opts: unknown, cmd: Command) => {
-      const { inspectImages } = await import('../../project/image/local-actions.js');
-      inspectImages(globalsOf(cmd).root, refs);
+    .option('-f, --format <template>', 'a Go template ("{{.Config.Cmd}}"), or json')
+    .action(guard(async (refs: string[], o: { format?: string }, cmd: Command) => {
+      const { inspectCommand } = await import('../tools/object-inspect.js');
+      await inspectCommand(globalsOf(cmd).root, refs, { type: 'image', format: o.format });
     }));
 
   image.command('history').description('show the history of an image')

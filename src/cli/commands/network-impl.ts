@@ -3,7 +3,7 @@ import { UsageError } from '../../errors.js';
 import type { GlobalOptions } from '../globals.js';
 import { table } from '../tools/table.js';
 import {
-  networkConnect, networkCreate, networkDisconnect, networkInspect, networkList, networkPrune, networkRemove,
+  networkConnect, networkCreate, networkDisconnect, networkList, networkPrune, networkRemove,
 } from '../../project/network.js';
 
 const out = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
@@ -27,8 +27,9 @@ export async function ls(g: GlobalOptions, o: { format: string; quiet?: boolean;
     nets.map((n) => [n.id.slice(0, 12), n.name, n.driver, n.subnets.map((s) => s.subnet).join(','), String(n.containers.length)])));
 }
 
-export async function inspect(g: GlobalOptions, names: string[]): Promise<void> {
-  out(JSON.stringify(networkInspect(g.root, names), null, 2));
+export async function inspect(g: GlobalOptions, names: string[], o: { format?: string }): Promise<void> {
+  const { inspectCommand } = await import('../tools/object-inspect.js');
+  await inspectCommand(g.root, names, { type: 'network', format: o.format });
 }
 
 export async function create(g: GlobalOptions, name: string, o: {

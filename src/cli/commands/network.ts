@@ -18,7 +18,8 @@ export function registerNetwork(program: Command): void {
 
   net.command('inspect').description('show details of networks (JSON)')
     .argument('<network...>', 'network names or ids')
-    .action(async (names: string[], _opts, cmd: Command) => (await impl()).inspect(globalsOf(cmd), names));
+    .option('-f, --format <template>', 'a Go template ("{{.Driver}}"), or json')
+    .action(async (names: string[], opts: { format?: string }, cmd: Command) => (await impl()).inspect(globalsOf(cmd), names, opts));
 
   net.command('create').description('create a network')
     .argument('<name>', 'network name')

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { collect, globalsOf } from '../globals.js';
+import { guard } from '../guard.js';
 
 // `berth volume ...`: Docker's volume commands over the state root's volumes.
 export function registerVolume(program: Command): void {
@@ -17,10 +18,11 @@ export function registerVolume(program: Command): void {
 
   volume.command('inspect').description('display detailed information on one or more volumes')
     .argument('<volume...>')
-    .option('-f, --format <format>', 'output format (json)', 'json')
-    .action(async (names: string[], o: { format: string }, cmd: Command) => {
-      (await impl()).volumeInspect(names, { ...o, root: globalsOf(cmd).root });
-    });
+    .option('-f, --format <template>', 'a Go template ("{{.Mountpoint}}"), or json')
+    .action(guard(async (names: string[], o: { format?: string }, cmd: Command) => {
+      const { inspectCommand } = await import('../tools/object-inspect.js');
+      await inspectCommand(globalsOf(cmd).root, names, { type: 'volume', format: o.format });
+    }));
 
   volume.command('create').description('create a volume')
     .argument('[name]', 'volume name (default: a random anonymous name)')

@@ -87,27 +87,6 @@ export function listImages(root: string | undefined, repo: string | undefined, o
   process.stdout.write(table(rows));
 }
 
-export function inspectImages(root: string | undefined, refs: string[]): void {
-  const store = storeFor(root);
-  const out = [];
-  const missing: string[] = [];
-  for (const ref of refs) {
-    const id = store.lookup(ref);
-    if (!id) { missing.push(ref); continue; }
-    const img = store.describe(id);
-    const size = img.layers.reduce((s, l) => s + (store.layers.get(l.chainId)?.size ?? 0), 0);
-    out.push({
-      Id: img.id, RepoTags: img.repoTags.map(familiarKey), RepoDigests: img.repoDigests.map(familiarKey), Created: img.image.created,
-      Author: img.image.author ?? '', Architecture: img.image.architecture, Os: img.image.os, Variant: img.image.variant,
-      Config: img.config, Size: size, ManifestDigest: img.manifestDigest,
-      RootFS: { Type: img.image.rootfs.type, Layers: img.image.rootfs.diff_ids },
-      GraphDriver: { Name: 'overlay', Data: { LowerDir: store.rootfsLayers(id).lower.map((l) => `${store.root}/${l}`).join(':') } },
-    });
-  }
-  printJson(out);
-  if (missing.length) throw new BerthError(`no such image: ${missing.join(', ')}`);
-}
-
 export function imageHistory(root: string | undefined, ref: string, o: { format?: string; noTrunc?: boolean; quiet?: boolean }): void {
   const store = storeFor(root);
   const img = store.resolve(ref);

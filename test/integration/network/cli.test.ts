@@ -48,7 +48,7 @@ test('berth network CLI, IPv6, internal networks, crash repair', { skip: !isRoot
     r = berth('network', 'ls', '--format', 'json', '--filter', `label=t=${id}`);
     assert.deepEqual(r.stdout.trim().split('\n').map((l) => JSON.parse(l).name), [n1]);
     r = berth('network', 'inspect', n2);
-    assert.equal(JSON.parse(r.stdout)[0].internal, true);
+    assert.equal(JSON.parse(r.stdout)[0].Internal, true);
     const bridge1 = getNetwork(paths, n1)!.bridge;
     assert.match(sh('ip', ['link', 'show', bridge1]).out, /mtu 1400/);
     const ruleset = sh('nft', ['list', 'table', 'inet', table]).out;

@@ -40,7 +40,7 @@ test('volume create, ls (table, json, quiet, filters) and inspect', (t) => {
   const missing = run('inspect', 'web_data', 'nope');
   assert.equal(missing.status, 1);
   assert.equal((JSON.parse(missing.stdout) as unknown[]).length, 1);
-  assert.equal(missing.stderr, 'no such volume: nope\n');
+  assert.equal(missing.stderr, 'Error: No such volume: nope\n');
 });
 
 test('volume errors are one line with a non-zero exit', (t) => {
