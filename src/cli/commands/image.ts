@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { collect, globalsOf } from '../globals.js';
 import { guard } from '../guard.js';
+import { addSearch } from './search.js';
 
 
 const formatOption = () => new Option('--format <format>', 'output format').choices(['table', 'json']).default('table');
@@ -121,6 +122,8 @@ export function registerImage(program: Command): void {
       const { imageBuild } = await import('../build/image-build.js');
       await imageBuild(globalsOf(cmd), context, opts);
     }));
+
+  addSearch(image);
 
   image.command('import').description('create an image from a root filesystem tarball or directory')
     .argument('<source>', 'tarball (plain or gzip), directory, or - for stdin')

@@ -29,6 +29,7 @@ import { registerRm } from './rm.js';
 import { registerPs } from './ps.js';
 import { registerSystem } from './system.js';
 import { registerCommit, registerDiff, registerInspect } from './inspect.js';
+import { registerSearch } from './search.js';
 import { registerKill, registerPause, registerRestart, registerStart, registerStop, registerUnpause } from './lifecycle.js';
 
 type Register = (program: Command) => void;
@@ -46,6 +47,7 @@ export const commandTable: Record<string, Register> = {
   create: registerCreate, start: registerStart, stop: registerStop, restart: registerRestart, kill: registerKill,
   pause: registerPause, unpause: registerUnpause, rm: registerRm, ps: registerPs, build: registerBuild, watch: registerWatch,
   system: registerSystem, inspect: registerInspect, diff: registerDiff, commit: registerCommit,
+  search: registerSearch,
 };
 
 export const commands: Register[] = [
@@ -88,4 +90,5 @@ export const commands: Register[] = [
   registerInspect,
   registerDiff,
   registerCommit,
+  registerSearch,
 ];
