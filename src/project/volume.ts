@@ -8,6 +8,8 @@ import { statePaths } from '../state/paths.js';
 import { volumesInUse } from '../volume/in-use.js';
 import { VolumeStore, type ListFilter, type VolumeInfo } from '../volume/store.js';
 
+export type { VolumeInfo } from '../volume/store.js';
+
 type Out = (s: string) => void;
 const stdout: Out = (s) => { process.stdout.write(s); };
 
@@ -65,11 +67,16 @@ export function humanSize(bytes: number): string {
 
 export interface LsOptions { root?: string; quiet?: boolean; format?: string; filter?: string[] }
 
-export function volumeLs(o: LsOptions, out: Out = stdout): void {
-  const s = store(o.root);
-  const filter = parseFilters(o.filter);
+/** The volumes `volume ls` lists (--filter applied). */
+export function volumeList(root: string | undefined, filters?: string[]): VolumeInfo[] {
+  const s = store(root);
+  const filter = parseFilters(filters);
   const inUse = filter.dangling === undefined ? new Map() : volumesInUse(s);
-  const list = s.list(filter, inUse);
+  return s.list(filter, inUse);
+}
+
+export function volumeLs(o: LsOptions, out: Out = stdout): void {
+  const list = volumeList(o.root, o.filter);
   if (o.quiet) { for (const v of list) out(`${v.name}\n`); return; }
   if (o.format === 'json') {
     for (const v of list) {

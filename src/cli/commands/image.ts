@@ -15,10 +15,16 @@ function addLs(cmd: Command): Command {
     .option('--digests', 'show digests')
     .option('--filter <key=value>', 'filter: dangling=true|false, reference=<name[:tag] glob>, label=<key>[=<value>] (repeatable)', collect)
     .option('--no-trunc', 'do not truncate output')
-    .addOption(formatOption())
+    .option('--format <format>', 'table, json, or a Go template ("{{.Repository}}:{{.Tag}}"; "table ..." adds headers)', 'table')
     .action(guard(async (repo: string | undefined, opts: { quiet?: boolean; digests?: boolean; trunc?: boolean; format: string; filter?: string[] }, cmd: Command) => {
-      const { listImages } = await import('../../project/image/local-actions.js');
-      listImages(globalsOf(cmd).root, repo, { quiet: opts.quiet, digests: opts.digests, noTrunc: opts.trunc === false, format: opts.format, filter: opts.filter });
+      const { listImages, imageRows } = await import('../../project/image/local-actions.js');
+      const root = globalsOf(cmd).root;
+      if (opts.format !== 'table' && opts.format !== 'json' && !opts.quiet) {
+        const [{ imageTemplate }, { ago }] = await Promise.all([import('../tools/ls-templates.js'), import('../../project/image/format.js')]);
+        process.stdout.write(imageTemplate(imageRows(root, repo, { filter: opts.filter }), opts.format, { noTrunc: opts.trunc === false, ago }));
+        return;
+      }
+      listImages(root, repo, { quiet: opts.quiet, digests: opts.digests, noTrunc: opts.trunc === false, format: opts.format, filter: opts.filter });
     }));
 }
 

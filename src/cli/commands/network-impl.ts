@@ -19,10 +19,14 @@ function pairs(list: string[] | undefined, what: string): Record<string, string>
   return o;
 }
 
-export async function ls(g: GlobalOptions, o: { format: string; quiet?: boolean; filter?: string[] }): Promise<void> {
+export async function ls(g: GlobalOptions, o: { format: string; quiet?: boolean; filter?: string[]; trunc?: boolean }): Promise<void> {
   const nets = networkList(g.root, o.filter);
   if (o.quiet) return void (nets.length && out(nets.map((n) => n.id.slice(0, 12)).join('\n')));
   if (o.format === 'json') return void out(nets.map((n) => JSON.stringify(n)).join('\n'));
+  if (o.format !== 'table') {
+    const { networkTemplate } = await import('../tools/ls-templates.js');
+    return void process.stdout.write(networkTemplate(nets, o.format, { noTrunc: o.trunc === false }));
+  }
   out(table(['NETWORK ID', 'NAME', 'DRIVER', 'SUBNETS', 'CONTAINERS'],
     nets.map((n) => [n.id.slice(0, 12), n.name, n.driver, n.subnets.map((s) => s.subnet).join(','), String(n.containers.length)])));
 }

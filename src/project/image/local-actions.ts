@@ -49,7 +49,10 @@ function matchFilters(store: ImageStore, img: ImageSummary, filters: string[]): 
 export interface LsOptions {
   filter?: string[]; quiet?: boolean; format?: string; digests?: boolean; noTrunc?: boolean }
 
-export function listImages(root: string | undefined, repo: string | undefined, o: LsOptions): void {
+/** One row per tag (an untagged image has one `<none>` row), as `image ls` lists them. */
+export interface ImageRow { i: ImageSummary; repo: string; tag: string; digest: string }
+
+export function imageRows(root: string | undefined, repo: string | undefined, o: { filter?: string[] }): ImageRow[] {
   const store = storeFor(root);
   let images = store.list();
   if (repo) {
@@ -63,16 +66,19 @@ export function listImages(root: string | undefined, repo: string | undefined, o
     const refs = o.filter.filter((f) => f.startsWith('reference=')).map((f) => referenceMatcher(f.slice('reference='.length)));
     if (refs.length) images = images.map((i) => ({ ...i, repoTags: i.repoTags.filter((k) => refs.every((m) => m(k))) }));
   }
-  if (o.quiet) {
-    process.stdout.write([...new Set(images.map((i) => (o.noTrunc ? i.id : shortId(i.id))))].map((s) => `${s}\n`).join(''));
-    return;
-  }
-  // One row per tag, as in the table; JSON rows carry the full values.
-  const lines = images.flatMap((i) => (i.repoTags.length ? i.repoTags : ['<none>:<none>']).map((k) => {
+  return images.flatMap((i) => (i.repoTags.length ? i.repoTags : ['<none>:<none>']).map((k) => {
     const [repo, tag] = k === '<none>:<none>' ? ['<none>', '<none>'] : repoTag(k);
     const digest = i.repoDigests.find((d) => familiarName(splitRefKey(d).name) === repo);
     return { i, repo, tag, digest: digest ? splitRefKey(digest).digest! : '<none>' };
   }));
+}
+
+export function listImages(root: string | undefined, repo: string | undefined, o: LsOptions): void {
+  const lines = imageRows(root, repo, o);
+  if (o.quiet) {
+    process.stdout.write([...new Set(lines.map(({ i }) => (o.noTrunc ? i.id : shortId(i.id))))].map((s) => `${s}\n`).join(''));
+    return;
+  }
   if (o.format === 'json') {
     printJsonLines(lines.map(({ i, repo, tag, digest }) => ({
       ID: i.id, Repository: repo, Tag: tag, Digest: digest, CreatedAt: i.created, CreatedSince: ago(i.created),
