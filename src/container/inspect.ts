@@ -9,9 +9,9 @@ import type { ContainerRecord } from './record.js';
 import type { ShimState } from './status.js';
 import { observeStatus } from './status.js';
 
-export interface DockerHealth { Status: string; FailingStreak: number; Log: Array<{ Start: string; End: string; ExitCode: number; Output: string }> }
+interface DockerHealth { Status: string; FailingStreak: number; Log: Array<{ Start: string; End: string; ExitCode: number; Output: string }> }
 
-export interface DockerMount {
+interface DockerMount {
   Type: string; Name?: string; Source: string; Destination: string; Driver?: string; Mode: string; RW: boolean; Propagation: string;
 }
 

@@ -30,7 +30,7 @@ function mountPoints(rec: ContainerRecord): string[] {
  * Paths of the upper dir that only the runtime made: mount points the image
  * did not have, and the directories above them that hold nothing else.
  */
-export function runtimeStubs(rec: ContainerRecord): Set<string> {
+function runtimeStubs(rec: ContainerRecord): Set<string> {
   const lowers = lowerDirs(rec);
   const skip = new Set<string>();
   const points = mountPoints(rec);

@@ -50,7 +50,10 @@ export function registerInspect(program: Command): void { addInspect(program, {}
 export function registerDiff(program: Command): void { addDiff(program); }
 export function registerCommit(program: Command): void { addCommit(program); }
 
-/** Adds inspect, diff and commit to `parent` (e.g. `container`): there, inspect looks at containers only. */
+/**
+ * Adds inspect, diff and commit to `parent` (e.g. `container`): there, inspect looks at containers only.
+ * @public (the `container` command mounts these)
+ */
 export function registerInspectCommands(parent: Command, scope: InspectScope = { type: 'container' }): void {
   addInspect(parent, scope);
   addDiff(parent);

@@ -25,7 +25,7 @@ export function goString(v: unknown): string {
 }
 
 /** Go's encoding/json as docker's `json` function uses it: compact, map keys sorted, no HTML escaping. */
-export function goJson(v: unknown): string {
+function goJson(v: unknown): string {
   return JSON.stringify(v === undefined ? null : v, (_k, val: unknown) => (isGoMap(val) ? Object.fromEntries(sortedKeys(val).map((k) => [k, val[k]])) : val));
 }
 
@@ -38,7 +38,7 @@ export function truth(v: unknown): boolean {
 }
 
 /** fmt.Sprintf for the verbs templates use: %s %v %d %q %t %x %f and %%, with flags and width. */
-export function sprintf(format: string, args: unknown[]): string {
+function sprintf(format: string, args: unknown[]): string {
   let n = 0;
   return format.replace(/%([-+ 0#]*)(\d*)(?:\.(\d+))?([svdqtxXf%])/g, (_m, flags: string, width: string, prec: string | undefined, verb: string) => {
     if (verb === '%') return '%';

@@ -23,7 +23,7 @@ export type Node =
 
 interface Token { t: 'str' | 'num' | 'field' | 'var' | 'ident' | '(' | ')' | '|' | ':=' | '=' | ','; v: string; glued: boolean }
 
-export class TemplateError extends UsageError {
+class TemplateError extends UsageError {
   constructor(format: string, why: string) {
     super(`invalid --format "${format}": ${why}`);
   }

@@ -9,7 +9,7 @@ import { BerthError, UsageError } from '../../errors.js';
 import { FUNCS, goString, isGoMap, truth } from './go-template-funcs.js';
 import { parseTree, type Node, type Operand, type Pipe } from './go-template-parse.js';
 
-export { goJson, goMap, goString } from './go-template-funcs.js';
+export { goMap, goString } from './go-template-funcs.js';
 
 export interface GoTemplate {
   table: boolean;

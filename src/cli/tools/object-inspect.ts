@@ -23,7 +23,7 @@ function markMaps(o: Inspected): Record<string, unknown> {
 }
 
 /** Renders the found objects to stdout; throws the missing names' errors (one line each). */
-export function printInspected(found: Inspected[], missing: string[], format: string | undefined): void {
+function printInspected(found: Inspected[], missing: string[], format: string | undefined): void {
   if (!format || format === 'json') {
     process.stdout.write(`${JSON.stringify(found.map((f) => f.value), null, 4)}\n`);
   } else {

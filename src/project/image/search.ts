@@ -10,7 +10,7 @@ export interface SearchResult { Name: string; Description: string; StarCount: nu
 export interface SearchOptions { limit?: number; filter?: string[]; env?: NodeJS.ProcessEnv }
 
 /** The registry and the term: a first component with a dot, a port or `localhost` names a registry, as in references. */
-export function searchTarget(term: string, env: NodeJS.ProcessEnv = process.env): { registry: string; term: string } {
+function searchTarget(term: string, env: NodeJS.ProcessEnv = process.env): { registry: string; term: string } {
   const slash = term.indexOf('/');
   const first = slash < 0 ? '' : term.slice(0, slash);
   if (first && (first.includes('.') || first.includes(':') || first === 'localhost')) return { registry: first, term: term.slice(slash + 1) };

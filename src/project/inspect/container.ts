@@ -7,7 +7,7 @@ import type { ContainerRecord } from '../../container/record.js';
 import { getEndpoint } from '../../network/index.js';
 import type { Engine } from '../engine.js';
 
-export interface DockerEndpoint {
+interface DockerEndpoint {
   IPAMConfig: { IPv4Address?: string; IPv6Address?: string } | null;
   Links: string[] | null;
   Aliases: string[] | null;
@@ -23,7 +23,7 @@ export interface DockerEndpoint {
   DNSNames: string[] | null;
 }
 
-export type PortMap = Record<string, Array<{ HostIp: string; HostPort: string }> | null>;
+type PortMap = Record<string, Array<{ HostIp: string; HostPort: string }> | null>;
 
 export interface ContainerInspectFull extends ContainerInspect {
   NetworkSettings: {

@@ -10,7 +10,7 @@ import { inspectContainer } from './container.js';
 import { imageInspect } from './image.js';
 import { networkInspectObject } from './network.js';
 
-export const OBJECT_TYPES = ['container', 'image', 'network', 'volume'] as const;
+const OBJECT_TYPES = ['container', 'image', 'network', 'volume'] as const;
 export type ObjectType = (typeof OBJECT_TYPES)[number];
 
 export interface Inspected { type: ObjectType; name: string; value: Record<string, unknown> }
