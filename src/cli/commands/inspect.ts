@@ -15,7 +15,6 @@ function addInspect(parent: Command, scope: InspectScope): void {
     .argument('<name...>', 'names or IDs');
   if (!scope.type) cmd.option('--type <type>', 'only look for this kind of object: container, image, network or volume');
   cmd.option('-f, --format <template>', 'a Go template ("{{.State.Status}}"), or json')
-    .option('-s, --size', 'accepted for docker compatibility (sizes are not computed)')
     .action(guard(async (names: string[], o: { type?: string; format?: string }, c: Command) => {
       const { inspectCommand } = await import('../tools/object-inspect.js');
       await inspectCommand(globalsOf(c).root, names, { format: o.format, type: scope.type ?? o.type });

@@ -63,6 +63,15 @@ test('inspect -f, diff, commit and a compose service of the committed image', { 
   assert.equal(w.ok(['diff', name]), '', 'a fresh container has changed nothing (mount points are not changes)');
   w.ok([...base, 'exec', '-T', 'web', 'sh', '-c', 'mkdir -p /srv/dbg && echo fixed > /srv/dbg/note && echo extra:x:9:9::/:/bin/sh >> /etc/passwd && rm /bin/vi']);
   assert.equal(w.ok(['diff', name]), ['C /bin', 'D /bin/vi', 'C /etc', 'C /etc/passwd', 'A /srv', 'A /srv/dbg', 'A /srv/dbg/note', ''].join('\n'));
+  // A bad --change fails before anything is written: no new image.
+  const before = w.ok(['image', 'ls', '-q', '--no-trunc']);
+  const bad = w.berth(['commit', '-c', 'CMD ["unclosed', name, 'snap/web:bad']);
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /not a JSON array/);
+  assert.equal(w.ok(['image', 'ls', '-q', '--no-trunc']), before);
+  // Without pausing, the container keeps running throughout.
+  const unpaused = w.ok(['commit', '--pause=false', name]).trim();
+  assert.equal(w.ok(['image', 'inspect', '-f', '{{.RepoTags}}', unpaused]), '[]\n', 'no name: an untagged image');
   const id = w.ok(['commit', '-m', 'debug session', '-a', 'Dev <dev@example.test>', '-c', 'ENV MODE=debug', '-c', 'LABEL com.example.snap=1', name, 'snap/web:dbg']).trim();
   assert.match(id, /^sha256:[a-f0-9]{64}$/);
   assert.equal(w.ok(['inspect', '-f', '{{.State.Status}}', name]), 'running\n', 'unpaused after the commit');
