@@ -1,25 +1,27 @@
-// The quickest YAML path: a line-based reader for the block-style subset
+// The quick YAML path: a line-based reader for the block-style subset
 // that Compose files are mostly written in (block mappings and sequences,
 // one-line plain, quoted and flow-sequence scalars, comments, anchors,
 // aliases and `<<` merge keys). A CLI run is too short for V8 to optimize
-// js-yaml's per-character reader, so it runs interpreted (~60% of a
-// `berth config` on 50 services); this one leaves most of the scanning to
-// native string and regex builtins.
+// the yaml package's lexer and parser, so they run interpreted (and loading
+// the package alone costs ~30 ms); this reader leaves most of the scanning
+// to native string and regex builtins.
 //
 // It never decides anything hard: on any construct outside the subset, or
-// anything js-yaml would reject (duplicate keys, bad indentation, tags,
-// block scalars, multi-line scalars, tabs, several documents...), it returns
-// undefined and the caller parses with js-yaml, which is the reference.
-// Where it answers, the value equals js-yaml's with berth's schema after
-// parsePlain's alias copying: plain scalars are resolved by the same rules
-// (resolvePlain), keys are String()ed, merges keep js-yaml's key order, and
-// every alias is a fresh copy. test/unit/compose/yaml-block.test.ts holds
-// it to that on every fixture and on generated documents.
-import { resolvePlain } from './js-yaml-schema.js';
+// anything the yaml path would reject (duplicate keys, bad indentation,
+// tags, block scalars, multi-line scalars, tabs, several documents...), it
+// returns undefined and the caller parses with the yaml package
+// (yaml-source.ts), which is the reference. Where it answers, the value
+// equals the yaml path's: plain scalars are resolved by the same rules
+// (yaml-scalars.ts), keys are String()ed, merged keys take the place of
+// their `<<`, and every alias is a fresh copy.
+// test/unit/compose/yaml-block.test.ts holds it to that on every fixture
+// and on generated and mutated documents.
+import { resolvePlain } from './yaml-scalars.js';
 import type { Obj } from './loc.js';
+import { MAX_YAML_DEPTH, MAX_YAML_NODES } from './text-guard.js';
 
-const MAX_NODES = 1_000_000;
-const MAX_DEPTH = 200;
+const MAX_NODES = MAX_YAML_NODES;
+const MAX_DEPTH = MAX_YAML_DEPTH;
 /** A block mapping key this reader takes: plain, no spaces, no indicator first. */
 const KEY = /^([A-Za-z0-9_][\w.\/-]*|<<):(?: +|$)/;
 /** Anything after a one-line value except a comment. */
@@ -64,6 +66,7 @@ class Reader {
     this.count(depth);
     const out: Obj = {};
     const overridable = new Set<string>();
+    let merged = false;
     while (this.i < this.str.length && this.ind[this.i] === indent) {
       const s = this.str[this.i]!;
       const m = KEY.exec(s);
@@ -71,7 +74,9 @@ class Reader {
       const raw = m[1]!;
       const value = this.value(s.slice(m[0].length), indent, depth + 1, true);
       if (raw === '<<') {
-        // js-yaml's mergeMappings: keys not yet present, overridable by explicit keys later.
+        // Keys not yet present, overridable by explicit keys later; a second `<<` is a duplicate key.
+        if (merged) bail();
+        merged = true;
         for (const src of Array.isArray(value) ? value : [value]) {
           if (src === null || typeof src !== 'object' || Array.isArray(src)) bail();
           for (const k of Object.keys(src as Obj)) {
@@ -82,7 +87,10 @@ class Reader {
         }
         continue;
       }
-      const key = String(resolvePlain(raw));
+      const k = resolvePlain(raw);
+      // A null key (`~:`, `null:`) is an error for the yaml path to report.
+      if (k === null) bail();
+      const key = String(k);
       if (key === '__proto__' || (Object.hasOwn(out, key) && !overridable.has(key))) bail();
       overridable.delete(key);
       out[key] = value;
@@ -105,7 +113,7 @@ class Reader {
         this.str[this.i] = rest;
         out.push(this.block(indent + at, depth + 1));
       } else {
-        // An empty item: js-yaml reads what follows one in nested sequences its own way; leave those to it.
+        // An empty item followed by nothing deeper: leave it to the yaml path.
         if ((rest === '' || rest[0] === '#') && !(this.i + 1 < this.str.length && this.ind[this.i + 1]! > indent)) bail();
         out.push(this.value(rest, indent, depth + 1, false));
       }
@@ -129,7 +137,7 @@ class Reader {
       this.i++;
       const next = this.i < this.str.length ? this.ind[this.i]! : -1;
       if (next > indent) {
-        // js-yaml lets a sequence under an empty `-` item go on at the outer item's indent: not ours.
+        // A sequence under an empty `-` item that goes on at the outer item's indent: not ours.
         if (!inMap && Reader.isDash(this.str[this.i]!)) bail();
         v = this.block(next, depth);
       }
@@ -199,7 +207,7 @@ class Reader {
     return out;
   }
 
-  /** An alias: a fresh copy of the anchored value, as parsePlain makes it. */
+  /** An alias: a fresh copy of the anchored value, as the yaml path makes it. */
   private copy(v: unknown, depth: number): unknown {
     if (v === null || typeof v !== 'object') return v;
     this.count(depth);
@@ -217,7 +225,7 @@ function cutComment(s: string): string {
 }
 
 function plain(s: string): unknown {
-  // Indicators and anything that would make js-yaml read more than a scalar.
+  // Indicators and anything that would make a YAML parser read more than a scalar.
   if (/^(?:[-?:](?: |$)|[,[\]{}#&*!|>'"%@`])|: |:$/.test(s)) bail();
   return resolvePlain(s);
 }
@@ -261,10 +269,10 @@ function quoted(s: string, from: number): [string, number] {
 
 /**
  * Parses a Compose file written in the block subset; undefined when the text
- * steps outside it (js-yaml then decides, and reports any error).
+ * steps outside it (the yaml path then decides, and reports any error).
  */
 export function parseBlockYaml(text: string): Obj | undefined {
-  // Tabs, CRs, a BOM, directives and document markers: leave them to js-yaml.
+  // Tabs, CRs, a BOM, directives and document markers: leave them to the yaml path.
   if (/[\t\r\ufeff]|^(?:---|\.\.\.|%)/m.test(text)) return undefined;
   const ind: number[] = [];
   const str: string[] = [];
