@@ -1,14 +1,15 @@
 // The quick YAML path: a line-based reader for the block-style subset
 // that Compose files are mostly written in (block mappings and sequences,
-// one-line plain, quoted and flow-sequence scalars, comments, anchors,
-// aliases and `<<` merge keys). A CLI run is too short for V8 to optimize
+// one-line plain and quoted scalars, one-line flow sequences and mappings
+// of scalars, comments, anchors, aliases, `<<` merge keys, and the Compose
+// tags !reset and !override before a collection). A CLI run is too short for V8 to optimize
 // the yaml package's lexer and parser, so they run interpreted (and loading
 // the package alone costs ~30 ms); this reader leaves most of the scanning
 // to native string and regex builtins.
 //
 // It never decides anything hard: on any construct outside the subset, or
 // anything the yaml path would reject (duplicate keys, bad indentation,
-// tags, block scalars, multi-line scalars, tabs, several documents...), it
+// other tags, block scalars, multi-line scalars, tabs, several documents...), it
 // returns undefined and the caller parses with the yaml package
 // (yaml-source.ts), which is the reference. Where it answers, the value
 // equals the yaml path's: plain scalars are resolved by the same rules
@@ -17,13 +18,15 @@
 // test/unit/compose/yaml-block.test.ts holds it to that on every fixture
 // and on generated and mutated documents.
 import { resolvePlain } from './yaml-scalars.js';
-import type { Obj } from './loc.js';
+import { ensureLoc, locOf, tagOf, type Obj, type Tag } from './loc.js';
 import { MAX_YAML_DEPTH, MAX_YAML_NODES } from './text-guard.js';
 
 const MAX_NODES = MAX_YAML_NODES;
 const MAX_DEPTH = MAX_YAML_DEPTH;
 /** A block mapping key this reader takes: plain, no spaces, no indicator first. */
 const KEY = /^([A-Za-z0-9_][\w.\/-]*|<<):(?: +|$)/;
+/** A key in a flow mapping: plain, no spaces, no indicator first. */
+const FLOW_KEY = /^([A-Za-z0-9_][\w.\/-]*): +/;
 /** Anything after a one-line value except a comment. */
 const TRAILER = /^(?: +#.*| *)$/;
 
@@ -72,7 +75,8 @@ class Reader {
       const m = KEY.exec(s);
       if (!m) return bail();
       const raw = m[1]!;
-      const value = this.value(s.slice(m[0].length), indent, depth + 1, true);
+      const [tag, rest] = splitTag(s.slice(m[0].length));
+      const value = this.value(rest, indent, depth + 1, true);
       if (raw === '<<') {
         // Keys not yet present, overridable by explicit keys later; a second `<<` is a duplicate key.
         if (merged) bail();
@@ -82,6 +86,8 @@ class Reader {
           for (const k of Object.keys(src as Obj)) {
             if (Object.hasOwn(out, k)) continue;
             out[k] = (src as Obj)[k];
+            const t = tagOf(src, k);
+            if (t) ensureLoc(out).tags.set(k, t);
             overridable.add(k);
           }
         }
@@ -94,6 +100,9 @@ class Reader {
       if (key === '__proto__' || (Object.hasOwn(out, key) && !overridable.has(key))) bail();
       overridable.delete(key);
       out[key] = value;
+      noteTag(out, key, tag);
+      // A tagged empty value is an empty string to the yaml path, not null: leave it to it.
+      if (tag && value === null) bail();
     }
     this.end(indent);
     return out;
@@ -113,9 +122,13 @@ class Reader {
         this.str[this.i] = rest;
         out.push(this.block(indent + at, depth + 1));
       } else {
+        const [tag, after] = splitTag(rest);
         // An empty item followed by nothing deeper: leave it to the yaml path.
-        if ((rest === '' || rest[0] === '#') && !(this.i + 1 < this.str.length && this.ind[this.i + 1]! > indent)) bail();
-        out.push(this.value(rest, indent, depth + 1, false));
+        if ((after === '' || after[0] === '#') && !(this.i + 1 < this.str.length && this.ind[this.i + 1]! > indent)) bail();
+        const value = this.value(after, indent, depth + 1, false);
+        if (tag && value === null) bail();
+        out.push(value);
+        noteTag(out, out.length - 1, tag);
       }
     }
     this.end(indent);
@@ -167,42 +180,38 @@ class Reader {
       return text;
     }
     if (c === '[') return this.flowSeq(s, depth);
-    if (c === '{') {
-      if (!/^\{ *\}(?: +#.*| *)$/.test(s)) bail();
-      this.count(depth);
-      return {};
-    }
+    if (c === '{') return this.flowMap(s, depth);
     return plain(cutComment(s));
   }
 
+  /** A one-line flow sequence of scalars: `[a, "b", 1]`. */
   private flowSeq(s: string, depth: number): unknown[] {
     this.count(depth);
     const out: unknown[] = [];
-    let j = 1;
-    const skip = () => { while (s.charCodeAt(j) === 32) j++; };
-    skip();
-    if (s[j] === ']') j++;
-    else {
-      for (;;) {
-        skip();
-        const c = s[j];
-        if (c === '"' || c === "'") {
-          const [text, end] = quoted(s, j);
-          out.push(text);
-          j = end;
-        } else {
-          const m = /^[^,[\]{}#"']*/.exec(s.slice(j))!;
-          const item = m[0].trimEnd();
-          if (item === '' || /: |:$/.test(item)) bail();
-          out.push(plain(item));
-          j += m[0].length;
-        }
-        skip();
-        if (s[j] === ',') { j++; skip(); if (s[j] === ']') bail(); continue; }
-        if (s[j] === ']') { j++; break; }
-        bail();
-      }
-    }
+    const j = flowItems(s, ']', (at) => {
+      const [v, end] = flowScalar(s, at);
+      out.push(v);
+      return end;
+    });
+    if (!TRAILER.test(s.slice(j))) bail();
+    return out;
+  }
+
+  /** A one-line flow mapping of plain keys to scalars: `{a: 1, b: "x"}`. */
+  private flowMap(s: string, depth: number): Obj {
+    this.count(depth);
+    const out: Obj = {};
+    const j = flowItems(s, '}', (at) => {
+      const m = FLOW_KEY.exec(s.slice(at));
+      if (!m) return bail();
+      const k = resolvePlain(m[1]!);
+      if (k === null) bail();
+      const key = String(k);
+      if (key === '__proto__' || Object.hasOwn(out, key)) bail();
+      const [v, end] = flowScalar(s, at + m[0].length);
+      out[key] = v;
+      return end;
+    });
     if (!TRAILER.test(s.slice(j))) bail();
     return out;
   }
@@ -211,11 +220,61 @@ class Reader {
   private copy(v: unknown, depth: number): unknown {
     if (v === null || typeof v !== 'object') return v;
     this.count(depth);
-    if (Array.isArray(v)) return v.map((x) => this.copy(x, depth + 1));
-    const out: Obj = {};
-    for (const k of Object.keys(v)) out[k] = this.copy((v as Obj)[k], depth + 1);
+    const out: Obj | unknown[] = Array.isArray(v) ? v.map((x) => this.copy(x, depth + 1)) : {};
+    if (!Array.isArray(v)) for (const k of Object.keys(v)) (out as Obj)[k] = this.copy((v as Obj)[k], depth + 1);
+    const tags = locOf(v)?.tags;
+    if (tags?.size) ensureLoc(out).tags = new Map(tags);
     return out;
   }
+}
+
+/**
+ * A `!reset` or `!override` tag in front of a value: [the tag, the rest].
+ * Taken only before a collection (on this line or the next ones); a tagged
+ * scalar (which the yaml path reads as a string) is left to the yaml path.
+ */
+function splitTag(rest: string): [Tag | undefined, string] {
+  const m = /^!(reset|override)(?: +|$)/.exec(rest);
+  if (!m) return [undefined, rest];
+  const after = rest.slice(m[0].length);
+  if (after !== '' && after[0] !== '[' && after[0] !== '{' && after[0] !== '#') bail();
+  return [`!${m[1]}` as Tag, after];
+}
+
+/** Records (or clears) the tag of c[key], as the merge of several files reads it (see loc.ts). */
+function noteTag(c: object, key: string | number, tag: Tag | undefined): void {
+  if (tag) ensureLoc(c).tags.set(key, tag);
+  else locOf(c)?.tags.delete(key);
+}
+
+/**
+ * Reads the items of a one-line flow collection that opens at s[0] and
+ * closes with `close`, each with `item(at)` (which returns the index after
+ * the item); the index after the closing bracket. No trailing comma.
+ */
+function flowItems(s: string, close: string, item: (at: number) => number): number {
+  let j = 1;
+  const skip = () => { while (s.charCodeAt(j) === 32) j++; };
+  skip();
+  if (s[j] === close) return j + 1;
+  for (;;) {
+    skip();
+    j = item(j);
+    skip();
+    if (s[j] === ',') { j++; skip(); if (s[j] === close) bail(); continue; }
+    if (s[j] === close) return j + 1;
+    bail();
+  }
+}
+
+/** A quoted or plain scalar inside a flow collection, starting at s[at]; [its value, the index after it]. */
+function flowScalar(s: string, at: number): [unknown, number] {
+  const c = s[at];
+  if (c === '"' || c === "'") return quoted(s, at);
+  const m = /^[^,[\]{}#"']*/.exec(s.slice(at))!;
+  const item = m[0].trimEnd();
+  if (item === '' || /: |:$/.test(item)) bail();
+  return [plain(item), at + m[0].length];
 }
 
 /** A plain scalar's text without its trailing comment (` #`) and spaces. */

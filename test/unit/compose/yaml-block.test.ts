@@ -12,13 +12,20 @@ import { join } from 'node:path';
 import { parseBlockYaml } from '../../../src/compose/yaml-block.js';
 import { parseWithYamlPackage } from '../../../src/compose/yaml-source.js';
 import { ComposeError } from '../../../src/compose/errors.js';
+import { locOf } from '../../../src/compose/loc.js';
 import { repoRoot } from '../../helpers/env.js';
 
-/** A canonical text of a value: keeps key order and tells 1 from "1", -0 from 0, NaN and Infinity. */
+/** Tags (!reset, !override) recorded on a mapping's or sequence's entries, in a fixed order. */
+function tags(v: object): string {
+  const t = locOf(v)?.tags;
+  return t?.size ? `#${[...t].map(([k, tag]) => `${String(k)}=${tag}`).sort().join(',')}` : '';
+}
+
+/** A canonical text of a value: keeps key order and tags, and tells 1 from "1", -0 from 0, NaN and Infinity. */
 function canon(v: unknown): string {
   if (v === null) return 'null';
-  if (Array.isArray(v)) return `[${v.map(canon).join(',')}]`;
-  if (typeof v === 'object') return `{${Object.keys(v as object).map((k) => `${JSON.stringify(k)}:${canon((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  if (Array.isArray(v)) return `[${v.map(canon).join(',')}]${tags(v)}`;
+  if (typeof v === 'object') return `{${Object.keys(v as object).map((k) => `${JSON.stringify(k)}:${canon((v as Record<string, unknown>)[k])}`).join(',')}}${tags(v as object)}`;
   if (typeof v === 'number') return Object.is(v, -0) ? 'n:-0' : `n:${String(v)}`;
   return `${typeof v}:${JSON.stringify(v)}`;
 }
@@ -57,6 +64,9 @@ const ANSWERED = [
   '# leading comment\n\na: 1   \n\n  # indented comment\nb:    # empty\nc: []\n',
   'a:\n- x\n-\n  k: v\n',
   'a: [ 1 , 2.5 , x y ]\n',
+  'a: {b: 1}\nc: { d: "x, y" , e: \'z\', f: ~, g: 0755, h: http://h:1/p }  # c\n',
+  'a: !reset []\nb: !override\n  k: v\nc:\n  - !reset {}\n  - x\n',
+  'x: &x\n  p: !reset []\n  q: 1\ny:\n  <<: *x\n  q: !override [2]\nz:\n  <<: *x\n  p: [3]\nw: *x\n',
   'x: &a {}\ny:\n  k: 1\n  <<: *a\nz:\n  <<:\n    - *a\n',
   'base: &b\n  k1: a\n  k2: b\nuse:\n  k2: mine\n  <<: *b\n  k3: c\n  k1: override\n',
 ];
@@ -64,12 +74,21 @@ const ANSWERED = [
 const DECLINED = [
   'a: |\n  text\n',
   'a: >-\n  text\n',
-  'a: !reset []\n',
+  'a: !reset x\n',
+  'a: !custom []\n',
+  'a: !override "x"\n',
+  'a: !reset\nb: 1\n',
   'a: multi\n  line\n',
   '---\na: 1\n',
   'a:\tb\n',
   'a: 1\r\nb: 2\r\n',
-  'a: {b: 1}\n',
+  'a: {b: {c: 1}}\n',
+  'a: {"b": 1}\n',
+  'a: {b: 1, b: 2}\n',
+  'a: {b: 1, }\n',
+  'a: {b}\n',
+  'a: {b: }\n',
+  'a: {<<: *x}\n',
   'a: [[1]]\n',
   'a: "open\n  close"\n',
   '"quoted key": 1\n',
@@ -113,9 +132,9 @@ function fixtures(): string[] {
 test('quick reader: example and fixture files, and the bench project', async () => {
   const files = fixtures();
   assert.ok(files.length >= 8, `only ${files.length} YAML files found`);
-  let answered = 0;
-  for (const f of files) if (check(readFileSync(f, 'utf8'))) answered++;
-  assert.ok(answered >= 5, `the quick reader took only ${answered} of ${files.length} files`);
+  // The examples are what Compose files look like: each must take the quick path.
+  const declined = files.filter((f) => !check(readFileSync(f, 'utf8')) && f.startsWith(join(repoRoot, 'examples')));
+  assert.deepEqual(declined, [], 'example files the quick reader declined');
   const { generateProject } = (await import(join(repoRoot, 'bench/cases/config.mjs'))) as { generateProject: (n: number) => string };
   assert.ok(check(generateProject(50)), 'the bench project takes the quick path');
 });
@@ -148,7 +167,7 @@ function rng(seed: number): () => number {
 const KEYS = ['a', 'b', 'image', 'x-base', 'com.example.k', '1', '1.0', '0x1A', 'true', 'Null', '~', 'A_B', 'k-1', '<<', 'a/b', '8080'];
 const SCALARS = ['x', 'hello world', '10s', '0o17', '0x1F', '+1', '-1.5e3', '.inf', '-.Inf', '.nan', 'NULL', '~', 'null', 'True', 'FALSE', 'yes', '1_000',
   '08', '012', '0b101', '-0', '1.', '.5', '+.5', '1e3', 'a: b', 'a #c', 'a#b', '- x', '-x', '?x', ':x', '@x', '%x', '`x`', 'x:', 'http://x:1', '127.0.0.1:80:80',
-  '', '[a, "b", 1]', '[]', '{}', '{a: 1}', '"q # x"', "'s''q'", '"e\\n\\t\\"\\\\"', '"\\x41"', '"\\u0041"', '*a', '&a v', '!reset x', '|', '>', '"open', "'open",
+  '', '[a, "b", 1]', '[]', '{}', '{a: 1}', '{a: 1, b: "x"}', '{ k: v,k2: [x] }', '{a: b, a: c}', '{a: }', '{ x: ~ , 1.0: 0755 }', '{a: b:c}', '{a: x, }', '!reset []', '!override {a: 1}', '!reset', '!override ~', '"q # x"', "'s''q'", '"e\\n\\t\\"\\\\"', '"\\x41"', '"\\u0041"', '*a', '&a v', '!reset x', '|', '>', '"open', "'open",
   '$VAR', '${X:-1}', 'a,b', '[a', 'a]', 'é', 'x # y # z', 'x  ', '  x'];
 
 function generate(r: () => number): string {
@@ -165,7 +184,8 @@ function generate(r: () => number): string {
       const roll = r();
       if (depth < 4 && roll < 0.3) {
         const anchor = r() < 0.2 ? `&a${++anchors} ` : '';
-        lines.push(`${head}${anchor}`.trimEnd());
+        const tag = r() < 0.1 ? pick(['!reset ', '!override ']) : '';
+        lines.push(`${head}${tag}${anchor}`.trimEnd());
         const step = 1 + Math.floor(r() * 3);
         node(inMap && !asSeq && r() < 0.2 ? indent : indent + step, depth + 1, !asSeq);
       } else if (roll < 0.38 && anchors > 0) {
