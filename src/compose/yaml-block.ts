@@ -1,15 +1,16 @@
 // The quick YAML path: a line-based reader for the block-style subset
 // that Compose files are mostly written in (block mappings and sequences,
 // one-line plain and quoted scalars, one-line flow sequences and mappings
-// of scalars, comments, anchors, aliases, `<<` merge keys, and the Compose
-// tags !reset and !override before a collection). A CLI run is too short for V8 to optimize
+// of scalars, literal and folded block scalars, comments, anchors,
+// aliases, `<<` merge keys, and the Compose tags !reset and !override
+// before a collection). A CLI run is too short for V8 to optimize
 // the yaml package's lexer and parser, so they run interpreted (and loading
 // the package alone costs ~30 ms); this reader leaves most of the scanning
 // to native string and regex builtins.
 //
 // It never decides anything hard: on any construct outside the subset, or
 // anything the yaml path would reject (duplicate keys, bad indentation,
-// other tags, block scalars, multi-line scalars, tabs, several documents...), it
+// other tags, multi-line flow and plain scalars, tabs, several documents...), it
 // returns undefined and the caller parses with the yaml package
 // (yaml-source.ts), which is the reference. Where it answers, the value
 // equals the yaml path's: plain scalars are resolved by the same rules
@@ -38,7 +39,18 @@ class Reader {
   private nodes = 0;
   private readonly anchors = new Map<string, unknown>();
 
-  constructor(private readonly ind: number[], private readonly str: string[]) {}
+  /**
+   * ind/str: indentation and text of each line that holds YAML (blank and
+   * comment-only lines left out); at: each one's index in raw, the text's
+   * lines (block scalars read those); ended: the text ends with a newline.
+   */
+  constructor(
+    private readonly ind: number[],
+    private readonly str: string[],
+    private readonly at: number[],
+    private readonly raw: string[],
+    private readonly ended: boolean,
+  ) {}
 
   document(): Obj {
     if (this.str.length === 0 || this.ind[0] !== 0) bail();
@@ -146,7 +158,11 @@ class Reader {
       if (rest[0] === '*' || rest[0] === '&') bail();
     }
     let v: unknown;
-    if (rest === '' || rest[0] === '#') {
+    const header = /^([|>])([-+]?)(?: +#.*| *)$/.exec(rest);
+    if (header) {
+      v = this.blockScalar(header[1]!, header[2]!, indent);
+      this.end(indent);
+    } else if (rest === '' || rest[0] === '#') {
       this.i++;
       const next = this.i < this.str.length ? this.ind[this.i]! : -1;
       if (next > indent) {
@@ -164,6 +180,58 @@ class Reader {
     }
     if (anchor !== undefined) this.anchors.set(anchor, v);
     return v;
+  }
+
+  /**
+   * A literal (`|`) or folded (`>`) block scalar whose header ends the
+   * current line, owned by a node at `indent`; chomp is "", "-" or "+".
+   * Not ours: no content, blank lines before it or with spaces past its
+   * indentation, reaching the end of a text without a final newline, and,
+   * when folded, lines that are more indented or end in spaces.
+   */
+  private blockScalar(style: string, chomp: string, indent: number): string {
+    const raw = this.raw;
+    let r = this.at[this.i]! + 1;
+    let n = -1;
+    const lines: string[] = [];
+    for (; r < raw.length; r++) {
+      const line = raw[r]!;
+      let k = 0;
+      while (line.charCodeAt(k) === 32) k++;
+      if (k === line.length) {
+        if (n < 0 || k > n) bail();
+        lines.push('');
+        continue;
+      }
+      if (n < 0) {
+        if (k <= indent) break;
+        n = k;
+      } else if (k < n) break;
+      lines.push(line.slice(n));
+    }
+    if (r === raw.length && !this.ended) bail();
+    let content = lines.length;
+    while (content > 0 && lines[content - 1] === '') content--;
+    if (content === 0) bail();
+    const body = lines.slice(0, content);
+    let text = '';
+    if (style === '|') text = body.join('\n');
+    else {
+      // Folded: a single line break is a space, each empty line a line break.
+      let empty = 0;
+      for (const l of body) {
+        if (l === '') { empty++; continue; }
+        if (l[0] === ' ' || l.endsWith(' ')) bail();
+        if (text !== '') text += empty > 0 ? '\n'.repeat(empty) : ' ';
+        text += l;
+        empty = 0;
+      }
+    }
+    if (chomp !== '-') text += '\n';
+    if (chomp === '+') text += '\n'.repeat(lines.length - content);
+    // Past the scalar's lines (its text may hold what looks like YAML or comments).
+    while (this.i < this.str.length && this.at[this.i]! < r) this.i++;
+    return text;
   }
 
   /** A value that ends on this line. */
@@ -335,15 +403,20 @@ export function parseBlockYaml(text: string): Obj | undefined {
   if (/[\t\r\ufeff]|^(?:---|\.\.\.|%)/m.test(text)) return undefined;
   const ind: number[] = [];
   const str: string[] = [];
-  for (const line of text.split('\n')) {
+  const at: number[] = [];
+  const raw = text.split('\n');
+  const ended = raw[raw.length - 1] === '';
+  if (ended) raw.pop();
+  raw.forEach((line, r) => {
     let n = 0;
     while (line.charCodeAt(n) === 32) n++;
-    if (n === line.length || line.charCodeAt(n) === 35) continue; // blank or comment-only
+    if (n === line.length || line.charCodeAt(n) === 35) return; // blank or comment-only
     ind.push(n);
     str.push(n === 0 ? line : line.slice(n));
-  }
+    at.push(r);
+  });
   try {
-    return new Reader(ind, str).document();
+    return new Reader(ind, str, at, raw, ended).document();
   } catch (e) {
     if (e instanceof Bail) return undefined;
     throw e;

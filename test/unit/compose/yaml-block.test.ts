@@ -66,14 +66,19 @@ const ANSWERED = [
   'a: [ 1 , 2.5 , x y ]\n',
   'a: {b: 1}\nc: { d: "x, y" , e: \'z\', f: ~, g: 0755, h: http://h:1/p }  # c\n',
   'a: !reset []\nb: !override\n  k: v\nc:\n  - !reset {}\n  - x\n',
+  'a: |\n  text\n  # not a comment\n\n   indented\nb: >-\n  folded\n  line\n\n  para\nc: |+\n  kept\n\n# comment\nd:\n  - >\n    item\n  - |-\n    x: y\n',
+  'a: | # c\n    deep\n    lines\n  \nb: >+\n  end\n\n',
   'x: &x\n  p: !reset []\n  q: 1\ny:\n  <<: *x\n  q: !override [2]\nz:\n  <<: *x\n  p: [3]\nw: *x\n',
   'x: &a {}\ny:\n  k: 1\n  <<: *a\nz:\n  <<:\n    - *a\n',
   'base: &b\n  k1: a\n  k2: b\nuse:\n  k2: mine\n  <<: *b\n  k3: c\n  k1: override\n',
 ];
 
 const DECLINED = [
-  'a: |\n  text\n',
-  'a: >-\n  text\n',
+  'a: |2\n  text\n',
+  'a: |\n\n  text\n',
+  'a: |\nb: 1\n',
+  'a: >\n  x\n    more\n',
+  'a: |\n  no final newline',
   'a: !reset x\n',
   'a: !custom []\n',
   'a: !override "x"\n',
@@ -188,6 +193,11 @@ function generate(r: () => number): string {
         lines.push(`${head}${tag}${anchor}`.trimEnd());
         const step = 1 + Math.floor(r() * 3);
         node(inMap && !asSeq && r() < 0.2 ? indent : indent + step, depth + 1, !asSeq);
+      } else if (roll < 0.34) {
+        // A block scalar: content lines, some more indented, blank or comment-like.
+        lines.push(`${head}${pick(['|', '|-', '|+', '>', '>-', '>+', '| # c', '|2'])}`);
+        const at = ' '.repeat(indent + 1 + Math.floor(r() * 3));
+        for (let k = 1 + Math.floor(r() * 4); k > 0; k--) lines.push(pick([`${at}text`, `${at}two words`, `${at} more`, '', `${at}# hash`, `${at}x: y`, `${at}end `, ' ']));
       } else if (roll < 0.38 && anchors > 0) {
         lines.push(`${head}*a${1 + Math.floor(r() * anchors)}`);
       } else if (asSeq && depth < 4 && roll < 0.5) {
