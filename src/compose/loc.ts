@@ -5,7 +5,7 @@
 // interpolation, merging or extends — points at file:line:col.
 import type { Pos } from './errors.js';
 
-export const LOC: unique symbol = Symbol('berth.loc');
+const LOC: unique symbol = Symbol('berth.loc');
 
 export type Tag = '!reset' | '!override';
 
@@ -57,7 +57,7 @@ export function ensureLoc(c: object): Loc {
   return l;
 }
 
-export function markPos(m: Mark | undefined): Pos | undefined {
+function markPos(m: Mark | undefined): Pos | undefined {
   return m ? m.src.pos(m.offset) : undefined;
 }
 

@@ -13,12 +13,13 @@
 // file the line reader takes never pays.
 import { createRequire } from 'node:module';
 import type { CST, Document, Node as YNode, YAMLMap } from 'yaml';
+import type * as YamlNs from 'yaml';
 import { ComposeError } from './errors.js';
 import { LEGACY_OCTAL, legacyOctal } from './yaml-scalars.js';
 import { MAX_YAML_DEPTH, MAX_YAML_NODES } from './text-guard.js';
 import { copyLoc, ensureLoc, isObj, SourceFile, type Loc, type Mark, type Obj } from './loc.js';
 
-type YamlModule = typeof import('yaml');
+type YamlModule = typeof YamlNs;
 let Y: YamlModule | undefined;
 function yamlModule(): YamlModule {
   Y ??= createRequire(import.meta.url)('yaml') as YamlModule;
