@@ -25,6 +25,8 @@ export interface BerthConfig {
   nftTable: string;
   /** BERTH_INSECURE_REGISTRIES: registries spoken to over plain http. */
   insecureRegistries: string[];
+  /** BERTH_SEARCH_REGISTRY: the registry `search` asks when the term names none. */
+  searchRegistry?: string;
   /** BERTH_LOCK_TIMEOUT: seconds to wait for a project lock. */
   lockTimeoutMs: number;
   /** BERTH_NODE_TTL: seconds a cluster node's lease lives without renewal. */
@@ -58,6 +60,7 @@ export function readConfig(env: NodeJS.ProcessEnv): BerthConfig {
     defaultPools6: env.BERTH_DEFAULT_POOLS6 || undefined,
     nftTable,
     insecureRegistries: list(env.BERTH_INSECURE_REGISTRIES),
+    searchRegistry: env.BERTH_SEARCH_REGISTRY?.trim() || undefined,
     lockTimeoutMs: Number.isFinite(lockTimeout) && lockTimeout > 0 ? lockTimeout * 1000 : 120_000,
     nodeTtl,
     clusterPrefix: env.BERTH_CLUSTER_PREFIX ?? '/berth',
@@ -68,7 +71,7 @@ export function readConfig(env: NodeJS.ProcessEnv): BerthConfig {
 
 const KEYS = [
   'ROOT', 'RUNTIME_DIR', 'REPO', 'SHIM', 'RUNTIME', 'INIT', 'DNS_BIN', 'DNS_UPSTREAMS', 'DEFAULT_POOLS', 'DEFAULT_POOLS6',
-  'NFT_TABLE', 'INSECURE_REGISTRIES', 'LOCK_TIMEOUT', 'NODE_TTL', 'CLUSTER_PREFIX', 'TEST_CRASH_AT', 'TEST_CRASH_AFTER',
+  'NFT_TABLE', 'INSECURE_REGISTRIES', 'SEARCH_REGISTRY', 'LOCK_TIMEOUT', 'NODE_TTL', 'CLUSTER_PREFIX', 'TEST_CRASH_AT', 'TEST_CRASH_AFTER',
 ].map((k) => `BERTH_${k}`);
 let cached: { key: string; config: BerthConfig } | undefined;
 

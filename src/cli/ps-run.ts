@@ -79,13 +79,15 @@ export async function psCommand(g: GlobalOptions, services: string[], o: PsFlags
   const now = Date.now();
   const cmd = (c: string) => JSON.stringify(o.trunc === false || c.length <= 20 ? c : `${c.slice(0, 19)}…`);
   if (template) {
-    const fields = (r: PsRow): Record<string, (args: string[]) => unknown> => ({
-      ID: () => (o.trunc === false ? r.ID : r.ID.slice(0, 12)), Name: () => r.Name, Names: () => r.Name, Project: () => r.Project,
-      Service: () => r.Service, Image: () => r.Image, Command: () => cmd(r.Command), CreatedAt: () => goTime(r.Created),
-      RunningFor: () => created(r, now), State: () => r.State, Status: () => r.Status, Health: () => r.Health, ExitCode: () => r.ExitCode,
-      Publishers: () => r.Publishers, Ports: () => ports(r), Labels: () => labels(r), Label: (a) => r.Labels[a[0] ?? ''] ?? '',
+    // What `.` is in a template: compose's container context; `{{json .}}` prints the JSON row.
+    const context = (r: PsRow) => ({
+      ID: o.trunc === false ? r.ID : r.ID.slice(0, 12), Name: r.Name, Names: r.Name, Project: r.Project,
+      Service: r.Service, Image: r.Image, Command: cmd(r.Command), CreatedAt: goTime(r.Created),
+      RunningFor: created(r, now), State: r.State, Status: r.Status, Health: r.Health, ExitCode: r.ExitCode,
+      Publishers: r.Publishers, Ports: ports(r), Labels: labels(r), Label: (k: string) => r.Labels[k] ?? '',
+      toJSON: () => jsonRow(r),
     });
-    const out = rows.map((r) => template.render({ field: (n, a) => fields(r)[n]!(a), self: () => jsonRow(r) }));
+    const out = rows.map((r) => template.render(context(r)));
     if (!template.table) return void process.stdout.write(out.map((l) => `${l}\n`).join(''));
     process.stdout.write(alignTabs([template.header((n) => PS_HEADERS[n]!), ...out]));
     return;

@@ -15,6 +15,7 @@ import { OPAQUE_MARKER, OVERLAY_OPAQUE_XATTR, WHITEOUT_PREFIX } from './layer-un
 export interface PackOptions {
   mtime?: Date;      // fixed time for every entry (reproducible output)
   overlay?: boolean; // translate overlayfs whiteouts and opaque dirs to tar form
+  skip?: ReadonlySet<string>; // relative paths left out (with what is below them)
 }
 
 function isOpaque(path: string): boolean {
@@ -41,6 +42,7 @@ export function packDirectory(dir: string, opts: PackOptions = {}): Readable {
     const names = readdirSync(rel ? join(dir, rel) : dir).sort();
     for (const n of names) {
       const r = rel ? `${rel}/${n}` : n;
+      if (opts.skip?.has(r)) continue;
       const abs = join(dir, r);
       const st = lstatSync(abs);
       if (opts.overlay && st.isCharacterDevice() && st.rdev === 0) {

@@ -2,7 +2,7 @@
 // network verbs over the network driver, returning data for the CLI to print.
 import { UsageError } from '../errors.js';
 import {
-  connectEndpoint, createNetwork, disconnectEndpoint, inspectNetwork, listNetworks, pruneNetworks, removeNetwork,
+  connectEndpoint, createNetwork, disconnectEndpoint, listNetworks, pruneNetworks, removeNetwork,
   type IpamConfig, type NetworkSummary,
 } from '../network/index.js';
 import { labelMatches, parseFilters, type Filter } from './filters.js';
@@ -23,11 +23,6 @@ function matches(n: NetworkSummary, filters: Filter[]): boolean {
 export function networkList(root: string | undefined, filters?: string[]): NetworkSummary[] {
   const parsed = parseFilters(filters, ['driver', 'id', 'label', 'name']);
   return listNetworks(pathsAt(root)).filter((n) => matches(n, parsed));
-}
-
-export function networkInspect(root: string | undefined, names: string[]): unknown[] {
-  const paths = pathsAt(root);
-  return names.map((n) => inspectNetwork(paths, n));
 }
 
 export interface NetworkCreateOptions {

@@ -9,6 +9,8 @@ import { volumesInUse } from '../volume/in-use.js';
 import { VolumeStore, type ListFilter, type VolumeInfo } from '../volume/store.js';
 import { filterBool, parseFilters } from './filters.js';
 
+export type { VolumeInfo } from '../volume/store.js';
+
 type Out = (s: string) => void;
 const stdout: Out = (s) => { process.stdout.write(s); };
 
@@ -57,11 +59,16 @@ export function humanSize(bytes: number): string {
 
 export interface LsOptions { root?: string; quiet?: boolean; format?: string; filter?: string[] }
 
-export function volumeLs(o: LsOptions, out: Out = stdout): void {
-  const s = store(o.root);
-  const filter = volumeFilter(o.filter);
+/** The volumes `volume ls` lists (--filter applied). */
+export function volumeList(root: string | undefined, filters?: string[]): VolumeInfo[] {
+  const s = store(root);
+  const filter = volumeFilter(filters);
   const inUse = filter.dangling === undefined ? new Map() : volumesInUse(s);
-  const list = s.list(filter, inUse);
+  return s.list(filter, inUse);
+}
+
+export function volumeLs(o: LsOptions, out: Out = stdout): void {
+  const list = volumeList(o.root, o.filter);
   if (o.quiet) { for (const v of list) out(`${v.name}\n`); return; }
   if (o.format === 'json') {
     for (const v of list) {
@@ -73,19 +80,6 @@ export function volumeLs(o: LsOptions, out: Out = stdout): void {
   const width = Math.max(6, ...list.map((v) => v.driver.length)) + 4;
   out(`${'DRIVER'.padEnd(width)}VOLUME NAME\n`);
   for (const v of list) out(`${v.driver.padEnd(width)}${v.name}\n`);
-}
-
-export function volumeInspect(names: string[], o: { root?: string; format?: string }, out: Out = stdout): void {
-  if (o.format && o.format !== 'json') throw new UsageError(`unsupported --format "${o.format}" (use json)`);
-  const s = store(o.root);
-  const found: Record<string, unknown>[] = [];
-  const missing: string[] = [];
-  for (const n of names) {
-    const v = s.get(n);
-    if (v) found.push(inspectObject(v)); else missing.push(n);
-  }
-  out(JSON.stringify(found, null, 4) + '\n');
-  if (missing.length) throw new BerthError(`no such volume: ${missing.join(', ')}`);
 }
 
 export interface CreateOptions { root?: string; driver?: string; opt?: string[]; label?: string[]; dryRun?: boolean }

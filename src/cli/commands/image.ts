@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { collect, globalsOf } from '../globals.js';
 import { guard } from '../guard.js';
+import { addSearch } from './search.js';
 import type { ImageBuildFlags } from '../build/image-build.js';
 
 
@@ -15,10 +16,16 @@ function addLs(cmd: Command): Command {
     .option('--digests', 'show digests')
     .option('--filter <key=value>', 'filter: dangling=true|false, reference=<name[:tag] glob>, label=<key>[=<value>] (repeatable)', collect)
     .option('--no-trunc', 'do not truncate output')
-    .addOption(formatOption())
+    .option('--format <format>', 'table, json, or a Go template ("{{.Repository}}:{{.Tag}}"; "table ..." adds headers)', 'table')
     .action(guard(async (repo: string | undefined, opts: { quiet?: boolean; digests?: boolean; trunc?: boolean; format: string; filter?: string[] }, cmd: Command) => {
-      const { listImages } = await import('../../project/image/local-actions.js');
-      listImages(globalsOf(cmd).root, repo, { quiet: opts.quiet, digests: opts.digests, noTrunc: opts.trunc === false, format: opts.format, filter: opts.filter });
+      const { listImages, imageRows } = await import('../../project/image/local-actions.js');
+      const root = globalsOf(cmd).root;
+      if (opts.format !== 'table' && opts.format !== 'json' && !opts.quiet) {
+        const [{ imageTemplate }, { ago }] = await Promise.all([import('../tools/ls-templates.js'), import('../../project/image/format.js')]);
+        process.stdout.write(imageTemplate(imageRows(root, repo, { filter: opts.filter }), opts.format, { noTrunc: opts.trunc === false, ago }));
+        return;
+      }
+      listImages(root, repo, { quiet: opts.quiet, digests: opts.digests, noTrunc: opts.trunc === false, format: opts.format, filter: opts.filter });
     }));
 }
 
@@ -64,9 +71,10 @@ export function registerImage(program: Command): void {
 
   image.command('inspect').description('show the details of images as JSON')
     .argument('<ref...>', 'images')
-    .action(guard(async (refs: string[], _opts: unknown, cmd: Command) => {
-      const { inspectImages } = await import('../../project/image/local-actions.js');
-      inspectImages(globalsOf(cmd).root, refs);
+    .option('-f, --format <template>', 'a Go template ("{{.Config.Cmd}}"), or json')
+    .action(guard(async (refs: string[], o: { format?: string }, cmd: Command) => {
+      const { inspectCommand } = await import('../tools/object-inspect.js');
+      await inspectCommand(globalsOf(cmd).root, refs, { type: 'image', format: o.format });
     }));
 
   image.command('history').description('show the history of an image')
@@ -121,6 +129,8 @@ export function registerImage(program: Command): void {
       const { imageBuild } = await import('../build/image-build.js');
       await imageBuild(globalsOf(cmd), context, opts);
     }));
+
+  addSearch(image);
 
   image.command('import').description('create an image from a root filesystem tarball or directory')
     .argument('<source>', 'tarball (plain or gzip), directory, or - for stdin')

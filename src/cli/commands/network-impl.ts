@@ -4,7 +4,7 @@ import type { GlobalOptions } from '../globals.js';
 import { labelSpec, parseFilters } from '../../project/filters.js';
 import { table } from '../tools/table.js';
 import {
-  networkConnect, networkCreate, networkDisconnect, networkInspect, networkList, networkPrune, networkRemove,
+  networkConnect, networkCreate, networkDisconnect, networkList, networkPrune, networkRemove,
 } from '../../project/network.js';
 
 const out = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
@@ -20,16 +20,21 @@ function pairs(list: string[] | undefined, what: string): Record<string, string>
   return o;
 }
 
-export async function ls(g: GlobalOptions, o: { format: string; quiet?: boolean; filter?: string[] }): Promise<void> {
+export async function ls(g: GlobalOptions, o: { format: string; quiet?: boolean; filter?: string[]; trunc?: boolean }): Promise<void> {
   const nets = networkList(g.root, o.filter);
   if (o.quiet) return void (nets.length && out(nets.map((n) => n.id.slice(0, 12)).join('\n')));
   if (o.format === 'json') return void out(nets.map((n) => JSON.stringify(n)).join('\n'));
+  if (o.format !== 'table') {
+    const { networkTemplate } = await import('../tools/ls-templates.js');
+    return void process.stdout.write(networkTemplate(nets, o.format, { noTrunc: o.trunc === false }));
+  }
   out(table(['NETWORK ID', 'NAME', 'DRIVER', 'SUBNETS', 'CONTAINERS'],
     nets.map((n) => [n.id.slice(0, 12), n.name, n.driver, n.subnets.map((s) => s.subnet).join(','), String(n.containers.length)])));
 }
 
-export async function inspect(g: GlobalOptions, names: string[]): Promise<void> {
-  out(JSON.stringify(networkInspect(g.root, names), null, 2));
+export async function inspect(g: GlobalOptions, names: string[], o: { format?: string }): Promise<void> {
+  const { inspectCommand } = await import('../tools/object-inspect.js');
+  await inspectCommand(g.root, names, { type: 'network', format: o.format });
 }
 
 export async function create(g: GlobalOptions, name: string, o: {

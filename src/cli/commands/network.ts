@@ -11,14 +11,16 @@ export function registerNetwork(program: Command): void {
   const fmt = () => new Option('--format <format>', 'output format').choices(['table', 'json']).default('table');
 
   net.command('ls').alias('list').description('list networks')
-    .addOption(fmt())
+    .option('--format <format>', 'table, json, or a Go template ("{{.Name}}\\t{{.Driver}}"; "table ..." adds headers)', 'table')
+    .option('--no-trunc', 'do not truncate the output')
     .option('-q, --quiet', 'only display network ids')
     .option('--filter <filter>', 'filter: name=<n>, label=<k>[=<v>], driver=<d> (repeatable)', collect)
     .action(async (opts, cmd: Command) => (await impl()).ls(globalsOf(cmd), opts));
 
   net.command('inspect').description('show details of networks (JSON)')
     .argument('<network...>', 'network names or ids')
-    .action(async (names: string[], _opts, cmd: Command) => (await impl()).inspect(globalsOf(cmd), names));
+    .option('-f, --format <template>', 'a Go template ("{{.Driver}}"), or json')
+    .action(async (names: string[], opts: { format?: string }, cmd: Command) => (await impl()).inspect(globalsOf(cmd), names, opts));
 
   net.command('create').description('create a network')
     .argument('<name>', 'network name')

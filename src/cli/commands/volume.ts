@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { Option } from 'commander';
 import { collect, globalsOf } from '../globals.js';
+import { guard } from '../guard.js';
 
 // `berth volume ...`: Docker's volume commands over the state root's volumes.
 export function registerVolume(program: Command): void {
@@ -9,18 +9,25 @@ export function registerVolume(program: Command): void {
 
   volume.command('ls').alias('list').description('list volumes')
     .option('-q, --quiet', 'only display volume names')
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .option('--format <format>', 'table, json, or a Go template ("{{.Name}}\\t{{.Mountpoint}}"; "table ..." adds headers)', 'table')
     .option('-f, --filter <filter>', 'filter: dangling=true|false, driver=, label=key[=value], name= (repeatable)', collect)
-    .action(async (o: { quiet?: boolean; format: string; filter?: string[] }, cmd: Command) => {
-      (await impl()).volumeLs({ ...o, root: globalsOf(cmd).root });
-    });
+    .action(guard(async (o: { quiet?: boolean; format: string; filter?: string[] }, cmd: Command) => {
+      const root = globalsOf(cmd).root;
+      if (o.format !== 'table' && o.format !== 'json' && !o.quiet) {
+        const { volumeTemplate } = await import('../tools/ls-templates.js');
+        process.stdout.write(volumeTemplate((await impl()).volumeList(root, o.filter), o.format));
+        return;
+      }
+      (await impl()).volumeLs({ ...o, root });
+    }));
 
   volume.command('inspect').description('display detailed information on one or more volumes')
     .argument('<volume...>')
-    .option('-f, --format <format>', 'output format (json)', 'json')
-    .action(async (names: string[], o: { format: string }, cmd: Command) => {
-      (await impl()).volumeInspect(names, { ...o, root: globalsOf(cmd).root });
-    });
+    .option('-f, --format <template>', 'a Go template ("{{.Mountpoint}}"), or json')
+    .action(guard(async (names: string[], o: { format?: string }, cmd: Command) => {
+      const { inspectCommand } = await import('../tools/object-inspect.js');
+      await inspectCommand(globalsOf(cmd).root, names, { type: 'volume', format: o.format });
+    }));
 
   volume.command('create').description('create a volume')
     .argument('[name]', 'volume name (default: a random anonymous name)')

@@ -13,7 +13,7 @@ export function storeFor(root?: string): ImageStore {
 }
 
 /** name:tag / name@digest in Docker's short form (busybox:latest). */
-function familiarKey(k: string): string {
+export function familiarKey(k: string): string {
   const s = splitRefKey(k);
   return familiarName(s.name) + (s.digest ? `@${s.digest}` : `:${s.tag}`);
 }
@@ -36,7 +36,10 @@ function matchFilters(store: ImageStore, img: ImageSummary, filters: Filter[]): 
 export interface LsOptions {
   filter?: string[]; quiet?: boolean; format?: string; digests?: boolean; noTrunc?: boolean }
 
-export function listImages(root: string | undefined, repo: string | undefined, o: LsOptions): void {
+/** One row per tag (an untagged image has one `<none>` row), as `image ls` lists them. */
+export interface ImageRow { i: ImageSummary; repo: string; tag: string; digest: string }
+
+export function imageRows(root: string | undefined, repo: string | undefined, o: { filter?: string[] }): ImageRow[] {
   const store = storeFor(root);
   let images = store.list();
   if (repo) {
@@ -51,16 +54,19 @@ export function listImages(root: string | undefined, repo: string | undefined, o
     const refs = filters.filter((f) => f.key === 'reference').map((f) => referenceMatcher(f.value));
     if (refs.length) images = images.map((i) => ({ ...i, repoTags: i.repoTags.filter((k) => refs.every((m) => m(k))) }));
   }
-  if (o.quiet) {
-    process.stdout.write([...new Set(images.map((i) => (o.noTrunc ? i.id : shortId(i.id))))].map((s) => `${s}\n`).join(''));
-    return;
-  }
-  // One row per tag, as in the table; JSON rows carry the full values.
-  const lines = images.flatMap((i) => (i.repoTags.length ? i.repoTags : ['<none>:<none>']).map((k) => {
+  return images.flatMap((i) => (i.repoTags.length ? i.repoTags : ['<none>:<none>']).map((k) => {
     const [repo, tag] = k === '<none>:<none>' ? ['<none>', '<none>'] : repoTag(k);
     const digest = i.repoDigests.find((d) => familiarName(splitRefKey(d).name) === repo);
     return { i, repo, tag, digest: digest ? splitRefKey(digest).digest! : '<none>' };
   }));
+}
+
+export function listImages(root: string | undefined, repo: string | undefined, o: LsOptions): void {
+  const lines = imageRows(root, repo, o);
+  if (o.quiet) {
+    process.stdout.write([...new Set(lines.map(({ i }) => (o.noTrunc ? i.id : shortId(i.id))))].map((s) => `${s}\n`).join(''));
+    return;
+  }
   if (o.format === 'json') {
     printJsonLines(lines.map(({ i, repo, tag, digest }) => ({
       ID: i.id, Repository: repo, Tag: tag, Digest: digest, CreatedAt: i.created, CreatedSince: ago(i.created),
@@ -73,27 +79,6 @@ export function listImages(root: string | undefined, repo: string | undefined, o
     rows.push([repo, tag, ...(o.digests ? [digest] : []), o.noTrunc ? i.id : shortId(i.id), ago(i.created), humanSize(i.size)]);
   }
   process.stdout.write(table(rows));
-}
-
-export function inspectImages(root: string | undefined, refs: string[]): void {
-  const store = storeFor(root);
-  const out = [];
-  const missing: string[] = [];
-  for (const ref of refs) {
-    const id = store.lookup(ref);
-    if (!id) { missing.push(ref); continue; }
-    const img = store.describe(id);
-    const size = img.layers.reduce((s, l) => s + (store.layers.get(l.chainId)?.size ?? 0), 0);
-    out.push({
-      Id: img.id, RepoTags: img.repoTags.map(familiarKey), RepoDigests: img.repoDigests.map(familiarKey), Created: img.image.created,
-      Author: img.image.author ?? '', Architecture: img.image.architecture, Os: img.image.os, Variant: img.image.variant,
-      Config: img.config, Size: size, ManifestDigest: img.manifestDigest,
-      RootFS: { Type: img.image.rootfs.type, Layers: img.image.rootfs.diff_ids },
-      GraphDriver: { Name: 'overlay', Data: { LowerDir: store.rootfsLayers(id).lower.map((l) => `${store.root}/${l}`).join(':') } },
-    });
-  }
-  printJson(out);
-  if (missing.length) throw new BerthError(`no such image: ${missing.join(', ')}`);
 }
 
 export function imageHistory(root: string | undefined, ref: string, o: { format?: string; noTrunc?: boolean; quiet?: boolean }): void {

@@ -145,10 +145,10 @@ describe('container options (root)', { skip: !isRoot || !existsSync(shim) ? 'nee
     const bad = await c.create(input(['sh', '-c', 'while true; do sleep 0.1; done'], { healthcheck: { test: ['CMD', 'false'], ...hc } }));
     await c.start(good.id);
     await c.start(bad.id);
-    await until('healthy', () => inspect(c, good.id).State.Health?.status === 'healthy');
-    const h = await until('unhealthy', () => { const x = inspect(c, bad.id).State.Health; return x?.status === 'unhealthy' && x; });
-    assert.ok(h.failingStreak >= 2);
-    assert.equal(h.log.at(-1)!.exitCode, 1);
+    await until('healthy', () => inspect(c, good.id).State.Health?.Status === 'healthy');
+    const h = await until('unhealthy', () => { const x = inspect(c, bad.id).State.Health; return x?.Status === 'unhealthy' && x; });
+    assert.ok(h.FailingStreak >= 2);
+    assert.equal(h.Log.at(-1)!.ExitCode, 1);
     await c.remove(good.id, { force: true });
     await c.remove(bad.id, { force: true });
   });

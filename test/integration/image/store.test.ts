@@ -97,7 +97,7 @@ test('loading a hostile or corrupt archive fails cleanly and leaves no image', a
     assert.equal(t.stderr.trim().split('\n').length, 1);
     const none = berth(a.path, ['image', 'inspect', 'evil:1']);
     assert.equal(none.status, 1);
-    assert.match(none.stderr, /^no such image: evil:1\n$/);
+    assert.match(none.stderr, /^Error: No such image: evil:1\n$/);
   } finally { a.cleanup(); }
 });
 

@@ -48,7 +48,11 @@ test('berth network CLI, IPv6, internal networks, crash repair', { skip: !isRoot
     r = berth('network', 'ls', '--format', 'json', '--filter', `label=t=${id}`);
     assert.deepEqual(r.stdout.trim().split('\n').map((l) => JSON.parse(l).name), [n1]);
     r = berth('network', 'inspect', n2);
-    assert.equal(JSON.parse(r.stdout)[0].internal, true);
+    assert.equal(JSON.parse(r.stdout)[0].Internal, true);
+    // Go templates over docker's shapes: ls rows and inspect objects.
+    assert.equal(berth('network', 'ls', '--filter', `label=t=${id}`, '--format', '{{.Name}} {{.Driver}} {{.IPv6}} {{.Label "t"}}').stdout, `${n1} bridge true ${id}\n`);
+    assert.equal(berth('network', 'inspect', '-f', '{{.Name}} {{.Internal}} {{range .IPAM.Config}}{{.Subnet}} {{end}}{{.Labels}}', n1).stdout,
+      `${n1} false ${s1} ${v6} map[t:${id}]\n`);
     const bridge1 = getNetwork(paths, n1)!.bridge;
     assert.match(sh('ip', ['link', 'show', bridge1]).out, /mtu 1400/);
     const ruleset = sh('nft', ['list', 'table', 'inet', table]).out;

@@ -48,7 +48,7 @@ test('dns: forwards from the responder; non-endpoints refused; a killed responde
   writeFileSync(file, COMPOSE(ownIp));
   w.ok([...base, 'up', '-d']);
   const net = (name: string) => JSON.parse(w.ok(['network', 'inspect', `${project}_${name}`]).trim())[0];
-  const gw = net('default').subnets[0].gateway as string;
+  const gw = net('default').IPAM.Config[0].Gateway as string;
 
   // resolv.conf: the responder, the search and options given, ndots:0 as Docker's embedded resolver.
   const rc = exec(w, base, 'client', ['cat', '/etc/resolv.conf']).stdout;
@@ -82,11 +82,11 @@ test('dns: forwards from the responder; non-endpoints refused; a killed responde
   }
   const ps = w.berth([...base, 'ps']);
   assert.match(ps.stderr, /warning: the DNS responder is not running/, ps.stderr);
-  assert.equal(net('default').dns.Running, false, 'network inspect shows it down');
+  assert.equal(net('default').DNS.Running, false, 'network inspect shows it down');
   const up = w.ok([...base, 'up', '-d']);
   assert.match(up, /warning: the DNS responder was not running .*started again/);
-  assert.equal(net('default').dns.Running, true);
-  assert.deepEqual(net('default').dns.Gateways, [gw]);
+  assert.equal(net('default').DNS.Running, true);
+  assert.deepEqual(net('default').DNS.Gateways, [gw]);
   const again = exec(w, base, 'client', ['nslookup', 'web.']);
   assert.match(again.stdout, new RegExp(`Address: ${webIp.replace(/\./g, '\\.')}`), again.stdout + again.stderr);
   assert.doesNotMatch(w.berth([...base, 'ps']).stderr, /DNS responder/);

@@ -55,6 +55,7 @@ describe('runtime: per service', { skip: !isRoot && 'needs root' }, () => {
       const id = readdirSync(join(w.root, 'containers')).find((d) => d.startsWith(c!.ID))!;
       const record = JSON.parse(readFileSync(join(w.root, 'containers', id, 'config.json'), 'utf8')) as { runtime: { name: string; path: string } };
       assert.deepEqual(record.runtime, { name: runtime, path: exe }, 'the record keeps the runtime exec and stop use');
+      assert.equal(w.ok(['inspect', '-f', '{{.HostConfig.Runtime}}', c!.ID]).trim(), runtime);
       // The runtime itself knows the container (a shared --root for all runtimes, under the state root's run dir).
       const state = spawnSync(exe, ['--root', join(w.root, 'run', 'oci'), 'state', id], { encoding: 'utf8' });
       assert.equal(state.status, 0, `${runtime} state: ${state.stderr}`);

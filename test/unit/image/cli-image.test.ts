@@ -36,6 +36,11 @@ test('import, ls/images (table, json, filters), tag, history, inspect, rm', () =
     assert.match(berth(t.path, 'image', 'ls', '--filter', 'reference=registry.test:5000/*/web').stdout, /registry\.test:5000\/team\/web\s+2/);
     assert.doesNotMatch(berth(t.path, 'image', 'ls', '--filter', 'reference=registry.test:5000/*/web').stdout, /\nweb /);
     assert.equal(berth(t.path, 'image', 'ls', '--filter', 'nope=1').status, 15);
+    assert.equal(berth(t.path, 'image', 'ls', '--format', '{{.Repository}}:{{.Tag}} {{.ID}}').stdout.split('\n').sort().join('\n'),
+      `\nregistry.test:5000/team/web:2 ${id.slice(7, 19)}\nweb:1 ${id.slice(7, 19)}`);
+    assert.match(berth(t.path, 'image', 'ls', '--format', 'table {{.Repository}}\\t{{.Size}}', '--filter', 'reference=web').stdout, /^REPOSITORY   SIZE\nweb          \d+(\.\d+)?[kM]?B\n$/);
+    assert.equal(berth(t.path, 'image', 'ls', '--format', '{{.Nope}}').status, 15);
+    assert.equal(berth(t.path, 'image', 'inspect', '-f', '{{.Config.Labels}} {{index .RepoTags 0}}', 'web:1').stdout, 'map[tier:web] web:1\n');
 
     const hist = berth(t.path, 'image', 'history', '--format', 'json', 'web:1').stdout.trim().split('\n').map((l: string) => JSON.parse(l));
     assert.equal(hist.length, 1);

@@ -33,6 +33,12 @@ test('volume create, ls (table, json, quiet, filters) and inspect', (t) => {
   const byName = (n: string) => json.find((j) => j.Name === n)!;
   assert.equal(byName('web_data').Labels, 'tier=web');
   assert.equal(byName('db_data').Mountpoint, '/srv/db');
+  // Go templates, as docker's volume ls --format takes them.
+  assert.equal(run('ls', '--filter', 'label=tier', '--format', '{{.Name}}:{{.Label "tier"}}:{{.Driver}}').stdout, 'db_data:db:local\nweb_data:web:local\n');
+  assert.equal(run('ls', '--filter', 'name=web', '--format', 'table {{.Name}}\\t{{.Labels}}').stdout, 'VOLUME NAME   LABELS\nweb_data      tier=web\n');
+  assert.equal(run('ls', '--format', '{{.Nope}}').status, 15);
+  const insp = run('inspect', '-f', '{{.Name}} {{.Labels}} {{json .Options}}', 'db_data', 'web_data');
+  assert.equal(insp.stdout, 'db_data map[tier:db] {"device":"/srv/db","o":"bind","type":"none"}\nweb_data map[tier:web] {}\n');
   const inspect = JSON.parse(run('inspect', 'db_data').stdout) as Array<Record<string, unknown>>;
   assert.equal(inspect.length, 1);
   assert.deepEqual(Object.keys(inspect[0]).sort(), ['CreatedAt', 'Driver', 'Labels', 'Mountpoint', 'Name', 'Options', 'Scope']);
@@ -40,7 +46,7 @@ test('volume create, ls (table, json, quiet, filters) and inspect', (t) => {
   const missing = run('inspect', 'web_data', 'nope');
   assert.equal(missing.status, 1);
   assert.equal((JSON.parse(missing.stdout) as unknown[]).length, 1);
-  assert.equal(missing.stderr, 'no such volume: nope\n');
+  assert.equal(missing.stderr, 'Error: No such volume: nope\n');
 });
 
 test('volume errors are one line with a non-zero exit', (t) => {
