@@ -29,17 +29,28 @@ import type { ContainerSpecInput } from './types.js';
 const run = promisify(execFile);
 
 // Facts about this host and process, read once per command (each create used to re-read them).
-let nofileHard: { value: number | undefined } | undefined;
-export function hostNofileHard(): number | undefined {
-  if (!nofileHard) {
-    try {
-      const m = /^Max open files\s+\S+\s+(\S+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
-      nofileHard = { value: m && m[1] !== 'unlimited' ? Number(m[1]) : undefined };
-    } catch {
-      nofileHard = { value: undefined };
-    }
+let nofile: { value: { soft: number; hard: number } | undefined } | undefined;
+function nofileOf(pid: number | 'self'): { soft: number; hard: number } | undefined {
+  try {
+    const m = /^Max open files\s+(\S+)\s+(\S+)/m.exec(readFileSync(`/proc/${pid}/limits`, 'utf8'));
+    return m && m[1] !== 'unlimited' && m[2] !== 'unlimited' ? { soft: Number(m[1]), hard: Number(m[2]) } : undefined;
+  } catch {
+    return undefined;
   }
-  return nofileHard.value;
+}
+/**
+ * RLIMIT_NOFILE berth was started with: the hard limit is this process's; the
+ * soft one is the parent's (the shell's), because Node raises its own soft
+ * limit to the hard one at startup, as Go does for dockerd and then restores
+ * for the processes it starts.
+ */
+export function hostNofile(): { soft: number; hard: number } | undefined {
+  if (!nofile) {
+    const own = nofileOf('self');
+    const parent = nofileOf(process.ppid);
+    nofile = { value: own && { soft: Math.min(parent?.soft ?? own.soft, own.hard), hard: own.hard } };
+  }
+  return nofile.value;
 }
 
 let v2: boolean | undefined;
@@ -122,7 +133,7 @@ export class Containers {
       try { joined = joinPaths(this.paths, input); } catch { joined = undefined; }
       const spec = generateSpec(input, {
         rootfs: p.rootfs, etcFiles: etc.paths, joined, shmSource: shmSource(this.paths, input), initPath: input.init ? this.bin.init : undefined,
-        cgroupV2: cgroupV2(), nofileHard: hostNofileHard(), hostDevices: input.privileged ? hostDevices() : undefined, hostCaps: hostBoundingCaps(),
+        cgroupV2: cgroupV2(), hostNofile: hostNofile(), hostDevices: input.privileged ? hostDevices() : undefined, hostCaps: hostBoundingCaps(),
       });
       // Off the JS thread and side by side: the containers of one `up` overlap their fsyncs.
       await allSettledOrThrow([
