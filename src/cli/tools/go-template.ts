@@ -11,7 +11,8 @@ export interface TemplateRow {
   self(): unknown;
 }
 
-type Arg = { kind: 'dot' } | { kind: 'field'; name: string; args: string[] };
+/** `.Field args` or `.Field.Key.Key` (a path into the field's value, as `{{.Actor.Attributes.name}}`). */
+type Arg = { kind: 'dot' } | { kind: 'field'; name: string; args: string[]; path: string[] };
 type Part = string | { fn?: 'json' | 'upper' | 'lower'; arg: Arg };
 
 export interface GoTemplate {
@@ -34,8 +35,9 @@ function words(action: string, format: string): string[] {
 function parseArg(ws: string[], format: string): Arg {
   const [first, ...rest] = ws;
   if (first === '.' && rest.length === 0) return { kind: 'dot' };
-  if (!first || !/^\.[A-Za-z_][A-Za-z0-9_]*$/.test(first)) throw new UsageError(`invalid --format "${format}": cannot read "${ws.join(' ')}" (use {{.Field}})`);
-  return { kind: 'field', name: first.slice(1), args: rest };
+  if (!first || !/^(\.[A-Za-z_][A-Za-z0-9_]*)+$/.test(first)) throw new UsageError(`invalid --format "${format}": cannot read "${ws.join(' ')}" (use {{.Field}})`);
+  const [name, ...path] = first.slice(1).split('.');
+  return { kind: 'field', name: name!, args: rest, path };
 }
 
 export function parseGoTemplate(format: string): GoTemplate {
@@ -55,7 +57,9 @@ export function parseGoTemplate(format: string): GoTemplate {
     i = close + 2;
   }
   const value = (p: Exclude<Part, string>, row: TemplateRow): string => {
-    const v = p.arg.kind === 'dot' ? row.self() : row.field(p.arg.name, p.arg.args);
+    let v = p.arg.kind === 'dot' ? row.self() : row.field(p.arg.name, p.arg.args);
+    // Go reads a missing map key as the zero value: "<no value>" once printed.
+    if (p.arg.kind === 'field') for (const k of p.arg.path) v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined;
     if (p.fn === 'json') return JSON.stringify(v ?? null);
     const s = goString(v);
     return p.fn === 'upper' ? s.toUpperCase() : p.fn === 'lower' ? s.toLowerCase() : s;
