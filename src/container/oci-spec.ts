@@ -52,7 +52,7 @@ export interface SpecContext {
 }
 
 /** systemd's default for services, used only when the host's own limits cannot be read. */
-export const DEFAULT_NOFILE = { soft: 1024, hard: 524288 };
+const DEFAULT_NOFILE = { soft: 1024, hard: 524288 };
 
 const RLIMITS = new Set(['as', 'core', 'cpu', 'data', 'fsize', 'locks', 'memlock', 'msgqueue', 'nice', 'nofile', 'nproc', 'rss', 'rtprio', 'rttime', 'sigpending', 'stack']);
 
