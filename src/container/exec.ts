@@ -3,9 +3,9 @@
 // (cgroup files).
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
 import { BerthError } from '../errors.js';
+import { signalNumber } from '../signals.js';
 import type { Containers } from './lifecycle.js';
 import { observeStatus } from './status.js';
 
@@ -62,10 +62,6 @@ export async function exec(c: Containers, ref: string, argv: string[], o: ExecOp
     died(r.exitCode);
     return r;
   });
-}
-
-function signalNumber(sig: NodeJS.Signals): number {
-  return (osConstants.signals as Record<string, number>)[sig] ?? 0;
 }
 
 export interface TopResult { titles: string[]; processes: string[][] }
