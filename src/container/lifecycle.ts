@@ -6,7 +6,6 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, wr
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { constants as osConstants } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { BerthError, isBerthError } from '../errors.js';
 import { CorruptRecordError, isCorruptRecord, readJson, writeFileAtomicAsync, writeJsonAtomic, writeJsonAtomicAsync } from '../state/atomic.js';
@@ -28,6 +27,7 @@ import { moveToTrash, sweepTrash } from './trash.js';
 import { isShimAlive, observeStatus, type ObservedStatus } from './status.js';
 import type { ContainerSpecInput } from './types.js';
 import { recordEvent } from '../events/journal.js';
+import { signalNumber, signalSpelling } from '../signals.js';
 
 const run = promisify(execFile);
 
@@ -499,7 +499,7 @@ async function withPidLock<T>(path: string, waitMs: number, f: () => Promise<T>)
 
 /** "SIGTERM", "TERM" or "15" → the number docker's kill event carries ("15"). */
 function signalName(signal: string): string {
-  if (/^\d+$/.test(signal)) return signal;
-  const n = (osConstants.signals as Record<string, number>)[signal.startsWith('SIG') ? signal : `SIG${signal}`];
-  return n === undefined ? signal : String(n);
+  const spelled = signalSpelling(signal);
+  const n = /^\d+$/.test(spelled) ? Number(spelled) : signalNumber(spelled);
+  return n ? String(n) : signal;
 }

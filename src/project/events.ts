@@ -1,7 +1,7 @@
 // `events`: the project's events as they happen (and, with `since`, as they
 // happened), until the signal aborts or `until` passes.
 import { BerthError } from '../errors.js';
-import { parseEventFilters } from '../events/filter.js';
+import { parseEventFilters } from './event-filter.js';
 import { watchEvents, type WatchOptions } from '../events/watch.js';
 import { parseTimeArg } from '../logs/time.js';
 import { pathsAt } from './state-root.js';

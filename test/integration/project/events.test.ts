@@ -74,8 +74,8 @@ test('events: engine events live, replayed with --since/--until, --filter and --
   assert.equal(w.ok([...base, 'events', '--until', '2000-01-01T00:00:00Z', '--json']), '');
 
   const bad = w.berth([...base, 'events', '--filter', 'colour=red']);
-  assert.equal(bad.status, 1);
-  assert.match(bad.stderr, /unknown key "colour"/);
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.stderr, /invalid filter "colour": valid keys are/);
   const badFormat = w.berth([...base, 'events', '--format', '{{.Nope}}']);
   assert.notEqual(badFormat.status, 0);
   assert.match(badFormat.stderr, /no field Nope/);

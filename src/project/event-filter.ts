@@ -1,8 +1,9 @@
 // `events --filter key=value`, as docker reads it: one key given several
 // times matches any of its values, different keys must all match. Keys:
 // type, event, container, image, label, network, volume, service.
-import { BerthError } from '../errors.js';
-import type { ContainerEvent } from './watch.js';
+import { UsageError } from '../errors.js';
+import type { ContainerEvent } from '../events/watch.js';
+import { labelMatches, parseFilters } from './filters.js';
 
 const KEYS = ['type', 'event', 'container', 'image', 'label', 'network', 'volume', 'service'] as const;
 type Key = typeof KEYS[number];
@@ -26,10 +27,7 @@ function one(key: Key, want: string, e: ContainerEvent): boolean {
       if (e.type === 'container') return e.id === want || (want.length >= 3 && e.id.startsWith(want)) || a.name === want;
       return e.type === 'network' && (a.container === want || (want.length >= 3 && (a.container ?? '').startsWith(want)));
     case 'image': return e.type === 'container' && imageMatches(a.image, want);
-    case 'label': {
-      const eq = want.indexOf('=');
-      return eq < 0 ? Object.hasOwn(a, want) : a[want.slice(0, eq)] === want.slice(eq + 1);
-    }
+    case 'label': return labelMatches(a, want);
     case 'network': return e.type === 'network' && (e.id === want || (want.length >= 3 && e.id.startsWith(want)) || a.name === want);
     case 'volume': return e.type === 'volume' && e.id === want;
     case 'service': return e.service === want;
@@ -39,13 +37,9 @@ function one(key: Key, want: string, e: ContainerEvent): boolean {
 /** The --filter flags as one predicate; a malformed or unknown filter is a usage error naming it. */
 export function parseEventFilters(filters: string[]): EventFilter {
   const by = new Map<Key, string[]>();
-  for (const f of filters) {
-    const eq = f.indexOf('=');
-    const key = f.slice(0, eq) as Key;
-    if (eq <= 0 || eq === f.length - 1) throw new BerthError(`invalid filter "${f}": use key=value (keys: ${KEYS.join(', ')})`);
-    if (!KEYS.includes(key)) throw new BerthError(`invalid filter "${f}": unknown key "${key}" (keys: ${KEYS.join(', ')})`);
-    if (key === 'type' && !['container', 'network', 'volume'].includes(f.slice(eq + 1))) throw new BerthError(`invalid filter "${f}": type is container, network or volume`);
-    by.set(key, [...(by.get(key) ?? []), f.slice(eq + 1)]);
+  for (const { key, value } of parseFilters(filters, KEYS)) {
+    if (key === 'type' && !['container', 'network', 'volume'].includes(value)) throw new UsageError(`invalid filter "type=${value}": type is container, network or volume`);
+    by.set(key as Key, [...(by.get(key as Key) ?? []), value]);
   }
   return (e) => [...by].every(([k, vs]) => vs.some((v) => one(k, v, e)));
 }
