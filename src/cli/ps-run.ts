@@ -11,7 +11,8 @@ import { resolveTarget } from './project-command.js';
 interface PsFlags { all?: boolean; quiet?: boolean; services?: boolean; status?: string[]; filter?: string[]; format: string; trunc?: boolean }
 
 function ports(r: PsRow): string {
-  return r.Publishers.map((p) => `${p.URL}:${p.PublishedPort}->${p.TargetPort}/${p.Protocol}`).join(', ');
+  // An exposed port nobody publishes reads "80/tcp", as in docker's PORTS column.
+  return r.Publishers.map((p) => (p.PublishedPort ? `${p.URL}:${p.PublishedPort}->${p.TargetPort}/${p.Protocol}` : `${p.TargetPort}/${p.Protocol}`)).join(', ');
 }
 
 function labels(r: PsRow): string {

@@ -48,7 +48,8 @@ export async function exec(c: Containers, ref: string, argv: string[], o: ExecOp
   for (const cap of o.caps ?? []) args.push('--cap', cap);
   args.push(rec.id, ...argv);
   const stdio = o.stdio ?? 'pipe';
-  return new Promise((resolve, reject) => {
+  const died = c.execStarted(rec, argv);
+  return new Promise<ExecResult>((resolve, reject) => {
     const child = spawn(c.bin.runtime, args, { stdio: stdio === 'inherit' ? 'inherit' : ['pipe', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
@@ -57,6 +58,9 @@ export async function exec(c: Containers, ref: string, argv: string[], o: ExecOp
     if (child.stdin) child.stdin.end(o.input ?? '');
     child.on('error', (e) => reject(new BerthError(`exec: cannot run ${c.bin.runtime}: ${e.message}`)));
     child.on('close', (code, signal) => resolve({ exitCode: code ?? 128 + (signal ? signalNumber(signal) : 0), stdout: out, stderr: err }));
+  }).then((r) => {
+    died(r.exitCode);
+    return r;
   });
 }
 

@@ -25,7 +25,7 @@ import { volumesFrom } from './volumes-from.js';
 import type { Engine } from './engine.js';
 import { PendingStore } from './pending.js';
 import { namespaceModes } from './namespace-modes.js';
-import { oomScoreAdjRefusal } from '../container/oom-score.js';
+import { oomScoreAdjRefusal, ulimitRefusals } from '../container/oom-score.js';
 import { serviceSpec } from './service-spec.js';
 import { LABELS } from '../compose-labels.js';
 
@@ -127,6 +127,7 @@ export function containerDrivers(engine: Engine, project: Project | undefined, d
       input.tmpfs = [...(input.tmpfs ?? []), ...tmpfs];
       const oom = oomScoreAdjRefusal(input.oomScoreAdj);
       if (oom) opts.warn?.(`service "${a.service}": ${oom}`);
+      for (const w of ulimitRefusals(input.ulimits)) opts.warn?.(`service "${a.service}": ${w}`);
       Object.assign(input, namespaceModes(engine, project, s));
       const copies = resolved.mounts.filter((m) => m.volume?.copyUp);
       if (copies.length) { marker.copyUp = true; pending.write(marker); }

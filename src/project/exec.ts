@@ -69,5 +69,8 @@ export async function execInService(o: ExecOptions): Promise<number> {
   const obs = observeStatus(c.pathsOf(record.id), record.id);
   if (obs.status === 'paused') throw new BerthError(`container ${record.name} is paused, unpause it first`);
   if (obs.status !== 'running') throw new BerthError(`service "${o.service}" is not running (container ${record.name} is ${obs.status})`);
-  return runInherited(c.bin.runtime, execArgs(record, o.argv, o));
+  const died = c.execStarted(record, o.argv);
+  const code = await runInherited(c.bin.runtime, execArgs(record, o.argv, o));
+  died(code);
+  return code;
 }

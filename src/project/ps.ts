@@ -2,6 +2,7 @@
 // and published ports, read from the records and checked against the shim.
 import { compareText } from '../text-order.js';
 import { getEndpoint } from '../network/endpoints.js';
+import { exposedPorts } from '../container/record.js';
 import { listNetworks } from '../network/networks.js';
 import { serverState } from '../network/dns/manager.js';
 import type { Engine } from './engine.js';
@@ -69,6 +70,15 @@ export function psRows(engine: Engine, project: string, now = Date.now()): PsRow
     if (o.status === 'running' || o.status === 'paused') try {
       publishers = (getEndpoint(engine.paths, r.id)?.ports ?? []).map((p) => ({ URL: p.hostIp || '0.0.0.0', TargetPort: p.target, PublishedPort: p.hostPort, Protocol: p.protocol }));
     } catch { /* no endpoint */ }
+    // Exposed ports nobody publishes are listed too ("80/tcp"), as docker lists them; not with the host's network.
+    if ((o.status === 'running' || o.status === 'paused') && r.input.network.mode !== 'host') {
+      const published = new Set(publishers.map((p) => `${p.TargetPort}/${p.Protocol}`));
+      for (const e of exposedPorts(r)) {
+        if (published.has(e)) continue;
+        const [target, protocol] = e.split('/');
+        publishers.push({ URL: '', TargetPort: Number(target), PublishedPort: 0, Protocol: protocol! });
+      }
+    }
     // init: true wraps the command in berth-init; show the service's own command, as docker does.
     const args = r.process.args[0] === '/sbin/berth-init' && r.process.args[1] === '--' ? r.process.args.slice(2) : r.process.args;
     rows.push({
