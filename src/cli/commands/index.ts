@@ -28,6 +28,7 @@ import { registerCreate } from './create.js';
 import { registerRm } from './rm.js';
 import { registerPs } from './ps.js';
 import { registerSystem } from './system.js';
+import { registerContainer } from './container.js';
 import { registerKill, registerPause, registerRestart, registerStart, registerStop, registerUnpause } from './lifecycle.js';
 
 type Register = (program: Command) => void;
@@ -44,7 +45,7 @@ export const commandTable: Record<string, Register> = {
   stats: registerStats, events: registerEvents, cp: registerCp, run: registerRun, up: registerUp, down: registerDown,
   create: registerCreate, start: registerStart, stop: registerStop, restart: registerRestart, kill: registerKill,
   pause: registerPause, unpause: registerUnpause, rm: registerRm, ps: registerPs, build: registerBuild, watch: registerWatch,
-  system: registerSystem,
+  system: registerSystem, container: registerContainer,
 };
 
 export const commands: Register[] = [
@@ -84,4 +85,5 @@ export const commands: Register[] = [
   registerBuild,
   registerWatch,
   registerSystem,
+  registerContainer,
 ];

@@ -1,0 +1,69 @@
+// `container ls` (docker's `ps`): every container of the state root,
+// Compose's included, in docker's columns, JSON lines or a Go template.
+import { UsageError } from '../../errors.js';
+import type { PsRow } from '../../project/ps.js';
+import type { LsFlags } from '../commands/container.js';
+import type { GlobalOptions } from '../globals.js';
+import { commandText, created, goTime, labels, ports, psTemplate } from '../ps-run.js';
+import { alignTabs } from './go-template.js';
+import { parseCount } from './flags.js';
+import { table } from './table.js';
+
+/** The fields a --format template may use, with the headers `table` prints for them (docker's container context). */
+const HEADERS: Record<string, string> = {
+  ID: 'CONTAINER ID', Image: 'IMAGE', Command: 'COMMAND', CreatedAt: 'CREATED AT', RunningFor: 'CREATED', Ports: 'PORTS',
+  State: 'STATE', Status: 'STATUS', Names: 'NAMES', Labels: 'LABELS', Label: 'LABEL',
+};
+
+/** docker's ps filters: id=, name=, label=k[=v], status=, exited=, ancestor=; several values of one key are alternatives. */
+export function filterRows(rows: PsRow[], filters: string[]): PsRow[] {
+  const byKey = new Map<string, string[]>();
+  for (const f of filters) {
+    const m = /^(id|name|label|status|exited|ancestor)=(.*)$/.exec(f);
+    if (!m) throw new UsageError(`invalid filter '${f}' (id=, name=, label=, status=, exited=, ancestor=)`);
+    byKey.set(m[1]!, [...(byKey.get(m[1]!) ?? []), m[2]!]);
+  }
+  const test = (key: string, v: string, r: PsRow): boolean => {
+    switch (key) {
+      case 'id': return r.ID.startsWith(v);
+      case 'name': return r.Name.includes(v);
+      case 'status': return r.State === v;
+      case 'exited': return r.State === 'exited' && String(r.ExitCode) === v;
+      case 'ancestor': return r.Image === v || r.Image === `${v}:latest`;
+      default: {
+        const i = v.indexOf('=');
+        const k = i < 0 ? v : v.slice(0, i);
+        return Object.hasOwn(r.Labels, k) && (i < 0 || r.Labels[k] === v.slice(i + 1));
+      }
+    }
+  };
+  // Labels must all match; the values of another key are alternatives (as docker reads them).
+  return rows.filter((r) => [...byKey].every(([k, vs]) => (k === 'label' ? vs.every((v) => test(k, v, r)) : vs.some((v) => test(k, v, r)))));
+}
+
+export async function runContainerLs(g: GlobalOptions, o: LsFlags): Promise<void> {
+  const template = o.format === 'table' || o.format === 'json' ? undefined : psTemplate(o.format, HEADERS);
+  const { listContainers, engineAt } = await import('../../project/container/index.js');
+  let rows = filterRows(await listContainers(engineAt(g.root)), o.filter ?? []);
+  const last = o.latest ? 1 : o.last !== undefined ? parseCount('--last', o.last) : undefined;
+  const everything = o.all || last !== undefined || (o.filter ?? []).some((f) => /^(status|exited)=/.test(f));
+  if (!everything) rows = rows.filter((r) => r.State === 'running' || r.State === 'paused' || r.State === 'restarting');
+  if (last !== undefined) rows = rows.slice(0, last);
+  const id = (r: PsRow) => (o.trunc ? r.ID.slice(0, 12) : r.ID);
+  if (o.quiet) return void process.stdout.write(rows.map((r) => `${id(r)}\n`).join(''));
+  const now = Date.now();
+  const fields = (r: PsRow): Record<string, (args: string[]) => unknown> => ({
+    ID: () => id(r), Image: () => r.Image, Command: () => commandText(r.Command, o.trunc), CreatedAt: () => goTime(r.Created),
+    RunningFor: () => created(r, now), Ports: () => ports(r), State: () => r.State, Status: () => r.Status, Names: () => r.Name,
+    Labels: () => labels(r), Label: (a) => r.Labels[a[0] ?? ''] ?? '',
+  });
+  const jsonRow = (r: PsRow) => Object.fromEntries(Object.keys(HEADERS).filter((k) => k !== 'Label').map((k) => [k, fields(r)[k]!([])]));
+  if (o.format === 'json') return void process.stdout.write(rows.map((r) => `${JSON.stringify(jsonRow(r))}\n`).join(''));
+  if (template) {
+    const out = rows.map((r) => template.render({ field: (n, a) => fields(r)[n]!(a), self: () => jsonRow(r) }));
+    if (!template.table) return void process.stdout.write(out.map((l) => `${l}\n`).join(''));
+    return void process.stdout.write(alignTabs([template.header((n) => HEADERS[n]!), ...out]));
+  }
+  process.stdout.write(table(['CONTAINER ID', 'IMAGE', 'COMMAND', 'CREATED', 'STATUS', 'PORTS', 'NAMES'],
+    rows.map((r) => [id(r), r.Image, commandText(r.Command, o.trunc), created(r, now), r.Status, ports(r), r.Name])));
+}
