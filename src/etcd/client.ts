@@ -50,7 +50,7 @@ export function parseStoreUrl(text: string): string[] {
   });
 }
 
-export class EtcdError extends BerthError {}
+class EtcdError extends BerthError {}
 
 export class Etcd {
   constructor(readonly endpoints: string[], readonly timeoutMs = 5000) {

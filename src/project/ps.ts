@@ -9,7 +9,7 @@ import type { ObservedStatus } from '../container/status.js';
 import type { Engine } from './engine.js';
 import { LABELS } from '../compose-labels.js';
 
-export interface Publisher { URL: string; TargetPort: number; PublishedPort: number; Protocol: string }
+interface Publisher { URL: string; TargetPort: number; PublishedPort: number; Protocol: string }
 
 export interface PsRow {
   ID: string;
