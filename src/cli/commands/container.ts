@@ -15,7 +15,7 @@ export function registerContainer(program: Command): void {
 const tools = () => import('../tools/container-verbs.js');
 
 /** The `container` subcommands (a separate function, so that more can be added beside them in one line each). */
-export function registerContainerVerbs(container: Command): void {
+function registerContainerVerbs(container: Command): void {
   addCreateFlags(container.command('run').description('create and run a new container from an image'))
     .option('-d, --detach', 'run in the background and print the container ID')
     .option('--rm', 'remove the container when it exits')

@@ -7,7 +7,7 @@ import type { ContainerRunSpec } from '../../project/container/index.js';
 import type { CreateFlags, RunFlags } from '../commands/container-run.js';
 import type { GlobalOptions } from '../globals.js';
 
-export function specOf(image: string, command: string[], o: CreateFlags): ContainerRunSpec {
+function specOf(image: string, command: string[], o: CreateFlags): ContainerRunSpec {
   return {
     image, command, name: o.name, tty: o.tty, interactive: o.interactive,
     env: o.env, envFiles: o.envFile, publish: o.publish, publishAll: o.publishAll,

@@ -30,10 +30,14 @@ function nameConflict(name: string, id: string): BerthError {
 }
 
 /** The name given, checked, or a fresh random one. */
-export function containerName(engine: Engine, name: string | undefined): string {
+function containerName(engine: Engine, name: string | undefined): string {
   const taken = (n: string) => engine.containers.list().find((c) => c.record.name === n)?.record.id;
   if (name === undefined) {
-    for (;;) { const n = randomName(); if (!taken(n)) return n; }
+    // Past a few collisions (hundreds of containers), a number is added, as docker does.
+    for (let i = 0; ; i++) {
+      const n = i < 10 ? randomName() : `${randomName()}${i}`;
+      if (!taken(n)) return n;
+    }
   }
   if (!validName(name)) throw new BerthError(`Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`, 125);
   const holder = taken(name);

@@ -6,8 +6,9 @@
 // (ENGINE_SCOPE) is not a valid Compose project name, and the container it
 // makes carries no Compose labels.
 import { resolve as resolvePath } from 'node:path';
-import { stringify } from 'yaml';
-import { ComposeError, loadProjectSync, type Project } from '../../compose/index.js';
+import { ComposeError } from '../../compose/errors.js';
+import type { Project } from '../../compose/model.js';
+import { loadProjectSync } from '../../compose/project.js';
 import { parseVolumeString } from '../../compose/syntax.js';
 import { BerthError } from '../../errors.js';
 
@@ -162,7 +163,7 @@ export function engineProject(spec: ContainerRunSpec & { name: string }, default
   let project: Project;
   try {
     project = loadProjectSync({
-      files: ['-'], stdin: stringify(doc), projectName: 'engine', workingDir: spec.cwd ?? process.cwd(), env: process.env, positions: false,
+      files: ['-'], stdin: JSON.stringify(doc), // JSON is YAML: the loader reads it as a file projectName: 'engine', workingDir: spec.cwd ?? process.cwd(), env: process.env, positions: false,
     });
   } catch (e) {
     if (e instanceof ComposeError) throw new BerthError(`invalid options: ${e.detail}`, 125);
