@@ -162,8 +162,9 @@ export function engineProject(spec: ContainerRunSpec & { name: string }, default
   });
   let project: Project;
   try {
+    // JSON is YAML: the loader reads the document as it reads a file on stdin.
     project = loadProjectSync({
-      files: ['-'], stdin: JSON.stringify(doc), // JSON is YAML: the loader reads it as a file projectName: 'engine', workingDir: spec.cwd ?? process.cwd(), env: process.env, positions: false,
+      files: ['-'], stdin: JSON.stringify(doc), projectName: 'engine', workingDir: spec.cwd ?? process.cwd(), env: process.env, positions: false,
     });
   } catch (e) {
     if (e instanceof ComposeError) throw new BerthError(`invalid options: ${e.detail}`, 125);

@@ -50,6 +50,10 @@ test('container run beside a Compose project: one namespace of names, ls lists b
     assert.equal(noNet.status, 125);
     assert.match(noNet.stderr, /network no-such-net not found/);
     assert.equal(w.ok(['container', 'ls', '-aq']).split('\n').filter(Boolean).length, 2, 'the failed run left nothing');
+
+    // system reset takes the containers outside any project too.
+    assert.match(w.ok(['system', 'reset', '-f']), /Deleted Containers:\n/);
+    assert.equal(w.ok(['container', 'ls', '-aq']), '');
   } finally {
     engineTeardown(w, base);
   }

@@ -1,7 +1,8 @@
 // Engine-level container tests: a project test world, plus the clean-up of
 // what `container run` makes outside any project (its containers, the
 // default network, named volumes).
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { readdirSync, readlinkSync } from 'node:fs';
 import { berthBin, repoRoot } from '../../helpers/env.js';
 import { fetchOnce, teardown, type World } from '../project/harness.js';
 
@@ -44,4 +45,24 @@ export function fetchWhenUp(port: number, path: string): Promise<string> {
 /** berth with `input` on its stdin. */
 export function berthWithInput(w: World, args: string[], input: string): SpawnSyncReturns<string> {
   return spawnSync(berthBin, args, { cwd: repoRoot, env: w.env, input, encoding: 'utf8', timeout: 60_000 });
+}
+
+/** berth in the background: its pid, and its output and exit code once it ends. */
+export function berthAsync(w: World, args: string[]): { pid: number; result: Promise<{ code: number | null; stdout: string; stderr: string }> } {
+  const child = spawn(berthBin, args, { cwd: repoRoot, env: w.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  const result = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  return { pid: child.pid!, result };
+}
+
+/** The files a process has open (their paths). */
+export function openFiles(pid: number): string[] {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).map((fd) => { try { return readlinkSync(`/proc/${pid}/fd/${fd}`); } catch { return ''; } });
+  } catch {
+    return [];
+  }
 }

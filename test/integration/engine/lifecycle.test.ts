@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { isRoot } from '../../helpers/env.js';
 import { fetchOnce, freePort, leftovers, makeWorld } from '../project/harness.js';
-import { engineTeardown, fetchWhenUp, IMAGE, removeEngineObjects, until } from './harness.js';
+import { berthAsync, openFiles, engineTeardown, fetchWhenUp, IMAGE, removeEngineObjects, until } from './harness.js';
 
 test('container run -d, then ls, port, logs, exec, cp, stop/start, kill, wait, rename, rm and prune', { skip: !isRoot, timeout: 180_000 }, async () => {
   const w = makeWorld();
@@ -56,6 +56,27 @@ test('container run -d, then ls, port, logs, exec, cp, stop/start, kill, wait, r
     const gone = w.berth(['container', 'logs', 'web']);
     assert.equal(gone.status, 1);
     assert.equal(gone.stderr, 'No such container: web\n');
+
+    // pause (exec refused meanwhile), unpause, restart.
+    assert.equal(w.ok(['container', 'pause', 'front']), 'front\n');
+    assert.match(w.ok(['container', 'ls', '--format', '{{.Status}}']), /\(Paused\)\n$/);
+    const paused = w.berth(['container', 'exec', 'front', 'true']);
+    assert.equal(paused.status, 1);
+    assert.match(paused.stderr, /is paused, unpause the container before exec/);
+    assert.equal(w.ok(['container', 'unpause', 'front']), 'front\n');
+    assert.equal(w.ok(['container', 'restart', '-t', '0', 'front']), 'front\n');
+    assert.equal(await fetchWhenUp(port, '/index.html'), 'debug-edit\n');
+
+    // attach: the output from then on, and the container's exit code.
+    const waiter = w.ok(['container', 'run', '-d', IMAGE, 'sh', '-c', 'while [ ! -f /go ]; do sleep 0.05; done; echo late; exit 4']).trim();
+    const attached = berthAsync(w, ['container', 'attach', waiter]);
+    // Attached once it reads the container's log (after its check that the container runs).
+    await until('attach to read the log', () => (openFiles(attached.pid).some((f) => f.includes(waiter) && f.endsWith('.log')) ? true : undefined));
+    w.ok(['container', 'exec', waiter, 'touch', '/go']);
+    const done = await attached.result;
+    assert.equal(done.code, 4, done.stderr);
+    assert.match(done.stdout, /late\n$/);
+    w.ok(['container', 'rm', waiter]);
 
     // kill, and wait prints the exit code; rm of a running one is refused without -f.
     const sleeper = w.ok(['container', 'run', '-d', IMAGE, 'sleep', '300']).trim();
