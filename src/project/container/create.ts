@@ -11,6 +11,7 @@ import type { ContainerAction } from '../../reconcile/plan.js';
 import { desiredFromProject } from '../../reconcile/from-project.js';
 import { containerDrivers, repairPending } from '../container-driver.js';
 import type { Engine } from '../engine.js';
+import { volumesInUse } from '../../volume/in-use.js';
 import { securityOptError } from '../service-spec.js';
 import { engineProject, ENGINE_SCOPE, namedVolumes, networkChoice, type ContainerRunSpec } from './run-spec.js';
 import { randomName } from './names.js';
@@ -81,13 +82,20 @@ export async function createEngineContainer(engine: Engine, given: ContainerRunS
     const refusal = securityOptError(project, spec.name);
     if (refusal) throw new BerthError(refusal, 125);
     if (net.network === DEFAULT_NETWORK) await ensureBridge(engine.paths, { name: DEFAULT_NETWORK, driver: 'bridge' });
-    for (const v of namedVolumes(spec)) engine.volumes.create(v);
+    // Named volumes are made when missing (as docker does), and removed again if the container cannot be made.
+    const fresh = namedVolumes(spec).filter((v) => !engine.volumes.get(v));
+    for (const v of fresh) engine.volumes.create(v);
     const desired = desiredFromProject(project, (s) => serviceConfigHash(project, s));
     for (const svc of desired.services) svc.imageId = image.id;
     const warnings: string[] = [];
     const drivers = containerDrivers(engine, project, desired, { engine: true, warn: (m) => warnings.push(m) });
     const action: ContainerAction = { id: 1, after: [], kind: 'container.create', resource: 'Container', name: spec.name, service: spec.name, number: 1 };
-    await drivers.createContainer(action);
+    try {
+      await drivers.createContainer(action);
+    } catch (e) {
+      for (const v of fresh) await engine.volumes.remove(v, volumesInUse(engine.volumes), { force: true }).catch(() => undefined);
+      throw e;
+    }
     return { id: engine.containers.resolve(spec.name).id, name: spec.name, warnings };
   } finally {
     lock.release();

@@ -46,10 +46,11 @@ test('container run beside a Compose project: one namespace of names, ls lists b
     const got = w.ok(['container', 'run', '--rm', '--network', `${project}_default`, '--network-alias', 'probe', IMAGE,
       'sh', '-c', 'for i in 1 2 3 4 5 6 7 8 9 10; do wget -qO- http://web/index.html && exit 0; sleep 0.3; done; exit 1']);
     assert.equal(got, 'from-web\n');
-    const noNet = w.berth(['container', 'run', '--rm', '--network', 'no-such-net', IMAGE, 'true']);
+    const noNet = w.berth(['container', 'run', '--rm', '--network', 'no-such-net', '-v', 'never-made:/v', IMAGE, 'true']);
     assert.equal(noNet.status, 125);
     assert.match(noNet.stderr, /network no-such-net not found/);
     assert.equal(w.ok(['container', 'ls', '-aq']).split('\n').filter(Boolean).length, 2, 'the failed run left nothing');
+    assert.equal(w.ok(['volume', 'ls', '-q']), '', 'nor the volume it would have used');
 
     // system reset takes the containers outside any project too.
     assert.match(w.ok(['system', 'reset', '-f']), /Deleted Containers:\n/);
