@@ -71,10 +71,13 @@ export async function systemPrune(paths: StatePaths, o: { all?: boolean; volumes
 
 export async function systemReset(paths: StatePaths, o: { reporter?: Reporter } = {}): Promise<SystemReport> {
   const engine = new Engine(paths);
-  const down = await eachProject(engine, (d, a) => planDown(d, a, { removeVolumes: true, removeOrphans: true }), o.reporter);
+  // The containers outside any project first: one may be attached to a project's network.
+  const outside: string[] = [];
   for (const { record } of engine.containers.list().filter((c) => !c.record.labels[LABELS.project])) {
-    down.containers.push(await removeContainer(engine, record.id, { force: true, volumes: true }));
+    outside.push(await removeContainer(engine, record.id, { force: true, volumes: true }));
   }
+  const down = await eachProject(engine, (d, a) => planDown(d, a, { removeVolumes: true, removeOrphans: true }), o.reporter);
+  down.containers.unshift(...outside);
   const left = engine.containers.list();
   if (left.length) throw new BerthError(`system reset: ${left.length} container(s) outside any project remain: ${left.map((c) => c.record.name).join(', ')}`);
   const networks = await pruneNetworks(paths);

@@ -117,7 +117,7 @@ export async function runPort(g: GlobalOptions, ref: string, priv: string | unde
 
 export async function runRename(g: GlobalOptions, ref: string, to: string): Promise<void> {
   const { s, engine } = await engineOf(g);
-  s.renameContainer(engine, ref, to);
+  await s.renameContainer(engine, ref, to);
 }
 
 export async function runWait(g: GlobalOptions, refs: string[]): Promise<void> {

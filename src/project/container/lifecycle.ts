@@ -9,6 +9,7 @@ import { observeStatus } from '../../container/status.js';
 import type { DesiredProject } from '../../reconcile/desired.js';
 import { LABELS } from '../../compose-labels.js';
 import { parseTimeArg } from '../../logs/time.js';
+import { renameEndpoint } from '../../network/endpoints.js';
 import { diskUsage } from '../../volume/store.js';
 import { containerDrivers } from '../container-driver.js';
 import { containerRows, type PsRow } from '../ps.js';
@@ -117,8 +118,8 @@ export async function listContainers(engine: Engine): Promise<PsRow[]> {
   return containerRows(engine);
 }
 
-/** Gives a container a new name (in the one namespace of names every container shares). */
-export function renameContainer(engine: Engine, ref: string, to: string): void {
+/** Gives a container a new name (in the one namespace of names every container shares); its DNS name follows. */
+export async function renameContainer(engine: Engine, ref: string, to: string): Promise<void> {
   const rec = containerOf(engine, ref);
   if (rec.name === to) throw new BerthError(`Renaming a container with the same name as its current name`);
   const path = engine.containers.pathsOf(rec.id).record;
@@ -126,6 +127,7 @@ export function renameContainer(engine: Engine, ref: string, to: string): void {
   const now = readRecord(path)!;
   writeRecord(path, { ...now, name: to });
   releaseName(engine.paths, rec.name, rec.id);
+  await renameEndpoint(engine.paths, rec.id, rec.name, to);
 }
 
 /** Blocks until the container stops; its exit code. */

@@ -52,6 +52,13 @@ test('container run beside a Compose project: one namespace of names, ls lists b
     assert.equal(w.ok(['container', 'ls', '-aq']).split('\n').filter(Boolean).length, 2, 'the failed run left nothing');
     assert.equal(w.ok(['volume', 'ls', '-q']), '', 'nor the volume it would have used');
 
+    // rename: the container answers by its new name on the network.
+    w.ok(['container', 'run', '-d', '--name', 'before-rename', '--network', `${project}_default`, IMAGE, 'sleep', '300']);
+    w.ok(['container', 'rename', 'before-rename', 'after-rename']);
+    const seen = w.ok(['container', 'exec', `${project}-web-1`, 'sh', '-c',
+      'for i in 1 2 3 4 5 6 7 8 9 10; do ping -c1 -W1 after-rename >/dev/null 2>&1 && echo found && exit 0; sleep 0.3; done; exit 1']);
+    assert.equal(seen, 'found\n');
+
     // system reset takes the containers outside any project too.
     assert.match(w.ok(['system', 'reset', '-f']), /Deleted Containers:\n/);
     assert.equal(w.ok(['container', 'ls', '-aq']), '');
