@@ -1,6 +1,6 @@
 // `container ls` (docker's `ps`): every container of the state root,
 // Compose's included, in docker's columns, JSON lines or a Go template.
-import { UsageError } from '../../errors.js';
+import { labelMatches, parseFilters } from '../../project/filters.js';
 import type { PsRow } from '../../project/ps.js';
 import type { LsFlags } from '../commands/container.js';
 import type { GlobalOptions } from '../globals.js';
@@ -18,10 +18,8 @@ const HEADERS: Record<string, string> = {
 /** docker's ps filters: id=, name=, label=k[=v], status=, exited=, ancestor=; several values of one key are alternatives. */
 export function filterRows(rows: PsRow[], filters: string[]): PsRow[] {
   const byKey = new Map<string, string[]>();
-  for (const f of filters) {
-    const m = /^(id|name|label|status|exited|ancestor)=(.*)$/.exec(f);
-    if (!m) throw new UsageError(`invalid filter '${f}' (id=, name=, label=, status=, exited=, ancestor=)`);
-    byKey.set(m[1]!, [...(byKey.get(m[1]!) ?? []), m[2]!]);
+  for (const { key, value } of parseFilters(filters, ['id', 'name', 'label', 'status', 'exited', 'ancestor'])) {
+    byKey.set(key, [...(byKey.get(key) ?? []), value]);
   }
   const test = (key: string, v: string, r: PsRow): boolean => {
     switch (key) {
@@ -30,11 +28,7 @@ export function filterRows(rows: PsRow[], filters: string[]): PsRow[] {
       case 'status': return r.State === v;
       case 'exited': return r.State === 'exited' && String(r.ExitCode) === v;
       case 'ancestor': return r.Image === v || r.Image === `${v}:latest`;
-      default: {
-        const i = v.indexOf('=');
-        const k = i < 0 ? v : v.slice(0, i);
-        return Object.hasOwn(r.Labels, k) && (i < 0 || r.Labels[k] === v.slice(i + 1));
-      }
+      default: return labelMatches(r.Labels, v);
     }
   };
   // Labels must all match; the values of another key are alternatives (as docker reads them).

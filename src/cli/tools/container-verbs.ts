@@ -3,6 +3,7 @@
 // one line each; an error per container on stderr and exit 1 at the end).
 import { BerthError, UsageError } from '../../errors.js';
 import type { ExecFlags, LogsFlags } from '../commands/container.js';
+import { isSignal, signalSpelling } from '../../signals.js';
 import { confirmed } from '../confirm.js';
 import type { GlobalOptions } from '../globals.js';
 import { splitContainerArg } from './cp-run.js';
@@ -39,7 +40,12 @@ function seconds(v: string | undefined): number | undefined {
   return Number(v) < 0 ? undefined : Number(v);
 }
 
-const signalName = (s: string) => (/^\d+$/.test(s) || s.startsWith('SIG') ? s : `SIG${s.toUpperCase()}`);
+/** A signal as docker takes it (KILL, SIGKILL, 9); an unknown one is a usage error. */
+function signalName(s: string): string {
+  const spelled = signalSpelling(s);
+  if (!isSignal(spelled)) throw new UsageError(`invalid signal: ${s}`);
+  return spelled;
+}
 
 export async function runStart(g: GlobalOptions, refs: string[], o: { attach?: boolean; interactive?: boolean }): Promise<void> {
   const { s, engine } = await engineOf(g);
@@ -57,8 +63,9 @@ export async function runStopOrRestart(g: GlobalOptions, verb: 'stop' | 'restart
 
 export async function runEach(g: GlobalOptions, verb: 'kill' | 'pause' | 'unpause', refs: string[], signal?: string): Promise<void> {
   const { s, engine } = await engineOf(g);
+  const spelled = verb === 'kill' ? signalName(signal ?? 'KILL') : undefined;
   await forEach(refs, (r) => {
-    if (verb === 'kill') return s.killContainer(engine, r, signalName(signal ?? 'KILL'));
+    if (spelled) return s.killContainer(engine, r, spelled);
     return verb === 'pause' ? s.pauseContainer(engine, r) : s.unpauseContainer(engine, r);
   });
 }

@@ -12,6 +12,7 @@ import { parseTimeArg } from '../../logs/time.js';
 import { renameEndpoint } from '../../network/endpoints.js';
 import { diskUsage } from '../../volume/store.js';
 import { containerDrivers } from '../container-driver.js';
+import { labelMatches, parseFilters } from '../filters.js';
 import { containerRows, type PsRow } from '../ps.js';
 import { ensureNetwork } from '../container-network.js';
 import type { Engine } from '../engine.js';
@@ -154,22 +155,14 @@ export async function pruneContainers(engine: Engine, filters: string[] = []): P
   return { deleted, reclaimed };
 }
 
-/** docker's prune filters: label=K, label=K=V, label!=..., until=<time or duration>. */
+/** docker's prune filters: label=K[=V], label!=K[=V], until=<time or duration>. */
 function labelFilter(filters: string[]): (labels: Record<string, string>, created: string) => boolean {
-  const tests: Array<(l: Record<string, string>, created: string) => boolean> = [];
-  for (const f of filters) {
-    const m = /^(label!?|until)=(.*)$/.exec(f);
-    if (!m) throw new BerthError(`invalid filter '${f}' (label=, label!= or until=)`, 125);
-    const [, key, val] = m as unknown as [string, string, string];
+  const tests = parseFilters(filters, ['label', 'label!', 'until']).map(({ key, value }): ((l: Record<string, string>, created: string) => boolean) => {
     if (key === 'until') {
-      const limit = Date.parse(parseTimeArg('until', val));
-      tests.push((_l, created) => Date.parse(created) < limit);
-      continue;
+      const limit = Date.parse(parseTimeArg('until', value));
+      return (_l, created) => Date.parse(created) < limit;
     }
-    const i = val.indexOf('=');
-    const k = i < 0 ? val : val.slice(0, i);
-    const has = (l: Record<string, string>) => Object.hasOwn(l, k) && (i < 0 || l[k] === val.slice(i + 1));
-    tests.push(key === 'label' ? has : (l) => !has(l));
-  }
+    return key === 'label' ? (l) => labelMatches(l, value) : (l) => !labelMatches(l, value);
+  });
   return (l, created) => tests.every((t) => t(l, created));
 }

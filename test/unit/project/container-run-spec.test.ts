@@ -87,5 +87,5 @@ test('container ls filters: labels must all match, other keys are alternatives',
   assert.deepEqual(names(['exited=3']), ['b']);
   assert.deepEqual(names(['name=b', 'id=c']), []);
   assert.deepEqual(names(['ancestor=busybox']), ['a', 'b', 'c']);
-  assert.throws(() => filterRows(rows, ['colour=red']), /invalid filter 'colour=red'/);
+  assert.throws(() => filterRows(rows, ['colour=red']), /invalid filter "colour": valid keys are id, name, label, status, exited, ancestor/);
 });
