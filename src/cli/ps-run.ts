@@ -10,17 +10,17 @@ import { resolveTarget } from './project-command.js';
 
 interface PsFlags { all?: boolean; quiet?: boolean; services?: boolean; status?: string[]; filter?: string[]; format: string; trunc?: boolean }
 
-function ports(r: PsRow): string {
+export function ports(r: PsRow): string {
   // An exposed port nobody publishes reads "80/tcp", as in docker's PORTS column.
   return r.Publishers.map((p) => (p.PublishedPort ? `${p.URL}:${p.PublishedPort}->${p.TargetPort}/${p.Protocol}` : `${p.TargetPort}/${p.Protocol}`)).join(', ');
 }
 
-function labels(r: PsRow): string {
+export function labels(r: PsRow): string {
   return Object.entries(r.Labels).map(([k, v]) => `${k}=${v}`).join(',');
 }
 
 /** Go's time.Time String() in UTC, as docker prints CreatedAt. */
-function goTime(unix: number): string {
+export function goTime(unix: number): string {
   return `${new Date(unix * 1000).toISOString().replace('T', ' ').slice(0, 19)} +0000 UTC`;
 }
 
@@ -31,19 +31,24 @@ const PS_HEADERS: Record<string, string> = {
   Publishers: 'PUBLISHERS', Ports: 'PORTS', Labels: 'LABELS', Label: 'LABEL',
 };
 
-/** A --format template, its fields checked before anything is listed. */
-function psTemplate(format: string) {
+/** A --format template, its fields (those of `headers`) checked before anything is listed. */
+export function psTemplate(format: string, headers: Record<string, string> = PS_HEADERS) {
   if (!isTemplate(format)) throw new UsageError(`invalid --format "${format}": table, json or a Go template such as "{{.Name}}\\t{{.Status}}"`);
   const t = parseGoTemplate(format);
   t.header((n) => {
-    if (!Object.hasOwn(PS_HEADERS, n)) throw new UsageError(`invalid --format "${format}": no field ${n} (fields: ${Object.keys(PS_HEADERS).join(', ')})`);
+    if (!Object.hasOwn(headers, n)) throw new UsageError(`invalid --format "${format}": no field ${n} (fields: ${Object.keys(headers).join(', ')})`);
     return '';
   });
   return t;
 }
 
+/** The COMMAND column: quoted, cut to 20 characters unless --no-trunc. */
+export function commandText(c: string, trunc: boolean): string {
+  return JSON.stringify(!trunc || c.length <= 20 ? c : `${c.slice(0, 19)}…`);
+}
+
 /** The CREATED column: docker's HumanDuration of the container's age, then "ago". */
-function created(r: PsRow, now: number): string {
+export function created(r: PsRow, now: number): string {
   return `${humanDuration(Math.max(0, now - r.Created * 1000))} ago`;
 }
 
@@ -78,7 +83,7 @@ export async function psCommand(g: GlobalOptions, services: string[], o: PsFlags
     return;
   }
   const now = Date.now();
-  const cmd = (c: string) => JSON.stringify(o.trunc === false || c.length <= 20 ? c : `${c.slice(0, 19)}…`);
+  const cmd = (c: string) => commandText(c, o.trunc !== false);
   if (template) {
     // What `.` is in a template: compose's container context; `{{json .}}` prints the JSON row.
     const context = (r: PsRow) => ({

@@ -330,3 +330,19 @@ async function repairOrphan(store: NetworkStore, containerId: string): Promise<v
   try { await driverContext().firewall.unpublish(containerId); } catch (e) { errs.push(e as Error); }
   if (errs.length) throw new BerthError(`cleanup of ${containerId}: ${errs.map((e) => e.message).join('; ')}`);
 }
+
+/**
+ * A container was renamed: its endpoint carries the new name, and a DNS name
+ * that was the old name becomes the new one (the responder answers by it).
+ */
+export async function renameEndpoint(paths: StatePaths, containerId: string, from: string, to: string): Promise<void> {
+  assertContainerId(containerId);
+  const store = new NetworkStore(paths);
+  const dnsLoaded = await store.lock(async () => {
+    const ep = store.endpoint(containerId);
+    if (!ep) return undefined;
+    store.saveEndpoint({ ...ep, name: to, dnsNames: ep.dnsNames.map((d) => (d === from ? to : d)) });
+    return syncDnsDeferredFromStore(store);
+  });
+  await dnsLoaded?.();
+}
