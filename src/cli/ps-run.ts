@@ -26,7 +26,7 @@ function goTime(unix: number): string {
 const PS_HEADERS: Record<string, string> = {
   ID: 'CONTAINER ID', Name: 'NAME', Names: 'NAMES', Project: 'PROJECT', Service: 'SERVICE', Image: 'IMAGE', Command: 'COMMAND',
   CreatedAt: 'CREATED AT', RunningFor: 'CREATED', State: 'STATE', Status: 'STATUS', Health: 'HEALTH', ExitCode: 'EXIT CODE',
-  Publishers: 'PUBLISHERS', Ports: 'PORTS', Labels: 'LABELS', Label: 'LABEL',
+  Publishers: 'PUBLISHERS', Ports: 'PORTS', Labels: 'LABELS', Label: 'LABEL', Node: 'NODE',
 };
 
 /** A --format template, its fields checked before anything is listed. */
@@ -50,9 +50,13 @@ export async function psCommand(g: GlobalOptions, services: string[], o: PsFlags
   const template = o.format === 'table' || o.format === 'json' ? undefined : psTemplate(o.format);
   const target = await resolveTarget(g, services, true);
   if (target.project) for (const s of services) if (!target.project.services[s]) throw new UsageError(`no such service: ${s}`);
-  const [{ engineAt }, { psRows, dnsDownWarning }] = await Promise.all([import('../project/engine.js'), import('../project/ps.js')]);
+  const [{ engineAt }, { psRows, dnsDownWarning }, { clusterHolding, clusterPs }] = await Promise.all([
+    import('../project/engine.js'), import('../project/ps.js'), import('../project/cluster.js'),
+  ]);
   const engine = engineAt(g.root);
-  let rows = psRows(engine, target.name);
+  // A cluster project: every node's containers, as the nodes published them, with their NODE.
+  const cluster = await clusterHolding(g.root, target.name, target.project);
+  let rows: Array<PsRow & { Node?: string }> = cluster ? await clusterPs(cluster, target.name) : psRows(engine, target.name);
   const dnsDown = dnsDownWarning(engine, target.name);
   if (dnsDown) process.stderr.write(`warning: ${dnsDown}\n`);
   const statuses = [...(o.status ?? [])];
@@ -72,7 +76,7 @@ export async function psCommand(g: GlobalOptions, services: string[], o: PsFlags
     return;
   }
   if (o.quiet) { process.stdout.write(rows.map((r) => `${o.trunc === false ? r.ID : r.ID.slice(0, 12)}\n`).join('')); return; }
-  const jsonRow = (r: PsRow) => ({ ...r, Ports: ports(r), Labels: labels(r) });
+  const jsonRow = (r: PsRow & { Node?: string }) => ({ ...r, Ports: ports(r), Labels: labels(r) });
   if (o.format === 'json') {
     process.stdout.write(rows.map((r) => JSON.stringify(jsonRow(r)) + '\n').join(''));
     return;
@@ -80,17 +84,18 @@ export async function psCommand(g: GlobalOptions, services: string[], o: PsFlags
   const now = Date.now();
   const cmd = (c: string) => JSON.stringify(o.trunc === false || c.length <= 20 ? c : `${c.slice(0, 19)}…`);
   if (template) {
-    const fields = (r: PsRow): Record<string, (args: string[]) => unknown> => ({
+    const fields = (r: PsRow & { Node?: string }): Record<string, (args: string[]) => unknown> => ({
       ID: () => (o.trunc === false ? r.ID : r.ID.slice(0, 12)), Name: () => r.Name, Names: () => r.Name, Project: () => r.Project,
       Service: () => r.Service, Image: () => r.Image, Command: () => cmd(r.Command), CreatedAt: () => goTime(r.Created),
       RunningFor: () => created(r, now), State: () => r.State, Status: () => r.Status, Health: () => r.Health, ExitCode: () => r.ExitCode,
-      Publishers: () => r.Publishers, Ports: () => ports(r), Labels: () => labels(r), Label: (a) => r.Labels[a[0] ?? ''] ?? '',
+      Publishers: () => r.Publishers, Ports: () => ports(r), Labels: () => labels(r), Label: (a) => r.Labels[a[0] ?? ''] ?? '', Node: () => r.Node ?? '',
     });
     const out = rows.map((r) => template.render({ field: (n, a) => fields(r)[n]!(a), self: () => jsonRow(r) }));
     if (!template.table) return void process.stdout.write(out.map((l) => `${l}\n`).join(''));
     process.stdout.write(alignTabs([template.header((n) => PS_HEADERS[n]!), ...out]));
     return;
   }
-  process.stdout.write(table(['NAME', 'IMAGE', 'COMMAND', 'SERVICE', 'CREATED', 'STATUS', 'PORTS'],
-    rows.map((r) => [r.Name, r.Image, cmd(r.Command), r.Service, created(r, now), r.Status, ports(r)])));
+  const node = cluster ? ['NODE'] : [];
+  process.stdout.write(table(['NAME', 'IMAGE', 'COMMAND', 'SERVICE', 'CREATED', 'STATUS', 'PORTS', ...node],
+    rows.map((r) => [r.Name, r.Image, cmd(r.Command), r.Service, created(r, now), r.Status, ports(r), ...(cluster ? [r.Node ?? ''] : [])])));
 }
