@@ -116,6 +116,20 @@ test('a project placed across three nodes', { skip: !isRoot && 'needs root', tim
     await until('client reaches web by name', () => fetchFrom(h1, 'client', 'web') === 'web-on-n2\n');
     assert.equal(fetchFrom(h1, 'client', 'db'), 'db-on-n3\n');
     await until('web reaches db by name', () => fetchFrom(h2, 'web', 'db') === 'db-on-n3\n');
+    // The gateway a container uses is its own node's bridge (ARP for it is not answered from other nodes).
+    // (nsenter --net keeps the host's /sys: the bridge's address is asked of netlink.)
+    const bridgeMac = (h: SimHost) => {
+      const br = h.inNs(['ip', '-br', 'link']).out.split('\n').map((l) => l.split(/\s+/)[0]!).find((l) => l.startsWith('bo-'))!;
+      return (JSON.parse(h.inNs(['ip', '-j', 'link', 'show', 'dev', br]).out) as Array<{ address: string }>)[0]!.address;
+    };
+    const gw = sub.replace(/0\/24$/, '1');
+    const gatewayMac = (h: SimHost, service: string) => {
+      const arp = ok(h.berth('-f', file, 'exec', '-T', service, 'sh', '-c', `ping -c 1 -W 1 ${gw} >/dev/null; cat /proc/net/arp`), 'arp');
+      return arp.split('\n').find((l) => l.startsWith(`${gw} `))?.split(/\s+/)[3];
+    };
+    assert.equal(gatewayMac(h1, 'client'), bridgeMac(h1));
+    assert.equal(gatewayMac(h2, 'web'), bridgeMac(h2));
+
     // exec and logs of a service on another node say where it runs.
     r = h1.berth('-f', file, 'exec', '-T', 'db', 'true');
     assert.equal(r.status, 1);
