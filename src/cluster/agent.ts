@@ -47,7 +47,7 @@ async function rejoin(paths: StatePaths, m: Membership): Promise<Membership> {
   }
   const next = { ...m, lease };
   writeMembership(paths, next);
-  await republishEndpoints(paths, next);
+  for (const c of await republishEndpoints(paths, next)) log(`address conflict: ${c}`);
   log(`registered again under lease ${lease}`);
   return next;
 }
