@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Builds, then runs the test tiers in one node:test run so that CI reads one
 // summary. `unit` needs nothing; `integration` needs root and real kernel
-// objects (skipped with a notice when not root). Usage: test.mjs [unit|integration] [filter]
+// objects (skipped with a notice when not root). The whole run and the unit
+// tier start with `npm run lint`; a filtered run does not.
+// Usage: test.mjs [unit|integration] [filter]
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,6 +36,8 @@ if (!process.env.BERTH_TEST_NO_BUILD) {
   run(process.execPath, ['scripts/bundle.mjs']);
   run('make', ['-s', '-C', 'native']);
 }
+
+if ((tier === 'all' || tier === 'unit') && !filter) run('npm', ['run', '-s', 'lint']);
 
 const files = [];
 if (tier === 'all' || tier === 'unit') files.push(...findTests(join(root, 'dist/test/unit')));

@@ -26,6 +26,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
+import type * as V8 from 'node:v8';
 
 type Main = (argv: string[]) => Promise<number>;
 
@@ -118,7 +119,7 @@ export function loadBundle(bundle: string, argv: string[], env: NodeJS.ProcessEn
   if (!cachedData && !writable(dir)) return undefined;
 
   // bin/berth's #! line passes the flag; only `node bin/berth` needs node:v8 (~5 ms to load) to set it.
-  if (!process.execArgv.includes('--verify-snapshot-checksum')) (require('node:v8') as typeof import('node:v8')).setFlagsFromString('--verify-snapshot-checksum');
+  if (!process.execArgv.includes('--verify-snapshot-checksum')) (require('node:v8') as typeof V8).setFlagsFromString('--verify-snapshot-checksum');
   // The wrapper starts on the bundle's first line, so line numbers in stack traces stay right.
   const script = new Script(`(function (exports, require, module, __filename, __dirname, __berthImportMetaUrl) {${text}\n})`, {
     filename: bundle,

@@ -7,7 +7,7 @@ export type LogStream = 'stdout' | 'stderr';
 // Compose's rainbow: cyan, yellow, green, magenta, blue, then their intense forms.
 const RAINBOW = ['36', '33', '32', '35', '34', '36;1', '33;1', '32;1', '35;1', '34;1'];
 
-export function colour(code: string, s: string): string {
+function colour(code: string, s: string): string {
   return `\x1b[${code}m${s}\x1b[0m`;
 }
 

@@ -26,9 +26,8 @@ export async function upCommand(g: GlobalOptions, services: string[], o: UpFlags
   const ac = new AbortController();
   const onSigint = () => ac.abort();
   process.on('SIGINT', onSigint);
-  let r;
   try {
-    r = await runCommand(g, target, {
+    await runCommand(g, target, {
       verb: { verb: 'up', options: opts },
       drivers: { timeout, waitTimeoutMs: waitTimeout !== undefined ? waitTimeout * 1000 : undefined, build: { progress: (await import('./build/progress.js')).buildProgress(g) } },
       signal: ac.signal,

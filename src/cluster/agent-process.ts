@@ -9,14 +9,14 @@ import type { StatePaths } from '../state/paths.js';
 import { repoPath } from '../repo-root.js';
 
 export const agentPidPath = (paths: StatePaths): string => join(paths.root, 'cluster', 'agent.pid');
-export const agentLogPath = (paths: StatePaths): string => join(paths.root, 'cluster', 'agent.log');
+const agentLogPath = (paths: StatePaths): string => join(paths.root, 'cluster', 'agent.log');
 
 function alive(pid: number): boolean {
   try { process.kill(pid, 0); } catch { return false; }
   try { return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8')); } catch { return false; }
 }
 
-export function agentPid(paths: StatePaths): number | undefined {
+function agentPid(paths: StatePaths): number | undefined {
   try {
     const pid = Number(readFileSync(agentPidPath(paths), 'utf8').trim());
     return pid > 0 && alive(pid) ? pid : undefined;

@@ -15,7 +15,7 @@ import { etcdFor, keys, membershipPath, readMembership, removeMembership, writeM
 import { withdrawNodeEndpoints } from './endpoints.js';
 import { startAgent, stopAgent, agentRunning } from './agent-process.js';
 
-export const NODE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
+const NODE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
 
 export interface JoinOptions {
   store: string;
@@ -26,7 +26,7 @@ export interface JoinOptions {
   ttl?: number;            // seconds a dead node's records survive it
 }
 
-export interface NodeInfo { name: string; address: string; labels: Record<string, string>; joined: string }
+interface NodeInfo { name: string; address: string; labels: Record<string, string>; joined: string }
 export interface NodeStatus extends NodeInfo { status: 'ready' | 'down'; endpoints: number; self: boolean }
 
 const nodeInfoKey = (prefix: string, name: string) => `${prefix}/nodeinfo/${name}`;

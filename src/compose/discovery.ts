@@ -1,9 +1,9 @@
 // Finding the Compose files and naming the project, as docker compose does.
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ComposeError } from './errors.js';
 
-export const CANDIDATES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
+const CANDIDATES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
 const OVERRIDES: Record<string, string[]> = {
   'compose.yaml': ['compose.override.yaml', 'compose.override.yml'],
   'compose.yml': ['compose.override.yml', 'compose.override.yaml'],
@@ -40,7 +40,7 @@ export function normalizeProjectName(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9_-]+/g, '').replace(/^[_-]+/, '');
 }
 
-export function isValidProjectName(s: string): boolean {
+function isValidProjectName(s: string): boolean {
   return /^[a-z0-9][a-z0-9_-]*$/.test(s);
 }
 
@@ -57,8 +57,4 @@ export function projectNameFromDir(dir: string): string {
   const n = normalizeProjectName(basename(resolve(dir)));
   if (!n) throw new ComposeError(`cannot derive a project name from directory "${dir}": use -p or a top-level name:`);
   return n;
-}
-
-export function exists(p: string): boolean {
-  return existsSync(p);
 }

@@ -114,7 +114,7 @@ export function parseDotenv(text: string, file: string, lookup: Lookup = () => u
 export const ENV_FILE_FORMATS = ['', '.env', 'raw'];
 
 /** An env file's text: strictly UTF-8 (a bad byte is a positioned error, not U+FFFD), BOM dropped. */
-export function decodeEnvFile(file: string, buf: Uint8Array): string {
+function decodeEnvFile(file: string, buf: Uint8Array): string {
   const at = firstInvalidUtf8(buf);
   if (at >= 0) throw new ComposeError(`invalid UTF-8 byte 0x${buf[at]!.toString(16).padStart(2, '0')} in env file`, bytePos(file, buf, at));
   const text = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('utf8');

@@ -24,7 +24,7 @@ export class ComposeError extends BerthError {
 }
 
 /** Files under the current directory are shown relative to it, others as absolute paths. */
-export function displayFile(file: string): string {
+function displayFile(file: string): string {
   if (file === '-' || !isAbsolute(file)) return file;
   const rel = relative(process.cwd(), file);
   return rel && !rel.startsWith('..') ? rel : file;
@@ -36,7 +36,7 @@ function formatMessage(detail: string, pos?: Pos, path?: string): string {
   return `${where}${what}${shorten(oneLine(detail))}`;
 }
 
-export function oneLine(s: string): string {
+function oneLine(s: string): string {
   return s.replace(/\s*\n\s*/g, ' ').trim();
 }
 

@@ -8,7 +8,7 @@ import { resolvePath, resolveServicePaths } from './paths.js';
 import { copyLoc, ensureLoc, isObj, locOf, posOf, type Obj } from './source.js';
 
 /** Deep copy that keeps the hidden positions. */
-export function cloneWithLoc<T>(v: T): T {
+function cloneWithLoc<T>(v: T): T {
   if (Array.isArray(v)) {
     const out = v.map(cloneWithLoc);
     const l = locOf(v);

@@ -5,7 +5,7 @@
 // interpolation, merging or extends — points at file:line:col.
 import type { Pos } from './errors.js';
 
-export const LOC: unique symbol = Symbol('berth.loc');
+const LOC: unique symbol = Symbol('berth.loc');
 
 export type Tag = '!reset' | '!override';
 

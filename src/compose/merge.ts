@@ -80,7 +80,7 @@ function envFileKey(v: unknown): string | undefined {
 }
 
 /** A list of KEY=VALUE strings (or a mapping) as a mapping; undefined when not convertible. */
-export function listToMap(v: unknown, seps = '='): Obj | undefined {
+function listToMap(v: unknown, seps = '='): Obj | undefined {
   if (isObj(v)) return v;
   if (!Array.isArray(v)) return undefined;
   const out: Obj = {};
@@ -127,7 +127,7 @@ function sameScalar(a: unknown, b: unknown): boolean {
 }
 
 /** Merges `over` onto `base` (neither is modified); `path` names where we are. */
-export function mergeValue(base: unknown, over: unknown, path: Path): unknown {
+function mergeValue(base: unknown, over: unknown, path: Path): unknown {
   const p = pattern(path);
   if (REPLACE.has(p)) return over;
   if (AS_MAP.has(p)) {

@@ -34,11 +34,11 @@ export interface Project {
   warnings: string[];
 }
 
-export type RestartPolicy = 'no' | 'always' | 'on-failure' | `on-failure:${number}` | 'unless-stopped';
+type RestartPolicy = 'no' | 'always' | 'on-failure' | `on-failure:${number}` | 'unless-stopped';
 
 /** A service. Keys not listed are carried through from the file as they are (validated by the schema). */
 /** A device request (gpus, deploy.resources.reservations.devices); count -1 is "all". */
-export interface DeviceRequest {
+interface DeviceRequest {
   capabilities?: string[];
   driver?: string;
   count?: number;
@@ -145,7 +145,7 @@ export interface DevelopConfig {
   [extension: `x-${string}`]: unknown;
 }
 
-export type WatchAction = 'sync' | 'rebuild' | 'restart' | 'sync+restart' | 'sync+exec';
+type WatchAction = 'sync' | 'rebuild' | 'restart' | 'sync+restart' | 'sync+exec';
 
 export interface WatchRule {
   /** Absolute host path (file or directory) to watch. */

@@ -2,7 +2,7 @@
 // numbers and durations typed (memory and rates as byte count strings, cpus
 // as a number, delays as Go durations), labels as a mapping, and keys in
 // compose-go's order; and the order of a service's keys.
-import { Ctx, dictOf, sorted, type P } from './coerce.js';
+import { type Ctx, dictOf, sorted, type P } from './coerce.js';
 import { durationString } from './normalize-parts.js';
 import { isObj, type Obj } from './source.js';
 import { parseBytes } from './syntax.js';

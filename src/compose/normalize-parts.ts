@@ -1,7 +1,7 @@
 // Normalizers for the structured service fields: ports, volumes, devices,
 // healthcheck, build, depends_on, networks, secrets/configs, ulimits.
 import type { BuildConfig, DependsOn, DeviceMapping, Healthcheck, PortConfig, ServiceFileRef, ServiceNetwork, ServiceVolume } from './model.js';
-import { Ctx, dictOf, sorted, type P } from './coerce.js';
+import { type Ctx, dictOf, sorted, type P } from './coerce.js';
 import { isRemoteContext, resolvePath } from './paths.js';
 import { isObj, type Obj } from './source.js';
 import { formatDuration, parseBytes, parseDuration, parsePortString, parseVolumeString, reorderPort, shellSplit } from './syntax.js';
@@ -64,7 +64,7 @@ export function normVolumes(c: Ctx, v: unknown[], path: P, dir: string): Service
 }
 
 /** compose-go prints a bind's options as selinux, propagation, create_host_path, recursive. */
-export function bindOrder(b: Obj): Obj {
+function bindOrder(b: Obj): Obj {
   const out: Obj = {};
   for (const k of ['selinux', 'propagation', 'create_host_path', 'recursive']) if (b[k] !== undefined) out[k] = b[k];
   for (const k of Object.keys(b)) if (!Object.hasOwn(out, k)) out[k] = b[k];

@@ -2,7 +2,7 @@
 // ("<project>_<key>" unless external or named), labels as maps, file paths
 // absolute, and the implicit `default` network added when a service uses it.
 import type { FileObjectConfig, NetworkConfig, Service, VolumeConfig } from './model.js';
-import { Ctx, dictOf, sorted } from './coerce.js';
+import { type Ctx, dictOf, sorted } from './coerce.js';
 import { ordered } from './normalize-deploy.js';
 import { resolvePath } from './paths.js';
 import { isObj, type Obj } from './source.js';

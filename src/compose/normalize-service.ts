@@ -1,7 +1,7 @@
 // One raw (merged, validated) service → the normalized Service of model.ts.
 import { existsSync } from 'node:fs';
 import type { Service } from './model.js';
-import { Ctx, dictOf, scalarString, sorted, type P } from './coerce.js';
+import { type Ctx, dictOf, scalarString, sorted, type P } from './coerce.js';
 import { ENV_FILE_FORMATS, readDotenv } from './dotenv.js';
 import type { Lookup } from './interpolate.js';
 import {

@@ -32,7 +32,3 @@ export function applyProfiles(raw: Obj, given: string[], named: string[]): { act
   }
   return { active: [...active].sort(), disabled };
 }
-
-export function profilesOfService(svc: unknown): string[] {
-  return profilesOf(svc) ?? [];
-}

@@ -21,7 +21,7 @@ export function configView(p: Project): Project {
   return withoutUnusedResources({ ...p, services });
 }
 
-export function withoutUnusedResources(p: Project): Project {
+function withoutUnusedResources(p: Project): Project {
   const networks = new Set<string>();
   const volumes = new Set<string>();
   const secrets = new Set<string>();

@@ -18,7 +18,6 @@ const NON_STRING = new RegExp([
 
 export function plainOk(s: string): boolean {
   if (s === '' || /^\s|\s$/.test(s)) return false;
-  // eslint-disable-next-line no-control-regex
   if (/[\x00-\x1f\x7f\u0085\u2028\u2029\ufeff]/.test(s)) return false;
   if (/^[,[\]{}#&*!|>'"%@`]/.test(s) || /^[-?:](\s|$)/.test(s)) return false;
   if (/: |:$| #/.test(s)) return false;

@@ -5,11 +5,12 @@
 import { createRequire } from 'node:module';
 import type { Document, Node as YNode, YAMLMap } from 'yaml';
 import { ComposeError } from './errors.js';
+import type * as YamlNs from 'yaml';
 import { legacyOctal } from './js-yaml-schema.js';
 import { MAX_YAML_NODES } from './text-guard.js';
 import { copyLoc, ensureLoc, isObj, SourceFile, type Loc, type Mark, type Obj } from './loc.js';
 
-type YamlModule = typeof import('yaml');
+type YamlModule = typeof YamlNs;
 let Y: YamlModule | undefined;
 function yamlModule(): YamlModule {
   Y ??= createRequire(import.meta.url)('yaml') as YamlModule;

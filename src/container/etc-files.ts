@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../state/atomic.js';
 import type { ContainerSpecInput } from './types.js';
 
-export function defaultHosts(hostname: string, domainname?: string): string {
+function defaultHosts(hostname: string, domainname?: string): string {
   const fqdn = domainname ? `${hostname}.${domainname} ${hostname}` : hostname;
   return [
     '127.0.0.1\tlocalhost',

@@ -36,7 +36,7 @@ export interface ContainerInspect {
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 
-export function inspectRecord(c: Containers, rec: ContainerRecord): ContainerInspect {
+function inspectRecord(c: Containers, rec: ContainerRecord): ContainerInspect {
   const obs = observeStatus(c.pathsOf(rec.id), rec.id);
   const st = obs.state;
   const live = obs.shimAlive && (obs.status === 'running' || obs.status === 'paused' || obs.status === 'restarting');

@@ -403,7 +403,7 @@ async function allSettledOrThrow(steps: Array<Promise<unknown> | undefined>): Pr
 }
 
 /** Removes the container's (empty) cgroups left by a runtime that died before deleting them. */
-export function removeCgroups(id: string): void {
+function removeCgroups(id: string): void {
   const name = `berth-${id}`;
   const roots = existsSync('/sys/fs/cgroup/cgroup.controllers') ? ['/sys/fs/cgroup'] : ['cpu', 'cpuacct', 'cpuset', 'memory', 'devices', 'freezer', 'blkio', 'pids', 'systemd', 'hugetlb', 'net_cls', 'net_prio', 'perf_event', 'unified', 'rdma', 'misc'].map((c) => `/sys/fs/cgroup/${c}`);
   for (const r of roots) {

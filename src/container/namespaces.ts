@@ -114,7 +114,7 @@ export function applyJoinPaths(spec: OciSpec, joined: JoinPaths): void {
 // joining its IPC namespace bind too, as Docker does.
 
 /** Host path of a shareable container's /dev/shm. */
-export function shmDir(paths: StatePaths, id: string): string {
+function shmDir(paths: StatePaths, id: string): string {
   return join(containerPaths(paths, id).runDir, 'shm');
 }
 

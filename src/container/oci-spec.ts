@@ -47,7 +47,7 @@ export interface SpecContext {
   lsm?: HostLsm;
 }
 
-export const DEFAULT_NOFILE = { soft: 1024, hard: 524288 };
+const DEFAULT_NOFILE = { soft: 1024, hard: 524288 };
 
 const RLIMITS = new Set(['as', 'core', 'cpu', 'data', 'fsize', 'locks', 'memlock', 'msgqueue', 'nice', 'nofile', 'nproc', 'rss', 'rtprio', 'rttime', 'sigpending', 'stack']);
 

@@ -6,7 +6,7 @@ export interface OciRlimit { type: string; soft: number; hard: number }
 export interface OciDeviceRule { allow: boolean; type?: string; major?: number; minor?: number; access?: string }
 export interface OciDevice { path: string; type: string; major: number; minor: number; fileMode?: number; uid?: number; gid?: number }
 
-export interface OciProcess {
+interface OciProcess {
   terminal: boolean;
   user: { uid: number; gid: number; additionalGids?: number[]; umask?: number };
   args: string[];

@@ -14,7 +14,7 @@ import { BerthError } from '../errors.js';
 import type { StatePaths } from '../state/paths.js';
 import { repoRoot } from '../repo-root.js';
 
-export const SOCKET_PATH_MAX = 107;
+const SOCKET_PATH_MAX = 107;
 
 export interface ContainerPaths {
   dir: string;

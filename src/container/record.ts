@@ -150,7 +150,7 @@ function namesDir(sp: StatePaths): string {
   return join(sp.containers, '.names');
 }
 
-export function validName(name: string): boolean {
+function validName(name: string): boolean {
   return /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,254}$/.test(name);
 }
 

@@ -5,7 +5,7 @@ import { MNT, mountOverlay, umount2 } from '../native/mount.js';
 import { BerthError } from '../errors.js';
 
 /** Mount points (decoded) from /proc/self/mountinfo. */
-export function mountPoints(): string[] {
+function mountPoints(): string[] {
   const text = readFileSync('/proc/self/mountinfo', 'utf8');
   const out: string[] = [];
   for (const line of text.split('\n')) {
@@ -55,4 +55,3 @@ export async function unmountAll(dir: string): Promise<void> {
   const left = mountsUnder(dir);
   if (left.length) throw new BerthError(`could not unmount ${left.join(', ')}`);
 }
-

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { readJson } from '../state/atomic.js';
 import type { ContainerPaths } from './paths.js';
 
-export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'exited' | 'dead';
+type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'exited' | 'dead';
 
 /** state.json as the shim writes it (see native/shim/PROTOCOL.md). */
 export interface ShimState {
@@ -23,7 +23,7 @@ export interface ShimState {
   health: null | { status: 'starting' | 'healthy' | 'unhealthy'; failingStreak: number; log: { start: string; end: string; exitCode: number; output: string }[] };
 }
 
-export function readShimState(p: ContainerPaths): ShimState | undefined {
+function readShimState(p: ContainerPaths): ShimState | undefined {
   try {
     return readJson<ShimState>(p.state);
   } catch {
@@ -45,7 +45,7 @@ export function isShimAlive(pid: number | undefined, id: string): boolean {
   return argv.some((a) => a.includes('berth-shim')) && argv.includes(id);
 }
 
-export function shimPid(p: ContainerPaths, state: ShimState | undefined): number | undefined {
+function shimPid(p: ContainerPaths, state: ShimState | undefined): number | undefined {
   try {
     const n = Number(readFileSync(p.shimPid, 'utf8').trim());
     if (Number.isInteger(n) && n > 0) return n;

@@ -20,7 +20,7 @@ export interface ImageConfig {
 }
 
 /** Docker's image Healthcheck: Test is ["NONE"], ["CMD", ...] or ["CMD-SHELL", "cmd"]; times in ns. */
-export interface ImageHealthcheck {
+interface ImageHealthcheck {
   Test?: string[];
   Interval?: number;
   Timeout?: number;
@@ -48,7 +48,7 @@ export type MountInput =
   | { type: 'tmpfs'; target: string; readOnly?: boolean; size?: number; mode?: number };
 
 /** A host device made available in the container (Compose `devices`). */
-export interface DeviceInput {
+interface DeviceInput {
   /** Host path, e.g. /dev/fuse. */
   source: string;
   /** Path in the container; defaults to source. */
@@ -58,7 +58,7 @@ export interface DeviceInput {
 }
 
 /** A resource limit (Compose `ulimits`): one number sets both soft and hard. */
-export type UlimitInput = number | { soft: number; hard: number };
+type UlimitInput = number | { soft: number; hard: number };
 
 export type RestartPolicy = 'no' | 'always' | 'unless-stopped' | 'on-failure' | `on-failure:${number}`;
 

@@ -31,7 +31,7 @@ function readEtc(rootfs: string | undefined, file: string): string {
   }
 }
 
-export function parsePasswd(text: string): PasswdEntry[] {
+function parsePasswd(text: string): PasswdEntry[] {
   const out: PasswdEntry[] = [];
   for (const line of text.split('\n')) {
     if (!line || line.startsWith('#')) continue;
@@ -45,7 +45,7 @@ export function parsePasswd(text: string): PasswdEntry[] {
   return out;
 }
 
-export function parseGroup(text: string): GroupEntry[] {
+function parseGroup(text: string): GroupEntry[] {
   const out: GroupEntry[] = [];
   for (const line of text.split('\n')) {
     if (!line || line.startsWith('#')) continue;

@@ -52,7 +52,7 @@ export function parseStoreUrl(text: string): string[] {
   });
 }
 
-export class EtcdError extends BerthError {}
+class EtcdError extends BerthError {}
 
 export class Etcd {
   /** The endpoint that answered last: calls and watches start there. */

@@ -10,7 +10,7 @@ import type { Readable } from 'node:stream';
 import { BerthError } from '../errors.js';
 import { checkDigest, hex } from './digest.js';
 
-export class DigestMismatchError extends BerthError {
+class DigestMismatchError extends BerthError {
   constructor(what: string, expected: string, actual: string) {
     super(`digest mismatch for ${what}: expected ${expected}, got ${actual}`);
   }

@@ -1,12 +1,8 @@
 // sha256 digests in their OCI string form ("sha256:<64 hex>").
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { BerthError } from '../errors.js';
 
 const SHA256 = /^sha256:[a-f0-9]{64}$/;
-
-export function isDigest(s: string): boolean {
-  return SHA256.test(s);
-}
 
 /** Validates a digest taken from untrusted input (manifests, archives). */
 export function checkDigest(s: unknown, what = 'digest'): string {
@@ -20,10 +16,6 @@ export function sha256(data: string | Uint8Array): string {
 
 export function hex(digest: string): string {
   return digest.slice('sha256:'.length);
-}
-
-export function digestOfHash(h: Hash): string {
-  return 'sha256:' + h.digest('hex');
 }
 
 /** OCI chain IDs: chain(L0) = diff(L0); chain(Ln) = sha256(chain(Ln-1) + " " + diff(Ln)). */

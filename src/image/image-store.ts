@@ -16,7 +16,7 @@ import { Records, type ImageRecord, type LayerRef } from './records.js';
 import { formatReference, parseReference } from './reference.js';
 import { withStoreLock } from './store-lock.js';
 
-export type { ImageRecord, LayerRef } from './records.js';
+export type { ImageRecord } from './records.js';
 
 export interface ResolvedImage {
   id: string;

@@ -44,7 +44,7 @@ export interface UnpackResult {
   skipped: string[];
 }
 
-export class LayerError extends BerthError {}
+class LayerError extends BerthError {}
 
 /** Lexically cleans a tar path into components; ".." never climbs above the root. */
 export function cleanComponents(name: string): string[] {

@@ -19,7 +19,7 @@ export function parsePlatform(s: string): Platform {
   return { os, architecture, variant };
 }
 
-export function formatPlatform(p: Platform): string {
+function formatPlatform(p: Platform): string {
   return [p.os, p.architecture, p.variant].filter(Boolean).join('/');
 }
 

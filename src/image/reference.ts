@@ -17,7 +17,7 @@ export interface Reference {
   digest?: string;  // sha256:<hex>
 }
 
-export class ReferenceError extends BerthError {
+class ReferenceError extends BerthError {
   constructor(ref: string, why: string) {
     super(`invalid reference format "${ref}": ${why}`);
   }

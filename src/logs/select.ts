@@ -22,7 +22,7 @@ export interface SelectOptions {
   oneoff?: boolean;
 }
 
-export function asProjectContainer(r: ContainerRecord, project: string): ProjectContainer | undefined {
+function asProjectContainer(r: ContainerRecord, project: string): ProjectContainer | undefined {
   if (r.labels[LABELS.project] !== project) return undefined;
   const service = r.labels[LABELS.service];
   if (!service) return undefined;

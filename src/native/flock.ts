@@ -2,7 +2,6 @@
 // never blocks: it returns false when another holder has the lock.
 import { nativeFn } from './addon.js';
 
-export const LOCK_SH = 1;
 export const LOCK_EX = 2;
 export const LOCK_UN = 8;
 

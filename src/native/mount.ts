@@ -22,7 +22,6 @@ export const MS = {
 
 /** umount2(2) flags. */
 export const MNT = { FORCE: 0x1, DETACH: 0x2, EXPIRE: 0x4 } as const;
-export const UMOUNT_NOFOLLOW = 0x8;
 
 type MountFn = (source: string | null, target: string, fstype: string | null, flags: number, data?: string) => Promise<void>;
 type Umount2Fn = (target: string, flags: number) => Promise<void>;

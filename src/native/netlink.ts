@@ -46,11 +46,9 @@ export interface NeighSpec { dev: string; mac: string; ip?: string; fdb?: boolea
 /** A neighbour (ip) or forwarding-database (dst: the remote VTEP) entry. */
 export interface NeighInfo { ifindex: number; mac: string; ip?: string; dst?: string; permanent: boolean; self: boolean; master: boolean }
 
-export const RT_TABLE_MAIN = 254;
-
 export const linkList = (ns: Ns = null): LinkInfo[] => nativeFn<(ns: Ns) => LinkInfo[]>('nlLinkList')(ns);
 export const linkAdd = (ns: Ns, spec: LinkSpec): void => nativeFn<(ns: Ns, s: LinkSpec) => void>('nlLinkAdd')(ns, spec);
-export const linkDel = (ns: Ns, name: string): void => nativeFn<(ns: Ns, n: string) => void>('nlLinkDel')(ns, name);
+const linkDel = (ns: Ns, name: string): void => nativeFn<(ns: Ns, n: string) => void>('nlLinkDel')(ns, name);
 export const linkSet = (ns: Ns, name: string, change: LinkChange): void =>
   nativeFn<(ns: Ns, n: string, c: LinkChange) => void>('nlLinkSet')(ns, name, change);
 export const addrAdd = (ns: Ns, dev: string, cidr: string, opts: { nodad?: boolean } = {}): void =>
@@ -59,7 +57,6 @@ export const addrDel = (ns: Ns, dev: string, cidr: string): void =>
   nativeFn<(ns: Ns, op: string, d: string, c: string, o: object) => void>('nlAddr')(ns, 'del', dev, cidr, {});
 export const addrList = (ns: Ns = null): AddrInfo[] => nativeFn<(ns: Ns) => AddrInfo[]>('nlAddrList')(ns);
 export const routeAdd = (ns: Ns, r: RouteSpec): void => nativeFn<(ns: Ns, op: string, r: RouteSpec) => void>('nlRoute')(ns, 'add', r);
-export const routeReplace = (ns: Ns, r: RouteSpec): void => nativeFn<(ns: Ns, op: string, r: RouteSpec) => void>('nlRoute')(ns, 'replace', r);
 export const routeDel = (ns: Ns, r: RouteSpec): void => nativeFn<(ns: Ns, op: string, r: RouteSpec) => void>('nlRoute')(ns, 'del', r);
 export const routeList = (ns: Ns, family: 4 | 6): RouteInfo[] => nativeFn<(ns: Ns, f: number) => RouteInfo[]>('nlRouteList')(ns, family);
 export const neighAdd = (ns: Ns, n: NeighSpec): void => nativeFn<(ns: Ns, op: string, n: NeighSpec) => void>('nlNeigh')(ns, 'add', n);

@@ -12,7 +12,7 @@ import { lease, releaseOwner } from './ipam/ipam.js';
 import { assignPorts, expandPorts, normalizeExpose } from './ports.js';
 import { LeaseConflict, NetworkStore, assertContainerId, type LeaseStore, type Leases } from './store.js';
 import { driverContext, hostLinkNames, syncDnsDeferredFromStore } from './networks.js';
-import { collectErrors, withRollback } from './drivers/driver.js';
+import { withRollback } from './drivers/driver.js';
 import { crashPoint } from '../state/crash.js';
 import type { AttachmentRecord, EndpointRecord, EndpointRequest, NetworkRecord, PortBinding, PublishedPort } from './types.js';
 

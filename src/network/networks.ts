@@ -21,7 +21,7 @@ import { NetworkStore } from './store.js';
 import { dnsBinary, serverState, syncDns, syncDnsDeferred } from './dns/manager.js';
 import type { NetworkRecord, NetworkSpec } from './types.js';
 
-export const NETWORK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+const NETWORK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
 /** What drivers are given: the firewall (injected here), and this host's cluster membership when it has one. */
 export function driverContext(opts: { fresh?: boolean; paths?: StatePaths; firewall?: Firewall } = {}): DriverContext {
@@ -40,7 +40,7 @@ function dnsEndpoints(store: NetworkStore, networks: NetworkRecord[]) {
   return remote.length ? [...store.endpoints(), ...remoteAsEndpointRecords(remote, networks.filter((n) => n.cluster))] : store.endpoints();
 }
 
-export async function syncDnsFromStore(store: NetworkStore): Promise<void> {
+async function syncDnsFromStore(store: NetworkStore): Promise<void> {
   const nets = store.networks();
   await syncDns(store.paths, nets, dnsEndpoints(store, nets));
 }
@@ -124,7 +124,7 @@ export async function createNetwork(paths: StatePaths, spec: NetworkSpec): Promi
 }
 
 /** How an existing record differs from what a spec asks for; empty when compatible. */
-export function networkDifferences(n: NetworkRecord, spec: NetworkSpec): string[] {
+function networkDifferences(n: NetworkRecord, spec: NetworkSpec): string[] {
   const d: string[] = [];
   const driver = driverFor(spec.driver);
   const want = driver.describe(spec, n.id);

@@ -35,7 +35,7 @@ export interface LeaseStore {
 }
 
 /** The endpoint records of the containers of this host (what was set up for each). */
-export interface EndpointRegistry {
+interface EndpointRegistry {
   list(): EndpointRecord[];
   get(containerId: string): EndpointRecord | undefined;
   save(e: EndpointRecord): Promise<void>;

@@ -49,7 +49,7 @@ export interface NetworkRecord {
 }
 
 /** Where an overlay network spanning several hosts keeps its shared state, and this host's tunnel end. */
-export interface ClusterScope {
+interface ClusterScope {
   store: string[];       // etcd endpoints, "http://host:port"
   prefix: string;        // key prefix of the cluster in etcd
   node: string;          // this host's node name

@@ -30,7 +30,7 @@ import { serviceSpec } from './service-spec.js';
 import { LABELS } from '../compose-labels.js';
 
 /** Label holding the container's volumes: { volumes: names, anonymous: target → name }. */
-export const VOLUMES_LABEL = 'io.berth.volumes';
+const VOLUMES_LABEL = 'io.berth.volumes';
 
 interface VolumeUse { volumes: string[]; anonymous: Record<string, string> }
 
@@ -44,7 +44,7 @@ function readableRecord(engine: Engine, id: string): ContainerRecord | undefined
   }
 }
 
-export function volumeUseOf(rec: ContainerRecord | undefined): VolumeUse {
+function volumeUseOf(rec: ContainerRecord | undefined): VolumeUse {
   try { return JSON.parse(rec?.labels[VOLUMES_LABEL] ?? '') as VolumeUse; } catch { return { volumes: [], anonymous: {} }; }
 }
 

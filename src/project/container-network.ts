@@ -33,7 +33,7 @@ function attachRequests(project: Project, s: Service): AttachRequest[] {
   });
 }
 
-export function endpointRequest(project: Project, serviceName: string, s: Service, id: string, name: string, path: string): EndpointRequest {
+function endpointRequest(project: Project, serviceName: string, s: Service, id: string, name: string, path: string): EndpointRequest {
   return {
     containerId: id, name, netnsPath: path, networks: attachRequests(project, s),
     ports: s.ports?.map((p) => ({ target: p.target, published: p.published, host_ip: p.host_ip, protocol: p.protocol, mode: p.mode })),

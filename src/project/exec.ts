@@ -11,7 +11,7 @@ import { serviceContainer } from '../logs/select.js';
 import { Containers } from '../container/lifecycle.js';
 import { pathsAt } from './state-root.js';
 
-export interface ExecRequest {
+interface ExecRequest {
   tty: boolean;
   detach?: boolean;
   env?: Record<string, string>;
@@ -21,7 +21,7 @@ export interface ExecRequest {
 }
 
 /** The runtime's exec arguments for a container (user names resolved in its rootfs). */
-export function execArgs(rec: { id: string; runtimeRoot: string; rootfs: string }, argv: string[], r: ExecRequest): string[] {
+function execArgs(rec: { id: string; runtimeRoot: string; rootfs: string }, argv: string[], r: ExecRequest): string[] {
   const args = ['--root', rec.runtimeRoot, 'exec'];
   if (r.tty) args.push('--tty');
   if (r.detach) args.push('--detach');
@@ -38,7 +38,7 @@ export function execArgs(rec: { id: string; runtimeRoot: string; rootfs: string 
 }
 
 /** Runs the runtime with inherited stdio; resolves with the command's exit code. */
-export function runInherited(runtime: string, args: string[]): Promise<number> {
+function runInherited(runtime: string, args: string[]): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(runtime, args, { stdio: 'inherit' });
     // The terminal's Ctrl-C reaches the runtime (same process group); we only wait for it.

@@ -9,7 +9,7 @@ import type { MountInput } from '../container/types.js';
 import { BerthError } from '../errors.js';
 import type { StatePaths } from '../state/paths.js';
 
-export function filesDir(paths: StatePaths, project: string, id: string): string {
+function filesDir(paths: StatePaths, project: string, id: string): string {
   return join(paths.projects, project, 'files', id);
 }
 

@@ -10,7 +10,6 @@ import { reconcile, type UpOptions } from '../reconcile/reconcile.js';
 import { runProject, type RunOptions, type RunResult } from './run.js';
 
 export type { UpOptions } from '../reconcile/reconcile.js';
-export type { DownOptions, KillOptions, RmOptions, ServicesOptions } from '../reconcile/lifecycle.js';
 
 export type Verb =
   | { verb: 'up' | 'create'; options: UpOptions }

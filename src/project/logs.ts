@@ -6,7 +6,6 @@ import { serviceContainer } from '../logs/select.js';
 import { parseTimeArg } from '../logs/time.js';
 import { pathsAt } from './state-root.js';
 
-export type { LogLine } from '../logs/project.js';
 
 export interface LogsOptions extends Omit<ProjectLogOptions, 'since' | 'until'> {
   root?: string;

@@ -37,7 +37,7 @@ export function observeContainers(engine: Engine, project?: string): ActualConta
   return out;
 }
 
-export function observeNetworks(engine: Engine): ActualNetwork[] {
+function observeNetworks(engine: Engine): ActualNetwork[] {
   return listNetworks(engine.paths).map((n) => {
     let config: Record<string, string> = {};
     try { config = JSON.parse(n.labels[NETWORK_CONFIG_LABEL] ?? '{}') as Record<string, string>; } catch { /* foreign label */ }
@@ -48,7 +48,7 @@ export function observeNetworks(engine: Engine): ActualNetwork[] {
 }
 
 /** The given references that resolve in the image store, with their ids. */
-export function observeImages(engine: Engine, refs: string[]): ActualImage[] {
+function observeImages(engine: Engine, refs: string[]): ActualImage[] {
   const out: ActualImage[] = [];
   for (const ref of new Set(refs.filter(Boolean))) {
     let id: string | undefined;

@@ -22,7 +22,7 @@ import { observeProject } from './observe.js';
 import { desiredOf, runProject, type Reporter } from './run.js';
 
 /** The up plan for `service` and its dependencies, without the service's own container actions. */
-export function preparePlan(plan: Plan, service: string): Plan {
+function preparePlan(plan: Plan, service: string): Plan {
   const drop = new Set(plan.actions.filter((a) => a.resource === 'Container' && (a as ContainerAction).service === service).map((a) => a.id));
   const actions = plan.actions.filter((a) => !drop.has(a.id)).map((a) => ({ ...a, after: a.after.filter((x) => !drop.has(x)) }));
   return { ...plan, actions, unchanged: plan.unchanged, warnings: plan.warnings.filter((w) => !/orphan/.test(w)) };

@@ -7,7 +7,7 @@ import { serverState } from '../network/dns/manager.js';
 import type { Engine } from './engine.js';
 import { LABELS } from '../compose-labels.js';
 
-export interface Publisher { URL: string; TargetPort: number; PublishedPort: number; Protocol: string }
+interface Publisher { URL: string; TargetPort: number; PublishedPort: number; Protocol: string }
 
 export interface PsRow {
   ID: string;

@@ -9,7 +9,7 @@ import { pullCommandDecision } from '../reconcile/pull-policy.js';
 
 export interface ServiceProgress { service: string; status: string; message?: string; elapsed?: number }
 
-export interface ImagesOptions {
+interface ImagesOptions {
   root?: string;
   /** The services to act on, in the order to report them. */
   services: Array<[string, Service]>;

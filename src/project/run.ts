@@ -78,7 +78,7 @@ export function desiredOf(engine: Engine, project: Project | undefined, name: st
 }
 
 /** How many actions run at once: COMPOSE_PARALLEL_LIMIT (as docker compose reads it), else 8. */
-export function parallelLimit(env: NodeJS.ProcessEnv = process.env): number {
+function parallelLimit(env: NodeJS.ProcessEnv = process.env): number {
   const n = Number(env.COMPOSE_PARALLEL_LIMIT);
   return Number.isInteger(n) && n > 0 ? n : 8;
 }

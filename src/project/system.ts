@@ -28,7 +28,7 @@ export interface SystemReport {
 }
 
 /** Every project with a container in this state root, in name order. */
-export function projectsOf(engine: Engine): string[] {
+function projectsOf(engine: Engine): string[] {
   const names = engine.containers.list().map((c) => c.record.labels[LABELS.project]).filter((n): n is string => !!n);
   return [...new Set(names)].sort();
 }

@@ -39,7 +39,7 @@ export interface Drivers {
   waitCondition(a: WaitAction, signal: AbortSignal): Promise<void>;
 }
 
-export type ProgressStatus =
+type ProgressStatus =
   | 'Creating' | 'Created' | 'Recreate' | 'Recreated' | 'Starting' | 'Started' | 'Waiting' | 'Healthy' | 'Exited'
   | 'Stopping' | 'Stopped' | 'Removing' | 'Removed' | 'Pulling' | 'Pulled' | 'Building' | 'Built'
   | 'Killing' | 'Killed' | 'Pausing' | 'Paused' | 'Unpausing' | 'Unpaused' | 'Restarting' | 'Restarted'
@@ -65,7 +65,7 @@ export interface ExecuteOptions {
   signal?: AbortSignal;
 }
 
-export type Outcome = 'done' | 'failed' | 'skipped' | 'tolerated';
+type Outcome = 'done' | 'failed' | 'skipped' | 'tolerated';
 
 export interface ExecuteResult {
   outcomes: Map<number, Outcome>;
@@ -121,7 +121,7 @@ function causeOf(e: unknown): string {
 }
 
 /** The old container's name while its replacement is created (as Compose does). */
-export function asideName(a: ContainerAction): string {
+function asideName(a: ContainerAction): string {
   return `${(a.containerId ?? 'old').slice(0, 12)}_${a.name}`;
 }
 

@@ -9,7 +9,7 @@ import { compareText } from '../text-order.js';
 import { parsePullPolicy } from './pull-policy.js';
 import type { DependencyCondition, DesiredDependency, DesiredNetwork, DesiredProject, DesiredService, DesiredVolume, PullPolicy } from './desired.js';
 
-export interface ServiceLike {
+interface ServiceLike {
   image?: string;
   build?: unknown;
   depends_on?: Record<string, { condition: DependencyCondition; required: boolean; restart?: boolean }>;
@@ -29,7 +29,7 @@ export interface ServiceLike {
   healthcheck?: { test?: string[]; disable?: boolean };
 }
 
-export interface NetworkLike {
+interface NetworkLike {
   name: string;
   driver?: string;
   driver_opts?: Record<string, string>;
@@ -41,7 +41,7 @@ export interface NetworkLike {
   labels?: Record<string, string>;
 }
 
-export interface VolumeLike {
+interface VolumeLike {
   name: string;
   driver?: string;
   driver_opts?: Record<string, string>;
@@ -58,12 +58,12 @@ export interface ProjectLike {
 }
 
 /** Compose's pull_policy values reduced to the four that change a plan (daily/weekly/every_* act as missing, plus their interval). */
-export function pullPolicyOf(p: string | undefined): PullPolicy {
+function pullPolicyOf(p: string | undefined): PullPolicy {
   return parsePullPolicy(p).policy;
 }
 
 /** The services whose namespaces (network_mode, pid, ipc `service:x`) or volumes (volumes_from) this one uses. */
-export function sharedServicesOf(s: ServiceLike): string[] {
+function sharedServicesOf(s: ServiceLike): string[] {
   const out = new Set<string>();
   for (const v of s.volumes_from ?? []) if (!v.startsWith('container:')) out.add(v.split(':')[0]);
   for (const mode of [s.network_mode, s.pid, s.ipc]) if (mode?.startsWith('service:')) out.add(mode.slice('service:'.length));
@@ -71,7 +71,7 @@ export function sharedServicesOf(s: ServiceLike): string[] {
 }
 
 /** depends_on plus links, volumes_from and network_mode/pid/ipc service: (started, required). */
-export function dependenciesOf(s: ServiceLike): Record<string, DesiredDependency> {
+function dependenciesOf(s: ServiceLike): Record<string, DesiredDependency> {
   const out: Record<string, DesiredDependency> = {};
   const implicit = (name: string) => { out[name] ??= { condition: 'service_started', required: true, restart: false }; };
   for (const l of s.links ?? []) implicit(l.split(':')[0]);
@@ -83,7 +83,7 @@ export function dependenciesOf(s: ServiceLike): Record<string, DesiredDependency
 }
 
 /** A network's settings that cannot change in place, flattened for comparison. */
-export function networkConfig(n: NetworkLike): Record<string, string> {
+function networkConfig(n: NetworkLike): Record<string, string> {
   const c: Record<string, string> = {};
   for (const [k, v] of Object.entries(n.driver_opts ?? {})) c[`driver_opts.${k}`] = v;
   if (n.ipam?.driver) c['ipam.driver'] = n.ipam.driver;

@@ -71,10 +71,10 @@ export interface WaitAction extends Base {
 }
 
 export type Action = NetworkAction | VolumeAction | ImageAction | ContainerAction | WaitAction;
-export type ActionKind = Action['kind'];
+type ActionKind = Action['kind'];
 
 /** Something the plan leaves as it is (printed so that a no-op plan says why). */
-export interface Unchanged {
+interface Unchanged {
   resource: Resource;
   name: string;
   state: string;
@@ -120,7 +120,7 @@ const VERBS: Record<ActionKind, string> = {
   'service.wait': 'Wait',
 };
 
-export function verbOf(a: Action): string { return VERBS[a.kind]; }
+function verbOf(a: Action): string { return VERBS[a.kind]; }
 
 function detailOf(a: Action): string | undefined {
   const parts: string[] = [];

@@ -11,7 +11,7 @@ function show(v: string | undefined): string {
 }
 
 /** "driver \"bridge\" → \"overlay\", subnet ..." for every key whose value differs. */
-export function describeDiff(expected: Record<string, string>, actual: Record<string, string>): string[] {
+function describeDiff(expected: Record<string, string>, actual: Record<string, string>): string[] {
   const keys = [...new Set([...Object.keys(expected), ...Object.keys(actual)])].sort();
   return keys.filter((k) => expected[k] !== actual[k]).map((k) => `${k} ${show(actual[k])} → ${show(expected[k])}`);
 }

@@ -117,7 +117,7 @@ export function readJson<T>(path: string, valid: (v: unknown) => boolean = isJso
   return value as T;
 }
 
-export function isJsonObject(v: unknown): v is Record<string, unknown> {
+function isJsonObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 

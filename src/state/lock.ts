@@ -12,9 +12,9 @@ import { flock, LOCK_EX, LOCK_UN } from '../native/flock.js';
 import type { StatePaths } from './paths.js';
 
 /** Compose's project name rule; it also keeps the lock path inside the state root. */
-export const PROJECT_NAME = /^[a-z0-9][a-z0-9_-]*$/;
+const PROJECT_NAME = /^[a-z0-9][a-z0-9_-]*$/;
 
-export interface LockHolder {
+interface LockHolder {
   pid: number;
   command: string;
   since: string;
@@ -37,7 +37,7 @@ export interface ProjectLock {
 interface Held { fd: number; count: number }
 const held = new Map<string, Held>(); // re-entrant within this process
 
-export function lockPath(paths: StatePaths, project: string): string {
+function lockPath(paths: StatePaths, project: string): string {
   if (!PROJECT_NAME.test(project)) {
     throw new BerthError(`invalid project name "${project}": it must contain only lowercase letters, digits, dashes and underscores, and start with a letter or digit`);
   }

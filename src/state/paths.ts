@@ -4,8 +4,8 @@
 import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-export const DEFAULT_STATE_ROOT = '/var/lib/berth';
-export const DEFAULT_RUNTIME_DIR = '/run/berth';
+const DEFAULT_STATE_ROOT = '/var/lib/berth';
+const DEFAULT_RUNTIME_DIR = '/run/berth';
 
 export interface StatePaths {
   root: string;        // persistent records
@@ -34,7 +34,7 @@ export function statePaths(rootOption?: string, env: NodeJS.ProcessEnv = process
 }
 
 /** The mode of the state root and the runtime dir, as /var/lib/docker: others cannot list or read them. */
-export const STATE_DIR_MODE = 0o710;
+const STATE_DIR_MODE = 0o710;
 
 const prepared = new Set<string>();
 

@@ -16,7 +16,7 @@ const FLAGS: Record<string, number> = {
 const CLEARED = new Set(['rw', 'suid', 'dev', 'exec', 'async', 'atime', 'diratime', 'defaults']);
 
 /** Splits `o` into mount flags and the fs-specific data string. */
-export function parseMountOptions(options: string[]): { flags: number; data: string } {
+function parseMountOptions(options: string[]): { flags: number; data: string } {
   let flags = 0;
   const data: string[] = [];
   for (const o of options) {

@@ -242,7 +242,7 @@ function matches(v: VolumeInfo, f: ListFilter, inUse: InUse): boolean {
 }
 
 /** Bytes used by a directory tree (symlinks counted, not followed; other mounts not entered). */
-export function diskUsage(path: string): number {
+function diskUsage(path: string): number {
   let total = 0;
   let dev: number | undefined;
   const walk = (p: string): void => {

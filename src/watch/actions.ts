@@ -25,7 +25,7 @@ export interface ActionContext {
 }
 
 /** Go's %q of a string list, as docker compose prints service lists: ["a" "b"]. */
-export const quoteList = (s: string[]) => `[${s.map((x) => JSON.stringify(x)).join(' ')}]`;
+const quoteList = (s: string[]) => `[${s.map((x) => JSON.stringify(x)).join(' ')}]`;
 
 export async function restartServices(ctx: ActionContext, services: string[]): Promise<void> {
   await runProject({

@@ -22,11 +22,11 @@ export interface CompiledRule {
   containerPath(host: string): string;
 }
 
-export const SYNC_ACTIONS = new Set(['sync', 'sync+restart', 'sync+exec']);
+const SYNC_ACTIONS = new Set(['sync', 'sync+restart', 'sync+exec']);
 export const isSync = (r: WatchRule) => SYNC_ACTIONS.has(r.action);
 
 /** "service "web": develop.watch[1] (sync ./src)": how errors name a rule. */
-export function ruleLabel(project: Project, service: string, index: number, r: WatchRule): string {
+function ruleLabel(project: Project, service: string, index: number, r: WatchRule): string {
   const shown = relative(project.workingDir, r.path) || '.';
   return `service "${service}": develop.watch[${index}] (${r.action} ${shown.startsWith('..') ? r.path : `./${shown}`})`;
 }

@@ -7,7 +7,7 @@
 // is written belongs to the container's user. A path that no longer exists
 // on the host is removed in the container: the state of the host at the
 // moment of the sync is what counts, whichever events announced it.
-import { lchownSync, lstatSync, mkdirSync, readdirSync, rmSync, type Stats } from 'node:fs';
+import { lchownSync, mkdirSync, readdirSync, rmSync, type Stats } from 'node:fs';
 import { join, posix } from 'node:path';
 import { secureJoin } from '../container/secure-join.js';
 import { copyEntry, lstatOrUndefined } from '../cp/copy.js';

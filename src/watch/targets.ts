@@ -17,7 +17,7 @@ export interface WatchedContainer {
 }
 
 /** "uid:gid" as the record keeps the process user. */
-export function ownerOf(rec: ContainerRecord): { uid: number; gid: number } {
+function ownerOf(rec: ContainerRecord): { uid: number; gid: number } {
   const [u, g] = (rec.process.user || '0:0').split(':').map(Number);
   return { uid: Number.isInteger(u) ? u! : 0, gid: Number.isInteger(g) ? g! : 0 };
 }

@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { nativeOut } from './env.js';
 import { makeBusyboxRootfs } from './rootfs.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type OciConfig = Record<string, any>;
 
 const DEFAULT_CAPS = ['CAP_AUDIT_WRITE', 'CAP_KILL', 'CAP_NET_BIND_SERVICE'];
@@ -76,7 +75,7 @@ export interface Runtime {
 /** crun refuses the hybrid cgroup layout (v1 controllers plus a unified
  * mount holding controllers); in that case it runs in a private mount
  * namespace where the unified mount is hidden. */
-export function hybridCgroups(): boolean {
+function hybridCgroups(): boolean {
   try {
     return readFileSync('/sys/fs/cgroup/unified/cgroup.controllers', 'utf8').trim() !== '';
   } catch {
@@ -86,7 +85,7 @@ export function hybridCgroups(): boolean {
 
 export type RuntimeKind = 'berth' | 'berth-v2' | 'runc' | 'crun';
 
-export function runtimeArgv(name: RuntimeKind, root: string): string[] {
+function runtimeArgv(name: RuntimeKind, root: string): string[] {
   if (name === 'berth') return [join(nativeOut, 'berth-runtime'), '--root', root];
   if (name === 'berth-v2') {
     // the hybrid host's unified hierarchy, seen at /sys/fs/cgroup in a private

@@ -12,7 +12,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../../src/state/atomic.js';
 import { dnsConfigText, type DnsConfig } from '../../src/network/dns/records.js';
 import { nativeOut } from './env.js';
 
-export const dnsBin = join(nativeOut, 'berth-dns');
+const dnsBin = join(nativeOut, 'berth-dns');
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A random 127.a.b.0/24 block: its .1 is a gateway, others are asker addresses. */
@@ -29,7 +29,7 @@ export const randomPort = () => 20000 + Math.floor(Math.random() * 30000);
  * every network (a container of its own on each: its scope stays the
  * receiving network alone).
  */
-export const HOST_ASKER = 'host-asker';
+const HOST_ASKER = 'host-asker';
 
 /** Writes the config as berth does (config.json + the responder's config.txt). */
 export function writeConfig(dir: string, cfg: DnsConfig, o: { hostAsks?: boolean } = {}): void {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { tempDir } from './env.js';
 
-export const REGISTRY_BIN = '/usr/bin/docker-registry';
+const REGISTRY_BIN = '/usr/bin/docker-registry';
 
 export interface TestRegistry {
   host: string;          // 127.0.0.1:<port>

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { collect, globalsOf } from '../globals.js';
 import { guard } from '../guard.js';
+import type { ImageBuildFlags } from '../build/image-build.js';
 
 
 const formatOption = () => new Option('--format <format>', 'output format').choices(['table', 'json']).default('table');
@@ -116,7 +117,7 @@ export function registerImage(program: Command): void {
     .option('--pull', 'always pull the base images again')
     .option('--network <mode>', 'network of the RUN steps: default, none or host')
     .option('-q, --quiet', 'print only the image ID')
-    .action(guard(async (context: string, opts: import('../build/image-build.js').ImageBuildFlags, cmd: Command) => {
+    .action(guard(async (context: string, opts: ImageBuildFlags, cmd: Command) => {
       const { imageBuild } = await import('../build/image-build.js');
       await imageBuild(globalsOf(cmd), context, opts);
     }));

@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { globalsOf } from '../globals.js';
 import { features } from '../../project/features.js';
+import type { UpFlags } from '../up-options.js';
 
 const many = (v: string, p: string[] = []) => [...p, v];
 
@@ -37,7 +38,7 @@ export function registerUp(program: Command): void {
     .option('--timestamps', 'show timestamps')
     .option('-w, --watch', 'watch the develop.watch paths and sync, restart or rebuild the services when files change')
     .option('-V, --renew-anon-volumes', 'recreate anonymous volumes instead of reusing those of the previous containers')
-    .action(async (services: string[], o: import('../up-options.js').UpFlags, cmd: Command) => {
+    .action(async (services: string[], o: UpFlags, cmd: Command) => {
       const { upCommand } = await import('../up-run.js');
       process.exitCode = await upCommand(globalsOf(cmd), services, o);
     });

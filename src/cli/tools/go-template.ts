@@ -6,7 +6,7 @@
 import { UsageError } from '../../errors.js';
 
 /** What a template can read of one row: a field (with its header), or `.` itself for json. */
-export interface TemplateRow {
+interface TemplateRow {
   field(name: string, args: string[]): unknown;
   self(): unknown;
 }

@@ -11,7 +11,7 @@ import { resolveTarget } from '../project-command.js';
 import { parseEnvPairs } from './flags.js';
 
 /** The service as the flags change it for a one-off run. */
-export function oneOffService(base: Service, command: string[], o: RunFlags, tty: boolean, interactive: boolean, cwd = process.cwd()): Service {
+function oneOffService(base: Service, command: string[], o: RunFlags, tty: boolean, interactive: boolean, cwd = process.cwd()): Service {
   const s: Service = structuredClone(base);
   if (command.length) s.command = command;
   if (o.entrypoint !== undefined) {

@@ -9,7 +9,7 @@ import { bytesBinary, bytesDecimal, table } from './table.js';
 
 const INTERVAL_MS = 500;
 
-export interface StatsRow {
+interface StatsRow {
   BlockIO: string;
   CPUPerc: string;
   Container: string;
@@ -24,7 +24,7 @@ export interface StatsRow {
 const pct = (x: number) => `${x.toFixed(2)}%`;
 
 /** Docker's row: CPU % over the interval between the two samples, on all host CPUs (as Docker counts it). */
-export function row(rec: { id: string; name: string }, a: RawSample, b: RawSample, trunc: boolean): StatsRow {
+function row(rec: { id: string; name: string }, a: RawSample, b: RawSample, trunc: boolean): StatsRow {
   const dt = (b.at - a.at) * 1e6;
   const cpu = b.running && a.running && dt > 0 ? ((b.cpuNs - a.cpuNs) / dt) * 100 : 0;
   const id = trunc ? rec.id.slice(0, 12) : rec.id;

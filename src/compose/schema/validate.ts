@@ -67,7 +67,7 @@ function pick(errors: ErrorObject[]): ErrorObject[] {
   return deepest.filter((e) => (RANK[e.keyword] ?? 4) === best);
 }
 
-export function describe(root: unknown, errors: ErrorObject[]): ComposeError {
+function describe(root: unknown, errors: ErrorObject[]): ComposeError {
   const chosen = pick(errors);
   const e = chosen[0]!;
   const path = toPath(root, e.instancePath);

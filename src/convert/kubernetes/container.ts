@@ -5,7 +5,7 @@ import { parseDuration } from '../../compose/syntax.js';
 import type { ConvertContext } from './context.js';
 
 /** A Compose healthcheck → an exec probe; undefined when there is none (or NONE/disabled). */
-export function probeOf(h: Healthcheck | undefined): Record<string, unknown> | undefined {
+function probeOf(h: Healthcheck | undefined): Record<string, unknown> | undefined {
   if (!h || h.disable || !h.test || h.test.length === 0 || h.test[0] === 'NONE') return undefined;
   const [kind, ...rest] = h.test;
   const command = kind === 'CMD-SHELL' ? ['/bin/sh', '-c', rest.join(' ')] : rest;
@@ -88,7 +88,7 @@ export function containerPorts(s: Service): Array<{ containerPort: number; proto
 }
 
 /** "80", "8000-8002/udp" → ports. */
-export function exposeEntries(e: string): Array<{ port: number; protocol: string }> {
+function exposeEntries(e: string): Array<{ port: number; protocol: string }> {
   const m = /^(\d+)(?:-(\d+))?(?:\/(\w+))?$/.exec(e.trim());
   if (!m) return [];
   const lo = Number(m[1]);

@@ -8,7 +8,7 @@ import type { K8sObject } from './types.js';
 import { dataKey, dnsLabel } from './names.js';
 
 /** A claim's size when Compose says nothing (it has no such notion). */
-export const DEFAULT_CLAIM_SIZE = '1Gi';
+const DEFAULT_CLAIM_SIZE = '1Gi';
 
 export interface PodStorage {
   volumes: Record<string, unknown>[];

@@ -10,7 +10,7 @@ import { serviceStorage } from './storage.js';
 import type { K8sObject } from './types.js';
 
 /** The image an init container uses to wait for a dependency's port. */
-export const WAIT_IMAGE = 'busybox:1.36';
+const WAIT_IMAGE = 'busybox:1.36';
 
 /** Compose keys with no Kubernetes equivalent, and why (checked before converting). */
 const UNTRANSLATABLE: Array<[keyof Service & string, (s: Service) => string | undefined]> = [
@@ -29,13 +29,13 @@ const UNTRANSLATABLE: Array<[keyof Service & string, (s: Service) => string | un
   ['platform', (s) => (s.platform ? `platform ${s.platform} is not translated (use a nodeSelector on kubernetes.io/arch)` : undefined)],
 ];
 
-export function replicasOf(s: Service): number {
+function replicasOf(s: Service): number {
   return s.scale ?? s.deploy?.replicas ?? 1;
 }
 
 type Kind = 'Deployment' | 'StatefulSet' | 'Job';
 
-export function workloadKind(s: Service): Kind {
+function workloadKind(s: Service): Kind {
   const r = s.restart;
   if (r === 'no' || (r !== undefined && r.startsWith('on-failure'))) return 'Job';
   const namedVolume = (s.volumes ?? []).some((v) => v.type === 'volume' && v.source !== undefined);

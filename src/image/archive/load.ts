@@ -20,7 +20,7 @@ import {
 import { selectManifest } from '../platform.js';
 import { formatReference, parseReference } from '../reference.js';
 
-export class ArchiveError extends BerthError {}
+class ArchiveError extends BerthError {}
 
 export interface LoadedImage {
   image: ResolvedImage;

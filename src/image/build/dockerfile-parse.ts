@@ -8,7 +8,7 @@
 // business of each instruction (instructions.ts).
 import { BerthError } from '../../errors.js';
 
-export interface Heredoc {
+interface Heredoc {
   name: string;
   /** The body, lines joined with "\n" and a final "\n" (as the reference keeps it). */
   content: string;
@@ -71,7 +71,7 @@ function readDirectives(lines: string[], file: string): { escape: string; syntax
 }
 
 /** `<<EOF`, `<<-EOF`, `<<"EOF"`, `<<'EOF'` in an instruction's arguments, in order. */
-export function heredocMarkers(args: string): Array<{ name: string; expand: boolean; chomp: boolean }> {
+function heredocMarkers(args: string): Array<{ name: string; expand: boolean; chomp: boolean }> {
   const out: Array<{ name: string; expand: boolean; chomp: boolean }> = [];
   const re = /<<(-?)(?:"([A-Za-z_][A-Za-z0-9_]*)"|'([A-Za-z_][A-Za-z0-9_]*)'|([A-Za-z_][A-Za-z0-9_]*))/g;
   let m: RegExpExecArray | null;

@@ -5,7 +5,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { BerthError } from '../../errors.js';
 import { hashSources, resolveSource, SourceError, type SourceEntry, type SourceTree } from './context.js';
 import { copySource, extractArchive, inRoot, isTarArchive, mkdirInRoot, writeHeredoc, type Ownership } from './copy.js';
 import { stepKey } from './cache.js';
@@ -258,6 +257,3 @@ export async function copyStep(b: BuildSession, s: StageState, inst: Instruction
     for (const c of closers) await c.close();
   }
 }
-
-export type { SourceTree };
-export { BerthError };

@@ -4,11 +4,11 @@
 // which knows the variables in effect at each step.
 import { DockerfileError, type ParsedDockerfile, type RawInstruction } from './dockerfile-parse.js';
 
-export const KEYWORDS = [
+const KEYWORDS = [
   'FROM', 'RUN', 'CMD', 'LABEL', 'MAINTAINER', 'EXPOSE', 'ENV', 'ADD', 'COPY', 'ENTRYPOINT', 'VOLUME', 'USER', 'WORKDIR',
   'ARG', 'ONBUILD', 'STOPSIGNAL', 'HEALTHCHECK', 'SHELL',
 ] as const;
-export type Keyword = typeof KEYWORDS[number];
+type Keyword = typeof KEYWORDS[number];
 
 const FLAGS: Partial<Record<Keyword, string[]>> = {
   FROM: ['platform'],

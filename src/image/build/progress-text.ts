@@ -32,8 +32,3 @@ export class BuildEventFormatter {
     return rest ? [`#${n} ${rest}`] : [];
   }
 }
-
-/** One event as plain text lines (a formatter per build keeps partial output lines). */
-export function formatBuildEvent(f: BuildEventFormatter, e: BuildEvent): string {
-  return f.lines(e).map((l) => `${l}\n`).join('');
-}

@@ -6,7 +6,7 @@
 // `${VAR:?message}` and `${VAR?message}`. Single quotes stop expansion.
 // An unknown variable is the empty string (as docker build).
 
-export class SubstitutionError extends Error {}
+class SubstitutionError extends Error {}
 
 export type Lookup = (name: string) => string | undefined;
 

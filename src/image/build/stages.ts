@@ -4,7 +4,7 @@
 // are built; a cycle is an error naming the line that closes it.
 import { DockerfileError } from './dockerfile-parse.js';
 import type { Instruction } from './instructions.js';
-import { expandWord, splitWords, SubstitutionError, type Lookup } from './shell-lex.js';
+import { expandWord, splitWords, type Lookup } from './shell-lex.js';
 
 export interface Stage {
   index: number;
@@ -64,7 +64,7 @@ export function stageByRef(g: StageGraph, ref: string, before?: number): Stage |
 }
 
 /** The stage names a stage reads from, each with the instruction that reads it. */
-export function stageDeps(g: StageGraph, s: Stage, expand: (w: string, inst: Instruction) => string): Array<{ stage: Stage; via: Instruction }> {
+function stageDeps(g: StageGraph, s: Stage, expand: (w: string, inst: Instruction) => string): Array<{ stage: Stage; via: Instruction }> {
   const out: Array<{ stage: Stage; via: Instruction }> = [];
   const base = stageByRef(g, s.base);
   // FROM names only stages defined before it; a later name is an image reference.
@@ -114,5 +114,3 @@ export function neededStages(g: StageGraph, target: Stage, expand: (w: string, i
   visit(target, []);
   return order;
 }
-
-export { SubstitutionError };

@@ -27,7 +27,7 @@ export interface StageState {
 /** Build args usable without an ARG line, and left out of history (as docker). */
 export const PREDEFINED_ARGS = ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'FTP_PROXY', 'ftp_proxy', 'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy'];
 
-export function envMap(config: ContainerConfig): Map<string, string> {
+function envMap(config: ContainerConfig): Map<string, string> {
   const m = new Map<string, string>();
   for (const e of config.Env ?? []) {
     const i = e.indexOf('=');

@@ -33,7 +33,7 @@ export function isInsecure(domain: string, insecure: string[] = []): boolean {
   return host === 'localhost' || host === '::1' || /^127\./.test(host) || insecure.includes(domain) || insecure.includes(host);
 }
 
-export function insecureFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
+function insecureFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
   return (env.BERTH_INSECURE_REGISTRIES ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 }
 

@@ -20,7 +20,7 @@ interface DockerConfig {
 
 const DOCKER_HUB_KEY = 'https://index.docker.io/v1/';
 
-export function dockerConfigPath(env: NodeJS.ProcessEnv = process.env): string {
+function dockerConfigPath(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.DOCKER_CONFIG ?? join(homedir(), '.docker'), 'config.json');
 }
 

@@ -4,6 +4,7 @@
 import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import type { ReadableStream } from 'node:stream/web';
 import { BerthError } from '../../errors.js';
 import { chainIds, checkDigest, hex, sha256 } from '../digest.js';
 import { mapLimit, type ImageStore, type ResolvedImage } from '../image-store.js';
@@ -29,7 +30,7 @@ export interface PullOptions extends ClientOptions {
 const ACCEPT = [...MANIFEST_TYPES, ...INDEX_TYPES].join(', ');
 const MAX_MANIFEST = 4 << 20;
 
-export async function fetchManifest(client: RegistryClient, ref: string): Promise<{ bytes: Buffer; mediaType: string; digest: string }> {
+async function fetchManifest(client: RegistryClient, ref: string): Promise<{ bytes: Buffer; mediaType: string; digest: string }> {
   const res = await client.request(`/v2/${client.repo}/manifests/${ref}`, { headers: { accept: ACCEPT } });
   if (res.status === 404) {
     await res.body?.cancel();
@@ -49,7 +50,7 @@ export async function fetchManifest(client: RegistryClient, ref: string): Promis
 }
 
 /** Downloads one blob into the store unless it is there; resumes a dead attempt's partial file. */
-export async function fetchBlob(store: ImageStore, client: RegistryClient, d: Descriptor, onProgress?: (e: ProgressEvent) => void): Promise<void> {
+async function fetchBlob(store: ImageStore, client: RegistryClient, d: Descriptor, onProgress?: (e: ProgressEvent) => void): Promise<void> {
   const digest = checkDigest(d.digest, 'blob digest');
   const id = hex(digest).slice(0, 12);
   if (store.blobs.has(digest)) { onProgress?.({ id, status: 'exists', total: d.size }); return; }
@@ -66,7 +67,7 @@ export async function fetchBlob(store: ImageStore, client: RegistryClient, d: De
   let current = resumed ? have : 0;
   onProgress?.({ id, status: 'downloading', current, total: d.size });
   let last = 0;
-  const body = Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>);
+  const body = Readable.fromWeb(res.body as ReadableStream<Uint8Array>);
   await store.blobs.writeStream(body, {
     expected: digest, expectedSize: d.size, what: `blob ${digest}`,
     partial,
@@ -89,7 +90,7 @@ function claimPartial(tmpDir: string, blobHex: string, mine: string): void {
   }
 }
 
-export async function resolveManifest(client: RegistryClient, r: Reference, platform?: Platform): Promise<{ bytes: Buffer; mediaType: string; digest: string }> {
+async function resolveManifest(client: RegistryClient, r: Reference, platform?: Platform): Promise<{ bytes: Buffer; mediaType: string; digest: string }> {
   let m = await fetchManifest(client, r.digest ?? r.tag ?? 'latest');
   if (isIndexType(m.mediaType) || (!m.mediaType && Array.isArray((JSON.parse(m.bytes.toString()) as ImageIndex).manifests))) {
     const chosen = selectManifest(JSON.parse(m.bytes.toString()) as ImageIndex, platform);

@@ -33,7 +33,7 @@ function alive(pid: number): boolean {
 }
 
 /** Upstreams: BERTH_DNS_UPSTREAMS (comma-separated), else the host's resolv.conf nameservers. */
-export function upstreams(env: NodeJS.ProcessEnv = process.env, resolvConf = '/etc/resolv.conf'): string[] {
+function upstreams(env: NodeJS.ProcessEnv = process.env, resolvConf = '/etc/resolv.conf'): string[] {
   if (env.BERTH_DNS_UPSTREAMS) return env.BERTH_DNS_UPSTREAMS.split(',').map((s) => s.trim()).filter(Boolean);
   let text = '';
   try { text = readFileSync(resolvConf, 'utf8'); } catch { return []; }

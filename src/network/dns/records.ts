@@ -5,7 +5,7 @@
 import { isIP } from 'node:net';
 import type { EndpointRecord, NetworkRecord } from '../types.js';
 
-export interface DnsEntry {
+interface DnsEntry {
   containerId: string;
   names: string[];                       // lower-case: container name, service names, aliases, short id
   ipv4?: string;
@@ -14,7 +14,7 @@ export interface DnsEntry {
   upstreams?: string[];                  // the container's own (Compose `dns`), tried instead of the global ones
 }
 
-export interface DnsNetwork {
+interface DnsNetwork {
   id: string;
   name: string;
   gateways: string[];

@@ -16,8 +16,8 @@ import { type ClusterEndpoint, publishEndpoint, withdrawEndpoint } from '../stor
 
 const ZERO_MAC = '00:00:00:00:00:00';
 
-export const VXLAN_PORT = 4789;
-export const OVERLAY_MTU = 1450;
+const VXLAN_PORT = 4789;
+const OVERLAY_MTU = 1450;
 /** Automatic VNIs start here (below: left for hand-made tunnels); the 24-bit field ends at 2^24-1. */
 export const VNI_FIRST = 4096;
 export const VNI_LAST = 0xffffff;

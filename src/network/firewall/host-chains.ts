@@ -22,7 +22,7 @@ interface ListedRule { family: string; table: string; chain: string; handle: num
 export type NftItems = { nftables?: Array<Record<string, unknown>> };
 
 /** The iptables-nft table whose FORWARD and INPUT base chains other tools' DROP policies live in. */
-export const HOST_TABLE = 'filter';
+const HOST_TABLE = 'filter';
 
 /** The tag on berth's rules in other tools' chains: the table name keeps two berth roots apart. */
 export const hostTag = (table: string, networkId: string): string => `berth ${table} net:${networkId}`;

@@ -43,8 +43,6 @@ const notReply = match({ '&': [{ ct: { key: 'state' } }, ['established', 'relate
 const loopback4 = match(payload('ip', 'daddr'), prefix('127.0.0.0/8'));
 const notFromLo = match(meta('iifname'), 'lo', '!=');
 
-/** Host addresses a port can be published on for the host alone (Docker 28: never from outside). */
-export const isLoopbackIp = (ip: string): boolean => ip === '::1' || /^127\./.test(ip);
 const onEveryAddress = (ip: string): boolean => !ip || ip === '0.0.0.0' || ip === '::';
 
 export class Rules {

@@ -49,7 +49,7 @@ export function formatIp(family: 4 | 6, v: bigint): string {
   return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`;
 }
 
-export function mask(family: 4 | 6, prefix: number): bigint {
+function mask(family: 4 | 6, prefix: number): bigint {
   const b = bits(family);
   return ((1n << BigInt(b)) - 1n) ^ ((1n << BigInt(b - prefix)) - 1n);
 }

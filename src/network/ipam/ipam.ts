@@ -10,8 +10,8 @@ import { type Cidr, contains, formatCidr, nth, overlaps, parseCidr, parseIp, siz
 export interface Pool { base: Cidr; size: number }
 
 /** Docker's defaults: 172.17-31.x /16 then 192.168.x /20; IPv6 from a berth ULA /48 in /64s. */
-export const DEFAULT_POOLS = '172.17.0.0/16:16,172.18.0.0/15:16,172.20.0.0/14:16,172.24.0.0/14:16,172.28.0.0/14:16,192.168.0.0/16:20';
-export const DEFAULT_POOLS6 = 'fd6b:6572:7468::/48:64';
+const DEFAULT_POOLS = '172.17.0.0/16:16,172.18.0.0/15:16,172.20.0.0/14:16,172.24.0.0/14:16,172.28.0.0/14:16,192.168.0.0/16:20';
+const DEFAULT_POOLS6 = 'fd6b:6572:7468::/48:64';
 
 /** Parses "base/len:size,..." (BERTH_DEFAULT_POOLS / BERTH_DEFAULT_POOLS6). */
 export function parsePools(text: string): Pool[] {

@@ -12,7 +12,7 @@ export function storeFor(root?: string): ImageStore {
 }
 
 /** name:tag / name@digest in Docker's short form (busybox:latest). */
-export function familiarKey(k: string): string {
+function familiarKey(k: string): string {
   const s = splitRefKey(k);
   return familiarName(s.name) + (s.digest ? `@${s.digest}` : `:${s.tag}`);
 }

@@ -2,8 +2,6 @@
 // free test subnets, a loopback stub DNS upstream, and servers run in a netns.
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { connect } from 'node:net';
-import dnsPacket from 'dns-packet';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -127,24 +125,6 @@ export async function udpAsk(host: string, port: number, msg: string): Promise<s
 
 export function ipLinkNames(): string[] {
   return execFileSync('ip', ['-o', 'link'], { encoding: 'utf8' }).split('\n').map((l) => l.split(':')[1]?.trim().split('@')[0] ?? '').filter(Boolean);
-}
-
-/** An A query over TCP (length-prefixed); resolves to the addresses answered. */
-export function tcpQuery(server: string, name: string): Promise<string[]> {
-  return new Promise((ok, fail) => {
-    const c = connect(53, server);
-    let buf = Buffer.alloc(0);
-    c.setTimeout(3000, () => { c.destroy(); fail(new Error('DNS over TCP timed out')); });
-    c.on('error', fail);
-    c.on('connect', () => c.write(dnsPacket.streamEncode({ type: 'query', id: 7, flags: dnsPacket.RECURSION_DESIRED, questions: [{ type: 'A', name }] })));
-    c.on('data', (d) => {
-      buf = Buffer.concat([buf, d]);
-      if (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
-        c.end();
-        ok((dnsPacket.streamDecode(buf).answers ?? []).map((a) => String((a as { data: unknown }).data)));
-      }
-    });
-  });
 }
 
 const ASK = `

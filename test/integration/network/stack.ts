@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { repoRoot } from '../../helpers/env.js';
 import type { HostNs } from './host-ns.js';
 
-export const PORT = 8080;
+const PORT = 8080;
 
 export function writeProject(h: HostNs, project: string): string {
   const dir = join(h.root, '..', 'project');

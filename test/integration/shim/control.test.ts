@@ -2,7 +2,7 @@
 // a terminal (--tty) with resize, and bad requests.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isRoot, tempDir } from '../../helpers/env.js';
@@ -71,7 +71,7 @@ describe('berth-shim control socket', { skip }, () => {
       // Unicode escapes and a request ended by the client's end of output, not a newline.
       assert.match(await raw('{"op":"st\\u0061tus"}'), /^\{"ok":true,"state":\{"id":/);
       // All 16 slots taken (attached clients hold theirs): the next connection is refused, politely.
-      const attach = () => new Promise<import('node:net').Socket>((resolve, reject) => {
+      const attach = () => new Promise<Socket>((resolve, reject) => {
         const k = connect(c.socket);
         k.setEncoding('utf8');
         k.on('connect', () => k.write('{"op":"attach"}\n'));
@@ -163,7 +163,7 @@ describe('berth-shim control socket', { skip }, () => {
     const c = new ShimCase(rootfs);
     try {
       await c.startOk({ args: ['sleep', '60'] });
-      const attach = () => new Promise<import('node:net').Socket>((resolve, reject) => {
+      const attach = () => new Promise<Socket>((resolve, reject) => {
         const k = connect(c.socket);
         k.setEncoding('utf8');
         k.on('connect', () => k.write('{"op":"attach"}\n'));
@@ -191,7 +191,7 @@ describe('berth-shim control socket', { skip }, () => {
     const c = new ShimCase(rootfs);
     try {
       await c.startOk({ tty: true, args: ['sh'], extra: ['--stdin'] });
-      const sock = await new Promise<import('node:net').Socket>((resolve, reject) => {
+      const sock = await new Promise<Socket>((resolve, reject) => {
         const k = connect(c.socket);
         k.on('connect', () => resolve(k));
         k.on('error', reject);

@@ -15,7 +15,7 @@ export const runcBin = '/usr/sbin/runc';
 export const berthRuntimeBin = join(nativeOut, 'berth-runtime');
 
 /** The runtime the tests use: BERTH_TEST_RUNTIME=runc|berth|<path>; berth-runtime (the product's) by default. */
-export function defaultRuntime(): string {
+function defaultRuntime(): string {
   const want = process.env.BERTH_TEST_RUNTIME ?? 'berth';
   if (want === 'runc') return runcBin;
   if (want === 'berth' || want === 'berth-runtime') return berthRuntimeBin;
@@ -214,7 +214,7 @@ export function alive(pid: number): boolean {
 }
 
 /** Spawns argv detached with fd 3 as a pipe; resolves with the first line written to it. */
-export function startDetached(bin: string, args: string[]): Promise<string> {
+function startDetached(bin: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(bin, args, { detached: true, stdio: ['ignore', 'ignore', 'ignore', 'pipe'] });
     const pipe = child.stdio[3] as NodeJS.ReadableStream;
@@ -229,7 +229,7 @@ export function startDetached(bin: string, args: string[]): Promise<string> {
 }
 
 /** One request line, one reply line on the control socket. */
-export function request(socket: string, req: object, timeoutMs = 20000): Promise<any> {
+function request(socket: string, req: object, timeoutMs = 20000): Promise<any> {
   return new Promise((resolve, reject) => {
     const c = connect(socket);
     let buf = '';

@@ -15,7 +15,7 @@ import { berthBin, nativeOut, shortId, tempDir } from '../../helpers/env.js';
 import { makeBusyboxRootfs } from '../../helpers/rootfs.js';
 
 export const shim = process.env.BERTH_SHIM ?? join(nativeOut, 'berth-shim');
-export const runtime = process.env.BERTH_RUNTIME ?? (existsSync(join(nativeOut, 'berth-runtime')) ? join(nativeOut, 'berth-runtime') : '/usr/sbin/runc');
+const runtime = process.env.BERTH_RUNTIME ?? (existsSync(join(nativeOut, 'berth-runtime')) ? join(nativeOut, 'berth-runtime') : '/usr/sbin/runc');
 const S = 1_000_000_000;
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

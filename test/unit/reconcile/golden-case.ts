@@ -20,7 +20,7 @@ import { formatPlan, type Plan } from '../../../src/reconcile/plan.js';
 import { reconcile } from '../../../src/reconcile/reconcile.js';
 import * as lc from '../../../src/reconcile/lifecycle.js';
 
-type Loose = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Loose = Record<string, any>;
 
 function readLoose(dir: string, file: string): Loose {
   try { return JSON.parse(readFileSync(join(dir, file), 'utf8')) as Loose; } catch (e) {
@@ -73,7 +73,7 @@ export function loadActual(j: Loose, desired: DesiredProject): ActualState {
   return { containers, networks, volumes, images };
 }
 
-export function planFor(command: string, desired: DesiredProject, actual: ActualState, opts: Loose): Plan {
+function planFor(command: string, desired: DesiredProject, actual: ActualState, opts: Loose): Plan {
   switch (command) {
     case 'up': return reconcile(desired, actual, opts);
     case 'create': return lc.planCreate(desired, actual, opts);
