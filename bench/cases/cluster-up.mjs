@@ -46,7 +46,7 @@ networks:
 
 export default {
   name: 'cluster-up',
-  description: '`up -d` on node 1 of a project placed on node 2, until its service answers node 1 (at node 2's published port; 2 simulated hosts, real etcd)',
+  description: '`up -d` on node 1 of a project placed on node 2, until its service answers node 1 (at the published port of node 2; 2 simulated hosts, real etcd)',
   reps: 5,
   warmup: 1,
   async setup() {

@@ -49,7 +49,7 @@ export function parseConstraint(service: string, text: string): Constraint {
   throw new BerthError(`${where}: ${lhs} is not supported (node.hostname, node.labels.KEY)`);
 }
 
-export function satisfies(node: PlacementNode, c: Constraint): boolean {
+function satisfies(node: PlacementNode, c: Constraint): boolean {
   const have = c.field.kind === 'hostname' ? node.name : node.labels[c.field.key];
   return (have === c.value) === c.equal;
 }

@@ -8,7 +8,7 @@
 // every node to withdraw, then deletes it.
 import { BerthError } from '../errors.js';
 import type { Project } from '../compose/model.js';
-import { replicasOf } from '../compose/index.js';
+import { replicasOf } from '../compose/normalize-service.js';
 import { etcdFor, keys, type Membership } from '../network/stores/membership.js';
 import { constraintsOf, placeServices, type PlacementNode } from './placement.js';
 import type { ClusterProject, ClusterRow } from './project-part.js';
@@ -30,7 +30,7 @@ export const projectKeys = (prefix: string) => ({
 });
 
 /** The live nodes with their labels and how many containers each runs for projects other than `except`. */
-export async function placementNodes(m: Cluster, except: string): Promise<PlacementNode[]> {
+async function placementNodes(m: Cluster, except: string): Promise<PlacementNode[]> {
   const etcd = etcdFor(m.store);
   const k = keys(m.prefix);
   const [alive, infos, rows] = await Promise.all([etcd.list(k.nodes), etcd.list(`${m.prefix}/nodeinfo/`), etcd.list(projectKeys(m.prefix).allRows)]);

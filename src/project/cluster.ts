@@ -6,7 +6,7 @@
 // act on every node through etcd. Any other project is a single-host project
 // and never talks to etcd.
 import type { Project } from '../compose/model.js';
-import { replicasOf } from '../compose/index.js';
+import { replicasOf } from '../compose/normalize-service.js';
 import { BerthError } from '../errors.js';
 import { readMembership, type Membership } from '../network/stores/membership.js';
 import type { ClusterProject, ClusterRow } from '../cluster/project-part.js';
