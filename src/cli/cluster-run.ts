@@ -27,7 +27,7 @@ export async function clusterUpCommand(g: GlobalOptions, m: Membership, project:
   if (!Number.isFinite(wait) || wait <= 0) throw new UsageError(`invalid --wait-timeout "${o.waitTimeout}"`);
   if (g.dryRun) throw new UsageError('--dry-run is not supported for a cluster project');
   const p = await clusterUp(m, project, {
-    timeoutMs: wait * 1000, healthy: !!o.wait,
+    root: g.root, timeoutMs: wait * 1000, healthy: !!o.wait,
     onPlaced: (service, node) => say(`service ${service} placed on node ${node}`),
   });
   say(`project ${p.name} up on node${new Set(Object.values(p.placement)).size > 1 ? 's' : ''} ${[...new Set(Object.values(p.placement))].sort().join(', ')}`);

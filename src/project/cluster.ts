@@ -46,6 +46,8 @@ export async function clusterHolding(root: string | undefined, name: string, pro
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface ClusterUpOptions {
+  /** The state root: this node's agent is started again when it is not running (it converges this node's part). */
+  root?: string;
   /** Give up waiting for the nodes after this long. */
   timeoutMs: number;
   /** --wait: services with a healthcheck must also be healthy. */
@@ -72,6 +74,8 @@ function pending(p: ClusterProject, done: Map<string, string>, rows: ClusterRow[
  */
 export async function clusterUp(m: Membership, project: Project, o: ClusterUpOptions): Promise<ClusterProject> {
   const p = await placeProject(m, project);
+  // Loaded here only: nodes.js brings the netlink addon, which ps, logs and exec on a cluster project do not need.
+  await (await import('../cluster/nodes.js')).ensureAgent(pathsAt(o.root));
   for (const [service, node] of Object.entries(p.placement)) o.onPlaced?.(service, node);
   const deadline = Date.now() + o.timeoutMs;
   for (;;) {
