@@ -1,12 +1,11 @@
 #!/usr/bin/env node
-// Generates src/compose/schema/validator.generated.ts: the Compose schema
+// Writes dist/src/compose/schema/validator.generated.js: the Compose schema
 // (src/compose/schema/compose-schema.ts) compiled by ajv into standalone
 // code, so that `berth config` does not load and run ajv's compiler at
-// start-up (~150 ms). Run after changing the schema: `npm run gen:schema`.
-// test/unit/compose/schema.test.ts fails when the file is out of date.
+// start-up (~150 ms). A build step, run after tsc (it imports the compiled
+// generator) and before the bundle: `npm run build:ts` runs all three.
+// src/compose/schema/validator.generated.d.ts declares what it exports.
 import { writeFileSync } from 'node:fs';
 import { generateValidatorSource } from '../dist/src/compose/schema/generate.js';
 
-const out = new URL('../src/compose/schema/validator.generated.ts', import.meta.url);
-writeFileSync(out, generateValidatorSource());
-console.log(`wrote ${out.pathname}`);
+writeFileSync(new URL('../dist/src/compose/schema/validator.generated.js', import.meta.url), generateValidatorSource());

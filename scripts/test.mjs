@@ -32,8 +32,7 @@ function findTests(dir) {
 if (!process.env.BERTH_TEST_NO_BUILD) {
   // The addon is built by `npm ci`; rebuilt here when its sources are newer (a pulled change).
   buildAddon(root);
-  run('npx', ['tsc', '-p', 'tsconfig.json']);
-  run(process.execPath, ['scripts/bundle.mjs']);
+  run('npm', ['run', '-s', 'build:ts']);
   run('make', ['-s', '-C', 'native']);
 }
 

@@ -35,8 +35,5 @@ int write_all(int fd, const void *buf, size_t len);
 /* Sends/receives one fd over a unix socket with SCM_RIGHTS. */
 int send_fd(int sock, int fd, const char *tag, struct berr *err);
 int recv_fd(int sock, int *fd, struct berr *err);
-/* Parses a signal name ("KILL", "SIGKILL", "9"); -1 when unknown. */
-int signal_parse(const char *s);
-const char *signal_name(int sig);
 
 #endif

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/signal.h"
 #include "common/util.h"
 #include "rt/hooks.h"
 #include "rt/process.h"
@@ -76,7 +77,7 @@ int sync_wait_ready_maps(int sock, pid_t *pidp, int *tty_master, const struct sp
     if (n == 0) {
       int status = 0;
       if (waitpid(pid, &status, 0) == pid && WIFSIGNALED(status))
-        return berr_set(err, 0, "container init was killed by %s during setup", signal_name(WTERMSIG(status)));
+        return berr_set(err, 0, "container init was killed by %s during setup", signal_name(WTERMSIG(status)) ?: "a real-time signal");
       return berr_set(err, 0, "container init exited during setup");
     }
     buf[n] = 0;

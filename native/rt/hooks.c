@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "common/signal.h"
 #include "common/util.h"
 #include "rt/state.h"
 
@@ -92,7 +93,7 @@ static int run_one(const struct json *h, const char *input, const char *kind, st
     nanosleep(&ts, NULL);
   }
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return 0;
-  if (WIFSIGNALED(status)) return berr_set(err, 0, "%s hook %s: killed by %s", kind, path, signal_name(WTERMSIG(status)));
+  if (WIFSIGNALED(status)) return berr_set(err, 0, "%s hook %s: killed by %s", kind, path, signal_name(WTERMSIG(status)) ?: "a real-time signal");
   return berr_set(err, 0, "%s hook %s: exit status %d", kind, path, WEXITSTATUS(status));
 }
 

@@ -9,6 +9,7 @@
 
 #include "common/cleanup.h"
 #include "common/json.h"
+#include "common/signal.h"
 #include "common/util.h"
 #include "rt/container.h"
 #include "runtime/args.h"

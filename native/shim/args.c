@@ -8,56 +8,6 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *const sig_names[] = {
-    [SIGHUP] = "SIGHUP",   [SIGINT] = "SIGINT",       [SIGQUIT] = "SIGQUIT", [SIGILL] = "SIGILL",
-    [SIGTRAP] = "SIGTRAP", [SIGABRT] = "SIGABRT",     [SIGBUS] = "SIGBUS",   [SIGFPE] = "SIGFPE",
-    [SIGKILL] = "SIGKILL", [SIGUSR1] = "SIGUSR1",     [SIGSEGV] = "SIGSEGV", [SIGUSR2] = "SIGUSR2",
-    [SIGPIPE] = "SIGPIPE", [SIGALRM] = "SIGALRM",     [SIGTERM] = "SIGTERM", [SIGSTKFLT] = "SIGSTKFLT",
-    [SIGCHLD] = "SIGCHLD", [SIGCONT] = "SIGCONT",     [SIGSTOP] = "SIGSTOP", [SIGTSTP] = "SIGTSTP",
-    [SIGTTIN] = "SIGTTIN", [SIGTTOU] = "SIGTTOU",     [SIGURG] = "SIGURG",   [SIGXCPU] = "SIGXCPU",
-    [SIGXFSZ] = "SIGXFSZ", [SIGVTALRM] = "SIGVTALRM", [SIGPROF] = "SIGPROF", [SIGWINCH] = "SIGWINCH",
-    [SIGIO] = "SIGIO",     [SIGPWR] = "SIGPWR",       [SIGSYS] = "SIGSYS",
-};
-
-const char *signal_name(int sig) {
-  if (sig > 0 && sig < (int)(sizeof sig_names / sizeof *sig_names) && sig_names[sig]) return sig_names[sig];
-  return NULL;
-}
-
-/* Accepts "SIGTERM", "TERM", "term" and "15". */
-int signal_parse(const char *s, int *sig) {
-  if (!s || !*s) return -1;
-  char *end;
-  long n = strtol(s, &end, 10);
-  if (*end == '\0') {
-    if (n <= 0 || n >= NSIG) return -1;
-    *sig = (int)n;
-    return 0;
-  }
-  if (strncasecmp(s, "SIG", 3) == 0) s += 3;
-  /* Real-time signals: RTMIN, RTMIN+n, RTMAX, RTMAX-n (systemd uses RTMIN+3). */
-  if (strncasecmp(s, "RTMIN", 5) == 0 || strncasecmp(s, "RTMAX", 5) == 0) {
-    bool min = strncasecmp(s, "RTMIN", 5) == 0;
-    long off = 0;
-    if (s[5]) {
-      if (s[5] != (min ? '+' : '-') || !s[6]) return -1;
-      off = strtol(s + 6, &end, 10);
-      if (*end || off < 0) return -1;
-    }
-    long v = min ? SIGRTMIN + off : SIGRTMAX - off;
-    if (v < SIGRTMIN || v > SIGRTMAX) return -1;
-    *sig = (int)v;
-    return 0;
-  }
-  for (size_t i = 1; i < sizeof sig_names / sizeof *sig_names; i++) {
-    if (sig_names[i] && strcasecmp(sig_names[i] + 3, s) == 0) {
-      *sig = (int)i;
-      return 0;
-    }
-  }
-  return -1;
-}
-
 static int parse_int(const char *s, long long min, long long max, long long *out) {
   char *end;
   errno = 0;
@@ -154,7 +104,7 @@ int args_parse(struct shim_args *a, int argc, char **argv, struct berr *err) {
       if (parse_restart(a, optarg, err) < 0) return -1;
       break;
     case O_STOPSIG:
-      if (signal_parse(optarg, &a->stop_signal) < 0) return berr_set(err, 0, "--stop-signal %s: unknown signal", optarg);
+      if ((a->stop_signal = signal_parse(optarg)) < 0) return berr_set(err, 0, "--stop-signal %s: unknown signal", optarg);
       break;
     case O_STOPTIME:
       if (parse_int(optarg, 0, 86400 * 365, &n) < 0) return berr_set(err, 0, "--stop-timeout %s: not a number of seconds", optarg);

@@ -7,8 +7,8 @@ SHIM_LDFLAGS :=
 else
 SHIM_LDFLAGS := -static
 endif
-SHIM_SRCS := $(wildcard shim/*.c) common/error.c
-SHIM_HDRS := $(wildcard shim/*.h) common/error.h common/cleanup.h
+SHIM_SRCS := $(wildcard shim/*.c) common/error.c common/signal.c
+SHIM_HDRS := $(wildcard shim/*.h) common/error.h common/cleanup.h common/signal.h
 
 all: $(OUT)/berth-shim
 

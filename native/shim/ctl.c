@@ -168,7 +168,7 @@ static void handle(struct shim *s, struct client *c, const char *line, size_t le
     return client_close(s, c);
   }
   int sig = 0;
-  if (r.has_signal && signal_parse(r.signal, &sig) < 0) {
+  if (r.has_signal && (sig = signal_parse(r.signal)) < 0) {
     snprintf(err.msg, sizeof err.msg, "unknown signal %s", r.signal);
     return reply_err(s, c, err.msg);
   }

@@ -14,6 +14,7 @@
 
 #include "common/cleanup.h"
 #include "common/error.h"
+#include "common/signal.h"
 
 /* ---- args.c ---------------------------------------------------------- */
 enum restart_policy { RESTART_NO, RESTART_ALWAYS, RESTART_ON_FAILURE, RESTART_UNLESS_STOPPED };
@@ -42,8 +43,6 @@ struct shim_args {
 };
 
 int args_parse(struct shim_args *a, int argc, char **argv, struct berr *err);
-int signal_parse(const char *s, int *sig);
-const char *signal_name(int sig);
 
 /* ---- util.c: time and files ------------------------------------------ */
 #define RFC3339_LEN 64

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { config } from '../config.js';
 
 /** Compose-style options accepted before any command. */
 export interface GlobalOptions {
@@ -27,7 +28,7 @@ export function globalsOf(cmd: Command): GlobalOptions {
     envFile: (o.envFile as string[] | undefined) ?? [],
     profile: (o.profile as string[] | undefined) ?? [],
     progress: ((o.progress as string | undefined) ?? 'auto') as GlobalOptions['progress'],
-    root: (o.root as string | undefined) ?? process.env.BERTH_ROOT,
+    root: (o.root as string | undefined) ?? config().root,
     dryRun: Boolean(o.dryRun),
     ansi: ((o.ansi as string | undefined) ?? 'auto') as GlobalOptions['ansi'],
   };

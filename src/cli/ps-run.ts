@@ -3,6 +3,7 @@
 import { UsageError } from '../errors.js';
 import { alignTabs, isTemplate, parseGoTemplate } from './tools/go-template.js';
 import { humanDuration, type PsRow } from '../project/ps.js';
+import { parseFilters } from '../project/filters.js';
 import type { GlobalOptions } from './globals.js';
 import { table } from './tools/table.js';
 import { resolveTarget } from './project-command.js';
@@ -60,12 +61,10 @@ export async function psCommand(g: GlobalOptions, services: string[], o: PsFlags
   const dnsDown = dnsDownWarning(engine, target.name);
   if (dnsDown) process.stderr.write(`warning: ${dnsDown}\n`);
   const statuses = [...(o.status ?? [])];
-  for (const f of o.filter ?? []) {
-    const m = /^(status|service|name)=(.*)$/.exec(f);
-    if (!m) throw new UsageError(`invalid --filter "${f}": status=<state>, service=<name> or name=<name>`);
-    if (m[1] === 'status') statuses.push(m[2]!);
-    else if (m[1] === 'service') rows = rows.filter((r) => r.Service === m[2]);
-    else rows = rows.filter((r) => r.Name.includes(m[2]!));
+  for (const { key, value } of parseFilters(o.filter, ['name', 'service', 'status'])) {
+    if (key === 'status') statuses.push(value);
+    else if (key === 'service') rows = rows.filter((r) => r.Service === value);
+    else rows = rows.filter((r) => r.Name.includes(value));
   }
   if (services.length) rows = rows.filter((r) => services.includes(r.Service));
   if (statuses.length) rows = rows.filter((r) => statuses.includes(r.State));

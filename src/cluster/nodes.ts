@@ -14,6 +14,7 @@ import { addrList } from '../native/netlink.js';
 import { etcdFor, keys, membershipPath, readMembership, removeMembership, writeMembership, type Membership } from '../network/stores/membership.js';
 import { withdrawNodeEndpoints } from './endpoints.js';
 import { startAgent, stopAgent, agentRunning } from './agent-process.js';
+import { config, type BerthConfig } from '../config.js';
 
 const NODE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
 
@@ -31,10 +32,8 @@ export interface NodeStatus extends NodeInfo { status: 'ready' | 'down'; endpoin
 
 const nodeInfoKey = (prefix: string, name: string) => `${prefix}/nodeinfo/${name}`;
 
-export function nodeTtl(env: NodeJS.ProcessEnv = process.env): number {
-  const t = Number(env.BERTH_NODE_TTL ?? 10);
-  if (!Number.isInteger(t) || t < 2 || t > 3600) throw new BerthError(`invalid BERTH_NODE_TTL '${env.BERTH_NODE_TTL}' (2-3600 seconds)`);
-  return t;
+export function nodeTtl(cfg: BerthConfig = config()): number {
+  return cfg.nodeTtl;
 }
 
 export async function joinCluster(paths: StatePaths, o: JoinOptions): Promise<Membership> {
@@ -46,7 +45,7 @@ export async function joinCluster(paths: StatePaths, o: JoinOptions): Promise<Me
   if (!isIP(o.advertiseAddr)) throw new BerthError(`--advertise-addr: '${o.advertiseAddr}' is not an IP address`);
   if (!addrList(null).some((a) => a.address === o.advertiseAddr)) throw new BerthError(`--advertise-addr: ${o.advertiseAddr} is not an address of this host`);
   for (const k of Object.keys(o.labels ?? {})) if (!/^[A-Za-z0-9][A-Za-z0-9_.\/-]*$/.test(k)) throw new BerthError(`invalid node label '${k}'`);
-  const prefix = o.prefix ?? process.env.BERTH_CLUSTER_PREFIX ?? '/berth';
+  const prefix = o.prefix ?? config().clusterPrefix;
   const ttl = o.ttl ?? nodeTtl();
   const etcd = new Etcd(store);
   const lease = await etcd.leaseGrant(ttl);

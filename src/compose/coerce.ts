@@ -4,6 +4,7 @@
 import { ComposeError, pathString, type Pos } from './errors.js';
 import { posAt, isObj } from './source.js';
 import { SyntaxProblem } from './syntax.js';
+import { UnitError } from '../units.js';
 
 export type P = Array<string | number>;
 
@@ -16,10 +17,10 @@ export class Ctx {
   constructor(readonly root: unknown) {}
   pos(path: P): Pos | undefined { return posAt(this.root, path); }
   fail(msg: string, path: P): never { throw new ComposeError(msg, this.pos(path), pathString(path)); }
-  /** Runs fn, turning a SyntaxProblem into a positioned error. */
+  /** Runs fn, turning a SyntaxProblem or UnitError into a positioned error. */
   at<T>(path: P, fn: () => T): T {
     try { return fn(); } catch (e) {
-      if (e instanceof SyntaxProblem) this.fail(e.message, path);
+      if (e instanceof SyntaxProblem || e instanceof UnitError) this.fail(e.message, path);
       throw e;
     }
   }

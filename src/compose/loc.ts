@@ -57,7 +57,7 @@ export function ensureLoc(c: object): Loc {
   return l;
 }
 
-export function markPos(m: Mark | undefined): Pos | undefined {
+function markPos(m: Mark | undefined): Pos | undefined {
   return m ? m.src.pos(m.offset) : undefined;
 }
 

@@ -5,7 +5,7 @@
 import { type Ctx, dictOf, sorted, type P } from './coerce.js';
 import { durationString } from './normalize-parts.js';
 import { isObj, type Obj } from './source.js';
-import { parseBytes } from './syntax.js';
+import { parseBytes } from '../units.js';
 
 type Out = Record<string, unknown>;
 

@@ -4,7 +4,8 @@ import type { BuildConfig, DependsOn, DeviceMapping, Healthcheck, PortConfig, Se
 import { type Ctx, dictOf, sorted, type P } from './coerce.js';
 import { isRemoteContext, resolvePath } from './paths.js';
 import { isObj, type Obj } from './source.js';
-import { formatDuration, parseBytes, parseDuration, parsePortString, parseVolumeString, reorderPort, shellSplit } from './syntax.js';
+import { parsePortString, parseVolumeString, reorderPort, shellSplit } from './syntax.js';
+import { formatDuration, parseBytes, parseDuration } from '../units.js';
 
 export function normPorts(c: Ctx, v: unknown[], path: P): PortConfig[] {
   const out: PortConfig[] = [];

@@ -13,7 +13,7 @@ import { normDevelop } from './normalize-develop.js';
 import { applyImplicit } from './normalize-implicit.js';
 import { resolvePath } from './paths.js';
 import { isObj, type Obj } from './source.js';
-import { parseBytes } from './syntax.js';
+import { parseBytes } from '../units.js';
 
 export interface ServiceCtx {
   ctx: Ctx;

@@ -1,8 +1,10 @@
 // YAML source → plain JS values, with positions (see loc.ts) when asked.
-// js-yaml takes ordinary files; anything else, including every file with a
-// syntax error, goes through the yaml package, which reports it precisely.
-import { parseFast } from './js-yaml-source.js';
-import { parsePlain } from './js-yaml-plain.js';
+// One YAML path, the yaml package (yaml-source.ts), which decides every
+// file and reports every error; in front of it, on the position-free load,
+// a quick line reader (yaml-block.ts) that takes the block-style files most
+// Compose files are and steps aside on anything else.
+// test/unit/compose/yaml-block.test.ts requires the two to give equal values.
+import { parseBlockYaml } from './yaml-block.js';
 import { parseWithYamlPackage } from './yaml-source.js';
 import type { Obj } from './loc.js';
 import { checkText } from './text-guard.js';
@@ -11,10 +13,11 @@ export * from './loc.js';
 
 /**
  * Parses one Compose file's text; the result is the top-level mapping.
- * Without `positions` nothing records where values came from (faster; used
- * first, and again with positions only when an error must be reported).
+ * Without `positions` nothing needs to record where values came from, so
+ * the line reader may answer (used first, and again with positions only
+ * when an error must be reported).
  */
 export function parseYaml(path: string, text: string, positions = true): Obj {
   checkText(path, text);
-  return (positions ? parseFast(path, text) : parsePlain(path, text)) ?? parseWithYamlPackage(path, text);
+  return (positions ? undefined : parseBlockYaml(text)) ?? parseWithYamlPackage(path, text);
 }

@@ -1,6 +1,6 @@
-// Short syntaxes of the Compose file: ports, volumes, shell command lines,
-// durations and byte sizes. Each parser throws SyntaxProblem with a message
-// the caller turns into a positioned ComposeError.
+// Short syntaxes of the Compose file: ports, volumes and shell command lines
+// (durations and byte sizes are src/units.ts). Each parser throws
+// SyntaxProblem with a message the caller turns into a positioned ComposeError.
 import type { PortConfig, ServiceVolume } from './model.js';
 
 export class SyntaxProblem extends Error {}
@@ -184,67 +184,4 @@ export function shellSplit(s: string): string[] {
   }
   if (has) out.push(cur);
   return out;
-}
-
-const DUR_UNITS: Record<string, number> = { ns: 1, us: 1e3, 'µs': 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
-
-/** Go duration ("1m30s", "10s", "1.5h", "500ms") → nanoseconds. */
-export function parseDuration(v: string | number): number {
-  if (typeof v === 'number') {
-    if (!Number.isFinite(v) || v < 0) throw new SyntaxProblem(`invalid duration ${v}`);
-    return v * 1e9;
-  }
-  const s = v.trim();
-  if (s === '0') return 0;
-  const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/y;
-  let total = 0;
-  let i = 0;
-  if (s === '') throw new SyntaxProblem('invalid duration ""');
-  while (i < s.length) {
-    re.lastIndex = i;
-    const m = re.exec(s);
-    if (!m) throw new SyntaxProblem(`invalid duration "${v}": expected e.g. 10s, 1m30s, 500ms, 1h`);
-    total += Number(m[1]) * DUR_UNITS[m[2]!]!;
-    i = re.lastIndex;
-  }
-  return Math.round(total);
-}
-
-function trimNum(n: number, digits: number): string {
-  return n.toFixed(digits).replace(/\.?0+$/, '');
-}
-
-/** Nanoseconds → Go's Duration.String() ("1m30s", "1h0m0s", "500ms"). */
-export function formatDuration(ns: number): string {
-  if (ns === 0) return '0s';
-  const sign = ns < 0 ? '-' : '';
-  ns = Math.abs(ns);
-  if (ns < 1e3) return `${sign}${ns}ns`;
-  if (ns < 1e6) return `${sign}${trimNum(ns / 1e3, 3)}µs`;
-  if (ns < 1e9) return `${sign}${trimNum(ns / 1e6, 6)}ms`;
-  const h = Math.floor(ns / 3600e9);
-  let rest = ns - h * 3600e9;
-  const m = Math.floor(rest / 60e9);
-  rest -= m * 60e9;
-  let out = sign;
-  if (h) out += `${h}h`;
-  if (h || m) out += `${m}m`;
-  return `${out}${trimNum(rest / 1e9, 9)}s`;
-}
-
-const BYTE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4, p: 1024 ** 5 };
-
-/** Byte size ("512m", "1gb", "2k", 1024) → bytes (binary units, as docker does). */
-export function parseBytes(v: string | number): number {
-  if (typeof v === 'number') {
-    if (!Number.isInteger(v) || v < 0) throw new SyntaxProblem(`invalid byte size ${v}`);
-    if (!Number.isSafeInteger(v)) throw new SyntaxProblem(`byte size ${v} is too large`);
-    return v;
-  }
-  const m = /^(\d+(?:\.\d+)?)\s*([kmgtp]?)(?:i?b)?$/i.exec(v.trim());
-  if (!m) throw new SyntaxProblem(`invalid byte size "${v}": expected e.g. 512m, 1gb, 2048`);
-  const n = Math.round(Number(m[1]) * BYTE_UNITS[m[2]!.toLowerCase()]!);
-  // Past 2^53 bytes (8 PiB) the count is no longer exact, and no kernel limit goes there.
-  if (!Number.isSafeInteger(n)) throw new SyntaxProblem(`byte size "${v}" is too large`);
-  return n;
 }

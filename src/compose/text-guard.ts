@@ -14,6 +14,9 @@ export const MAX_COMPOSE_BYTES = 32 * 1024 * 1024;
  */
 export const MAX_YAML_NODES = 1_000_000;
 
+/** Deepest nesting of mappings and sequences a file may have (real files stay below 10). */
+export const MAX_YAML_DEPTH = 200;
+
 // YAML's printable set excludes C0 controls but tab/LF/CR, DEL, the C1 block
 // but NEL, and U+FFFE/U+FFFF; docker compose refuses them too.
 const FORBIDDEN = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]/;

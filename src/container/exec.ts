@@ -3,9 +3,9 @@
 // (cgroup files).
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
 import { BerthError } from '../errors.js';
+import { signalNumber } from '../signals.js';
 import type { Containers } from './lifecycle.js';
 import { observeStatus } from './status.js';
 
@@ -58,10 +58,6 @@ export async function exec(c: Containers, ref: string, argv: string[], o: ExecOp
     child.on('error', (e) => reject(new BerthError(`exec: cannot run ${c.bin.runtime}: ${e.message}`)));
     child.on('close', (code, signal) => resolve({ exitCode: code ?? 128 + (signal ? signalNumber(signal) : 0), stdout: out, stderr: err }));
   });
-}
-
-function signalNumber(sig: NodeJS.Signals): number {
-  return (osConstants.signals as Record<string, number>)[sig] ?? 0;
 }
 
 export interface TopResult { titles: string[]; processes: string[][] }

@@ -45,10 +45,3 @@ export function defaultDeviceRules(privileged: boolean): OciDeviceRule[] {
     c(10, 200, 'rwm'), // /dev/net/tun
   ];
 }
-
-/** Signal names Docker accepts for stop_signal, normalised to SIGXXX. */
-export function normalizeSignal(sig: string): string {
-  const s = sig.trim().toUpperCase();
-  if (/^[0-9]+$/.test(s)) return s;
-  return s.startsWith('SIG') ? s : `SIG${s}`;
-}

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { BerthError } from '../errors.js';
 import type { StatePaths } from '../state/paths.js';
 import { repoRoot } from '../repo-root.js';
+import { config, type BerthConfig } from '../config.js';
 
 const SOCKET_PATH_MAX = 107;
 
@@ -63,17 +64,16 @@ export function checkSocketPath(path: string): void {
   }
 }
 
-const repo = repoRoot();
-const nativeOut = join(process.env.BERTH_REPO ?? repo, 'native/out');
 
 export interface Binaries { shim: string; runtime: string; init: string }
 
 /** The shim, OCI runtime and init: native/out/ unless BERTH_SHIM, BERTH_RUNTIME, BERTH_INIT say otherwise. */
-export function binaries(env: NodeJS.ProcessEnv = process.env): Binaries {
+export function binaries(cfg: BerthConfig = config()): Binaries {
+  const nativeOut = join(cfg.repo ?? repoRoot(), 'native/out');
   return {
-    shim: env.BERTH_SHIM ?? join(nativeOut, 'berth-shim'),
-    runtime: env.BERTH_RUNTIME ?? join(nativeOut, 'berth-runtime'),
-    init: env.BERTH_INIT ?? join(nativeOut, 'berth-init'),
+    shim: cfg.shim ?? join(nativeOut, 'berth-shim'),
+    runtime: cfg.runtime ?? join(nativeOut, 'berth-runtime'),
+    init: cfg.init ?? join(nativeOut, 'berth-init'),
   };
 }
 

@@ -2,7 +2,7 @@
 // grace period, healthcheck (Compose's over the image's, with Compose's
 // defaults) and log rotation; and the shim's command line.
 import { BerthError } from '../errors.js';
-import { normalizeSignal } from './oci-defaults.js';
+import { signalSpelling } from '../signals.js';
 import type { ContainerPaths } from './paths.js';
 import type { ShimHealth, ShimOptions } from './record.js';
 import type { ContainerSpecInput } from './types.js';
@@ -40,7 +40,7 @@ export function resolveShimOptions(input: ContainerSpecInput): ShimOptions {
   if (!Number.isFinite(grace) || grace < 0) throw new BerthError(`stop_grace_period: invalid duration ${grace}`);
   const o: ShimOptions = {
     restart,
-    stopSignal: normalizeSignal(input.stopSignal ?? input.image.config.StopSignal ?? 'SIGTERM'),
+    stopSignal: signalSpelling(input.stopSignal ?? input.image.config.StopSignal ?? 'SIGTERM'),
     stopTimeout: grace / SEC,
     health: resolveHealth(input),
     tty: !!input.tty,

@@ -3,25 +3,11 @@
 // ("2026-11-23T10:00:00.123456789Z"): such strings sort like the instants
 // they name, so filtering and multiplexing never lose the nanoseconds.
 import { BerthError } from '../errors.js';
+import { parseDuration } from '../units.js';
 
-const UNITS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, 'μs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** A Go-style duration ("10m", "1h30m", "1.5s", "300ms") in milliseconds, or undefined when `s` is not one. */
-export function parseDuration(s: string): number | undefined {
-  if (s === '0') return 0;
-  const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/gy;
-  let total = 0;
-  let at = 0;
-  let m: RegExpExecArray | null;
-  const sign = s.startsWith('-') ? -1 : 1;
-  const body = s.replace(/^[-+]/, '');
-  if (body === '') return undefined;
-  re.lastIndex = 0;
-  while ((m = re.exec(body)) !== null) {
-    total += Number(m[1]) * UNITS[m[2]!]!;
-    at = re.lastIndex;
-  }
-  return at === body.length && at > 0 ? sign * total : undefined;
+/** A signed Go duration ("10m", "-1h30m") in milliseconds, or undefined when `s` is not one. */
+function durationMs(s: string): number | undefined {
+  try { return parseDuration(s, { signed: true }) / 1e6; } catch { return undefined; }
 }
 
 /** ISO time of `ms` since the epoch with a given nanosecond fraction. */
@@ -78,7 +64,7 @@ export function normalizeLogTime(s: string): string {
  */
 export function parseTimeArg(flag: string, value: string, now: Date = new Date()): string {
   const v = value.trim();
-  const dur = parseDuration(v);
+  const dur = durationMs(v);
   if (dur !== undefined) {
     // Sub-millisecond durations round to the millisecond; that is below anything a user can type meaningfully.
     return fixed(now.getTime() - Math.round(dur));

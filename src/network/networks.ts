@@ -16,7 +16,7 @@ import { type ClusterEndpoint, readRemoteEndpoints, remoteAsEndpointRecords, wri
 import { OverlayDriver, VNI_FIRST, VNI_LAST, requestedVni as requestedVniOf } from './drivers/overlay.js';
 import { driverFor } from './drivers/registry.js';
 import type { DriverContext } from './drivers/driver.js';
-import { chooseSubnets, poolsFromEnv } from './ipam/ipam.js';
+import { chooseSubnets, configuredPools } from './ipam/ipam.js';
 import { NetworkStore } from './store.js';
 import { dnsBinary, serverState, syncDns, syncDnsDeferred } from './dns/manager.js';
 import type { NetworkRecord, NetworkSpec } from './types.js';
@@ -85,7 +85,7 @@ export async function createNetwork(paths: StatePaths, spec: NetworkSpec): Promi
     const existing = store.networks();
     if (existing.some((n) => n.name === spec.name)) throw new BerthError(`network ${spec.name} already exists`);
     const routes = hostPrefixes();
-    const choose = (taken: string[]) => chooseSubnets(spec, taken, routes, poolsFromEnv());
+    const choose = (taken: string[]) => chooseSubnets(spec, taken, routes, configuredPools());
     const m = driver.name === 'overlay' ? readMembership(paths) : undefined;
     // An overlay network of a cluster takes id, subnets and VNI from the cluster's definition.
     const shared = m ? await joinClusterNetwork(m, {

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { BuildConfig, Project } from '../compose/model.js';
-import { parseBytes } from '../compose/syntax.js';
+import { parseBytes } from '../units.js';
 import { BerthError } from '../errors.js';
 import { buildImage, type BuildEvent, type BuildOptions, type BuildResult } from '../image/build/index.js';
 import type { ImageStore } from '../image/image-store.js';

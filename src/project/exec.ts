@@ -2,8 +2,8 @@
 // process's stdio (a real pty with --tty: the runtime relays it and puts our
 // terminal in raw mode); the exit code is the command's.
 import { spawn } from 'node:child_process';
-import { constants as osConstants } from 'node:os';
 import { BerthError } from '../errors.js';
+import { signalNumber } from '../signals.js';
 import { heldCaps } from '../container/capabilities.js';
 import { observeStatus } from '../container/status.js';
 import { resolveUser } from '../container/user.js';
@@ -47,7 +47,7 @@ function runInherited(runtime: string, args: string[]): Promise<number> {
     child.on('error', (e) => reject(new BerthError(`exec: cannot run ${runtime}: ${e.message}`)));
     child.on('close', (code, signal) => {
       process.off('SIGINT', ignore);
-      resolve(code ?? 128 + ((osConstants.signals as Record<string, number>)[signal ?? ''] ?? 0));
+      resolve(code ?? 128 + (signal ? signalNumber(signal) : 0));
     });
   });
 }

@@ -5,31 +5,24 @@ import {
   connectEndpoint, createNetwork, disconnectEndpoint, inspectNetwork, listNetworks, pruneNetworks, removeNetwork,
   type IpamConfig, type NetworkSummary,
 } from '../network/index.js';
+import { labelMatches, parseFilters, type Filter } from './filters.js';
 import { pathsAt } from './state-root.js';
 
 export type { NetworkSummary } from '../network/index.js';
 
-function matches(n: NetworkSummary, filters: string[] | undefined): boolean {
-  for (const f of filters ?? []) {
-    const i = f.indexOf('=');
-    if (i <= 0) throw new UsageError(`invalid filter '${f}'`);
-    const key = f.slice(0, i), val = f.slice(i + 1);
-    if (key === 'name' && !n.name.includes(val)) return false;
-    if (key === 'driver' && n.driver !== val) return false;
-    if (key === 'id' && !n.id.startsWith(val)) return false;
-    if (key === 'label') {
-      const j = val.indexOf('=');
-      const k = j < 0 ? val : val.slice(0, j);
-      if (!(k in n.labels) || (j >= 0 && n.labels[k] !== val.slice(j + 1))) return false;
-    }
-    if (!['name', 'driver', 'id', 'label'].includes(key)) throw new UsageError(`unknown filter '${key}'`);
-  }
-  return true;
+function matches(n: NetworkSummary, filters: Filter[]): boolean {
+  return filters.every(({ key, value }) => {
+    if (key === 'name') return n.name.includes(value);
+    if (key === 'driver') return n.driver === value;
+    if (key === 'id') return n.id.startsWith(value);
+    return labelMatches(n.labels, value);
+  });
 }
 
 /** The networks on record; --filter name=, driver=, id=, label=<k>[=<v>]. */
 export function networkList(root: string | undefined, filters?: string[]): NetworkSummary[] {
-  return listNetworks(pathsAt(root)).filter((n) => matches(n, filters));
+  const parsed = parseFilters(filters, ['driver', 'id', 'label', 'name']);
+  return listNetworks(pathsAt(root)).filter((n) => matches(n, parsed));
 }
 
 export function networkInspect(root: string | undefined, names: string[]): unknown[] {

@@ -6,7 +6,7 @@ import { BerthError } from '../errors.js';
 import type { Project, Service } from '../compose/model.js';
 import { seccompProfileFile } from '../container/seccomp-profile.js';
 import { parseSecurityOpts } from '../container/security-opts.js';
-import { parseBytes, parseDuration } from '../compose/syntax.js';
+import { parseBytes, parseDuration } from '../units.js';
 import type { ContainerSpecInput, HealthcheckInput, ImageConfig, MountInput, NetworkInput, RestartPolicy } from '../container/types.js';
 
 export interface SpecParts {

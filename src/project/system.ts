@@ -7,7 +7,7 @@
 // remaining network and volume, and berth's nftables table.
 import { BerthError } from '../errors.js';
 import { nftBatch, nftListTable } from '../network/firewall/nft.js';
-import { nftTableName } from '../network/firewall/firewall.js';
+import { config } from '../config.js';
 import { pruneNetworks } from '../network/networks.js';
 import { planDown, planRm } from '../reconcile/lifecycle.js';
 import type { Plan } from '../reconcile/plan.js';
@@ -73,7 +73,7 @@ export async function systemReset(paths: StatePaths, o: { reporter?: Reporter } 
   const networks = await pruneNetworks(paths);
   const v = await engine.volumes.prune(volumesInUse(engine.volumes), { all: true });
   // The table goes with its last network; one left by a crash goes here.
-  const table = nftTableName();
+  const table = config().nftTable;
   let removedTable: string | undefined;
   if (await nftListTable(table)) {
     await nftBatch([{ delete: { table: { family: 'inet', name: table } } }]);

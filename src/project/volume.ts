@@ -7,6 +7,7 @@ import { lockResource } from '../state/lock.js';
 import { statePaths } from '../state/paths.js';
 import { volumesInUse } from '../volume/in-use.js';
 import { VolumeStore, type ListFilter, type VolumeInfo } from '../volume/store.js';
+import { filterBool, parseFilters } from './filters.js';
 
 type Out = (s: string) => void;
 const stdout: Out = (s) => { process.stdout.write(s); };
@@ -28,20 +29,11 @@ export function parsePairs(list: string[] = [], what: string): Record<string, st
 }
 
 /** --filter label=..., name=..., driver=..., dangling=true|false. */
-export function parseFilters(list: string[] = []): ListFilter {
+function volumeFilter(list: string[] | undefined): ListFilter {
   const f: ListFilter = {};
-  for (const item of list) {
-    const eq = item.indexOf('=');
-    const key = item.slice(0, eq);
-    const value = item.slice(eq + 1);
-    if (eq < 0 || !value) throw new UsageError(`invalid filter "${item}": expected key=value`);
-    if (key === 'label') (f.label ??= []).push(value);
-    else if (key === 'name') (f.name ??= []).push(value);
-    else if (key === 'driver') (f.driver ??= []).push(value);
-    else if (key === 'dangling') {
-      if (!['true', 'false', '1', '0'].includes(value)) throw new UsageError(`invalid filter "${item}": dangling takes true or false`);
-      f.dangling = value === 'true' || value === '1';
-    } else throw new UsageError(`invalid filter "${key}" (valid: dangling, driver, label, name)`);
+  for (const { key, value } of parseFilters(list, ['dangling', 'driver', 'label', 'name'])) {
+    if (key === 'dangling') f.dangling = filterBool({ key, value });
+    else (f[key as 'driver' | 'label' | 'name'] ??= []).push(value);
   }
   return f;
 }
@@ -67,7 +59,7 @@ export interface LsOptions { root?: string; quiet?: boolean; format?: string; fi
 
 export function volumeLs(o: LsOptions, out: Out = stdout): void {
   const s = store(o.root);
-  const filter = parseFilters(o.filter);
+  const filter = volumeFilter(o.filter);
   const inUse = filter.dangling === undefined ? new Map() : volumesInUse(s);
   const list = s.list(filter, inUse);
   if (o.quiet) { for (const v of list) out(`${v.name}\n`); return; }
@@ -150,7 +142,7 @@ async function confirm(question: string): Promise<boolean> {
 }
 
 export async function volumePrune(o: { root?: string; all?: boolean; force?: boolean; filter?: string[]; dryRun?: boolean }, out: Out = stdout): Promise<void> {
-  const filter = parseFilters(o.filter);
+  const filter = volumeFilter(o.filter);
   if (!o.force && !o.dryRun) {
     const what = o.all ? 'all volumes not used by at least one container' : 'all anonymous volumes not used by at least one container';
     const ok = await confirm(`WARNING! This will remove ${what}.\nAre you sure you want to continue? [y/N] `);

@@ -4,25 +4,18 @@
 // longer ago than their interval and otherwise act as missing.
 import { BerthError } from '../errors.js';
 import type { PullPolicy } from './desired.js';
+import { parseDuration } from '../units.js';
 
-const MS: Record<string, number> = {
-  ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000,
-};
+const DAY_MS = 86_400_000;
 
 /** A Go-style duration with days and weeks, as compose-go reads `every_<duration>` (e.g. 12h, 1d12h, 90m, 1w) → ms. */
 export function parseRefreshInterval(text: string): number {
-  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h|d|w)/y;
-  let total = 0;
-  let i = 0;
   if (!text) throw new BerthError('invalid pull_policy "every_": a duration is required, e.g. every_12h');
-  while (i < text.length) {
-    re.lastIndex = i;
-    const m = re.exec(text);
-    if (!m) throw new BerthError(`invalid pull_policy "every_${text}": expected a duration such as every_12h, every_1d or every_1h30m`);
-    total += Number(m[1]) * MS[m[2]];
-    i = re.lastIndex;
+  try {
+    return Math.round(parseDuration(text, { days: true }) / 1e6);
+  } catch {
+    throw new BerthError(`invalid pull_policy "every_${text}": expected a duration such as every_12h, every_1d or every_1h30m`);
   }
-  return Math.round(total);
 }
 
 export interface ParsedPullPolicy {
@@ -35,8 +28,8 @@ export function parsePullPolicy(p: string | undefined): ParsedPullPolicy {
   // A bare `refresh` has no interval: compose-go falls back to missing.
   if (p === undefined || p === '' || p === 'missing' || p === 'if_not_present' || p === 'refresh') return { policy: 'missing' };
   if (p === 'always' || p === 'never' || p === 'build') return { policy: p };
-  if (p === 'daily') return { policy: 'missing', refresh: { policy: p, intervalMs: MS.d } };
-  if (p === 'weekly') return { policy: 'missing', refresh: { policy: p, intervalMs: MS.w } };
+  if (p === 'daily') return { policy: 'missing', refresh: { policy: p, intervalMs: DAY_MS } };
+  if (p === 'weekly') return { policy: 'missing', refresh: { policy: p, intervalMs: 7 * DAY_MS } };
   if (p.startsWith('every_')) return { policy: 'missing', refresh: { policy: p, intervalMs: parseRefreshInterval(p.slice('every_'.length)) } };
   throw new BerthError(`invalid pull_policy "${p}": expected always, never, missing, build, if_not_present, daily, weekly or every_<duration>`);
 }

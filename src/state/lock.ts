@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { BerthError } from '../errors.js';
 import { flock, LOCK_EX, LOCK_UN } from '../native/flock.js';
 import type { StatePaths } from './paths.js';
+import { config } from '../config.js';
 
 /** Compose's project name rule; it also keeps the lock path inside the state root. */
 const PROJECT_NAME = /^[a-z0-9][a-z0-9_-]*$/;
@@ -57,10 +58,6 @@ function describe(h: LockHolder | undefined): string {
   return h ? `pid ${h.pid}${h.command ? `: ${h.command}` : ''}` : 'pid unknown';
 }
 
-function defaultTimeout(): number {
-  const env = Number(process.env.BERTH_LOCK_TIMEOUT);
-  return Number.isFinite(env) && env > 0 ? env * 1000 : 120_000;
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -87,7 +84,7 @@ async function lockFile(path: string, label: string, what: string, opts: LockOpt
   mkdirSync(dirname(path), { recursive: true });
   const fd = openSync(path, constants.O_RDWR | constants.O_CREAT, 0o644);
   try {
-    const timeout = opts.timeoutMs ?? defaultTimeout();
+    const timeout = opts.timeoutMs ?? config().lockTimeoutMs;
     const start = Date.now();
     let delay = 10;
     let told = false;

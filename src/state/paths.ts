@@ -3,6 +3,7 @@
 // which follows the state root when one is given so tests never share it.
 import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { config, type BerthConfig } from '../config.js';
 
 const DEFAULT_STATE_ROOT = '/var/lib/berth';
 const DEFAULT_RUNTIME_DIR = '/run/berth';
@@ -18,10 +19,10 @@ export interface StatePaths {
 }
 
 /** Resolves the layout from --root, BERTH_ROOT and BERTH_RUNTIME_DIR. */
-export function statePaths(rootOption?: string, env: NodeJS.ProcessEnv = process.env): StatePaths {
-  const given = rootOption ?? env.BERTH_ROOT;
+export function statePaths(rootOption?: string, cfg: BerthConfig = config()): StatePaths {
+  const given = rootOption ?? cfg.root;
   const root = resolve(given ?? DEFAULT_STATE_ROOT);
-  const runtime = resolve(env.BERTH_RUNTIME_DIR ?? (given ? join(root, 'run') : DEFAULT_RUNTIME_DIR));
+  const runtime = resolve(cfg.runtimeDir ?? (given ? join(root, 'run') : DEFAULT_RUNTIME_DIR));
   return {
     root,
     runtime,

@@ -1,6 +1,6 @@
-import { constants } from 'node:os';
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
+import { isSignal, signalSpelling } from '../../signals.js';
 import { globalsOf } from '../globals.js';
 
 // start, stop, restart, kill, pause, unpause: one lifecycle verb each of
@@ -20,13 +20,8 @@ async function run(cmd: Command, services: string[], planner: Planner, extra: { 
 
 /** Signal names as kill -s takes them: SIGTERM, TERM, 15; anything else is a usage error. */
 export function normalizeSignal(s: string): string {
-  const up = s.trim().toUpperCase();
-  if (/^\d+$/.test(up)) {
-    if (Number(up) >= 1 && Number(up) <= 64) return up;
-  } else {
-    const name = up.startsWith('SIG') ? up : `SIG${up}`;
-    if (Object.hasOwn(constants.signals, name) || /^SIGRT(MIN(\+\d+)?|MAX(-\d+)?)$/.test(name)) return name;
-  }
+  const spelled = signalSpelling(s);
+  if (isSignal(spelled)) return spelled;
   throw new UsageError(`invalid signal "${s}": use a name such as SIGTERM or TERM, or a number from 1 to 64`);
 }
 

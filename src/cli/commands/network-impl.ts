@@ -1,6 +1,7 @@
 // Output of `berth network …` over the project service's network verbs (loaded only when one runs).
 import { UsageError } from '../../errors.js';
 import type { GlobalOptions } from '../globals.js';
+import { labelSpec, parseFilters } from '../../project/filters.js';
 import { table } from '../tools/table.js';
 import {
   networkConnect, networkCreate, networkDisconnect, networkInspect, networkList, networkPrune, networkRemove,
@@ -56,10 +57,9 @@ export async function rm(g: GlobalOptions, names: string[]): Promise<void> {
 
 export async function prune(g: GlobalOptions, o: { filter?: string[]; format: string }): Promise<void> {
   const labels: Record<string, string | undefined> = {};
-  for (const f of o.filter ?? []) {
-    const m = /^label=([^=]+)(?:=(.*))?$/.exec(f);
-    if (!m) throw new UsageError(`invalid prune filter '${f}' (label=<key>[=<value>])`);
-    labels[m[1]!] = m[2];
+  for (const f of parseFilters(o.filter, ['label'])) {
+    const [k, v] = labelSpec(f.value);
+    labels[k] = v;
   }
   const removed = await networkPrune(g.root, labels);
   if (o.format === 'json') out(JSON.stringify({ removed }));

@@ -1,5 +1,5 @@
 // `berth ls`: the projects on this root, filtered and printed.
-import { UsageError } from '../../errors.js';
+import { parseFilters } from '../../project/filters.js';
 import { listProjects, type ProjectSummary } from '../../project/ls.js';
 import type { LsFlags } from '../commands/ls.js';
 import type { GlobalOptions } from '../globals.js';
@@ -8,12 +8,7 @@ import { table } from './table.js';
 export { combinedStatus } from '../../project/ls.js';
 
 function filterOf(list: string[] | undefined): (p: ProjectSummary) => boolean {
-  const names: string[] = [];
-  for (const f of list ?? []) {
-    const m = /^name=(.*)$/.exec(f);
-    if (!m) throw new UsageError(`invalid filter "${f}": only name=<text> is supported`);
-    names.push(m[1]!);
-  }
+  const names = parseFilters(list, ['name']).map((f) => f.value);
   return (p) => names.length === 0 || names.some((n) => p.Name.includes(n));
 }
 

@@ -1,22 +1,13 @@
-// Schema validation with ajv (compiled once per process), mapping ajv's
-// errors to one positioned line such as
+// Schema validation, mapping ajv's errors to one positioned line such as
 // `compose.yaml:3:5: services.web: additional property "imagee" is not allowed`.
 // The validator is ajv's standalone output for compose-schema.ts, generated
-// ahead of time (scripts/gen-compose-validator.mjs): compiling the schema at
-// start-up would cost ~150 ms of every `berth config`.
+// into dist/ at build time (scripts/gen-compose-validator.mjs): compiling the
+// schema at start-up would cost ~150 ms of every `berth config`, and the
+// generated code needs nothing from ajv at run time.
 import type { ErrorObject } from 'ajv';
 import { ComposeError, pathString } from '../errors.js';
 import { posAt } from '../source.js';
-import { validate as generated } from './validator.generated.js';
-
-interface ValidateFunction {
-  (data: unknown): boolean;
-  errors?: ErrorObject[] | null;
-}
-
-function validator(): ValidateFunction {
-  return generated as ValidateFunction;
-}
+import { validate } from './validator.generated.js';
 
 function toPath(root: unknown, instancePath: string): Array<string | number> {
   if (instancePath === '') return [];
@@ -117,6 +108,5 @@ function describe(root: unknown, errors: ErrorObject[]): ComposeError {
 
 /** Throws a ComposeError for the first schema violation in `model`. */
 export function validateSchema(model: unknown): void {
-  const validate = validator();
   if (!validate(model)) throw describe(model, validate.errors ?? []);
 }

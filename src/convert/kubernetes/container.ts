@@ -1,7 +1,7 @@
 // One Compose service → the container of its pod: image, command, env,
 // working dir, user, capabilities, probes and resources.
 import type { Healthcheck, Service } from '../../compose/model.js';
-import { parseDuration } from '../../compose/syntax.js';
+import { parseDuration } from '../../units.js';
 import type { ConvertContext } from './context.js';
 
 /** A Compose healthcheck → an exec probe; undefined when there is none (or NONE/disabled). */

@@ -2,7 +2,7 @@
 // PersistentVolumeClaims; secrets and configs → Secrets and ConfigMaps.
 import { basename } from 'node:path';
 import type { FileObjectConfig, Service, ServiceFileRef } from '../../compose/model.js';
-import { parseBytes } from '../../compose/syntax.js';
+import { parseBytes } from '../../units.js';
 import type { ConvertContext } from './context.js';
 import type { K8sObject } from './types.js';
 import { dataKey, dnsLabel } from './names.js';

@@ -2,7 +2,7 @@
 // replica that mounts a named volume: its data has one owner), or a Job
 // (`restart: "no"` and `on-failure` services run to completion).
 import type { Service } from '../../compose/model.js';
-import { parseBytes, parseDuration } from '../../compose/syntax.js';
+import { parseBytes, parseDuration } from '../../units.js';
 import type { ConvertContext } from './context.js';
 import { NETWORK_LABEL_PREFIX } from './context.js';
 import { containerOf, containerPorts } from './container.js';

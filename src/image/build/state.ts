@@ -3,7 +3,7 @@
 // image config: ENV, ARG, LABEL, WORKDIR, USER, EXPOSE, VOLUME, CMD,
 // ENTRYPOINT, STOPSIGNAL, HEALTHCHECK, SHELL, ONBUILD, MAINTAINER.
 import { posix } from 'node:path';
-import { parseDuration } from '../../compose/syntax.js';
+import { parseDuration } from '../../units.js';
 import type { ContainerConfig, HistoryEntry } from '../media-types.js';
 import type { LayerRef } from '../records.js';
 import type { Instruction } from './instructions.js';

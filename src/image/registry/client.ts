@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { BerthError } from '../../errors.js';
 import { DEFAULT_DOMAIN } from '../reference.js';
 import { getCredentials, type Credentials } from './credentials.js';
+import { config, readConfig } from '../../config.js';
 
 export interface ClientOptions {
   insecure?: string[];           // hosts spoken to over plain http
@@ -33,9 +34,6 @@ export function isInsecure(domain: string, insecure: string[] = []): boolean {
   return host === 'localhost' || host === '::1' || /^127\./.test(host) || insecure.includes(domain) || insecure.includes(host);
 }
 
-function insecureFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
-  return (env.BERTH_INSECURE_REGISTRIES ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-}
 
 export class RegistryError extends BerthError {
   constructor(message: string, readonly status?: number) {
@@ -50,7 +48,7 @@ export class RegistryClient {
 
   constructor(readonly domain: string, readonly repo: string, opts: ClientOptions = {}) {
     const host = domain === DEFAULT_DOMAIN ? 'registry-1.docker.io' : domain;
-    const scheme = isInsecure(domain, [...(opts.insecure ?? []), ...insecureFromEnv(opts.env)]) ? 'http' : 'https';
+    const scheme = isInsecure(domain, [...(opts.insecure ?? []), ...(opts.env ? readConfig(opts.env) : config()).insecureRegistries]) ? 'http' : 'https';
     this.base = `${scheme}://${host}`;
     this.creds = opts.credentials ?? getCredentials(domain, opts.env);
   }

@@ -12,6 +12,7 @@ import type { StatePaths } from '../../state/paths.js';
 import type { EndpointRecord, NetworkRecord } from '../types.js';
 import { buildDnsConfig, dnsConfigText, type DnsConfig } from './records.js';
 import { repoRoot } from '../../repo-root.js';
+import { config, type BerthConfig } from '../../config.js';
 
 export const dnsDir = (paths: StatePaths): string => join(paths.runtime, 'dns');
 
@@ -33,8 +34,8 @@ function alive(pid: number): boolean {
 }
 
 /** Upstreams: BERTH_DNS_UPSTREAMS (comma-separated), else the host's resolv.conf nameservers. */
-function upstreams(env: NodeJS.ProcessEnv = process.env, resolvConf = '/etc/resolv.conf'): string[] {
-  if (env.BERTH_DNS_UPSTREAMS) return env.BERTH_DNS_UPSTREAMS.split(',').map((s) => s.trim()).filter(Boolean);
+function upstreams(cfg: BerthConfig = config(), resolvConf = '/etc/resolv.conf'): string[] {
+  if (cfg.dnsUpstreams) return cfg.dnsUpstreams;
   let text = '';
   try { text = readFileSync(resolvConf, 'utf8'); } catch { return []; }
   return text.split('\n').map((l) => /^\s*nameserver\s+(\S+)/.exec(l)?.[1]).filter((s): s is string => !!s);
@@ -59,8 +60,8 @@ export function serverState(paths: StatePaths): ServerState | undefined {
 }
 
 /** The responder executable: BERTH_DNS_BIN, else native/out/berth-dns (as the shim is found). */
-export function dnsBinary(env: NodeJS.ProcessEnv = process.env): string {
-  const bin = env.BERTH_DNS_BIN ?? join(env.BERTH_REPO ?? repoRoot(), 'native/out/berth-dns');
+export function dnsBinary(cfg: BerthConfig = config()): string {
+  const bin = cfg.dnsBin ?? join(cfg.repo ?? repoRoot(), 'native/out/berth-dns');
   if (!existsSync(bin)) throw new BerthError(`berth-dns not found at ${bin}: build it with make -C native`);
   return bin;
 }

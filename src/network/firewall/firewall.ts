@@ -2,11 +2,11 @@
 // rules themselves. The nftables implementation keeps everything in one table,
 // plus accept rules for each bridge in other tools' iptables-nft chains when
 // they exist (host-chains.ts), so that their DROP policies let berth's traffic by.
-import { BerthError } from '../../errors.js';
 import type { NetworkRecord, PublishedPort } from '../types.js';
 import { nftBatch, nftList, nftListTable, type NftListing } from './nft.js';
 import { hostAccepts, hostChains, hostDeletes, hostTag } from './host-chains.js';
 import { Rules, deletesByTag, epTag, netTag, taggedRuleCount, type NftCmd } from './rules.js';
+import { config } from '../../config.js';
 
 export interface Firewall {
   /** `fresh`: a network just created (a new id), so none of its rules can exist yet. */
@@ -23,12 +23,6 @@ export interface Firewall {
   unpublish(containerId: string): Promise<void>;
 }
 
-/** The table name: BERTH_NFT_TABLE or "berth". */
-export function nftTableName(env: NodeJS.ProcessEnv = process.env): string {
-  const t = env.BERTH_NFT_TABLE || 'berth';
-  if (!/^[A-Za-z][A-Za-z0-9_-]{0,31}$/.test(t)) throw new BerthError(`invalid BERTH_NFT_TABLE '${t}'`);
-  return t;
-}
 
 function hasElement(listing: NftListing, table: string, elem: string): boolean {
   for (const i of listing.nftables ?? []) {
@@ -64,7 +58,7 @@ function hasTable(listing: NftListing, table: string): boolean {
 
 export class NftFirewall implements Firewall {
   private readonly rules: Rules;
-  constructor(readonly table: string = nftTableName()) {
+  constructor(readonly table: string = config().nftTable) {
     this.rules = new Rules(table);
   }
 

@@ -3,7 +3,8 @@
 import { statePaths } from '../../state/paths.js';
 import { openImageStore, type ImageStore, type ImageSummary } from '../../image/image-store.js';
 import { importRootfs } from '../../image/import.js';
-import { BerthError, UsageError } from '../../errors.js';
+import { BerthError } from '../../errors.js';
+import { filterBool, labelMatches, parseFilters, type Filter } from '../filters.js';
 import { ago, humanSize, printJson, printJsonLines, repoTag, shortId, table } from './format.js';
 import { familiarName, parseReference, repoName, splitRefKey } from '../../image/reference.js';
 
@@ -24,26 +25,12 @@ function referenceMatcher(glob: string): (key: string) => boolean {
 }
 
 /** Docker's `--filter` for image ls: dangling=true|false, reference=<glob>, label=<k>[=<v>]. */
-function matchFilters(store: ImageStore, img: ImageSummary, filters: string[]): boolean {
-  for (const f of filters) {
-    const eq = f.indexOf('=');
-    if (eq < 0) throw new UsageError(`bad --filter "${f}": expected key=value`);
-    const key = f.slice(0, eq);
-    const value = f.slice(eq + 1);
-    if (key === 'dangling') {
-      if (value !== 'true' && value !== 'false') throw new UsageError(`bad --filter "${f}": dangling is true or false`);
-      if ((img.repoTags.length === 0) !== (value === 'true')) return false;
-    } else if (key === 'reference') {
-      if (!img.repoTags.some(referenceMatcher(value))) return false;
-    } else if (key === 'label') {
-      const [lk, lv] = value.split('=', 2);
-      const labels = store.describe(img.id).config.Labels ?? {};
-      if (!(lk in labels) || (lv !== undefined && labels[lk] !== lv)) return false;
-    } else {
-      throw new UsageError(`bad --filter "${f}": supported keys are dangling, reference and label`);
-    }
-  }
-  return true;
+function matchFilters(store: ImageStore, img: ImageSummary, filters: Filter[]): boolean {
+  return filters.every((f) => {
+    if (f.key === 'dangling') return (img.repoTags.length === 0) === filterBool(f);
+    if (f.key === 'reference') return img.repoTags.some(referenceMatcher(f.value));
+    return labelMatches(store.describe(img.id).config.Labels ?? {}, f.value);
+  });
 }
 
 export interface LsOptions {
@@ -57,10 +44,11 @@ export function listImages(root: string | undefined, repo: string | undefined, o
     const want = repoName(r);
     images = images.filter((i) => i.repoTags.some((k) => { const s = splitRefKey(k); return s.name === want && (!r.tag || s.tag === r.tag); }));
   }
-  if (o.filter?.length) {
-    images = images.filter((i) => matchFilters(store, i, o.filter!));
+  const filters = parseFilters(o.filter, ['dangling', 'label', 'reference']);
+  if (filters.length) {
+    images = images.filter((i) => matchFilters(store, i, filters));
     // with reference filters, only the matching tags are listed
-    const refs = o.filter.filter((f) => f.startsWith('reference=')).map((f) => referenceMatcher(f.slice('reference='.length)));
+    const refs = filters.filter((f) => f.key === 'reference').map((f) => referenceMatcher(f.value));
     if (refs.length) images = images.map((i) => ({ ...i, repoTags: i.repoTags.filter((k) => refs.every((m) => m(k))) }));
   }
   if (o.quiet) {

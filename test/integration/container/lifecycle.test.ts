@@ -179,9 +179,9 @@ describe('container lifecycle (root)', { skip: !isRoot || !existsSync(shim) ? 'n
   });
 
   it('stop: SIGTERM ends a cooperative container with 143; kill sends a signal', async () => {
-    const rec = await c.create(input(['sh', '-c', 'trap "echo got-hup" HUP; trap "exit 143" TERM; while true; do sleep 0.1; done']));
+    const rec = await c.create(input(['sh', '-c', 'trap "echo got-hup" HUP; trap "exit 143" TERM; echo traps-set; while true; do sleep 0.1; done']));
     await c.start(rec.id);
-    await sleep(300);
+    await until('traps set', () => logText(rec.logPath).includes('traps-set'));
     await c.kill(rec.id, 'SIGHUP');
     await until('hup', () => logText(rec.logPath).includes('got-hup'));
     const code = await c.stop(rec.id, { timeout: 10 });
@@ -213,10 +213,16 @@ describe('container lifecycle (root)', { skip: !isRoot || !existsSync(shim) ? 'n
   it('init: true runs berth-init as PID 1 and reaps zombies', { skip: existsSync(init) ? false : 'native/out/berth-init not built' }, async () => {
     // An orphan is reparented to PID 1; after `exec sleep`, PID 1 is a program that never reaps.
     const cmd = ['sh', '-c', '(sleep 0.1 &); exec sleep 30'];
-    const zombies = async (id: string) => {
-      await sleep(700);
-      const r = await exec(c, id, ['ps', '-o', 'stat,comm']);
-      return r.stdout.split('\n').filter((l) => /^Z/.test(l.trim())).length;
+    // Once the orphan's sleep is over, only PID 1's sleep runs; the orphan is then reaped or a zombie.
+    const zombies = async (id: string, want: number) => {
+      const end = Date.now() + 10_000;
+      for (;;) {
+        const sleeps = (await exec(c, id, ['ps', '-o', 'stat,comm'])).stdout.split('\n').map((l) => l.trim()).filter((l) => / sleep$/.test(l));
+        const z = sleeps.filter((l) => /^Z/.test(l)).length;
+        if (sleeps.length - z === 1 && z === want) return z;
+        if (Date.now() > end) return z;
+        await sleep(25);
+      }
     };
     const withInit = await c.create(input(cmd, { init: true }));
     const without = await c.create(input(cmd));
@@ -224,8 +230,8 @@ describe('container lifecycle (root)', { skip: !isRoot || !existsSync(shim) ? 'n
     await c.start(without.id);
     const pid1 = (await exec(c, withInit.id, ['cat', '/proc/1/cmdline'])).stdout.split('\0').filter(Boolean);
     assert.deepEqual(pid1, ['/sbin/berth-init', '--', 'sh', '-c', '(sleep 0.1 &); exec sleep 30']);
-    assert.equal(await zombies(withInit.id), 0, 'berth-init reaped the orphan');
-    assert.equal(await zombies(without.id), 1, 'control: without init the orphan stays a zombie');
+    assert.equal(await zombies(withInit.id, 0), 0, 'berth-init reaped the orphan');
+    assert.equal(await zombies(without.id, 1), 1, 'control: without init the orphan stays a zombie');
     // berth-init forwards the stop signal to the command (sleep dies of SIGTERM).
     assert.equal(await c.stop(withInit.id, { timeout: 5 }), 143);
     await c.remove(withInit.id);
@@ -243,8 +249,7 @@ describe('container lifecycle (root)', { skip: !isRoot || !existsSync(shim) ? 'n
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
     assert.equal(r.status, 0, r.stderr);
     const pid = Number(r.stdout.trim());
-    await sleep(500);
-    const st = inspect(c, inp.id).State;
+    const st = await until('running without the CLI', () => { const s = inspect(c, inp.id).State; return s.Status === 'running' && s; });
     assert.equal(st.Status, 'running');
     assert.equal(st.Pid, pid);
     const n = logLines(c.pathsOf(inp.id).log).length;

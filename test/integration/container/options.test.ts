@@ -111,10 +111,9 @@ describe('container options (root)', { skip: !isRoot || !existsSync(shim) ? 'nee
     writeFileSync(nsFile, '');
     const holder = spawn('unshare', ['-n', 'sleep', '30'], { stdio: 'ignore' });
     try {
-      await sleep(200);
       const nsPath = `/proc/${holder.pid}/ns/net`;
       const { readlinkSync } = await import('node:fs');
-      await until('new netns', () => readlinkSync(nsPath) !== readlinkSync('/proc/self/ns/net'));
+      await until('new netns', () => { try { return readlinkSync(nsPath) !== readlinkSync('/proc/self/ns/net'); } catch { return false; } });
       await mount(nsPath, nsFile, null, MSF.BIND);
     } finally {
       holder.kill('SIGKILL');
@@ -171,7 +170,7 @@ describe('container options (root)', { skip: !isRoot || !existsSync(shim) ? 'nee
   it('tty: the container gets a terminal that resize reaches; exec --tty passes a terminal through', async () => {
     const rec = await c.create(input(['sh', '-c', 'tty; sleep 1; stty size; sleep 30'], { tty: true, stdinOpen: true }));
     await c.start(rec.id);
-    await sleep(300);
+    await until('the terminal name', () => /^\/dev\/pts\/\d+/.test(logText(rec.logPath)));
     await c.resize(rec.id, 33, 101);
     await until('stty size', () => /33 101/.test(logText(rec.logPath)));
     assert.match(logText(rec.logPath), /^\/dev\/pts\/\d+/);

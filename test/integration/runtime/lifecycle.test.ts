@@ -201,14 +201,14 @@ describe('berth-runtime after a crash', { skip: !isRoot && 'needs root' }, () =>
     const rt = h.berth;
     const id = h.id(rt);
     const c = defaultConfig(['sleep', '100']);
-    // a slow createRuntime hook holds create after the init is set up
-    c.hooks = { createRuntime: [{ path: '/bin/sh', args: ['sh', '-c', 'sleep 1'] }] };
+    // a slow createRuntime hook holds create after the init is set up; it names its pid to be waited for
+    const hookPid = join(h.dir, `${id}.hook-pid`);
+    c.hooks = { createRuntime: [{ path: '/bin/sh', args: ['sh', '-c', `echo $$ > ${hookPid}; exec sleep 1`] }] };
     const child = spawn(rt.argv[0], [...rt.argv.slice(1), 'create', '--bundle', h.bundle(c), id], { stdio: 'ignore' });
     const exited = new Promise((r) => child.on('exit', r));
     const procs = v1 ? `/sys/fs/cgroup/pids/berth/${id}/cgroup.procs` : `/sys/fs/cgroup/berth/${id}/cgroup.procs`;
     const end = Date.now() + 5000;
-    while (!(existsSync(procs) && readFileSync(procs, 'utf8').trim()) && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
-    await new Promise((r) => setTimeout(r, 100));
+    while (!(existsSync(procs) && readFileSync(procs, 'utf8').trim() && existsSync(hookPid)) && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
     assert.equal(h.state(rt, id)?.status, 'creating');
     assert.match(rt.run(['delete', '--force', id]).stderr, /is being created/);
     const initPid = Number(readFileSync(procs, 'utf8').trim().split('\n')[0]);
@@ -221,7 +221,10 @@ describe('berth-runtime after a crash', { skip: !isRoot && 'needs root' }, () =>
     assert.ok(!existsSync(procs), 'cgroup removed');
     const st = existsSync(`/proc/${initPid}/status`) ? readFileSync(`/proc/${initPid}/status`, 'utf8') : '';
     assert.ok(!st || /State:\s+Z/.test(st), 'the half-made init is gone');
-    await new Promise((r) => setTimeout(r, 1000)); // the orphaned hook's sleep ends
+    // the orphaned hook's sleep ends
+    const hook = Number(readFileSync(hookPid, 'utf8'));
+    const hookEnd = Date.now() + 10_000;
+    while (existsSync(`/proc/${hook}`) && !/State:\s+Z/.test(readFileSync(`/proc/${hook}/status`, 'utf8')) && Date.now() < hookEnd) await new Promise((r) => setTimeout(r, 20));
   });
 
   test('start killed between its write and the fifo removal: running, not created', () => {

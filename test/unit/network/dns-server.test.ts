@@ -231,7 +231,8 @@ test('serverState: a pid that is not this root\'s responder does not count; a mi
     writeFileSync(join(dnsDir(paths), 'server.json'), JSON.stringify({ pid: process.pid, generation: 1, bound: [] }));
     assert.equal(serverState(paths), undefined, 'this test process is no responder');
     const { dnsBinary } = await import('../../../src/network/dns/manager.js');
-    assert.throws(() => dnsBinary({ BERTH_DNS_BIN: join(t.path, 'nope') }), /berth-dns not found at .*nope: build it with make -C native/);
+    const { readConfig } = await import('../../../src/config.js');
+    assert.throws(() => dnsBinary(readConfig({ BERTH_DNS_BIN: join(t.path, 'nope') })), /berth-dns not found at .*nope: build it with make -C native/);
     const { createNetwork } = await import('../../../src/network/networks.js');
     const { BerthError } = await import('../../../src/errors.js');
     const saved = process.env.BERTH_DNS_BIN;

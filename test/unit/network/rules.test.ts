@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rules, deletesByTag, epTag, netTag, taggedRuleCount } from '../../../src/network/firewall/rules.js';
-import { nftTableName } from '../../../src/network/firewall/firewall.js';
 import type { NetworkRecord } from '../../../src/network/types.js';
 
 const net = (internal: boolean): NetworkRecord => ({
@@ -46,12 +45,6 @@ test('deletes by tag pick exactly the tagged rules by handle', () => {
   ] };
   assert.deepEqual(deletesByTag(listing, 't', new Set([epTag('a')])), [{ delete: { rule: { family: 'inet', table: 't', chain: 'ports', handle: 5 } } }]);
   assert.equal(taggedRuleCount(listing, 't'), 2);
-});
-
-test('table name comes from BERTH_NFT_TABLE and is checked', () => {
-  assert.equal(nftTableName({}), 'berth');
-  assert.equal(nftTableName({ BERTH_NFT_TABLE: 'berth_t1' }), 'berth_t1');
-  assert.throws(() => nftTableName({ BERTH_NFT_TABLE: 'x; flush ruleset' }), /invalid BERTH_NFT_TABLE/);
 });
 
 test('IPv6: masquerade on ip6 saddr, DNAT with family ip6', () => {

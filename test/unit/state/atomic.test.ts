@@ -4,6 +4,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { readJson, writeFileAtomic, writeFileAtomicAsync, writeJsonAtomic, writeJsonAtomicAsync } from '../../../src/state/atomic.js';
 import { statePaths } from '../../../src/state/paths.js';
+import { readConfig } from '../../../src/config.js';
 import { tempDir } from '../../helpers/env.js';
 
 test('writeJsonAtomic replaces the record and leaves no temporary file', () => {
@@ -37,10 +38,10 @@ test('writeFileAtomic: mode for a new file, and a non-durable write is still ato
 });
 
 test('statePaths: the runtime dir follows an explicit root', () => {
-  const p = statePaths('/tmp/x', {});
+  const p = statePaths('/tmp/x', readConfig({}));
   assert.equal(p.runtime, '/tmp/x/run');
   assert.equal(p.images, '/tmp/x/images');
-  const d = statePaths(undefined, {});
+  const d = statePaths(undefined, readConfig({}));
   assert.equal(d.root, '/var/lib/berth');
   assert.equal(d.runtime, '/run/berth');
 });
