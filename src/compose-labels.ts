@@ -14,3 +14,8 @@ export const LABELS = {
   workingDir: 'com.docker.compose.project.working_dir',
   configFiles: 'com.docker.compose.project.config_files',
 } as const;
+
+/** Whether a label key is one of Compose's own (com.docker.compose.*), which docker compose leaves out of event attributes. */
+export function isComposeLabel(key: string): boolean {
+  return key.startsWith('com.docker.compose.');
+}

@@ -194,7 +194,7 @@ Napi::Value LinkDel(const Napi::CallbackInfo &info) {
   return env.Undefined();
 }
 
-// linkSet(ns, name, {up?, mtu?, mac?, master? ('' = none), name? (rename), netns?, hairpin? (bridge port)})
+// linkSet(ns, name, {up?, mtu?, mac?, master? ('' = none), name? (rename), netns?, hairpin?, neighSuppress? (bridge port)})
 Napi::Value LinkSet(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   std::string name = OptString(info[1]);
@@ -230,17 +230,19 @@ Napi::Value LinkSet(const Napi::CallbackInfo &info) {
   std::string msg;
   r = s.Ack(req, &msg);
   if (r < 0) ThrowNl(env, "change link " + name, r, msg);
-  if (Has(o, "hairpin")) {
-    // Bridge-port flag: a frame may leave by the port it came in on (published-port hairpin).
+  if (Has(o, "hairpin") || Has(o, "neighSuppress")) {
+    // Bridge-port flags: hairpin (a frame may leave by the port it came in on: published-port hairpin);
+    // neigh_suppress (ARP/ND for the bridge's own addresses is not flooded out of the port).
     NlRequest bp(RTM_SETLINK, 0);
     ifinfomsg *b = bp.Family<ifinfomsg>();
     b->ifi_family = AF_BRIDGE;
     b->ifi_index = idx;
     size_t pi = bp.NestBegin(IFLA_PROTINFO);
-    bp.PutU8(IFLA_BRPORT_MODE, o.Get("hairpin").ToBoolean() ? 1 : 0);
+    if (Has(o, "hairpin")) bp.PutU8(IFLA_BRPORT_MODE, o.Get("hairpin").ToBoolean() ? 1 : 0);
+    if (Has(o, "neighSuppress")) bp.PutU8(IFLA_BRPORT_NEIGH_SUPPRESS, o.Get("neighSuppress").ToBoolean() ? 1 : 0);
     bp.NestEnd(pi);
     r = s.Ack(bp, &msg);
-    if (r < 0) ThrowNl(env, "set hairpin mode on " + name, r, msg);
+    if (r < 0) ThrowNl(env, "set bridge port flags on " + name, r, msg);
   }
   return env.Undefined();
 }

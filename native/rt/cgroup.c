@@ -16,8 +16,9 @@
 
 #define CGROUP_ROOT "/sys/fs/cgroup"
 
+/* The option that names each hierarchy in a v1 mount ("unified" is matched by its cgroup2 type). */
 static const char *ctrl_names[CG_NCTRL] = {"memory", "cpu", "cpuacct", "cpuset", "pids", "freezer", "devices", "blkio",
-                                           "hugetlb", "net_cls", "net_prio", "rdma"};
+                                           "hugetlb", "net_cls", "net_prio", "rdma", "name=systemd", "unified"};
 
 const char *cgroup_ctrl_name(int c) { return c >= 0 && c < CG_NCTRL ? ctrl_names[c] : ""; }
 
@@ -35,7 +36,9 @@ static int v1_mounts(char *mnt[CG_NCTRL], struct berr *err) {
   size_t cap = 0;
   while (getline(&line, &cap, f) > 0) {
     char *sep = strstr(line, " - ");
-    if (!sep || strncmp(sep + 3, "cgroup ", 7)) continue;
+    if (!sep) continue;
+    bool v2 = !strncmp(sep + 3, "cgroup2 ", 8);
+    if (!v2 && strncmp(sep + 3, "cgroup ", 7)) continue;
     char *opts = strrchr(sep, ' ');
     if (!opts) continue;
     opts++;
@@ -46,7 +49,12 @@ static int v1_mounts(char *mnt[CG_NCTRL], struct berr *err) {
     if (!p) continue;
     char *end = strchr(p, ' ');
     if (!end) continue;
-    for (int c = 0; c < CG_NCTRL; c++) {
+    /* v1 is the host's layout here: a cgroup2 mount beside it is the hybrid's unified hierarchy. */
+    if (v2) {
+      if (!mnt[CG_UNIFIED]) mnt[CG_UNIFIED] = strndup(p, (size_t)(end - p));
+      continue;
+    }
+    for (int c = 0; c < CG_UNIFIED; c++) {
       if (mnt[c]) continue;
       cleanup_free char *o = strdup(opts);
       if (!o) break;

@@ -12,8 +12,14 @@
 #include "rt/spec.h"
 
 /* New controllers go at the end: the state records per-controller data by index. */
+/* CG_SYSTEMD (the name=systemd hierarchy) and CG_UNIFIED (cgroup2 mounted
+ * beside v1 controllers on a hybrid host) hold no controller: the container
+ * is placed in them too, as docker places its containers, so tools that read
+ * /proc/<pid>/cgroup find it there. */
 enum { CG_MEMORY, CG_CPU, CG_CPUACCT, CG_CPUSET, CG_PIDS, CG_FREEZER, CG_DEVICES, CG_BLKIO,
-       CG_HUGETLB, CG_NET_CLS, CG_NET_PRIO, CG_RDMA, CG_NCTRL };
+       CG_HUGETLB, CG_NET_CLS, CG_NET_PRIO, CG_RDMA, CG_SYSTEMD, CG_UNIFIED, CG_NCTRL };
+/* The first index that is a placement-only hierarchy, not a controller. */
+#define CG_FIRST_PLACEMENT CG_SYSTEMD
 
 struct cgroup {
   int version;             /* 1 or 2 */

@@ -21,15 +21,17 @@ int proc_apply_limits(const struct proc_spec *p, struct berr *err) {
     struct rlimit rl = {.rlim_cur = p->rlimits[i].soft, .rlim_max = p->rlimits[i].hard};
     if (setrlimit(p->rlimits[i].resource, &rl) == 0) continue;
     if (errno != EPERM) return berr_sys(err, "setrlimit %d", p->rlimits[i].resource);
-    /* Raising a hard limit needs CAP_SYS_RESOURCE: keep the current hard
-     * limit and clamp the soft one under it. */
+    /* Raising a hard limit needs CAP_SYS_RESOURCE, which root lacks in some
+     * sandboxes: not fatal, the container runs with the current hard limit
+     * and the soft one clamped under it, and says so. */
     struct rlimit cur;
     getrlimit(p->rlimits[i].resource, &cur);
-    bwarn("setrlimit %d hard=%llu: no CAP_SYS_RESOURCE, keeping hard limit %llu", p->rlimits[i].resource,
-          (unsigned long long)rl.rlim_max, (unsigned long long)cur.rlim_max);
     rl.rlim_max = cur.rlim_max;
     if (rl.rlim_cur > rl.rlim_max) rl.rlim_cur = rl.rlim_max;
-    setrlimit(p->rlimits[i].resource, &rl);
+    bwarn("%s: hard limit %llu is above the current %llu and raising it needs CAP_SYS_RESOURCE; using soft %llu, hard %llu",
+          p->rlimits[i].name, (unsigned long long)p->rlimits[i].hard, (unsigned long long)cur.rlim_max,
+          (unsigned long long)rl.rlim_cur, (unsigned long long)rl.rlim_max);
+    if (setrlimit(p->rlimits[i].resource, &rl) < 0) return berr_sys(err, "setrlimit %s", p->rlimits[i].name);
   }
   if (p->has_oom) {
     char buf[16];

@@ -187,7 +187,8 @@ static int mount_cgroup(int rootfd, const struct mount_spec *m, const struct mop
     fdpath(p, sizeof p, fd);
     if (mount("tmpfs", p, "tmpfs", flags, "mode=755") < 0) return berr_sys(err, "mount tmpfs on %s", m->dest);
   }
-  for (int c = 0; c < CG_NCTRL; c++) {
+  /* The controllers only: the container's view of /sys/fs/cgroup stays as before. */
+  for (int c = 0; c < CG_FIRST_PLACEMENT; c++) {
     if (!cg->dirs[c]) continue;
     cleanup_free char *sub = xasprintf("%s/%s", m->dest, cgroup_ctrl_name(c));
     if (!sub) return berr_set(err, ENOMEM, "cgroup mount");

@@ -115,11 +115,13 @@ static int parse_rlimits(const struct json *a, struct proc_spec *p, struct berr 
     if (json_get_str(r, "type", &type, err) < 0) return -1;
     if (!type) return berr_set(err, 0, "config.json:%d:%d: rlimit without type", POS(r));
     int res = -1;
+    const char *name = NULL;
     for (size_t k = 0; k < sizeof rlimit_names / sizeof rlimit_names[0]; k++)
-      if (!strcmp(type, rlimit_names[k].name)) res = rlimit_names[k].res;
+      if (!strcmp(type, rlimit_names[k].name)) res = rlimit_names[k].res, name = rlimit_names[k].name;
     if (res < 0) return berr_set(err, 0, "config.json:%d:%d: unknown rlimit %s", POS(r), type);
     struct rlimit_spec *rl = &p->rlimits[p->nrlimits++];
     rl->resource = res;
+    rl->name = name;
     if (json_get_u64(r, "soft", &rl->soft, err) < 0 || json_get_u64(r, "hard", &rl->hard, err) < 0) return -1;
   }
   return 0;

@@ -12,6 +12,7 @@
 
 struct rlimit_spec {
   int resource;
+  const char *name; /* "RLIMIT_NOFILE"..., for messages */
   uint64_t soft, hard;
 };
 

@@ -10,16 +10,17 @@ import { resolveTarget } from './project-command.js';
 
 interface PsFlags { all?: boolean; quiet?: boolean; services?: boolean; status?: string[]; filter?: string[]; format: string; trunc?: boolean }
 
-function ports(r: PsRow): string {
-  return r.Publishers.map((p) => `${p.URL}:${p.PublishedPort}->${p.TargetPort}/${p.Protocol}`).join(', ');
+export function ports(r: PsRow): string {
+  // An exposed port nobody publishes reads "80/tcp", as in docker's PORTS column.
+  return r.Publishers.map((p) => (p.PublishedPort ? `${p.URL}:${p.PublishedPort}->${p.TargetPort}/${p.Protocol}` : `${p.TargetPort}/${p.Protocol}`)).join(', ');
 }
 
-function labels(r: PsRow): string {
+export function labels(r: PsRow): string {
   return Object.entries(r.Labels).map(([k, v]) => `${k}=${v}`).join(',');
 }
 
 /** Go's time.Time String() in UTC, as docker prints CreatedAt. */
-function goTime(unix: number): string {
+export function goTime(unix: number): string {
   return `${new Date(unix * 1000).toISOString().replace('T', ' ').slice(0, 19)} +0000 UTC`;
 }
 
@@ -27,22 +28,27 @@ function goTime(unix: number): string {
 const PS_HEADERS: Record<string, string> = {
   ID: 'CONTAINER ID', Name: 'NAME', Names: 'NAMES', Project: 'PROJECT', Service: 'SERVICE', Image: 'IMAGE', Command: 'COMMAND',
   CreatedAt: 'CREATED AT', RunningFor: 'CREATED', State: 'STATE', Status: 'STATUS', Health: 'HEALTH', ExitCode: 'EXIT CODE',
-  Publishers: 'PUBLISHERS', Ports: 'PORTS', Labels: 'LABELS', Label: 'LABEL',
+  Publishers: 'PUBLISHERS', Ports: 'PORTS', Labels: 'LABELS', Label: 'LABEL', Node: 'NODE',
 };
 
-/** A --format template, its fields checked before anything is listed. */
-function psTemplate(format: string) {
+/** A --format template, its fields (those of `headers`) checked before anything is listed. */
+export function psTemplate(format: string, headers: Record<string, string> = PS_HEADERS) {
   if (!isTemplate(format)) throw new UsageError(`invalid --format "${format}": table, json or a Go template such as "{{.Name}}\\t{{.Status}}"`);
   const t = parseGoTemplate(format);
   t.header((n) => {
-    if (!Object.hasOwn(PS_HEADERS, n)) throw new UsageError(`invalid --format "${format}": no field ${n} (fields: ${Object.keys(PS_HEADERS).join(', ')})`);
+    if (!Object.hasOwn(headers, n)) throw new UsageError(`invalid --format "${format}": no field ${n} (fields: ${Object.keys(headers).join(', ')})`);
     return '';
   });
   return t;
 }
 
+/** The COMMAND column: quoted, cut to 20 characters unless --no-trunc. */
+export function commandText(c: string, trunc: boolean): string {
+  return JSON.stringify(!trunc || c.length <= 20 ? c : `${c.slice(0, 19)}…`);
+}
+
 /** The CREATED column: docker's HumanDuration of the container's age, then "ago". */
-function created(r: PsRow, now: number): string {
+export function created(r: PsRow, now: number): string {
   return `${humanDuration(Math.max(0, now - r.Created * 1000))} ago`;
 }
 
@@ -51,9 +57,13 @@ export async function psCommand(g: GlobalOptions, services: string[], o: PsFlags
   const template = o.format === 'table' || o.format === 'json' ? undefined : psTemplate(o.format);
   const target = await resolveTarget(g, services, true);
   if (target.project) for (const s of services) if (!target.project.services[s]) throw new UsageError(`no such service: ${s}`);
-  const [{ engineAt }, { psRows, dnsDownWarning }] = await Promise.all([import('../project/engine.js'), import('../project/ps.js')]);
+  const [{ engineAt }, { psRows, dnsDownWarning }, { clusterHolding, clusterPs }] = await Promise.all([
+    import('../project/engine.js'), import('../project/ps.js'), import('../project/cluster.js'),
+  ]);
   const engine = engineAt(g.root);
-  let rows = psRows(engine, target.name);
+  // A cluster project: every node's containers, as the nodes published them, with their NODE.
+  const cluster = await clusterHolding(g.root, target.name, target.project);
+  let rows: Array<PsRow & { Node?: string }> = cluster ? await clusterPs(cluster, target.name) : psRows(engine, target.name);
   const dnsDown = dnsDownWarning(engine, target.name);
   if (dnsDown) process.stderr.write(`warning: ${dnsDown}\n`);
   const statuses = [...(o.status ?? [])];
@@ -71,20 +81,20 @@ export async function psCommand(g: GlobalOptions, services: string[], o: PsFlags
     return;
   }
   if (o.quiet) { process.stdout.write(rows.map((r) => `${o.trunc === false ? r.ID : r.ID.slice(0, 12)}\n`).join('')); return; }
-  const jsonRow = (r: PsRow) => ({ ...r, Ports: ports(r), Labels: labels(r) });
+  const jsonRow = (r: PsRow & { Node?: string }) => ({ ...r, Ports: ports(r), Labels: labels(r) });
   if (o.format === 'json') {
     process.stdout.write(rows.map((r) => JSON.stringify(jsonRow(r)) + '\n').join(''));
     return;
   }
   const now = Date.now();
-  const cmd = (c: string) => JSON.stringify(o.trunc === false || c.length <= 20 ? c : `${c.slice(0, 19)}…`);
+  const cmd = (c: string) => commandText(c, o.trunc !== false);
   if (template) {
     // What `.` is in a template: compose's container context; `{{json .}}` prints the JSON row.
-    const context = (r: PsRow) => ({
+    const context = (r: PsRow & { Node?: string }) => ({
       ID: o.trunc === false ? r.ID : r.ID.slice(0, 12), Name: r.Name, Names: r.Name, Project: r.Project,
       Service: r.Service, Image: r.Image, Command: cmd(r.Command), CreatedAt: goTime(r.Created),
       RunningFor: created(r, now), State: r.State, Status: r.Status, Health: r.Health, ExitCode: r.ExitCode,
-      Publishers: r.Publishers, Ports: ports(r), Labels: labels(r), Label: (k: string) => r.Labels[k] ?? '',
+      Publishers: r.Publishers, Ports: ports(r), Labels: labels(r), Label: (k: string) => r.Labels[k] ?? '', Node: r.Node ?? '',
       toJSON: () => jsonRow(r),
     });
     const out = rows.map((r) => template.render(context(r)));
@@ -92,6 +102,7 @@ export async function psCommand(g: GlobalOptions, services: string[], o: PsFlags
     process.stdout.write(alignTabs([template.header((n) => PS_HEADERS[n]!), ...out]));
     return;
   }
-  process.stdout.write(table(['NAME', 'IMAGE', 'COMMAND', 'SERVICE', 'CREATED', 'STATUS', 'PORTS'],
-    rows.map((r) => [r.Name, r.Image, cmd(r.Command), r.Service, created(r, now), r.Status, ports(r)])));
+  const node = cluster ? ['NODE'] : [];
+  process.stdout.write(table(['NAME', 'IMAGE', 'COMMAND', 'SERVICE', 'CREATED', 'STATUS', 'PORTS', ...node],
+    rows.map((r) => [r.Name, r.Image, cmd(r.Command), r.Service, created(r, now), r.Status, ports(r), ...(cluster ? [r.Node ?? ''] : [])])));
 }

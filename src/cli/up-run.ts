@@ -14,6 +14,8 @@ export async function upCommand(g: GlobalOptions, services: string[], o: UpFlags
   const opts = upOptionsOf(services, { ...o, detach });
   if (o.exitCodeFrom && services.length && !services.includes(o.exitCodeFrom)) throw new BerthError(`--exit-code-from: service ${o.exitCodeFrom} is not among the services started`);
   const target = await resolveTarget(g, services);
+  const cluster = (await import('../project/cluster.js')).clusterFor(g.root, target.project!);
+  if (cluster) return (await import('./cluster-run.js')).clusterUpCommand(g, cluster, target.project!, services, o);
   if (o.exitCodeFrom && !target.project?.services[o.exitCodeFrom]) throw new BerthError(`--exit-code-from: no such service: ${o.exitCodeFrom}`);
   // Bad watch rules are refused before anything starts.
   if (o.watch) (await import('../watch/index.js')).compileWatch(target.project!, services);

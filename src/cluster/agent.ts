@@ -1,7 +1,8 @@
 // The node agent (`berth node agent`, started detached by `node join`):
-// keeps this node's etcd lease alive, and keeps this node's overlay networks
+// keeps this node's etcd lease alive, keeps this node's overlay networks
 // in step with the cluster's endpoint records (forwarding entries toward the
-// other nodes, their endpoints in DNS) from an etcd watch. When etcd is out
+// other nodes, their endpoints in DNS) from an etcd watch, and converges the
+// part of each cluster project placed on this node (project-agent.ts). When etcd is out
 // of reach the local containers keep running and the agent retries; when the
 // node's lease expired meanwhile it registers again under a new lease and
 // publishes its endpoints again.
@@ -13,6 +14,8 @@ import { etcdFor, keys, readMembership, writeMembership, type Membership } from 
 import { agentPidPath } from './agent-process.js';
 import { republishEndpoints } from './endpoints.js';
 import { nodeTtl } from './nodes.js';
+import { ProjectAgent, type Workload } from './project-agent.js';
+import { projectKeys } from './projects.js';
 
 const log = (msg: string) => process.stdout.write(`${new Date().toISOString()} ${msg}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -44,12 +47,12 @@ async function rejoin(paths: StatePaths, m: Membership): Promise<Membership> {
   }
   const next = { ...m, lease };
   writeMembership(paths, next);
-  await republishEndpoints(paths, next);
+  for (const c of await republishEndpoints(paths, next)) log(`address conflict: ${c}`);
   log(`registered again under lease ${lease}`);
   return next;
 }
 
-export async function runAgent(paths: StatePaths): Promise<void> {
+export async function runAgent(paths: StatePaths, workloadOf: (log: (msg: string) => void) => Workload): Promise<void> {
   let m = readMembership(paths);
   if (!m) throw new Error('this host is not a node of a cluster');
   let stopping = false;
@@ -71,28 +74,48 @@ export async function runAgent(paths: StatePaths): Promise<void> {
     }
   })();
 
-  // Watch endpoints and memberships; converge on each change (and on a timer, to repair drift).
-  let dirty = true;
+  // Watch endpoints and memberships (the networks), projects and container rows (the projects);
+  // converge on each change, and on a timer to repair drift and publish container state.
+  let netDirty = true;
+  let projDirty = true;
+  let holding = false;
+  const projects = new ProjectAgent(paths, workloadOf(log), log);
   let watch: { close: () => void } | undefined;
   const rewatch = async () => {
     watch?.close();
     const { revision } = await etcdFor(m!.store).list(`${m!.prefix}/__none__`);
     watch = etcdFor(m!.store).watch(`${m!.prefix}/`, revision + 1, (evs) => {
       const k = keys(m!.prefix);
-      if (evs.some((e) => [k.allEndpoints, k.nodes, `${m!.prefix}/members/`].some((p) => e.kv.key.startsWith(p)))) { dirty = true; nudge(); }
-    }, (err) => { if (!stopping) { log(`watch closed${err ? `: ${err.message}` : ''}`); watch = undefined; dirty = true; nudge(); } });
+      const pk = projectKeys(m!.prefix);
+      const on = (prefixes: string[]) => evs.some((e) => prefixes.some((p) => e.kv.key.startsWith(p)));
+      if (on([k.allEndpoints, k.nodes, `${m!.prefix}/members/`])) { netDirty = true; nudge(); }
+      if (on([pk.projects, pk.allRows, k.nodes])) { projDirty = true; nudge(); }
+    }, (err) => { if (!stopping) { log(`watch closed${err ? `: ${err.message}` : ''}`); watch = undefined; netDirty = projDirty = true; nudge(); } });
   };
   writeFileSync(agentPidPath(paths), `${process.pid}\n`);
   log(`agent of node ${m.node} started`);
+  let lastProjects = 0;
   while (!stopping) {
     try {
       if (!watch) await rewatch();
-      if (dirty) { dirty = false; await converge(paths, m); }
+      if (netDirty) { netDirty = false; await converge(paths, m); }
     } catch (e) {
       log(`converge: ${(e as Error).message}`);
-      dirty = true;
+      netDirty = true;
     }
-    await new Promise<void>((r) => { wake = r; setTimeout(r, dirty ? 1000 : 5000); });
+    // Held projects are looked at every 2 s even without a change: their containers' state is published from here.
+    if (projDirty || (holding && Date.now() - lastProjects >= 2000)) {
+      projDirty = false;
+      lastProjects = Date.now();
+      try {
+        holding = await projects.converge(m);
+      } catch (e) {
+        log(`projects: ${(e as Error).message}`);
+        projDirty = true;
+      }
+    }
+    const dirty = netDirty || projDirty;
+    await new Promise<void>((r) => { wake = r; setTimeout(r, dirty ? 1000 : holding ? 2000 : 5000); });
     wake = undefined;
   }
   watch?.close();

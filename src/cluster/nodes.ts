@@ -27,7 +27,7 @@ export interface JoinOptions {
   ttl?: number;            // seconds a dead node's records survive it
 }
 
-interface NodeInfo { name: string; address: string; labels: Record<string, string>; joined: string }
+export interface NodeInfo { name: string; address: string; labels: Record<string, string>; joined: string }
 export interface NodeStatus extends NodeInfo { status: 'ready' | 'down'; endpoints: number; self: boolean }
 
 const nodeInfoKey = (prefix: string, name: string) => `${prefix}/nodeinfo/${name}`;

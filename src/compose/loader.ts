@@ -91,7 +91,7 @@ export function loadRawProject(o: LoadOptions = {}): RawProject {
   const interpolate = o.interpolate !== false;
   const positions = o.positions !== false;
   const parseOne = (file: string, look: Lookup, stack: string[]): Obj => {
-    const model = parseYaml(file, textOf(file), positions);
+    const model = parseFileText(file, textOf(file), positions);
     if (interpolate) {
       interpolateTree(model, look, (name) => warnings.add(`the "${name}" variable is not set, defaulting to a blank string`));
     }
@@ -99,6 +99,8 @@ export function loadRawProject(o: LoadOptions = {}): RawProject {
     return model;
   };
   const loadModel = (paths: string[], look: Lookup, stack: string[]): Obj => {
+    // compose-go merges an empty or comment-only file as nothing; only all of them empty is an error.
+    if (paths.every((f) => !hasContent(textOf(f)))) throw new ComposeError('empty compose file', { file: paths[0]!, line: 1, col: 1 });
     const models = paths.map((f) => parseOne(f, look, stack));
     const merged = models.reduce((a, b) => mergeObj(a, b, []));
     // !reset / !override tags still present apply in extends; what is left after is dropped.
@@ -147,10 +149,20 @@ export function loadRawProject(o: LoadOptions = {}): RawProject {
 function nameFromFiles(files: string[], textOf: (f: string) => string, interpolate: (s: string) => string): string | undefined {
   let name: string | undefined;
   for (const f of files) {
-    const n = parseYaml(f, textOf(f), false).name;
+    const n = parseFileText(f, textOf(f), false).name;
     if (typeof n === 'string' && n !== '') name = n;
   }
   return name === undefined ? undefined : normalizeProjectName(interpolate(name)) || undefined;
+}
+
+/** Whether a file has anything but blank lines and comments. */
+function hasContent(text: string): boolean {
+  return text.split(/\r?\n/).some((l) => l.trim() !== '' && !l.trimStart().startsWith('#'));
+}
+
+/** One file's top-level mapping; a file with no content is an empty one. */
+function parseFileText(file: string, text: string, positions: boolean): Obj {
+  return hasContent(text) ? parseYaml(file, text, positions) : {};
 }
 
 function substituteQuiet(s: string, lookup: Lookup): string {

@@ -106,7 +106,8 @@ export function normHealthcheck(c: Ctx, h: Obj, path: P): Healthcheck {
   }
   for (const k of DURATIONS) if (h[k] !== undefined) out[k] = durationString(c, h[k], [...path, k]);
   if (h.retries !== undefined) out.retries = c.int(h.retries, [...path, 'retries'], 0);
-  if (h.disable !== undefined) out.disable = c.bool(h.disable, [...path, 'disable']);
+  // `disable: false` is the default and compose-go leaves it out (omitempty).
+  if (h.disable !== undefined && c.bool(h.disable, [...path, 'disable'])) out.disable = true;
   // docker compose prints test, timeout, interval, retries, start_period, start_interval, disable
   const ordered: Healthcheck = {};
   for (const k of ['test', 'timeout', 'interval', 'retries', 'start_period', 'start_interval', 'disable'] as const) {

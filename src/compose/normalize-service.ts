@@ -58,6 +58,13 @@ export function normalizeService(name: string, raw: Obj, sc: ServiceCtx): Servic
       case 'build': out.build = normBuild(c, v, p, dir); break;
       case 'command': case 'entrypoint': out[key] = normCommand(c, v, p); break;
       case 'environment':
+        if (Array.isArray(v)) {
+          // compose-go refuses `KEY =value`: the space would silently become part of the name.
+          v.forEach((e, i) => {
+            const k = String(e).split('=')[0]!;
+            if (/\s$/.test(k)) c.fail(`environment variable "${k}" is declared with a trailing space`, [...p, i]);
+          });
+        }
         environment = { ...(environment ?? {}), ...dictOf(v) };
         break;
       case 'env_file': {

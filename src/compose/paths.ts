@@ -13,7 +13,8 @@ export function isRemoteContext(s: string): boolean {
 
 export function resolvePath(base: string, p: string): string {
   if (p === '~' || p.startsWith('~/')) return resolve(homedir(), p.slice(2));
-  return isAbsolute(p) ? resolve(p) : resolve(base, p);
+  // An absolute path stays as written (a trailing slash too), as compose-go leaves it; a relative one is joined and cleaned.
+  return isAbsolute(p) ? p : resolve(base, p);
 }
 
 function resolveVolumeString(base: string, spec: string): string {

@@ -125,7 +125,8 @@ export function parseVolumeString(spec: string): ServiceVolume {
   else throw new SyntaxProblem(`invalid volume "${spec}": too many ":"`);
   if (parts.length > 1 && parts[0] === '') throw new SyntaxProblem(`invalid volume "${spec}": empty source before ":"`);
   if (target === '') throw new SyntaxProblem(`invalid volume "${spec}": empty target`);
-  if (!target.startsWith('/')) throw new SyntaxProblem(`invalid volume "${spec}": target "${target}" must be an absolute path`);
+  // compose-go takes a lone word as an anonymous volume's target as written; the engine judges it when the container is made.
+  if (parts.length > 1 && !target.startsWith('/')) throw new SyntaxProblem(`invalid volume "${spec}": target "${target}" must be an absolute path`);
   if (mode !== '' && !isModeList(mode)) throw new SyntaxProblem(`invalid volume "${spec}": unknown mode "${mode}"`);
   const modes = mode === '' ? [] : mode.split(',');
   const type = source !== '' && isPathLike(source) ? 'bind' : 'volume';

@@ -49,8 +49,9 @@ export async function exec(c: Containers, ref: string, argv: string[], o: ExecOp
   for (const cap of o.caps ?? []) args.push('--cap', cap);
   args.push(rec.id, ...argv);
   const stdio = o.stdio ?? 'pipe';
-  return new Promise((resolve, reject) => {
-    const runtime = c.runtimeOf(rec);
+  const died = c.execStarted(rec, argv);
+  const runtime = c.runtimeOf(rec);
+  return new Promise<ExecResult>((resolve, reject) => {
     const child = spawn(runtime, args, { stdio: stdio === 'inherit' ? 'inherit' : ['pipe', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
@@ -59,6 +60,9 @@ export async function exec(c: Containers, ref: string, argv: string[], o: ExecOp
     if (child.stdin) child.stdin.end(o.input ?? '');
     child.on('error', (e) => reject(new BerthError(`exec: cannot run ${runtime}: ${e.message}`)));
     child.on('close', (code, signal) => resolve({ exitCode: code !== null ? execExitCode(code, err) : 128 + (signal ? signalNumber(signal) : 0), stdout: out, stderr: err }));
+  }).then((r) => {
+    died(r.exitCode);
+    return r;
   });
 }
 

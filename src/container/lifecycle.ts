@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, wr
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { randomBytes } from 'node:crypto';
 import { BerthError, isBerthError } from '../errors.js';
 import { CorruptRecordError, isCorruptRecord, readJson, writeFileAtomicAsync, writeJsonAtomic, writeJsonAtomicAsync } from '../state/atomic.js';
 import type { StatePaths } from '../state/paths.js';
@@ -26,21 +27,34 @@ import { moveToTrash, sweepTrash } from './trash.js';
 import { hidesCgroup2, resolveRuntime } from './runtimes.js';
 import { isShimAlive, observeStatus, type ObservedStatus } from './status.js';
 import type { ContainerSpecInput } from './types.js';
+import { recordEvent } from '../events/journal.js';
+import { signalNumber, signalSpelling } from '../signals.js';
 
 const run = promisify(execFile);
 
 // Facts about this host and process, read once per command (each create used to re-read them).
-let nofileHard: { value: number | undefined } | undefined;
-export function hostNofileHard(): number | undefined {
-  if (!nofileHard) {
-    try {
-      const m = /^Max open files\s+\S+\s+(\S+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
-      nofileHard = { value: m && m[1] !== 'unlimited' ? Number(m[1]) : undefined };
-    } catch {
-      nofileHard = { value: undefined };
-    }
+let nofile: { value: { soft: number; hard: number } | undefined } | undefined;
+function nofileOf(pid: number | 'self'): { soft: number; hard: number } | undefined {
+  try {
+    const m = /^Max open files\s+(\S+)\s+(\S+)/m.exec(readFileSync(`/proc/${pid}/limits`, 'utf8'));
+    return m && m[1] !== 'unlimited' && m[2] !== 'unlimited' ? { soft: Number(m[1]), hard: Number(m[2]) } : undefined;
+  } catch {
+    return undefined;
   }
-  return nofileHard.value;
+}
+/**
+ * RLIMIT_NOFILE berth was started with: the hard limit is this process's; the
+ * soft one is the parent's (the shell's), because Node raises its own soft
+ * limit to the hard one at startup, as Go does for dockerd and then restores
+ * for the processes it starts.
+ */
+export function hostNofile(): { soft: number; hard: number } | undefined {
+  if (!nofile) {
+    const own = nofileOf('self');
+    const parent = nofileOf(process.ppid);
+    nofile = { value: own && { soft: Math.min(parent?.soft ?? own.soft, own.hard), hard: own.hard } };
+  }
+  return nofile.value;
 }
 
 let v2: boolean | undefined;
@@ -129,7 +143,7 @@ export class Containers {
       try { joined = joinPaths(this.paths, input); } catch { joined = undefined; }
       const spec = generateSpec(input, {
         rootfs: p.rootfs, etcFiles: etc.paths, joined, shmSource: shmSource(this.paths, input), initPath: input.init ? this.bin.init : undefined,
-        cgroupV2: cgroupV2(), nofileHard: hostNofileHard(), hostDevices: input.privileged ? hostDevices() : undefined, hostCaps: hostBoundingCaps(),
+        cgroupV2: cgroupV2(), hostNofile: hostNofile(), hostDevices: input.privileged ? hostDevices() : undefined, hostCaps: hostBoundingCaps(),
       });
       // Off the JS thread and side by side: the containers of one `up` overlap their fsyncs.
       await allSettledOrThrow([
@@ -151,6 +165,7 @@ export class Containers {
       };
       // Last: a record means a complete container (the orchestrator's crash repair relies on it).
       await writeJsonAtomicAsync(p.record, rec);
+      this.event(rec, 'create');
       return rec;
     } catch (e) {
       for (const step of undo.reverse()) {
@@ -158,6 +173,23 @@ export class Containers {
       }
       throw e;
     }
+  }
+
+  /** Appends a container event to the journal: its labels, image and name, as docker's events carry them. */
+  event(rec: ContainerRecord, action: string, extra: Record<string, string> = {}): void {
+    recordEvent(this.paths, { type: 'container', action, id: rec.id, attributes: { ...rec.labels, image: rec.image.ref, name: rec.name, ...extra } });
+  }
+
+  /**
+   * Journals docker's exec_create and exec_start (the command in the action,
+   * the three tied by execID); the returned function journals exec_die.
+   */
+  execStarted(rec: ContainerRecord, argv: string[]): (exitCode: number) => void {
+    const execID = randomBytes(32).toString('hex');
+    const cmd = argv.join(' ');
+    this.event(rec, `exec_create: ${cmd}`, { execID });
+    this.event(rec, `exec_start: ${cmd}`, { execID });
+    return (exitCode) => this.event(rec, 'exec_die', { execID, exitCode: String(exitCode) });
   }
 
   /** Starts a created or exited container; a running one is left alone. Returns the container's pid. */
@@ -169,12 +201,18 @@ export class Containers {
   }
 
   private async startLocked(rec: ContainerRecord, p: ContainerPaths): Promise<number> {
+    const spawned = await this.spawnLocked(rec, p);
+    if (spawned.started) this.event(rec, 'start');
+    return spawned.pid;
+  }
+
+  private async spawnLocked(rec: ContainerRecord, p: ContainerPaths): Promise<{ pid: number; started: boolean }> {
     // A live shim either runs the container (return its pid) or is finishing
     // after an exit (wait until it is gone before starting a new one).
     for (const end = Date.now() + 10_000; ;) {
       const obs = observeStatus(p, rec.id);
       if (!obs.shimAlive) break;
-      if (obs.state && obs.state.status !== 'exited') return obs.state.pid;
+      if (obs.state && obs.state.status !== 'exited') return { pid: obs.state.pid, started: false };
       if (Date.now() > end) throw new BerthError(`berth-shim of container ${rec.name} (pid ${obs.shimPid}) is not finishing; remove the container with force`);
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -193,7 +231,7 @@ export class Containers {
     rmSync(p.socket, { force: true });
     mkdirSync(p.runtimeRoot, { recursive: true, mode: 0o700 });
     try {
-      return await spawnShim(shim, shimArgs(rec.id, p, rec.shim, runtime, this.hooks.hostPorts?.(rec.id), hidesCgroup2(rec.runtime)));
+      return { pid: await spawnShim(shim, shimArgs(rec.id, p, rec.shim, runtime, this.hooks.hostPorts?.(rec.id), hidesCgroup2(rec.runtime))), started: true };
     } catch (e) {
       // Docker's words for a published port another process holds.
       if (isBerthError(e) && /^listen (tcp|udp)[46] .*: bind: /.test(e.message)) {
@@ -221,8 +259,12 @@ export class Containers {
     // A frozen process cannot act on a signal: thaw first (Docker does the same).
     if (obs.status === 'paused') await this.request(rec, { op: 'resume' }).catch(() => undefined);
     const timeout = opts.timeout ?? rec.shim.stopTimeout;
-    const res = await this.request(rec, { op: 'stop', signal: opts.signal ?? rec.shim.stopSignal, timeout: Math.ceil(timeout) }, (timeout + 30) * 1000);
+    const signal = opts.signal ?? rec.shim.stopSignal;
+    // docker's order: kill (the stop signal), then die (seen by `events` from the shim's state), then stop.
+    this.event(rec, 'kill', { signal: signalName(signal) });
+    const res = await this.request(rec, { op: 'stop', signal, timeout: Math.ceil(timeout) }, (timeout + 30) * 1000);
     await this.waitShimGone(obs.shimPid!, rec.id, 10_000);
+    this.event(rec, 'stop');
     return typeof res.exitCode === 'number' ? res.exitCode : undefined;
   }
 
@@ -240,15 +282,21 @@ export class Containers {
   }
 
   async kill(ref: string, signal = 'SIGKILL'): Promise<void> {
-    await this.request(this.resolveRunning(ref), { op: 'kill', signal });
+    const rec = this.resolveRunning(ref);
+    await this.request(rec, { op: 'kill', signal });
+    this.event(rec, 'kill', { signal: signalName(signal) });
   }
 
   async pause(ref: string): Promise<void> {
-    await this.request(this.resolveRunning(ref), { op: 'pause' });
+    const rec = this.resolveRunning(ref);
+    await this.request(rec, { op: 'pause' });
+    this.event(rec, 'pause');
   }
 
   async unpause(ref: string): Promise<void> {
-    await this.request(this.resolveRunning(ref), { op: 'resume' });
+    const rec = this.resolveRunning(ref);
+    await this.request(rec, { op: 'resume' });
+    this.event(rec, 'unpause');
   }
 
   /** Attaches to a running container's stdio (see shimAttach). */
@@ -275,7 +323,9 @@ export class Containers {
 
   async restart(ref: string, opts: { timeout?: number } = {}): Promise<number> {
     await this.stop(ref, opts);
-    return this.start(ref);
+    const pid = await this.start(ref);
+    this.event(this.resolve(ref), 'restart');
+    return pid;
   }
 
   /** Waits until the container is not running any more; returns its exit code. */
@@ -341,6 +391,7 @@ export class Containers {
       const name = rec?.name ?? nameOf(this.paths, id).name;
       if (name) releaseName(this.paths, name, id);
     });
+    if (rec && trashed) this.event(rec, 'destroy');
     if (trashed) await step('records', () => rm(trashed!, { recursive: true, force: true }));
     await step('trash', () => sweepTrash(this.paths.containers));
     if (errors.length) throw new BerthError(`removing container ${id.slice(0, 12)}: ${errors.join('; ')}`);
@@ -456,4 +507,11 @@ async function withPidLock<T>(path: string, waitMs: number, f: () => Promise<T>)
   } finally {
     rmSync(path, { force: true });
   }
+}
+
+/** "SIGTERM", "TERM" or "15" → the number docker's kill event carries ("15"). */
+function signalName(signal: string): string {
+  const spelled = signalSpelling(signal);
+  const n = /^\d+$/.test(spelled) ? Number(spelled) : signalNumber(spelled);
+  return n ? String(n) : signal;
 }

@@ -29,8 +29,12 @@ export interface SpecContext {
   initPath?: string;
   /** True on a cgroup v2 (unified) host: then the container gets its own cgroup namespace. */
   cgroupV2?: boolean;
-  /** The host's hard RLIMIT_NOFILE: the default hard limit never exceeds it (raising needs CAP_SYS_RESOURCE). */
-  nofileHard?: number;
+  /**
+   * RLIMIT_NOFILE of the process that makes the container (berth's, as dockerd's
+   * is docker's): a container without `ulimits.nofile` gets exactly these, as
+   * docker's containers get the daemon's. Unknown: DEFAULT_NOFILE.
+   */
+  hostNofile?: { soft: number; hard: number };
   /** Node-style architecture for the seccomp profile (default process.arch). */
   arch?: string;
   /** The host's hostname, used with network_mode host. */
@@ -47,6 +51,7 @@ export interface SpecContext {
   lsm?: HostLsm;
 }
 
+/** systemd's default for services, used only when the host's own limits cannot be read. */
 const DEFAULT_NOFILE = { soft: 1024, hard: 524288 };
 
 const RLIMITS = new Set(['as', 'core', 'cpu', 'data', 'fsize', 'locks', 'memlock', 'msgqueue', 'nice', 'nofile', 'nproc', 'rss', 'rtprio', 'rttime', 'sigpending', 'stack']);
@@ -60,9 +65,9 @@ export function defaultHostname(input: Pick<ContainerSpecInput, 'id' | 'hostname
   return input.id.slice(0, 12);
 }
 
-function rlimits(input: ContainerSpecInput, nofileHard: number | undefined): OciRlimit[] {
-  const hard = Math.min(DEFAULT_NOFILE.hard, nofileHard ?? DEFAULT_NOFILE.hard);
-  const out = new Map<string, OciRlimit>([['RLIMIT_NOFILE', { type: 'RLIMIT_NOFILE', soft: Math.min(DEFAULT_NOFILE.soft, hard), hard }]]);
+function rlimits(input: ContainerSpecInput, hostNofile: { soft: number; hard: number } | undefined): OciRlimit[] {
+  const { soft, hard } = hostNofile ?? DEFAULT_NOFILE;
+  const out = new Map<string, OciRlimit>([['RLIMIT_NOFILE', { type: 'RLIMIT_NOFILE', soft, hard }]]);
   for (const [name, v] of Object.entries(input.ulimits ?? {})) {
     const n = name.toLowerCase();
     if (!RLIMITS.has(n)) throw new BerthError(`ulimits: unknown limit "${name}"`);
@@ -228,7 +233,7 @@ export function generateSpec(input: ContainerSpecInput, ctx: SpecContext): OciSp
       env: mergeEnv({ image: input.image.config.Env, service: input.environment, hostname, home: user.home, tty }),
       cwd: resolveCwd(input),
       capabilities: { bounding: [...caps], effective: [...caps], permitted: [...caps] },
-      rlimits: rlimits(input, ctx.nofileHard),
+      rlimits: rlimits(input, ctx.hostNofile),
       noNewPrivileges: !!sec.noNewPrivileges,
       ...(input.oomScoreAdj !== undefined ? { oomScoreAdj: input.oomScoreAdj } : {}),
       ...(sec.apparmorProfile ? { apparmorProfile: sec.apparmorProfile } : {}),

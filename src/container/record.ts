@@ -58,6 +58,17 @@ export interface ContainerRecord {
   input: ContainerSpecInput;
 }
 
+/**
+ * The ports the container exposes, "80/tcp", as docker lists them: the
+ * image's ExposedPorts and the service's `expose`, once each, by port number.
+ */
+export function exposedPorts(rec: Pick<ContainerRecord, 'input'>): string[] {
+  const image = Object.keys(rec.input.image.config.ExposedPorts ?? {}).map((p) => (p.includes('/') ? p : `${p}/tcp`));
+  const all = [...new Set([...image, ...(rec.input.expose ?? [])])];
+  const num = (p: string) => Number(p.split('/')[0]);
+  return all.sort((a, b) => num(a) - num(b) || (a < b ? -1 : a > b ? 1 : 0));
+}
+
 export function writeRecord(path: string, rec: ContainerRecord): void {
   writeJsonAtomic(path, rec);
 }
@@ -153,7 +164,7 @@ function namesDir(sp: StatePaths): string {
   return join(sp.containers, '.names');
 }
 
-function validName(name: string): boolean {
+export function validName(name: string): boolean {
   return /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,254}$/.test(name);
 }
 

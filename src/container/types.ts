@@ -135,6 +135,8 @@ export interface ContainerSpecInput {
   pidsLimit?: number;
   /** Compose `devices`. */
   devices?: DeviceInput[];
+  /** Compose `expose` as "80/tcp" entries (one per port): with the image's ExposedPorts, what listings show as exposed. */
+  expose?: string[];
   /** Compose `labels` merged with the image's; berth adds com.docker.compose.* in the record. */
   labels?: Record<string, string>;
   /** Compose `volumes` + `tmpfs` mounts in long form, resolved to host paths. */

@@ -3,8 +3,10 @@
 // The gateway ships with every etcd server, so this needs no gRPC stack
 // (the npm clients pull grpc-js and protobufjs, megabytes loaded on every
 // CLI start for a handful of calls). Keys and values are base64 on the wire;
-// here they are strings. Endpoints are tried in turn: the first that answers
-// serves the call.
+// here they are strings. Endpoints are tried in turn, starting with the last
+// that answered: the first that answers serves the call. A watch runs on
+// that endpoint; when its stream breaks the next watch starts on the next
+// endpoint, so a watcher that watches again after a close fails over.
 import { request, type ClientRequest, type IncomingMessage } from 'node:http';
 import { BerthError } from '../errors.js';
 
@@ -53,6 +55,9 @@ export function parseStoreUrl(text: string): string[] {
 class EtcdError extends BerthError {}
 
 export class Etcd {
+  /** The endpoint that answered last: calls and watches start there. */
+  private preferred = 0;
+
   constructor(readonly endpoints: string[], readonly timeoutMs = 5000) {
     if (!endpoints.length) throw new BerthError('etcd: no endpoint given');
   }
@@ -87,9 +92,13 @@ export class Etcd {
   /** One call, tried on each endpoint until one answers; an etcd refusal is not retried elsewhere. */
   async call<T>(path: string, body: unknown): Promise<T> {
     const errs: string[] = [];
-    for (const base of this.endpoints) {
+    for (let i = 0; i < this.endpoints.length; i++) {
+      const at = (this.preferred + i) % this.endpoints.length;
+      const base = this.endpoints[at]!;
       try {
-        return await this.post(base, path, body) as T;
+        const r = await this.post(base, path, body) as T;
+        this.preferred = at;
+        return r;
       } catch (e) {
         if ((e as { refused?: boolean }).refused) throw e;
         errs.push(`${base.replace('http://', '')}: ${(e as Error).message}`);
@@ -163,9 +172,17 @@ export class Etcd {
   watch(prefix: string, fromRevision: number, onEvents: (e: WatchEvent[], revision: number) => void, onClose: (err?: Error) => void): { close: () => void } {
     let req: ClientRequest | undefined;
     let closed = false;
-    const end = (err?: Error) => { if (!closed) { closed = true; req?.destroy(); onClose(err); } };
+    const at = this.preferred;
+    const end = (err?: Error) => {
+      if (closed) return;
+      closed = true;
+      req?.destroy();
+      // The next watch (and call) starts on the next endpoint.
+      if (this.preferred === at) this.preferred = (at + 1) % this.endpoints.length;
+      onClose(err);
+    };
     const body = JSON.stringify({ create_request: { key: b64(prefix), range_end: prefixEnd(prefix), start_revision: String(fromRevision) } });
-    const base = this.endpoints[0]!;
+    const base = this.endpoints[at]!;
     req = request(`${base}/v3/watch`, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res: IncomingMessage) => {
       let buf = '';
       res.setEncoding('utf8');

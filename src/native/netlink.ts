@@ -34,6 +34,7 @@ export interface LinkChange extends LinkCommon {
   master?: string;  // '' detaches from the master
   name?: string;    // rename
   hairpin?: boolean; // bridge-port hairpin mode (the link must be enslaved)
+  neighSuppress?: boolean; // bridge-port neigh_suppress (the link must be enslaved)
 }
 
 export interface AddrInfo { index: number; family: 4 | 6; address: string; prefixLen: number }

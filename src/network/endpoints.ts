@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { BerthError } from '../errors.js';
+import { recordEvent } from '../events/journal.js';
 import type { StatePaths } from '../state/paths.js';
 import { driverFor } from './drivers/registry.js';
 import { IFNAME, hostVethName } from './drivers/bridge.js';
@@ -34,6 +35,11 @@ function macOfIpv4(ip: string): string {
 
 function nextIfname(used: Set<string>): string {
   for (let i = 0; ; i++) if (!used.has(`eth${i}`)) return `eth${i}`;
+}
+
+/** docker's network event: the network's id, the container, its name and driver (and its labels, for filters). */
+function networkEvent(paths: StatePaths, action: 'connect' | 'disconnect', net: NetworkRecord, containerId: string): void {
+  recordEvent(paths, { type: 'network', action, id: net.id, attributes: { ...net.labels, container: containerId, name: net.name, type: net.driver } });
 }
 
 /** Attaches the container to its networks and publishes its ports. Returns the endpoint record. */
@@ -136,6 +142,7 @@ export async function connectEndpoint(paths: StatePaths, req: EndpointRequest): 
       }, undo: () => (prev?.ports.length ? ctx.firewall.publish(req.containerId, prev.ports) : ctx.firewall.unpublish(req.containerId)) },
       { run: () => store.saveEndpointAsync(ep) },
     ]);
+    for (const a of added) networkEvent(paths, 'connect', a.net, req.containerId);
     return { ep, dnsLoaded: await syncDnsDeferredFromStore(store) };
   }));
   await dnsLoaded();
@@ -209,6 +216,10 @@ export async function disconnectEndpoint(paths: StatePaths, containerId: string,
       } catch (e) { errs.push(e as Error); }
     }
     crashPoint('endpoint-detached');
+    for (const a of drop) {
+      const net = store.find(a.networkId);
+      if (net) networkEvent(paths, 'disconnect', net, containerId);
+    }
     if (remaining.length) store.saveEndpoint({ ...ep, attachments: remaining, ports });
     else store.deleteEndpoint(containerId);
     try { dnsLoaded = await syncDnsDeferredFromStore(store); } catch (e) { errs.push(e as Error); }
@@ -318,4 +329,20 @@ async function repairOrphan(store: NetworkStore, containerId: string): Promise<v
   }
   try { await driverContext().firewall.unpublish(containerId); } catch (e) { errs.push(e as Error); }
   if (errs.length) throw new BerthError(`cleanup of ${containerId}: ${errs.map((e) => e.message).join('; ')}`);
+}
+
+/**
+ * A container was renamed: its endpoint carries the new name, and a DNS name
+ * that was the old name becomes the new one (the responder answers by it).
+ */
+export async function renameEndpoint(paths: StatePaths, containerId: string, from: string, to: string): Promise<void> {
+  assertContainerId(containerId);
+  const store = new NetworkStore(paths);
+  const dnsLoaded = await store.lock(async () => {
+    const ep = store.endpoint(containerId);
+    if (!ep) return undefined;
+    store.saveEndpoint({ ...ep, name: to, dnsNames: ep.dnsNames.map((d) => (d === from ? to : d)) });
+    return syncDnsDeferredFromStore(store);
+  });
+  await dnsLoaded?.();
 }

@@ -17,7 +17,7 @@ import { BerthError } from '../errors.js';
 import { withFileLock } from '../state/file-lock.js';
 import type { EndpointRecord, NetworkRecord } from './types.js';
 import { EtcdLeaseStore } from './stores/etcd-leases.js';
-import { etcdFor } from './stores/membership.js';
+import { etcdFor, readMembership } from './stores/membership.js';
 
 export type Leases = Record<string, string>;
 
@@ -168,7 +168,7 @@ export class NetworkStore {
 
   /** Where the network's addresses are leased. */
   leaseStore(n: NetworkRecord): LeaseStore {
-    return n.cluster ? new EtcdLeaseStore(etcdFor(n.cluster.store), n.cluster.prefix) : this.fileLeases;
+    return n.cluster ? new EtcdLeaseStore(etcdFor(n.cluster.store), n.cluster.prefix, readMembership(this.paths)?.lease) : this.fileLeases;
   }
 
   /** This host's lease file of a network (its leases when the network is host-local). */

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { BerthError } from '../errors.js';
 import { generateSpec } from '../container/index.js';
 import { binaries, requireBinary } from '../container/paths.js';
-import { hostNofileHard } from '../container/lifecycle.js';
+import { hostNofile } from '../container/lifecycle.js';
 import type { ContainerSpecInput } from '../container/types.js';
 import type { RunStep, StepRunner } from '../image/build/runner.js';
 import type { StatePaths } from '../state/paths.js';
@@ -51,7 +51,7 @@ export class RuntimeStepRunner implements StepRunner {
       mounts: step.mounts.map((m) => ({ type: 'bind' as const, source: m.source, target: m.target, readOnly: m.readOnly })),
       shmSize: step.shmSize,
     };
-    const spec = generateSpec(input, { rootfs: step.rootfs, cgroupV2: existsSync('/sys/fs/cgroup/cgroup.controllers'), nofileHard: hostNofileHard() });
+    const spec = generateSpec(input, { rootfs: step.rootfs, cgroupV2: existsSync('/sys/fs/cgroup/cgroup.controllers'), hostNofile: hostNofile() });
     mkdirSync(bundle, { recursive: true, mode: 0o700 });
     writeFileSync(join(bundle, 'config.json'), JSON.stringify(spec));
     const runtimeRoot = join(this.paths.runtime, 'oci');

@@ -25,7 +25,7 @@ import { volumesFrom } from './volumes-from.js';
 import type { Engine } from './engine.js';
 import { PendingStore } from './pending.js';
 import { namespaceModes } from './namespace-modes.js';
-import { oomScoreAdjRefusal } from '../container/oom-score.js';
+import { oomScoreAdjRefusal, ulimitRefusals } from '../container/oom-score.js';
 import { serviceSpec } from './service-spec.js';
 import { runLifecycleHooks } from './service-hooks.js';
 import { LABELS } from '../compose-labels.js';
@@ -68,6 +68,8 @@ export interface ContainerDriverOptions {
   timeout?: number;
   /** A warning for the user (an option the host cannot fully honour). */
   warn?: (message: string) => void;
+  /** Engine-level containers (`container run|create`): no Compose labels on them or their anonymous volumes. */
+  engine?: boolean;
 }
 
 export function containerDrivers(engine: Engine, project: Project | undefined, desired: DesiredProject, opts: ContainerDriverOptions = {}): Omit<Drivers, 'createNetwork' | 'removeNetwork' | 'createVolume' | 'removeVolume' | 'pullImage' | 'buildImage' | 'removeImage' | 'waitCondition'> {
@@ -94,7 +96,7 @@ export function containerDrivers(engine: Engine, project: Project | undefined, d
       const previous = volumeUseOf(old).anonymous;
       const resolved = await resolveMounts(s.volumes ?? [], [], {
         store: engine.volumes, projectVolumes: volumeByKey,
-        anonymousLabels: { [LABELS.project]: desired.name, [LABELS.service]: a.service },
+        anonymousLabels: opts.engine ? {} : { [LABELS.project]: desired.name, [LABELS.service]: a.service },
         previousAnonymous: previous, renewAnonVolumes: a.renewAnonVolumes,
       });
       marker.newAnonymous = Object.values(resolved.anonymous).filter((n) => !Object.values(previous).includes(n) || a.renewAnonVolumes);
@@ -118,7 +120,7 @@ export function containerDrivers(engine: Engine, project: Project | undefined, d
       for (const v of from.volumes) if (!marker.volumes.includes(v)) { marker.volumes.push(v); engine.volumes.attach(v, id); }
       pending.write(marker);
       const labels = {
-        ...composeLabels({ project: desired.name, service: a.service, number: a.number, configHash: svc.configHash, workingDir: project.workingDir, configFiles: project.composeFiles }),
+        ...(opts.engine ? {} : composeLabels({ project: desired.name, service: a.service, number: a.number, configHash: svc.configHash, workingDir: project.workingDir, configFiles: project.composeFiles })),
         [VOLUMES_LABEL]: JSON.stringify({ volumes: marker.volumes, anonymous: resolved.anonymous }),
       };
       const input = serviceSpec(s, {
@@ -128,6 +130,7 @@ export function containerDrivers(engine: Engine, project: Project | undefined, d
       input.tmpfs = [...(input.tmpfs ?? []), ...tmpfs];
       const oom = oomScoreAdjRefusal(input.oomScoreAdj);
       if (oom) opts.warn?.(`service "${a.service}": ${oom}`);
+      for (const w of ulimitRefusals(input.ulimits)) opts.warn?.(`service "${a.service}": ${w}`);
       Object.assign(input, namespaceModes(engine, project, s));
       const copies = resolved.mounts.filter((m) => m.volume?.copyUp);
       if (copies.length) { marker.copyUp = true; pending.write(marker); }

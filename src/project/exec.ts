@@ -12,7 +12,7 @@ import { serviceContainer } from '../logs/select.js';
 import { Containers } from '../container/lifecycle.js';
 import { pathsAt } from './state-root.js';
 
-interface ExecRequest {
+export interface ExecRequest {
   tty: boolean;
   detach?: boolean;
   env?: Record<string, string>;
@@ -22,7 +22,7 @@ interface ExecRequest {
 }
 
 /** The runtime's exec arguments for a container (user names resolved in its rootfs). */
-function execArgs(rec: { id: string; runtimeRoot: string; rootfs: string }, argv: string[], r: ExecRequest): string[] {
+export function execArgs(rec: { id: string; runtimeRoot: string; rootfs: string }, argv: string[], r: ExecRequest): string[] {
   const args = ['--root', rec.runtimeRoot, 'exec'];
   if (r.tty) args.push('--tty');
   if (r.detach) args.push('--detach');
@@ -39,7 +39,7 @@ function execArgs(rec: { id: string; runtimeRoot: string; rootfs: string }, argv
 }
 
 /** Runs the runtime with inherited stdio; resolves with the command's exit code. */
-function runInherited(runtime: string, args: string[]): Promise<number> {
+export function runInherited(runtime: string, args: string[]): Promise<number> {
   return new Promise((resolve, reject) => {
     // stderr passes through us as it comes: its last line tells a command
     // the runtime could not start (docker's 126/127) from one that ran.
@@ -77,5 +77,8 @@ export async function execInService(o: ExecOptions): Promise<number> {
   const obs = observeStatus(c.pathsOf(record.id), record.id);
   if (obs.status === 'paused') throw new BerthError(`container ${record.name} is paused, unpause it first`);
   if (obs.status !== 'running') throw new BerthError(`service "${o.service}" is not running (container ${record.name} is ${obs.status})`);
-  return runInherited(c.runtimeOf(record), execArgs(record, o.argv, o));
+  const died = c.execStarted(record, o.argv);
+  const code = await runInherited(c.runtimeOf(record), execArgs(record, o.argv, o));
+  died(code);
+  return code;
 }

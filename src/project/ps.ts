@@ -2,8 +2,11 @@
 // and published ports, read from the records and checked against the shim.
 import { compareText } from '../text-order.js';
 import { getEndpoint } from '../network/endpoints.js';
+import { exposedPorts } from '../container/record.js';
 import { listNetworks } from '../network/networks.js';
 import { serverState } from '../network/dns/manager.js';
+import type { ContainerRecord } from '../container/record.js';
+import type { ObservedStatus } from '../container/status.js';
 import type { Engine } from './engine.js';
 import { LABELS } from '../compose-labels.js';
 
@@ -25,6 +28,9 @@ export interface PsRow {
   Publishers: Publisher[];
   Labels: Record<string, string>;
 }
+
+/** A row with the times its STATUS was worked out from (what a cluster node publishes). */
+export interface TimedPsRow extends PsRow { StartedAt?: string; FinishedAt?: string }
 
 /** Docker's units.HumanDuration: "Less than a second", "1 second", "About a minute", "3 hours", "2 weeks"... */
 export function humanDuration(ms: number): string {
@@ -49,36 +55,63 @@ function ago(iso: string | null | undefined, now: number): string {
   return humanDuration(Math.max(0, now - Date.parse(iso)));
 }
 
-export function psRows(engine: Engine, project: string, now = Date.now()): PsRow[] {
-  const rows: PsRow[] = [];
-  for (const { record: r, observed: o } of engine.containers.list()) {
-    if (r.labels[LABELS.project] !== project) continue;
-    const st = o.state;
-    const health = st?.health?.status ?? '';
-    let status: string;
-    switch (o.status) {
-      case 'running': status = `Up ${ago(st?.startedAt, now)}${health ? ` (${health})` : ''}`; break;
-      case 'paused': status = `Up ${ago(st?.startedAt, now)} (Paused)`; break;
-      case 'restarting': status = `Restarting (${st?.exitCode ?? 0}) ${ago(st?.finishedAt, now)} ago`; break;
-      case 'exited': status = `Exited (${st?.exitCode ?? 0}) ${ago(st?.finishedAt, now)} ago`; break;
-      case 'dead': status = 'Dead'; break;
-      default: status = 'Created';
-    }
-    let publishers: Publisher[] = [];
-    // Like docker, a container that is not up publishes nothing (its ports are not bound).
-    if (o.status === 'running' || o.status === 'paused') try {
-      publishers = (getEndpoint(engine.paths, r.id)?.ports ?? []).map((p) => ({ URL: p.hostIp || '0.0.0.0', TargetPort: p.target, PublishedPort: p.hostPort, Protocol: p.protocol }));
-    } catch { /* no endpoint */ }
-    // init: true wraps the command in berth-init; show the service's own command, as docker does.
-    const args = r.process.args[0] === '/sbin/berth-init' && r.process.args[1] === '--' ? r.process.args.slice(2) : r.process.args;
-    rows.push({
-      ID: r.id, Name: r.name, Image: r.image.ref, Command: args.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' '),
-      Project: project, Service: r.labels[LABELS.service] ?? '', Number: Number(r.labels[LABELS.number] ?? 0),
-      Created: Math.floor(Date.parse(r.created) / 1000), State: o.status, Status: status, Health: health,
-      ExitCode: o.status === 'exited' ? st?.exitCode ?? 0 : 0, Publishers: publishers, Labels: r.labels,
-    });
+/** Compose's STATUS text ("Up 3 minutes (healthy)", "Exited (0) 2 seconds ago") from a row's state and times. */
+export function statusText(r: { State: string; Health: string; ExitCode: number; StartedAt?: string; FinishedAt?: string }, now = Date.now()): string {
+  switch (r.State) {
+    case 'running': return `Up ${ago(r.StartedAt, now)}${r.Health ? ` (${r.Health})` : ''}`;
+    case 'paused': return `Up ${ago(r.StartedAt, now)} (Paused)`;
+    case 'restarting': return `Restarting (${r.ExitCode}) ${ago(r.FinishedAt, now)} ago`;
+    case 'exited': return `Exited (${r.ExitCode}) ${ago(r.FinishedAt, now)} ago`;
+    case 'dead': return 'Dead';
+    default: return 'Created';
   }
-  return rows.sort((a, b) => compareText(a.Service, b.Service) || a.Number - b.Number || compareText(a.Name, b.Name));
+}
+
+export function psRows(engine: Engine, project: string, now = Date.now()): PsRow[] {
+  return timedPsRows(engine, project, now).map(untimed);
+}
+
+export function timedPsRows(engine: Engine, project: string, now = Date.now()): TimedPsRow[] {
+  return engine.containers.list().filter(({ record }) => record.labels[LABELS.project] === project)
+    .map(({ record, observed }) => rowOf(engine, record, observed, now))
+    .sort((a, b) => compareText(a.Service, b.Service) || a.Number - b.Number || compareText(a.Name, b.Name));
+}
+
+/** Every container of the state root, Compose's and the engine's, newest first (as `docker ps` lists them). */
+export function containerRows(engine: Engine, now = Date.now()): PsRow[] {
+  const rows = engine.containers.list().map(({ record, observed }) => untimed(rowOf(engine, record, observed, now)));
+  return rows.sort((a, b) => b.Created - a.Created || compareText(a.Name, b.Name));
+}
+
+const untimed = ({ StartedAt: _s, FinishedAt: _f, ...row }: TimedPsRow): PsRow => row;
+
+function rowOf(engine: Engine, r: ContainerRecord, o: ObservedStatus, now: number): TimedPsRow {
+  const st = o.state;
+  const health = st?.health?.status ?? '';
+  const status = statusText({ State: o.status, Health: health, ExitCode: st?.exitCode ?? 0, StartedAt: st?.startedAt ?? undefined, FinishedAt: st?.finishedAt ?? undefined }, now);
+  let publishers: Publisher[] = [];
+  // Like docker, a container that is not up publishes nothing (its ports are not bound).
+  if (o.status === 'running' || o.status === 'paused') try {
+    publishers = (getEndpoint(engine.paths, r.id)?.ports ?? []).map((p) => ({ URL: p.hostIp || '0.0.0.0', TargetPort: p.target, PublishedPort: p.hostPort, Protocol: p.protocol }));
+  } catch { /* no endpoint */ }
+  // Exposed ports nobody publishes are listed too ("80/tcp"), as docker lists them; not with the host's network.
+  if ((o.status === 'running' || o.status === 'paused') && r.input.network.mode !== 'host') {
+    const published = new Set(publishers.map((p) => `${p.TargetPort}/${p.Protocol}`));
+    for (const e of exposedPorts(r)) {
+      if (published.has(e)) continue;
+      const [target, protocol] = e.split('/');
+      publishers.push({ URL: '', TargetPort: Number(target), PublishedPort: 0, Protocol: protocol! });
+    }
+  }
+  // init: true wraps the command in berth-init; show the service's own command, as docker does.
+  const args = r.process.args[0] === '/sbin/berth-init' && r.process.args[1] === '--' ? r.process.args.slice(2) : r.process.args;
+  return {
+    ID: r.id, Name: r.name, Image: r.image.ref, Command: args.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' '),
+    Project: r.labels[LABELS.project] ?? '', Service: r.labels[LABELS.service] ?? '', Number: Number(r.labels[LABELS.number] ?? 0),
+    Created: Math.floor(Date.parse(r.created) / 1000), State: o.status, Status: status, Health: health,
+    ExitCode: o.status === 'exited' ? st?.exitCode ?? 0 : 0, Publishers: publishers, Labels: r.labels,
+    ...(st?.startedAt ? { StartedAt: st.startedAt } : {}), ...(st?.finishedAt ? { FinishedAt: st.finishedAt } : {}),
+  };
 }
 
 /**

@@ -3,6 +3,7 @@
 // the caller (they need the kernel) and passed in.
 import { isAbsolute, resolve } from 'node:path';
 import { BerthError } from '../errors.js';
+import { normalizeExpose } from '../network/ports.js';
 import type { Project, Service } from '../compose/model.js';
 import { seccompProfileFile } from '../container/seccomp-profile.js';
 import { parseSecurityOpts } from '../container/security-opts.js';
@@ -92,6 +93,7 @@ export function serviceSpec(s: Service, p: SpecParts): ContainerSpecInput {
     workingDir: s.working_dir,
     hostname: p.hostname ?? s.hostname,
     domainname: s.domainname,
+    ...(s.expose?.length ? { expose: normalizeExpose(s.expose) } : {}),
     capAdd: s.cap_add,
     capDrop: s.cap_drop,
     privileged: s.privileged,

@@ -100,3 +100,12 @@ export function statsSampler(o: StatsOptions): () => ContainerSample[] {
     .filter((r) => o.all || ['running', 'paused'].includes(observeStatus(c.pathsOf(r.id), r.id).status))
     .map((r) => ({ id: r.id, name: r.name, sample: sample(c, r) }));
 }
+
+/** The same sampler over containers named by id, prefix or name (engine form: `container stats`); none named: every one. */
+export function containerStatsSampler(o: { root?: string; refs: string[]; all?: boolean }): () => ContainerSample[] {
+  const c = new Containers(pathsAt(o.root));
+  const pick = () => (o.refs.length ? o.refs.map((r) => c.resolve(r)) : c.list().map((x) => x.record));
+  return () => pick()
+    .filter((r) => o.refs.length || o.all || ['running', 'paused'].includes(observeStatus(c.pathsOf(r.id), r.id).status))
+    .map((r) => ({ id: r.id, name: r.name, sample: sample(c, r) }));
+}

@@ -16,6 +16,7 @@ import { volumesInUse } from '../volume/in-use.js';
 import { Engine } from './engine.js';
 import { runProject, type Reporter } from './run.js';
 import { LABELS } from '../compose-labels.js';
+import { pruneContainers, removeContainer } from './container/lifecycle.js';
 
 export interface SystemReport {
   containers: string[];
@@ -52,9 +53,12 @@ async function eachProject(engine: Engine, plan: (d: Parameters<typeof planRm>[0
 export async function systemPrune(paths: StatePaths, o: { all?: boolean; volumes?: boolean; reporter?: Reporter } = {}): Promise<SystemReport> {
   const engine = new Engine(paths);
   const { containers } = await eachProject(engine, (d, a) => planRm(d, a, {}), o.reporter);
+  // The stopped containers outside any project (`container run|create`) too, as `container prune` removes them.
+  const outside = await pruneContainers(engine);
+  containers.push(...outside.deleted);
   const networks = await pruneNetworks(paths);
   let volumes: string[] = [];
-  let reclaimed = 0;
+  let reclaimed = outside.reclaimed;
   if (o.volumes) {
     const v = await engine.volumes.prune(volumesInUse(engine.volumes), { all: false });
     volumes = v.removed;
@@ -67,7 +71,13 @@ export async function systemPrune(paths: StatePaths, o: { all?: boolean; volumes
 
 export async function systemReset(paths: StatePaths, o: { reporter?: Reporter } = {}): Promise<SystemReport> {
   const engine = new Engine(paths);
+  // The containers outside any project first: one may be attached to a project's network.
+  const outside: string[] = [];
+  for (const { record } of engine.containers.list().filter((c) => !c.record.labels[LABELS.project])) {
+    outside.push(await removeContainer(engine, record.id, { force: true, volumes: true }));
+  }
   const down = await eachProject(engine, (d, a) => planDown(d, a, { removeVolumes: true, removeOrphans: true }), o.reporter);
+  down.containers.unshift(...outside);
   const left = engine.containers.list();
   if (left.length) throw new BerthError(`system reset: ${left.length} container(s) outside any project remain: ${left.map((c) => c.record.name).join(', ')}`);
   const networks = await pruneNetworks(paths);

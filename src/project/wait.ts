@@ -17,11 +17,14 @@ export function conditionMet(condition: DependencyCondition, cs: ActualContainer
     const exited = c.status === 'exited' || c.status === 'dead';
     switch (condition) {
       case 'service_started':
-        if (c.status === 'created') return undefined;
+        // A container between two runs of its restart policy is not started yet: docker compose waits for the next run.
+        if (c.status === 'created' || c.status === 'restarting') return undefined;
         break;
       case 'service_healthy':
         if (!hasHealthcheck) return `container ${c.name} has no healthcheck configured`;
         if (exited) return `container ${c.name} exited (${c.exitCode ?? -1})`;
+        // Its health is the last run's until the next run begins again from "starting".
+        if (c.status === 'restarting') return undefined;
         if (c.health === 'unhealthy') return `container ${c.name} is unhealthy`;
         if (c.health !== 'healthy') return undefined;
         break;

@@ -10,6 +10,7 @@ import { BerthError } from '../errors.js';
 import { isCorruptRecord, readJson, writeJsonAtomic } from '../state/atomic.js';
 import { noteProblem } from '../state/notices.js';
 import type { StatePaths } from '../state/paths.js';
+import { recordEvent } from '../events/journal.js';
 import { lockResource } from '../state/lock.js';
 import { copyImageContent, isEmptyDir } from './copy-up.js';
 import { mountPoints, mountVolume, unmountVolume } from './host-mount.js';
@@ -91,6 +92,7 @@ export class VolumeStore {
     mkdirSync(this.dataDir(volName), { recursive: true, mode: 0o755 });
     const record: VolumeRecord = { name: volName, driver: 'local', labels, options, anonymous, createdAt: new Date().toISOString() };
     writeJsonAtomic(this.recordPath(volName), record); // last: a volume exists once its record does
+    recordEvent(this.paths, { type: 'volume', action: 'create', id: volName, attributes: { ...labels, driver: 'local' } });
     return { ...record, mountpoint: this.mountpointOf(record) };
   }
 
@@ -206,6 +208,7 @@ export class VolumeStore {
     // Remove the record first: a crash after it leaves only a directory that list() ignores and the next create reuses.
     rmSync(this.recordPath(name), { force: true });
     rmSync(this.dir(name), { recursive: true, force: true }); // rm never follows symlinks out of _data
+    recordEvent(this.paths, { type: 'volume', action: 'destroy', id: name, attributes: { ...(v?.labels ?? {}), driver: 'local' } });
   }
 
   /** Removes unused volumes (anonymous ones only unless `all`); returns what went and the bytes freed. */
@@ -242,7 +245,7 @@ function matches(v: VolumeInfo, f: ListFilter, inUse: InUse): boolean {
 }
 
 /** Bytes used by a directory tree (symlinks counted, not followed; other mounts not entered). */
-function diskUsage(path: string): number {
+export function diskUsage(path: string): number {
   let total = 0;
   let dev: number | undefined;
   const walk = (p: string): void => {

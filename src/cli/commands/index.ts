@@ -30,6 +30,7 @@ import { registerPs } from './ps.js';
 import { registerSystem } from './system.js';
 import { registerCommit, registerDiff, registerInspect } from './inspect.js';
 import { registerSearch } from './search.js';
+import { registerContainer } from './container.js';
 import { registerKill, registerPause, registerRestart, registerStart, registerStop, registerUnpause } from './lifecycle.js';
 
 type Register = (program: Command) => void;
@@ -47,7 +48,7 @@ export const commandTable: Record<string, Register> = {
   create: registerCreate, start: registerStart, stop: registerStop, restart: registerRestart, kill: registerKill,
   pause: registerPause, unpause: registerUnpause, rm: registerRm, ps: registerPs, build: registerBuild, watch: registerWatch,
   system: registerSystem, inspect: registerInspect, diff: registerDiff, commit: registerCommit,
-  search: registerSearch,
+  search: registerSearch, container: registerContainer,
 };
 
 export const commands: Register[] = [
@@ -91,4 +92,5 @@ export const commands: Register[] = [
   registerDiff,
   registerCommit,
   registerSearch,
+  registerContainer,
 ];

@@ -3,7 +3,7 @@ import { UsageError } from '../../errors.js';
 import type { GlobalOptions } from '../globals.js';
 import { pathsAt } from '../../project/state-root.js';
 import { ensureAgent, joinCluster, leaveCluster, listNodes } from '../../cluster/nodes.js';
-import { runAgent } from '../../cluster/agent.js';
+import { runNodeAgent } from '../../project/node-agent.js';
 
 const out = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
 
@@ -39,5 +39,5 @@ export async function ls(g: GlobalOptions, o: { format: string }): Promise<void>
 }
 
 export async function agent(g: GlobalOptions): Promise<void> {
-  await runAgent(pathsAt(g.root));
+  await runNodeAgent(g.root);
 }

@@ -1,19 +1,14 @@
 import type { Command } from 'commander';
-import { createInterface } from 'node:readline';
 import { BerthError, UsageError } from '../../errors.js';
+import { confirmed } from '../confirm.js';
 import { globalsOf, type GlobalOptions } from '../globals.js';
 
 // `berth system prune|reset`: clean-up across the state root's projects
 // (the behaviour is src/project/system.ts; this file asks and prints).
 
-async function confirmed(lines: string[], force?: boolean): Promise<boolean> {
-  if (force) return true;
-  process.stderr.write(`WARNING! This will remove:\n${lines.map((l) => `  - ${l}\n`).join('')}\n`);
-  if (!process.stdin.isTTY) return false;
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  const answer = await new Promise<string>((r) => rl.question('Are you sure you want to continue? [y/N] ', r));
-  rl.close();
-  return /^y(es)?$/i.test(answer.trim());
+/** The warning and question before a prune or reset. */
+function confirmedRemoval(lines: string[], force?: boolean): Promise<boolean> {
+  return confirmed(`WARNING! This will remove:\n${lines.map((l) => `  - ${l}\n`).join('')}\n`, force);
 }
 
 async function run(g: GlobalOptions, verb: 'prune' | 'reset', o: { all?: boolean; volumes?: boolean }): Promise<void> {
@@ -44,14 +39,14 @@ export function registerSystem(program: Command): void {
       const what = ['all stopped containers', 'all networks not used by at least one container'];
       if (o.volumes) what.push('all anonymous volumes not used by at least one container');
       what.push(o.all ? 'all images without at least one container associated to them' : 'all dangling images');
-      if (!(await confirmed(what, o.force))) throw new BerthError('system prune: not confirmed (use -f/--force to skip the prompt)');
+      if (!(await confirmedRemoval(what, o.force))) throw new BerthError('system prune: not confirmed (use -f/--force to skip the prompt)');
       await run(globalsOf(cmd), 'prune', o);
     });
   system.command('reset').description('stop and remove every container, network and volume of the state root, and berth\'s nftables table')
     .option('-f, --force', 'do not prompt for confirmation')
     .action(async (o: { force?: boolean }, cmd: Command) => {
       const what = ['every container, running or not (each project as `down -v --remove-orphans`)', 'every network and volume', 'berth\'s nftables table'];
-      if (!(await confirmed(what, o.force))) throw new BerthError('system reset: not confirmed (use -f/--force to skip the prompt)');
+      if (!(await confirmedRemoval(what, o.force))) throw new BerthError('system reset: not confirmed (use -f/--force to skip the prompt)');
       await run(globalsOf(cmd), 'reset', {});
     });
 }

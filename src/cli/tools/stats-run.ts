@@ -48,9 +48,13 @@ function render(rows: StatsRow[], format: 'table' | 'json'): string {
 }
 
 export async function runStats(g: GlobalOptions, services: string[], o: StatsFlags): Promise<void> {
-  exitOnBrokenPipe();
   const scope = await projectScope(g, services);
-  const take = statsSampler({ root: g.root, project: scope.name, services, all: o.all });
+  await printStats(statsSampler({ root: g.root, project: scope.name, services, all: o.all }), o);
+}
+
+/** Two samples per interval from `take`: one table (--no-stream), or a table redrawn until Ctrl-C. */
+export async function printStats(take: () => ContainerSample[], o: Omit<StatsFlags, 'all'>): Promise<void> {
+  exitOnBrokenPipe();
   const signal = o.stream ? interruptSignal() : undefined;
   let prev = new Map<string, RawSample>(take().map((s) => [s.id, s.sample]));
   for (;;) {

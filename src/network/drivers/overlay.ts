@@ -7,7 +7,7 @@
 // cluster's network (src/network/stores).
 import { createHash } from 'node:crypto';
 import { BerthError } from '../../errors.js';
-import { fdbAppend, linkAdd, linkDelIfExists, linkList, neighAdd, neighDel, neighList } from '../../native/netlink.js';
+import { fdbAppend, linkAdd, linkDelIfExists, linkList, linkSet, neighAdd, neighDel, neighList } from '../../native/netlink.js';
 import type { NetworkRecord, NetworkSpec } from '../types.js';
 import { BridgeDriver, opt } from './bridge.js';
 import { type Attachment, type DriverContext, collectErrors, withRollback } from './driver.js';
@@ -103,12 +103,17 @@ export class OverlayDriver extends BridgeDriver {
     ]);
   }
 
-  /** The vxlan device alone (setup, or a repair when the bridge survived and the device did not). */
+  /**
+   * The vxlan device alone (setup, or a repair when the bridge survived and the device did not).
+   * Every node's bridge carries the gateway address: neigh_suppress on the vxlan port keeps ARP
+   * for it on the node, so a container's gateway is always its own node's bridge.
+   */
   addVxlan(n: NetworkRecord): void {
     linkAdd(null, {
       name: n.vxlan!, kind: 'vxlan', mtu: n.mtu, master: n.bridge, up: true,
       vxlan: { id: n.vni!, port: VXLAN_PORT, learning: false, ...(n.cluster ? { local: n.cluster.vtep } : {}) },
     });
+    linkSet(null, n.vxlan!, { neighSuppress: true });
   }
 
   override async teardown(n: NetworkRecord, ctx: DriverContext): Promise<Error[]> {

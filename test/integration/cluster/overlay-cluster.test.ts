@@ -114,9 +114,13 @@ test('overlay across three hosts over etcd', { skip: !isRoot && 'needs root', ti
     await until('svc3 withdrawn on h1', () => !inC(0, ['busybox', 'nslookup', 'svc3', gw]).out.includes(eps[2].ipv4));
     const fdbOf = (h: SimHost) => JSON.parse(h.inNs(['bridge', '-j', 'fdb', 'show', 'dev', recs[0].vxlan]).out || '[]') as Array<{ mac: string; dst?: string }>;
     await until('tunnel entries toward h3 gone on h1', () => !fdbOf(h1).some((e) => e.dst === h3.addr));
+    // Its address leases went with its node lease.
+    const leaseOf3 = () => etcd!.ctl(['get', `/berth/leases/${recs[0].id}/${eps[2].ipv4}`, '--print-value-only']).trim();
+    assert.equal(leaseOf3(), '');
     // Restart: n3 registers again and publishes its endpoint again.
     ok(h3.berth('node', 'ls'), 'node ls on h3 restarts its agent');
     await until('svc3 back on h1', () => inC(0, ['busybox', 'nslookup', 'svc3', gw]).out.includes(eps[2].ipv4));
+    assert.equal(leaseOf3(), `c3${id}`, 'its address is taken again under the new node lease');
     assert.equal(inC(0, ['busybox', 'nc', '-w', '3', eps[2].ipv4, '7001']).out.trim(), 'tcp:on-h3');
 
     // Removal: disconnect, remove the network everywhere, leave.

@@ -4,7 +4,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tempDir } from '../../helpers/env.js';
 import { startEtcd } from '../../helpers/etcd.js';
+import { createServer } from 'node:net';
 import { Etcd, type WatchEvent, parseStoreUrl } from '../../../src/etcd/client.js';
+
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.once('error', fail);
+    s.listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => ok(p)); });
+  });
+}
 
 async function until(what: string, fn: () => Promise<boolean> | boolean, ms = 10_000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -47,6 +56,22 @@ test('etcd client: kv, txn, leases, watch, unreachable', { timeout: 60_000 }, as
     w.close();
     assert.deepEqual(seen.map((e) => `${e.type} ${e.kv.key}`), ['PUT /w/leased', 'PUT /w/plain', 'DELETE /w/leased']);
     await assert.rejects(c.put('/w/x', 'v', lease), /refused \/v3\/kv\/put: .*lease not found/);
+
+    // Failover: the first endpoint is dead. The watch on it closes, the next watch runs on the live one.
+    const dead = `127.0.0.1:${await freePort()}`;
+    const two = new Etcd([`http://${dead}`, etcd.url], 1000);
+    const closes: string[] = [];
+    const got: WatchEvent[] = [];
+    const rev = (await c.list('/f/')).revision;
+    let handle: { close: () => void } | undefined;
+    const watchOn = () => { handle = two.watch('/f/', rev + 1, (evs) => got.push(...evs), (err) => { closes.push(err?.message ?? 'end'); watchOn(); }); };
+    watchOn();
+    await until('the watch on the dead endpoint to close', () => closes.length > 0);
+    await c.put('/f/k', 'v');
+    await until('the event through the live endpoint', () => got.length > 0);
+    assert.deepEqual(got.map((e) => `${e.type} ${e.kv.key}`), ['PUT /f/k']);
+    assert.equal(closes.length, 1, 'one close: the second watch stays on the live endpoint');
+    handle?.close();
   } finally {
     await etcd.stop();
     tmp.cleanup();

@@ -61,6 +61,9 @@ test('overlay networks on one host: bridge + vxlan, endpoints, FDB, VNI clash', 
     assert.ok(ping(nsA, b.attachments[0]!.ipv4!), 'a reaches b on the overlay network');
     assert.match(inNs(nsB, ['busybox', 'ping', '-c', '1', '-W', '1', '-s', '1422', a.attachments[0]!.ipv4!]).out, /1 packets received/);
 
+    // ARP for the gateway (every node's bridge has it) never leaves by the vxlan port.
+    assert.match(sh('bridge', ['-d', 'link', 'show', 'dev', rec.vxlan]).out, /neigh_suppress on/);
+
     // FDB: the all-zero MAC lists every remote VTEP (append), one entry per remote MAC, neighbour entries on the bridge.
     const zero = '00:00:00:00:00:00';
     fdbAppend(null, { dev: rec.vxlan, mac: zero, dst: '192.0.2.11' });

@@ -77,7 +77,7 @@ export function leftovers(w: World, ids: string[]): string[] {
     if (ids.some((id) => cmd.includes(id)) || cmd.includes(w.root)) out.push(`process ${pid} ${cmd.replace(/\0/g, ' ').slice(0, 80)}`);
   }
   for (const id of ids) {
-    for (const c of ['memory', 'pids', 'cpu', 'freezer', 'unified']) {
+    for (const c of ['memory', 'pids', 'cpu', 'freezer', 'unified', 'systemd']) {
       if (existsSync(`/sys/fs/cgroup/${c}/berth-${id}`)) out.push(`cgroup ${c}/berth-${id}`);
     }
   }

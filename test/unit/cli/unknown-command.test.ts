@@ -20,7 +20,7 @@ test('compose commands berth lacks say where to go, and list every command that 
     for (const cmd of Object.keys(commandTable)) assert.match(m, new RegExp(`\\b${cmd}\\b`), `${name} lists ${cmd}`);
   }
   assert.match(unknownCommandMessage('frob', program), /^berth: unknown command "frob"\n/);
-  assert.match(unknownCommandMessage('frob', program), /engine commands: image …, network …, (.+, )?volume …/);
+  assert.match(unknownCommandMessage('frob', program), /engine commands: container …, image …, network …, (.+, )?volume …/);
 });
 
 test('an unknown command exits 15 with the hint on stderr and nothing on stdout', () => {

@@ -197,3 +197,30 @@ test('compose-go conformance: an empty image from an unset variable, and one con
   assert.match(errorOf('services:\n  a:\n    image: ${NOPE}\n'), /service "a" has neither an image nor a build context/);
   assert.match(errorOf('services:\n  a:\n    image: x\n    container_name: c\n  b:\n    image: y\n    container_name: c\n'), /services\.b\.container_name: container name "c" is already in use by service a/);
 });
+
+test('compose-go conformance: a lone word is an anonymous volume\'s target; an absolute bind source keeps its trailing slash', () => {
+  const dir = project({ 'compose.yaml': svc('    volumes:\n      - data\n      - /etc/app/:/etc/app/\n      - ./rel/:/rel\n') });
+  const v = load(dir).services.web!.volumes!;
+  assert.deepEqual(v[0], { type: 'volume', target: 'data', volume: {} });
+  assert.deepEqual(v[1], { type: 'bind', source: '/etc/app/', target: '/etc/app', bind: { create_host_path: true } });
+  assert.equal(v[2]!.source, `${dir}/rel`, 'a relative source is joined and cleaned');
+  // With a colon the target must still be absolute.
+  assert.match(errorOf(svc('    volumes: ["data:rel"]\n')), /target "rel" must be an absolute path/);
+});
+
+test('compose-go conformance: `KEY =value` is an error; `healthcheck.disable: false` is left out', () => {
+  assert.match(errorOf(svc('    environment:\n      - "A =x"\n')), /services\.web\.environment\[0\]: environment variable "A " is declared with a trailing space/);
+  assert.deepEqual(loadText(svc('    environment:\n      - "A B=x"\n')).services.web!.environment, { 'A B': 'x' }, 'inner spaces pass, as in compose-go');
+  assert.deepEqual(loadText(svc('    healthcheck:\n      disable: false\n')).services.web!.healthcheck, {});
+  assert.deepEqual(loadText(svc('    healthcheck:\n      disable: true\n')).services.web!.healthcheck, { disable: true });
+});
+
+test('compose-go conformance: an empty or comment-only extra -f file adds nothing; all files empty is an error', () => {
+  const dir = project({ 'compose.yaml': svc(''), 'empty.yaml': '', 'comments.yaml': '# nothing yet\n\n  # indented\n' });
+  const r = berth(['-f', 'compose.yaml', '-f', 'empty.yaml', '-f', 'comments.yaml', 'config', '--services'], dir);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, 'web\n');
+  const both = berth(['-f', 'empty.yaml', '-f', 'comments.yaml', 'config'], dir);
+  assert.equal(both.status, 1);
+  assert.match(both.stderr, /empty\.yaml:1:1: empty compose file/);
+});

@@ -25,7 +25,7 @@ function input(over: Partial<ContainerSpecInput> = {}): ContainerSpecInput {
     ...over,
   };
 }
-const ctx: SpecContext = { rootfs, cgroupV2: false, nofileHard: 1048576, arch: 'x64' };
+const ctx: SpecContext = { rootfs, cgroupV2: false, hostNofile: { soft: 1024, hard: 524288 }, arch: 'x64' };
 const gen = (over: Partial<ContainerSpecInput> = {}, c: Partial<SpecContext> = {}) => generateSpec(input(over), { ...ctx, ...c });
 
 describe('OCI spec: process', () => {
@@ -103,8 +103,9 @@ describe('OCI spec: process', () => {
     assert.throws(() => gen({ workingDir: 'app' }), /needs to be an absolute path/);
   });
 
-  it('ulimits override the nofile default; the default hard limit follows the host', () => {
-    assert.deepEqual(gen({}, { nofileHard: 20000 }).process.rlimits, [{ type: 'RLIMIT_NOFILE', soft: 1024, hard: 20000 }]);
+  it('ulimits override the nofile default; the default is the host process\'s own limits, as dockerd gives its own', () => {
+    assert.deepEqual(gen({}, { hostNofile: { soft: 20000, hard: 20000 } }).process.rlimits, [{ type: 'RLIMIT_NOFILE', soft: 20000, hard: 20000 }]);
+    assert.deepEqual(gen({}, { hostNofile: undefined }).process.rlimits, [{ type: 'RLIMIT_NOFILE', soft: 1024, hard: 524288 }], 'unknown: systemd\'s default');
     const s = gen({ ulimits: { nofile: { soft: 100, hard: 200 }, nproc: 50 } });
     assert.deepEqual(s.process.rlimits, [{ type: 'RLIMIT_NOFILE', soft: 100, hard: 200 }, { type: 'RLIMIT_NPROC', soft: 50, hard: 50 }]);
     assert.throws(() => gen({ ulimits: { bogus: 1 } }), /unknown limit/);

@@ -27,3 +27,10 @@ test('service_completed_successfully: exit 0 of every replica', () => {
   assert.equal(conditionMet('service_completed_successfully', [c({ status: 'exited', exitCode: 0 })], false), true);
   assert.equal(conditionMet('service_completed_successfully', [c({ status: 'exited', exitCode: 0 }), c({ name: 'demo-db-2', status: 'exited', exitCode: 3 })], false), 'container demo-db-2 exited (3)');
 });
+
+test('a container between two runs of its restart policy meets no condition yet, whatever its last health', () => {
+  assert.equal(conditionMet('service_started', [c({ status: 'restarting' })], false), undefined);
+  assert.equal(conditionMet('service_healthy', [c({ status: 'restarting', health: 'healthy' })], true), undefined);
+  assert.equal(conditionMet('service_healthy', [c({ status: 'restarting', health: 'unhealthy' })], true), undefined);
+  assert.equal(conditionMet('service_completed_successfully', [c({ status: 'restarting', exitCode: 0 })], false), undefined);
+});
