@@ -17,12 +17,12 @@ import { engineProject, ENGINE_SCOPE, namedVolumes, networkChoice, type Containe
 import { randomName } from './names.js';
 import { sweepAutoRemoved } from './lifecycle.js';
 import { lockEngine } from './lock.js';
+import { runtimeError } from '../../container/runtimes.js';
 
 /** The network a container joins when --network names none (docker's default network is called "bridge" too). */
 export const DEFAULT_NETWORK = 'bridge';
 
 /** The runtimes a container can be handed to in this build. */
-const RUNTIMES = new Set(['berth-runtime']);
 
 /** docker's refusal of a name in use, as docker words it. */
 function nameConflict(name: string, id: string): BerthError {
@@ -66,9 +66,9 @@ export interface CreateResult { id: string; name: string; warnings: string[] }
 
 /** Creates the container the spec describes (not started); `spec.name` may be empty (a random one is picked). */
 export async function createEngineContainer(engine: Engine, given: ContainerRunSpec, onPull?: (line: string) => void): Promise<CreateResult> {
-  if (given.runtime !== undefined && !RUNTIMES.has(given.runtime)) {
-    throw new BerthError(`unknown or invalid runtime name: ${given.runtime} (this build runs containers with ${[...RUNTIMES].join(', ')})`, 125);
-  }
+  // The runtime is checked before anything is pulled or made (docker's message, exit 125).
+  const badRuntime = runtimeError(given.runtime);
+  if (badRuntime) throw new BerthError(badRuntime, 125);
   await ensureImage(engine, given.image, given.pull, onPull);
   const image = engine.images.resolve(given.image);
   const exposedPorts = given.publishAll ? Object.keys(image.config.ExposedPorts ?? {}) : [];

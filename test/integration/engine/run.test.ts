@@ -37,6 +37,12 @@ test('container run: exit codes, --rm, environment, volumes and stdin', { skip: 
     const never = w.berth(['container', 'run', '--pull', 'never', 'not-here:1', 'true']);
     assert.equal(never.status, 125);
     assert.equal(never.stderr, 'No such image: not-here:1\n');
+    // --runtime: another OCI runtime runs the same container; an unknown name is docker's error, exit 125.
+    const underRunc = w.berth(['container', 'run', '--rm', '--runtime', 'runc', IMAGE, 'sh', '-c', 'exit 4']);
+    assert.equal(underRunc.status, 4, underRunc.stderr);
+    const badRuntime = w.berth(['container', 'run', '--rm', '--runtime', 'nope', IMAGE, 'true']);
+    assert.equal(badRuntime.status, 125);
+    assert.match(badRuntime.stderr, /unknown or invalid runtime name: nope/);
     const badMount = w.berth(['container', 'run', '--mount', 'type=bind,source=/tmp', IMAGE, 'true']);
     assert.equal(badMount.status, 125);
     assert.match(badMount.stderr, /invalid --mount "type=bind,source=\/tmp": target is required/);
