@@ -2,7 +2,8 @@
 // keeps this node's etcd lease alive, keeps this node's overlay networks
 // in step with the cluster's endpoint records (forwarding entries toward the
 // other nodes, their endpoints in DNS) from an etcd watch, and converges the
-// part of each cluster project placed on this node (project-agent.ts). When etcd is out
+// part of each cluster project placed on this node (project-agent.ts), and
+// serves the logs and exec other nodes ask of it (requests.ts). When etcd is out
 // of reach the local containers keep running and the agent retries; when the
 // node's lease expired meanwhile it registers again under a new lease and
 // publishes its endpoints again.
@@ -16,6 +17,7 @@ import { republishEndpoints } from './endpoints.js';
 import { nodeTtl } from './nodes.js';
 import { ProjectAgent, type Workload } from './project-agent.js';
 import { projectKeys } from './projects.js';
+import { RequestServer } from './requests.js';
 
 const log = (msg: string) => process.stdout.write(`${new Date().toISOString()} ${msg}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -79,7 +81,10 @@ export async function runAgent(paths: StatePaths, workloadOf: (log: (msg: string
   let netDirty = true;
   let projDirty = true;
   let holding = false;
-  const projects = new ProjectAgent(paths, workloadOf(log), log);
+  const workload = workloadOf(log);
+  const projects = new ProjectAgent(paths, workload, log);
+  // logs and exec asked by other nodes of the services placed here.
+  const requests = new RequestServer(() => m!, workload.serve, log);
   let watch: { close: () => void } | undefined;
   const rewatch = async () => {
     watch?.close();
@@ -94,6 +99,7 @@ export async function runAgent(paths: StatePaths, workloadOf: (log: (msg: string
   };
   writeFileSync(agentPidPath(paths), `${process.pid}\n`);
   log(`agent of node ${m.node} started`);
+  void requests.start();
   let lastProjects = 0;
   while (!stopping) {
     try {
@@ -119,6 +125,7 @@ export async function runAgent(paths: StatePaths, workloadOf: (log: (msg: string
     wake = undefined;
   }
   watch?.close();
+  requests.stop();
   await keepalive.catch(() => undefined);
   log('agent stopped');
 }

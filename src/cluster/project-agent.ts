@@ -13,6 +13,7 @@ import { writeJsonAtomic } from '../state/atomic.js';
 import type { StatePaths } from '../state/paths.js';
 import { etcdFor, type Membership } from '../network/stores/membership.js';
 import { partFor, readyServices, type ClusterRow } from './project-part.js';
+import type { Serve } from './requests.js';
 import { clusterRows, listClusterProjects, projectKeys, type ConvergeError, type Holding } from './projects.js';
 
 /** What the agent needs of the project service on its node. */
@@ -23,6 +24,8 @@ export interface Workload {
   down(name: string, volumes: boolean): Promise<void>;
   /** This node's containers of the project, as rows (no NODE, no STATUS text). */
   rows(name: string): Array<Omit<ClusterRow, 'Node'>>;
+  /** Runs a request of another node (logs, exec of a service of this node). */
+  serve: Serve;
 }
 
 const markerDir = (paths: StatePaths) => join(paths.root, 'cluster', 'projects');

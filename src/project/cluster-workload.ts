@@ -5,6 +5,7 @@ import type { StatePaths } from '../state/paths.js';
 import { runLifecycle } from './lifecycle.js';
 import { Engine } from './engine.js';
 import { timedPsRows } from './ps.js';
+import { serveRequests } from './remote-serve.js';
 
 export function clusterWorkload(paths: StatePaths, log: (msg: string) => void): Workload {
   const reporter = { warn: (m: string) => log(`warning: ${m}`) };
@@ -19,5 +20,6 @@ export function clusterWorkload(paths: StatePaths, log: (msg: string) => void): 
     rows(name) {
       return timedPsRows(new Engine(paths), name).map(({ Status: _status, ...row }) => row);
     },
+    serve: serveRequests(paths),
   };
 }

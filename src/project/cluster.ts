@@ -117,22 +117,3 @@ export async function clusterPs(m: Membership, name: string, now = Date.now()): 
   return rows.map(({ StartedAt: _s, FinishedAt: _f, ...r }, i) => ({ ...r, Status: statusText(rows[i]!, now) }))
     .sort((a, b) => compareText(a.Service, b.Service) || a.Number - b.Number || compareText(a.Node, b.Node));
 }
-
-/**
- * For logs and exec, which read a container's files and join its namespaces
- * on the host that runs it: the services of a cluster project (all of them
- * when none is named) that run on another node, with that node.
- */
-export async function servicesElsewhere(root: string | undefined, name: string, project: Project | undefined, services: string[]): Promise<Array<[string, string]>> {
-  const m = await clusterHolding(root, name, project);
-  if (!m) return [];
-  const placement = (await readClusterProject(m, name))?.record.placement ?? {};
-  const asked = services.length ? services : Object.keys(placement);
-  return asked.filter((s) => placement[s] !== undefined && placement[s] !== m.node).sort(compareText).map((s) => [s, placement[s]!]);
-}
-
-/** One line naming where to run a command for services of other nodes. */
-export function elsewhereMessage(verb: string, project: string, elsewhere: Array<[string, string]>): string {
-  const list = elsewhere.map(([s, n]) => `${s} runs on node ${n}`).join(', ');
-  return `project ${project}: ${list}; run berth ${verb} on ${elsewhere.length > 1 ? 'those nodes' : 'that node'}`;
-}

@@ -69,16 +69,51 @@ export interface ExecOptions extends ExecRequest {
   argv: string[];
 }
 
-/** `exec` in a service's running container; resolves with the command's exit code. */
-export async function execInService(o: ExecOptions): Promise<number> {
+/** The service's container (--index) when it is running; an error line otherwise. */
+function runningContainer(o: ExecOptions) {
   const paths = pathsAt(o.root);
   const c = new Containers(paths);
   const { record } = serviceContainer(paths, o.project, o.service, o.index);
   const obs = observeStatus(c.pathsOf(record.id), record.id);
   if (obs.status === 'paused') throw new BerthError(`container ${record.name} is paused, unpause it first`);
   if (obs.status !== 'running') throw new BerthError(`service "${o.service}" is not running (container ${record.name} is ${obs.status})`);
+  return { c, record };
+}
+
+/** `exec` in a service's running container; resolves with the command's exit code. */
+export async function execInService(o: ExecOptions): Promise<number> {
+  const { c, record } = runningContainer(o);
   const died = c.execStarted(record, o.argv);
   const code = await runInherited(c.runtimeOf(record), execArgs(record, o.argv, o));
+  died(code);
+  return code;
+}
+
+/** Runs the runtime with stdin closed and its output handed to `onOutput`; aborting `signal` stops it. */
+function runPiped(runtime: string, args: string[], onOutput: (stream: 'stdout' | 'stderr', data: Buffer) => void, signal?: AbortSignal): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(runtime, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let tail = '';
+    child.stdout!.on('data', (d: Buffer) => onOutput('stdout', d));
+    child.stderr!.on('data', (d: Buffer) => {
+      onOutput('stderr', d);
+      tail = (tail + d.toString('utf8')).slice(-4096);
+    });
+    const stop = () => child.kill('SIGTERM');
+    signal?.addEventListener('abort', stop, { once: true });
+    child.on('error', (e) => reject(new BerthError(`exec: cannot run ${runtime}: ${e.message}`)));
+    child.on('close', (code, sig) => {
+      signal?.removeEventListener('abort', stop);
+      resolve(code !== null ? execExitCode(code, tail) : 128 + (sig ? signalNumber(sig) : 0));
+    });
+  });
+}
+
+/** `exec` without a terminal, its output through `onOutput` (another node's exec, served here). */
+export async function execInServiceTo(o: ExecOptions, onOutput: (stream: 'stdout' | 'stderr', data: Buffer) => void, signal?: AbortSignal): Promise<number> {
+  const { c, record } = runningContainer(o);
+  const died = c.execStarted(record, o.argv);
+  const code = await runPiped(c.runtimeOf(record), execArgs(record, o.argv, { ...o, tty: false }), onOutput, signal);
   died(code);
   return code;
 }

@@ -1,6 +1,5 @@
 // `berth logs`: options → the service's log lines → LogPrinter.
-import { BerthError } from '../../errors.js';
-import { projectLogLines } from '../../project/logs.js';
+import { logLinesEverywhere } from '../../project/remote.js';
 import type { LogsFlags } from '../commands/logs.js';
 import type { GlobalOptions } from '../globals.js';
 import { LogPrinter } from '../log-printer.js';
@@ -12,11 +11,6 @@ export async function runLogs(g: GlobalOptions, services: string[], o: LogsFlags
   const tail = o.tail === 'all' || o.tail === '-1' ? undefined : parseCount('--tail', o.tail);
   const index = parseIndex(o.index);
   const scope = await projectScope(g, services);
-  // A cluster project's services on other nodes: named ones are an error, the rest a warning.
-  const { servicesElsewhere, elsewhereMessage } = await import('../../project/cluster.js');
-  const elsewhere = await servicesElsewhere(g.root, scope.name, scope.project, services);
-  if (elsewhere.length && services.length) throw new BerthError(elsewhereMessage('logs', scope.name, elsewhere));
-  if (elsewhere.length) process.stderr.write(`warning: ${elsewhereMessage('logs', scope.name, elsewhere)}\n`);
   // Buffered: one write per batch (or 64 KiB) instead of one per line.
   const pending = { stdout: '', stderr: '' };
   const flush = () => {
@@ -35,10 +29,11 @@ export async function runLogs(g: GlobalOptions, services: string[], o: LogsFlags
       if (pending[stream].length >= 65536) flush();
     },
   });
-  await projectLogLines({
-    root: g.root, project: scope.name, services, index, tail, since: o.since, until: o.until, follow: !!o.follow,
+  // A cluster project's services on other nodes are read there (through etcd) and merged here.
+  await logLinesEverywhere({
+    root: g.root, project: scope.name, model: scope.project, services, index, tail, since: o.since, until: o.until, follow: !!o.follow,
     signal: o.follow ? interruptSignal() : undefined,
-    onContainer: (_c, name) => printer.add(name),
+    onContainer: (name) => printer.add(name),
     onLine: (l) => printer.print(l),
     onBatchEnd: flush,
   });
