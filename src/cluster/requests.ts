@@ -12,7 +12,7 @@ import { etcdFor, keys, type Membership } from '../network/stores/membership.js'
 
 type Cluster = Pick<Membership, 'store' | 'prefix'>;
 
-export const requestKeys = (prefix: string) => ({
+const requestKeys = (prefix: string) => ({
   requests: (node: string) => `${prefix}/requests/${node}/`,
   request: (node: string, id: string) => `${prefix}/requests/${node}/${id}`,
   responses: (id: string) => `${prefix}/responses/${id}/`,
@@ -33,7 +33,7 @@ export interface RemoteRequest {
 interface Response { items?: unknown[]; end?: { exit: number } | { error: string } }
 
 /** Items are batched into records of about this many bytes (a single larger item goes alone). */
-export const CHUNK_BYTES = 32 * 1024;
+const CHUNK_BYTES = 32 * 1024;
 const REQUEST_TTL_S = 10;
 /** The target's agent answers at once (an empty record) when it takes a request. */
 const ANSWER_WAIT_MS = 15_000;

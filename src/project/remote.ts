@@ -30,7 +30,7 @@ async function placementOf(root: string | undefined, name: string, project: Proj
 const byTime = (a: { time: string }, b: { time: string }) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0);
 
 /** A log line as the printer needs it, from whichever node. */
-export interface NodeLogLine { name: string; stream: 'stdout' | 'stderr'; time: string; text: string }
+interface NodeLogLine { name: string; stream: 'stdout' | 'stderr'; time: string; text: string }
 
 export interface LogsEverywhereOptions extends Omit<LogsOptions, 'onContainer' | 'onLine'> {
   /** The project's model when the command was given its file. */

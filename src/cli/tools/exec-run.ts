@@ -15,7 +15,8 @@ export async function runExec(g: GlobalOptions, service: string, argv: string[],
   const request = { project: scope.name, service, index, argv, env: parseEnvPairs(o.env), user: o.user, workdir: o.workdir, privileged: o.privileged };
   const elsewhere = await serviceNodeElsewhere(g.root, scope.name, scope.project, service);
   if (elsewhere) {
-    if (tty) {
+    // -t asks for a terminal even when stdin is not one here: say so rather than quietly run without.
+    if (tty || o.tty === true) {
       throw new BerthError(`service ${service} runs on node ${elsewhere.node}: an interactive exec there needs a terminal relay, which etcd does not carry; use -T (output and exit code come back, stdin is not forwarded)`);
     }
     process.exitCode = await execOnNode(elsewhere, { ...request, detach: o.detach },

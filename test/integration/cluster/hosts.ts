@@ -2,7 +2,7 @@
 // one namespace per host with a veth into that bridge and its own underlay
 // address, state root and nftables table; berth runs inside a host's
 // namespace with `nsenter --net=...`. Traffic stays inside these namespaces.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { berthBin } from '../../helpers/env.js';
 import { addrAdd, linkAdd, linkDelIfExists, linkSet } from '../../../src/native/netlink.js';
@@ -17,6 +17,8 @@ export interface SimHost {
   table: string;         // nftables table
   berth: (...args: string[]) => { status: number | null; stdout: string; stderr: string };
   inNs: (args: string[]) => { ok: boolean; out: string };
+  /** berth in the host's namespace, running in the background (stdout and stderr piped). */
+  start: (...args: string[]) => ChildProcess;
 }
 
 export interface Underlay { ns: string; bridge: string; gateway: string; hosts: SimHost[]; cleanup: () => void }
@@ -52,6 +54,7 @@ export function makeHosts(dir: string, id: string, count: number, base: string):
         return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
       },
       inNs: (args) => sh('nsenter', [`--net=${ns}`, ...args]),
+      start: (...args) => spawn('nsenter', [`--net=${ns}`, process.execPath, berthBin, '--root', root, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] }),
     });
   }
   const cleanup = () => {

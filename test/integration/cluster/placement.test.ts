@@ -3,8 +3,9 @@
 // rest) and every node's agent starts its part; a depends_on on a service of
 // another node waits for its state in etcd; services reach each other by
 // name across nodes; `ps` on any node lists every container with its NODE;
-// `down` on another node removes everything everywhere. A placement no node
-// satisfies is one error and writes nothing.
+// `logs` and `exec` on one node reach the services of the others (through
+// etcd); `down` on another node removes everything everywhere. A placement no
+// node satisfies is one error and writes nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -33,14 +34,14 @@ function composeFile(name: string, subnet: string, dbConstraint: string): string
 services:
   db:
     image: berth-examples/busybox:latest
-    command: ["sh", "-c", "mkdir -p /www && echo db-on-n3 > /www/index.html && sleep 2 && touch /tmp/ready && exec httpd -f -p 8080 -h /www"]
+    command: ["sh", "-c", "echo db-started && mkdir -p /www && echo db-on-n3 > /www/index.html && sleep 2 && touch /tmp/ready && exec httpd -f -p 8080 -h /www"]
     healthcheck: {test: ["CMD", "test", "-f", "/tmp/ready"], interval: 1s, start_period: 0s}
     stop_grace_period: 1s
     networks: [mesh]
     deploy: {placement: {constraints: ["${dbConstraint}"]}}
   web:
     image: berth-examples/busybox:latest
-    command: ["sh", "-c", "mkdir -p /www && echo web-on-n2 > /www/index.html && exec httpd -f -p 8080 -h /www"]
+    command: ["sh", "-c", "echo web-started && mkdir -p /www && echo web-on-n2 > /www/index.html && httpd -f -p 8080 -h /www & wait"]
     depends_on: {db: {condition: service_healthy}}
     stop_grace_period: 1s
     networks: [mesh]
@@ -130,13 +131,39 @@ test('a project placed across three nodes', { skip: !isRoot && 'needs root', tim
     assert.equal(gatewayMac(h1, 'client'), bridgeMac(h1));
     assert.equal(gatewayMac(h2, 'web'), bridgeMac(h2));
 
-    // exec and logs of a service on another node say where it runs.
-    r = h1.berth('-f', file, 'exec', '-T', 'db', 'true');
+    // logs from n1: every node's lines, merged by time as one host prints them (db started before web: web waited for it).
+    r = h1.berth('-f', file, 'logs');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^db-1 +\| db-started\n(.*\n)*web-1 +\| web-started\n/m);
+    assert.equal(ok(h1.berth('-p', name, 'logs', '--no-log-prefix', 'web'), 'logs web'), 'web-started\n');
+    assert.match(ok(h3.berth('-f', file, 'logs', '-t', '--tail', '1', 'web'), 'logs -t'), /^web-1 +\| \d{4}-\d\d-\d\dT[\d:.]+Z web-started\n$/);
+    assert.equal(ok(h1.berth('-f', file, 'logs', '--since', '2000-01-01T00:00:00Z', '--until', '2001-01-01T00:00:00Z'), 'logs --until'), '');
+    // logs -f from n1 sees a line web (n2) prints later, and stops on SIGINT.
+    const follow = h1.start('-p', name, 'logs', '-f', '--no-log-prefix', 'web');
+    let followed = '';
+    follow.stdout!.on('data', (d: Buffer) => { followed += d.toString(); });
+    const followEnd = new Promise<number | null>((res) => follow.on('close', (code) => res(code)));
+    await until('logs -f shows the first line', () => followed.includes('web-started\n'));
+    ok(h2.berth('-f', file, 'exec', '-T', 'web', 'sh', '-c', 'echo web-later > /proc/1/fd/1'), 'print into web\'s log');
+    await until(() => `logs -f shows the new line (has ${JSON.stringify(followed)})`, () => followed.includes('web-later\n'));
+    follow.kill('SIGINT');
+    assert.equal(await followEnd, 0);
+    assert.equal(followed, 'web-started\nweb-later\n');
+
+    // exec -T from n1 of db (n3): its output and its exit code; -e, -w, -u, --index.
+    r = h1.berth('-f', file, 'exec', '-T', 'db', 'sh', '-c', 'echo hi; echo oops >&2; exit 3');
+    assert.deepEqual([r.status, r.stdout, r.stderr], [3, 'hi\n', 'oops\n']);
+    r = h1.berth('-p', name, 'exec', '-T', '-e', 'GREETING=hello', '-w', '/tmp', '-u', '1000', '--index', '1', 'db', 'sh', '-c', 'echo $GREETING $(pwd) $(id -u)');
+    assert.deepEqual([r.status, r.stdout], [0, 'hello /tmp 1000\n'], r.stderr);
+    r = h1.berth('-f', file, 'exec', '-T', '--index', '2', 'db', 'true');
     assert.equal(r.status, 1);
-    assert.equal(r.stderr, `project ${name}: db runs on node n3; run berth exec on that node\n`);
-    r = h1.berth('-f', file, 'logs', 'web', 'db');
+    assert.match(r.stderr, /^[^\n]*\n$/, 'one error line');
+    // An interactive exec across nodes is refused: etcd carries no terminal.
+    r = h1.berth('-f', file, 'exec', '-t', 'db', 'true');
     assert.equal(r.status, 1);
-    assert.equal(r.stderr, `project ${name}: db runs on node n3, web runs on node n2; run berth logs on those nodes\n`);
+    assert.equal(r.stderr, 'service db runs on node n3: an interactive exec there needs a terminal relay, which etcd does not carry; use -T (output and exit code come back, stdin is not forwarded)\n');
+    // Nothing of those requests is left in etcd.
+    for (const p of ['requests', 'responses']) assert.equal(etcd.ctl(['get', '--prefix', '--keys-only', `/berth/${p}/`]), '', `nothing left under /berth/${p}/`);
 
     // A second up changes nothing and moves nothing.
     r = h2.berth('-f', file, 'up', '-d');
