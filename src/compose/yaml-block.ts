@@ -106,9 +106,8 @@ class Reader {
         continue;
       }
       const k = resolvePlain(raw);
-      // A null key (`~:`, `null:`) is an error for the yaml path to report.
-      if (k === null) bail();
-      const key = String(k);
+      // A null, number or boolean key is an error for the yaml path to report.
+      const key = typeof k === 'string' ? k : bail();
       if (key === '__proto__' || (Object.hasOwn(out, key) && !overridable.has(key))) bail();
       overridable.delete(key);
       out[key] = value;
@@ -273,8 +272,7 @@ class Reader {
       const m = FLOW_KEY.exec(s.slice(at));
       if (!m) return bail();
       const k = resolvePlain(m[1]!);
-      if (k === null) bail();
-      const key = String(k);
+      const key = typeof k === 'string' ? k : bail();
       if (key === '__proto__' || Object.hasOwn(out, key)) bail();
       const [v, end] = flowScalar(s, at + m[0].length);
       out[key] = v;

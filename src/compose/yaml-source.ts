@@ -70,7 +70,8 @@ class Converter {
     walk(root);
   }
 
-  convert(node: unknown, depth = 0): unknown {
+  /** `path`: where the node is, as compose-go names it in errors (`services.web.environment`, `config[0]`). */
+  convert(node: unknown, depth = 0, path = ''): unknown {
     const { isAlias, isScalar, isSeq, isMap } = yamlModule();
     // Aliases can nest what the parser saw as shallow.
     if (depth > MAX_YAML_DEPTH) this.fail('document is nested too deeply', node as YNode);
@@ -80,11 +81,11 @@ class Converter {
       // Each use gets its own copy: interpolation later changes values in place.
       const target = this.anchors.get(node.source);
       if (!target) this.fail(`invalid YAML: unknown alias *${node.source}`, node);
-      return this.convert(target, depth + 1);
+      return this.convert(target, depth + 1, path);
     }
     if (isScalar(node)) value = node.value;
-    else if (isSeq(node)) value = this.convertSeq(node.items, node, depth);
-    else if (isMap(node)) value = this.convertMap(node, depth);
+    else if (isSeq(node)) value = this.convertSeq(node.items, node, depth, path);
+    else if (isMap(node)) value = this.convertMap(node, depth, path);
     else this.fail('unsupported YAML node', node as YNode);
     // After the node's own content: an alias inside it cannot refer to it.
     const anchor = (node as { anchor?: string }).anchor;
@@ -92,7 +93,7 @@ class Converter {
     return value;
   }
 
-  private convertSeq(items: unknown[], node: YNode, depth: number): unknown[] {
+  private convertSeq(items: unknown[], node: YNode, depth: number, path: string): unknown[] {
     const out: unknown[] = [];
     const loc = ensureLoc(out);
     loc.self = this.mark(node);
@@ -100,7 +101,7 @@ class Converter {
       const m = this.mark(item as YNode);
       if (m) { loc.vals.set(i, m); loc.keys.set(i, m); }
       this.noteTag(loc, i, item);
-      out.push(this.convert(item, depth + 1));
+      out.push(this.convert(item, depth + 1, `${path}[${i}]`));
     });
     return out;
   }
@@ -110,7 +111,7 @@ class Converter {
     if (tag === '!reset' || tag === '!override') loc.tags.set(key, tag);
   }
 
-  private convertMap(node: YAMLMap, depth: number): Obj {
+  private convertMap(node: YAMLMap, depth: number, path: string): Obj {
     const { isScalar, isSeq, Scalar } = yamlModule();
     const out: Obj = {};
     const loc = ensureLoc(out);
@@ -121,7 +122,7 @@ class Converter {
         // `<<` merge keys, in place: keys not yet present, so that keys
         // written before win, later ones override, and earlier sources win.
         for (const s of isSeq(pair.value) ? pair.value.items : [pair.value]) {
-          const v = this.convert(s, depth + 1);
+          const v = this.convert(s, depth + 1, path);
           if (!isObj(v)) this.fail('merge key << expects a mapping or a list of mappings', (s ?? kn) as YNode);
           for (const k of Object.keys(v)) {
             if (Object.hasOwn(out, k)) continue;
@@ -132,7 +133,9 @@ class Converter {
         continue;
       }
       if (!isScalar(kn) || kn.value === null || typeof kn.value === 'object') this.fail('mapping keys must be plain strings', kn ?? node);
-      const key = String(kn.value);
+      // A number, boolean or other non-string key is refused, as compose-go refuses it (labels: {1: x}).
+      if (typeof kn.value !== 'string') this.fail(`non-string key ${path ? `in ${path}` : 'at top level'}: ${String(kn.value)}`, kn);
+      const key = kn.value;
       if (key === '__proto__') this.fail('key "__proto__" is not allowed', kn);
       const km = this.mark(kn);
       if (km) loc.keys.set(key, km);
@@ -140,7 +143,7 @@ class Converter {
       if (vm) loc.vals.set(key, vm);
       loc.tags.delete(key);
       this.noteTag(loc, key, pair.value);
-      out[key] = this.convert(pair.value, depth + 1);
+      out[key] = this.convert(pair.value, depth + 1, path ? `${path}.${key}` : key);
     }
     return out;
   }

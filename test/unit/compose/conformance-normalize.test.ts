@@ -224,3 +224,12 @@ test('compose-go conformance: an empty or comment-only extra -f file adds nothin
   assert.equal(both.status, 1);
   assert.match(both.stderr, /empty\.yaml:1:1: empty compose file/);
 });
+
+test('compose-go conformance: a number, boolean or float key is an error naming where it is; quoted, it is a string', () => {
+  assert.match(errorOf('123:\n  foo:\n    image: busybox\n'), /:1:1: non-string key at top level: 123$/m);
+  assert.match(errorOf('services:\n  foo:\n    image: busybox\n  123:\n    image: busybox\n'), /:4:3: non-string key in services: 123$/m);
+  assert.match(errorOf('services:\n  foo:\n    image: x\nnetworks:\n  default:\n    ipam:\n      config:\n        - 123: oh dear\n'), /non-string key in networks\.default\.ipam\.config\[0\]: 123$/m);
+  assert.match(errorOf(svc('    environment:\n      1: FOO\n')), /:5:7: non-string key in services\.web\.environment: 1$/m);
+  assert.match(errorOf(svc('    labels: {true: x}\n')), /non-string key in services\.web\.labels: true$/m);
+  assert.deepEqual(loadText(svc('    labels: {"1": x, on: y}\n')).services.web!.labels, { 1: 'x', on: 'y' });
+});

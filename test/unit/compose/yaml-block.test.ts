@@ -57,7 +57,7 @@ const ANSWERED = [
   'ports:\n  - target: 80\n    published: "8080"\n  - "127.0.0.1:80:80"\n',
   'x: &a\n  k: v\n  n: 1\ny:\n  <<: *a\n  n: 2\n  o: 3\nz: *a\n',
   'x: &s scalar\ny: *s\n',
-  'keys:\n  1: a\n  2.50: b\n  0x10: c\n  true: d\n  0755: e\n  1e3: f\n',
+  'keys:\n  on: b\n  yes: c\n  1_000: d\n  0b101: e\n',
   'v:\n  - 10s\n  - 0o17\n  - 0x1F\n  - +1\n  - -1.5e3\n  - .inf\n  - -.INF\n  - .NaN\n  - NULL\n  - ~\n  - yes\n  - 1_000\n  - 08\n  - 0b101\n  - -0\n  - 1.\n',
   'v: a#b\nw: a #comment\nx: -x\ny: http://h:1/p?q=1\nz: "a # b" # c\n',
   "q: 'it''s'\nd: \"t\\tab\\n\\\"q\\\" \\\\ \\u00e9\"\n",
@@ -74,6 +74,8 @@ const ANSWERED = [
 ];
 
 const DECLINED = [
+  // Number and boolean keys: an error the yaml path reports (compose-go's "non-string key").
+  'keys:\n  1: a\n', 'keys:\n  2.50: b\n', 'keys:\n  0x10: c\n', 'keys:\n  true: d\n', 'keys:\n  0755: e\n', 'k: {1e3: f}\n',
   'a: |2\n  text\n',
   'a: |\n\n  text\n',
   'a: |\nb: 1\n',
