@@ -7,6 +7,7 @@
 // lease; a requester that dies takes its keys with its lease, and the target
 // node's agent stops serving a request whose key is gone.
 import { randomBytes } from 'node:crypto';
+import type { Op } from '../etcd/client.js';
 import { BerthError } from '../errors.js';
 import { etcdFor, keys, type Membership } from '../network/stores/membership.js';
 
@@ -74,13 +75,19 @@ export async function callNode(m: Membership, node: string, verb: string, args: 
           if (e.type !== 'PUT') continue;
           pending.set(Number(e.kv.key.slice(k.responses(id).length)), JSON.parse(e.kv.value) as Response);
         }
-        // Records are handled in sequence order, whatever order their events came in.
+        // Records are handled in sequence order, whatever order their events came in;
+        // handled ones are deleted as they go, so a long `logs -f` does not pile up in etcd.
+        const handled: Op[] = [];
+        // (etcd takes at most 128 operations in one transaction.)
+        const forget = () => { while (handled.length) etcd.txn([], handled.splice(0, 100)).catch(() => undefined); };
         for (let r = pending.get(next); r; r = pending.get(next)) {
+          handled.push({ delete: { key: k.response(id, next) } });
           pending.delete(next++);
           if (r.items?.length) onItems(r.items);
           if (r.end && 'error' in r.end) return finish(() => reject(new BerthError((r!.end as { error: string }).error)));
           if (r.end) return finish(() => resolve((r!.end as { exit: number }).exit));
         }
+        forget();
       }, (err) => finish(() => reject(new BerthError(`etcd watch of node ${node}'s answer ended${err ? `: ${err.message}` : ''}`))));
       const request: RemoteRequest = { verb, args, from: m.node, lease };
       etcd.put(k.request(node, id), JSON.stringify(request), lease).catch((e: Error) => finish(() => reject(e)));
