@@ -89,12 +89,15 @@ for (const f of files) {
       log(`    ${k.padEnd(22)} min ${fmt(p.min)}  median ${fmt(p.median)}  max ${fmt(p.max)}${pr}`);
     }
   }
+  // A case may add its own figures from the results (e.g. multiples of `node -e 0`).
+  const summary = bench.summary?.(out.results);
+  for (const [k, v] of Object.entries(summary ?? {})) log(`  ${k.padEnd(24)} ${v}`);
   writeFileSync(join(here, 'results', `${bench.name}.json`), JSON.stringify({
     name: bench.name, description: bench.description, date: new Date().toISOString(),
     // 1-minute load average at the start and end: other jobs on the machine.
     host: { node: process.version, kernel: release(), cpus: cpus().length, load: [+load0.toFixed(1), +loadavg()[0].toFixed(1)] },
     interleaved: bench.interleave !== false,
     versions: ctx.versions ?? undefined,
-    results: out.results, ratios: ratio, skipped, failed: out.failed,
+    results: out.results, ratios: ratio, ...(summary ? { summary } : {}), skipped, failed: out.failed,
   }, null, 2) + '\n');
 }

@@ -37,9 +37,10 @@ function berthTool(dir, id) {
 }
 
 /** Starts what is available; `tools` has berth and each working peer, `unavailable` says why the others are not. */
-export async function startTools(dir, id) {
+export async function startTools(dir, id, { withPeers = true } = {}) {
   const tools = { berth: berthTool(dir, id) };
   const unavailable = {};
+  if (!withPeers) return { tools, unavailable };
   const tar = join(dir, 'busybox.tar');
   sh([process.execPath, berthBin, 'image', 'save', '-o', tar, IMAGE], { env: tools.berth.env });
   const peers = [

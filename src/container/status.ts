@@ -57,6 +57,10 @@ function shimPid(p: ContainerPaths, state: ShimState | undefined): number | unde
 function containerInitAlive(pid: number | undefined, id: string): boolean {
   if (!pid || pid <= 0) return false;
   try {
+    // A zombie (killed, not yet reaped by a slow PID 1) is gone; it can still
+    // list the container's cgroup in the unified and named hierarchies.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    if (/^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2))) return false;
     return readFileSync(`/proc/${pid}/cgroup`, 'utf8').includes(`berth-${id}`);
   } catch {
     return false;
