@@ -23,5 +23,5 @@ export async function runExec(g: GlobalOptions, service: string, argv: string[],
       (stream, data) => void process[stream].write(data), interruptSignal());
     return;
   }
-  process.exitCode = await execInService({ ...request, root: g.root, tty, detach: o.detach, privileged: o.privileged });
+  process.exitCode = await execInService({ ...request, root: g.root, tty, detach: o.detach });
 }
