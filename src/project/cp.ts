@@ -37,6 +37,18 @@ export interface CpOptions {
   onDryRun?: (line: string) => void;
 }
 
+/** One copy in the direction `o` asks, between a container's side and the local filesystem or a tar stream on stdin/stdout. */
+export async function copyBetween(side: Side, o: { path: string; local: string; toContainer: boolean; archive?: boolean; followLink?: boolean }): Promise<void> {
+  if (!o.toContainer) {
+    if (o.local === '-') await packToStream(side, o.path, !!o.followLink, process.stdout);
+    else copyPath(side, o.path, hostSide(), o.local, o);
+  } else if (o.local === '-') {
+    await extractFromStream(side, o.path, process.stdin, !!o.archive);
+  } else {
+    copyPath(hostSide(), o.local, side, o.path, o);
+  }
+}
+
 /** `cp` between the local filesystem (or a tar stream) and a service's container(s). */
 export async function copyWithContainer(o: CpOptions): Promise<void> {
   const paths = pathsAt(o.root);
@@ -50,13 +62,6 @@ export async function copyWithContainer(o: CpOptions): Promise<void> {
       o.onDryRun?.(o.toContainer ? `Copy ${o.local} to ${rec.name}:${o.path}` : `Copy ${rec.name}:${o.path} to ${o.local}`);
       continue;
     }
-    if (!o.toContainer) {
-      if (o.local === '-') await packToStream(side, o.path, !!o.followLink, process.stdout);
-      else copyPath(side, o.path, hostSide(), o.local, o);
-    } else if (o.local === '-') {
-      await extractFromStream(side, o.path, process.stdin, !!o.archive);
-    } else {
-      copyPath(hostSide(), o.local, side, o.path, o);
-    }
+    await copyBetween(side, o);
   }
 }

@@ -3,14 +3,13 @@
 import { BerthError } from '../../errors.js';
 import { top } from '../../container/index.js';
 import { containerRoot } from '../../cp/container-root.js';
-import { copyPath } from '../../cp/copy.js';
-import { containerSide, hostSide } from '../../cp/sides.js';
-import { extractFromStream, packToStream } from '../../cp/tar.js';
+import { containerSide } from '../../cp/sides.js';
 import type { LogEntry } from '../../logs/entry.js';
 import { ContainerLog } from '../../logs/source.js';
 import { parseTimeArg } from '../../logs/time.js';
 import { lookupPorts } from '../../network/endpoints.js';
 import type { Engine } from '../engine.js';
+import { copyBetween } from '../cp.js';
 import { execArgs, runInherited, type ExecRequest } from '../exec.js';
 import { attachOneOff } from '../one-off-attach.js';
 import { containerOf, statusOf } from './lifecycle.js';
@@ -86,14 +85,7 @@ export async function copyWithEngineContainer(engine: Engine, o: ContainerCopy):
   const at = containerRoot(engine.containers, rec);
   if (!at) throw new BerthError(`container ${rec.name}: its root filesystem is not mounted; start it first`);
   const side = containerSide(rec.name, at.root, rec.process.cwd || '/');
-  if (!o.toContainer) {
-    if (o.local === '-') await packToStream(side, o.path, !!o.followLink, process.stdout);
-    else copyPath(side, o.path, hostSide(), o.local, o);
-  } else if (o.local === '-') {
-    await extractFromStream(side, o.path, process.stdin, !!o.archive);
-  } else {
-    copyPath(hostSide(), o.local, side, o.path, o);
-  }
+  await copyBetween(side, o);
 }
 
 /** Attaches to a running container's output (and stdin when it keeps one open) until it exits; its exit code. */
