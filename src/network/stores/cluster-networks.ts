@@ -66,6 +66,8 @@ export async function joinClusterNetwork(m: Membership, req: ClusterNetworkReque
       return { def, made: false };
     }
     const defs = (await etcd.list(k.netdefs)).kvs.map((kv) => JSON.parse(kv.value) as NetworkDefinition);
+    // Another node defined it between the two reads: adopt theirs (its subnet is not a clash with itself).
+    if (defs.some((d) => d.name === req.name)) continue;
     const usedVni = new Map<number, string>([...defs.map((d) => [d.vni, d.name] as [number, string]),
       ...local.filter((n) => n.vni !== undefined).map((n) => [n.vni!, n.name] as [number, string])]);
     const subnets = req.chooseSubnets([...defs.flatMap((d) => d.subnets.map((s) => s.subnet)), ...local.flatMap((n) => n.subnets.map((s) => s.subnet))]);
