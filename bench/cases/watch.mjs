@@ -44,7 +44,7 @@ export default {
   warmup: 5,
   async setup() {
     const dir = mkdtempSync(join(tmpdir(), 'berth-bench-watch-'));
-    const env = { ...process.env, BERTH_ROOT: join(dir, 'root'), BERTH_NFT_TABLE: `bw${process.pid}`, BERTH_DNS_UPSTREAMS: '127.0.0.1:9', BERTH_PROGRESS: 'quiet' };
+    const env = { ...process.env, BERTH_ROOT: join(dir, 'root'), BERTH_NFT_TABLE: `bw${process.pid}`, BERTH_DNS_UPSTREAMS: '127.0.0.1:9', COMPOSE_PROGRESS: 'quiet' };
     const made = spawnSync('bash', [join(repo, 'scripts/make-base-images.sh'), '--root', env.BERTH_ROOT], { env, encoding: 'utf8' });
     if (made.status !== 0) throw new Error(`make-base-images: ${made.stderr}`);
     const proj = join(dir, 'proj');

@@ -12,6 +12,7 @@ const secs = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 
 export function progressKind(g: GlobalOptions): 'tty' | 'plain' | 'quiet' | 'json' {
   if (g.progress !== 'auto') return g.progress;
+  if (g.ansi === 'never') return 'plain';
   return process.stderr.isTTY && process.env.TERM !== 'dumb' ? 'tty' : 'plain';
 }
 

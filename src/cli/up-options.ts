@@ -1,5 +1,7 @@
 // up/create flags → the reconciler's UpOptions.
 import { UsageError } from '../errors.js';
+import { switchOn } from '../compose/env-switch.js';
+import type { Project } from '../compose/model.js';
 import type { UpOptions } from '../project/lifecycle.js';
 
 type PullPolicy = NonNullable<UpOptions['pull']>;
@@ -51,7 +53,7 @@ export function upOptionsOf(services: string[], o: UpFlags): UpOptions {
     forceRecreate: !!o.forceRecreate,
     noRecreate: o.recreate === false,
     alwaysRecreateDeps: !!o.alwaysRecreateDeps,
-    removeOrphans: !!o.removeOrphans || /^(1|true)$/i.test(process.env.COMPOSE_REMOVE_ORPHANS ?? ''),
+    removeOrphans: removeOrphansOf(o.removeOrphans),
     scale: parseScale(o.scale),
     noStart: o.start === false,
     renewAnonVolumes: !!o.renewAnonVolumes,
@@ -60,4 +62,20 @@ export function upOptionsOf(services: string[], o: UpFlags): UpOptions {
     build: o.build === true,
     noBuild: o.build === false,
   };
+}
+
+/** --remove-orphans, else COMPOSE_REMOVE_ORPHANS from the shell (as docker compose's up, create and down read it). */
+export function removeOrphansOf(flag: boolean | undefined): boolean {
+  return !!flag || switchOn(process.env.COMPOSE_REMOVE_ORPHANS);
+}
+
+/**
+ * COMPOSE_IGNORE_ORPHANS, read from the project's environment (the shell over
+ * .env, as docker compose reads it): no orphan warning. It cannot be combined
+ * with removing them.
+ */
+export function ignoreOrphansOf(project: Project | undefined, removeOrphans: boolean | undefined): boolean {
+  const ignore = switchOn(project?.environment.COMPOSE_IGNORE_ORPHANS);
+  if (ignore && removeOrphans) throw new UsageError('cannot combine COMPOSE_IGNORE_ORPHANS and --remove-orphans');
+  return ignore;
 }

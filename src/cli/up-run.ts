@@ -5,7 +5,7 @@
 import { BerthError } from '../errors.js';
 import type { GlobalOptions } from './globals.js';
 import { parseTimeout, resolveTarget, runCommand, type Target } from './project-command.js';
-import { upOptionsOf, type UpFlags } from './up-options.js';
+import { ignoreOrphansOf, upOptionsOf, type UpFlags } from './up-options.js';
 
 export async function upCommand(g: GlobalOptions, services: string[], o: UpFlags): Promise<number> {
   if (o.exitCodeFrom) o.abortOnContainerExit = true;
@@ -14,6 +14,7 @@ export async function upCommand(g: GlobalOptions, services: string[], o: UpFlags
   const opts = upOptionsOf(services, { ...o, detach });
   if (o.exitCodeFrom && services.length && !services.includes(o.exitCodeFrom)) throw new BerthError(`--exit-code-from: service ${o.exitCodeFrom} is not among the services started`);
   const target = await resolveTarget(g, services);
+  opts.ignoreOrphans = ignoreOrphansOf(target.project, opts.removeOrphans);
   const cluster = (await import('../project/cluster.js')).clusterFor(g.root, target.project!);
   if (cluster) return (await import('./cluster-run.js')).clusterUpCommand(g, cluster, target.project!, services, o);
   if (o.exitCodeFrom && !target.project?.services[o.exitCodeFrom]) throw new BerthError(`--exit-code-from: no such service: ${o.exitCodeFrom}`);

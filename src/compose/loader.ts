@@ -18,6 +18,7 @@ import { applyProfiles } from './profiles.js';
 import { isObj, posAt, parseYaml, type Obj } from './source.js';
 import { validateSchema } from './schema/validate.js';
 import { enforceUnicity } from './unicity.js';
+import { switchOn } from './env-switch.js';
 import { decodeCompose } from './text-guard.js';
 
 /** The merged, validated model before normalization, with what is needed to finish. */
@@ -56,7 +57,9 @@ export function loadRawProject(o: LoadOptions = {}): RawProject {
   // COMPOSE_FILE from the shell, else from the .env of the project (or current) directory.
   let composeFileVar = shell.COMPOSE_FILE;
   let separator = shell.COMPOSE_PATH_SEPARATOR;
-  if (!o.files?.length && composeFileVar === undefined && !o.envFiles?.length) {
+  // COMPOSE_DISABLE_ENV_FILE: the project's .env is not read (an --env-file still is).
+  const readsDotenv = !switchOn(shell.COMPOSE_DISABLE_ENV_FILE);
+  if (!o.files?.length && composeFileVar === undefined && !o.envFiles?.length && readsDotenv) {
     const dotenvPath = join(projectDirOpt ?? cwd, '.env');
     if (isFile(dotenvPath)) {
       const early = readDotenv(dotenvPath, (k) => ownValue(k, shell));
@@ -70,7 +73,7 @@ export function loadRawProject(o: LoadOptions = {}): RawProject {
   const workingDir = projectDirOpt ?? (composeFiles[0] === '-' ? cwd : dirname(composeFiles[0]!));
 
   // .env of the project directory, replaced by --env-file; the shell wins over both.
-  const envFiles = o.envFiles?.length ? o.envFiles.map((f) => resolve(cwd, f)) : [join(workingDir, '.env')].filter(isFile);
+  const envFiles = o.envFiles?.length ? o.envFiles.map((f) => resolve(cwd, f)) : readsDotenv ? [join(workingDir, '.env')].filter(isFile) : [];
   const dotenv: Record<string, string> = {};
   for (const f of envFiles) Object.assign(dotenv, readDotenv(f, (k) => ownValue(k, shell) ?? ownValue(k, dotenv)));
   const environment = { ...dotenv, ...shell };

@@ -20,6 +20,8 @@ export interface UpOptions extends ImageOptions {
   /** --always-recreate-deps: dependencies of the named services are recreated too. */
   alwaysRecreateDeps?: boolean;
   removeOrphans?: boolean;
+  /** COMPOSE_IGNORE_ORPHANS: orphans are neither removed nor warned about. */
+  ignoreOrphans?: boolean;
   /** --scale svc=N. */
   scale?: Record<string, number>;
   /** --no-start (and `create`): create only. */
@@ -118,7 +120,7 @@ export function reconcile(desired: DesiredProject, actual: ActualState, opts: Up
       const stop = isActive(c) ? [b.add({ kind: 'container.stop', resource: 'Container', name: c.name, service: c.service, number: c.number, containerId: c.id, reason: 'orphan', after: [] })] : [];
       b.add({ kind: 'container.remove', resource: 'Container', name: c.name, service: c.service, number: c.number, containerId: c.id, reason: 'orphan', after: stop });
     }
-  } else if (orphans.length) {
+  } else if (orphans.length && !opts.ignoreOrphans) {
     b.warn(orphanWarning(orphans));
   }
 

@@ -15,12 +15,13 @@ export function registerCreate(program: Command): void {
     .option('--scale <service=n>', 'scale a service (repeatable)', (v: string, p: string[] = []) => [...p, v])
     .action(async (services: string[], o: Record<string, unknown>, cmd: Command) => {
       const { resolveTarget, runCommand } = await import('../project-command.js');
-      const { parseScale } = await import('../up-options.js');
+      const { ignoreOrphansOf, parseScale, removeOrphansOf } = await import('../up-options.js');
       const g = globalsOf(cmd);
       const target = await resolveTarget(g, services);
+      const removeOrphans = removeOrphansOf(o.removeOrphans as boolean | undefined);
       const opts = {
         services: services.length ? services : undefined, forceRecreate: !!o.forceRecreate, noRecreate: o.recreate === false,
-        removeOrphans: !!o.removeOrphans, scale: parseScale(o.scale as string[] | undefined), build: o.build === true,
+        removeOrphans, ignoreOrphans: ignoreOrphansOf(target.project, removeOrphans), scale: parseScale(o.scale as string[] | undefined), build: o.build === true,
         noBuild: o.build === false, pull: o.pull as 'always' | undefined,
       };
       await runCommand(g, target, { verb: { verb: 'create', options: opts } });

@@ -12,12 +12,13 @@ export function registerDown(program: Command): void {
     .option('-t, --timeout <seconds>', 'shutdown timeout in seconds')
     .action(async (services: string[], o: { volumes?: boolean; rmi?: 'local' | 'all'; removeOrphans?: boolean; timeout?: string }, cmd: Command) => {
       const { resolveTarget, runCommand, parseTimeout } = await import('../project-command.js');
+      const { removeOrphansOf } = await import('../up-options.js');
       const g = globalsOf(cmd);
       const target = await resolveTarget(g, services, true);
       const cluster = await (await import('../../project/cluster.js')).clusterHolding(g.root, target.name, target.project);
       if (cluster) return (await import('../cluster-run.js')).clusterDownCommand(cluster, target.name, services, o);
       await runCommand(g, target, {
-        verb: { verb: 'down', options: { removeVolumes: o.volumes, rmi: o.rmi, removeOrphans: o.removeOrphans, services: services.length ? services : undefined } },
+        verb: { verb: 'down', options: { removeVolumes: o.volumes, rmi: o.rmi, removeOrphans: removeOrphansOf(o.removeOrphans), services: services.length ? services : undefined } },
         drivers: { timeout: parseTimeout(o.timeout) },
       });
     });

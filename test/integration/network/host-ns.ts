@@ -43,7 +43,7 @@ export async function makeHostNs(opts: { images?: boolean } = {}): Promise<HostN
   const upstream = createNetns(own, `up${id}`);
   const children: ChildProcess[] = [];
   const table = `bx${id}`;
-  const env: NodeJS.ProcessEnv = { ...process.env, BERTH_ROOT: root, BERTH_NFT_TABLE: table, BERTH_DNS_UPSTREAMS: '127.0.0.1:9', BERTH_PROGRESS: 'plain' };
+  const env: NodeJS.ProcessEnv = { ...process.env, BERTH_ROOT: root, BERTH_NFT_TABLE: table, BERTH_DNS_UPSTREAMS: '127.0.0.1:9', COMPOSE_PROGRESS: 'plain' };
   delete env.BERTH_TEST_CRASH_AT;
   const run = (args: string[], timeoutMs = 15_000) => {
     const r = spawnSync('nsenter', [`--net=${ns}`, ...args], { encoding: 'utf8', timeout: timeoutMs, env, cwd: repoRoot });

@@ -34,7 +34,7 @@ export function makeWorld(): World {
   // Its own address pool too: two suites on one machine never race for the same default subnet.
   const pool = `10.${100 + Math.floor(Math.random() * 100)}.0.0/16:24`;
   const env: NodeJS.ProcessEnv = {
-    ...process.env, BERTH_ROOT: dir.path, BERTH_NFT_TABLE: table, BERTH_DNS_UPSTREAMS: '127.0.0.1:9', BERTH_PROGRESS: 'plain', BERTH_DEFAULT_POOLS: pool,
+    ...process.env, BERTH_ROOT: dir.path, BERTH_NFT_TABLE: table, BERTH_DNS_UPSTREAMS: '127.0.0.1:9', COMPOSE_PROGRESS: 'plain', BERTH_DEFAULT_POOLS: pool,
   };
   delete env.BERTH_TEST_CRASH_AT;
   const berth = (args: string[], extra: NodeJS.ProcessEnv = {}) => spawnSync(berthBin, args, { cwd: repoRoot, env: { ...env, ...extra }, encoding: 'utf8', timeout: 120_000 });

@@ -15,7 +15,7 @@ test('without root: one line naming the need, no stack trace; unprivileged comma
   const dir = tempDir('berth-nopriv-');
   t.after(dir.cleanup);
   chmodSync(dir.path, 0o710);  // as a state root is: root's own
-  const env = { ...process.env, BERTH_ROOT: dir.path, BERTH_PROGRESS: 'plain' };
+  const env = { ...process.env, BERTH_ROOT: dir.path, COMPOSE_PROGRESS: 'plain' };
   const file = join(repoRoot, 'examples/quickstart/compose.yaml');
   for (const args of [['-f', file, 'up', '-d'], ['-f', file, 'down'], ['-f', file, 'ps'], ['image', 'ls'], ['network', 'ls'], ['system', 'prune', '-f'], ['ls']]) {
     const r = asNobody(args, env);
