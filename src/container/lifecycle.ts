@@ -1,11 +1,9 @@
 // Container lifecycle on top of the shim: create (bundle + overlay rootfs +
 // records, rolled back on failure), start, stop, kill, pause, unpause,
 // restart, remove (idempotent, repairs crashes), wait.
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { BerthError, isBerthError } from '../errors.js';
 import { CorruptRecordError, isCorruptRecord, readJson, writeFileAtomicAsync, writeJsonAtomic, writeJsonAtomicAsync } from '../state/atomic.js';
@@ -21,6 +19,7 @@ import { listBrokenRecords, listRecords, nameOf, readRecord, releaseName, reserv
 import { crashPoint } from '../state/crash.js';
 import { isMounted, mountRootfs, unmountAll } from './rootfs.js';
 import { shimAttach, spawnShim, shimRequest } from './shim-client.js';
+import { runCaptured } from '../native/spawn.js';
 import type { Socket } from 'node:net';
 import { resolveShimOptions, shimArgs, type HostPortReservation } from './shim-options.js';
 import { moveToTrash, sweepTrash } from './trash.js';
@@ -30,8 +29,6 @@ import type { ContainerSpecInput } from './types.js';
 import { recordEvent } from '../events/journal.js';
 import { signalNumber, signalSpelling } from '../signals.js';
 
-// execFile is promisified where used: doing it at load would load node:child_process
-// (~15 ms with net and stream) for every command that reads containers, `ps` included.
 
 // Facts about this host and process, read once per command (each create used to re-read them).
 let nofile: { value: { soft: number; hard: number } | undefined } | undefined;
@@ -450,12 +447,11 @@ export class Containers {
   private async deleteRuntimeState(id: string, rec?: ContainerRecord): Promise<void> {
     const root = this.pathsOf(id).runtimeRoot;
     if (!existsSync(join(root, id))) return;
-    try {
-      await promisify(execFile)(this.runtimeOf(rec ?? this.readableRecord(id)), ['--root', root, 'delete', '--force', id]);
-    } catch (e) {
-      const msg = ((e as { stderr?: string }).stderr ?? (e as Error).message).trim();
-      if (!/not exist|no such|not found/i.test(msg)) throw new BerthError(`runtime delete ${id.slice(0, 12)}: ${msg}`);
-    }
+    const r = await runCaptured(this.runtimeOf(rec ?? this.readableRecord(id)), ['--root', root, 'delete', '--force', id]).catch((e: Error) => {
+      throw new BerthError(`runtime delete ${id.slice(0, 12)}: ${e.message}`);
+    });
+    const msg = (r.stderr || r.stdout).trim();
+    if (r.status !== 0 && !/not exist|no such|not found/i.test(msg)) throw new BerthError(`runtime delete ${id.slice(0, 12)}: ${msg || `exit ${r.status}`}`);
   }
 }
 

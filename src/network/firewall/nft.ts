@@ -2,24 +2,21 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execFile } from 'node:child_process';
 import { BerthError } from '../../errors.js';
+import { runCaptured } from '../../native/spawn.js';
 import type { NftCmd } from './rules.js';
 
 const NO_NFT = 'nftables: the nft command is not installed (Debian package nftables)';
 
-/** Runs nft; never rejects (exit code, output and spawn error code in the result). node:child_process rather than execa: loading execa costs ~90 ms of CLI start-up. */
-function nft(args: string[]): Promise<{ exitCode: number; stdout: string; stderr: string; code?: string }> {
-  return new Promise((resolve) => {
-    execFile('nft', args, { maxBuffer: 64 << 20, encoding: 'utf8' }, (err, stdout, stderr) => {
-      const raw = (err as { code?: unknown } | null)?.code;
-      const code = err ? (typeof raw === 'number' ? raw : 1) : 0;
-      resolve({
-        exitCode: code, stdout, stderr: stderr || (err && code === 1 && !stderr ? err.message : ''),
-        code: typeof raw === 'string' ? raw : undefined,
-      });
-    });
-  });
+/** Runs nft; never rejects (exit code, output and spawn error code in the result). Through the addon: no fork of Node per call. */
+async function nft(args: string[]): Promise<{ exitCode: number; stdout: string; stderr: string; code?: string }> {
+  try {
+    const r = await runCaptured('nft', args);
+    return { exitCode: r.status, stdout: r.stdout, stderr: r.stderr };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return { exitCode: 1, stdout: '', stderr: (e as Error).message, code };
+  }
 }
 
 export type NftListing = { nftables?: Array<Record<string, unknown>> };

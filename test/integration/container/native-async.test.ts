@@ -1,12 +1,13 @@
 // The addon calls the container path uses off the JS thread: spawnDetached
-// (how berth-shim is started) and the asynchronous link delete (how a
-// container's veth goes at removal), against real processes and links.
+// (how berth-shim is started), runCaptured (how nft and a runtime's delete
+// run) and the asynchronous link delete (how a container's veth goes at
+// removal), against real processes and links.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { Socket } from 'node:net';
 import { isRoot, shortId, tempDir } from '../../helpers/env.js';
-import { spawnDetached } from '../../../src/native/spawn.js';
+import { runCaptured, spawnDetached } from '../../../src/native/spawn.js';
 import { linkDelIfExistsAsync } from '../../../src/native/netlink-async.js';
 import { linkAdd, linkDelIfExists, linkList } from '../../../src/native/netlink.js';
 import { netnsCreate, netnsCreateAsync, netnsDelete } from '../../../src/native/netns.js';
@@ -48,6 +49,21 @@ test('spawnDetached: own session, stdio on /dev/null, only fd 3 besides, clean s
 
 test('spawnDetached: a missing program is an error with its code, nothing spawned', async () => {
   await assert.rejects(spawnDetached('/nonexistent/berth-shim', ['x']), (e: NodeJS.ErrnoException) => e.code === 'ENOENT' && /nonexistent/.test(e.message));
+});
+
+test('runCaptured: both streams in full (past a pipe buffer), exit status, signal, PATH lookup, clean start', async () => {
+  // 200 KiB on each stream, interleaved: a reader that waited on one pipe only would hang.
+  const big = await runCaptured('/bin/sh', ['-c', 'i=0; while [ $i -lt 400 ]; do head -c 512 /dev/zero | tr "\\0" o; head -c 512 /dev/zero | tr "\\0" e >&2; i=$((i+1)); done; exit 7']);
+  assert.equal(big.status, 7);
+  assert.equal(big.stdout, 'o'.repeat(204800));
+  assert.equal(big.stderr, 'e'.repeat(204800));
+  const killed = await runCaptured('sh', ['-c', 'kill -TERM $$']);
+  assert.equal(killed.status, 128 + 15);
+  const self = await runCaptured('sh', ['-c', 'ls /proc/$$/fd; readlink /proc/$$/fd/0; while read -r k v; do case $k in SigBlk:) echo "SigBlk: $v";; esac; done < /proc/$$/status']);
+  assert.equal(self.status, 0, self.stderr);
+  assert.match(self.stdout, /^0\n1\n2\n(3\n)?\/dev\/null\n/, 'stdin on /dev/null; no descriptor of ours beyond 0-2 (3 is ls\'s own directory)');
+  assert.match(self.stdout, /^SigBlk:\s+0+$/m);
+  await assert.rejects(runCaptured('berth-no-such-program', []), (e: NodeJS.ErrnoException) => e.code === 'ENOENT');
 });
 
 test('spawnShim: one clear line when the program dies before reporting, the report when it does', async () => {
