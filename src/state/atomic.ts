@@ -17,11 +17,36 @@ export interface WriteOptions {
   durable?: boolean;
 }
 
-/** The temporary file beside `path` (its directory made) that a write fills before the rename. */
+/** The temporary file beside `path` that a write fills before the rename. */
 function tempFor(path: string): string {
-  const dir = dirname(path);
-  mkdirSync(dir, { recursive: true });
-  return join(dir, `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.tmp`);
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.tmp`);
+}
+
+const isMissingDir = (e: unknown) => (e as NodeJS.ErrnoException).code === 'ENOENT';
+
+/**
+ * Opens the temporary file, making its directory only when the open finds it
+ * missing: the directory nearly always exists, and a mkdir per write was a
+ * syscall (and a path walk) on every record of an `up`.
+ */
+function openTemp(tmp: string, mode: number): number {
+  try {
+    return openSync(tmp, 'w', mode);
+  } catch (e) {
+    if (!isMissingDir(e)) throw e;
+    mkdirSync(dirname(tmp), { recursive: true });
+    return openSync(tmp, 'w', mode);
+  }
+}
+
+async function openTempAsync(tmp: string, mode: number): Promise<number> {
+  try {
+    return await openP(tmp, 'w', mode);
+  } catch (e) {
+    if (!isMissingDir(e)) throw e;
+    mkdirSync(dirname(tmp), { recursive: true });
+    return openP(tmp, 'w', mode);
+  }
 }
 
 // node:fs callbacks promisified, not node:fs/promises: loading that module costs a command ~5 ms.
@@ -34,7 +59,7 @@ const renameP = promisify(rename);
 export function writeFileAtomic(path: string, data: string | Uint8Array, options: number | WriteOptions = {}): void {
   const { mode = 0o644, durable = true } = typeof options === 'number' ? { mode: options } : options;
   const tmp = tempFor(path);
-  const fd = openSync(tmp, 'w', mode);
+  const fd = openTemp(tmp, mode);
   try {
     const buf = typeof data === 'string' ? Buffer.from(data) : data;
     let off = 0;
@@ -61,7 +86,7 @@ export function writeJsonAtomic(path: string, value: unknown, options: WriteOpti
 export async function writeFileAtomicAsync(path: string, data: string | Uint8Array, options: WriteOptions = {}): Promise<void> {
   const { mode = 0o644, durable = true } = options;
   const tmp = tempFor(path);
-  const fd = await openP(tmp, 'w', mode);
+  const fd = await openTempAsync(tmp, mode);
   try {
     const buf = typeof data === 'string' ? Buffer.from(data) : data;
     for (let off = 0; off < buf.length;) off += (await writeP(fd, buf, off, buf.length - off, null)).bytesWritten;
