@@ -16,7 +16,6 @@ import { RuntimeStepRunner } from './build-runner.js';
 import { Engine } from './engine.js';
 
 // The build's events and their printed form, for the CLI's progress output.
-export { BuildEventFormatter, type BuildEvent } from '../image/build/index.js';
 
 export interface BuildFlags {
   noCache?: boolean;

@@ -2,13 +2,14 @@
 // lines with --progress json, nothing with quiet. With several services the
 // lines carry the service name.
 import { BerthError } from '../../errors.js';
-import { BuildEventFormatter, type BuildEvent } from '../../project/build.js';
+import { BuildEventFormatter, type BuildEvent } from '../../project/build-events.js';
 import type { GlobalOptions } from '../globals.js';
+import { writeErr } from '../output.js';
 
 export function buildProgress(g: GlobalOptions, quiet = false): ((service: string | undefined, e: BuildEvent) => void) | undefined {
   if (quiet || g.progress === 'quiet') return undefined;
   if (g.progress === 'json') {
-    return (service, e) => process.stderr.write(JSON.stringify({ ...(service ? { service } : {}), ...e, time: new Date().toISOString() }) + '\n');
+    return (service, e) => writeErr(JSON.stringify({ ...(service ? { service } : {}), ...e, time: new Date().toISOString() }) + '\n');
   }
   const formatters = new Map<string, BuildEventFormatter>();
   return (service, e) => {
@@ -16,7 +17,7 @@ export function buildProgress(g: GlobalOptions, quiet = false): ((service: strin
     let f = formatters.get(key);
     if (!f) { f = new BuildEventFormatter(); formatters.set(key, f); }
     const prefix = service ? `${service} ` : '';
-    for (const l of f.lines(e)) process.stderr.write(`${prefix}${l}\n`);
+    for (const l of f.lines(e)) writeErr(`${prefix}${l}\n`);
   };
 }
 

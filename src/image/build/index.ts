@@ -1,4 +1,3 @@
 // The Dockerfile builder: the public face for the project service and the CLI.
 export { buildImage } from './builder.js';
 export type { BuildEvent, BuildOptions, BuildResult } from './types.js';
-export { BuildEventFormatter } from './progress-text.js';
