@@ -6,8 +6,9 @@ import { UsageError } from '../errors.js';
 import type { Membership } from '../project/cluster.js';
 import type { GlobalOptions } from './globals.js';
 import type { UpFlags } from './up-options.js';
+import { writeErr } from './output.js';
 
-const say = (s: string) => process.stderr.write(`${s}\n`);
+const say = (s: string) => writeErr(`${s}\n`);
 
 /** Flags of a single-host `up` that have no meaning (yet) for a project spread over nodes. */
 const SINGLE_HOST_ONLY: Array<[keyof UpFlags, string, (v: unknown) => boolean]> = [

@@ -9,19 +9,20 @@ import type { GlobalOptions } from './globals.js';
 import { progressKind } from './progress.js';
 import { loadProjectFromGlobals } from './project-loader.js';
 import type { ServiceProgress } from '../project/pull.js';
+import { writeErr, writeOut } from './output.js';
 
 type Say = (l: ServiceProgress) => void;
 
-const print = (line: string) => void process.stdout.write(`${line}\n`);
-const warn = (m: string) => void process.stderr.write(`warning: ${m}\n`);
+const print = (line: string) => void writeOut(`${line}\n`);
+const warn = (m: string) => void writeErr(`warning: ${m}\n`);
 
 function sayer(g: GlobalOptions, quiet?: boolean): Say {
   const kind = quiet ? 'quiet' : progressKind(g);
   if (kind === 'quiet') return () => {};
-  if (kind === 'json') return (l) => { process.stderr.write(JSON.stringify({ id: l.service, ...l, service: undefined, time: new Date().toISOString() }) + '\n'); };
+  if (kind === 'json') return (l) => { writeErr(JSON.stringify({ id: l.service, ...l, service: undefined, time: new Date().toISOString() }) + '\n'); };
   return (l) => {
     const t = l.elapsed === undefined ? '' : `  ${(l.elapsed / 1000).toFixed(1)}s`;
-    process.stderr.write(` ${l.service}  ${l.status}${l.message ? ` - ${l.message}` : ''}${t}\n`);
+    writeErr(` ${l.service}  ${l.status}${l.message ? ` - ${l.message}` : ''}${t}\n`);
   };
 }
 
@@ -56,10 +57,10 @@ export async function composeImages(g: GlobalOptions, names: string[], o: { form
   const rows = await projectImages(g.root, target.name, names);
   if (o.quiet) {
     const ids = [...new Set(rows.filter((r) => r.ID).map((r) => r.ID.replace(/^sha256:/, '')))];
-    process.stdout.write(ids.map((i) => `${i}\n`).join(''));
+    writeOut(ids.map((i) => `${i}\n`).join(''));
     return;
   }
-  if (o.format === 'json') { process.stdout.write(JSON.stringify(rows) + '\n'); return; }
-  process.stdout.write(table([['CONTAINER', 'REPOSITORY', 'TAG', 'IMAGE ID', 'SIZE'],
+  if (o.format === 'json') { writeOut(JSON.stringify(rows) + '\n'); return; }
+  writeOut(table([['CONTAINER', 'REPOSITORY', 'TAG', 'IMAGE ID', 'SIZE'],
     ...rows.map((r) => [r.ContainerName, r.Repository, r.Tag, r.ID ? shortId(r.ID) : '<missing>', humanSize(r.Size)])]));
 }

@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline';
+import { writeErr } from './output.js';
 
 /**
  * Asks before a destructive command, as docker does: `warning` goes to
@@ -6,7 +7,7 @@ import { createInterface } from 'node:readline';
  */
 export async function confirmed(warning: string, force?: boolean): Promise<boolean> {
   if (force) return true;
-  process.stderr.write(warning);
+  writeErr(warning);
   if (!process.stdin.isTTY) return false;
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   const answer = await new Promise<string>((r) => rl.question('Are you sure you want to continue? [y/N] ', r));

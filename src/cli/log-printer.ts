@@ -1,6 +1,8 @@
 // Output as docker compose prints logs: "web-1  | text", the prefix padded
 // to the longest name and coloured from Compose's cycle (in the order the
 // containers first appear), optionally with the entry's timestamp.
+import { writeErr, writeOut } from './output.js';
+
 /** Which output stream a line came from. */
 export type LogStream = 'stdout' | 'stderr';
 
@@ -36,7 +38,7 @@ export class LogPrinter {
   private readonly write: (stream: LogStream, text: string) => void;
 
   constructor(readonly o: PrinterOptions) {
-    this.write = o.write ?? ((stream, text) => void (stream === 'stderr' ? process.stderr : process.stdout).write(text));
+    this.write = o.write ?? ((stream, text) => (stream === 'stderr' ? writeErr : writeOut)(text));
   }
 
   /** Declares a container name (its colour is the next in the cycle; the prefix width may grow). */

@@ -6,6 +6,7 @@ import { prepareRoot, takeNotices } from '../project/state-root.js';
 import { commandTable, commands } from './commands/index.js';
 import { repoPath } from '../repo-root.js';
 import { assertPrivileged, privilegeError } from '../project/privileges.js';
+import { writeErr } from './output.js';
 
 /** Commands that never read or write the state root (nothing is created for them). */
 const STATELESS = new Set(['config', 'version', 'help', 'login', 'logout']);
@@ -81,7 +82,7 @@ export function buildProgram(argv?: string[]): Command {
 
 /** What the state layer skipped (unreadable records), one line each. */
 function printNotices(): void {
-  for (const n of takeNotices()) process.stderr.write(`${n}\n`);
+  for (const n of takeNotices()) writeErr(`${n}\n`);
 }
 
 /** Runs the CLI; returns the process exit code. */
@@ -90,7 +91,7 @@ export async function main(argv: string[]): Promise<number> {
   const name = commandNameOf(program, argv.slice(2));
   if (name !== undefined && name !== 'help' && !Object.hasOwn(commandTable, name)) {
     const { unknownCommandMessage } = await import('./commands/unknown.js');
-    process.stderr.write(unknownCommandMessage(name, program));
+    writeErr(unknownCommandMessage(name, program));
     return 15;
   }
   for (const cmd of program.commands) cmd.exitOverride();
@@ -105,15 +106,15 @@ export async function main(argv: string[]): Promise<number> {
       return e.exitCode === 0 ? 0 : 15;
     }
     if (isBerthError(e)) {
-      process.stderr.write(`${e.message}\n`);
+      writeErr(`${e.message}\n`);
       return e.exitCode;
     }
     const denied = privilegeError(e, commandNameOf(program, argv.slice(2)) ?? 'berth');
     if (denied) {
-      process.stderr.write(`${denied.message}\n`);
+      writeErr(`${denied.message}\n`);
       return denied.exitCode;
     }
-    process.stderr.write(`berth: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
+    writeErr(`berth: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
     return 70;
   }
 }

@@ -5,6 +5,7 @@
 // with `quiet`. Progress goes to stderr, as in docker compose.
 import { formatPlan, planToJson, type Plan, type ProgressEvent, type Reporter } from '../project/run.js';
 import type { GlobalOptions } from './globals.js';
+import { writeErr, writeOut } from './output.js';
 
 const STARTING = new Set(['Creating', 'Recreate', 'Starting', 'Stopping', 'Removing', 'Pulling', 'Building', 'Killing', 'Pausing', 'Unpausing', 'Restarting', 'Waiting']);
 
@@ -17,7 +18,7 @@ export function progressKind(g: GlobalOptions): 'tty' | 'plain' | 'quiet' | 'jso
 }
 
 function printPlan(plan: Plan): void {
-  process.stdout.write(formatPlan(plan));
+  writeOut(formatPlan(plan));
 }
 
 function unchangedLines(plan: Plan): string[] {
@@ -27,26 +28,26 @@ function unchangedLines(plan: Plan): string[] {
 function plainReporter(): Reporter {
   return {
     plan: printPlan,
-    start(plan) { for (const l of unchangedLines(plan)) process.stderr.write(` ${l}\n`); },
+    start(plan) { for (const l of unchangedLines(plan)) writeErr(` ${l}\n`); },
     event(e: ProgressEvent) {
       const t = STARTING.has(e.status) ? '' : `  ${secs(e.elapsed)}`;
-      process.stderr.write(` ${e.resource} ${e.id}  ${e.status}${e.message && !STARTING.has(e.status) ? `  ${e.message}` : ''}${t}\n`);
+      writeErr(` ${e.resource} ${e.id}  ${e.status}${e.message && !STARTING.has(e.status) ? `  ${e.message}` : ''}${t}\n`);
     },
-    warn(m) { process.stderr.write(`warning: ${m}\n`); },
+    warn(m) { writeErr(`warning: ${m}\n`); },
   };
 }
 
 function jsonReporter(): Reporter {
   return {
-    plan(plan) { process.stdout.write(JSON.stringify(planToJson(plan)) + '\n'); },
-    start(plan) { for (const u of plan.unchanged) process.stderr.write(JSON.stringify({ resource: u.resource, id: u.name, status: u.state }) + '\n'); },
-    event(e) { process.stderr.write(JSON.stringify({ ...e, time: new Date().toISOString() }) + '\n'); },
-    warn(m) { process.stderr.write(JSON.stringify({ level: 'warning', message: m }) + '\n'); },
+    plan(plan) { writeOut(JSON.stringify(planToJson(plan)) + '\n'); },
+    start(plan) { for (const u of plan.unchanged) writeErr(JSON.stringify({ resource: u.resource, id: u.name, status: u.state }) + '\n'); },
+    event(e) { writeErr(JSON.stringify({ ...e, time: new Date().toISOString() }) + '\n'); },
+    warn(m) { writeErr(JSON.stringify({ level: 'warning', message: m }) + '\n'); },
   };
 }
 
 function quietReporter(): Reporter {
-  return { plan: printPlan, warn(m) { process.stderr.write(`warning: ${m}\n`); } };
+  return { plan: printPlan, warn(m) { writeErr(`warning: ${m}\n`); } };
 }
 
 interface Row {
@@ -65,7 +66,7 @@ async function ttyReporter(): Promise<Reporter> {
   let running: Promise<unknown> | undefined;
   return {
     plan: printPlan,
-    warn(m) { process.stderr.write(`warning: ${m}\n`); },
+    warn(m) { writeErr(`warning: ${m}\n`); },
     start(plan) {
       rows = new Map();
       for (const l of unchangedLines(plan)) rows.set(l, { title: `${l}`, open: new Set() });

@@ -2,6 +2,7 @@
 // import this lazily (inside their action) so that start-up stays cheap.
 import type { GlobalOptions } from './globals.js';
 import type { LoadOptions, Project } from '../compose/model.js';
+import { writeErr } from './output.js';
 
 export interface ProjectRequest {
   /** Services named on the command line (enable their profiles). */
@@ -29,6 +30,6 @@ export function loadOptionsOf(g: GlobalOptions, req: ProjectRequest = {}): LoadO
 export async function loadProjectFromGlobals(g: GlobalOptions, req: ProjectRequest = {}): Promise<Project> {
   const { loadProject } = await import('../compose/project.js');
   const project = await loadProject(loadOptionsOf(g, req));
-  for (const w of project.warnings) process.stderr.write(`warning: ${w}\n`);
+  for (const w of project.warnings) writeErr(`warning: ${w}\n`);
   return project;
 }

@@ -7,6 +7,7 @@ import { parseFilters } from '../project/filters.js';
 import type { GlobalOptions } from './globals.js';
 import { table } from './tools/table.js';
 import { resolveTarget } from './project-command.js';
+import { writeErr, writeOut } from './output.js';
 
 interface PsFlags { all?: boolean; quiet?: boolean; services?: boolean; status?: string[]; filter?: string[]; format: string; trunc?: boolean }
 
@@ -65,7 +66,7 @@ export async function psCommand(g: GlobalOptions, services: string[], o: PsFlags
   const cluster = await clusterHolding(g.root, target.name, target.project);
   let rows: Array<PsRow & { Node?: string }> = cluster ? await clusterPs(cluster, target.name) : psRows(engine, target.name);
   const dnsDown = dnsDownWarning(engine, target.name);
-  if (dnsDown) process.stderr.write(`warning: ${dnsDown}\n`);
+  if (dnsDown) writeErr(`warning: ${dnsDown}\n`);
   const statuses = [...(o.status ?? [])];
   for (const { key, value } of parseFilters(o.filter, ['name', 'service', 'status'])) {
     if (key === 'status') statuses.push(value);
@@ -77,13 +78,13 @@ export async function psCommand(g: GlobalOptions, services: string[], o: PsFlags
   else if (!o.all) rows = rows.filter((r) => r.State === 'running' || r.State === 'paused' || r.State === 'restarting');
   if (o.services) {
     const names = [...new Set(rows.map((r) => r.Service))];
-    process.stdout.write(names.map((n) => `${n}\n`).join(''));
+    writeOut(names.map((n) => `${n}\n`).join(''));
     return;
   }
-  if (o.quiet) { process.stdout.write(rows.map((r) => `${o.trunc === false ? r.ID : r.ID.slice(0, 12)}\n`).join('')); return; }
+  if (o.quiet) { writeOut(rows.map((r) => `${o.trunc === false ? r.ID : r.ID.slice(0, 12)}\n`).join('')); return; }
   const jsonRow = (r: PsRow & { Node?: string }) => ({ ...r, Ports: ports(r), Labels: labels(r) });
   if (o.format === 'json') {
-    process.stdout.write(rows.map((r) => JSON.stringify(jsonRow(r)) + '\n').join(''));
+    writeOut(rows.map((r) => JSON.stringify(jsonRow(r)) + '\n').join(''));
     return;
   }
   const now = Date.now();
@@ -98,11 +99,11 @@ export async function psCommand(g: GlobalOptions, services: string[], o: PsFlags
       toJSON: () => jsonRow(r),
     });
     const out = rows.map((r) => template.render(context(r)));
-    if (!template.table) return void process.stdout.write(out.map((l) => `${l}\n`).join(''));
-    process.stdout.write(alignTabs([template.header((n) => PS_HEADERS[n]!), ...out]));
+    if (!template.table) return void writeOut(out.map((l) => `${l}\n`).join(''));
+    writeOut(alignTabs([template.header((n) => PS_HEADERS[n]!), ...out]));
     return;
   }
   const node = cluster ? ['NODE'] : [];
-  process.stdout.write(table(['NAME', 'IMAGE', 'COMMAND', 'SERVICE', 'CREATED', 'STATUS', 'PORTS', ...node],
+  writeOut(table(['NAME', 'IMAGE', 'COMMAND', 'SERVICE', 'CREATED', 'STATUS', 'PORTS', ...node],
     rows.map((r) => [r.Name, r.Image, cmd(r.Command), r.Service, created(r, now), r.Status, ports(r), ...(cluster ? [r.Node ?? ''] : [])])));
 }

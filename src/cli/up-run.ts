@@ -6,6 +6,7 @@ import { BerthError } from '../errors.js';
 import type { GlobalOptions } from './globals.js';
 import { parseTimeout, resolveTarget, runCommand, type Target } from './project-command.js';
 import { ignoreOrphansOf, upOptionsOf, type UpFlags } from './up-options.js';
+import { writeErr } from './output.js';
 
 export async function upCommand(g: GlobalOptions, services: string[], o: UpFlags): Promise<number> {
   if (o.exitCodeFrom) o.abortOnContainerExit = true;
@@ -36,7 +37,7 @@ export async function upCommand(g: GlobalOptions, services: string[], o: UpFlags
   } catch (e) {
     if (!ac.signal.aborted || detach) throw e;
     // Ctrl-C while converging in attached mode: stop what was started, as docker compose does.
-    process.stderr.write('Gracefully stopping... (press Ctrl+C again to force)\n');
+    writeErr('Gracefully stopping... (press Ctrl+C again to force)\n');
     await runCommand({ ...g, progress: g.progress === 'auto' ? 'plain' : g.progress }, target, { verb: { verb: 'stop', options: {} }, drivers: { timeout } });
     return 130;
   } finally {
@@ -69,14 +70,14 @@ async function attach(g: GlobalOptions, target: Target, services: string[], o: U
     onContainer: (name) => printer.add(name),
     onLine: (l) => printer.print(l),
     onExit: (name, code) => printer.notice(name, `exited with code ${code}`),
-    onAbort: () => process.stderr.write('Aborting on container exit...\n'),
-    onWarning: (m) => process.stderr.write(`warning: ${m}\n`),
+    onAbort: () => writeErr('Aborting on container exit...\n'),
+    onWarning: (m) => writeErr(`warning: ${m}\n`),
   });
   const watching = o.watch ? await startWatching(g, target, services) : undefined;
   let interrupts = 0;
   const onSigint = () => {
     if (++interrupts === 1) {
-      process.stderr.write('Gracefully stopping... (press Ctrl+C again to force)\n');
+      writeErr('Gracefully stopping... (press Ctrl+C again to force)\n');
       void watching?.stop();
     }
     monitor.interrupt();
@@ -96,6 +97,6 @@ async function attach(g: GlobalOptions, target: Target, services: string[], o: U
 async function startWatching(g: GlobalOptions, target: Target, services: string[]) {
   const [{ startWatch }, { watchOptionsOf }] = await Promise.all([import('../watch/index.js'), import('./watch-run.js')]);
   const session = await startWatch(await watchOptionsOf(g, target, services, {}));
-  session.failed.catch((e: Error) => process.stderr.write(`${e.message}\n`));
+  session.failed.catch((e: Error) => writeErr(`${e.message}\n`));
   return session;
 }

@@ -3,8 +3,9 @@ import type { WatchFlags } from './commands/watch.js';
 import type { GlobalOptions } from './globals.js';
 import { resolveTarget, runCommand, type Target } from './project-command.js';
 import { reporterFor } from './progress.js';
+import { writeOut } from './output.js';
 
-const writeLine = (l: string) => void process.stdout.write(`${l}\n`);
+const writeLine = (l: string) => void writeOut(`${l}\n`);
 
 export async function watchOptionsOf(g: GlobalOptions, target: Target, services: string[], o: WatchFlags) {
   const { pathsAt } = await import('../project/state-root.js');

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../../errors.js';
 import type { GlobalOptions } from '../globals.js';
+import { writeOut } from '../output.js';
 
 export interface ImageBuildFlags {
   tag?: string[]; file?: string; target?: string; buildArg?: string[]; label?: string[];
@@ -22,5 +23,5 @@ export async function imageBuild(g: GlobalOptions, context: string, o: ImageBuil
     tags: o.tag, target: o.target, buildArgs: buildArgsOf(o.buildArg), labels, noCache: o.cache === false, pull: !!o.pull,
     network: o.network as 'default' | 'none' | 'host' | undefined, progress: buildProgress(g, o.quiet), signal,
   }));
-  process.stdout.write(`${r.id}\n`);
+  writeOut(`${r.id}\n`);
 }

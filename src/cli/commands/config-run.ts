@@ -11,6 +11,7 @@ import { configView } from '../../compose/used-resources.js';
 import { extractVariables } from '../../compose/variables.js';
 import { UsageError } from '../../errors.js';
 import { table } from '../tools/table.js';
+import { writeErr, writeOut } from '../output.js';
 
 function lines(xs: Iterable<string>): string {
   const a = [...xs];
@@ -22,7 +23,7 @@ export async function runConfig(g: GlobalOptions, services: string[], f: ConfigF
   const options = loadOptionsOf(g, { services, selectServices: services.length > 0, interpolate: f.interpolate });
   const hash = f.hash !== undefined ? (await import('../../compose/hash.js')).hashService : undefined;
   const { text, warnings, model } = withPositions(options, (o) => render(o, f, hash));
-  for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+  for (const w of warnings) writeErr(`warning: ${w}\n`);
   // As docker compose does, an interpolated model escapes its dollars ($ → $$) so that it loads back to the same values.
   if (!f.quiet) emit(model && f.interpolate ? text.replaceAll('$', '$$$$') : text, f.output);
 }
@@ -98,5 +99,5 @@ function variablesText(g: GlobalOptions, services: string[], format?: 'yaml' | '
 
 function emit(text: string, output?: string): void {
   if (output) writeFileSync(output, text);
-  else process.stdout.write(text);
+  else writeOut(text);
 }

@@ -4,6 +4,7 @@ import { collect, globalsOf } from '../globals.js';
 import { guard } from '../guard.js';
 import { addSearch } from './search.js';
 import type { ImageBuildFlags } from '../build/image-build.js';
+import { writeOut } from '../output.js';
 
 
 const formatOption = () => new Option('--format <format>', 'output format').choices(['table', 'json']).default('table');
@@ -22,7 +23,7 @@ function addLs(cmd: Command): Command {
       const root = globalsOf(cmd).root;
       if (opts.format !== 'table' && opts.format !== 'json' && !opts.quiet) {
         const [{ imageTemplate }, { ago }] = await Promise.all([import('../tools/ls-templates.js'), import('../../project/image/format.js')]);
-        process.stdout.write(imageTemplate(imageRows(root, repo, { filter: opts.filter }), opts.format, { noTrunc: opts.trunc === false, ago }));
+        writeOut(imageTemplate(imageRows(root, repo, { filter: opts.filter }), opts.format, { noTrunc: opts.trunc === false, ago }));
         return;
       }
       listImages(root, repo, { quiet: opts.quiet, digests: opts.digests, noTrunc: opts.trunc === false, format: opts.format, filter: opts.filter });

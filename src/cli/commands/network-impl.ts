@@ -6,8 +6,9 @@ import { table } from '../tools/table.js';
 import {
   networkConnect, networkCreate, networkDisconnect, networkList, networkPrune, networkRemove,
 } from '../../project/network.js';
+import { writeErr, writeOut } from '../output.js';
 
-const out = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
+const out = (s: string) => writeOut(s.endsWith('\n') ? s : `${s}\n`);
 
 
 function pairs(list: string[] | undefined, what: string): Record<string, string> {
@@ -26,7 +27,7 @@ export async function ls(g: GlobalOptions, o: { format: string; quiet?: boolean;
   if (o.format === 'json') return void out(nets.map((n) => JSON.stringify(n)).join('\n'));
   if (o.format !== 'table') {
     const { networkTemplate } = await import('../tools/ls-templates.js');
-    return void process.stdout.write(networkTemplate(nets, o.format, { noTrunc: o.trunc === false }));
+    return void writeOut(networkTemplate(nets, o.format, { noTrunc: o.trunc === false }));
   }
   out(table(['NETWORK ID', 'NAME', 'DRIVER', 'SUBNETS', 'CONTAINERS'],
     nets.map((n) => [n.id.slice(0, 12), n.name, n.driver, n.subnets.map((s) => s.subnet).join(','), String(n.containers.length)])));
@@ -53,7 +54,7 @@ export async function rm(g: GlobalOptions, names: string[]): Promise<void> {
       out(name);
     } catch (e) {
       if (names.length === 1) throw e;
-      process.stderr.write(`${(e as Error).message}\n`);
+      writeErr(`${(e as Error).message}\n`);
       failed = e;
     }
   }

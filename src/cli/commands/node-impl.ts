@@ -4,8 +4,9 @@ import type { GlobalOptions } from '../globals.js';
 import { pathsAt } from '../../project/state-root.js';
 import { ensureAgent, joinCluster, leaveCluster, listNodes } from '../../cluster/nodes.js';
 import { runNodeAgent } from '../../project/node-agent.js';
+import { writeOut } from '../output.js';
 
-const out = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
+const out = (s: string) => writeOut(s.endsWith('\n') ? s : `${s}\n`);
 
 function labels(list: string[] | undefined): Record<string, string> {
   const o: Record<string, string> = {};

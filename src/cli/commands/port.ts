@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { globalsOf } from '../globals.js';
 import { BerthError, UsageError } from '../../errors.js';
+import { writeOut } from '../output.js';
 
 // `berth port SERVICE PRIVATE_PORT` (Compose: the service's container,
 // --index) or `berth port CONTAINER [PRIVATE_PORT]` (engine form, when the
@@ -41,11 +42,11 @@ export function registerPort(program: Command): void {
         project = g.projectName;
       }
       const { label: t, ports } = publishedPorts({ root: g.root, project, services, nameOnly: !!g.projectName, name, index, target, protocol: proto });
-      if (opts.format === 'json') return void process.stdout.write(JSON.stringify(ports) + '\n');
+      if (opts.format === 'json') return void writeOut(JSON.stringify(ports) + '\n');
       if (target !== undefined && ports.length === 0) throw new BerthError(`no port ${target}/${proto} for container ${t}: not published`);
       for (const p of ports) {
         const host = p.hostIp ? (p.hostIp.includes(':') ? `[${p.hostIp}]` : p.hostIp) : '0.0.0.0';
-        process.stdout.write(target !== undefined ? `${host}:${p.hostPort}\n` : `${p.target}/${p.protocol} -> ${host}:${p.hostPort}\n`);
+        writeOut(target !== undefined ? `${host}:${p.hostPort}\n` : `${p.target}/${p.protocol} -> ${host}:${p.hostPort}\n`);
       }
     });
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { globalsOf } from '../globals.js';
+import { writeErr } from '../output.js';
 
 // `berth rm`: remove stopped service containers (-s stops running ones first).
 // Compose asks for confirmation without -f; berth never prompts, so -f is
@@ -15,6 +16,6 @@ export function registerRm(program: Command): void {
       const g = globalsOf(cmd);
       const target = await resolveTarget(g, services, true);
       const r = await runCommand(g, target, { verb: { verb: 'rm', options: { services: services.length ? services : undefined, stop: o.stop, removeVolumes: o.volumes } } });
-      if (!g.dryRun && r.plan.actions.length === 0) process.stderr.write('No stopped containers\n');
+      if (!g.dryRun && r.plan.actions.length === 0) writeErr('No stopped containers\n');
     });
 }

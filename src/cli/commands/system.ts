@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { BerthError, UsageError } from '../../errors.js';
 import { confirmed } from '../confirm.js';
 import { globalsOf, type GlobalOptions } from '../globals.js';
+import { writeOut } from '../output.js';
 
 // `berth system prune|reset`: clean-up across the state root's projects
 // (the behaviour is src/project/system.ts; this file asks and prints).
@@ -26,7 +27,7 @@ async function run(g: GlobalOptions, verb: 'prune' | 'reset', o: { all?: boolean
   section('Deleted Volumes', r.volumes);
   section('Deleted Images', r.images.map((i) => `deleted: ${i}`));
   if (r.table) section('Deleted nftables table', [r.table]);
-  process.stdout.write(`${out.join('\n')}${out.length ? '\n' : ''}Total reclaimed space: ${humanSize(r.reclaimed)}\n`);
+  writeOut(`${out.join('\n')}${out.length ? '\n' : ''}Total reclaimed space: ${humanSize(r.reclaimed)}\n`);
 }
 
 export function registerSystem(program: Command): void {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { Option } from 'commander';
 import { repoPath } from '../../repo-root.js';
+import { writeOut } from '../output.js';
 
 export function registerVersion(program: Command): void {
   program
@@ -11,8 +12,8 @@ export function registerVersion(program: Command): void {
     .option('--short', 'print only the version number')
     .action((opts: { format: string; short?: boolean }) => {
       const pkg = JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { version: string };
-      if (opts.short) process.stdout.write(`${pkg.version}\n`);
-      else if (opts.format === 'json') process.stdout.write(JSON.stringify({ version: pkg.version }) + '\n');
-      else process.stdout.write(`berth version ${pkg.version}\n`);
+      if (opts.short) writeOut(`${pkg.version}\n`);
+      else if (opts.format === 'json') writeOut(JSON.stringify({ version: pkg.version }) + '\n');
+      else writeOut(`berth version ${pkg.version}\n`);
     });
 }

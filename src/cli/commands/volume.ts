@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { collect, globalsOf } from '../globals.js';
 import { guard } from '../guard.js';
+import { writeOut } from '../output.js';
 
 // `berth volume ...`: Docker's volume commands over the state root's volumes.
 export function registerVolume(program: Command): void {
@@ -15,7 +16,7 @@ export function registerVolume(program: Command): void {
       const root = globalsOf(cmd).root;
       if (o.format !== 'table' && o.format !== 'json' && !o.quiet) {
         const { volumeTemplate } = await import('../tools/ls-templates.js');
-        process.stdout.write(volumeTemplate((await impl()).volumeList(root, o.filter), o.format));
+        writeOut(volumeTemplate((await impl()).volumeList(root, o.filter), o.format));
         return;
       }
       (await impl()).volumeLs({ ...o, root });

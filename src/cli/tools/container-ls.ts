@@ -8,6 +8,7 @@ import { commandText, created, goTime, labels, ports, psTemplate } from '../ps-r
 import { alignTabs } from './go-template.js';
 import { parseCount } from './flags.js';
 import { table } from './table.js';
+import { writeOut } from '../output.js';
 
 /** The fields a --format template may use, with the headers `table` prints for them (docker's container context). */
 const HEADERS: Record<string, string> = {
@@ -44,7 +45,7 @@ export async function runContainerLs(g: GlobalOptions, o: LsFlags): Promise<void
   if (!everything) rows = rows.filter((r) => r.State === 'running' || r.State === 'paused' || r.State === 'restarting');
   if (last !== undefined) rows = rows.slice(0, last);
   const id = (r: PsRow) => (o.trunc ? r.ID.slice(0, 12) : r.ID);
-  if (o.quiet) return void process.stdout.write(rows.map((r) => `${id(r)}\n`).join(''));
+  if (o.quiet) return void writeOut(rows.map((r) => `${id(r)}\n`).join(''));
   const now = Date.now();
   // What `.` is in a template: docker's container context; `{{json .}}` prints the JSON row.
   const context = (r: PsRow) => ({
@@ -53,12 +54,12 @@ export async function runContainerLs(g: GlobalOptions, o: LsFlags): Promise<void
     Labels: labels(r), Label: (k: string) => r.Labels[k] ?? '',
   });
   const jsonRow = (r: PsRow) => { const { Label: _label, ...row } = context(r); return row; };
-  if (o.format === 'json') return void process.stdout.write(rows.map((r) => `${JSON.stringify(jsonRow(r))}\n`).join(''));
+  if (o.format === 'json') return void writeOut(rows.map((r) => `${JSON.stringify(jsonRow(r))}\n`).join(''));
   if (template) {
     const out = rows.map((r) => template.render({ ...context(r), toJSON: () => jsonRow(r) }));
-    if (!template.table) return void process.stdout.write(out.map((l) => `${l}\n`).join(''));
-    return void process.stdout.write(alignTabs([template.header((n) => HEADERS[n]!), ...out]));
+    if (!template.table) return void writeOut(out.map((l) => `${l}\n`).join(''));
+    return void writeOut(alignTabs([template.header((n) => HEADERS[n]!), ...out]));
   }
-  process.stdout.write(table(['CONTAINER ID', 'IMAGE', 'COMMAND', 'CREATED', 'STATUS', 'PORTS', 'NAMES'],
+  writeOut(table(['CONTAINER ID', 'IMAGE', 'COMMAND', 'CREATED', 'STATUS', 'PORTS', 'NAMES'],
     rows.map((r) => [id(r), r.Image, commandText(r.Command, o.trunc), created(r, now), r.Status, ports(r), r.Name])));
 }

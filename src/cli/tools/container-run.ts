@@ -6,6 +6,7 @@ import { BerthError } from '../../errors.js';
 import type { ContainerRunSpec } from '../../project/container/index.js';
 import type { CreateFlags, RunFlags } from '../commands/container-run.js';
 import type { GlobalOptions } from '../globals.js';
+import { writeErr, writeOut } from '../output.js';
 
 function specOf(image: string, command: string[], o: CreateFlags): ContainerRunSpec {
   return {
@@ -33,14 +34,14 @@ async function as125<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-const pullLine = (line: string) => process.stderr.write(`${line}\n`);
-const warnLine = (line: string) => process.stderr.write(`WARNING: ${line}\n`);
+const pullLine = (line: string) => writeErr(`${line}\n`);
+const warnLine = (line: string) => writeErr(`WARNING: ${line}\n`);
 
 export async function runRun(g: GlobalOptions, image: string, command: string[], o: RunFlags): Promise<number> {
   const { runContainer, engineAt } = await import('../../project/container/index.js');
   const engine = engineAt(g.root);
   const r = await as125(() => runContainer(engine, { spec: specOf(image, command, o), detach: o.detach, rm: o.rm, onPull: pullLine, onWarning: warnLine }));
-  if (o.detach) process.stdout.write(`${r.id}\n`);
+  if (o.detach) writeOut(`${r.id}\n`);
   return r.exitCode ?? 0;
 }
 
@@ -48,5 +49,5 @@ export async function runCreate(g: GlobalOptions, image: string, command: string
   const { createEngineContainer, engineAt } = await import('../../project/container/index.js');
   const r = await as125(() => createEngineContainer(engineAt(g.root), specOf(image, command, o), pullLine));
   for (const w of r.warnings) warnLine(w);
-  process.stdout.write(`${r.id}\n`);
+  writeOut(`${r.id}\n`);
 }

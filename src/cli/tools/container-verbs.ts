@@ -8,8 +8,9 @@ import { confirmed } from '../confirm.js';
 import type { GlobalOptions } from '../globals.js';
 import { splitContainerArg } from './cp-run.js';
 import { PS_TITLES, psRow } from './ps-columns.js';
-import { exitOnBrokenPipe, interruptSignal, parseCount, parseEnvPairs } from './flags.js';
+import { interruptSignal, parseCount, parseEnvPairs } from './flags.js';
 import { table } from './table.js';
+import { exitOnBrokenPipe, writeErr, writeOut } from '../output.js';
 
 const service = () => import('../../project/container/index.js');
 
@@ -24,11 +25,11 @@ async function forEach(refs: string[], fn: (ref: string) => Promise<unknown>): P
   for (const ref of refs) {
     try {
       await fn(ref);
-      process.stdout.write(`${ref}\n`);
+      writeOut(`${ref}\n`);
     } catch (e) {
       if (!(e instanceof BerthError)) throw e;
       failed = true;
-      process.stderr.write(`Error response from daemon: ${e.message}\n`);
+      writeErr(`Error response from daemon: ${e.message}\n`);
     }
   }
   if (failed) process.exitCode = 1;
@@ -101,7 +102,7 @@ export async function runExec(g: GlobalOptions, ref: string, argv: string[], o: 
 export async function runTop(g: GlobalOptions, ref: string): Promise<void> {
   const { s, engine } = await engineOf(g);
   const rows = (await s.containerProcesses(engine, ref)).map((pid) => psRow(pid)).filter((r): r is string[] => !!r);
-  process.stdout.write(table(PS_TITLES, rows));
+  writeOut(table(PS_TITLES, rows));
 }
 
 export async function runPort(g: GlobalOptions, ref: string, priv: string | undefined): Promise<void> {
@@ -118,7 +119,7 @@ export async function runPort(g: GlobalOptions, ref: string, priv: string | unde
   if (target !== undefined && ports.length === 0) throw new BerthError(`No public port '${target}/${proto}' published for ${ref}`);
   for (const p of ports) {
     const host = p.hostIp ? (p.hostIp.includes(':') ? `[${p.hostIp}]` : p.hostIp) : '0.0.0.0';
-    process.stdout.write(target !== undefined ? `${host}:${p.hostPort}\n` : `${p.target}/${p.protocol} -> ${host}:${p.hostPort}\n`);
+    writeOut(target !== undefined ? `${host}:${p.hostPort}\n` : `${p.target}/${p.protocol} -> ${host}:${p.hostPort}\n`);
   }
 }
 
@@ -132,11 +133,11 @@ export async function runWait(g: GlobalOptions, refs: string[]): Promise<void> {
   let failed = false;
   for (const ref of refs) {
     try {
-      process.stdout.write(`${await s.waitContainer(engine, ref)}\n`);
+      writeOut(`${await s.waitContainer(engine, ref)}\n`);
     } catch (e) {
       if (!(e instanceof BerthError)) throw e;
       failed = true;
-      process.stderr.write(`Error response from daemon: ${e.message}\n`);
+      writeErr(`Error response from daemon: ${e.message}\n`);
     }
   }
   if (failed) process.exitCode = 1;
@@ -161,5 +162,5 @@ export async function runPrune(g: GlobalOptions, o: { force?: boolean; filter?: 
   const [{ s, engine }, { humanSize }] = await Promise.all([engineOf(g), import('../../project/image/format.js')]);
   const r = await s.pruneContainers(engine, o.filter);
   const list = r.deleted.length ? `Deleted Containers:\n${r.deleted.map((id) => `${id}\n`).join('')}\n` : '';
-  process.stdout.write(`${list}Total reclaimed space: ${humanSize(r.reclaimed)}\n`);
+  writeOut(`${list}Total reclaimed space: ${humanSize(r.reclaimed)}\n`);
 }

@@ -4,7 +4,8 @@ import { copyWithContainer } from '../../project/cp.js';
 import type { CpFlags } from '../commands/cp.js';
 import type { GlobalOptions } from '../globals.js';
 import { projectScope } from '../project-scope.js';
-import { parseIndex, exitOnBrokenPipe } from './flags.js';
+import { parseIndex } from './flags.js';
+import { exitOnBrokenPipe, writeOut } from '../output.js';
 
 /** "service:path" → [service, path]; a local path (absolute, ./, ../ or without ':') → undefined. */
 export function splitContainerArg(arg: string): [string, string] | undefined {
@@ -26,6 +27,6 @@ export async function runCp(g: GlobalOptions, src: string, dst: string, o: CpFla
   const scope = await projectScope(g, [service]);
   await copyWithContainer({
     root: g.root, project: scope.name, service, path, local: s ? dst : src, toContainer: !!d, index, all: o.all,
-    archive: o.archive, followLink: o.followLink, dryRun: g.dryRun, onDryRun: (l) => process.stdout.write(`${l}\n`),
+    archive: o.archive, followLink: o.followLink, dryRun: g.dryRun, onDryRun: (l) => writeOut(`${l}\n`),
   });
 }

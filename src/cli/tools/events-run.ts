@@ -5,7 +5,8 @@ import { projectEvents, type ContainerEvent } from '../../project/events.js';
 import type { GlobalOptions } from '../globals.js';
 import { projectScope } from '../project-scope.js';
 import { isTemplate, parseGoTemplate, type GoTemplate } from './go-template.js';
-import { interruptSignal, exitOnBrokenPipe } from './flags.js';
+import { interruptSignal } from './flags.js';
+import { exitOnBrokenPipe, writeOut } from '../output.js';
 
 const two = (n: number) => String(n).padStart(2, '0');
 
@@ -63,6 +64,6 @@ export async function runEvents(g: GlobalOptions, services: string[], o: { json?
   const scope = await projectScope(g, services);
   await projectEvents({
     root: g.root, project: scope.name, services, signal: interruptSignal(), since: o.since, until: o.until, filters: o.filter,
-    onEvent: (e) => void process.stdout.write(template ? renderWith(template, e) : formatEvent(e, format === 'json')),
+    onEvent: (e) => void writeOut(template ? renderWith(template, e) : formatEvent(e, format === 'json')),
   });
 }

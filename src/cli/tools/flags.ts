@@ -41,13 +41,3 @@ export function interruptSignal(): AbortSignal {
   process.once('SIGTERM', stop);
   return ac.signal;
 }
-
-/** `berth logs | head`: a reader that went away ends the command quietly, as in other CLIs. */
-export function exitOnBrokenPipe(): void {
-  for (const s of [process.stdout, process.stderr]) {
-    s.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EPIPE') process.exit(0);
-      throw e;
-    });
-  }
-}

@@ -5,6 +5,7 @@ import { PS_TITLES, psRow } from './ps-columns.js';
 import type { GlobalOptions } from '../globals.js';
 import { projectScope } from '../project-scope.js';
 import { table } from './table.js';
+import { writeOut } from '../output.js';
 
 export async function runTop(g: GlobalOptions, services: string[]): Promise<void> {
   const scope = await projectScope(g, services);
@@ -14,14 +15,14 @@ export async function runTop(g: GlobalOptions, services: string[]): Promise<void
     const rows = p.pids.map((pid) => psRow(pid)).filter((r): r is string[] => !!r);
     out += `${p.name}\n${table(PS_TITLES, rows)}\n`;
   }
-  process.stdout.write(out);
+  writeOut(out);
 }
 
 export async function runWait(g: GlobalOptions, services: string[], o: { downProject?: boolean }): Promise<void> {
   const scope = await projectScope(g, services);
   const last = await waitForContainers({
     root: g.root, project: scope.name, services,
-    onExit: (id, code) => process.stdout.write(`container "${id}" exited with status code ${code}\n`),
+    onExit: (id, code) => writeOut(`container "${id}" exited with status code ${code}\n`),
   });
   if (o.downProject) {
     // The same call as `berth down` makes, on the same project.

@@ -4,7 +4,8 @@ import type { LogsFlags } from '../commands/logs.js';
 import type { GlobalOptions } from '../globals.js';
 import { LogPrinter } from '../log-printer.js';
 import { projectScope } from '../project-scope.js';
-import { interruptSignal, parseCount, parseIndex, useColour, exitOnBrokenPipe } from './flags.js';
+import { interruptSignal, parseCount, parseIndex, useColour } from './flags.js';
+import { exitOnBrokenPipe } from '../output.js';
 
 export async function runLogs(g: GlobalOptions, services: string[], o: LogsFlags): Promise<void> {
   exitOnBrokenPipe();

@@ -4,6 +4,7 @@ import { listProjects, type ProjectSummary } from '../../project/ls.js';
 import type { LsFlags } from '../commands/ls.js';
 import type { GlobalOptions } from '../globals.js';
 import { table } from './table.js';
+import { writeOut } from '../output.js';
 
 export { combinedStatus } from '../../project/ls.js';
 
@@ -15,7 +16,7 @@ function filterOf(list: string[] | undefined): (p: ProjectSummary) => boolean {
 export function runLs(g: GlobalOptions, o: LsFlags): void {
   const keep = filterOf(o.filter);
   const projects = listProjects(g.root, !!o.all).filter(keep);
-  if (o.quiet) return void process.stdout.write(projects.map((p) => `${p.Name}\n`).join(''));
-  if (o.format === 'json') return void process.stdout.write(JSON.stringify(projects) + '\n');
-  process.stdout.write(table(['NAME', 'STATUS', 'CONFIG FILES'], projects.map((p) => [p.Name, p.Status, p.ConfigFiles])));
+  if (o.quiet) return void writeOut(projects.map((p) => `${p.Name}\n`).join(''));
+  if (o.format === 'json') return void writeOut(JSON.stringify(projects) + '\n');
+  writeOut(table(['NAME', 'STATUS', 'CONFIG FILES'], projects.map((p) => [p.Name, p.Status, p.ConfigFiles])));
 }

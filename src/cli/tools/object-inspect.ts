@@ -4,6 +4,7 @@
 import { BerthError } from '../../errors.js';
 import { goMap, parseGoTemplate } from './go-template.js';
 import type { Inspected, ObjectType } from '../../project/inspect/objects.js';
+import { writeOut } from '../output.js';
 
 /** Where each kind of object holds Go maps (printed map[k:v] by templates); the rest are structs. */
 const MAP_PATHS: Record<ObjectType, string[]> = {
@@ -25,11 +26,11 @@ function markMaps(o: Inspected): Record<string, unknown> {
 /** Renders the found objects to stdout; throws the missing names' errors (one line each). */
 function printInspected(found: Inspected[], missing: string[], format: string | undefined): void {
   if (!format || format === 'json') {
-    process.stdout.write(`${JSON.stringify(found.map((f) => f.value), null, 4)}\n`);
+    writeOut(`${JSON.stringify(found.map((f) => f.value), null, 4)}\n`);
   } else {
     // A format without {{ }} is printed as is for each object, as docker's template does.
     const t = parseGoTemplate(format);
-    process.stdout.write(found.map((f) => `${t.render(markMaps(f))}\n`).join(''));
+    writeOut(found.map((f) => `${t.render(markMaps(f))}\n`).join(''));
   }
   if (missing.length) throw new BerthError(missing.join('\n'));
 }

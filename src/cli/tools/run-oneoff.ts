@@ -9,6 +9,7 @@ import type { RunFlags } from '../commands/run.js';
 import type { GlobalOptions } from '../globals.js';
 import { resolveTarget } from '../project-command.js';
 import { parseEnvPairs } from './flags.js';
+import { writeOut } from '../output.js';
 
 /** The service as the flags change it for a one-off run. */
 function oneOffService(base: Service, command: string[], o: RunFlags, tty: boolean, interactive: boolean, cwd = process.cwd()): Service {
@@ -61,7 +62,7 @@ export async function runOneOff(g: GlobalOptions, service: string, command: stri
     const { deviceRequestError } = await import('../../project/device-requests.js');
     const unsupported = deviceRequestError(project, service);
     if (unsupported) throw new BerthError(unsupported);
-    process.stdout.write(`Container ${name}  Create  (one-off of ${service})\nContainer ${name}  Start\n`);
+    writeOut(`Container ${name}  Create  (one-off of ${service})\nContainer ${name}  Start\n`);
     return 0;
   }
   const [{ runOneOff: run }, { reporterFor }] = await Promise.all([import('../../project/one-off.js'), import('../progress.js')]);
@@ -69,6 +70,6 @@ export async function runOneOff(g: GlobalOptions, service: string, command: stri
     root: g.root, project, service, run: svc, name, deps: o.deps, detach: o.detach, rm: o.rm, tty, interactive,
     reporter: await reporterFor(g),
   });
-  if (o.detach) process.stdout.write(`${name}\n`);
+  if (o.detach) writeOut(`${name}\n`);
   return r.exitCode ?? 0;
 }

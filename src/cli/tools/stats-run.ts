@@ -4,8 +4,9 @@ import type { StatsFlags } from '../commands/stats.js';
 import type { GlobalOptions } from '../globals.js';
 import { projectScope } from '../project-scope.js';
 import { statsSampler, type ContainerSample, type RawSample } from '../../project/stats.js';
-import { interruptSignal, exitOnBrokenPipe } from './flags.js';
+import { interruptSignal } from './flags.js';
 import { bytesBinary, bytesDecimal, table } from './table.js';
+import { exitOnBrokenPipe, writeOut } from '../output.js';
 
 const INTERVAL_MS = 500;
 
@@ -63,8 +64,8 @@ export async function printStats(take: () => ContainerSample[], o: Omit<StatsFla
     const rows = now.map((s) => row(s, prev.get(s.id) ?? s.sample, s.sample, o.trunc));
     prev = new Map(now.map((s) => [s.id, s.sample]));
     const text = render(rows, o.format);
-    if (!o.stream) return void process.stdout.write(text);
+    if (!o.stream) return void writeOut(text);
     if (signal?.aborted) return;
-    process.stdout.write((process.stdout.isTTY ? '\x1b[2J\x1b[H' : '') + text);
+    writeOut((process.stdout.isTTY ? '\x1b[2J\x1b[H' : '') + text);
   }
 }
