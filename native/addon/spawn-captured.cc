@@ -5,12 +5,15 @@
 // clone(CLONE_VM|CLONE_VFORK) and runs on a worker thread here, as
 // spawnDetached does; the worker also reads the output and reaps the child.
 //
-// spawnCaptured(file, argv[]) → Promise<{status, stdout: Buffer, stderr: Buffer}>:
+// spawnCaptured(file, argv[], passthrough = false) → Promise<{status, signal, stdout: Buffer, stderr: Buffer}>:
 //   `file` is looked up in PATH when it has no slash; stdin is /dev/null;
 //   the child starts with default signal handling and an empty mask and
-//   inherits no descriptor but 0-2. `status` is the exit code, or 128 + n
-//   when killed by signal n. Output past 64 MiB per stream is dropped. A
+//   inherits no descriptor but 0-2. `status` is the exit code (-1 when
+//   killed), `signal` the signal that killed it (0 when it exited). Output past 64 MiB per stream is dropped. A
 //   failure to start rejects with the errno (code ENOENT when not found).
+//   With `passthrough` (how `exec` runs the runtime), stdin and stdout are
+//   ours, stderr is copied to ours as it comes, and `stderr` holds its last
+//   4 KiB (the runtime's last line tells a command it could not start).
 #include "registry.h"
 #include <fcntl.h>
 #include <poll.h>
@@ -31,8 +34,8 @@ constexpr size_t kMaxOutput = 64u << 20;
 
 class CaptureWorker : public Napi::AsyncWorker {
  public:
-  CaptureWorker(Napi::Env env, std::string file, std::vector<std::string> argv)
-      : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)), file_(std::move(file)), argv_(std::move(argv)) {}
+  CaptureWorker(Napi::Env env, std::string file, std::vector<std::string> argv, bool passthrough)
+      : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)), file_(std::move(file)), argv_(std::move(argv)), passthrough_(passthrough) {}
   Napi::Promise Promise() { return deferred_.Promise(); }
 
   void Execute() override {
@@ -53,8 +56,15 @@ class CaptureWorker : public Napi::AsyncWorker {
     sigset_t none, all;
     sigemptyset(&none);
     sigfillset(&all);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+    if (!passthrough_) {
+      posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+      posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+    } else {
+      // Ours, as they are: Node marks its stdio close-on-exec, and a dup2 onto
+      // the same number clears that flag (glibc >= 2.29, as POSIX asks).
+      posix_spawn_file_actions_adddup2(&fa, 0, 0);
+      posix_spawn_file_actions_adddup2(&fa, 1, 1);
+    }
     posix_spawn_file_actions_adddup2(&fa, err[1], 2);
     posix_spawn_file_actions_addclosefrom_np(&fa, 3);
     // Worker threads block every signal, and Node ignores SIGPIPE: the child starts clean.
@@ -75,7 +85,8 @@ class CaptureWorker : public Napi::AsyncWorker {
     Drain(out[0], err[0]);
     int st = 0;
     while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
-    status_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    status_ = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    signal_ = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
   }
 
   void OnOK() override {
@@ -90,6 +101,7 @@ class CaptureWorker : public Napi::AsyncWorker {
     }
     Napi::Object o = Napi::Object::New(env);
     o.Set("status", Napi::Number::New(env, status_));
+    o.Set("signal", Napi::Number::New(env, signal_));
     o.Set("stdout", Napi::Buffer<char>::Copy(env, stdout_.data(), stdout_.size()));
     o.Set("stderr", Napi::Buffer<char>::Copy(env, stderr_.data(), stderr_.size()));
     deferred_.Resolve(o);
@@ -117,10 +129,25 @@ class CaptureWorker : public Napi::AsyncWorker {
           open--;
           continue;
         }
+        if (passthrough_ && i == 1) {
+          PassOn(buf, static_cast<size_t>(n));
+          continue;
+        }
         if (sinks[i]->size() < kMaxOutput) sinks[i]->append(buf, std::min(static_cast<size_t>(n), kMaxOutput - sinks[i]->size()));
       }
     }
     for (auto &f : fds) if (f.fd >= 0) close(f.fd);
+  }
+  // Passthrough stderr: on to ours at once, the last 4 KiB kept.
+  void PassOn(const char *buf, size_t n) {
+    for (size_t off = 0; off < n;) {
+      ssize_t w = write(2, buf + off, n - off);
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) break;  // ours is gone: the tail is still kept
+      off += static_cast<size_t>(w);
+    }
+    stderr_.append(buf, n);
+    if (stderr_.size() > 4096) stderr_.erase(0, stderr_.size() - 4096);
   }
   void Fail(const std::string &what, int err) {
     what_ = what;
@@ -129,16 +156,18 @@ class CaptureWorker : public Napi::AsyncWorker {
   Napi::Promise::Deferred deferred_;
   std::string file_;
   std::vector<std::string> argv_;
+  bool passthrough_;
   std::string what_;
   int err_ = 0;
   int status_ = 0;
+  int signal_ = 0;
   std::string stdout_, stderr_;
 };
 
 Napi::Value SpawnCaptured(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   if (info.Length() < 2 || !info[0].IsString() || !info[1].IsArray())
-    throw Napi::TypeError::New(env, "spawnCaptured(file, argv[])");
+    throw Napi::TypeError::New(env, "spawnCaptured(file, argv[], passthrough?)");
   std::string file = info[0].As<Napi::String>().Utf8Value();
   Napi::Array a = info[1].As<Napi::Array>();
   std::vector<std::string> argv;
@@ -150,7 +179,8 @@ Napi::Value SpawnCaptured(const Napi::CallbackInfo &info) {
     argv.push_back(std::move(s));
   }
   if (file.find('\0') != std::string::npos || argv.empty()) throw Napi::TypeError::New(env, "spawnCaptured: bad file or empty argv");
-  auto *w = new CaptureWorker(env, std::move(file), std::move(argv));
+  bool passthrough = info.Length() > 2 && info[2].ToBoolean().Value();
+  auto *w = new CaptureWorker(env, std::move(file), std::move(argv), passthrough);
   Napi::Promise p = w->Promise();
   w->Queue();
   return p;

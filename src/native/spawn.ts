@@ -28,7 +28,20 @@ export interface CapturedRun {
  * has no slash; a failure to start rejects with its errno code (ENOENT).
  */
 export async function runCaptured(file: string, args: string[]): Promise<CapturedRun> {
-  const run = nativeFn<(f: string, a: string[]) => Promise<{ status: number; stdout: Buffer; stderr: Buffer }>>('spawnCaptured');
-  const r = await run(file, [file, ...args]);
-  return { status: r.status, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
+  const r = await spawnCaptured(file, [file, ...args], false);
+  return { status: r.signal ? 128 + r.signal : r.status, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
 }
+
+/**
+ * Runs a command on our own stdin and stdout (as `exec` runs the runtime),
+ * its stderr copied to ours as it comes; resolves with its status and the
+ * last 4 KiB of its stderr. Same spawn as runCaptured: no fork of Node.
+ */
+export async function runPassthrough(file: string, args: string[]): Promise<{ status: number; signal: number; stderrTail: string }> {
+  const r = await spawnCaptured(file, [file, ...args], true);
+  return { status: r.status, signal: r.signal, stderrTail: r.stderr.toString('utf8') };
+}
+
+/** status: the exit code (-1 when killed); signal: the signal that killed it (0 when it exited). */
+const spawnCaptured = (file: string, argv: string[], passthrough: boolean) =>
+  nativeFn<(f: string, a: string[], p: boolean) => Promise<{ status: number; signal: number; stdout: Buffer; stderr: Buffer }>>('spawnCaptured')(file, argv, passthrough);

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { Socket } from 'node:net';
 import { isRoot, shortId, tempDir } from '../../helpers/env.js';
+import { spawnSync } from 'node:child_process';
 import { runCaptured, spawnDetached } from '../../../src/native/spawn.js';
 import { linkDelIfExistsAsync } from '../../../src/native/netlink-async.js';
 import { linkAdd, linkDelIfExists, linkList } from '../../../src/native/netlink.js';
@@ -64,6 +65,21 @@ test('runCaptured: both streams in full (past a pipe buffer), exit status, signa
   assert.match(self.stdout, /^0\n1\n2\n(3\n)?\/dev\/null\n/, 'stdin on /dev/null; no descriptor of ours beyond 0-2 (3 is ls\'s own directory)');
   assert.match(self.stdout, /^SigBlk:\s+0+$/m);
   await assert.rejects(runCaptured('berth-no-such-program', []), (e: NodeJS.ErrnoException) => e.code === 'ENOENT');
+});
+
+test('runPassthrough: the child reads our stdin and writes our stdout; stderr is copied on and its tail kept', () => {
+  // In a child Node, so that its stdio are pipes this test reads (Node marks its own stdio close-on-exec).
+  const script = `
+    const { runPassthrough } = await import(${JSON.stringify(new URL('../../../src/native/spawn.js', import.meta.url).href)});
+    const r = await runPassthrough('sh', ['-c', 'cat; echo to-err >&2; head -c 6000 /dev/zero | tr "\\\\0" e >&2; exit 4']);
+    const k = await runPassthrough('sh', ['-c', 'kill -KILL $$']);
+    process.stderr.write('\\nresult ' + JSON.stringify({ status: r.status, signal: r.signal, tail: r.stderrTail.length, end: r.stderrTail.slice(-3), k }) + '\\n');`;
+  const out = spawnSync(process.execPath, ['--input-type=module', '-e', script], { input: 'from-stdin\n', encoding: 'utf8' });
+  assert.equal(out.status, 0, out.stderr);
+  assert.equal(out.stdout, 'from-stdin\n');
+  assert.ok(out.stderr.startsWith(`to-err\n${'e'.repeat(6000)}\n`), out.stderr.slice(0, 80));
+  const result = JSON.parse(/^result (.*)$/m.exec(out.stderr)![1]!) as { status: number; signal: number; tail: number; end: string; k: { status: number; signal: number } };
+  assert.deepEqual(result, { status: 4, signal: 0, tail: 4096, end: 'eee', k: { status: -1, signal: 9, stderrTail: '' } });
 });
 
 test('spawnShim: one clear line when the program dies before reporting, the report when it does', async () => {
