@@ -6,7 +6,7 @@
 // The requester watches the responses, then deletes both and revokes its
 // lease; a requester that dies takes its keys with its lease, and the target
 // node's agent stops serving a request whose key is gone.
-import { randomBytes } from 'node:crypto';
+import { randomHex } from '../hashing.js';
 import type { Op } from '../etcd/client.js';
 import { BerthError } from '../errors.js';
 import { etcdFor, keys, type Membership } from '../network/stores/membership.js';
@@ -54,7 +54,7 @@ export async function callNode(m: Membership, node: string, verb: string, args: 
   const etcd = etcdFor(m.store);
   if (!(await etcd.get(keys(m.prefix).node(node)))) throw new BerthError(`node ${node} is not live (no agent of it holds a lease in the cluster)`);
   const k = requestKeys(m.prefix);
-  const id = randomBytes(8).toString('hex');
+  const id = randomHex(8);
   const lease = await etcd.leaseGrant(REQUEST_TTL_S);
   let keepalive: NodeJS.Timeout | undefined;
   let watch: { close: () => void } | undefined;

@@ -5,9 +5,9 @@
 // depends_on (start order only), profiles (selection only), build and
 // pull_policy (how the image is obtained; the image itself is in the hash),
 // and develop (berth watch settings).
-import { createHash } from 'node:crypto';
 import { BerthError } from '../errors.js';
 import type { Project, Service } from './model.js';
+import { sha256Hex } from '../hashing.js';
 
 const EXCLUDED = ['scale', 'depends_on', 'profiles', 'build', 'pull_policy', 'develop'];
 
@@ -29,7 +29,7 @@ export function hashService(s: Service): string {
     delete d.replicas;
     copy.deploy = d;
   }
-  return createHash('sha256').update(canonical(copy)).digest('hex');
+  return sha256Hex(canonical(copy));
 }
 
 export function serviceConfigHash(project: Project, serviceName: string): string {

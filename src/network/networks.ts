@@ -1,7 +1,7 @@
 // Network lifecycle for the orchestrator and the CLI: create, remove, list,
 // prune. Records are written before kernel objects are made (so a crash
 // leaves something `rm` can find) and removed only once teardown succeeded.
-import { randomBytes } from 'node:crypto';
+import { randomHex } from '../hashing.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { BerthError } from '../errors.js';
@@ -93,7 +93,7 @@ export async function createNetwork(paths: StatePaths, spec: NetworkSpec): Promi
       requestedSubnets: (spec.ipam?.config ?? []).flatMap((c) => (c.subnet ? [formatCidr(parseCidr(c.subnet))] : [])),
       chooseSubnets: choose, vniRange: [VNI_FIRST, VNI_LAST],
     }, existing) : undefined;
-    const id = shared?.def.id ?? randomBytes(32).toString('hex');
+    const id = shared?.def.id ?? randomHex(32);
     const { bridge, mtu, options } = driver.describe(spec, id);
     const clash = existing.find((n) => n.bridge === bridge);
     const rec: NetworkRecord = {

@@ -6,7 +6,7 @@
 // step's layer. The default network is a private namespace with loopback
 // only; `host` shares the host's (as `--network=host` asks).
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomHex } from '../hashing.js';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BerthError } from '../errors.js';
@@ -38,7 +38,7 @@ export class RuntimeStepRunner implements StepRunner {
 
   async run(step: RunStep): Promise<number> {
     requireBinary(this.runtime, 'berth-runtime');
-    const id = randomBytes(32).toString('hex');
+    const id = randomHex(32);
     const bundle = join(this.paths.runtime, 'build', id.slice(0, 16));
     const input: ContainerSpecInput = {
       id, name: `build-${id.slice(0, 12)}`,

@@ -3,7 +3,7 @@
 // handed to the container layer; removal undoes each of those. Every step
 // that creates a host object is recorded first (pending.ts, labels) so that
 // an interrupted command is finished by the next one.
-import { randomBytes } from 'node:crypto';
+import { randomHex } from '../hashing.js';
 import { existsSync } from 'node:fs';
 import { isCorruptRecord } from '../state/atomic.js';
 import type { Project } from '../compose/model.js';
@@ -84,7 +84,7 @@ export function containerDrivers(engine: Engine, project: Project | undefined, d
     if (!project || !s || !svc) throw new BerthError(`service ${a.service} is not defined in the project`);
     const image = engine.images.resolve(svc.image);
     const rootfs = engine.images.rootfsLayers(image.id);
-    const id = randomBytes(32).toString('hex');
+    const id = randomHex(32);
     const old = a.kind === 'container.recreate' && a.containerId ? readableRecord(engine, a.containerId) : undefined;
     const undo: Array<() => Promise<void> | void> = [];
     const marker = { id, name: a.name, netns: true, newAnonymous: [] as string[], volumes: [] as string[], copyUp: false };

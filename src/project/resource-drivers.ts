@@ -10,7 +10,7 @@ import type { Project } from '../compose/model.js';
 import type { Engine } from './engine.js';
 import { NETWORK_CONFIG_LABEL } from './observe.js';
 import { crashPoint } from '../state/crash.js';
-import { buildService, type BuildFlags } from './build.js';
+import type { BuildFlags } from './build.js';
 import { LABELS } from '../compose-labels.js';
 
 export function networkDrivers(engine: Engine, project: Project | undefined, desired: DesiredProject): Pick<Drivers, 'createNetwork' | 'removeNetwork'> {
@@ -43,6 +43,8 @@ export function imageDrivers(engine: Engine, project?: Project, build: BuildFlag
     async buildImage(a, signal?: AbortSignal) {
       const service = a.services.find((s) => project?.services[s]?.build !== undefined);
       if (!project || !service) throw new BerthError(`image ${a.name}: no service of the project builds it`);
+      // Loaded on the first build only: the image builder is ~15 ms of start-up every `up` would pay.
+      const { buildService } = await import('./build.js');
       await buildService(engine, project, service, { ...build, signal: build.signal ?? signal });
     },
     async removeImage(a) {

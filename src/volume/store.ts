@@ -4,7 +4,7 @@
 // in-use.ts) and passed in, which keeps these operations testable.
 import { compareText } from '../text-order.js';
 import { existsSync, lstatSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { randomHex } from '../hashing.js';
 import { join } from 'node:path';
 import { BerthError } from '../errors.js';
 import { isCorruptRecord, readJson, writeJsonAtomic } from '../state/atomic.js';
@@ -75,7 +75,7 @@ export class VolumeStore {
    */
   create(name: string | undefined, opts: CreateVolumeOptions = {}): VolumeInfo {
     const anonymous = opts.anonymous ?? name === undefined;
-    const volName = name ?? randomBytes(32).toString('hex');
+    const volName = name ?? randomHex(32);
     checkVolumeName(volName);
     const driver = opts.driver ?? 'local';
     if (driver !== 'local') throw new BerthError(`volume ${volName}: driver "${driver}" is not supported (only "local")`);

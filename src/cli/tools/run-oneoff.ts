@@ -1,6 +1,6 @@
 // `berth run`: flags → the service as the one-off runs it → the project
 // service's one-off run; prints the name (-d) or exits with its exit code.
-import { randomBytes } from 'node:crypto';
+import { randomHex } from '../../hashing.js';
 import { resolve as resolvePath } from 'node:path';
 import type { Service } from '../../compose/model.js';
 import { parsePortString, parseVolumeString, shellSplit } from '../../compose/syntax.js';
@@ -56,7 +56,7 @@ export async function runOneOff(g: GlobalOptions, service: string, command: stri
   const tty = !o.detach && o.tty !== false && !!process.stdin.isTTY;
   // -i without a terminal: stdin is copied to the container, and its end closes the container's stdin.
   const interactive = !o.detach && !tty && !!o.interactive;
-  const name = o.name ?? `${project.name}-${service}-run-${randomBytes(6).toString('hex')}`;
+  const name = o.name ?? `${project.name}-${service}-run-${randomHex(6)}`;
   const svc = oneOffService(base, command, o, tty, interactive, project.workingDir);
   if (g.dryRun) {
     const { deviceRequestError } = await import('../../project/device-requests.js');

@@ -3,12 +3,12 @@
 // labels (lowercase alphanumerics and `-`, at most 63, alphanumeric at both
 // ends). The mapping is deterministic and keeps names readable; a short hash
 // of the original is added only where a name is too long or two names meet.
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../../hashing.js';
 
 const MAX = 63;
 
 function shortHash(s: string): string {
-  return createHash('sha256').update(s).digest('hex').slice(0, 8);
+  return sha256Hex(s).slice(0, 8);
 }
 
 /** A DNS-1123 label for `name`: lowercased, other characters as `-`, shortened with a hash past 63. */

@@ -2,7 +2,6 @@
 // address(es) on it, one veth pair per endpoint (host side enslaved to the
 // bridge, container side created directly inside the container's netns under
 // its final name), the firewall's masquerade/isolation rules.
-import { createHash } from 'node:crypto';
 import { BerthError } from '../../errors.js';
 import { addrAdd, linkAdd, linkDelIfExists, linkList, linkSet, routeAdd } from '../../native/netlink.js';
 import { linkDelIfExistsAsync } from '../../native/netlink-async.js';
@@ -10,12 +9,13 @@ import { sysctlWrite } from '../../native/netns.js';
 import type { AttachmentRecord, NetworkRecord, NetworkSpec } from '../types.js';
 import { parseCidr } from '../ipam/cidr.js';
 import { type Attachment, type DriverContext, type NetworkDriver, collectErrors, withRollback } from './driver.js';
+import { sha256Hex } from '../../hashing.js';
 
 export const IFNAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$/;
 
 /** Host-side veth name: stable per (container, network), 14 chars. */
 export function hostVethName(containerId: string, networkId: string): string {
-  return `vb${createHash('sha256').update(`${containerId}/${networkId}`).digest('hex').slice(0, 12)}`;
+  return `vb${sha256Hex(`${containerId}/${networkId}`).slice(0, 12)}`;
 }
 const MTU_KEYS = ['com.docker.network.driver.mtu', 'mtu'];
 const NAME_KEYS = ['com.docker.network.bridge.name', 'bridge_name'];

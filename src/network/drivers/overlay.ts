@@ -5,7 +5,6 @@
 // MTU 1450 so that the 50 bytes of VXLAN encapsulation fit a 1500 underlay.
 // The VNI is allocated among this host's networks, or in etcd for a
 // cluster's network (src/network/stores).
-import { createHash } from 'node:crypto';
 import { BerthError } from '../../errors.js';
 import { fdbAppend, linkAdd, linkDelIfExists, linkList, linkSet, neighAdd, neighDel, neighList } from '../../native/netlink.js';
 import type { NetworkRecord, NetworkSpec } from '../types.js';
@@ -13,6 +12,7 @@ import { BridgeDriver, opt } from './bridge.js';
 import { type Attachment, type DriverContext, collectErrors, withRollback } from './driver.js';
 import { leaveClusterNetwork } from '../stores/cluster-networks.js';
 import { type ClusterEndpoint, publishEndpoint, withdrawEndpoint } from '../stores/cluster-endpoints.js';
+import { sha256Hex } from '../../hashing.js';
 
 const ZERO_MAC = '00:00:00:00:00:00';
 
@@ -25,7 +25,7 @@ const VNI_KEYS = ['vni', 'com.docker.network.driver.overlay.vxlanid_list'];
 
 /** The vxlan device of a network: stable per network id, 15 chars. */
 export function vxlanName(networkId: string): string {
-  return `vx-${createHash('sha256').update(networkId).digest('hex').slice(0, 12)}`;
+  return `vx-${sha256Hex(networkId).slice(0, 12)}`;
 }
 
 export function requestedVni(spec: NetworkSpec): number | undefined {

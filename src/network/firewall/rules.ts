@@ -19,15 +19,15 @@
 // the untagged 'base' rules, so the skeleton can be sent again at any time
 // (add is idempotent, the base chains are flushed and refilled in the same
 // transaction): a new network needs no listing first, one nft call.
-import { createHash } from 'node:crypto';
 import type { NetworkRecord, PublishedPort } from '../types.js';
 import { parseCidr, formatIp } from '../ipam/cidr.js';
+import { sha256Hex } from '../../hashing.js';
 
 export type NftCmd = Record<string, unknown>;
 type Expr = Record<string, unknown>;
 
 export const netTag = (networkId: string): string => `net:${networkId}`;
-export const epTag = (containerId: string): string => `ep:${createHash('sha256').update(containerId).digest('hex').slice(0, 40)}`;
+export const epTag = (containerId: string): string => `ep:${sha256Hex(containerId).slice(0, 40)}`;
 
 const match = (left: unknown, right: unknown, op = '=='): Expr => ({ match: { op, left, right } });
 const meta = (key: string): Expr => ({ meta: { key } });

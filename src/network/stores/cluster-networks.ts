@@ -5,7 +5,7 @@
 // each with a create-if-absent transaction; a node that loses a race adopts
 // the winner's definition. Nodes using it are listed under
 // <prefix>/members/<id>/; the last one to leave removes the definition.
-import { randomBytes } from 'node:crypto';
+import { randomHex } from '../../hashing.js';
 import { BerthError } from '../../errors.js';
 import { overlaps, parseCidr } from '../ipam/cidr.js';
 import type { NetworkRecord, SubnetRecord } from '../types.js';
@@ -71,7 +71,7 @@ export async function joinClusterNetwork(m: Membership, req: ClusterNetworkReque
     const usedVni = new Map<number, string>([...defs.map((d) => [d.vni, d.name] as [number, string]),
       ...local.filter((n) => n.vni !== undefined).map((n) => [n.vni!, n.name] as [number, string])]);
     const subnets = req.chooseSubnets([...defs.flatMap((d) => d.subnets.map((s) => s.subnet)), ...local.flatMap((n) => n.subnets.map((s) => s.subnet))]);
-    const id = randomBytes(32).toString('hex');
+    const id = randomHex(32);
     let vni: number | undefined;
     if (req.requestedVni !== undefined) {
       const holder = usedVni.get(req.requestedVni);

@@ -1,11 +1,11 @@
 // `inspect` of a container in Docker's shape: the container layer's view
 // plus what the network layer holds (its networks, addresses and published
 // ports) and the names of the volumes it mounts.
-import { createHash } from 'node:crypto';
 import { inspectRecord, sortedMap, type ContainerInspect } from '../../container/inspect.js';
 import type { ContainerRecord } from '../../container/record.js';
 import { getEndpoint } from '../../network/index.js';
 import type { Engine } from '../engine.js';
+import { sha256Hex } from '../../hashing.js';
 
 interface DockerEndpoint {
   IPAMConfig: { IPv4Address?: string; IPv6Address?: string } | null;
@@ -39,7 +39,7 @@ export interface ContainerInspectFull extends ContainerInspect {
 
 /** A stable 64-hex id for one container's endpoint on one network. */
 export function endpointId(containerId: string, networkId: string): string {
-  return createHash('sha256').update(`${containerId}/${networkId}`).digest('hex');
+  return sha256Hex(`${containerId}/${networkId}`);
 }
 
 function networkSettings(engine: Engine, rec: ContainerRecord, base: ContainerInspect): { settings: ContainerInspectFull['NetworkSettings']; mode?: string } {
