@@ -8,13 +8,14 @@
 // node's lease expired meanwhile it registers again under a new lease and
 // publishes its endpoints again.
 import { writeFileSync } from 'node:fs';
+import type { BerthConfig } from '../config.js';
 import type { StatePaths } from '../state/paths.js';
+import type { NetworkConfig } from '../network/types.js';
 import { applyClusterEndpoints } from '../network/networks.js';
 import { clusterEndpoints } from '../network/stores/cluster-endpoints.js';
 import { etcdFor, keys, readMembership, writeMembership, type Membership } from '../network/stores/membership.js';
 import { agentPidPath } from './agent-process.js';
 import { republishEndpoints } from './endpoints.js';
-import { nodeTtl } from './nodes.js';
 import { ProjectAgent, type Workload } from './project-agent.js';
 import { projectKeys } from './projects.js';
 import { RequestServer } from './requests.js';
@@ -22,7 +23,10 @@ import { RequestServer } from './requests.js';
 const log = (msg: string) => process.stdout.write(`${new Date().toISOString()} ${msg}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function converge(paths: StatePaths, m: Membership): Promise<void> {
+/** What the agent takes from the configuration: the network layer's part, and its lease's TTL (BERTH_NODE_TTL). */
+type AgentConfig = NetworkConfig & Pick<BerthConfig, 'nodeTtl'>;
+
+async function converge(paths: StatePaths, cfg: AgentConfig, m: Membership): Promise<void> {
   const etcd = etcdFor(m.store);
   const { byNetwork } = await clusterEndpoints(m);
   // Broadcasts flood to the live nodes that use each network (a dead node's lease took its node record).
@@ -33,14 +37,14 @@ async function converge(paths: StatePaths, m: Membership): Promise<void> {
     const [net, node] = kv.key.slice(base.length).split('/');
     if (live.has(node!)) members.set(net!, [...(members.get(net!) ?? []), kv.value]);
   }
-  const errs = await applyClusterEndpoints(paths, m.node, byNetwork, members);
+  const errs = await applyClusterEndpoints(paths, cfg, m.node, byNetwork, members);
   for (const e of errs) log(`converge: ${e.message}`);
 }
 
 /** A new lease and node record after the old lease expired (a partition, a stopped agent). */
-async function rejoin(paths: StatePaths, m: Membership): Promise<Membership> {
+async function rejoin(paths: StatePaths, cfg: AgentConfig, m: Membership): Promise<Membership> {
   const etcd = etcdFor(m.store);
-  const lease = await etcd.leaseGrant(nodeTtl());
+  const lease = await etcd.leaseGrant(cfg.nodeTtl);
   const ok = await etcd.txn([{ key: keys(m.prefix).node(m.node), target: 'CREATE', createRevision: 0 }],
     [{ put: { key: keys(m.prefix).node(m.node), value: m.vtep, lease } }]);
   if (!ok) {
@@ -54,7 +58,7 @@ async function rejoin(paths: StatePaths, m: Membership): Promise<Membership> {
   return next;
 }
 
-export async function runAgent(paths: StatePaths, workloadOf: (log: (msg: string) => void) => Workload): Promise<void> {
+export async function runAgent(paths: StatePaths, cfg: AgentConfig, workloadOf: (log: (msg: string) => void) => Workload): Promise<void> {
   let m = readMembership(paths);
   if (!m) throw new Error('this host is not a node of a cluster');
   let stopping = false;
@@ -62,13 +66,13 @@ export async function runAgent(paths: StatePaths, workloadOf: (log: (msg: string
   const nudge = () => { wake?.(); };
   process.on('SIGTERM', () => { stopping = true; nudge(); });
   process.on('SIGINT', () => { stopping = true; nudge(); });
-  const ttl = nodeTtl();
+  const ttl = cfg.nodeTtl;
 
   // Lease keepalive, a third of the TTL apart.
   const keepalive = (async () => {
     while (!stopping) {
       try {
-        if (!(await etcdFor(m!.store).leaseKeepAlive(m!.lease))) m = await rejoin(paths, m!);
+        if (!(await etcdFor(m!.store).leaseKeepAlive(m!.lease))) m = await rejoin(paths, cfg, m!);
       } catch (e) {
         log(`keepalive: ${(e as Error).message}`);
       }
@@ -104,7 +108,7 @@ export async function runAgent(paths: StatePaths, workloadOf: (log: (msg: string
   while (!stopping) {
     try {
       if (!watch) await rewatch();
-      if (netDirty) { netDirty = false; await converge(paths, m); }
+      if (netDirty) { netDirty = false; await converge(paths, cfg, m); }
     } catch (e) {
       log(`converge: ${(e as Error).message}`);
       netDirty = true;

@@ -14,7 +14,6 @@ import { addrList } from '../native/netlink.js';
 import { etcdFor, keys, membershipPath, readMembership, removeMembership, writeMembership, type Membership } from '../network/stores/membership.js';
 import { withdrawNodeEndpoints } from './endpoints.js';
 import { startAgent, stopAgent, agentRunning } from './agent-process.js';
-import { config, type BerthConfig } from '../config.js';
 
 const NODE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
 
@@ -23,18 +22,14 @@ export interface JoinOptions {
   advertiseAddr: string;
   name?: string;
   labels?: Record<string, string>;
-  prefix?: string;
-  ttl?: number;            // seconds a dead node's records survive it
+  prefix: string;          // the etcd key prefix of the cluster (BERTH_CLUSTER_PREFIX)
+  ttl: number;             // seconds a dead node's records survive it (BERTH_NODE_TTL)
 }
 
 export interface NodeInfo { name: string; address: string; labels: Record<string, string>; joined: string }
 export interface NodeStatus extends NodeInfo { status: 'ready' | 'down'; endpoints: number; self: boolean }
 
 const nodeInfoKey = (prefix: string, name: string) => `${prefix}/nodeinfo/${name}`;
-
-export function nodeTtl(cfg: BerthConfig = config()): number {
-  return cfg.nodeTtl;
-}
 
 export async function joinCluster(paths: StatePaths, o: JoinOptions): Promise<Membership> {
   const was = readMembership(paths);
@@ -45,10 +40,9 @@ export async function joinCluster(paths: StatePaths, o: JoinOptions): Promise<Me
   if (!isIP(o.advertiseAddr)) throw new BerthError(`--advertise-addr: '${o.advertiseAddr}' is not an IP address`);
   if (!addrList(null).some((a) => a.address === o.advertiseAddr)) throw new BerthError(`--advertise-addr: ${o.advertiseAddr} is not an address of this host`);
   for (const k of Object.keys(o.labels ?? {})) if (!/^[A-Za-z0-9][A-Za-z0-9_.\/-]*$/.test(k)) throw new BerthError(`invalid node label '${k}'`);
-  const prefix = o.prefix ?? config().clusterPrefix;
-  const ttl = o.ttl ?? nodeTtl();
+  const { prefix } = o;
   const etcd = new Etcd(store);
-  const lease = await etcd.leaseGrant(ttl);
+  const lease = await etcd.leaseGrant(o.ttl);
   const info: NodeInfo = { name, address: o.advertiseAddr, labels: o.labels ?? {}, joined: new Date().toISOString() };
   const k = keys(prefix);
   const ok = await etcd.txn([{ key: k.node(name), target: 'CREATE', createRevision: 0 }], [

@@ -13,7 +13,7 @@ import { hostBoundingCaps } from './capabilities.js';
 import { applyJoinPaths, ensureShm, joinPaths, joinsOthers, pinNamespaces, shmSource, type JoinPaths } from './namespaces.js';
 import { defaultHostname, generateSpec } from './oci-spec.js';
 import type { OciSpec } from './oci-types.js';
-import { binaries, checkSocketPath, containerPaths, requireBinary, type Binaries, type ContainerPaths } from './paths.js';
+import { checkSocketPath, containerPaths, requireBinary, type Binaries, type ContainerPaths } from './paths.js';
 import { listBrokenRecords, listRecords, nameOf, readRecord, releaseName, reserveName, type BrokenRecord, type ContainerRecord } from './record.js';
 import { crashPoint } from '../state/crash.js';
 import { isMounted, mountRootfs, unmountAll } from './rootfs.js';
@@ -58,14 +58,11 @@ let v2: boolean | undefined;
 const cgroupV2 = (): boolean => (v2 ??= existsSync('/sys/fs/cgroup/cgroup.controllers'));
 
 export class Containers {
-  readonly bin: Binaries;
   /**
    * hostPorts: the published host ports of a container (the network layer
    * knows them; the project service wires it), held by its shim while it runs.
    */
-  constructor(readonly paths: StatePaths, bin: Partial<Binaries> = {}, private readonly hooks: { hostPorts?: (id: string) => HostPortReservation[] } = {}) {
-    this.bin = { ...binaries(), ...bin };
-  }
+  constructor(readonly paths: StatePaths, readonly bin: Binaries, private readonly hooks: { hostPorts?: (id: string) => HostPortReservation[] } = {}) {}
 
   pathsOf(id: string): ContainerPaths {
     return containerPaths(this.paths, id);
@@ -113,7 +110,7 @@ export class Containers {
     const p = this.pathsOf(input.id);
     checkSocketPath(p.socket);
     const shim = resolveShimOptions(input);
-    const runtime = resolveRuntime(input.runtime, process.env, this.bin);
+    const runtime = resolveRuntime(input.runtime, this.bin);
     if (input.init) requireBinary(this.bin.init, 'berth-init');
     const undo: (() => Promise<void> | void)[] = [];
     try {

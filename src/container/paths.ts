@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { BerthError } from '../errors.js';
 import type { StatePaths } from '../state/paths.js';
 import { repoRoot } from '../repo-root.js';
-import { config, type BerthConfig } from '../config.js';
+import type { BerthConfig } from '../config.js';
 
 const SOCKET_PATH_MAX = 107;
 
@@ -67,8 +67,8 @@ export function checkSocketPath(path: string): void {
 
 export interface Binaries { shim: string; runtime: string; init: string }
 
-/** The shim, OCI runtime and init: native/out/ unless BERTH_SHIM, BERTH_RUNTIME, BERTH_INIT say otherwise. */
-export function binaries(cfg: BerthConfig = config()): Binaries {
+/** The shim, OCI runtime and init: native/out/ (of BERTH_REPO, else this checkout) unless BERTH_SHIM, BERTH_RUNTIME, BERTH_INIT say otherwise. */
+export function binaries(cfg: Pick<BerthConfig, 'repo' | 'shim' | 'runtime' | 'init'>): Binaries {
   const nativeOut = join(cfg.repo ?? repoRoot(), 'native/out');
   return {
     shim: cfg.shim ?? join(nativeOut, 'berth-shim'),

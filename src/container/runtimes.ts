@@ -6,8 +6,7 @@
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { BerthError } from '../errors.js';
-import { config, readConfig } from '../config.js';
-import { binaries, type Binaries } from './paths.js';
+import type { Binaries } from './paths.js';
 
 export const DEFAULT_RUNTIME = 'berth-runtime';
 
@@ -35,9 +34,9 @@ function findInPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
 }
 
 /** Why `name` cannot be a runtime here (unknown, or not installed), or undefined. */
-export function runtimeError(name: string | undefined, env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function runtimeError(name: string | undefined, bin: Pick<Binaries, 'runtime'>, env: NodeJS.ProcessEnv = process.env): string | undefined {
   try {
-    resolveRuntime(name, env);
+    resolveRuntime(name, bin, env);
     return undefined;
   } catch (e) {
     if (e instanceof BerthError) return e.message;
@@ -46,10 +45,11 @@ export function runtimeError(name: string | undefined, env: NodeJS.ProcessEnv = 
 }
 
 /**
- * The executable for a runtime name (absent or empty: berth-runtime, which
- * $BERTH_RUNTIME may point elsewhere). An unknown name is docker's error.
+ * The executable for a runtime name (absent or empty: berth-runtime, bin.runtime,
+ * which BERTH_RUNTIME may point elsewhere; runc and crun: found in env's PATH).
+ * An unknown name is docker's error.
  */
-export function resolveRuntime(name: string | undefined, env: NodeJS.ProcessEnv = process.env, bin: Pick<Binaries, 'runtime'> = binaries(env === process.env ? config() : readConfig(env))): RuntimeChoice {
+export function resolveRuntime(name: string | undefined, bin: Pick<Binaries, 'runtime'>, env: NodeJS.ProcessEnv = process.env): RuntimeChoice {
   if (!name || name === DEFAULT_RUNTIME) return { name: DEFAULT_RUNTIME, path: bin.runtime };
   if (!(RUNTIME_NAMES as readonly string[]).includes(name)) {
     throw new BerthError(`unknown or invalid runtime name: ${name} (known: ${RUNTIME_NAMES.join(', ')})`);

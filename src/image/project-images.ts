@@ -24,6 +24,8 @@ export interface ServiceResult {
 }
 
 export interface ManyOptions {
+  /** Registries spoken to over plain http (BERTH_INSECURE_REGISTRIES). */
+  insecure: string[];
   /** Progress per service: events carry the service name. */
   onProgress?: (service: string, e: ProgressEvent) => void;
   /** Keep going when one service fails (Compose's --ignore-pull-failures / --ignore-push-failures). */
@@ -32,7 +34,7 @@ export interface ManyOptions {
 }
 
 /** Pulls each distinct image once; `always` re-pulls, `never`/`build` only check the store. */
-export async function pullServiceImages(store: ImageStore, services: ServiceImage[], opts: ManyOptions & { policyOverride?: PullPolicy } = {}): Promise<ServiceResult[]> {
+export async function pullServiceImages(store: ImageStore, services: ServiceImage[], opts: ManyOptions & { policyOverride?: PullPolicy }): Promise<ServiceResult[]> {
   const byRef = new Map<string, Promise<ResolvedImage | undefined>>();
   const results = await mapLimit(services, opts.concurrency ?? 4, async (s): Promise<ServiceResult> => {
     const policy = opts.policyOverride ?? s.pullPolicy ?? 'missing';
@@ -44,7 +46,7 @@ export async function pullServiceImages(store: ImageStore, services: ServiceImag
     try {
       let p = byRef.get(key);
       if (!p) {
-        p = pullImage(store, key, { onProgress: (e) => opts.onProgress?.(s.service, e) });
+        p = pullImage(store, key, { insecure: opts.insecure, onProgress: (e) => opts.onProgress?.(s.service, e) });
         byRef.set(key, p);
       }
       const img = await p;
@@ -58,14 +60,14 @@ export async function pullServiceImages(store: ImageStore, services: ServiceImag
 }
 
 /** Pushes each distinct image of the services once, in parallel. */
-export async function pushServiceImages(store: ImageStore, services: ServiceImage[], opts: ManyOptions = {}): Promise<ServiceResult[]> {
+export async function pushServiceImages(store: ImageStore, services: ServiceImage[], opts: ManyOptions): Promise<ServiceResult[]> {
   const seen = new Map<string, Promise<void>>();
   return mapLimit(services, opts.concurrency ?? 4, async (s): Promise<ServiceResult> => {
     const key = formatReference(parseReference(s.image));
     try {
       let p = seen.get(key);
       if (!p) {
-        p = pushImage(store, key, { onProgress: (e) => opts.onProgress?.(s.service, e) }).then(() => undefined);
+        p = pushImage(store, key, { insecure: opts.insecure, onProgress: (e) => opts.onProgress?.(s.service, e) }).then(() => undefined);
         seen.set(key, p);
       }
       await p;

@@ -15,7 +15,7 @@ import { LeaseConflict, NetworkStore, assertContainerId, type LeaseStore, type L
 import { driverContext, hostLinkNames, syncDnsDeferredFromStore } from './networks.js';
 import { withRollback } from './drivers/driver.js';
 import { crashPoint } from '../state/crash.js';
-import type { AttachmentRecord, EndpointRecord, EndpointRequest, NetworkRecord, PortBinding, PublishedPort } from './types.js';
+import type { AttachmentRecord, EndpointRecord, EndpointRequest, NetworkConfig, NetworkRecord, PortBinding, PublishedPort } from './types.js';
 
 export { hostVethName };
 
@@ -43,7 +43,7 @@ function networkEvent(paths: StatePaths, action: 'connect' | 'disconnect', net: 
 }
 
 /** Attaches the container to its networks and publishes its ports. Returns the endpoint record. */
-export async function connectEndpoint(paths: StatePaths, req: EndpointRequest): Promise<EndpointRecord> {
+export async function connectEndpoint(paths: StatePaths, cfg: NetworkConfig, req: EndpointRequest): Promise<EndpointRecord> {
   assertContainerId(req.containerId);
   if (!req.netnsPath.startsWith('/') || !existsSync(req.netnsPath)) throw new BerthError(`network namespace ${req.netnsPath} does not exist`);
   if (!req.networks.length && !(req.ports ?? []).length) throw new BerthError('connect: no network given');
@@ -126,7 +126,7 @@ export async function connectEndpoint(paths: StatePaths, req: EndpointRequest): 
     const candidates = added.filter((a) => !a.net.internal);
     const best = Math.max(...candidates.map((a) => a.rec.gwPriority ?? 0));
     const defaultNet = hasDefault ? undefined : candidates.find((a) => (a.rec.gwPriority ?? 0) === best)?.net.id;
-    const ctx = driverContext({ paths });
+    const ctx = driverContext(cfg, { paths });
     const whose = { containerId: ep.containerId, ...(ep.name ? { name: ep.name } : {}), dnsNames: ep.dnsNames };
     await withRollback([
       { run: () => Promise.all([...leaseBook].map(([id, b]) => b.ls.commit(id, b.before, b.after))),
@@ -143,7 +143,7 @@ export async function connectEndpoint(paths: StatePaths, req: EndpointRequest): 
       { run: () => store.saveEndpointAsync(ep) },
     ]);
     for (const a of added) networkEvent(paths, 'connect', a.net, req.containerId);
-    return { ep, dnsLoaded: await syncDnsDeferredFromStore(store) };
+    return { ep, dnsLoaded: await syncDnsDeferredFromStore(store, cfg) };
   }));
   await dnsLoaded();
   return ep;
@@ -174,7 +174,7 @@ async function unlease(ls: LeaseStore, networkId: string, owner: string, ips?: A
  * Detaches the container from the named networks (all when omitted). Every
  * step is tried; the errors are reported together at the end.
  */
-export async function disconnectEndpoint(paths: StatePaths, containerId: string, networks?: string[]): Promise<void> {
+export async function disconnectEndpoint(paths: StatePaths, cfg: NetworkConfig, containerId: string, networks?: string[]): Promise<void> {
   assertContainerId(containerId);
   const store = new NetworkStore(paths);
   let dnsLoaded = async (): Promise<void> => {};
@@ -188,7 +188,7 @@ export async function disconnectEndpoint(paths: StatePaths, containerId: string,
     const ep = store.endpoint(containerId);
     if (!ep) {
       if (networks?.length) throw new BerthError(`container ${containerId} is not attached to any network`);
-      await repairOrphan(store, containerId);
+      await repairOrphan(store, cfg, containerId);
       store.deleteEndpoint(containerId); // an unreadable record, if that is why there was none
       return;
     }
@@ -199,7 +199,7 @@ export async function disconnectEndpoint(paths: StatePaths, containerId: string,
         return a;
       })
       : ep.attachments;
-    const ctx = driverContext({ paths });
+    const ctx = driverContext(cfg, { paths });
     const errs: Error[] = [];
     const remaining = ep.attachments.filter((a) => !drop.includes(a));
     const ports = ep.ports.filter((p) => remaining.some((a) => a.networkId === p.network));
@@ -222,7 +222,7 @@ export async function disconnectEndpoint(paths: StatePaths, containerId: string,
     }
     if (remaining.length) store.saveEndpoint({ ...ep, attachments: remaining, ports });
     else store.deleteEndpoint(containerId);
-    try { dnsLoaded = await syncDnsDeferredFromStore(store); } catch (e) { errs.push(e as Error); }
+    try { dnsLoaded = await syncDnsDeferredFromStore(store, cfg); } catch (e) { errs.push(e as Error); }
     if (errs.length) throw new BerthError(`disconnect ${ep.name ?? containerId}: ${errs.map((e) => e.message).join('; ')}`);
   });
   await dnsLoaded();
@@ -275,7 +275,7 @@ async function dropHostVeths(store: NetworkStore, containerId: string): Promise<
 }
 
 /** Publishes more ports for an attached container (conflicts checked first). */
-export async function publishPorts(paths: StatePaths, containerId: string, bindings: PortBinding[]): Promise<PublishedPort[]> {
+export async function publishPorts(paths: StatePaths, cfg: Pick<NetworkConfig, 'nftTable'>, containerId: string, bindings: PortBinding[]): Promise<PublishedPort[]> {
   assertContainerId(containerId);
   const reqs = expandPorts(bindings);
   const store = new NetworkStore(paths);
@@ -287,18 +287,18 @@ export async function publishPorts(paths: StatePaths, containerId: string, bindi
     const taken = store.endpoints().flatMap((e) => e.ports);
     const got = await assignPorts(reqs, (r) => (r.hostIp.includes(':') && target.ipv6) ? target.ipv6 : target.ipv4 ?? target.ipv6!, target.networkId, taken);
     const ports = [...ep.ports, ...got];
-    await driverContext().firewall.publish(containerId, ports);
+    await driverContext(cfg).firewall.publish(containerId, ports);
     store.saveEndpoint({ ...ep, ports });
     return got;
   });
 }
 
-export async function unpublishPorts(paths: StatePaths, containerId: string): Promise<void> {
+export async function unpublishPorts(paths: StatePaths, cfg: Pick<NetworkConfig, 'nftTable'>, containerId: string): Promise<void> {
   assertContainerId(containerId);
   const store = new NetworkStore(paths);
   await store.lock(async () => {
     const ep = store.endpoint(containerId);
-    await driverContext().firewall.unpublish(containerId);
+    await driverContext(cfg).firewall.unpublish(containerId);
     if (ep) store.saveEndpoint({ ...ep, ports: [] });
   });
 }
@@ -321,13 +321,13 @@ export function getEndpoint(paths: StatePaths, containerId: string): EndpointRec
  * veth or DNAT rules without a record; they are named after the container,
  * so a later disconnect (e.g. from `down`) finds and removes them.
  */
-async function repairOrphan(store: NetworkStore, containerId: string): Promise<void> {
+async function repairOrphan(store: NetworkStore, cfg: Pick<NetworkConfig, 'nftTable'>, containerId: string): Promise<void> {
   const errs: Error[] = [];
   for (const net of store.networks()) {
     try { await unlease(store.leaseStore(net), net.id, containerId); } catch (e) { errs.push(e as Error); }
     errs.push(...await driverFor(net.driver).removeOrphan(containerId, net));
   }
-  try { await driverContext().firewall.unpublish(containerId); } catch (e) { errs.push(e as Error); }
+  try { await driverContext(cfg).firewall.unpublish(containerId); } catch (e) { errs.push(e as Error); }
   if (errs.length) throw new BerthError(`cleanup of ${containerId}: ${errs.map((e) => e.message).join('; ')}`);
 }
 
@@ -335,14 +335,14 @@ async function repairOrphan(store: NetworkStore, containerId: string): Promise<v
  * A container was renamed: its endpoint carries the new name, and a DNS name
  * that was the old name becomes the new one (the responder answers by it).
  */
-export async function renameEndpoint(paths: StatePaths, containerId: string, from: string, to: string): Promise<void> {
+export async function renameEndpoint(paths: StatePaths, cfg: NetworkConfig, containerId: string, from: string, to: string): Promise<void> {
   assertContainerId(containerId);
   const store = new NetworkStore(paths);
   const dnsLoaded = await store.lock(async () => {
     const ep = store.endpoint(containerId);
     if (!ep) return undefined;
     store.saveEndpoint({ ...ep, name: to, dnsNames: ep.dnsNames.map((d) => (d === from ? to : d)) });
-    return syncDnsDeferredFromStore(store);
+    return syncDnsDeferredFromStore(store, cfg);
   });
   await dnsLoaded?.();
 }

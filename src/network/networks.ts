@@ -19,14 +19,14 @@ import type { DriverContext } from './drivers/driver.js';
 import { chooseSubnets, configuredPools } from './ipam/ipam.js';
 import { NetworkStore } from './store.js';
 import { dnsBinary, serverState, syncDns, syncDnsDeferred } from './dns/manager.js';
-import type { NetworkRecord, NetworkSpec } from './types.js';
+import type { NetworkConfig, NetworkRecord, NetworkSpec } from './types.js';
 
 const NETWORK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
-/** What drivers are given: the firewall (injected here), and this host's cluster membership when it has one. */
-export function driverContext(opts: { fresh?: boolean; paths?: StatePaths; firewall?: Firewall } = {}): DriverContext {
+/** What drivers are given: the firewall (injected here, on the configured table), and this host's cluster membership when it has one. */
+export function driverContext(cfg: Pick<NetworkConfig, 'nftTable'>, opts: { fresh?: boolean; paths?: StatePaths; firewall?: Firewall } = {}): DriverContext {
   const membership = opts.paths ? readMembership(opts.paths) : undefined;
-  return { firewall: opts.firewall ?? new NftFirewall(), ...(opts.fresh ? { fresh: true } : {}), ...(membership ? { membership } : {}) };
+  return { firewall: opts.firewall ?? new NftFirewall(cfg.nftTable), ...(opts.fresh ? { fresh: true } : {}), ...(membership ? { membership } : {}) };
 }
 
 /** Prefixes routed or addressed on the host (see host-prefixes.ts): automatic subnets avoid them. */
@@ -40,15 +40,15 @@ function dnsEndpoints(store: NetworkStore, networks: NetworkRecord[]) {
   return remote.length ? [...store.endpoints(), ...remoteAsEndpointRecords(remote, networks.filter((n) => n.cluster))] : store.endpoints();
 }
 
-async function syncDnsFromStore(store: NetworkStore): Promise<void> {
+async function syncDnsFromStore(store: NetworkStore, cfg: NetworkConfig): Promise<void> {
   const nets = store.networks();
-  await syncDns(store.paths, nets, dnsEndpoints(store, nets));
+  await syncDns(store.paths, nets, dnsEndpoints(store, nets), cfg);
 }
 
 /** syncDnsFromStore under the lock; the returned wait for the responder can run after the lock is released. */
-export function syncDnsDeferredFromStore(store: NetworkStore): Promise<() => Promise<void>> {
+export function syncDnsDeferredFromStore(store: NetworkStore, cfg: NetworkConfig): Promise<() => Promise<void>> {
   const nets = store.networks();
-  return syncDnsDeferred(store.paths, nets, dnsEndpoints(store, nets));
+  return syncDnsDeferred(store.paths, nets, dnsEndpoints(store, nets), cfg);
 }
 
 /**
@@ -57,10 +57,10 @@ export function syncDnsDeferredFromStore(store: NetworkStore): Promise<() => Pro
  * records. Returns true when it had to be. Taken under the network lock, so
  * two commands never start two.
  */
-export async function ensureDnsResponder(paths: StatePaths): Promise<boolean> {
+export async function ensureDnsResponder(paths: StatePaths, cfg: NetworkConfig): Promise<boolean> {
   const store = new NetworkStore(paths);
   if (!store.networks().length || serverState(paths)) return false;
-  const loaded = await store.lock(async () => (serverState(paths) || !store.networks().length ? undefined : syncDnsDeferredFromStore(store)));
+  const loaded = await store.lock(async () => (serverState(paths) || !store.networks().length ? undefined : syncDnsDeferredFromStore(store, cfg)));
   if (!loaded) return false;
   await loaded();
   return true;
@@ -73,19 +73,19 @@ export function dnsResponderState(paths: StatePaths, net: NetworkRecord): { Runn
   return s ? { Running: true, Pid: s.pid, Gateways: gateways } : { Running: false, Gateways: [] };
 }
 
-export async function createNetwork(paths: StatePaths, spec: NetworkSpec): Promise<NetworkRecord> {
+export async function createNetwork(paths: StatePaths, cfg: NetworkConfig, spec: NetworkSpec): Promise<NetworkRecord> {
   if (!NETWORK_NAME.test(spec.name)) throw new BerthError(`invalid network name '${spec.name}'`);
   const driver = driverFor(spec.driver);
   driver.validate(spec);
   if (spec.ipam?.driver && spec.ipam.driver !== 'default') throw new BerthError(`network ${spec.name}: IPAM driver '${spec.ipam.driver}' is not supported`);
-  dnsBinary();  // its responder must be there: checked before anything is created
+  dnsBinary(cfg);  // its responder must be there: checked before anything is created
   prefetchHostChains();  // the firewall's listing runs while the records and the bridge are made
   const store = new NetworkStore(paths);
   return store.lock(async () => {
     const existing = store.networks();
     if (existing.some((n) => n.name === spec.name)) throw new BerthError(`network ${spec.name} already exists`);
     const routes = hostPrefixes();
-    const choose = (taken: string[]) => chooseSubnets(spec, taken, routes, configuredPools());
+    const choose = (taken: string[]) => chooseSubnets(spec, taken, routes, configuredPools(cfg));
     const m = driver.name === 'overlay' ? readMembership(paths) : undefined;
     // An overlay network of a cluster takes id, subnets and VNI from the cluster's definition.
     const shared = m ? await joinClusterNetwork(m, {
@@ -112,13 +112,13 @@ export async function createNetwork(paths: StatePaths, spec: NetworkSpec): Promi
     }
     try {
       store.saveNetwork(rec);
-      await driver.setup(rec, driverContext({ fresh: true }));
+      await driver.setup(rec, driverContext(cfg, { fresh: true }));
     } catch (e) {
       store.deleteNetwork(id);
       await driver.release?.(rec).catch(() => undefined);
       throw e;
     }
-    await syncDnsFromStore(store);
+    await syncDnsFromStore(store, cfg);
     return rec;
   });
 }
@@ -151,10 +151,10 @@ function networkDifferences(n: NetworkRecord, spec: NetworkSpec): string[] {
  * difference) and repairs its kernel objects, firewall rules and DNS (after a
  * reboot or a crash).
  */
-export async function ensureNetwork(paths: StatePaths, spec: NetworkSpec): Promise<{ network: NetworkRecord; created: boolean }> {
+export async function ensureNetwork(paths: StatePaths, cfg: NetworkConfig, spec: NetworkSpec): Promise<{ network: NetworkRecord; created: boolean }> {
   const store = new NetworkStore(paths);
   const existing = store.networks().find((n) => n.name === spec.name);
-  if (!existing) return { network: await createNetwork(paths, spec), created: true };
+  if (!existing) return { network: await createNetwork(paths, cfg, spec), created: true };
   const diff = networkDifferences(existing, spec);
   if (diff.length) throw new BerthError(`network ${spec.name} exists with a different configuration: ${diff.join('; ')}; remove it first (berth down)`);
   await store.lock(async () => {
@@ -162,12 +162,12 @@ export async function ensureNetwork(paths: StatePaths, spec: NetworkSpec): Promi
     if (!n) throw new BerthError(`network ${spec.name} was removed meanwhile`);
     const driver = driverFor(n.driver);
     const links = linkList(null);
-    if (!links.some((l) => l.name === n.bridge)) await driver.setup(n, driverContext());
+    if (!links.some((l) => l.name === n.bridge)) await driver.setup(n, driverContext(cfg));
     else {
       if (n.vxlan && !links.some((l) => l.name === n.vxlan) && driver instanceof OverlayDriver) driver.addVxlan(n);
-      await driverContext().firewall.setupNetwork(n);
+      await driverContext(cfg).firewall.setupNetwork(n);
     }
-    await syncDnsFromStore(store);
+    await syncDnsFromStore(store, cfg);
   });
   return { network: existing, created: false };
 }
@@ -183,16 +183,16 @@ export function hostLinkNames(): Set<string> {
  * its accepts to, or a dockerd started since the network was made. One nft listing when
  * nothing is missing. Returns the names of the networks repaired.
  */
-export async function repairFirewall(paths: StatePaths, ids: string[]): Promise<string[]> {
+export async function repairFirewall(paths: StatePaths, cfg: Pick<NetworkConfig, 'nftTable'>, ids: string[]): Promise<string[]> {
   const store = new NetworkStore(paths);
   return store.lock(async () => {
     const ns = ids.map((id) => store.find(id)).filter((n): n is NetworkRecord => Boolean(n));
-    return (await driverContext().firewall.repairNetworks(ns)).map((n) => n.name);
+    return (await driverContext(cfg).firewall.repairNetworks(ns)).map((n) => n.name);
   });
 }
 
 /** Removes a network; refuses while containers are attached. Teardown errors are all reported. */
-export async function removeNetwork(paths: StatePaths, ref: string): Promise<NetworkRecord> {
+export async function removeNetwork(paths: StatePaths, cfg: NetworkConfig, ref: string): Promise<NetworkRecord> {
   const store = new NetworkStore(paths);
   return store.lock(async () => {
     const n = store.find(ref) ?? unreadableNetwork(store, ref);
@@ -203,11 +203,11 @@ export async function removeNetwork(paths: StatePaths, ref: string): Promise<Net
     }
     // A cluster's network leaves the cluster first: with etcd out of reach nothing changes here.
     await driverFor(n.driver).release?.(n);
-    const errs = await driverFor(n.driver).teardown(n, driverContext());
+    const errs = await driverFor(n.driver).teardown(n, driverContext(cfg));
     if (errs.length) throw new BerthError(`network ${n.name}: teardown failed: ${errs.map((e) => e.message).join('; ')}`);
     store.deleteNetwork(n.id);
     writeRemoteEndpoints(paths, n.id, []);
-    await syncDnsFromStore(store);
+    await syncDnsFromStore(store, cfg);
     return n;
   });
 }
@@ -245,12 +245,12 @@ export function inspectNetwork(paths: StatePaths, ref: string): NetworkSummary &
 }
 
 /** Removes every network without endpoints (optionally only those matching a label filter). */
-export async function pruneNetworks(paths: StatePaths, labels: Record<string, string | undefined> = {}): Promise<string[]> {
+export async function pruneNetworks(paths: StatePaths, cfg: NetworkConfig, labels: Record<string, string | undefined> = {}): Promise<string[]> {
   const removed: string[] = [];
   for (const n of listNetworks(paths)) {
     if (n.containers.length) continue;
     if (!Object.entries(labels).every(([k, v]) => k in n.labels && (v === undefined || n.labels[k] === v))) continue;
-    await removeNetwork(paths, n.id);
+    await removeNetwork(paths, cfg, n.id);
     removed.push(n.name);
   }
   return removed;
@@ -261,7 +261,7 @@ export async function pruneNetworks(paths: StatePaths, labels: Record<string, st
  * endpoint records (the node agent calls it on every change): forwarding
  * entries toward the other nodes, the mirror of their endpoints, and DNS.
  */
-export async function applyClusterEndpoints(paths: StatePaths, node: string, all: Map<string, ClusterEndpoint[]>, members: Map<string, string[]>): Promise<Error[]> {
+export async function applyClusterEndpoints(paths: StatePaths, cfg: NetworkConfig, node: string, all: Map<string, ClusterEndpoint[]>, members: Map<string, string[]>): Promise<Error[]> {
   const store = new NetworkStore(paths);
   return store.lock(async () => {
     const errs: Error[] = [];
@@ -272,7 +272,7 @@ export async function applyClusterEndpoints(paths: StatePaths, node: string, all
       if (driver instanceof OverlayDriver && linkList(null).some((l) => l.name === n.vxlan)) errs.push(...await driver.syncForwarding(n, remote, vteps));
       writeRemoteEndpoints(paths, n.id, remote);
     }
-    try { await syncDnsFromStore(store); } catch (e) { errs.push(e as Error); }
+    try { await syncDnsFromStore(store, cfg); } catch (e) { errs.push(e as Error); }
     return errs;
   });
 }

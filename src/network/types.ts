@@ -1,5 +1,14 @@
 // The network layer's contract with the orchestrator: what it is asked to
 // create (specs, already normalized by src/compose) and what it records.
+import type { BerthConfig } from '../config.js';
+
+/**
+ * What the network layer takes from the configuration (docs/configuration.md),
+ * handed down by the project service: the address pools, the DNS responder
+ * (BERTH_DNS_BIN, else native/out of BERTH_REPO) and its upstreams, and the
+ * nftables table.
+ */
+export type NetworkConfig = Pick<BerthConfig, 'defaultPools' | 'defaultPools6' | 'dnsBin' | 'repo' | 'dnsUpstreams' | 'nftTable'>;
 
 /** One `ipam.config` entry of a Compose network. */
 export interface IpamConfig {

@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BerthError } from '../errors.js';
 import { generateSpec } from '../container/index.js';
-import { binaries, requireBinary } from '../container/paths.js';
+import { requireBinary } from '../container/paths.js';
 import { hostNofile } from '../container/lifecycle.js';
 import type { ContainerSpecInput } from '../container/types.js';
 import type { RunStep, StepRunner } from '../image/build/runner.js';
@@ -31,10 +31,8 @@ function envObject(env: string[]): Record<string, string> {
 
 export class RuntimeStepRunner implements StepRunner {
   readonly mountPoints = MOUNT_POINTS;
-  private readonly runtime: string;
-  constructor(private readonly paths: StatePaths) {
-    this.runtime = binaries().runtime;
-  }
+  /** runtime: the OCI runtime executable the RUN steps run under (berth-runtime, or BERTH_RUNTIME). */
+  constructor(private readonly paths: StatePaths, private readonly runtime: string) {}
 
   async run(step: RunStep): Promise<number> {
     requireBinary(this.runtime, 'berth-runtime');

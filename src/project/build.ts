@@ -10,9 +10,9 @@ import type { BuildConfig, Project } from '../compose/model.js';
 import { parseBytes } from '../units.js';
 import { BerthError } from '../errors.js';
 import { buildImage, type BuildEvent, type BuildOptions, type BuildResult } from '../image/build/index.js';
-import type { ImageStore } from '../image/image-store.js';
 import type { StatePaths } from '../state/paths.js';
 import { RuntimeStepRunner } from './build-runner.js';
+import { binaries } from '../container/paths.js';
 import { Engine } from './engine.js';
 
 // The build's events and their printed form, for the CLI's progress output.
@@ -37,9 +37,9 @@ export function builtImageName(project: Project, service: string): string {
   return project.services[service]?.image ?? `${project.name}-${service}`;
 }
 
-async function pullInto(store: ImageStore): Promise<(ref: string) => Promise<void>> {
+async function pullInto(engine: Engine): Promise<(ref: string) => Promise<void>> {
   const { pullImage } = await import('../image/registry/pull.js');
-  return async (ref) => { await pullImage(store, ref); };
+  return async (ref) => { await pullImage(engine.images, ref, { insecure: engine.config.insecureRegistries }); };
 }
 
 function networkOf(service: string, n: unknown): BuildOptions['network'] {
@@ -49,7 +49,8 @@ function networkOf(service: string, n: unknown): BuildOptions['network'] {
 }
 
 /** A service's build section as builder options (everything the builder cannot honour is refused here, before any step). */
-export function buildOptionsOf(project: Project, service: string, store: ImageStore, paths: StatePaths, f: BuildFlags): Omit<BuildOptions, 'pullImage'> {
+export function buildOptionsOf(project: Project, service: string, engine: Pick<Engine, 'images' | 'paths' | 'config'>, f: BuildFlags): Omit<BuildOptions, 'pullImage'> {
+  const { images: store, paths } = engine;
   const svc = project.services[service];
   if (!svc) throw new BerthError(`no such service: ${service}`);
   const b = svc.build as BuildConfig | undefined;
@@ -76,7 +77,7 @@ export function buildOptionsOf(project: Project, service: string, store: ImageSt
   }
   const tags = [builtImageName(project, service), ...((b.tags ?? []) as string[])];
   return {
-    store, runner: new RuntimeStepRunner(paths), mountDir: join(paths.runtime, 'build'),
+    store, runner: new RuntimeStepRunner(paths, binaries(engine.config).runtime), mountDir: join(paths.runtime, 'build'),
     context: b.context,
     dockerfile: b.dockerfile_inline !== undefined ? 'dockerfile_inline' : b.dockerfile,
     dockerfileText: b.dockerfile_inline as string | undefined,
@@ -93,8 +94,8 @@ export function buildOptionsOf(project: Project, service: string, store: ImageSt
 
 /** Builds one service's image. */
 export async function buildService(engine: Engine, project: Project, service: string, f: BuildFlags = {}): Promise<ServiceBuild> {
-  const o = buildOptionsOf(project, service, engine.images, engine.paths, f);
-  const result = await buildImage({ ...o, pullImage: await pullInto(engine.images) });
+  const o = buildOptionsOf(project, service, engine, f);
+  const result = await buildImage({ ...o, pullImage: await pullInto(engine) });
   return { service, image: builtImageName(project, service), result };
 }
 
@@ -104,7 +105,7 @@ export async function buildProject(paths: StatePaths, project: Project, services
   for (const s of services) if (!project.services[s]) throw new BerthError(`no such service: ${s}`);
   const names = (services.length ? services : Object.keys(project.services)).filter((s) => project.services[s]!.build !== undefined);
   // Every service is checked before the first step runs.
-  for (const s of names) buildOptionsOf(project, s, engine.images, paths, f);
+  for (const s of names) buildOptionsOf(project, s, engine, f);
   const out: ServiceBuild[] = [];
   const seen = new Set<string>();
   for (const s of names) {
@@ -133,9 +134,9 @@ export async function buildContext(paths: StatePaths, o: ContextBuild): Promise<
   const empty = o.context === '-' ? mkdtempSync(join(tmpdir(), 'berth-build-')) : undefined;
   try {
     return await buildImage({
-    store: engine.images, runner: new RuntimeStepRunner(paths), mountDir: join(paths.runtime, 'build'), context: empty ?? resolve(o.context), dockerfile: o.dockerfile,
+    store: engine.images, runner: new RuntimeStepRunner(paths, binaries(engine.config).runtime), mountDir: join(paths.runtime, 'build'), context: empty ?? resolve(o.context), dockerfile: o.dockerfile,
     dockerfileText: o.dockerfileText, tags: o.tags, target: o.target, buildArgs: o.buildArgs, labels: o.labels,
-    noCache: o.noCache, pull: o.pull, network: o.network, pullImage: await pullInto(engine.images),
+    noCache: o.noCache, pull: o.pull, network: o.network, pullImage: await pullInto(engine),
     progress: o.progress ? (e) => o.progress!(undefined, e) : undefined, signal: o.signal,
     });
   } finally {

@@ -61,8 +61,8 @@ export async function setupNetwork(engine: Engine, project: Project, serviceName
   if (mode.kind === 'bridge') {
     const req = endpointRequest(project, serviceName, s, id, name, path);
     if (req.networks.length || req.ports?.length) {
-      undo.push(() => disconnectEndpoint(engine.paths, id));
-      await connectEndpoint(engine.paths, req);
+      undo.push(() => disconnectEndpoint(engine.paths, engine.config, id));
+      await connectEndpoint(engine.paths, engine.config, req);
     }
   }
   return { network: { mode: 'netns', path }, ownNetns: true };
@@ -90,10 +90,10 @@ export async function ensureNetwork(engine: Engine, project: Project | undefined
   if (!s) return;
   const ep = getEndpoint(engine.paths, id);
   if (ep && endpointIntact(engine.paths, ep)) return;
-  if (ep) await disconnectEndpoint(engine.paths, id);
+  if (ep) await disconnectEndpoint(engine.paths, engine.config, id);
   const req = endpointRequest(project!, serviceName, s, id, name, net.path);
   if (!req.networks.length && !req.ports?.length) return;
-  await connectEndpoint(engine.paths, req);
+  await connectEndpoint(engine.paths, engine.config, req);
   // The addresses may have changed: /etc/hosts and resolv.conf follow (bind-mounted at the next start).
   const rec = engine.containers.resolve(id);
   const files = etcFilesFor(engine, s, id, { network: net, ownNetns: true });
@@ -102,6 +102,6 @@ export async function ensureNetwork(engine: Engine, project: Project | undefined
 
 /** Removes the container's endpoint and its own netns (idempotent). */
 export async function teardownNetwork(engine: Engine, id: string): Promise<void> {
-  await disconnectEndpoint(engine.paths, id);
+  await disconnectEndpoint(engine.paths, engine.config, id);
   deleteNetns(engine.paths, id);
 }

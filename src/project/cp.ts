@@ -8,8 +8,9 @@ import { copyPath } from '../cp/copy.js';
 import { containerSide, hostSide, type Side } from '../cp/sides.js';
 import { extractFromStream, packToStream } from '../cp/tar.js';
 import { projectContainers, serviceContainer } from '../logs/select.js';
-import { Containers } from '../container/lifecycle.js';
+import type { Containers } from '../container/lifecycle.js';
 import { pathsAt } from './state-root.js';
+import { Engine } from './engine.js';
 
 function sideOf(c: Containers, rec: ContainerRecord): Side {
   const at = containerRoot(c, rec);
@@ -52,7 +53,7 @@ export async function copyBetween(side: Side, o: { path: string; local: string; 
 /** `cp` between the local filesystem (or a tar stream) and a service's container(s). */
 export async function copyWithContainer(o: CpOptions): Promise<void> {
   const paths = pathsAt(o.root);
-  const c = new Containers(paths);
+  const c = new Engine(paths).containers;
   const recs = o.all && o.toContainer ? projectContainers(paths, o.project, { services: [o.service] }).map((p) => p.record)
     : [serviceContainer(paths, o.project, o.service, o.index).record];
   if (recs.length === 0) throw new BerthError(`service "${o.service}" has no container`);

@@ -9,9 +9,9 @@ import { execExitCode } from '../container/exec-failure.js';
 import { observeStatus } from '../container/status.js';
 import { resolveUser } from '../container/user.js';
 import { serviceContainer } from '../logs/select.js';
-import { Containers } from '../container/lifecycle.js';
 import { pathsAt } from './state-root.js';
 import { runPassthrough } from '../native/spawn.js';
+import { Engine } from './engine.js';
 
 export interface ExecRequest {
   tty: boolean;
@@ -72,7 +72,7 @@ export interface ExecOptions extends ExecRequest {
 /** The service's container (--index) when it is running; an error line otherwise. */
 function runningContainer(o: ExecOptions) {
   const paths = pathsAt(o.root);
-  const c = new Containers(paths);
+  const c = new Engine(paths).containers;
   const { record } = serviceContainer(paths, o.project, o.service, o.index);
   const obs = observeStatus(c.pathsOf(record.id), record.id);
   if (obs.status === 'paused') throw new BerthError(`container ${record.name} is paused, unpause it first`);

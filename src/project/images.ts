@@ -10,9 +10,10 @@ export interface ImageRow { ID: string; ContainerName: string; Repository: strin
 
 /** Rows sorted by container name; `services` empty: all. */
 export async function projectImages(root: string | undefined, project: string, services: string[]): Promise<ImageRow[]> {
-  const store = await imageStoreFor(root);
+  const paths = pathsAt(root);
+  const store = await imageStoreFor(paths);
   const rows: ImageRow[] = [];
-  for (const r of listRecords(pathsAt(root))) {
+  for (const r of listRecords(paths)) {
     if (r.labels[LABELS.project] !== project) continue;
     if (services.length && !services.includes(r.labels[LABELS.service] ?? '')) continue;
     const id = r.image.id ?? store.lookup(r.image.ref);

@@ -2,8 +2,8 @@
 // (as Compose finds them from the engine's containers).
 import { compareText } from '../text-order.js';
 import { LABELS } from '../reconcile/desired.js';
-import { Containers } from '../container/lifecycle.js';
 import { pathsAt } from './state-root.js';
+import { Engine } from './engine.js';
 
 export interface ProjectSummary {
   Name: string;
@@ -19,7 +19,7 @@ export function combinedStatus(states: string[]): string {
 }
 
 export function listProjects(root: string | undefined, all: boolean): ProjectSummary[] {
-  const c = new Containers(pathsAt(root));
+  const c = new Engine(pathsAt(root)).containers;
   const byProject = new Map<string, { states: string[]; files: Set<string> }>();
   for (const { record, observed } of c.list()) {
     const name = record.labels[LABELS.project];

@@ -6,6 +6,7 @@ import {
   type IpamConfig, type NetworkSummary,
 } from '../network/index.js';
 import { labelMatches, parseFilters, type Filter } from './filters.js';
+import { engineAt } from './engine.js';
 import { pathsAt } from './state-root.js';
 
 export type { NetworkSummary } from '../network/index.js';
@@ -35,19 +36,22 @@ export function networkCreate(root: string | undefined, name: string, o: Network
     throw new UsageError('--gateway and --ip-range need a --subnet at the same position');
   }
   const config: IpamConfig[] = (o.subnet ?? []).map((subnet, i) => ({ subnet, gateway: o.gateway?.[i], ip_range: o.ipRange?.[i] }));
-  return createNetwork(pathsAt(root), {
+  const { paths, config: cfg } = engineAt(root);
+  return createNetwork(paths, cfg, {
     name, driver: o.driver, internal: o.internal, attachable: o.attachable, enable_ipv6: o.ipv6,
     labels: o.labels, driver_opts: o.driverOpts, ipam: { config },
   });
 }
 
 export async function networkRemove(root: string | undefined, name: string): Promise<void> {
-  await removeNetwork(pathsAt(root), name);
+  const { paths, config: cfg } = engineAt(root);
+  await removeNetwork(paths, cfg, name);
 }
 
 /** Removes every network without containers whose labels match (undefined value: the key alone). */
 export function networkPrune(root: string | undefined, labels: Record<string, string | undefined>): Promise<string[]> {
-  return pruneNetworks(pathsAt(root), labels);
+  const { paths, config: cfg } = engineAt(root);
+  return pruneNetworks(paths, cfg, labels);
 }
 
 export interface NetworkConnectOptions {
@@ -55,7 +59,8 @@ export interface NetworkConnectOptions {
 }
 
 export async function networkConnect(root: string | undefined, network: string, container: string, o: NetworkConnectOptions) {
-  const ep = await connectEndpoint(pathsAt(root), {
+  const { paths, config: cfg } = engineAt(root);
+  const ep = await connectEndpoint(paths, cfg, {
     containerId: container, name: o.name, netnsPath: o.netns,
     networks: [{ name: network, aliases: o.alias, ipv4_address: o.ip, ipv6_address: o.ip6, interface_name: o.interfaceName, mac_address: o.macAddress }],
   });
@@ -63,5 +68,6 @@ export async function networkConnect(root: string | undefined, network: string, 
 }
 
 export function networkDisconnect(root: string | undefined, network: string, container: string): Promise<void> {
-  return disconnectEndpoint(pathsAt(root), container, [network]);
+  const { paths, config: cfg } = engineAt(root);
+  return disconnectEndpoint(paths, cfg, container, [network]);
 }

@@ -2,9 +2,9 @@
 // cluster project with this state root's project service.
 import { runAgent } from '../cluster/agent.js';
 import { clusterWorkload } from './cluster-workload.js';
-import { pathsAt } from './state-root.js';
+import { engineAt } from './engine.js';
 
 export function runNodeAgent(root?: string): Promise<void> {
-  const paths = pathsAt(root);
-  return runAgent(paths, (log) => clusterWorkload(paths, log));
+  const { paths, config } = engineAt(root);
+  return runAgent(paths, config, (log) => clusterWorkload(paths, log));
 }

@@ -58,7 +58,8 @@ export interface OneOffResult {
 /** `run`: dependencies, then the one-off container, then (attached) its output until it exits. */
 export async function runOneOff(o: OneOffOptions): Promise<OneOffResult> {
   const { project, service, name } = o;
-  const unsupported = deviceRequestError(project, service) ?? serviceRuntimeError(project, service);
+  const engine = engineAt(o.root);
+  const unsupported = deviceRequestError(project, service) ?? serviceRuntimeError(project, service, engine.containers.bin);
   if (unsupported) throw new BerthError(unsupported);
 
   // 1. Dependencies, image, networks and volumes.
@@ -67,7 +68,6 @@ export async function runOneOff(o: OneOffOptions): Promise<OneOffResult> {
   await runProject({ root: o.root, project, projectName: project.name, reporter: o.reporter, plan: (d, a, second) => preparePlan(up(d, a, second), service) });
 
   // 2. The one-off container, under the project lock so that no `up` sees it half-labelled.
-  const engine = engineAt(o.root);
   const paths = engine.paths;
   const changed: Project = { ...project, services: { ...project.services, [service]: o.run } };
   const id = await withProjectLock(paths, project.name, async () => {
@@ -89,7 +89,7 @@ export async function runOneOff(o: OneOffOptions): Promise<OneOffResult> {
       throw code ? new BerthError((e as Error).message, code) : e;
     }
     return rec.id;
-  });
+  }, { timeoutMs: engine.config.lockTimeoutMs });
 
   // 3. Detach, or attach until it exits.
   if (o.detach) return { id };
@@ -106,5 +106,5 @@ async function removeOneOff(engine: Engine, project: Project, name: string, id: 
     const actual = await observeProject(engine, name, refs);
     const desired = desiredOf(engine, project, name, actual);
     await containerDrivers(engine, project, desired, {}).removeContainer({ id: 1, after: [], kind: 'container.remove', resource: 'Container', name: cname, service, number: 1, containerId: id, removeVolumes: true });
-  });
+  }, { timeoutMs: engine.config.lockTimeoutMs });
 }

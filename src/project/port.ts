@@ -6,8 +6,9 @@ import { BerthError, UsageError } from '../errors.js';
 import { observeStatus } from '../container/status.js';
 import { serviceContainer } from '../logs/select.js';
 import { lookupPorts } from '../network/endpoints.js';
-import { Containers } from '../container/lifecycle.js';
+import type { Containers } from '../container/lifecycle.js';
 import { pathsAt } from './state-root.js';
+import { Engine } from './engine.js';
 
 export interface PortOptions {
   root?: string;
@@ -50,7 +51,7 @@ function portTarget(containers: Containers, o: PortOptions): { containerId: stri
 }
 
 export function publishedPorts(o: PortOptions): PortsResult {
-  const c = new Containers(pathsAt(o.root));
+  const c = new Engine(pathsAt(o.root)).containers;
   const t = portTarget(c, o);
   if (t.service && o.target === undefined) throw new UsageError('port: PRIVATE_PORT is required with a service name');
   if (t.service) {

@@ -3,9 +3,9 @@
 // Progress is one callback per service and status; the caller prints it.
 import type { Service } from '../compose/model.js';
 import { BerthError } from '../errors.js';
-import { imageStoreFor } from '../image/index.js';
 import { pullServiceImages, pushServiceImages, type ServiceImage } from '../image/project-images.js';
 import { pullCommandDecision } from '../reconcile/pull-policy.js';
+import { engineAt } from './engine.js';
 
 export interface ServiceProgress { service: string; status: string; message?: string; elapsed?: number }
 
@@ -27,7 +27,8 @@ export interface PullOptions extends ImagesOptions {
 }
 
 export async function pullProject(o: PullOptions): Promise<void> {
-  const store = await imageStoreFor(o.root);
+  const engine = engineAt(o.root);
+  const store = engine.images;
   const todo: Array<ServiceImage & { buildable: boolean }> = [];
   for (const [name, s] of o.services) {
     const d = pullCommandDecision(s, !!s.image && store.lookup(s.image) !== undefined, o);
@@ -40,7 +41,7 @@ export async function pullProject(o: PullOptions): Promise<void> {
   }
   const started = Date.now();
   for (const t of todo) o.say({ service: t.service, status: 'Pulling' });
-  const results = await pullServiceImages(store, todo, { ignoreFailures: true });
+  const results = await pullServiceImages(store, todo, { insecure: engine.config.insecureRegistries, ignoreFailures: true });
   const mustBuild: string[] = [];
   let fatal: string | undefined;
   for (const [i, r] of results.entries()) {
@@ -58,7 +59,8 @@ export interface PushOptions extends ImagesOptions {
 }
 
 export async function pushProject(o: PushOptions): Promise<void> {
-  const store = await imageStoreFor(o.root);
+  const engine = engineAt(o.root);
+  const store = engine.images;
   // As docker compose: only images the project builds (build: and image:) are
   // pushed, under image: and every build.tags entry.
   const todo: ServiceImage[] = [];
@@ -72,7 +74,7 @@ export async function pushProject(o: PushOptions): Promise<void> {
   }
   const started = Date.now();
   for (const t of todo) o.say({ service: t.service, status: 'Pushing', message: t.image });
-  const results = await pushServiceImages(store, todo, { ignoreFailures: true });
+  const results = await pushServiceImages(store, todo, { insecure: engine.config.insecureRegistries, ignoreFailures: true });
   let fatal: string | undefined;
   for (const r of results) {
     if (r.status !== 'failed') { o.say({ service: r.service, status: 'Pushed', message: r.image, elapsed: Date.now() - started }); continue; }

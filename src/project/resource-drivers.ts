@@ -20,7 +20,7 @@ export function networkDrivers(engine: Engine, project: Project | undefined, des
       const cfg = project && want ? project.networks[want.key] : undefined;
       if (!want || !cfg) throw new BerthError(`network ${a.name} is not part of project ${desired.name}`);
       if (getNetwork(engine.paths, want.name)) return; // made by an interrupted run: the plan checked it
-      await createNetwork(engine.paths, {
+      await createNetwork(engine.paths, engine.config, {
         name: want.name, driver: want.driver, internal: cfg.internal, attachable: cfg.attachable, enable_ipv6: cfg.enable_ipv6,
         driver_opts: cfg.driver_opts, ipam: cfg.ipam,
         labels: { ...want.labels, ...networkLabels(desired.name, want.key), [NETWORK_CONFIG_LABEL]: JSON.stringify(want.config) },
@@ -29,7 +29,7 @@ export function networkDrivers(engine: Engine, project: Project | undefined, des
     },
     async removeNetwork(a) {
       if (!getNetwork(engine.paths, a.name)) return;
-      await removeNetwork(engine.paths, a.name);
+      await removeNetwork(engine.paths, engine.config, a.name);
     },
   };
 }
@@ -38,7 +38,7 @@ export function imageDrivers(engine: Engine, project?: Project, build: BuildFlag
   return {
     async pullImage(a) {
       const { pullImage } = await import('../image/registry/pull.js');
-      await pullImage(engine.images, a.name);
+      await pullImage(engine.images, a.name, { insecure: engine.config.insecureRegistries });
     },
     async buildImage(a, signal?: AbortSignal) {
       const service = a.services.find((s) => project?.services[s]?.build !== undefined);
@@ -67,7 +67,7 @@ export async function repairNetworks(engine: Engine, project: string): Promise<v
   const links = hostLinkNames();
   for (const n of mine) {
     if (links.has(n.bridge)) alive.push(n.id);
-    else if (n.containers.length === 0) await removeNetwork(engine.paths, n.id);
+    else if (n.containers.length === 0) await removeNetwork(engine.paths, engine.config, n.id);
   }
-  await repairFirewall(engine.paths, alive);
+  await repairFirewall(engine.paths, engine.config, alive);
 }

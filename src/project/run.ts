@@ -25,6 +25,7 @@ import { observeProject } from './observe.js';
 import { hasHealthcheck, securityOptError } from './service-spec.js';
 import { checkHostPorts } from './host-ports.js';
 import { serviceRuntimeError } from './runtimes.js';
+import type { Binaries } from '../container/paths.js';
 
 // What a reporter receives, and the plan's printed forms (--dry-run's text and JSON).
 export type { ProgressEvent } from '../reconcile/execute.js';
@@ -87,11 +88,11 @@ function parallelLimit(env: NodeJS.ProcessEnv = process.env): number {
 const imageKinds = new Set<Action['kind']>(['image.pull', 'image.build']);
 
 /** What no container of the plan could be created with is refused before anything changes. */
-function checkCreatable(project: Project | undefined, plan: Plan): void {
+function checkCreatable(project: Project | undefined, plan: Plan, bin: Pick<Binaries, 'runtime'>): void {
   if (!project) return;
   for (const a of plan.actions) {
     if (a.kind !== 'container.create' && a.kind !== 'container.recreate') continue;
-    const problem = externalFileObjectError(project, a.service) ?? deviceRequestError(project, a.service) ?? securityOptError(project, a.service) ?? serviceRuntimeError(project, a.service);
+    const problem = externalFileObjectError(project, a.service) ?? deviceRequestError(project, a.service) ?? securityOptError(project, a.service) ?? serviceRuntimeError(project, a.service, bin);
     if (problem) throw new BerthError(problem);
   }
 }
@@ -116,14 +117,14 @@ export async function runProject(o: RunOptions): Promise<RunResult> {
     }
     let { actual, desired } = await look();
     let plan = o.plan(desired, actual, false);
-    checkCreatable(o.project, plan);
+    checkCreatable(o.project, plan, engine.containers.bin);
     if (!o.dryRun) await checkHostPorts(engine.paths, o.project, plan);
     if (o.dryRun) {
       o.reporter?.plan?.(plan);
       return { plan, desired, engine };
     }
     for (const w of plan.warnings) o.reporter?.warn?.(w);
-    if (!teardownOnly(plan) && await ensureDnsResponder(engine.paths)) o.reporter?.warn?.(DNS_RESTARTED);
+    if (!teardownOnly(plan) && await ensureDnsResponder(engine.paths, engine.config)) o.reporter?.warn?.(DNS_RESTARTED);
     const drivers = realDrivers(engine, o.project, desired, { warn: (m) => o.reporter?.warn?.(m), ...o.drivers });
     const images = plan.actions.filter((a) => imageKinds.has(a.kind));
     if (images.length) {
@@ -145,5 +146,5 @@ export async function runProject(o: RunOptions): Promise<RunResult> {
     return { plan, result, desired, engine };
   };
   if (o.dryRun) return go();
-  return withProjectLock(engine.paths, o.projectName, go);
+  return withProjectLock(engine.paths, o.projectName, go, { timeoutMs: engine.config.lockTimeoutMs });
 }

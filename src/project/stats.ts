@@ -8,8 +8,9 @@ import { stats } from '../container/index.js';
 import { observeStatus } from '../container/status.js';
 import type { ContainerRecord } from '../container/record.js';
 import { projectContainers } from '../logs/select.js';
-import { Containers } from '../container/lifecycle.js';
+import type { Containers } from '../container/lifecycle.js';
 import { pathsAt } from './state-root.js';
+import { Engine } from './engine.js';
 
 export interface RawSample {
   at: number;
@@ -95,7 +96,7 @@ export interface ContainerSample {
 /** A function that samples the project's (running, or --all) containers each time it is called. */
 export function statsSampler(o: StatsOptions): () => ContainerSample[] {
   const paths = pathsAt(o.root);
-  const c = new Containers(paths);
+  const c = new Engine(paths).containers;
   return () => projectContainers(paths, o.project, { services: o.services }).map((p) => p.record)
     .filter((r) => o.all || ['running', 'paused'].includes(observeStatus(c.pathsOf(r.id), r.id).status))
     .map((r) => ({ id: r.id, name: r.name, sample: sample(c, r) }));
@@ -103,7 +104,7 @@ export function statsSampler(o: StatsOptions): () => ContainerSample[] {
 
 /** The same sampler over containers named by id, prefix or name (engine form: `container stats`); none named: every one. */
 export function containerStatsSampler(o: { root?: string; refs: string[]; all?: boolean }): () => ContainerSample[] {
-  const c = new Containers(pathsAt(o.root));
+  const c = new Engine(pathsAt(o.root)).containers;
   const pick = () => (o.refs.length ? o.refs.map((r) => c.resolve(r)) : c.list().map((x) => x.record));
   return () => pick()
     .filter((r) => o.refs.length || o.all || ['running', 'paused'].includes(observeStatus(c.pathsOf(r.id), r.id).status))

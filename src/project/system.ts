@@ -7,7 +7,6 @@
 // remaining network and volume, and berth's nftables table.
 import { BerthError } from '../errors.js';
 import { nftBatch, nftListTable } from '../network/firewall/nft.js';
-import { config } from '../config.js';
 import { pruneNetworks } from '../network/networks.js';
 import { planDown, planRm } from '../reconcile/lifecycle.js';
 import type { Plan } from '../reconcile/plan.js';
@@ -56,7 +55,7 @@ export async function systemPrune(paths: StatePaths, o: { all?: boolean; volumes
   // The stopped containers outside any project (`container run|create`) too, as `container prune` removes them.
   const outside = await pruneContainers(engine);
   containers.push(...outside.deleted);
-  const networks = await pruneNetworks(paths);
+  const networks = await pruneNetworks(paths, engine.config);
   let volumes: string[] = [];
   let reclaimed = outside.reclaimed;
   if (o.volumes) {
@@ -80,10 +79,10 @@ export async function systemReset(paths: StatePaths, o: { reporter?: Reporter } 
   down.containers.unshift(...outside);
   const left = engine.containers.list();
   if (left.length) throw new BerthError(`system reset: ${left.length} container(s) outside any project remain: ${left.map((c) => c.record.name).join(', ')}`);
-  const networks = await pruneNetworks(paths);
+  const networks = await pruneNetworks(paths, engine.config);
   const v = await engine.volumes.prune(volumesInUse(engine.volumes), { all: true });
   // The table goes with its last network; one left by a crash goes here.
-  const table = config().nftTable;
+  const table = engine.config.nftTable;
   let removedTable: string | undefined;
   if (await nftListTable(table)) {
     await nftBatch([{ delete: { table: { family: 'inet', name: table } } }]);

@@ -3,8 +3,8 @@ import { BerthError } from '../errors.js';
 import { top } from '../container/index.js';
 import { observeStatus } from '../container/status.js';
 import { projectContainers } from '../logs/select.js';
-import { Containers } from '../container/lifecycle.js';
 import { pathsAt } from './state-root.js';
+import { Engine } from './engine.js';
 
 export interface ContainerProcesses {
   name: string;
@@ -14,7 +14,7 @@ export interface ContainerProcesses {
 
 export async function projectProcesses(o: { root?: string; project: string; services: string[] }): Promise<ContainerProcesses[]> {
   const paths = pathsAt(o.root);
-  const c = new Containers(paths);
+  const c = new Engine(paths).containers;
   const out: ContainerProcesses[] = [];
   for (const pc of projectContainers(paths, o.project, { services: o.services })) {
     const st = observeStatus(c.pathsOf(pc.record.id), pc.record.id).status;

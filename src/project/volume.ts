@@ -4,9 +4,9 @@
 import { createInterface } from 'node:readline';
 import { BerthError, UsageError } from '../errors.js';
 import { lockResource } from '../state/lock.js';
-import { statePaths } from '../state/paths.js';
 import { volumesInUse } from '../volume/in-use.js';
-import { VolumeStore, type ListFilter, type VolumeInfo } from '../volume/store.js';
+import type { VolumeStore, ListFilter, VolumeInfo } from '../volume/store.js';
+import { engineAt } from './engine.js';
 import { filterBool, parseFilters } from './filters.js';
 
 export type { VolumeInfo } from '../volume/store.js';
@@ -15,7 +15,7 @@ type Out = (s: string) => void;
 const stdout: Out = (s) => { process.stdout.write(s); };
 
 function store(root?: string): VolumeStore {
-  return new VolumeStore(statePaths(root));
+  return engineAt(root).volumes;
 }
 
 /** key=value pairs (--opt, --label); a bare key means an empty value. */
@@ -98,7 +98,7 @@ export function volumeCreate(name: string | undefined, o: CreateOptions, out: Ou
  * volume to a new container takes too.
  */
 async function withVolumesLock<T>(s: VolumeStore, fn: () => Promise<T>): Promise<T> {
-  const lock = await lockResource(s.paths, 'volumes');
+  const lock = await lockResource(s.paths, 'volumes', { timeoutMs: s.lockTimeoutMs });
   try { return await fn(); } finally { lock.release(); }
 }
 

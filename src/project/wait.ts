@@ -4,8 +4,7 @@
 import { BerthError } from '../errors.js';
 import type { DependencyCondition } from '../reconcile/desired.js';
 import type { ActualContainer } from '../reconcile/actual.js';
-import type { Engine } from './engine.js';
-import { Containers } from '../container/lifecycle.js';
+import { Engine } from './engine.js';
 import { pathsAt } from './state-root.js';
 import { observeContainers } from './observe.js';
 import { projectContainers } from '../logs/select.js';
@@ -61,7 +60,7 @@ export interface WaitOptions {
 /** Waits for every container of the services (one-offs included); resolves with the last exit code. */
 export async function waitForContainers(o: WaitOptions): Promise<number> {
   const paths = pathsAt(o.root);
-  const containers = new Containers(paths);
+  const containers = new Engine(paths).containers;
   const list = projectContainers(paths, o.project, { services: o.services, oneoff: true });
   if (list.length === 0) throw new BerthError(`no containers for project "${o.project}"`);
   let last = 0;

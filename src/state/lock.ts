@@ -10,7 +10,6 @@ import { dirname, join } from 'node:path';
 import { BerthError } from '../errors.js';
 import { flock, LOCK_EX, LOCK_UN } from '../native/flock.js';
 import type { StatePaths } from './paths.js';
-import { config } from '../config.js';
 
 /** Compose's project name rule; it also keeps the lock path inside the state root. */
 const PROJECT_NAME = /^[a-z0-9][a-z0-9_-]*$/;
@@ -22,8 +21,8 @@ interface LockHolder {
 }
 
 export interface LockOptions {
-  /** Give up after this long (default: $BERTH_LOCK_TIMEOUT seconds, or 120 s). */
-  timeoutMs?: number;
+  /** Give up after this long (the configured BERTH_LOCK_TIMEOUT, `lockTimeoutMs`). */
+  timeoutMs: number;
   /** Called once when the lock is busy (default: one line on stderr). */
   onWait?: (message: string) => void;
 }
@@ -62,7 +61,7 @@ function describe(h: LockHolder | undefined): string {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Takes the project's lock, waiting (polling with back-off) while another command holds it. */
-export async function lockProject(paths: StatePaths, project: string, opts: LockOptions = {}): Promise<ProjectLock> {
+export async function lockProject(paths: StatePaths, project: string, opts: LockOptions): Promise<ProjectLock> {
   return lockFile(lockPath(paths, project), project, `project ${project}`, opts);
 }
 
@@ -70,7 +69,7 @@ export async function lockProject(paths: StatePaths, project: string, opts: Lock
 const RESOURCE = /^[a-z][a-z0-9-]*$/;
 
 /** A root-wide lock at <root>/locks/<name>, for state shared by every project. */
-export async function lockResource(paths: StatePaths, name: string, opts: LockOptions = {}): Promise<ProjectLock> {
+export async function lockResource(paths: StatePaths, name: string, opts: LockOptions): Promise<ProjectLock> {
   if (!RESOURCE.test(name)) throw new Error(`invalid lock name ${JSON.stringify(name)}`);
   return lockFile(join(paths.root, 'locks', name), name, `${name} of the state root`, opts);
 }
@@ -84,7 +83,7 @@ async function lockFile(path: string, label: string, what: string, opts: LockOpt
   mkdirSync(dirname(path), { recursive: true });
   const fd = openSync(path, constants.O_RDWR | constants.O_CREAT, 0o644);
   try {
-    const timeout = opts.timeoutMs ?? config().lockTimeoutMs;
+    const timeout = opts.timeoutMs;
     const start = Date.now();
     let delay = 10;
     let told = false;
@@ -135,7 +134,7 @@ function handle(project: string, path: string): ProjectLock {
 }
 
 /** Runs fn while holding the project's lock. */
-export async function withProjectLock<T>(paths: StatePaths, project: string, fn: () => Promise<T> | T, opts: LockOptions = {}): Promise<T> {
+export async function withProjectLock<T>(paths: StatePaths, project: string, fn: () => Promise<T> | T, opts: LockOptions): Promise<T> {
   const lock = await lockProject(paths, project, opts);
   try {
     return await fn();

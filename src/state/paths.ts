@@ -3,7 +3,7 @@
 // which follows the state root when one is given so tests never share it.
 import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { config, type BerthConfig } from '../config.js';
+import type { BerthConfig } from '../config.js';
 
 const DEFAULT_STATE_ROOT = '/var/lib/berth';
 const DEFAULT_RUNTIME_DIR = '/run/berth';
@@ -18,8 +18,8 @@ export interface StatePaths {
   projects: string;    // per-project records and locks
 }
 
-/** Resolves the layout from --root, BERTH_ROOT and BERTH_RUNTIME_DIR. */
-export function statePaths(rootOption?: string, cfg: BerthConfig = config()): StatePaths {
+/** Resolves the layout from --root, then the configured BERTH_ROOT and BERTH_RUNTIME_DIR (`{}`: neither set). */
+export function statePaths(rootOption: string | undefined, cfg: Pick<BerthConfig, 'root' | 'runtimeDir'>): StatePaths {
   const given = rootOption ?? cfg.root;
   const root = resolve(given ?? DEFAULT_STATE_ROOT);
   const runtime = resolve(cfg.runtimeDir ?? (given ? join(root, 'run') : DEFAULT_RUNTIME_DIR));

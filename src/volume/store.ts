@@ -44,7 +44,11 @@ export interface ListFilter {
 export type InUse = Map<string, string[]>;
 
 export class VolumeStore {
-  constructor(readonly paths: StatePaths) {}
+  /** How long a lock on volumes is waited for (BERTH_LOCK_TIMEOUT): copy-up here, rm and prune in the project service. */
+  readonly lockTimeoutMs: number;
+  constructor(readonly paths: StatePaths, opts: { lockTimeoutMs: number }) {
+    this.lockTimeoutMs = opts.lockTimeoutMs;
+  }
 
   dir(name: string): string {
     checkVolumeName(name);
@@ -139,7 +143,7 @@ export class VolumeStore {
    */
   async copyUp(name: string, rootfs: string, target: string): Promise<number> {
     // One copy at a time: two replicas created together must not both copy.
-    const lock = await lockResource(this.paths, 'volume-copy-up');
+    const lock = await lockResource(this.paths, 'volume-copy-up', { timeoutMs: this.lockTimeoutMs });
     try {
       const v = this.inspect(name);
       if (v.populatedAt) return 0;

@@ -54,6 +54,7 @@ export async function startWatch(o: WatchOptions): Promise<WatchSession> {
   const rules = compileWatch(o.project, o.services ?? []);
   await o.up?.();
   const engine = new Engine(o.paths);
+  const lockWait = { timeoutMs: engine.config.lockTimeoutMs };
   const ctx: ActionContext = { paths: o.paths, engine, project: o.project, log: o.log, reporter: o.reporter };
   const services = [...new Set(rules.map((r) => r.service))];
   const syncRules = (svc: string) => rules.filter((r) => r.service === svc && isSync(r.rule));
@@ -97,7 +98,7 @@ export async function startWatch(o: WatchOptions): Promise<WatchSession> {
         seen.get(svc)!.add(c.key);
       }
     }
-  });
+  }, lockWait);
 
   const handle = (batch: string[]) => serial(async () => {
     const todo = new Map<string, Pending>();
@@ -131,7 +132,7 @@ export async function startWatch(o: WatchOptions): Promise<WatchSession> {
         o.log(`Syncing service "${svc}" after ${t.sync.length} changes were detected`);
         for (const c of containersOf(svc)) await writeTo(c, t.sync);
       }
-    });
+    }, lockWait);
     armSettle();
     const restart = [...todo].filter(([, t]) => t.restart && !t.rebuild).map(([s]) => s);
     if (restart.length) await step('restarting', () => restartServices(ctx, restart));
@@ -164,7 +165,7 @@ export async function startWatch(o: WatchOptions): Promise<WatchSession> {
           seen.get(svc)!.add(c.key);
           await writeTo(c, fullEntries(svc), true);
         }
-      });
+      }, lockWait);
     }
   });
 
@@ -197,7 +198,7 @@ export async function startWatch(o: WatchOptions): Promise<WatchSession> {
           const missing = dirs.flatMap((d) => rs.filter((r) => !r.ignored(d) || d === r.rule.path).flatMap((r) => diffDir(c.target!, r, d)));
           if (missing.length) await writeTo(c, missing, true);
         }
-      });
+      }, lockWait);
     }
   });
 

@@ -1,4 +1,5 @@
 // Implementations behind `berth node …`: flags → options → one call into src/cluster.
+import { config } from '../../config.js';
 import { UsageError } from '../../errors.js';
 import type { GlobalOptions } from '../globals.js';
 import { pathsAt } from '../../project/state-root.js';
@@ -19,7 +20,8 @@ function labels(list: string[] | undefined): Record<string, string> {
 }
 
 export async function join(g: GlobalOptions, o: { store: string; advertiseAddr: string; name?: string; label?: string[] }): Promise<void> {
-  const m = await joinCluster(pathsAt(g.root), { store: o.store, advertiseAddr: o.advertiseAddr, name: o.name, labels: labels(o.label) });
+  const { clusterPrefix, nodeTtl } = config();
+  const m = await joinCluster(pathsAt(g.root), { store: o.store, advertiseAddr: o.advertiseAddr, name: o.name, labels: labels(o.label), prefix: clusterPrefix, ttl: nodeTtl });
   out(`node ${m.node} joined the cluster at ${m.store.join(',')}`);
 }
 

@@ -6,7 +6,7 @@ import { RegistryClient, RegistryError, type ClientOptions } from './client.js';
 /** At most this many pages: a registry that keeps sending `next` cannot keep us forever. */
 const MAX_PAGES = 1000;
 
-export async function listCatalog(domain: string, opts: ClientOptions = {}): Promise<string[]> {
+export async function listCatalog(domain: string, opts: ClientOptions): Promise<string[]> {
   const client = new RegistryClient(domain, '', opts);
   const repos: string[] = [];
   let path: string | undefined = '/v2/_catalog?n=1000';

@@ -4,12 +4,11 @@ import { Readable } from 'node:stream';
 import { BerthError } from '../../errors.js';
 import { DEFAULT_DOMAIN } from '../reference.js';
 import { getCredentials, type Credentials } from './credentials.js';
-import { config, readConfig } from '../../config.js';
 
 export interface ClientOptions {
-  insecure?: string[];           // hosts spoken to over plain http
+  insecure: string[];            // hosts spoken to over plain http (BERTH_INSECURE_REGISTRIES), besides loopback
   credentials?: Credentials;     // overrides config.json (login)
-  env?: NodeJS.ProcessEnv;
+  env?: NodeJS.ProcessEnv;       // where DOCKER_CONFIG and HOME are read (credentials)
 }
 
 export interface Challenge {
@@ -46,9 +45,9 @@ export class RegistryClient {
   private authHeader?: string;
   private readonly creds?: Credentials;
 
-  constructor(readonly domain: string, readonly repo: string, opts: ClientOptions = {}) {
+  constructor(readonly domain: string, readonly repo: string, opts: ClientOptions) {
     const host = domain === DEFAULT_DOMAIN ? 'registry-1.docker.io' : domain;
-    const scheme = isInsecure(domain, [...(opts.insecure ?? []), ...(opts.env ? readConfig(opts.env) : config()).insecureRegistries]) ? 'http' : 'https';
+    const scheme = isInsecure(domain, opts.insecure) ? 'http' : 'https';
     this.base = `${scheme}://${host}`;
     this.creds = opts.credentials ?? getCredentials(domain, opts.env);
   }

@@ -100,7 +100,7 @@ async function resolveManifest(client: RegistryClient, r: Reference, platform?: 
   return m;
 }
 
-export async function pullImage(store: ImageStore, ref: string, opts: PullOptions = {}): Promise<ResolvedImage> {
+export async function pullImage(store: ImageStore, ref: string, opts: PullOptions): Promise<ResolvedImage> {
   const r = parseReference(ref);
   const client = new RegistryClient(r.domain, r.path, opts);
   opts.onProgress?.({ id: formatReference(r), status: 'resolving' });

@@ -46,7 +46,7 @@ async function upload(store: ImageStore, client: RegistryClient, d: Descriptor):
   await res.body?.cancel();
 }
 
-export async function pushImage(store: ImageStore, ref: string, opts: PushOptions = {}): Promise<{ digest: string; size: number }> {
+export async function pushImage(store: ImageStore, ref: string, opts: PushOptions): Promise<{ digest: string; size: number }> {
   const r = parseReference(ref);
   const id = store.lookup(ref);
   if (!id) throw new NoSuchImageError(ref);

@@ -12,7 +12,7 @@ import type { StatePaths } from '../../state/paths.js';
 import type { EndpointRecord, NetworkRecord } from '../types.js';
 import { buildDnsConfig, dnsConfigText, type DnsConfig } from './records.js';
 import { repoRoot } from '../../repo-root.js';
-import { config, type BerthConfig } from '../../config.js';
+import type { BerthConfig } from '../../config.js';
 
 export const dnsDir = (paths: StatePaths): string => join(paths.runtime, 'dns');
 
@@ -34,7 +34,7 @@ function alive(pid: number): boolean {
 }
 
 /** Upstreams: BERTH_DNS_UPSTREAMS (comma-separated), else the host's resolv.conf nameservers. */
-function upstreams(cfg: BerthConfig = config(), resolvConf = '/etc/resolv.conf'): string[] {
+function upstreams(cfg: Pick<BerthConfig, 'dnsUpstreams'>, resolvConf = '/etc/resolv.conf'): string[] {
   if (cfg.dnsUpstreams) return cfg.dnsUpstreams;
   let text = '';
   try { text = readFileSync(resolvConf, 'utf8'); } catch { return []; }
@@ -60,7 +60,7 @@ export function serverState(paths: StatePaths): ServerState | undefined {
 }
 
 /** The responder executable: BERTH_DNS_BIN, else native/out/berth-dns (as the shim is found). */
-export function dnsBinary(cfg: BerthConfig = config()): string {
+export function dnsBinary(cfg: Pick<BerthConfig, 'dnsBin' | 'repo'>): string {
   const bin = cfg.dnsBin ?? join(cfg.repo ?? repoRoot(), 'native/out/berth-dns');
   if (!existsSync(bin)) throw new BerthError(`berth-dns not found at ${bin}: build it with make -C native`);
   return bin;
@@ -72,8 +72,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Starts the detached responder (a native executable: ready in a few ms, so
  * it is simply started with the first network; see docs/network.md).
  */
-function spawnServer(dir: string): number | undefined {
-  const bin = dnsBinary();
+function spawnServer(dir: string, bin: string): number | undefined {
   const logFd = openSync(join(dir, 'server.log'), 'a');
   const child = spawn(bin, [dir], { detached: true, stdio: ['ignore', logFd, logFd] });
   closeSync(logFd);
@@ -82,8 +81,11 @@ function spawnServer(dir: string): number | undefined {
   return child.pid;
 }
 
-export async function syncDns(paths: StatePaths, networks: NetworkRecord[], endpoints: EndpointRecord[]): Promise<void> {
-  await (await syncDnsDeferred(paths, networks, endpoints))();
+/** What the responder is started with: its executable and the upstream resolvers. */
+type DnsSettings = Pick<BerthConfig, 'dnsBin' | 'repo' | 'dnsUpstreams'>;
+
+export async function syncDns(paths: StatePaths, networks: NetworkRecord[], endpoints: EndpointRecord[], settings: DnsSettings): Promise<void> {
+  await (await syncDnsDeferred(paths, networks, endpoints, settings))();
 }
 
 /**
@@ -93,11 +95,11 @@ export async function syncDns(paths: StatePaths, networks: NetworkRecord[], endp
  * releasing the lock. Starting the server is waited for here, under the lock,
  * so that two callers never start two servers.
  */
-export async function syncDnsDeferred(paths: StatePaths, networks: NetworkRecord[], endpoints: EndpointRecord[]): Promise<() => Promise<void>> {
+export async function syncDnsDeferred(paths: StatePaths, networks: NetworkRecord[], endpoints: EndpointRecord[], settings: DnsSettings): Promise<() => Promise<void>> {
   const dir = dnsDir(paths);
   mkdirSync(dir, { recursive: true });
   const prev = readJson<DnsConfig>(join(dir, 'config.json'));
-  const cfg = buildDnsConfig(networks, endpoints, upstreams(), (prev?.generation ?? 0) + 1);
+  const cfg = buildDnsConfig(networks, endpoints, upstreams(settings), (prev?.generation ?? 0) + 1);
   writeJsonAtomic(join(dir, 'config.json'), cfg, { durable: false }); // runtime: gone at reboot anyway
   writeFileAtomic(join(dir, 'config.txt'), dnsConfigText(cfg), { durable: false });  // what the responder reads
   let state = serverState(paths);
@@ -133,7 +135,7 @@ export async function syncDnsDeferred(paths: StatePaths, networks: NetworkRecord
     }
   };
   if (!state) {
-    await loaded(spawnServer(dir));
+    await loaded(spawnServer(dir, dnsBinary(settings)));
     return async () => {};
   }
   process.kill(state.pid, 'SIGHUP');

@@ -6,7 +6,6 @@ import type { NetworkRecord, PublishedPort } from '../types.js';
 import { nftBatch, nftList, nftListTable, type NftListing } from './nft.js';
 import { hostAccepts, hostChains, hostDeletes, hostTag } from './host-chains.js';
 import { Rules, deletesByTag, epTag, netTag, taggedRuleCount, type NftCmd } from './rules.js';
-import { config } from '../../config.js';
 
 export interface Firewall {
   /** `fresh`: a network just created (a new id), so none of its rules can exist yet. */
@@ -58,7 +57,8 @@ function hasTable(listing: NftListing, table: string): boolean {
 
 export class NftFirewall implements Firewall {
   private readonly rules: Rules;
-  constructor(readonly table: string = config().nftTable) {
+  /** table: the nftables table berth owns (BERTH_NFT_TABLE). */
+  constructor(readonly table: string) {
     this.rules = new Rules(table);
   }
 

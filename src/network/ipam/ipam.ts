@@ -6,7 +6,7 @@ import type { IpamConfig, NetworkSpec, SubnetRecord } from '../types.js';
 import type { Leases } from '../store.js';
 import type { HostPrefix } from '../host-prefixes.js';
 import { type Cidr, contains, formatCidr, nth, overlaps, parseCidr, parseIp, size, subnetsOf, formatIp } from './cidr.js';
-import { config, type BerthConfig } from '../../config.js';
+import type { BerthConfig } from '../../config.js';
 
 export interface Pool { base: Cidr; size: number }
 
@@ -27,7 +27,8 @@ export function parsePools(text: string): Pool[] {
   });
 }
 
-export function configuredPools(cfg: BerthConfig = config()): { v4: Pool[]; v6: Pool[] } {
+/** The pools automatic subnets are cut from: BERTH_DEFAULT_POOLS / BERTH_DEFAULT_POOLS6, else the defaults above. */
+export function configuredPools(cfg: Pick<BerthConfig, 'defaultPools' | 'defaultPools6'>): { v4: Pool[]; v6: Pool[] } {
   return { v4: parsePools(cfg.defaultPools ?? DEFAULT_POOLS), v6: parsePools(cfg.defaultPools6 ?? DEFAULT_POOLS6) };
 }
 

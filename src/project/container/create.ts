@@ -56,7 +56,7 @@ async function ensureImage(engine: Engine, ref: string, pull: string | undefined
   if (!present) onPull?.(`Unable to find image '${ref}' locally`);
   try {
     const { pullImage } = await import('../../image/registry/pull.js');
-    await pullImage(engine.images, ref);
+    await pullImage(engine.images, ref, { insecure: engine.config.insecureRegistries });
   } catch (e) {
     throw new BerthError(`Error response from daemon: pull access denied or unreachable for ${ref}: ${(e as Error).message}`, 125);
   }
@@ -67,7 +67,7 @@ export interface CreateResult { id: string; name: string; warnings: string[] }
 /** Creates the container the spec describes (not started); `spec.name` may be empty (a random one is picked). */
 export async function createEngineContainer(engine: Engine, given: ContainerRunSpec, onPull?: (line: string) => void): Promise<CreateResult> {
   // The runtime is checked before anything is pulled or made (docker's message, exit 125).
-  const badRuntime = runtimeError(given.runtime);
+  const badRuntime = runtimeError(given.runtime, engine.containers.bin);
   if (badRuntime) throw new BerthError(badRuntime, 125);
   await ensureImage(engine, given.image, given.pull, onPull);
   const image = engine.images.resolve(given.image);
@@ -81,7 +81,7 @@ export async function createEngineContainer(engine: Engine, given: ContainerRunS
     const project = engineProject(spec, DEFAULT_NETWORK);
     const refusal = securityOptError(project, spec.name);
     if (refusal) throw new BerthError(refusal, 125);
-    if (net.network === DEFAULT_NETWORK) await ensureBridge(engine.paths, { name: DEFAULT_NETWORK, driver: 'bridge' });
+    if (net.network === DEFAULT_NETWORK) await ensureBridge(engine.paths, engine.config, { name: DEFAULT_NETWORK, driver: 'bridge' });
     // Named volumes are made when missing (as docker does), and removed again if the container cannot be made.
     const fresh = namedVolumes(spec).filter((v) => !engine.volumes.get(v));
     for (const v of fresh) engine.volumes.create(v);

@@ -128,7 +128,7 @@ export async function renameContainer(engine: Engine, ref: string, to: string): 
   const now = readRecord(path)!;
   writeRecord(path, { ...now, name: to });
   releaseName(engine.paths, rec.name, rec.id);
-  await renameEndpoint(engine.paths, rec.id, rec.name, to);
+  await renameEndpoint(engine.paths, engine.config, rec.id, rec.name, to);
 }
 
 /** Blocks until the container stops; its exit code. */

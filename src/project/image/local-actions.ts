@@ -1,6 +1,6 @@
 // Image commands that work on the local store only: ls, inspect, history,
 // tag, rm, prune, import.
-import { statePaths } from '../../state/paths.js';
+import { pathsAt } from '../state-root.js';
 import { openImageStore, type ImageStore, type ImageSummary } from '../../image/image-store.js';
 import { importRootfs } from '../../image/import.js';
 import { BerthError } from '../../errors.js';
@@ -9,7 +9,7 @@ import { ago, humanSize, printJson, printJsonLines, repoTag, shortId, table } fr
 import { familiarName, parseReference, repoName, splitRefKey } from '../../image/reference.js';
 
 export function storeFor(root?: string): ImageStore {
-  return openImageStore(statePaths(root).images);
+  return openImageStore(pathsAt(root).images);
 }
 
 /** name:tag / name@digest in Docker's short form (busybox:latest). */

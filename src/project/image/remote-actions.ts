@@ -1,4 +1,5 @@
 // pull, push, login and logout.
+import { config } from '../../config.js';
 import { BerthError, UsageError } from '../../errors.js';
 import { parsePlatform } from '../../image/platform.js';
 import { familiarName, formatReference, parseReference } from '../../image/reference.js';
@@ -18,7 +19,7 @@ export async function pullCommand(root: string | undefined, ref: string, o: { pl
   const store = storeFor(root);
   const r = parseReference(ref);
   try {
-    const img = await pullImage(store, ref, { platform: o.platform ? parsePlatform(o.platform) : undefined, onProgress: progress });
+    const img = await pullImage(store, ref, { insecure: config().insecureRegistries, platform: o.platform ? parsePlatform(o.platform) : undefined, onProgress: progress });
     progress.end();
     if (o.quiet) { process.stdout.write(`${formatReference(r)}\n`); return; }
     process.stdout.write(`Digest: ${img.manifestDigest}\nStatus: Downloaded image for ${familiarName(formatReference(r))}\n${formatReference(r)}\n`);
@@ -30,7 +31,7 @@ export async function pullCommand(root: string | undefined, ref: string, o: { pl
 export async function pushCommand(root: string | undefined, ref: string, progress: ProgressSink): Promise<void> {
   const store = storeFor(root);
   try {
-    const r = await pushImage(store, ref, { onProgress: progress });
+    const r = await pushImage(store, ref, { insecure: config().insecureRegistries, onProgress: progress });
     progress.end();
     const p = parseReference(ref);
     process.stdout.write(`${p.tag ?? 'latest'}: digest: ${r.digest} size: ${r.size}\n`);
@@ -62,7 +63,7 @@ export async function loginCommand(server: string | undefined, o: { username?: s
   }
   if (!password) throw new UsageError('login: give --password or --password-stdin');
   const creds = { username: o.username, password };
-  await new RegistryClient(domain, 'library/ping', { credentials: creds }).ping();
+  await new RegistryClient(domain, 'library/ping', { insecure: config().insecureRegistries, credentials: creds }).ping();
   const path = storeCredentials(domain, creds);
   process.stdout.write(`Login Succeeded (credentials saved in ${path})\n`);
 }

@@ -39,7 +39,7 @@ export async function searchImages(term: string, o: SearchOptions = {}): Promise
   const match = filterMatch(o.filter ?? []);
   const target = searchTarget(term);
   const needle = target.term.toLowerCase();
-  const repos = await listCatalog(target.registry);
+  const repos = await listCatalog(target.registry, { insecure: config().insecureRegistries });
   return repos
     .filter((r) => r.toLowerCase().includes(needle))
     .sort()

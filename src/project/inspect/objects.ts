@@ -4,7 +4,6 @@
 import { BerthError, UsageError } from '../../errors.js';
 import { getNetwork } from '../../network/index.js';
 import { inspectObject as volumeInspectObject } from '../volume.js';
-import { VolumeStore } from '../../volume/store.js';
 import { engineAt, type Engine } from '../engine.js';
 import { inspectContainer } from './container.js';
 import { imageInspect } from './image.js';
@@ -43,7 +42,7 @@ const finders: Record<ObjectType, (engine: Engine, name: string) => Record<strin
   },
   network: (engine, name) => (getNetwork(engine.paths, name) ? networkInspectObject(engine.paths, name) : undefined),
   volume: (engine, name) => {
-    const v = new VolumeStore(engine.paths).get(name);
+    const v = engine.volumes.get(name);
     return v ? volumeInspectObject(v) : undefined;
   },
 };

@@ -42,7 +42,7 @@ const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catc
 describe('container lifecycle (root)', { skip: !isRoot || !existsSync(shim) ? 'needs root and native/out/berth-shim' : false, concurrency: 2 }, () => {
   const tmp = tempDir('berth-ctr-');
   const layers = join(tmp.path, 'layers');
-  const sp = statePaths(join(tmp.path, 'state'));
+  const sp = statePaths(join(tmp.path, 'state'), {});
   const c = new Containers(sp, { shim, runtime, init });
   const made: string[] = [];
 
@@ -243,7 +243,7 @@ describe('container lifecycle (root)', { skip: !isRoot || !existsSync(shim) ? 'n
     const script = `
       import { Containers } from ${JSON.stringify(join(repoRoot, 'dist/src/container/index.js'))};
       import { statePaths } from ${JSON.stringify(join(repoRoot, 'dist/src/state/paths.js'))};
-      const c = new Containers(statePaths(${JSON.stringify(sp.root)}), ${JSON.stringify({ shim, runtime, init })});
+      const c = new Containers(statePaths(${JSON.stringify(sp.root)}, {}), ${JSON.stringify({ shim, runtime, init })});
       await c.create(${JSON.stringify(inp)});
       console.log(await c.start(${JSON.stringify(inp.id)}));`;
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });

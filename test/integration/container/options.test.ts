@@ -10,6 +10,8 @@ import { after, before, describe, it } from 'node:test';
 import { Containers, inspect } from '../../../src/container/index.js';
 import type { ContainerSpecInput } from '../../../src/container/types.js';
 import { statePaths } from '../../../src/state/paths.js';
+import { readConfig } from '../../../src/config.js';
+import { binaries } from '../../../src/container/paths.js';
 import { mount, MS as MSF, umount2 } from '../../../src/native/mount.js';
 import { isRoot, nativeOut, repoRoot, tempDir } from '../../helpers/env.js';
 import { makeBusyboxRootfs } from '../../helpers/rootfs.js';
@@ -18,6 +20,7 @@ const shim = process.env.BERTH_SHIM ?? join(nativeOut, 'berth-shim');
 // berth-runtime, the product's runtime, unless BERTH_RUNTIME names another
 // (e.g. /usr/sbin/runc, the reference: the suite passes on both).
 const runtime = process.env.BERTH_RUNTIME ?? join(nativeOut, 'berth-runtime');
+const bin = { ...binaries(readConfig(process.env)), shim, runtime };
 const S = 1_000_000_000;
 const MS = 1_000_000;
 
@@ -36,7 +39,7 @@ async function until<T>(what: string, f: () => T | undefined | false, ms = 10_00
 describe('container options (root)', { skip: !isRoot || !existsSync(shim) ? 'needs root and native/out/berth-shim' : false, concurrency: 3 }, () => {
   const tmp = tempDir('berth-opt-');
   const layers = join(tmp.path, 'layers');
-  const c = new Containers(statePaths(join(tmp.path, 'state')), { shim, runtime });
+  const c = new Containers(statePaths(join(tmp.path, 'state'), {}), bin);
   const made: string[] = [];
 
   before(() => {
@@ -179,7 +182,7 @@ describe('container options (root)', { skip: !isRoot || !existsSync(shim) ? 'nee
     const script = [
       `import { Containers, exec } from ${JSON.stringify(join(repoRoot, 'dist/src/container/index.js'))};`,
       `import { statePaths } from ${JSON.stringify(join(repoRoot, 'dist/src/state/paths.js'))};`,
-      `const c = new Containers(statePaths(${JSON.stringify(join(tmp.path, 'state'))}), ${JSON.stringify({ shim, runtime })});`,
+      `const c = new Containers(statePaths(${JSON.stringify(join(tmp.path, 'state'))}, {}), ${JSON.stringify(bin)});`,
       `const r = await exec(c, ${JSON.stringify(rec.id)}, ['sh', '-c', 'tty && echo exec-ok'], { tty: true, stdio: 'inherit' });`,
       'process.exit(r.exitCode);',
     ].join('\n');

@@ -34,7 +34,7 @@ function berthAsync(root: string, args: string[], env: NodeJS.ProcessEnv = {}): 
 
 /** Mounts the image's layers read-only with overlayfs from the store root, like the container layer does. */
 function withOverlay(root: string, imageRef: string, fn: (merged: string) => void): void {
-  const store = openImageStore(statePaths(root).images);
+  const store = openImageStore(statePaths(root, {}).images);
   const { base, lower } = store.rootfsLayers(imageRef);
   const t = tempDir('berth-ovl-');
   const r = spawnSync('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${lower.join(':')}`, t.path], { cwd: base, encoding: 'utf8' });
@@ -53,7 +53,7 @@ test('push a multi-layer image with whiteouts, pull it elsewhere, mount the laye
   const b = tempDir('berth-img-b-');
   try {
     const ref = `${reg.host}/test/multi:v1`;
-    const src = await buildImage(openImageStore(statePaths(a.path).images), WHITEOUT_LAYERS, [ref], { Cmd: ['/bin/tool'], Env: ['A=1'] });
+    const src = await buildImage(openImageStore(statePaths(a.path, {}).images), WHITEOUT_LAYERS, [ref], { Cmd: ['/bin/tool'], Env: ['A=1'] });
     const push = berth(a.path, ['image', 'push', ref]);
     assert.equal(push.status, 0, push.stderr);
     assert.match(push.stdout, /v1: digest: sha256:[a-f0-9]{64}/);
@@ -67,7 +67,7 @@ test('push a multi-layer image with whiteouts, pull it elsewhere, mount the laye
     const pull = berth(b.path, ['--progress', 'plain', 'image', 'pull', ref]);
     assert.equal(pull.status, 0, pull.stderr);
     assert.match(pull.stdout, /Downloading/);
-    const store = openImageStore(statePaths(b.path).images);
+    const store = openImageStore(statePaths(b.path, {}).images);
     const img = store.resolve(ref);
     assert.equal(img.id, src.id);
     assert.deepEqual(img.config.Cmd, ['/bin/tool']);
@@ -104,7 +104,7 @@ test('push a multi-layer image with whiteouts, pull it elsewhere, mount the laye
     try {
       const results = await Promise.all([1, 2, 3].map(() => berthAsync(c.path, ['image', 'pull', '-q', ref])));
       for (const r of results) assert.equal(r.status, 0, r.stderr);
-      const cs = openImageStore(statePaths(c.path).images);
+      const cs = openImageStore(statePaths(c.path, {}).images);
       assert.equal(cs.layers.list().length, 3);
       assert.equal(readdirSync(cs.layers.linksDir).length, 3, 'losers of the unpack race leave no alias behind');
       assert.deepEqual(readdirSync(cs.layers.tmpDir), []);
@@ -133,7 +133,7 @@ test('pull errors: unknown image, unreachable registry, corrupt blob; nothing ha
     assert.match(down.stderr, /^cannot reach registry 127\.0\.0\.1:\d+: ECONNREFUSED\n$/);
 
     const ref = `${reg.host}/test/corrupt:v1`;
-    const img = await buildImage(openImageStore(statePaths(a.path).images), WHITEOUT_LAYERS.slice(0, 1), [ref]);
+    const img = await buildImage(openImageStore(statePaths(a.path, {}).images), WHITEOUT_LAYERS.slice(0, 1), [ref]);
     assert.equal(berth(a.path, ['image', 'push', ref]).status, 0);
     // flip the layer blob's bytes inside the registry's storage
     const h = img.layers[0].digest.slice(7);
@@ -144,7 +144,7 @@ test('pull errors: unknown image, unreachable registry, corrupt blob; nothing ha
     const bad = berth(b.path, ['image', 'pull', ref]);
     assert.equal(bad.status, 1);
     assert.match(bad.stderr, /^digest mismatch for blob sha256:/);
-    const store = openImageStore(statePaths(b.path).images);
+    const store = openImageStore(statePaths(b.path, {}).images);
     assert.deepEqual(store.list(), []);
     assert.deepEqual(store.layers.list(), []);
     assert.equal(store.blobs.has(img.layers[0].digest), false);
@@ -164,7 +164,7 @@ test('basic auth: login, wrong credentials, push and pull, logout', async () => 
   const env = { DOCKER_CONFIG: cfg.path };
   try {
     const ref = `${reg.host}/private/app:1`;
-    await buildImage(openImageStore(statePaths(a.path).images), WHITEOUT_LAYERS.slice(0, 2), [ref]);
+    await buildImage(openImageStore(statePaths(a.path, {}).images), WHITEOUT_LAYERS.slice(0, 2), [ref]);
     const anon = berth(a.path, ['image', 'push', ref], env);
     assert.equal(anon.status, 1);
     assert.match(anon.stderr, /requires authentication: run berth login/);
@@ -206,7 +206,7 @@ test('token auth: Bearer challenge, scoped tokens for pull and push, wrong crede
   const env = { DOCKER_CONFIG: cfg.path };
   try {
     const ref = `${reg.host}/team/app:2`;
-    await buildImage(openImageStore(statePaths(a.path).images), WHITEOUT_LAYERS, [ref]);
+    await buildImage(openImageStore(statePaths(a.path, {}).images), WHITEOUT_LAYERS, [ref]);
     const anon = await berthAsync(a.path, ['image', 'push', ref], env);
     assert.equal(anon.status, 1);
     assert.match(anon.stderr, /^registry 127\.0\.0\.1:\d+ requires authentication: run berth login 127\.0\.0\.1:\d+\n$/);
@@ -243,7 +243,7 @@ test('manifest lists pick the host platform or --platform; a dead pull\'s partia
   const a = tempDir('berth-img-a-');
   const b = tempDir('berth-img-b-');
   try {
-    const sa = openImageStore(statePaths(a.path).images);
+    const sa = openImageStore(statePaths(a.path, {}).images);
     const amd = await buildImage(sa, [[{ name: 'arch', body: 'amd64' }]], [`${reg.host}/multi/arch:amd64`]);
     const arm = await buildImage(sa, [[{ name: 'arch', body: 'arm64' }]], [`${reg.host}/multi/arch:arm64`], {}, { architecture: 'arm64' });
     for (const t of ['amd64', 'arm64']) assert.equal(berth(a.path, ['image', 'push', `${reg.host}/multi/arch:${t}`]).status, 0);
@@ -257,11 +257,11 @@ test('manifest lists pick the host platform or --platform; a dead pull\'s partia
     if (host === 'amd64' || host === 'arm64') {
       const r = berth(b.path, ['image', 'pull', `${reg.host}/multi/arch:both`]);
       assert.equal(r.status, 0, r.stderr);
-      assert.equal(openImageStore(statePaths(b.path).images).resolve(`${reg.host}/multi/arch:both`).id, host === 'amd64' ? amd.id : arm.id);
+      assert.equal(openImageStore(statePaths(b.path, {}).images).resolve(`${reg.host}/multi/arch:both`).id, host === 'amd64' ? amd.id : arm.id);
     }
     const other = berth(b.path, ['image', 'pull', '--platform', 'linux/arm64', `${reg.host}/multi/arch:both`]);
     assert.equal(other.status, 0, other.stderr);
-    assert.equal(openImageStore(statePaths(b.path).images).resolve(`${reg.host}/multi/arch:both`).id, arm.id);
+    assert.equal(openImageStore(statePaths(b.path, {}).images).resolve(`${reg.host}/multi/arch:both`).id, arm.id);
     const none = berth(b.path, ['image', 'pull', '--platform', 'linux/s390x', `${reg.host}/multi/arch:both`]);
     assert.equal(none.status, 1);
     assert.equal(none.stderr, 'no image for platform linux/s390x (available: linux/arm64/v8, linux/amd64)\n');
@@ -273,13 +273,13 @@ test('manifest lists pick the host platform or --platform; a dead pull\'s partia
     assert.equal(berth(a.path, ['image', 'push', ref]).status, 0);
     const c = tempDir('berth-img-c-');
     try {
-      const sc = openImageStore(statePaths(c.path).images);
+      const sc = openImageStore(statePaths(c.path, {}).images);
       const dead = spawnSync('true').pid;
       const blob = sa.blobs.read(img.layers[0].digest);
       const half = blob.length >> 1;
       writeFileSync(join(sc.blobs.tmpDir, `${dead}-partial-${img.layers[0].digest.slice(7)}`), blob.subarray(0, half));
       const events: ProgressEvent[] = [];
-      await pullImage(sc, ref, { onProgress: (e) => events.push(e) });
+      await pullImage(sc, ref, { insecure: [], onProgress: (e) => events.push(e) });
       const first = events.find((e) => e.status === 'downloading' && e.id === img.layers[0].digest.slice(7, 19));
       assert.equal(first?.current, half, 'the download started where the dead one stopped');
       assert.equal(sc.resolve(ref).id, img.id);
@@ -299,10 +299,10 @@ test('a pull killed while unpacking leaves no half-visible layer; the next pull 
   try {
     const ref = `${reg.host}/crash/img:1`;
     const files = (i: number) => Array.from({ length: 300 }, (_, f) => ({ name: `l${i}/f${f}`, body: randomBytes(20_000) }));
-    await buildImage(openImageStore(statePaths(a.path).images), [0, 1, 2, 3].map(files), [ref]);
+    await buildImage(openImageStore(statePaths(a.path, {}).images), [0, 1, 2, 3].map(files), [ref]);
     assert.equal(berth(a.path, ['image', 'push', ref]).status, 0);
 
-    const tmp = join(statePaths(b.path).images, 'tmp');
+    const tmp = join(statePaths(b.path, {}).images, 'tmp');
     const child = spawn(process.execPath, [berthBin, '--root', b.path, 'image', 'pull', '-q', ref], { stdio: 'ignore' });
     const exited = new Promise((r) => child.once('exit', r));
     let killed = false;
@@ -313,7 +313,7 @@ test('a pull killed while unpacking leaves no half-visible layer; the next pull 
     }
     await exited;
     assert.ok(killed, 'the pull was caught while unpacking');
-    const store = openImageStore(statePaths(b.path).images);
+    const store = openImageStore(statePaths(b.path, {}).images);
     assert.deepEqual(store.list(), [], 'no image record');
     for (const c of store.layers.list()) {
       // any layer that is visible is complete
@@ -324,7 +324,7 @@ test('a pull killed while unpacking leaves no half-visible layer; the next pull 
     }
     const again = berth(b.path, ['image', 'pull', '-q', ref]);
     assert.equal(again.status, 0, again.stderr);
-    const s2 = openImageStore(statePaths(b.path).images);
+    const s2 = openImageStore(statePaths(b.path, {}).images);
     assert.equal(s2.layers.list().length, 4);
     assert.deepEqual(readdirSync(tmp).filter((n) => !n.includes('-partial-')), [], 'the dead pull\'s temp dirs are gone');
     withOverlay(b.path, ref, (m) => {
@@ -343,13 +343,13 @@ test('service-level pull and push: each image once, policies, ignored failures',
   const b = tempDir('berth-img-b-');
   try {
     const { pullServiceImages, pushServiceImages, serviceImageRows } = await import('../../../src/image/project-images.js');
-    const sa = openImageStore(statePaths(a.path).images);
+    const sa = openImageStore(statePaths(a.path, {}).images);
     const web = `${reg.host}/proj/web:1`;
     await buildImage(sa, WHITEOUT_LAYERS.slice(0, 1), [web]);
-    const pushed = await pushServiceImages(sa, [{ service: 'web', image: web }, { service: 'web2', image: web }]);
+    const pushed = await pushServiceImages(sa, [{ service: 'web', image: web }, { service: 'web2', image: web }], { insecure: [] });
     assert.deepEqual(pushed.map((r) => r.status), ['pushed', 'pushed']);
 
-    const sb = openImageStore(statePaths(b.path).images);
+    const sb = openImageStore(statePaths(b.path, {}).images);
     const services = [
       { service: 'web', image: web },
       { service: 'worker', image: web },
@@ -357,13 +357,13 @@ test('service-level pull and push: each image once, policies, ignored failures',
       { service: 'local', image: 'local-only:1', pullPolicy: 'never' as const },
     ];
     const seen = new Set<string>();
-    const r = await pullServiceImages(sb, services, { ignoreFailures: true, onProgress: (svc) => seen.add(svc) });
+    const r = await pullServiceImages(sb, services, { insecure: [], ignoreFailures: true, onProgress: (svc) => seen.add(svc) });
     assert.deepEqual(r.map((x) => x.status), ['pulled', 'pulled', 'failed', 'skipped']);
     assert.match(r[2].error!, /manifest unknown/);
     assert.equal(r[0].id, r[1].id);
     assert.ok(seen.has('web') || seen.has('worker'), 'progress names the service');
-    await assert.rejects(pullServiceImages(sb, services.slice(2, 3)), /manifest unknown/);
-    const again = await pullServiceImages(sb, services.slice(0, 1));
+    await assert.rejects(pullServiceImages(sb, services.slice(2, 3), { insecure: [] }), /manifest unknown/);
+    const again = await pullServiceImages(sb, services.slice(0, 1), { insecure: [] });
     assert.equal(again[0].status, 'present');
     // The pull time is recorded per reference (pull_policy daily, weekly, every_*); a pushed image was never pulled.
     const pulledAt = sb.pulledAt(web);

@@ -18,7 +18,7 @@ test('search lists the catalog\'s matching repositories: table, --limit, --forma
   const reg = await startRegistry();
   const a = tempDir('berth-search-');
   try {
-    const store = openImageStore(statePaths(a.path).images);
+    const store = openImageStore(statePaths(a.path, {}).images);
     const names = ['team/alpha', 'team/beta', 'tools/alphabet', 'zeta/alpha-old'];
     await buildImage(store, [[{ name: 'f', body: 'x' }]], names.map((n) => `${reg.host}/${n}:1`));
     for (const n of names) {

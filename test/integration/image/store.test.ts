@@ -17,7 +17,7 @@ function berth(root: string, args: string[], input?: Buffer | string) {
 }
 
 function mountLayers(root: string, ref: string, extra: string[] = []): { merged: string; done: () => void } {
-  const store = openImageStore(statePaths(root).images);
+  const store = openImageStore(statePaths(root, {}).images);
   const { base, lower } = store.rootfsLayers(ref);
   const t = tempDir('berth-ovl-');
   const opts = `lowerdir=${[...lower, ...extra].join(':')}`;
@@ -40,14 +40,14 @@ for (const format of ['docker-archive', 'oci-archive']) {
     const a = tempDir('berth-img-a-');
     const b = tempDir('berth-img-b-');
     try {
-      const src = await buildImage(openImageStore(statePaths(a.path).images), WHITEOUT_LAYERS, ['example.test/app:1', 'other:2']);
+      const src = await buildImage(openImageStore(statePaths(a.path, {}).images), WHITEOUT_LAYERS, ['example.test/app:1', 'other:2']);
       const out = join(a.path, 'out.tar');
       const save = berth(a.path, ['image', 'save', '--format', format, '-o', out, 'example.test/app:1', 'other:2']);
       assert.equal(save.status, 0, save.stderr);
       const load = berth(b.path, ['image', 'load', '-i', out]);
       assert.equal(load.status, 0, load.stderr);
       assert.equal(load.stdout, 'Loaded image: example.test/app:1\nLoaded image: other:2\n');
-      const store = openImageStore(statePaths(b.path).images);
+      const store = openImageStore(statePaths(b.path, {}).images);
       const img = store.resolve('other:2');
       assert.equal(img.id, src.id);
       assert.deepEqual(img.repoTags.sort(), ['docker.io/library/other:2', 'example.test/app:1']);
@@ -62,7 +62,7 @@ for (const format of ['docker-archive', 'oci-archive']) {
         assert.equal(piped.status, 0, String(piped.stderr));
         const l2 = berth(c.path, ['image', 'load'], piped.stdout);
         assert.equal(l2.status, 0, l2.stderr);
-        assert.equal(openImageStore(statePaths(c.path).images).resolve('other:2').id, src.id);
+        assert.equal(openImageStore(statePaths(c.path, {}).images).resolve('other:2').id, src.id);
       } finally { c.cleanup(); }
     } finally { a.cleanup(); b.cleanup(); }
   });
@@ -86,7 +86,7 @@ test('loading a hostile or corrupt archive fails cleanly and leaves no image', a
     assert.equal(r.status, 1);
     assert.match(r.stderr, /^layer sha256:[a-f0-9]+: entry "esc\/tmp\/berth-pwned": path goes through a symlink\n$/);
     assert.equal(existsSync('/tmp/berth-pwned'), false);
-    const store = openImageStore(statePaths(a.path).images);
+    const store = openImageStore(statePaths(a.path, {}).images);
     assert.deepEqual(store.list(), []);
     assert.deepEqual(store.layers.list(), []);
 
@@ -110,7 +110,7 @@ test('import a directory and a tarball with --change; base image script is repro
     symlinkSync('hello', join(dir, 'bin/hi'));
     const r = berth(a.path, ['image', 'import', '-c', 'CMD ["/bin/hello"]', '-c', 'ENV A=1', '-c', 'WORKDIR /srv', '-c', 'ENTRYPOINT ["/bin/sh","-c"]', dir, 'local/dir:1']);
     assert.equal(r.status, 0, r.stderr);
-    const store = openImageStore(statePaths(a.path).images);
+    const store = openImageStore(statePaths(a.path, {}).images);
     const img = store.resolve('local/dir:1');
     assert.deepEqual(img.config, { Cmd: ['/bin/hello'], Env: ['A=1'], WorkingDir: '/srv', Entrypoint: ['/bin/sh', '-c'] });
     const diff = join(store.layers.dir(img.layers[0].chainId), 'diff');
@@ -146,7 +146,7 @@ function readlinkOrNull(p: string): string | null {
 test('a 120-layer image mounts with short lower dirs; holds protect images from rm and prune', async () => {
   const a = tempDir('berth-img-a-');
   try {
-    const store = openImageStore(statePaths(a.path).images);
+    const store = openImageStore(statePaths(a.path, {}).images);
     const layers = Array.from({ length: 120 }, (_, i) => [{ name: `layer-${i}`, body: String(i) }, { name: 'top', body: String(i) }]);
     const img = await buildImage(store, layers, ['deep:120'], {}, { gzip: false });
     const { lower } = store.rootfsLayers(img.id);
@@ -184,7 +184,7 @@ test('a 120-layer image mounts with short lower dirs; holds protect images from 
 test('whiteouts go both ways: an unpacked layer packs back to .wh. entries that unpack the same', async () => {
   const a = tempDir('berth-img-a-');
   try {
-    const store = openImageStore(statePaths(a.path).images);
+    const store = openImageStore(statePaths(a.path, {}).images);
     const img = await buildImage(store, WHITEOUT_LAYERS, ['both:1']);
     const mid = join(store.layers.dir(img.layers[1].chainId), 'diff');
     const { packDirectory } = await import('../../../src/image/tar-dir.js');
@@ -210,7 +210,7 @@ test('whiteouts go both ways: an unpacked layer packs back to .wh. entries that 
 test('xattrs from the tar are applied, except forged overlay metadata', async () => {
   const a = tempDir('berth-img-a-');
   try {
-    const store = openImageStore(statePaths(a.path).images);
+    const store = openImageStore(statePaths(a.path, {}).images);
     const img = await buildImage(store, [[
       { name: 'd/', type: 'directory', pax: { 'SCHILY.xattr.trusted.overlay.opaque': 'y', 'SCHILY.xattr.user.berth': 'kept' } },
       { name: 'd/f', body: 'x', pax: { 'SCHILY.xattr.user.berth': 'file' } },

@@ -11,17 +11,19 @@ import {
 } from '../../../src/network/index.js';
 import { NetworkStore } from '../../../src/network/store.js';
 import { linkAdd, linkDelIfExists } from '../../../src/native/netlink.js';
+import { readConfig } from '../../../src/config.js';
 import { freeSubnets, inNs, ipLinkNames, serveIn, sh, tcpFrom } from './helpers.js';
 
 test('berth network CLI, IPv6, internal networks, crash repair', { skip: !isRoot && 'needs root', timeout: 60_000 }, async () => {
   const id = shortId();
   const tmp = tempDir();
   const root = join(tmp.path, 'root');
-  const paths = statePaths(root);
+  const paths = statePaths(root, {});
   const table = `berth_c${id}`;
   const env = { ...process.env, BERTH_NFT_TABLE: table, BERTH_DNS_UPSTREAMS: '127.0.0.1:9' };
   process.env.BERTH_NFT_TABLE = table;
   process.env.BERTH_DNS_UPSTREAMS = '127.0.0.1:9';
+  const cfg = readConfig(process.env);  // what the CLI would hand the network layer
   const berth = (...args: string[]) => spawnSync(process.execPath, [berthBin, '--root', root, ...args], { encoding: 'utf8', env });
   const [s1, s2] = freeSubnets(2, [80, 139]) as [string, string];
   const v6 = `fd00:213:${id.charCodeAt(0).toString(16)}${id.charCodeAt(1).toString(16)}::/64`;
@@ -72,7 +74,7 @@ test('berth network CLI, IPv6, internal networks, crash repair', { skip: !isRoot
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^eth1 /, 'a later network gets the next interface');
     assert.match(inNs(nsA, ['ip', '-br', 'link']).out, /eth1@/);
-    const b = await connectEndpoint(paths, { containerId: `cb${id}`, netnsPath: nsB, networks: [{ name: n1 }, { name: n2 }] });
+    const b = await connectEndpoint(paths, cfg, { containerId: `cb${id}`, netnsPath: nsB, networks: [{ name: n1 }, { name: n2 }] });
     assert.match(inNs(nsA, ['ip', 'link', 'show', 'eth0']).out, /mtu 1400/);
     assert.ok(inNs(nsB, ['busybox', 'ping', '-c', '1', '-W', '2', att.ipv6]).ok, 'IPv6 between endpoints');
     assert.ok(inNs(nsB, ['busybox', 'ping', '-c', '1', '-W', '2', ipA]).ok);
@@ -80,14 +82,14 @@ test('berth network CLI, IPv6, internal networks, crash repair', { skip: !isRoot
     const server = await serveIn(nsA, 80, 5000, 'ca');
     try {
       const v6port = 20000 + Math.floor(Math.random() * 20000);
-      const [p6] = await publishPorts(paths, `ca${id}`, [{ target: 80, published: v6port, host_ip: '::' }]);
+      const [p6] = await publishPorts(paths, cfg, `ca${id}`, [{ target: 80, published: v6port, host_ip: '::' }]);
       assert.equal(p6!.containerIp, att.ipv6);
       assert.match(sh('nft', ['list', 'table', 'inet', table]).out, /dnat ip6 to \[/);
       const gw6 = getNetwork(paths, n1)!.subnets.find((s) => s.family === 6)!.gateway;
       assert.equal(tcpFrom(null, gw6, v6port), 'tcp:ca');
       r = berth('port', `ca${id}`, '80');
       assert.equal(r.stdout, `[::]:${v6port}\n`);
-      await unpublishPorts(paths, `ca${id}`);
+      await unpublishPorts(paths, cfg, `ca${id}`);
       assert.doesNotMatch(sh('nft', ['list', 'table', 'inet', table]).out, /dnat ip6/);
     } finally {
       server.kill('SIGKILL');
@@ -107,14 +109,14 @@ test('berth network CLI, IPv6, internal networks, crash repair', { skip: !isRoot
     // Crash repair: the endpoint record is lost after the kernel work was done.
     // Connecting again reuses the leftovers; disconnecting removes them.
     new NetworkStore(paths).deleteEndpoint(`cb${id}`);
-    const again = await connectEndpoint(paths, { containerId: `cb${id}`, netnsPath: nsB, networks: [{ name: n1 }, { name: n2 }] });
+    const again = await connectEndpoint(paths, cfg, { containerId: `cb${id}`, netnsPath: nsB, networks: [{ name: n1 }, { name: n2 }] });
     assert.deepEqual(again.attachments.map((a) => a.ipv4), b.attachments.map((a) => a.ipv4));
     for (const a of again.attachments) {
       assert.equal(Object.values(new NetworkStore(paths).leases(a.networkId)).filter((o) => o === `cb${id}`).length, a.ipv6 ? 2 : 1);
     }
     assert.ok(inNs(nsB, ['ip', '-br', 'addr']).out.includes(again.attachments[0]!.ipv4!));
     new NetworkStore(paths).deleteEndpoint(`cb${id}`);
-    await disconnectEndpoint(paths, `cb${id}`);
+    await disconnectEndpoint(paths, cfg, `cb${id}`);
     for (const a of b.attachments) {
       assert.ok(!ipLinkNames().includes(a.hostVeth), `${a.hostVeth} removed by repair`);
       assert.ok(!Object.values(new NetworkStore(paths).leases(a.networkId)).includes(`cb${id}`));
@@ -122,7 +124,7 @@ test('berth network CLI, IPv6, internal networks, crash repair', { skip: !isRoot
 
     // A failed attach rolls back: eth1 is taken inside the namespace, so the second veth fails.
     linkAdd(null, { name: `x${id}`, kind: 'veth', peer: { name: 'eth1', netns: nsB } });
-    await assert.rejects(connectEndpoint(paths, { containerId: `cr${id}`, netnsPath: nsB, networks: [{ name: n1 }, { name: n2 }], ports: [{ target: 80 }] }),
+    await assert.rejects(connectEndpoint(paths, cfg, { containerId: `cr${id}`, netnsPath: nsB, networks: [{ name: n1 }, { name: n2 }], ports: [{ target: 80 }] }),
       /eth1|exists/);
     assert.equal(new NetworkStore(paths).endpoint(`cr${id}`), undefined);
     for (const n of [n1, n2]) {
@@ -141,8 +143,8 @@ test('berth network CLI, IPv6, internal networks, crash repair', { skip: !isRoot
     assert.ok(!sh('nft', ['list', 'tables']).out.includes(table));
   } finally {
     for (const n of listNetworks(paths)) {
-      for (const c of n.containers) await disconnectEndpoint(paths, c).catch(() => undefined);
-      await removeNetwork(paths, n.id).catch(() => linkDelIfExists(null, n.bridge));
+      for (const c of n.containers) await disconnectEndpoint(paths, cfg, c).catch(() => undefined);
+      await removeNetwork(paths, cfg, n.id).catch(() => linkDelIfExists(null, n.bridge));
     }
     for (const n of nss) deleteNetns(paths, n);
     linkDelIfExists(null, `x${id}`);

@@ -36,7 +36,7 @@ export interface HostNs {
 export async function makeHostNs(opts: { images?: boolean } = {}): Promise<HostNs> {
   const id = shortId(6);
   const dir = tempDir('berth-hostns-');
-  const own = statePaths(join(dir.path, 'ns'));  // the test's own netns files, apart from berth's root
+  const own = statePaths(join(dir.path, 'ns'), {});  // the test's own netns files, apart from berth's root
   const root = join(dir.path, 'root');
   mkdirSync(root);
   const ns = createNetns(own, `host${id}`);

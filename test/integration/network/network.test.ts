@@ -19,6 +19,7 @@ import {
 } from '../../../src/network/index.js';
 import { NetworkStore } from '../../../src/network/store.js';
 import { serverState } from '../../../src/network/dns/manager.js';
+import { readConfig } from '../../../src/config.js';
 import { dnsAsk, freeSubnets, inNs, ipLinkNames, outsiderNs, ping, serveIn, sh, stubDns, tcpFrom, udpAsk } from './helpers.js';
 
 const nslookup = (ns: string, name: string, server: string) => inNs(ns, ['busybox', 'nslookup', name, server]).out;
@@ -30,10 +31,11 @@ test('bridge networks: reachability, isolation, DNS, published ports, clean remo
   process.env.BERTH_NFT_TABLE = table;
   const stub = await stubDns(tmp.path);
   process.env.BERTH_DNS_UPSTREAMS = `127.0.0.1:${stub.port}`;
+  const cfg = readConfig(process.env);  // what the CLI would hand the network layer
   // c2's own server (Compose `dns`: an address, port 53), on a loopback address of this test.
   const ownIp = `127.53.${Math.floor(Math.random() * 250)}.${2 + Math.floor(Math.random() * 250)}`;
   const own = await stubDns(tmp.path, { host: ownIp, port: 53 });
-  const paths = statePaths(join(tmp.path, 'root'));
+  const paths = statePaths(join(tmp.path, 'root'), {});
   const nsDir = join(paths.runtime, 'netns');
   mkdirSync(nsDir, { recursive: true });
   const ns = (n: string) => join(nsDir, n);
@@ -50,19 +52,19 @@ test('bridge networks: reachability, isolation, DNS, published ports, clean remo
     linkAdd(null, { name: hostLink, kind: 'bridge', up: true });
     addrAdd(null, hostLink, `${hostIp}/32`);
 
-    A = await createNetwork(paths, { name: netA, ipam: { config: [{ subnet: subA }] }, labels: { test: id } });
-    B = await createNetwork(paths, { name: netB, ipam: { config: [{ subnet: subB }] } });
+    A = await createNetwork(paths, cfg, { name: netA, ipam: { config: [{ subnet: subA }] }, labels: { test: id } });
+    B = await createNetwork(paths, cfg, { name: netB, ipam: { config: [{ subnet: subB }] } });
     const gwA = A.subnets[0]!.gateway, gwB = B.subnets[0]!.gateway;
-    await assert.rejects(createNetwork(paths, { name: `x${id}`, ipam: { config: [{ subnet: subA }] } }), /overlaps/);
+    await assert.rejects(createNetwork(paths, cfg, { name: `x${id}`, ipam: { config: [{ subnet: subA }] } }), /overlaps/);
 
     // Bad input is refused before anything is created.
-    await assert.rejects(connectEndpoint(paths, { containerId: `c1${id}`, netnsPath: ns('c1'), networks: [{ name: netA }], ports: [{ target: 80, published: 'abc' }] }),
+    await assert.rejects(connectEndpoint(paths, cfg, { containerId: `c1${id}`, netnsPath: ns('c1'), networks: [{ name: netA }], ports: [{ target: 80, published: 'abc' }] }),
       /invalid published port 'abc'/);
-    await assert.rejects(connectEndpoint(paths, { containerId: `c1${id}`, netnsPath: ns('c1'), networks: [{ name: `nope${id}` }] }), /not found/);
+    await assert.rejects(connectEndpoint(paths, cfg, { containerId: `c1${id}`, netnsPath: ns('c1'), networks: [{ name: `nope${id}` }] }), /not found/);
     assert.equal(new NetworkStore(paths).endpoint(`c1${id}`), undefined);
 
     const tcpPort = 20000 + Math.floor(Math.random() * 20000);
-    const c1 = await connectEndpoint(paths, {
+    const c1 = await connectEndpoint(paths, cfg, {
       containerId: `c1${id}`, name: `p-web-1-${id}`, netnsPath: ns('c1'), dnsNames: ['web'],
       networks: [{ name: netA, aliases: ['www'] }],
       ports: [
@@ -71,9 +73,9 @@ test('bridge networks: reachability, isolation, DNS, published ports, clean remo
         { target: 80 },                                                    // random host port
       ],
     });
-    const c2 = await connectEndpoint(paths, { containerId: `c2${id}`, name: `p-web-2-${id}`, netnsPath: ns('c2'), dnsNames: ['web'], networks: [{ name: netA }], dnsServers: [ownIp] });
-    const c3 = await connectEndpoint(paths, { containerId: `c3${id}`, name: `p-db-1-${id}`, netnsPath: ns('c3'), dnsNames: ['db'], networks: [{ name: netB }] });
-    const c4 = await connectEndpoint(paths, {
+    const c2 = await connectEndpoint(paths, cfg, { containerId: `c2${id}`, name: `p-web-2-${id}`, netnsPath: ns('c2'), dnsNames: ['web'], networks: [{ name: netA }], dnsServers: [ownIp] });
+    const c3 = await connectEndpoint(paths, cfg, { containerId: `c3${id}`, name: `p-db-1-${id}`, netnsPath: ns('c3'), dnsNames: ['db'], networks: [{ name: netB }] });
+    const c4 = await connectEndpoint(paths, cfg, {
       containerId: `c4${id}`, name: `p-api-1-${id}`, netnsPath: ns('c4'), dnsNames: ['api'],
       networks: [{ name: netB, priority: 1, gw_priority: 10 }, { name: netA, priority: 5, interface_name: 'front0', link_local_ips: ['169.254.10.4'] }],
     });
@@ -145,15 +147,15 @@ test('bridge networks: reachability, isolation, DNS, published ports, clean remo
 
     // Conflicts: refused before anything changes.
     const before = { nft: sh('nft', ['list', 'table', 'inet', table]).out, leases: new NetworkStore(paths).leases(A.id), links: ipLinkNames().sort() };
-    await assert.rejects(connectEndpoint(paths, { containerId: `c5${id}`, netnsPath: ns('c5'), networks: [{ name: netA }], ports: [{ target: 8080, published: tcpPort }] }),
+    await assert.rejects(connectEndpoint(paths, cfg, { containerId: `c5${id}`, netnsPath: ns('c5'), networks: [{ name: netA }], ports: [{ target: 8080, published: tcpPort }] }),
       /already published by another berth container/);
     const busy = createServer();
     await new Promise<void>((ok) => busy.listen(0, '127.0.0.1', ok));
     const busyPort = (busy.address() as { port: number }).port;
-    await assert.rejects(connectEndpoint(paths, { containerId: `c5${id}`, netnsPath: ns('c5'), networks: [{ name: netA }], ports: [{ target: 80, published: busyPort, host_ip: '127.0.0.1' }] }),
+    await assert.rejects(connectEndpoint(paths, cfg, { containerId: `c5${id}`, netnsPath: ns('c5'), networks: [{ name: netA }], ports: [{ target: 80, published: busyPort, host_ip: '127.0.0.1' }] }),
       /already in use on the host/);
     busy.close();
-    await assert.rejects(connectEndpoint(paths, { containerId: `c5${id}`, netnsPath: ns('c5'), networks: [{ name: netA, ipv4_address: ip(c2, A) }] }), /already in use/);
+    await assert.rejects(connectEndpoint(paths, cfg, { containerId: `c5${id}`, netnsPath: ns('c5'), networks: [{ name: netA, ipv4_address: ip(c2, A) }] }), /already in use/);
     assert.equal(sh('nft', ['list', 'table', 'inet', table]).out, before.nft);
     assert.deepEqual(new NetworkStore(paths).leases(A.id), before.leases);
     assert.deepEqual(ipLinkNames().sort(), before.links);
@@ -161,18 +163,18 @@ test('bridge networks: reachability, isolation, DNS, published ports, clean remo
     assert.ok(!ipLinkNames().includes(hostVethName(`c5${id}`, A.id)));
 
     // A network in use is not removed.
-    await assert.rejects(removeNetwork(paths, netA), /active endpoints/);
+    await assert.rejects(removeNetwork(paths, cfg, netA), /active endpoints/);
 
     // Disconnect c1: its DNAT rules, lease and DNS name go.
-    await disconnectEndpoint(paths, `c1${id}`);
+    await disconnectEndpoint(paths, cfg, `c1${id}`);
     assert.ok(!sh('nft', ['list', 'table', 'inet', table]).out.includes('dnat ip to'));
     assert.ok(!Object.values(new NetworkStore(paths).leases(A.id)).includes(`c1${id}`));
     assert.doesNotMatch(nslookup(ns('c2'), 'www', gwA), new RegExp(ip(c1, A).replace(/\./g, '\\.')));
 
-    for (const c of ['c2', 'c3', 'c4']) await disconnectEndpoint(paths, `${c}${id}`);
+    for (const c of ['c2', 'c3', 'c4']) await disconnectEndpoint(paths, cfg, `${c}${id}`);
     assert.ok(serverState(paths), 'DNS responder runs while networks exist');
-    await removeNetwork(paths, netA);
-    await removeNetwork(paths, netB);
+    await removeNetwork(paths, cfg, netA);
+    await removeNetwork(paths, cfg, netB);
     const gone = [A, B];
     A = B = undefined;
 
@@ -189,8 +191,8 @@ test('bridge networks: reachability, isolation, DNS, published ports, clean remo
     assert.deepEqual(JSON.parse(readFileSync(join(paths.runtime, 'dns', 'config.json'), 'utf8')).networks, []);
   } finally {
     for (const s of servers) s.kill('SIGKILL');
-    for (const c of names) { try { await disconnectEndpoint(paths, `${c}${id}`); } catch { /* best effort */ } }
-    for (const n of [A, B]) if (n) { try { await removeNetwork(paths, n.id); } catch { linkDelIfExists(null, n.bridge); } }
+    for (const c of names) { try { await disconnectEndpoint(paths, cfg, `${c}${id}`); } catch { /* best effort */ } }
+    for (const n of [A, B]) if (n) { try { await removeNetwork(paths, cfg, n.id); } catch { linkDelIfExists(null, n.bridge); } }
     const st = serverState(paths);
     if (st) process.kill(st.pid, 'SIGKILL');
     sh('nft', ['delete', 'table', 'inet', table]);

@@ -12,6 +12,7 @@ import { statePaths } from '../../../src/state/paths.js';
 import { connectEndpoint, createNetns, deleteNetns, disconnectEndpoint, removeNetwork, listNetworks } from '../../../src/network/index.js';
 import { createNetwork } from '../../../src/network/networks.js';
 import { addrAdd, linkAdd, linkDelIfExists, linkSet } from '../../../src/native/netlink.js';
+import { readConfig } from '../../../src/config.js';
 import { freeSubnets, inNs, ping, sh } from './helpers.js';
 
 const PEER_SERVER = `require('net').createServer((c) => c.end('from:' + c.remoteAddress.replace('::ffff:', '') + '\\n')).listen(7000, () => process.stdout.write('ready\\n'));`;
@@ -19,10 +20,11 @@ const PEER_SERVER = `require('net').createServer((c) => c.end('from:' + c.remote
 test('outbound masquerade; internal networks stay inside', { skip: !isRoot && 'needs root', timeout: 30_000 }, async () => {
   const id = shortId();
   const tmp = tempDir();
-  const paths = statePaths(join(tmp.path, 'root'));
+  const paths = statePaths(join(tmp.path, 'root'), {});
   const table = `berth_o${id}`;
   process.env.BERTH_NFT_TABLE = table;
   process.env.BERTH_DNS_UPSTREAMS = '127.0.0.1:9';
+  const cfg = readConfig(process.env);  // what the CLI would hand the network layer
   const [sPub, sPriv, sExt] = freeSubnets(3, [200, 254]) as [string, string, string];
   const ext = sExt.replace('.0/24', '');
   const link = `eo${id}`;
@@ -42,10 +44,10 @@ test('outbound masquerade; internal networks stay inside', { skip: !isRoot && 'n
       server!.once('exit', (c) => fail(new Error(`peer server exited ${c}`)));
     });
 
-    await createNetwork(paths, { name: `pub${id}`, ipam: { config: [{ subnet: sPub }] } });
-    const priv = await createNetwork(paths, { name: `priv${id}`, internal: true, ipam: { config: [{ subnet: sPriv }] } });
-    await connectEndpoint(paths, { containerId: `p${id}`, netnsPath: nsPub, networks: [{ name: `pub${id}` }] });
-    await connectEndpoint(paths, { containerId: `q${id}`, netnsPath: nsPriv, networks: [{ name: `priv${id}` }] });
+    await createNetwork(paths, cfg, { name: `pub${id}`, ipam: { config: [{ subnet: sPub }] } });
+    const priv = await createNetwork(paths, cfg, { name: `priv${id}`, internal: true, ipam: { config: [{ subnet: sPriv }] } });
+    await connectEndpoint(paths, cfg, { containerId: `p${id}`, netnsPath: nsPub, networks: [{ name: `pub${id}` }] });
+    await connectEndpoint(paths, cfg, { containerId: `q${id}`, netnsPath: nsPriv, networks: [{ name: `priv${id}` }] });
 
     assert.ok(ping(nsPub, `${ext}.2`), 'a normal network reaches the outside');
     assert.equal(inNs(nsPub, ['busybox', 'nc', '-w', '2', `${ext}.2`, '7000']).out.trim(), `from:${ext}.1`, 'masqueraded to the host address');
@@ -56,8 +58,8 @@ test('outbound masquerade; internal networks stay inside', { skip: !isRoot && 'n
     assert.ok(!ping(nsPriv, `${ext}.2`), 'the internal network is dropped on the way out');
   } finally {
     server?.kill('SIGKILL');
-    for (const c of [`p${id}`, `q${id}`]) await disconnectEndpoint(paths, c).catch(() => undefined);
-    for (const n of listNetworks(paths)) await removeNetwork(paths, n.id).catch(() => linkDelIfExists(null, n.bridge));
+    for (const c of [`p${id}`, `q${id}`]) await disconnectEndpoint(paths, cfg, c).catch(() => undefined);
+    for (const n of listNetworks(paths)) await removeNetwork(paths, cfg, n.id).catch(() => linkDelIfExists(null, n.bridge));
     linkDelIfExists(null, link);
     for (const n of [`ext${id}`, `pub${id}`, `priv${id}`]) deleteNetns(paths, n);
     sh('nft', ['delete', 'table', 'inet', table]);

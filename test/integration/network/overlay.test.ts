@@ -11,17 +11,19 @@ import { statePaths } from '../../../src/state/paths.js';
 import { connectEndpoint, createNetns, deleteNetns, disconnectEndpoint, getNetwork, removeNetwork } from '../../../src/network/index.js';
 import { fdbAppend, linkList, neighAdd, neighDel, neighList } from '../../../src/native/netlink.js';
 import { VNI_FIRST } from '../../../src/network/drivers/overlay.js';
+import { readConfig } from '../../../src/config.js';
 import { freeSubnets, inNs, ipLinkNames, ping, sh } from './helpers.js';
 
 test('overlay networks on one host: bridge + vxlan, endpoints, FDB, VNI clash', { skip: !isRoot && 'needs root', timeout: 60_000 }, async () => {
   const id = shortId();
   const tmp = tempDir();
   const root = join(tmp.path, 'root');
-  const paths = statePaths(root);
+  const paths = statePaths(root, {});
   const table = `berth_o${id}`;
   const env = { ...process.env, BERTH_NFT_TABLE: table, BERTH_DNS_UPSTREAMS: '127.0.0.1:9' };
   process.env.BERTH_NFT_TABLE = table;
   process.env.BERTH_DNS_UPSTREAMS = '127.0.0.1:9';
+  const cfg = readConfig(process.env);  // what the CLI would hand the network layer
   const berth = (...args: string[]) => spawnSync(process.execPath, [berthBin, '--root', root, ...args], { encoding: 'utf8', env });
   const [s1, s2] = freeSubnets(2, [200, 229]) as [string, string];
   const net = `ov${id}`, other = `ow${id}`;
@@ -55,8 +57,8 @@ test('overlay networks on one host: bridge + vxlan, endpoints, FDB, VNI clash', 
 
     // Endpoints: MTU 1450 inside, reachable across the bridge.
     const [nsA, nsB] = nss.map((n) => createNetns(paths, n)) as [string, string];
-    const a = await connectEndpoint(paths, { containerId: `ca${id}`, name: `a${id}`, netnsPath: nsA, networks: [{ name: net }] });
-    const b = await connectEndpoint(paths, { containerId: `cb${id}`, name: `b${id}`, netnsPath: nsB, networks: [{ name: net }] });
+    const a = await connectEndpoint(paths, cfg, { containerId: `ca${id}`, name: `a${id}`, netnsPath: nsA, networks: [{ name: net }] });
+    const b = await connectEndpoint(paths, cfg, { containerId: `cb${id}`, name: `b${id}`, netnsPath: nsB, networks: [{ name: net }] });
     assert.equal(linkList(nsA).find((l) => l.name === 'eth0')!.mtu, 1450);
     assert.ok(ping(nsA, b.attachments[0]!.ipv4!), 'a reaches b on the overlay network');
     assert.match(inNs(nsB, ['busybox', 'ping', '-c', '1', '-W', '1', '-s', '1422', a.attachments[0]!.ipv4!]).out, /1 packets received/);
@@ -82,14 +84,14 @@ test('overlay networks on one host: bridge + vxlan, endpoints, FDB, VNI clash', 
     // Lost vxlan device (a crash between bridge and vxlan): ensure puts it back.
     r = berth('network', 'rm', net);
     assert.equal(r.status, 1, 'refused while endpoints are attached');
-    await disconnectEndpoint(paths, `ca${id}`);
-    await disconnectEndpoint(paths, `cb${id}`);
+    await disconnectEndpoint(paths, cfg, `ca${id}`);
+    await disconnectEndpoint(paths, cfg, `cb${id}`);
     r = berth('network', 'rm', net);
     assert.equal(r.status, 0, r.stderr);
     assert.ok(!ipLinkNames().some((l) => l === rec.bridge || l === rec.vxlan), 'bridge and vxlan removed');
   } finally {
-    for (const c of ['ca', 'cb']) await disconnectEndpoint(paths, `${c}${id}`).catch(() => undefined);
-    for (const n of [net, other]) await removeNetwork(paths, n).catch(() => undefined);
+    for (const c of ['ca', 'cb']) await disconnectEndpoint(paths, cfg, `${c}${id}`).catch(() => undefined);
+    for (const n of [net, other]) await removeNetwork(paths, cfg, n).catch(() => undefined);
     for (const n of nss) deleteNetns(paths, n);
     sh('nft', ['delete', 'table', 'inet', table]);
     tmp.cleanup();

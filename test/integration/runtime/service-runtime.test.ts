@@ -11,6 +11,8 @@ import { describe, test } from 'node:test';
 import { isRoot, shortId } from '../../helpers/env.js';
 import { fetchOnce, freePort, leftovers, makeWorld, ps, teardown } from '../project/harness.js';
 import { resolveRuntime } from '../../../src/container/runtimes.js';
+import { readConfig } from '../../../src/config.js';
+import { binaries } from '../../../src/container/paths.js';
 
 async function until<T>(what: string, f: () => T | Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
   const end = Date.now() + ms;
@@ -28,7 +30,7 @@ describe('runtime: per service', { skip: !isRoot && 'needs root' }, () => {
   for (const runtime of ['berth-runtime', 'runc', 'crun']) {
     test(`a web service under ${runtime}`, { timeout: 180_000 }, async (t) => {
       // Resolving here fails the test (never skips it) when the runtime is not installed.
-      const exe = resolveRuntime(runtime).path;
+      const exe = resolveRuntime(runtime, binaries(readConfig(process.env))).path;
       const w = makeWorld();
       const project = `rt${shortId(6)}`;
       const www = join(w.root, 'www');

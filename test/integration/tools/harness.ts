@@ -11,6 +11,8 @@ import type { ContainerSpecInput } from '../../../src/container/types.js';
 import type { ContainerRecord } from '../../../src/container/record.js';
 import { containerLabels } from '../../../src/reconcile/labels.js';
 import { statePaths, type StatePaths } from '../../../src/state/paths.js';
+import { readConfig } from '../../../src/config.js';
+import { binaries } from '../../../src/container/paths.js';
 import { berthBin, nativeOut, shortId, tempDir } from '../../helpers/env.js';
 import { makeBusyboxRootfs } from '../../helpers/rootfs.js';
 
@@ -35,8 +37,8 @@ export class ToolsEnv {
   readonly project = `t${shortId(8)}`;
   readonly layers = join(this.tmp.path, 'layers');
   readonly root = join(this.tmp.path, 'state');
-  readonly sp: StatePaths = statePaths(this.root);
-  readonly c = new Containers(this.sp, { shim, runtime });
+  readonly sp: StatePaths = statePaths(this.root, {});
+  readonly c = new Containers(this.sp, { ...binaries(readConfig(process.env)), shim, runtime });
   readonly cwd = join(this.tmp.path, 'work');
   private made: string[] = [];
   private children: ChildProcess[] = [];

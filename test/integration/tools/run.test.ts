@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { Containers } from '../../../src/container/index.js';
 import { statePaths } from '../../../src/state/paths.js';
+import { readConfig } from '../../../src/config.js';
+import { binaries } from '../../../src/container/paths.js';
 import { spawnSync } from 'node:child_process';
 import { berthBin, isRoot, repoRoot, shortId } from '../../helpers/env.js';
 import { leftovers, makeWorld, ps, teardown } from '../project/harness.js';
@@ -34,7 +36,7 @@ test('run: one-off containers of a service', { skip: !isRoot, timeout: 180_000 }
   ].join('\n'));
   const base = ['-p', project, '-f', join(dir, 'compose.yaml')];
   t.after(() => teardown(w, base));
-  const c = new Containers(statePaths(w.root));
+  const c = new Containers(statePaths(w.root, {}), binaries(readConfig(process.env)));
   const mine = () => c.list().filter((x) => x.record.labels['com.docker.compose.project'] === project);
 
   // --no-deps: db stays down.

@@ -87,7 +87,7 @@ test('a volume is copied into once: populated volumes and non-empty ones are lef
   const rootfs = join(tmp.path, 'rootfs');
   mkdirSync(join(rootfs, 'data'), { recursive: true });
   writeFileSync(join(rootfs, 'data/seed'), 'from the image');
-  const store = new VolumeStore(statePaths(join(tmp.path, 'state')));
+  const store = new VolumeStore(statePaths(join(tmp.path, 'state'), {}), { lockTimeoutMs: 120_000 });
 
   const v = store.create('vol1');
   assert.equal(await store.copyUp('vol1', rootfs, '/data'), 1);
@@ -115,7 +115,7 @@ test('a volume is copied into once: populated volumes and non-empty ones are lef
 
 test('a copy that fails half-way leaves the volume empty and unpopulated', { skip: !isRoot }, async (t) => {
   const tmp = tempDir('berth-copyup-');
-  const store = new VolumeStore(statePaths(join(tmp.path, 'state')));
+  const store = new VolumeStore(statePaths(join(tmp.path, 'state'), {}), { lockTimeoutMs: 120_000 });
   t.after(async () => { await store.remove('tiny', new Map(), { force: true }).catch(() => undefined); tmp.cleanup(); });
   const rootfs = join(tmp.path, 'rootfs');
   mkdirSync(join(rootfs, 'data'), { recursive: true });

@@ -14,7 +14,7 @@ import { isRoot, tempDir } from '../../helpers/env.js';
 
 test('a tmpfs-backed volume is mounted on prepare and unmounted on remove', { skip: !isRoot && 'needs root' }, async (t) => {
   const d = tempDir();
-  const store = new VolumeStore(statePaths(join(d.path, 'root')));
+  const store = new VolumeStore(statePaths(join(d.path, 'root'), {}), { lockTimeoutMs: 120_000 });
   t.after(() => {
     for (const m of mountPoints()) if (m.startsWith(d.path)) spawnSync('umount', ['-l', m]);
     d.cleanup();
@@ -36,7 +36,7 @@ test('a tmpfs-backed volume is mounted on prepare and unmounted on remove', { sk
 
 test('remove refuses a volume with something still mounted inside', { skip: !isRoot && 'needs root' }, async (t) => {
   const d = tempDir();
-  const store = new VolumeStore(statePaths(join(d.path, 'root')));
+  const store = new VolumeStore(statePaths(join(d.path, 'root'), {}), { lockTimeoutMs: 120_000 });
   const v = store.create('busy');
   const r = spawnSync('mount', ['-t', 'tmpfs', 'tmpfs', v.mountpoint]);
   assert.equal(r.status, 0, String(r.stderr));

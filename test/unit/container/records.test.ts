@@ -12,7 +12,7 @@ import { tempDir } from '../../helpers/env.js';
 
 const tmp = tempDir('berth-rec-');
 after(() => tmp.cleanup());
-const sp = statePaths(join(tmp.path, 'root'));
+const sp = statePaths(join(tmp.path, 'root'), {});
 const A = 'a'.repeat(64);
 const B = 'b'.repeat(64);
 

@@ -32,7 +32,7 @@ describe('shim options', () => {
   });
 
   it('builds the shim command line of the contract', () => {
-    const p = containerPaths(statePaths('/tmp/r'), ID);
+    const p = containerPaths(statePaths('/tmp/r', {}), ID);
     const o = resolveShimOptions({ ...base, restart: 'on-failure:3', tty: true, logging: { maxSize: 1000, maxFile: 3 } });
     const a = shimArgs(ID, p, o, '/usr/sbin/runc');
     assert.deepEqual(a.slice(0, 16), ['--id', ID, '--bundle', p.bundle, '--state-dir', p.dir, '--socket', '/tmp/r/run/s/bbbbbbbbbbbb.sock', '--runtime', '/usr/sbin/runc', '--runtime-root', '/tmp/r/run/oci', '--log-path', `${p.dir}/${ID}-json.log`, '--restart', 'on-failure:3']);
@@ -42,7 +42,7 @@ describe('shim options', () => {
 
   it('refuses socket paths over the unix limit', () => {
     assert.throws(() => checkSocketPath('/' + 'x'.repeat(120)), /107-byte/);
-    checkSocketPath(containerPaths(statePaths('/var/lib/berth'), ID).socket);
+    checkSocketPath(containerPaths(statePaths('/var/lib/berth', {}), ID).socket);
   });
 
   it('compose labels', () => {

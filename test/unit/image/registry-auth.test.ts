@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { tempDir } from '../../helpers/env.js';
 import { getCredentials, removeCredentials, serverKey, storeCredentials } from '../../../src/image/registry/credentials.js';
 import { isInsecure, parseChallenge, RegistryClient } from '../../../src/image/registry/client.js';
+import { readConfig } from '../../../src/config.js';
 
 test('WWW-Authenticate challenges are parsed', () => {
   assert.deepEqual(parseChallenge('Bearer realm="http://127.0.0.1:1/token",service="reg",scope="repository:a/b:pull,push"'), {
@@ -20,9 +21,9 @@ test('http only for loopback, localhost and configured insecure registries', () 
   assert.equal(isInsecure('[::1]:5000'), true);
   assert.equal(isInsecure('registry.example.test'), false);
   assert.equal(isInsecure('registry.example.test:5000', ['registry.example.test:5000']), true);
-  assert.equal(new RegistryClient('registry.example.test', 'a/b', { env: {} }).base, 'https://registry.example.test');
-  assert.equal(new RegistryClient('registry.example.test', 'a/b', { env: { BERTH_INSECURE_REGISTRIES: 'registry.example.test' } }).base, 'http://registry.example.test');
-  assert.equal(new RegistryClient('docker.io', 'library/x', { env: {} }).base.startsWith('https://'), true);
+  assert.equal(new RegistryClient('registry.example.test', 'a/b', { insecure: readConfig({}).insecureRegistries }).base, 'https://registry.example.test');
+  assert.equal(new RegistryClient('registry.example.test', 'a/b', { insecure: readConfig({ BERTH_INSECURE_REGISTRIES: 'registry.example.test' }).insecureRegistries }).base, 'http://registry.example.test');
+  assert.equal(new RegistryClient('docker.io', 'library/x', { insecure: [] }).base.startsWith('https://'), true);
 });
 
 test('credentials in config.json: read, write (keeping other keys), remove', () => {

@@ -32,7 +32,7 @@ const labels = (project: string, service: string, n: number, oneoff = false) => 
 
 describe('project logs', () => {
   const t = tempDir();
-  const sp = statePaths(join(t.path, 'root'));
+  const sp = statePaths(join(t.path, 'root'), {});
   let web1 = '';
   before(() => {
     const db = record(sp, 1, 'database', labels('demo', 'db', 1), 1);

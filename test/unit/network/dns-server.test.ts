@@ -14,6 +14,7 @@ import type { DnsConfig } from '../../../src/network/dns/records.js';
 import { dnsDir, serverState, syncDns } from '../../../src/network/dns/manager.js';
 import { statePaths } from '../../../src/state/paths.js';
 import type { EndpointRecord, NetworkRecord } from '../../../src/network/types.js';
+import { readConfig } from '../../../src/config.js';
 import { addrs, ask, exchange, flag, loopbackBlock, query, randomPort, rcode, sleep, startResponder, waitGeneration, writeConfig } from '../../helpers/dns-wire.js';
 
 /** An upstream on 127.0.0.1 (UDP and TCP on one port) answering every A question with 192.0.2.55. */
@@ -179,7 +180,8 @@ test('dns responder --linger: waits for a first network, else exits; a SIGHUP en
 
 test('syncDns: starts the responder with the first network, signals it on changes, and it leaves with the last', { timeout: 30_000 }, async () => {
   const t = tempDir();
-  const paths = statePaths(t.path);
+  const paths = statePaths(t.path, {});
+  const cfg = readConfig(process.env);
   const port = randomPort();
   const ip = loopbackBlock();
   const saved = process.env.BERTH_DNS_PORT;
@@ -195,19 +197,19 @@ test('syncDns: starts the responder with the first network, signals it on change
     });
     // The responder answers endpoints only: the queries come from one's address.
     const asker: EndpointRecord = { ...ep('e', 'proj-cli-1', ip(9)), dnsNames: [] };
-    await syncDns(paths, [netRec], [ep('c', 'proj-api-1', '10.77.0.5'), asker]);
+    await syncDns(paths, [netRec], [ep('c', 'proj-api-1', '10.77.0.5'), asker], cfg);
     const first = serverState(paths);
     assert.ok(first, 'a responder runs');
     const argv = readFileSync(`/proc/${first.pid}/cmdline`, 'utf8').split('\0');
     assert.match(argv[0]!, /native\/out\/berth-dns$/);
     assert.deepEqual(addrs(await ask(port, 'api', { server: ip(1), src: ip(9) })), ['10.77.0.5']);
     assert.deepEqual(addrs(await ask(port, 'cccccccccccc', { server: ip(1), src: ip(9) })), ['10.77.0.5'], 'the short container id');
-    await syncDns(paths, [netRec], [ep('c', 'proj-api-1', '10.77.0.5'), ep('d', 'proj-api-2', '10.77.0.6'), asker]);
+    await syncDns(paths, [netRec], [ep('c', 'proj-api-1', '10.77.0.5'), ep('d', 'proj-api-2', '10.77.0.6'), asker], cfg);
     assert.equal(serverState(paths)?.pid, first.pid, 'the same responder, reloaded');
     assert.equal(serverState(paths)?.generation, 2);
     assert.deepEqual(addrs(await ask(port, 'proj-api-2', { server: ip(1), src: ip(9) })), ['10.77.0.6']);
     assert.match(readFileSync(join(dnsDir(paths), 'config.txt'), 'utf8'), /^berth-dns-config 1\ngeneration 2\n/);
-    await syncDns(paths, [], []);
+    await syncDns(paths, [], [], cfg);
     assert.equal(serverState(paths), undefined);
     let gone = false;
     for (let i = 0; i < 200 && !gone; i++) {
@@ -225,23 +227,17 @@ test('syncDns: starts the responder with the first network, signals it on change
 test('serverState: a pid that is not this root\'s responder does not count; a missing executable is a clear error', async () => {
   const t = tempDir();
   try {
-    const paths = statePaths(t.path);
+    const paths = statePaths(t.path, {});
     const { mkdirSync, writeFileSync } = await import('node:fs');
     mkdirSync(dnsDir(paths), { recursive: true });
     writeFileSync(join(dnsDir(paths), 'server.json'), JSON.stringify({ pid: process.pid, generation: 1, bound: [] }));
     assert.equal(serverState(paths), undefined, 'this test process is no responder');
     const { dnsBinary } = await import('../../../src/network/dns/manager.js');
-    const { readConfig } = await import('../../../src/config.js');
     assert.throws(() => dnsBinary(readConfig({ BERTH_DNS_BIN: join(t.path, 'nope') })), /berth-dns not found at .*nope: build it with make -C native/);
     const { createNetwork } = await import('../../../src/network/networks.js');
     const { BerthError } = await import('../../../src/errors.js');
-    const saved = process.env.BERTH_DNS_BIN;
-    process.env.BERTH_DNS_BIN = join(t.path, 'nope');
-    try {
-      await assert.rejects(createNetwork(paths, { name: 'nodns' }), (e) => e instanceof BerthError && /berth-dns not found/.test(e.message));
-    } finally {
-      if (saved === undefined) delete process.env.BERTH_DNS_BIN; else process.env.BERTH_DNS_BIN = saved;
-    }
+    await assert.rejects(createNetwork(paths, readConfig({ ...process.env, BERTH_DNS_BIN: join(t.path, 'nope') }), { name: 'nodns' }),
+      (e) => e instanceof BerthError && /berth-dns not found/.test(e.message));
     const { readdirSync } = await import('node:fs');
     const records = existsSync(paths.networks) ? readdirSync(paths.networks).filter((f) => f.endsWith('.json')) : [];
     assert.deepEqual(records, [], 'no network record was created');

@@ -70,7 +70,7 @@ test('containerFiles: from the endpoint record', async () => {
   const { containerFiles } = await import('../../../src/network/container-files.js');
   const t = tempDir();
   try {
-    const paths = statePaths(t.path);
+    const paths = statePaths(t.path, {});
     new NetworkStore(paths).saveEndpoint(ep('c9', 'web-1', ['web'], [{ ...att(A, '10.1.0.7'), gateway4: '10.1.0.1' } as ReturnType<typeof att>]));
     const f = containerFiles(paths, 'c9', { hostname: 'web1', extra_hosts: ['gw:host-gateway'], dns_search: ['svc.test'], hostResolvConf: 'options edns0\n' });
     assert.equal(f.resolvConf, 'nameserver 10.1.0.1\nsearch svc.test\noptions edns0 ndots:0\n');

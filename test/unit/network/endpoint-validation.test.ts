@@ -9,11 +9,12 @@ import { statePaths } from '../../../src/state/paths.js';
 import { NetworkStore } from '../../../src/network/store.js';
 import { connectEndpoint } from '../../../src/network/endpoints.js';
 import type { AttachRequest } from '../../../src/network/types.js';
+import { readConfig } from '../../../src/config.js';
 
 test('bad endpoint requests are one clear error and change nothing', async () => {
   const t = tempDir();
   try {
-    const paths = statePaths(t.path);
+    const paths = statePaths(t.path, {});
     const store = new NetworkStore(paths);
     store.saveNetwork({
       id: 'f'.repeat(64), name: 'front', driver: 'bridge', bridge: 'br-ffff', mtu: 1500, internal: false, attachable: false,
@@ -21,7 +22,7 @@ test('bad endpoint requests are one clear error and change nothing', async () =>
     });
     const netns = join(t.path, 'ns');
     writeFileSync(netns, '');
-    const connect = (networks: AttachRequest[], extra: object = {}) => connectEndpoint(paths, { containerId: 'c1', netnsPath: netns, networks, ...extra });
+    const connect = (networks: AttachRequest[], extra: object = {}) => connectEndpoint(paths, readConfig({}), { containerId: 'c1', netnsPath: netns, networks, ...extra });
     await assert.rejects(connect([{ name: 'nope' }]), /^BerthError: network nope not found$/m);
     await assert.rejects(connect([{ name: 'front', link_local_ips: ['10.0.0.1'] }]), /link_local_ips entry '10.0.0.1' is not a link-local address/);
     await assert.rejects(connect([{ name: 'front', mac_address: 'zz:00' }]), /invalid mac_address 'zz:00'/);
@@ -31,8 +32,8 @@ test('bad endpoint requests are one clear error and change nothing', async () =>
     await assert.rejects(connect([{ name: 'front' }, { name: 'front' }]), /already attached to network front/);
     await assert.rejects(connect([{ name: 'front' }], { ports: [{ target: 80, protocol: 'sctp' }] }), /unsupported protocol 'sctp'/);
     await assert.rejects(connect([{ name: 'front' }], { expose: ['80/icmp'] }), /expose: invalid port/);
-    await assert.rejects(connectEndpoint(paths, { containerId: '../x', netnsPath: netns, networks: [] }), /invalid container id/);
-    await assert.rejects(connectEndpoint(paths, { containerId: 'c1', netnsPath: join(t.path, 'missing'), networks: [{ name: 'front' }] }), /does not exist/);
+    await assert.rejects(connectEndpoint(paths, readConfig({}), { containerId: '../x', netnsPath: netns, networks: [] }), /invalid container id/);
+    await assert.rejects(connectEndpoint(paths, readConfig({}), { containerId: 'c1', netnsPath: join(t.path, 'missing'), networks: [{ name: 'front' }] }), /does not exist/);
     assert.deepEqual(store.leases('f'.repeat(64)), {});
     assert.equal(store.endpoint('c1'), undefined);
     assert.deepEqual(readdirSync(paths.networks).filter((f) => f !== '.lock').sort(), ['f'.repeat(64) + '.json']);

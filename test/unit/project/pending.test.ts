@@ -9,7 +9,7 @@ import { tempDir } from '../../helpers/env.js';
 test('pending markers: written when they change, not again when unchanged; cleared; listed back', () => {
   const tmp = tempDir();
   try {
-    const paths = statePaths(tmp.path);
+    const paths = statePaths(tmp.path, {});
     const store = new PendingStore(paths, 'demo');
     const id = 'a'.repeat(64);
     const file = join(paths.projects, 'demo', 'pending', id);

@@ -4,7 +4,7 @@ import { lockProject } from '../../../src/state/lock.js';
 import { statePaths } from '../../../src/state/paths.js';
 
 const [root, project, timeout] = process.argv.slice(2);
-const lock = await lockProject(statePaths(root), project, {
+const lock = await lockProject(statePaths(root, {}), project, {
   timeoutMs: timeout ? Number(timeout) : 20_000,
   onWait: (m) => process.stdout.write(`wait ${m}\n`),
 }).catch((e: Error) => {

@@ -46,7 +46,7 @@ test('a second process waits for the holder, names it, and times out clearly', a
   await a.waitFor(/^locked/);
   const messages: string[] = [];
   await assert.rejects(
-    lockProject(statePaths(d.path), 'demo', { timeoutMs: 300, onWait: (m) => messages.push(m) }),
+    lockProject(statePaths(d.path, {}), 'demo', { timeoutMs: 300, onWait: (m) => messages.push(m) }),
     new RegExp(`timed out after 0.3s waiting for the lock of project demo, held by pid ${a.proc.pid}`),
   );
   assert.equal(messages.length, 1);
@@ -73,7 +73,7 @@ test('kill -9 of the holder frees the lock for the waiter', async (t) => {
   b.proc.stdin!.end();
   await b.waitFor(/^released/);
   // Released: this process gets it at once.
-  const lock = await lockProject(statePaths(d.path), 'demo', { timeoutMs: 1000 });
+  const lock = await lockProject(statePaths(d.path, {}), 'demo', { timeoutMs: 1000 });
   lock.release();
 });
 
@@ -82,15 +82,15 @@ test('different projects are locked independently', async (t) => {
   const a = holder(d.path, 'alpha');
   t.after(async () => { a.proc.kill('SIGKILL'); await exited(a.proc); d.cleanup(); });
   await a.waitFor(/^locked/);
-  const got = await withProjectLock(statePaths(d.path), 'beta', () => 'ran', { timeoutMs: 500 });
+  const got = await withProjectLock(statePaths(d.path, {}), 'beta', () => 'ran', { timeoutMs: 500 });
   assert.equal(got, 'ran');
 });
 
 test('the lock is re-entrant within a process and released by the last holder', async (t) => {
   const d = tempDir();
   t.after(() => d.cleanup());
-  const paths = statePaths(d.path);
-  const one = await lockProject(paths, 'demo');
+  const paths = statePaths(d.path, {});
+  const one = await lockProject(paths, 'demo', { timeoutMs: 100 });
   const two = await lockProject(paths, 'demo', { timeoutMs: 100 });
   one.release();
   const c = holder(d.path, 'demo', 200);
@@ -102,9 +102,9 @@ test('the lock is re-entrant within a process and released by the last holder', 
 });
 
 test('a hostile project name is refused before touching the disk', async () => {
-  const paths = statePaths('/nonexistent-berth-root');
+  const paths = statePaths('/nonexistent-berth-root', {});
   for (const bad of ['../etc', 'Demo', '', '-x', 'a/b']) {
-    await assert.rejects(lockProject(paths, bad), /invalid project name/);
+    await assert.rejects(lockProject(paths, bad, { timeoutMs: 100 }), /invalid project name/);
   }
 });
 
@@ -112,12 +112,12 @@ test('root-wide resource locks are separate from project locks and re-entrant', 
   const { lockResource } = await import('../../../src/state/lock.js');
   const d = tempDir();
   t.after(() => d.cleanup());
-  const paths = statePaths(d.path);
-  const v = await lockResource(paths, 'volumes');
+  const paths = statePaths(d.path, {});
+  const v = await lockResource(paths, 'volumes', { timeoutMs: 200 });
   const p = await lockProject(paths, 'volumes', { timeoutMs: 200 });
   const again = await lockResource(paths, 'volumes', { timeoutMs: 200 });
   again.release();
   p.release();
   v.release();
-  await assert.rejects(lockResource(paths, '../x'), /invalid lock name/);
+  await assert.rejects(lockResource(paths, '../x', { timeoutMs: 200 }), /invalid lock name/);
 });

@@ -10,7 +10,7 @@ test('a long events watch keeps one abort listener, not one per poll', async (t)
   const dir = tempDir();
   t.after(dir.cleanup);
   const ac = new AbortController();
-  const done = watchEvents(statePaths(dir.path), { project: 'p', signal: ac.signal, pollMs: 1, onEvent: () => undefined });
+  const done = watchEvents(statePaths(dir.path, {}), { project: 'p', signal: ac.signal, pollMs: 1, onEvent: () => undefined });
   await sleep(60);
   const listeners = getEventListeners(ac.signal, 'abort').length;
   ac.abort();

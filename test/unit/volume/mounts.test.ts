@@ -10,7 +10,7 @@ import { tempDir } from '../../helpers/env.js';
 function ctx(t: { after: (fn: () => void) => void }, extra: Partial<MountContext> = {}) {
   const d = tempDir();
   t.after(() => d.cleanup());
-  const store = new VolumeStore(statePaths(join(d.path, 'root')));
+  const store = new VolumeStore(statePaths(join(d.path, 'root'), {}), { lockTimeoutMs: 120_000 });
   store.create('demo_data');
   return { dir: d.path, store, ctx: { store, projectVolumes: { data: 'demo_data' }, ...extra } as MountContext };
 }

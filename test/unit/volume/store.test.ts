@@ -10,7 +10,7 @@ import { tempDir } from '../../helpers/env.js';
 function fresh(t: { after: (fn: () => void) => void }) {
   const d = tempDir();
   t.after(() => d.cleanup());
-  return { dir: d.path, store: new VolumeStore(statePaths(join(d.path, 'root'))) };
+  return { dir: d.path, store: new VolumeStore(statePaths(join(d.path, 'root'), {}), { lockTimeoutMs: 120_000 }) };
 }
 
 test('create makes _data and a record with labels; create again with the same options returns it', (t) => {

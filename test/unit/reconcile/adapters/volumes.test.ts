@@ -14,7 +14,7 @@ import { loadActual, loadDesired } from '../golden-case.js';
 test('up creates the project volumes with labels a second up recognizes; down -v removes them', async (t) => {
   const d = tempDir();
   t.after(() => d.cleanup());
-  const store = new VolumeStore(statePaths(join(d.path, 'root')));
+  const store = new VolumeStore(statePaths(join(d.path, 'root'), {}), { lockTimeoutMs: 120_000 });
   const desired = loadDesired({
     services: [{ name: 'db', volumes: ['data'] }],
     volumes: [{ key: 'data', labels: { backup: 'daily' } }],
