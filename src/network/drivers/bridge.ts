@@ -9,7 +9,7 @@ import { sysctlWrite } from '../../native/netns.js';
 import type { AttachmentRecord, NetworkRecord, NetworkSpec } from '../types.js';
 import { parseCidr } from '../ipam/cidr.js';
 import { type Attachment, type DriverContext, type NetworkDriver, collectErrors, withRollback } from './driver.js';
-import { sha256Hex } from '../../hashing.js';
+import { randomHex, sha256Hex } from '../../hashing.js';
 
 export const IFNAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$/;
 
@@ -27,6 +27,20 @@ export function opt(spec: NetworkSpec, keys: string[]): string | undefined {
 
 function prefixOf(subnet: string): number {
   return parseCidr(subnet).prefix;
+}
+
+/**
+ * A bridge's own MAC, fixed when it is made (as dockerd does). Without one a
+ * Linux bridge takes the lowest MAC among its ports, so it changes whenever a
+ * container's veth comes or goes: the containers still running keep the old
+ * gateway MAC in their ARP caches and lose the gateway (and the DNS responder
+ * on it) for seconds, as seen after an `up` re-attached a container that a
+ * killed `down` had half torn down. Random (per node, for an overlay's
+ * bridges), locally administered, unicast; its first octet 06 never meets a
+ * container's 02:42:<IPv4>.
+ */
+function bridgeMac(): string {
+  return `06:${randomHex(5).replace(/(..)(?!$)/g, '$1:')}`;
 }
 
 export class BridgeDriver implements NetworkDriver {
@@ -58,7 +72,7 @@ export class BridgeDriver implements NetworkDriver {
   async setup(n: NetworkRecord, ctx: DriverContext): Promise<void> {
     if (linkList(null).some((l) => l.name === n.bridge)) throw new BerthError(`network ${n.name}: a link named ${n.bridge} already exists on the host`);
     await withRollback([
-      { run: () => linkAdd(null, { name: n.bridge, kind: 'bridge', mtu: n.mtu, up: true }), undo: () => linkDelIfExists(null, n.bridge) },
+      { run: () => linkAdd(null, { name: n.bridge, kind: 'bridge', mtu: n.mtu, up: true, mac: bridgeMac() }), undo: () => linkDelIfExists(null, n.bridge) },
       ...n.subnets.map((s) => ({ run: () => addrAdd(null, n.bridge, `${s.gateway}/${prefixOf(s.subnet)}`, { nodad: s.family === 6 }) })),
       // DNAT from 127.0.0.1 sends packets with a loopback source out of the bridge (a '.' in a name is '/' in /proc/sys).
       { run: () => sysctlWrite(null, `net/ipv4/conf/${n.bridge.replace(/\./g, '/')}/route_localnet`, '1') },

@@ -12,7 +12,7 @@ import type { ChildProcess } from 'node:child_process';
 import { berthBin, isRoot, shortId, tempDir } from '../../helpers/env.js';
 import { statePaths } from '../../../src/state/paths.js';
 import { netnsCreate, netnsDelete } from '../../../src/native/netns.js';
-import { addrAdd, linkAdd, linkDelIfExists } from '../../../src/native/netlink.js';
+import { addrAdd, linkAdd, linkDelIfExists, linkList } from '../../../src/native/netlink.js';
 import {
   connectEndpoint, createNetwork, disconnectEndpoint, hostVethName, listNetworks, lookupPorts, removeNetwork, resolvConf,
   type EndpointRecord, type NetworkRecord,
@@ -55,6 +55,10 @@ test('bridge networks: reachability, isolation, DNS, published ports, clean remo
     A = await createNetwork(paths, cfg, { name: netA, ipam: { config: [{ subnet: subA }] }, labels: { test: id } });
     B = await createNetwork(paths, cfg, { name: netB, ipam: { config: [{ subnet: subB }] } });
     const gwA = A.subnets[0]!.gateway, gwB = B.subnets[0]!.gateway;
+    // The bridge's MAC is its own from the start: veths that come and go (below) must not change it.
+    const macOf = (bridge: string) => linkList(null).find((l) => l.name === bridge)?.mac;
+    const macA = macOf(A.bridge);
+    assert.match(macA ?? '', /^06(:[0-9a-f]{2}){5}$/);
     await assert.rejects(createNetwork(paths, cfg, { name: `x${id}`, ipam: { config: [{ subnet: subA }] } }), /overlaps/);
 
     // Bad input is refused before anything is created.
@@ -170,6 +174,12 @@ test('bridge networks: reachability, isolation, DNS, published ports, clean remo
     assert.ok(!sh('nft', ['list', 'table', 'inet', table]).out.includes('dnat ip to'));
     assert.ok(!Object.values(new NetworkStore(paths).leases(A.id)).includes(`c1${id}`));
     assert.doesNotMatch(nslookup(ns('c2'), 'www', gwA), new RegExp(ip(c1, A).replace(/\./g, '\\.')));
+
+    // A port with a MAC below the bridge's would have become the bridge's MAC had it none of its own.
+    const low = `lo${id}`;
+    linkAdd(null, { name: low, kind: 'veth', mac: '00:00:00:00:00:01', master: A.bridge, up: true, peer: { name: `lp${id}` } });
+    linkDelIfExists(null, low);
+    assert.equal(macOf(A.bridge), macA, 'the bridge keeps its MAC as ports come and go');
 
     for (const c of ['c2', 'c3', 'c4']) await disconnectEndpoint(paths, cfg, `${c}${id}`);
     assert.ok(serverState(paths), 'DNS responder runs while networks exist');
