@@ -1,11 +1,14 @@
 // `berth up` itself: converge, then (attached) stream logs with prefixes and
 // watch the containers: exit codes per Compose (--exit-code-from,
 // --abort-on-container-exit), Ctrl-C stops the project gracefully and a
-// second Ctrl-C kills it.
+// second Ctrl-C kills it. From the start of the converge to the end of `up`
+// a Ctrl-C is never without a listener: once something may have been
+// created, `up` never dies of the signal and leaves containers running.
 import { BerthError } from '../errors.js';
 import type { GlobalOptions } from './globals.js';
 import { parseTimeout, resolveTarget, runCommand, type Target } from './project-command.js';
 import { ignoreOrphansOf, upOptionsOf, type UpFlags } from './up-options.js';
+import { Interrupts } from './interrupts.js';
 import { writeErr } from './output.js';
 
 export async function upCommand(g: GlobalOptions, services: string[], o: UpFlags): Promise<number> {
@@ -24,30 +27,63 @@ export async function upCommand(g: GlobalOptions, services: string[], o: UpFlags
   const timeout = parseTimeout(o.timeout);
   const waitTimeout = parseTimeout(o.waitTimeout);
 
-  // Ctrl-C while converging: start nothing new, then stop what runs (attached) or just return.
+  // Interrupts are handled from here to the end of `up` by one listener (see
+  // interrupts.ts). The first Ctrl-C while converging starts nothing new;
+  // attached, what was started is then stopped (a further Ctrl-C kills it),
+  // as docker compose does; detached, `up` just returns.
   const ac = new AbortController();
-  const onSigint = () => ac.abort();
-  process.on('SIGINT', onSigint);
+  const interrupts = new Interrupts(() => {
+    if (!detach) announceStop();
+    ac.abort();
+  });
   try {
-    await runCommand(g, target, {
-      verb: { verb: 'up', options: opts },
-      drivers: { timeout, waitTimeoutMs: waitTimeout !== undefined ? waitTimeout * 1000 : undefined, build: { progress: (await import('./build/progress.js')).buildProgress(g) } },
-      signal: ac.signal,
-    });
-  } catch (e) {
-    if (!ac.signal.aborted || detach) throw e;
-    // Ctrl-C while converging in attached mode: stop what was started, as docker compose does.
-    writeErr('Gracefully stopping... (press Ctrl+C again to force)\n');
-    await runCommand({ ...g, progress: g.progress === 'auto' ? 'plain' : g.progress }, target, { verb: { verb: 'stop', options: {} }, drivers: { timeout } });
-    return 130;
+    try {
+      await runCommand(g, target, {
+        verb: { verb: 'up', options: opts },
+        drivers: { timeout, waitTimeoutMs: waitTimeout !== undefined ? waitTimeout * 1000 : undefined, build: { progress: (await import('./build/progress.js')).buildProgress(g) } },
+        signal: ac.signal,
+      });
+    } catch (e) {
+      if (!ac.signal.aborted || detach) throw e;
+      return await stopAfterInterrupt(g, target, timeout, interrupts);
+    }
+    // A Ctrl-C during the last action of the plan interrupted nothing, but it still asked for a stop.
+    if (ac.signal.aborted && !detach && !g.dryRun) return await stopAfterInterrupt(g, target, timeout, interrupts);
+    if (g.dryRun || detach || opts.noStart) return 0;
+    return await attach(g, target, services, o, timeout, began, interrupts);
   } finally {
-    process.off('SIGINT', onSigint);
+    interrupts.release();
   }
-  if (g.dryRun || detach || opts.noStart) return 0;
-  return attach(g, target, services, o, timeout, began);
 }
 
-async function attach(g: GlobalOptions, target: Target, services: string[], o: UpFlags, timeout: number | undefined, began: number): Promise<number> {
+/** docker compose's line on the first Ctrl-C of an attached `up`; printed once. */
+let announced = false;
+function announceStop(): void {
+  if (announced) return;
+  announced = true;
+  writeErr('Gracefully stopping... (press Ctrl+C again to force)\n');
+}
+
+/** Ctrl-C while converging, attached: stop what was started, or kill it on a second Ctrl-C; 130 (128 + SIGINT). */
+async function stopAfterInterrupt(g: GlobalOptions, target: Target, timeout: number | undefined, interrupts: Interrupts): Promise<number> {
+  const plain = { ...g, progress: g.progress === 'auto' ? 'plain' : g.progress };
+  const end = (kill: boolean) => runCommand(plain, target, { verb: kill ? { verb: 'kill', options: {} } : { verb: 'stop', options: {} }, drivers: { timeout } });
+  // A second Ctrl-C during converge already asked for force.
+  const first = end(interrupts.count > 1);
+  let killing = interrupts.count > 1 ? first : undefined;
+  interrupts.react((n) => { if (n > 1) killing ??= end(true); });
+  let failure: unknown;
+  await first.catch((e: unknown) => { failure = e; });
+  interrupts.react(() => {});
+  // Both runs end before `up` does: nothing is left acting on the project after it returned.
+  if (killing && killing !== first) await killing.catch((e: unknown) => { failure ??= e; });
+  if (failure) throw failure;
+  return 130;
+}
+
+async function attach(g: GlobalOptions, target: Target, services: string[], o: UpFlags, timeout: number | undefined, began: number, interrupts: Interrupts): Promise<number> {
+  // Until the monitor exists, a Ctrl-C is only counted (and announced); it is handed to the monitor below.
+  interrupts.react(() => announceStop());
   const [{ monitorProject }, { LogPrinter }, { reporterFor }] = await Promise.all([
     import('../project/up-monitor.js'), import('./log-printer.js'), import('./progress.js'),
   ]);
@@ -73,22 +109,18 @@ async function attach(g: GlobalOptions, target: Target, services: string[], o: U
     onAbort: () => writeErr('Aborting on container exit...\n'),
     onWarning: (m) => writeErr(`warning: ${m}\n`),
   });
-  const watching = o.watch ? await startWatching(g, target, services) : undefined;
-  let interrupts = 0;
-  const onSigint = () => {
-    if (++interrupts === 1) {
-      writeErr('Gracefully stopping... (press Ctrl+C again to force)\n');
-      void watching?.stop();
-    }
+  let watching: Awaited<ReturnType<typeof startWatching>> | undefined;
+  interrupts.react((n) => {
+    if (n === 1) { announceStop(); void watching?.stop(); }
     monitor.interrupt();
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  }, true);
   try {
+    if (o.watch && interrupts.count === 0) watching = await startWatching(g, target, services);
+    if (interrupts.count > 0) void watching?.stop();
     return await monitor.done;
   } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    // The project is stopped (or ended by itself): a Ctrl-C from here on has nothing left to stop.
+    interrupts.react(() => {});
     await watching?.stop();
   }
 }

@@ -33,11 +33,17 @@ test('the README quick start command runs as written, answers, stops on Ctrl-C',
   try {
     assert.match(await fetchUntil(port, '/', /Hello from berth/, 60_000), /Hello from berth/);
     assert.match(await fetchUntil(port, '/cgi-bin/api', /hello from the api service/, 20_000), /"service":"api"/);
-    assert.match(out, /api-1 +\| /, 'the services\' logs follow the progress');
+    // The sign that `up` is attached (Ctrl-C then stops the project): the
+    // services' log lines, which only the attached `up` prints. Polled: the
+    // page can answer before `up` has attached.
+    for (const end = Date.now() + 20_000; !/^api-1 +\| /m.test(out) && Date.now() < end;) await new Promise((r) => setTimeout(r, 100));
+    assert.match(out, /^api-1 +\| /m, 'the services\' logs follow the progress');
   } finally {
     child.kill('SIGINT');
   }
-  const code = await Promise.race([exited, new Promise<string>((r) => setTimeout(() => r('still running'), 60_000))]);
+  let timer: NodeJS.Timeout | undefined;
+  const code = await Promise.race([exited, new Promise<string>((r) => { timer = setTimeout(() => r('still running'), 60_000); })]);
+  clearTimeout(timer);
   assert.equal(code, 130, `up exits after Ctrl-C with 130 (128 + SIGINT, as docker compose):\n${out}`);
   const stopped = ps(w, base);
   assert.ok(stopped.every((c) => c.State === 'exited'), JSON.stringify(stopped.map((c) => [c.Name, c.State])));
