@@ -10,7 +10,7 @@
 // paths against it). So the mount runs on a fresh std::thread that first does
 // unshare(CLONE_FS) — giving it a private cwd — and then chdir(base). The
 // thread exits afterwards, so its private fs state dies with it. No fork.
-#include "registry.h"
+#include "promise-worker.h"
 
 #include <cerrno>
 #include <cstring>
@@ -31,31 +31,6 @@ constexpr size_t kPageData = 4095;  // mount data is copied into one page, NUL i
 struct SysError {
   std::string what;
   int err = 0;
-};
-
-class PromiseWorker : public Napi::AsyncWorker {
- public:
-  explicit PromiseWorker(Napi::Env env) : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)) {}
-  Napi::Promise Promise() { return deferred_.Promise(); }
-
- protected:
-  void Fail(const std::string &what, int err) {
-    fail_ = {what, err};
-    SetError(what);  // makes node-addon-api call OnError instead of OnOK
-  }
-  void OnOK() override { deferred_.Resolve(Env().Undefined()); }
-  void OnError(const Napi::Error &) override {
-    Napi::Env env = Env();
-    try {
-      ThrowErrno(env, fail_.what, fail_.err);
-    } catch (const Napi::Error &e) {
-      deferred_.Reject(e.Value());
-    }
-  }
-
- private:
-  Napi::Promise::Deferred deferred_;
-  SysError fail_;
 };
 
 class MountWorker : public PromiseWorker {

@@ -14,11 +14,10 @@
 //   With `passthrough` (how `exec` runs the runtime), stdin and stdout are
 //   ours, stderr is copied to ours as it comes, and `stderr` holds its last
 //   4 KiB (the runtime's last line tells a command it could not start).
-#include "registry.h"
+#include "promise-worker.h"
+#include "spawn-common.h"
 #include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cerrno>
@@ -32,11 +31,10 @@ namespace {
 
 constexpr size_t kMaxOutput = 64u << 20;
 
-class CaptureWorker : public Napi::AsyncWorker {
+class CaptureWorker : public PromiseWorker {
  public:
   CaptureWorker(Napi::Env env, std::string file, std::vector<std::string> argv, bool passthrough)
-      : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)), file_(std::move(file)), argv_(std::move(argv)), passthrough_(passthrough) {}
-  Napi::Promise Promise() { return deferred_.Promise(); }
+      : PromiseWorker(env), file_(std::move(file)), argv_(std::move(argv)), passthrough_(passthrough) {}
 
   void Execute() override {
     int out[2] = {-1, -1}, err[2] = {-1, -1};
@@ -53,9 +51,6 @@ class CaptureWorker : public Napi::AsyncWorker {
     posix_spawnattr_t attr;
     posix_spawn_file_actions_init(&fa);
     posix_spawnattr_init(&attr);
-    sigset_t none, all;
-    sigemptyset(&none);
-    sigfillset(&all);
     if (!passthrough_) {
       posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
       posix_spawn_file_actions_adddup2(&fa, out[1], 1);
@@ -67,10 +62,7 @@ class CaptureWorker : public Napi::AsyncWorker {
     }
     posix_spawn_file_actions_adddup2(&fa, err[1], 2);
     posix_spawn_file_actions_addclosefrom_np(&fa, 3);
-    // Worker threads block every signal, and Node ignores SIGPIPE: the child starts clean.
-    posix_spawnattr_setsigmask(&attr, &none);
-    posix_spawnattr_setsigdefault(&attr, &all);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    CleanSignals(&attr, 0);
     pid_t pid = -1;
     int r = posix_spawnp(&pid, file_.c_str(), &fa, &attr, args.data(), environ);
     posix_spawn_file_actions_destroy(&fa);
@@ -89,22 +81,13 @@ class CaptureWorker : public Napi::AsyncWorker {
     signal_ = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
   }
 
-  void OnOK() override {
-    Napi::Env env = Env();
-    if (err_) {
-      try {
-        ThrowErrno(env, what_, err_);
-      } catch (const Napi::Error &e) {
-        deferred_.Reject(e.Value());
-      }
-      return;
-    }
+  Napi::Value Result(Napi::Env env) override {
     Napi::Object o = Napi::Object::New(env);
     o.Set("status", Napi::Number::New(env, status_));
     o.Set("signal", Napi::Number::New(env, signal_));
     o.Set("stdout", Napi::Buffer<char>::Copy(env, stdout_.data(), stdout_.size()));
     o.Set("stderr", Napi::Buffer<char>::Copy(env, stderr_.data(), stderr_.size()));
-    deferred_.Resolve(o);
+    return o;
   }
 
  private:
@@ -149,16 +132,9 @@ class CaptureWorker : public Napi::AsyncWorker {
     stderr_.append(buf, n);
     if (stderr_.size() > 4096) stderr_.erase(0, stderr_.size() - 4096);
   }
-  void Fail(const std::string &what, int err) {
-    what_ = what;
-    err_ = err;
-  }
-  Napi::Promise::Deferred deferred_;
   std::string file_;
   std::vector<std::string> argv_;
   bool passthrough_;
-  std::string what_;
-  int err_ = 0;
   int status_ = 0;
   int signal_ = 0;
   std::string stdout_, stderr_;
@@ -169,15 +145,7 @@ Napi::Value SpawnCaptured(const Napi::CallbackInfo &info) {
   if (info.Length() < 2 || !info[0].IsString() || !info[1].IsArray())
     throw Napi::TypeError::New(env, "spawnCaptured(file, argv[], passthrough?)");
   std::string file = info[0].As<Napi::String>().Utf8Value();
-  Napi::Array a = info[1].As<Napi::Array>();
-  std::vector<std::string> argv;
-  for (uint32_t i = 0; i < a.Length(); i++) {
-    Napi::Value v = a.Get(i);
-    if (!v.IsString()) throw Napi::TypeError::New(env, "spawnCaptured: argv must be strings");
-    std::string s = v.As<Napi::String>().Utf8Value();
-    if (s.find('\0') != std::string::npos) throw Napi::TypeError::New(env, "spawnCaptured: argv must not contain NUL");
-    argv.push_back(std::move(s));
-  }
+  std::vector<std::string> argv = ArgvOf(env, info[1], "spawnCaptured");
   if (file.find('\0') != std::string::npos || argv.empty()) throw Napi::TypeError::New(env, "spawnCaptured: bad file or empty argv");
   bool passthrough = info.Length() > 2 && info[2].ToBoolean().Value();
   auto *w = new CaptureWorker(env, std::move(file), std::move(argv), passthrough);

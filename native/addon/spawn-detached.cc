@@ -11,10 +11,9 @@
 //   caller reads the child's report from it and closes it). The worker waits
 //   for that first process to exit (the shim forks its daemon and exits at
 //   once) and reports its wait status, so no zombie is left behind.
-#include "registry.h"
+#include "promise-worker.h"
+#include "spawn-common.h"
 #include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cerrno>
@@ -26,11 +25,10 @@ extern char **environ;
 namespace berth {
 namespace {
 
-class SpawnWorker : public Napi::AsyncWorker {
+class SpawnWorker : public PromiseWorker {
  public:
   SpawnWorker(Napi::Env env, std::string path, std::vector<std::string> argv)
-      : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)), path_(std::move(path)), argv_(std::move(argv)) {}
-  Napi::Promise Promise() { return deferred_.Promise(); }
+      : PromiseWorker(env), path_(std::move(path)), argv_(std::move(argv)) {}
 
   void Execute() override {
     int p[2];
@@ -50,19 +48,13 @@ class SpawnWorker : public Napi::AsyncWorker {
     posix_spawnattr_t attr;
     posix_spawn_file_actions_init(&fa);
     posix_spawnattr_init(&attr);
-    sigset_t none, all;
-    sigemptyset(&none);
-    sigfillset(&all);
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
     posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
     posix_spawn_file_actions_adddup2(&fa, p[1], 3);
     // Descriptors Node inherited without close-on-exec (from whoever ran it) stop here too.
     posix_spawn_file_actions_addclosefrom_np(&fa, 4);
-    // Worker threads block every signal, and Node ignores SIGPIPE: the child starts clean.
-    posix_spawnattr_setsigmask(&attr, &none);
-    posix_spawnattr_setsigdefault(&attr, &all);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    CleanSignals(&attr, POSIX_SPAWN_SETSID);
     pid_t pid = -1;
     int r = posix_spawn(&pid, path_.c_str(), &fa, &attr, args.data(), environ);
     posix_spawn_file_actions_destroy(&fa);
@@ -79,33 +71,17 @@ class SpawnWorker : public Napi::AsyncWorker {
     status_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
   }
 
-  void OnOK() override {
-    Napi::Env env = Env();
-    if (err_) {
-      try {
-        ThrowErrno(env, what_, err_);
-      } catch (const Napi::Error &e) {
-        deferred_.Reject(e.Value());
-      }
-      return;
-    }
+  Napi::Value Result(Napi::Env env) override {
     Napi::Object o = Napi::Object::New(env);
     o.Set("pid", Napi::Number::New(env, pid_));
     o.Set("fd", Napi::Number::New(env, fd_));
     o.Set("status", Napi::Number::New(env, status_));
-    deferred_.Resolve(o);
+    return o;
   }
 
  private:
-  void Fail(const std::string &what, int err) {
-    what_ = what;
-    err_ = err;
-  }
-  Napi::Promise::Deferred deferred_;
   std::string path_;
   std::vector<std::string> argv_;
-  std::string what_;
-  int err_ = 0;
   pid_t pid_ = -1;
   int fd_ = -1;
   int status_ = 0;
@@ -116,16 +92,7 @@ Napi::Value SpawnDetached(const Napi::CallbackInfo &info) {
   if (info.Length() < 2 || !info[0].IsString() || !info[1].IsArray())
     throw Napi::TypeError::New(env, "spawnDetached(path, argv[])");
   std::string path = info[0].As<Napi::String>().Utf8Value();
-  Napi::Array a = info[1].As<Napi::Array>();
-  std::vector<std::string> argv;
-  for (uint32_t i = 0; i < a.Length(); i++) {
-    Napi::Value v = a.Get(i);
-    if (!v.IsString()) throw Napi::TypeError::New(env, "spawnDetached: argv must be strings");
-    std::string s = v.As<Napi::String>().Utf8Value();
-    if (s.find('\0') != std::string::npos) throw Napi::TypeError::New(env, "spawnDetached: argv must not contain NUL");
-    argv.push_back(std::move(s));
-  }
-  auto *w = new SpawnWorker(env, std::move(path), std::move(argv));
+  auto *w = new SpawnWorker(env, std::move(path), ArgvOf(env, info[1], "spawnDetached"));
   Napi::Promise p = w->Promise();
   w->Queue();
   return p;
