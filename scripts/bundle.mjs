@@ -35,14 +35,15 @@ try {
 // real module on first use: esbuild reads named imports from the module
 // object at each use (through getters when it wraps a CommonJS module), so
 // one getter per export serves them all (commander included).
-// node:http (the etcd client), node:readline (prompts) and node:os (signal
-// numbers) are likewise needed by few runs of the commands that import them.
-const LAZY = Object.fromEntries(['child_process', 'crypto', 'net', 'dgram', 'fs/promises', 'stream/promises', 'http', 'readline', 'os'].map((m) => [m, `node:${m}`]));
+// node:http (the etcd client), node:readline (prompts), node:os (signal
+// numbers) and node:tls (extra CA certificates) are likewise needed by few
+// runs of the commands that import them.
+const LAZY = Object.fromEntries(['child_process', 'crypto', 'net', 'dgram', 'fs/promises', 'stream/promises', 'http', 'readline', 'os', 'tls'].map((m) => [m, `node:${m}`]));
 const builtinRequire = createRequire(import.meta.url);
 const lazyBuiltins = {
   name: 'lazy-builtins',
   setup(build) {
-    build.onResolve({ filter: /^(node:)?(child_process|crypto|net|dgram|fs\/promises|stream\/promises|http|readline|os)$/ }, (args) => (args.namespace === 'lazy-builtin'
+    build.onResolve({ filter: /^(node:)?(child_process|crypto|net|dgram|fs\/promises|stream\/promises|http|readline|os|tls)$/ }, (args) => (args.namespace === 'lazy-builtin'
       ? { path: args.path, external: true }  // the stand-in's own require of the real module
       : { path: args.path.replace(/^node:/, ''), namespace: 'lazy-builtin' }));
     build.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => {

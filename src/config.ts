@@ -25,6 +25,11 @@ export interface BerthConfig {
   nftTable: string;
   /** BERTH_INSECURE_REGISTRIES: registries spoken to over plain http. */
   insecureRegistries: string[];
+  /**
+   * BERTH_NODE_EXTRA_CA_CERTS: NODE_EXTRA_CA_CERTS as bin/berth's #! line
+   * hands it over (Node did not load it at start); trusted by the registry client.
+   */
+  extraCaCerts?: string;
   /** BERTH_SEARCH_REGISTRY: the registry `search` asks when the term names none. */
   searchRegistry?: string;
   /** BERTH_LOCK_TIMEOUT: seconds to wait for a project lock. */
@@ -60,6 +65,7 @@ export function readConfig(env: NodeJS.ProcessEnv): BerthConfig {
     defaultPools6: env.BERTH_DEFAULT_POOLS6 || undefined,
     nftTable,
     insecureRegistries: list(env.BERTH_INSECURE_REGISTRIES),
+    extraCaCerts: env.BERTH_NODE_EXTRA_CA_CERTS || undefined,
     searchRegistry: env.BERTH_SEARCH_REGISTRY?.trim() || undefined,
     lockTimeoutMs: Number.isFinite(lockTimeout) && lockTimeout > 0 ? lockTimeout * 1000 : 120_000,
     nodeTtl,
@@ -71,7 +77,7 @@ export function readConfig(env: NodeJS.ProcessEnv): BerthConfig {
 
 const KEYS = [
   'ROOT', 'RUNTIME_DIR', 'REPO', 'SHIM', 'RUNTIME', 'INIT', 'DNS_BIN', 'DNS_UPSTREAMS', 'DEFAULT_POOLS', 'DEFAULT_POOLS6',
-  'NFT_TABLE', 'INSECURE_REGISTRIES', 'SEARCH_REGISTRY', 'LOCK_TIMEOUT', 'NODE_TTL', 'CLUSTER_PREFIX', 'TEST_CRASH_AT', 'TEST_CRASH_AFTER',
+  'NFT_TABLE', 'INSECURE_REGISTRIES', 'NODE_EXTRA_CA_CERTS', 'SEARCH_REGISTRY', 'LOCK_TIMEOUT', 'NODE_TTL', 'CLUSTER_PREFIX', 'TEST_CRASH_AT', 'TEST_CRASH_AFTER',
 ].map((k) => `BERTH_${k}`);
 let cached: { key: string; config: BerthConfig } | undefined;
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { command } from '../lib.mjs';
-import { IMAGE, run, startTools } from '../peers/tools.mjs';
+import { berthBin, IMAGE, run, startTools } from '../peers/tools.mjs';
 import { generateProject } from './config.mjs';
 
 const id = Math.random().toString(36).slice(2, 8);
@@ -23,6 +23,11 @@ function fiveServices(dir) {
 }
 
 const NODE = 'node -e 0';
+// NODE_EXTRA_CA_CERTS makes every Node start parse that file; berth run as a
+// program defers it (docs/configuration.md). When it is set, Node's start
+// without it is shown too, so the share of the ratios it makes is visible.
+const BARE = 'node -e 0, no NODE_EXTRA_CA_CERTS';
+const bareEnv = () => { const e = { ...process.env }; delete e.NODE_EXTRA_CA_CERTS; return e; };
 
 export default {
   name: 'cli',
@@ -54,6 +59,7 @@ export default {
     const b = ctx.berth;
     return [
       { name: NODE, base: null, run: command([process.execPath, '-e', '0']) },
+      ...(process.env.NODE_EXTRA_CA_CERTS ? [{ name: BARE, base: null, run: command([process.execPath, '-e', '0'], { env: bareEnv() }) }] : []),
       {
         name: 'up -d, 5 services', base: null,
         run: () => {
@@ -66,13 +72,17 @@ export default {
       },
       { name: 'no-op up -d', base: null, run: () => run([...b.cli(`n${id}`, ctx.file), 'up', '-d'], b.env) },
       { name: 'ps', base: null, run: () => run([...b.cli(`n${id}`, ctx.file), 'ps'], b.env) },
-      { name: 'config, 50 services', base: null, run: command([process.execPath, join(new URL('../../bin/berth', import.meta.url).pathname), '-f', ctx.config, 'config'], { cwd: ctx.dir }) },
+      { name: 'config, 50 services', base: null, run: command([berthBin, '-f', ctx.config, 'config'], { cwd: ctx.dir }) },
     ];
   },
-  /** Each command's median as a multiple of node -e 0's. */
+  /** Each command's median as a multiple of node -e 0's (and of the bare floor's, when measured). */
   summary: (results) => {
-    const floor = results[NODE]?.median;
-    if (!floor) return {};
-    return Object.fromEntries(Object.entries(results).filter(([k]) => k !== NODE).map(([k, s]) => [k, +(s.median / floor).toFixed(2)]));
+    const out = {};
+    for (const [floorName, suffix] of [[NODE, ''], [BARE, ' (vs bare node)']]) {
+      const floor = results[floorName]?.median;
+      if (!floor) continue;
+      for (const [k, s] of Object.entries(results)) if (k !== NODE && k !== BARE) out[k + suffix] = +(s.median / floor).toFixed(2);
+    }
+    return out;
   },
 };

@@ -7,6 +7,7 @@ import type { PullPolicy } from './index.js';
 import { formatReference, parseReference } from './reference.js';
 import { pullImage, type ProgressEvent } from './registry/pull.js';
 import { pushImage } from './registry/push.js';
+import type { RegistryAccess } from './registry/client.js';
 
 export interface ServiceImage {
   service: string;
@@ -24,8 +25,8 @@ export interface ServiceResult {
 }
 
 export interface ManyOptions {
-  /** Registries spoken to over plain http (BERTH_INSECURE_REGISTRIES). */
-  insecure: string[];
+  /** How registries are reached. */
+  access: RegistryAccess;
   /** Progress per service: events carry the service name. */
   onProgress?: (service: string, e: ProgressEvent) => void;
   /** Keep going when one service fails (Compose's --ignore-pull-failures / --ignore-push-failures). */
@@ -46,7 +47,7 @@ export async function pullServiceImages(store: ImageStore, services: ServiceImag
     try {
       let p = byRef.get(key);
       if (!p) {
-        p = pullImage(store, key, { insecure: opts.insecure, onProgress: (e) => opts.onProgress?.(s.service, e) });
+        p = pullImage(store, key, { ...opts.access, onProgress: (e) => opts.onProgress?.(s.service, e) });
         byRef.set(key, p);
       }
       const img = await p;
@@ -67,7 +68,7 @@ export async function pushServiceImages(store: ImageStore, services: ServiceImag
     try {
       let p = seen.get(key);
       if (!p) {
-        p = pushImage(store, key, { insecure: opts.insecure, onProgress: (e) => opts.onProgress?.(s.service, e) }).then(() => undefined);
+        p = pushImage(store, key, { ...opts.access, onProgress: (e) => opts.onProgress?.(s.service, e) }).then(() => undefined);
         seen.set(key, p);
       }
       await p;

@@ -14,6 +14,7 @@ import type { StatePaths } from '../state/paths.js';
 import { RuntimeStepRunner } from './build-runner.js';
 import { binaries } from '../container/paths.js';
 import { Engine } from './engine.js';
+import { registryAccess } from './registry-access.js';
 
 // The build's events and their printed form, for the CLI's progress output.
 
@@ -39,7 +40,7 @@ export function builtImageName(project: Project, service: string): string {
 
 async function pullInto(engine: Engine): Promise<(ref: string) => Promise<void>> {
   const { pullImage } = await import('../image/registry/pull.js');
-  return async (ref) => { await pullImage(engine.images, ref, { insecure: engine.config.insecureRegistries }); };
+  return async (ref) => { await pullImage(engine.images, ref, registryAccess(engine.config)); };
 }
 
 function networkOf(service: string, n: unknown): BuildOptions['network'] {

@@ -6,6 +6,7 @@ import { BerthError } from '../errors.js';
 import { pullServiceImages, pushServiceImages, type ServiceImage } from '../image/project-images.js';
 import { pullCommandDecision } from '../reconcile/pull-policy.js';
 import { engineAt } from './engine.js';
+import { registryAccess } from './registry-access.js';
 
 export interface ServiceProgress { service: string; status: string; message?: string; elapsed?: number }
 
@@ -41,7 +42,7 @@ export async function pullProject(o: PullOptions): Promise<void> {
   }
   const started = Date.now();
   for (const t of todo) o.say({ service: t.service, status: 'Pulling' });
-  const results = await pullServiceImages(store, todo, { insecure: engine.config.insecureRegistries, ignoreFailures: true });
+  const results = await pullServiceImages(store, todo, { access: registryAccess(engine.config), ignoreFailures: true });
   const mustBuild: string[] = [];
   let fatal: string | undefined;
   for (const [i, r] of results.entries()) {
@@ -74,7 +75,7 @@ export async function pushProject(o: PushOptions): Promise<void> {
   }
   const started = Date.now();
   for (const t of todo) o.say({ service: t.service, status: 'Pushing', message: t.image });
-  const results = await pushServiceImages(store, todo, { insecure: engine.config.insecureRegistries, ignoreFailures: true });
+  const results = await pushServiceImages(store, todo, { access: registryAccess(engine.config), ignoreFailures: true });
   let fatal: string | undefined;
   for (const r of results) {
     if (r.status !== 'failed') { o.say({ service: r.service, status: 'Pushed', message: r.image, elapsed: Date.now() - started }); continue; }

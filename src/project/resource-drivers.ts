@@ -12,6 +12,7 @@ import { NETWORK_CONFIG_LABEL } from './observe.js';
 import { crashPoint } from '../state/crash.js';
 import type { BuildFlags } from './build.js';
 import { LABELS } from '../compose-labels.js';
+import { registryAccess } from './registry-access.js';
 
 export function networkDrivers(engine: Engine, project: Project | undefined, desired: DesiredProject): Pick<Drivers, 'createNetwork' | 'removeNetwork'> {
   return {
@@ -38,7 +39,7 @@ export function imageDrivers(engine: Engine, project?: Project, build: BuildFlag
   return {
     async pullImage(a) {
       const { pullImage } = await import('../image/registry/pull.js');
-      await pullImage(engine.images, a.name, { insecure: engine.config.insecureRegistries });
+      await pullImage(engine.images, a.name, registryAccess(engine.config));
     },
     async buildImage(a, signal?: AbortSignal) {
       const service = a.services.find((s) => project?.services[s]?.build !== undefined);

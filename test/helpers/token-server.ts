@@ -6,7 +6,8 @@
 import { createSign, randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer, type Server as HttpsServer } from 'node:https';
 import { join } from 'node:path';
 
 export interface TokenServer {
@@ -20,7 +21,8 @@ export interface TokenServer {
 
 const b64url = (b: Buffer | string) => Buffer.from(b).toString('base64url');
 
-export async function startTokenServer(dir: string, user: { name: string; password: string }): Promise<TokenServer> {
+/** With `tls` (PEM certificate and key), the realm is https. */
+export async function startTokenServer(dir: string, user: { name: string; password: string }, tls?: { cert: string; key: string }): Promise<TokenServer> {
   const key = join(dir, 'token.key');
   const cert = join(dir, 'token.crt');
   const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=berth-test-token'], { encoding: 'utf8' });
@@ -30,7 +32,7 @@ export async function startTokenServer(dir: string, user: { name: string; passwo
   const service = 'berth-test-registry';
   const issuer = 'berth-test-issuer';
   const requests: string[] = [];
-  const server: Server = createServer((req, res) => {
+  const serve = (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const scope = url.searchParams.get('scope') ?? '';
     requests.push(scope);
@@ -52,11 +54,12 @@ export async function startTokenServer(dir: string, user: { name: string; passwo
     const sig = createSign('RSA-SHA256').update(input).sign(privateKey);
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ token: `${input}.${b64url(sig)}`, expires_in: 300 }));
-  });
+  };
+  const server: Server | HttpsServer = tls ? createTlsServer(tls, serve) : createServer(serve);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
   return {
-    realm: `http://127.0.0.1:${port}/token`, service, issuer, certFile: cert, requests,
+    realm: `${tls ? 'https' : 'http'}://127.0.0.1:${port}/token`, service, issuer, certFile: cert, requests,
     stop: () => new Promise((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }),
   };
 }

@@ -4,9 +4,15 @@ import { Readable } from 'node:stream';
 import { BerthError } from '../../errors.js';
 import { DEFAULT_DOMAIN } from '../reference.js';
 import { getCredentials, type Credentials } from './credentials.js';
+import { extraCaDispatcher } from './extra-ca.js';
 
-export interface ClientOptions {
+/** How registries are reached: which over plain http, which CA certificates to trust besides Node's. */
+export interface RegistryAccess {
   insecure: string[];            // hosts spoken to over plain http (BERTH_INSECURE_REGISTRIES), besides loopback
+  extraCaCerts?: string;         // NODE_EXTRA_CA_CERTS that Node did not load (see extra-ca.ts)
+}
+
+export interface ClientOptions extends RegistryAccess {
   credentials?: Credentials;     // overrides config.json (login)
   env?: NodeJS.ProcessEnv;       // where DOCKER_CONFIG and HOME are read (credentials)
 }
@@ -44,17 +50,21 @@ export class RegistryClient {
   readonly base: string;
   private authHeader?: string;
   private readonly creds?: Credentials;
+  private readonly extraCaCerts?: string;
 
   constructor(readonly domain: string, readonly repo: string, opts: ClientOptions) {
     const host = domain === DEFAULT_DOMAIN ? 'registry-1.docker.io' : domain;
     const scheme = isInsecure(domain, opts.insecure) ? 'http' : 'https';
     this.base = `${scheme}://${host}`;
     this.creds = opts.credentials ?? getCredentials(domain, opts.env);
+    this.extraCaCerts = opts.extraCaCerts;
   }
 
   private async rawFetch(url: string, init: RequestInit): Promise<Response> {
     try {
-      return await fetch(url, init);
+      // Plain http never needs the extra certificates: no file read, no undici loaded.
+      const dispatcher = this.extraCaCerts && url.startsWith('https:') ? extraCaDispatcher(this.extraCaCerts) : undefined;
+      return await fetch(url, dispatcher ? { ...init, dispatcher } as RequestInit : init);
     } catch (e) {
       const cause = (e as { cause?: { code?: string; message?: string } }).cause;
       throw new RegistryError(`cannot reach registry ${this.domain}: ${cause?.code ?? cause?.message ?? (e as Error).message}`);

@@ -17,6 +17,7 @@ import { engineProject, ENGINE_SCOPE, namedVolumes, networkChoice, type Containe
 import { randomName } from './names.js';
 import { sweepAutoRemoved } from './lifecycle.js';
 import { lockEngine } from './lock.js';
+import { registryAccess } from '../registry-access.js';
 import { runtimeError } from '../../container/runtimes.js';
 
 /** The network a container joins when --network names none (docker's default network is called "bridge" too). */
@@ -56,7 +57,7 @@ async function ensureImage(engine: Engine, ref: string, pull: string | undefined
   if (!present) onPull?.(`Unable to find image '${ref}' locally`);
   try {
     const { pullImage } = await import('../../image/registry/pull.js');
-    await pullImage(engine.images, ref, { insecure: engine.config.insecureRegistries });
+    await pullImage(engine.images, ref, registryAccess(engine.config));
   } catch (e) {
     throw new BerthError(`Error response from daemon: pull access denied or unreachable for ${ref}: ${(e as Error).message}`, 125);
   }

@@ -9,6 +9,7 @@ import { pullImage } from '../../image/registry/pull.js';
 import { pushImage } from '../../image/registry/push.js';
 import type { ProgressEvent } from '../../image/registry/pull.js';
 import { storeFor } from './local-actions.js';
+import { registryAccess } from '../registry-access.js';
 
 export type { ProgressEvent } from '../../image/registry/pull.js';
 
@@ -19,7 +20,7 @@ export async function pullCommand(root: string | undefined, ref: string, o: { pl
   const store = storeFor(root);
   const r = parseReference(ref);
   try {
-    const img = await pullImage(store, ref, { insecure: config().insecureRegistries, platform: o.platform ? parsePlatform(o.platform) : undefined, onProgress: progress });
+    const img = await pullImage(store, ref, { ...registryAccess(config()), platform: o.platform ? parsePlatform(o.platform) : undefined, onProgress: progress });
     progress.end();
     if (o.quiet) { process.stdout.write(`${formatReference(r)}\n`); return; }
     process.stdout.write(`Digest: ${img.manifestDigest}\nStatus: Downloaded image for ${familiarName(formatReference(r))}\n${formatReference(r)}\n`);
@@ -31,7 +32,7 @@ export async function pullCommand(root: string | undefined, ref: string, o: { pl
 export async function pushCommand(root: string | undefined, ref: string, progress: ProgressSink): Promise<void> {
   const store = storeFor(root);
   try {
-    const r = await pushImage(store, ref, { insecure: config().insecureRegistries, onProgress: progress });
+    const r = await pushImage(store, ref, { ...registryAccess(config()), onProgress: progress });
     progress.end();
     const p = parseReference(ref);
     process.stdout.write(`${p.tag ?? 'latest'}: digest: ${r.digest} size: ${r.size}\n`);
@@ -63,7 +64,7 @@ export async function loginCommand(server: string | undefined, o: { username?: s
   }
   if (!password) throw new UsageError('login: give --password or --password-stdin');
   const creds = { username: o.username, password };
-  await new RegistryClient(domain, 'library/ping', { insecure: config().insecureRegistries, credentials: creds }).ping();
+  await new RegistryClient(domain, 'library/ping', { ...registryAccess(config()), credentials: creds }).ping();
   const path = storeCredentials(domain, creds);
   process.stdout.write(`Login Succeeded (credentials saved in ${path})\n`);
 }

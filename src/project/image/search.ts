@@ -6,6 +6,7 @@ import { UsageError } from '../../errors.js';
 import { DEFAULT_DOMAIN } from '../../image/reference.js';
 import { listCatalog } from '../../image/registry/catalog.js';
 import { filterBool, parseFilters } from '../filters.js';
+import { registryAccess } from '../registry-access.js';
 
 export interface SearchResult { Name: string; Description: string; StarCount: number; IsOfficial: boolean; IsAutomated: boolean }
 
@@ -39,7 +40,7 @@ export async function searchImages(term: string, o: SearchOptions = {}): Promise
   const match = filterMatch(o.filter ?? []);
   const target = searchTarget(term);
   const needle = target.term.toLowerCase();
-  const repos = await listCatalog(target.registry, { insecure: config().insecureRegistries });
+  const repos = await listCatalog(target.registry, registryAccess(config()));
   return repos
     .filter((r) => r.toLowerCase().includes(needle))
     .sort()

@@ -346,7 +346,7 @@ test('service-level pull and push: each image once, policies, ignored failures',
     const sa = openImageStore(statePaths(a.path, {}).images);
     const web = `${reg.host}/proj/web:1`;
     await buildImage(sa, WHITEOUT_LAYERS.slice(0, 1), [web]);
-    const pushed = await pushServiceImages(sa, [{ service: 'web', image: web }, { service: 'web2', image: web }], { insecure: [] });
+    const pushed = await pushServiceImages(sa, [{ service: 'web', image: web }, { service: 'web2', image: web }], { access: { insecure: [] } });
     assert.deepEqual(pushed.map((r) => r.status), ['pushed', 'pushed']);
 
     const sb = openImageStore(statePaths(b.path, {}).images);
@@ -357,13 +357,13 @@ test('service-level pull and push: each image once, policies, ignored failures',
       { service: 'local', image: 'local-only:1', pullPolicy: 'never' as const },
     ];
     const seen = new Set<string>();
-    const r = await pullServiceImages(sb, services, { insecure: [], ignoreFailures: true, onProgress: (svc) => seen.add(svc) });
+    const r = await pullServiceImages(sb, services, { access: { insecure: [] }, ignoreFailures: true, onProgress: (svc) => seen.add(svc) });
     assert.deepEqual(r.map((x) => x.status), ['pulled', 'pulled', 'failed', 'skipped']);
     assert.match(r[2].error!, /manifest unknown/);
     assert.equal(r[0].id, r[1].id);
     assert.ok(seen.has('web') || seen.has('worker'), 'progress names the service');
-    await assert.rejects(pullServiceImages(sb, services.slice(2, 3), { insecure: [] }), /manifest unknown/);
-    const again = await pullServiceImages(sb, services.slice(0, 1), { insecure: [] });
+    await assert.rejects(pullServiceImages(sb, services.slice(2, 3), { access: { insecure: [] } }), /manifest unknown/);
+    const again = await pullServiceImages(sb, services.slice(0, 1), { access: { insecure: [] } });
     assert.equal(again[0].status, 'present');
     // The pull time is recorded per reference (pull_policy daily, weekly, every_*); a pushed image was never pulled.
     const pulledAt = sb.pulledAt(web);
@@ -385,5 +385,56 @@ test('service-level pull and push: each image once, policies, ignored failures',
     await reg.stop();
     a.cleanup();
     b.cleanup();
+  }
+});
+
+/** A private CA and a certificate it signed for 127.0.0.1 (PEM files in dir). */
+function privateCa(dir: string): { ca: string; cert: string; key: string } {
+  const f = (n: string) => join(dir, n);
+  const run = (args: string[]) => {
+    const r = spawnSync('openssl', args, { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`openssl ${args[0]}: ${r.stderr}`);
+  };
+  run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('ca.key'), '-out', f('ca.pem'), '-days', '2', '-subj', '/CN=berth-test-ca']);
+  run(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('tls.key'), '-out', f('tls.csr'), '-subj', '/CN=127.0.0.1']);
+  writeFileSync(f('ext.cnf'), 'subjectAltName=IP:127.0.0.1\n');
+  run(['x509', '-req', '-in', f('tls.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f('tls.pem'), '-days', '2', '-extfile', f('ext.cnf')]);
+  return { ca: f('ca.pem'), cert: readFileSync(f('tls.pem'), 'utf8'), key: readFileSync(f('tls.key'), 'utf8') };
+}
+
+test('NODE_EXTRA_CA_CERTS: bin/berth run as a program trusts its CAs for TLS, though Node does not load them at start', async () => {
+  const dir = tempDir('berth-extra-ca-');
+  const pki = privateCa(dir.path);
+  const user = { name: 'carol', password: 'ca-pass' };
+  // Plain http to the loopback registry; its token realm is https, signed by the private CA.
+  const tokens = await startTokenServer(dir.path, user, { cert: pki.cert, key: pki.key });
+  const reg = await startRegistry({ token: tokens });
+  const root = tempDir('berth-img-');
+  const cfg = tempDir('berth-docker-config-');
+  // Run as a user does, through its #! line (not `node bin/berth`).
+  const login = (extra: NodeJS.ProcessEnv) => new Promise<{ status: number | null; stderr: string }>((resolve) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, DOCKER_CONFIG: cfg.path };
+    delete env.NODE_EXTRA_CA_CERTS;
+    Object.assign(env, extra);
+    const c = spawn(berthBin, ['--root', root.path, 'login', reg.host, '-u', user.name, '--password', user.password], { stdio: ['ignore', 'ignore', 'pipe'], env });
+    let stderr = '';
+    c.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    c.on('close', (status) => resolve({ status, stderr }));
+  });
+  try {
+    const untrusted = await login({});
+    assert.equal(untrusted.status, 1);
+    assert.match(untrusted.stderr, /cannot reach registry 127\.0\.0\.1:\d+: (UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)/);
+    const trusted = await login({ NODE_EXTRA_CA_CERTS: pki.ca });
+    assert.equal(trusted.status, 0, trusted.stderr);
+    assert.equal(trusted.stderr, '');
+    // A file that cannot be read: Node's warning, then Node's own roots (still untrusted here).
+    const missing = await login({ NODE_EXTRA_CA_CERTS: join(dir.path, 'absent.pem') });
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /Ignoring extra certs from `.*absent\.pem`, load failed/);
+  } finally {
+    await reg.stop();
+    await tokens.stop();
+    for (const t of [root, cfg, dir]) t.cleanup();
   }
 });
