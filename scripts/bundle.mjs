@@ -36,14 +36,15 @@ try {
 // object at each use (through getters when it wraps a CommonJS module), so
 // one getter per export serves them all (commander included).
 // node:http (the etcd client), node:readline (prompts), node:os (signal
-// numbers) and node:tls (extra CA certificates) are likewise needed by few
+// numbers), node:tls (extra CA certificates) and node:tty (is fd 2 a terminal?,
+// which loads node:net) are likewise needed by few
 // runs of the commands that import them.
-const LAZY = Object.fromEntries(['child_process', 'crypto', 'net', 'dgram', 'fs/promises', 'stream/promises', 'http', 'readline', 'os', 'tls'].map((m) => [m, `node:${m}`]));
+const LAZY = Object.fromEntries(['child_process', 'crypto', 'net', 'dgram', 'fs/promises', 'stream/promises', 'http', 'readline', 'os', 'tls', 'tty'].map((m) => [m, `node:${m}`]));
 const builtinRequire = createRequire(import.meta.url);
 const lazyBuiltins = {
   name: 'lazy-builtins',
   setup(build) {
-    build.onResolve({ filter: /^(node:)?(child_process|crypto|net|dgram|fs\/promises|stream\/promises|http|readline|os|tls)$/ }, (args) => (args.namespace === 'lazy-builtin'
+    build.onResolve({ filter: /^(node:)?(child_process|crypto|net|dgram|fs\/promises|stream\/promises|http|readline|os|tls|tty)$/ }, (args) => (args.namespace === 'lazy-builtin'
       ? { path: args.path, external: true }  // the stand-in's own require of the real module
       : { path: args.path.replace(/^node:/, ''), namespace: 'lazy-builtin' }));
     build.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => {

@@ -5,7 +5,7 @@
 // with `quiet`. Progress goes to stderr, as in docker compose.
 import { formatPlan, planToJson, type Plan, type ProgressEvent, type Reporter } from '../project/run.js';
 import type { GlobalOptions } from './globals.js';
-import { writeErr, writeOut } from './output.js';
+import { isTerminal, writeErr, writeOut } from './output.js';
 
 const STARTING = new Set(['Creating', 'Recreate', 'Starting', 'Stopping', 'Removing', 'Pulling', 'Building', 'Killing', 'Pausing', 'Unpausing', 'Restarting', 'Waiting']);
 
@@ -14,7 +14,7 @@ const secs = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 export function progressKind(g: GlobalOptions): 'tty' | 'plain' | 'quiet' | 'json' {
   if (g.progress !== 'auto') return g.progress;
   if (g.ansi === 'never') return 'plain';
-  return process.stderr.isTTY && process.env.TERM !== 'dumb' ? 'tty' : 'plain';
+  return isTerminal(2) && process.env.TERM !== 'dumb' ? 'tty' : 'plain';
 }
 
 function printPlan(plan: Plan): void {

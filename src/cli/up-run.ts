@@ -9,7 +9,7 @@ import type { GlobalOptions } from './globals.js';
 import { parseTimeout, resolveTarget, runCommand, type Target } from './project-command.js';
 import { ignoreOrphansOf, upOptionsOf, type UpFlags } from './up-options.js';
 import { Interrupts } from './interrupts.js';
-import { writeErr } from './output.js';
+import { isTerminal, writeErr } from './output.js';
 
 export async function upCommand(g: GlobalOptions, services: string[], o: UpFlags): Promise<number> {
   if (o.exitCodeFrom) o.abortOnContainerExit = true;
@@ -94,7 +94,7 @@ async function attach(g: GlobalOptions, target: Target, services: string[], o: U
   }
   for (const s of o.noAttach ?? []) chosen.delete(s);
   const printer = new LogPrinter({
-    color: o.color !== false && g.ansi !== 'never' && (g.ansi === 'always' || !!process.stdout.isTTY),
+    color: o.color !== false && g.ansi !== 'never' && (g.ansi === 'always' || isTerminal(1)),
     prefix: o.logPrefix !== false, timestamps: !!o.timestamps,
   });
   // The logs of this run only: entries from the moment `up` began, of the

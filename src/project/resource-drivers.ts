@@ -59,16 +59,20 @@ export function imageDrivers(engine: Engine, project?: Project, build: BuildFlag
  * A network record whose bridge is gone (a crash between the record and the
  * bridge, a reboot) and that no container uses is removed, so that the plan
  * creates the network again. The others get back firewall rules that another
- * tool's reload flushed.
+ * tool's reload flushed: returned still under way (an nft listing, ~15 ms),
+ * as it changes no record, so that the caller can observe the project
+ * meanwhile; await it before acting.
  */
-export async function repairNetworks(engine: Engine, project: string): Promise<void> {
+export async function repairNetworks(engine: Engine, project: string): Promise<{ firewall: Promise<unknown> }> {
   const alive: string[] = [];
   const mine = listNetworks(engine.paths).filter((n) => n.labels[LABELS.project] === project && n.driver === 'bridge');
-  if (mine.length === 0) return;
+  if (mine.length === 0) return { firewall: Promise.resolve() };
   const links = hostLinkNames();
   for (const n of mine) {
     if (links.has(n.bridge)) alive.push(n.id);
     else if (n.containers.length === 0) await removeNetwork(engine.paths, engine.config, n.id);
   }
-  await repairFirewall(engine.paths, engine.config, alive);
+  const firewall = repairFirewall(engine.paths, engine.config, alive);
+  firewall.catch(() => undefined);  // awaited (and reported) by the caller
+  return { firewall };
 }

@@ -111,11 +111,13 @@ export async function runProject(o: RunOptions): Promise<RunResult> {
     return { actual, desired: desiredOf(engine, o.project, o.projectName, actual) };
   };
   const go = async (): Promise<RunResult> => {
+    let firewall: Promise<unknown> = Promise.resolve();
     if (!o.dryRun) {
       await repairPending(engine, o.projectName);
-      await repairNetworks(engine, o.projectName);
+      ({ firewall } = await repairNetworks(engine, o.projectName));
     }
     let { actual, desired } = await look();
+    await firewall;
     let plan = o.plan(desired, actual, false);
     checkCreatable(o.project, plan, engine.containers.bin);
     if (!o.dryRun) await checkHostPorts(engine.paths, o.project, plan);
