@@ -10,6 +10,7 @@ import { linkList } from '../native/netlink.js';
 import { hostPrefixes } from './host-prefixes.js';
 import { formatCidr, parseCidr } from './ipam/cidr.js';
 import { NftFirewall, prefetchHostChains, type Firewall } from './firewall/firewall.js';
+import { firewallCheck } from './firewall/checked.js';
 import { readMembership } from './stores/membership.js';
 import { joinClusterNetwork } from './stores/cluster-networks.js';
 import { type ClusterEndpoint, readRemoteEndpoints, remoteAsEndpointRecords, writeRemoteEndpoints } from './stores/cluster-endpoints.js';
@@ -187,7 +188,12 @@ export async function repairFirewall(paths: StatePaths, cfg: Pick<NetworkConfig,
   const store = new NetworkStore(paths);
   return store.lock(async () => {
     const ns = ids.map((id) => store.find(id)).filter((n): n is NetworkRecord => Boolean(n));
-    return (await driverContext(cfg).firewall.repairNetworks(ns)).map((n) => n.name);
+    if (ns.length === 0) return [];
+    const check = firewallCheck(store.dir, cfg.nftTable);
+    if (check.intact(ns.map((n) => n.id))) return [];
+    const repaired = await driverContext(cfg).firewall.repairNetworks(ns);
+    if (repaired.length === 0) check.found(ns.map((n) => n.id));
+    return repaired.map((n) => n.name);
   });
 }
 
