@@ -2,13 +2,12 @@
 // IPAM, veth per network, default route), publish its ports, keep DNS in
 // step; and the reverse. Everything is checked before the kernel is touched.
 import { existsSync } from 'node:fs';
-import { isIP } from 'node:net';
 import { BerthError } from '../errors.js';
 import { recordEvent } from '../events/journal.js';
 import type { StatePaths } from '../state/paths.js';
 import { driverFor } from './drivers/registry.js';
 import { IFNAME, hostVethName } from './drivers/bridge.js';
-import { contains, formatIp, parseCidr, parseIp } from './ipam/cidr.js';
+import { contains, formatIp, ipFamily, parseCidr, parseIp } from './ipam/cidr.js';
 import { lease, releaseOwner } from './ipam/ipam.js';
 import { assignPorts, expandPorts, normalizeExpose } from './ports.js';
 import { LeaseConflict, NetworkStore, assertContainerId, type LeaseStore, type Leases } from './store.js';
@@ -47,7 +46,7 @@ export async function connectEndpoint(paths: StatePaths, cfg: NetworkConfig, req
   assertContainerId(req.containerId);
   if (!req.netnsPath.startsWith('/') || !existsSync(req.netnsPath)) throw new BerthError(`network namespace ${req.netnsPath} does not exist`);
   if (!req.networks.length && !(req.ports ?? []).length) throw new BerthError('connect: no network given');
-  for (const s of req.dnsServers ?? []) if (!isIP(s)) throw new BerthError(`dns: invalid nameserver address '${s}'`);
+  for (const s of req.dnsServers ?? []) if (!ipFamily(s)) throw new BerthError(`dns: invalid nameserver address '${s}'`);
   const portReqs = expandPorts(req.ports ?? []);
   const expose = normalizeExpose(req.expose);
   const store = new NetworkStore(paths);

@@ -1,9 +1,9 @@
 // Port publishing: Compose `ports` → exact host ports, checked against what
 // berth already published and what is bound on the host, before anything is
 // changed. Random host ports are chosen by the kernel (bind to port 0).
+import { ipFamily } from './ipam/cidr.js';
 import { createServer } from 'node:net';
 import { createSocket } from 'node:dgram';
-import { isIP } from 'node:net';
 import { BerthError } from '../errors.js';
 import type { PortBinding, PublishedPort } from './types.js';
 
@@ -36,7 +36,7 @@ export function expandPorts(bindings: PortBinding[]): PortRequest[] {
     const protocol = (b.protocol ?? 'tcp').toLowerCase();
     if (protocol !== 'tcp' && protocol !== 'udp') throw new BerthError(`ports: unsupported protocol '${b.protocol}' (tcp or udp)`);
     const hostIp = (b.host_ip ?? '').replace(/^\[(.*)\]$/, '$1');
-    if (hostIp && !isIP(hostIp)) throw new BerthError(`ports: invalid host_ip '${b.host_ip}'`);
+    if (hostIp && !ipFamily(hostIp)) throw new BerthError(`ports: invalid host_ip '${b.host_ip}'`);
     if (b.mode && b.mode !== 'host' && b.mode !== 'ingress') throw new BerthError(`ports: invalid mode '${b.mode}'`);
     const t = range(b.target, 'target port');
     if (!t) throw new BerthError('ports: a target port is required');

@@ -1,6 +1,6 @@
 // Generated per-container files: /etc/resolv.conf, /etc/hosts, /etc/hostname.
 // Pure functions; the container layer writes them into the bundle.
-import { isIP } from 'node:net';
+import { ipFamily } from '../ipam/cidr.js';
 import { BerthError } from '../../errors.js';
 
 export interface ResolvInput {
@@ -26,11 +26,11 @@ function hostLines(text: string | undefined, key: string): string[] {
  * suffix first.
  */
 export function resolvConf(i: ResolvInput): string {
-  for (const s of i.dns ?? []) if (!isIP(s)) throw new BerthError(`dns: invalid nameserver address '${s}'`);
+  for (const s of i.dns ?? []) if (!ipFamily(s)) throw new BerthError(`dns: invalid nameserver address '${s}'`);
   const embedded = i.nameservers.length > 0;
   const servers = embedded ? i.nameservers : i.dns && i.dns.length ? i.dns
     : hostLines(i.hostResolvConf, 'nameserver').filter((s) => !s.startsWith('127.') && s !== '::1');
-  for (const s of servers) if (!isIP(s)) throw new BerthError(`dns: invalid nameserver address '${s}'`);
+  for (const s of servers) if (!ipFamily(s)) throw new BerthError(`dns: invalid nameserver address '${s}'`);
   const search = i.dnsSearch ?? hostLines(i.hostResolvConf, 'search');
   const opts = [...(i.dnsOpt ?? hostLines(i.hostResolvConf, 'options'))];
   for (const s of [...search, ...opts]) if (/\s/.test(s)) throw new BerthError(`dns: invalid entry '${s}'`);
@@ -56,7 +56,7 @@ export function parseExtraHosts(extra: string[] | Record<string, string | string
   }
   return pairs.map(([name, ip]) => {
     const addr = ip === 'host-gateway' ? hostGateway : ip;
-    if (!addr || !isIP(addr)) throw new BerthError(`extra_hosts: invalid address '${ip}' for ${name}`);
+    if (!addr || !ipFamily(addr)) throw new BerthError(`extra_hosts: invalid address '${ip}' for ${name}`);
     if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new BerthError(`extra_hosts: invalid host name '${name}'`);
     return [name, addr];
   });

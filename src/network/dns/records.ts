@@ -2,7 +2,7 @@
 // records: one entry per container per network. Written by the API to
 // <runtime>/dns/config.json (for tools and tests) and, as the line format the
 // native responder reads (native/dns/config.c), to config.txt.
-import { isIP } from 'node:net';
+import { ipFamily } from '../ipam/cidr.js';
 import type { EndpointRecord, NetworkRecord } from '../types.js';
 
 interface DnsEntry {
@@ -63,7 +63,7 @@ export function buildDnsConfig(networks: NetworkRecord[], endpoints: EndpointRec
 export function parseUpstream(u: string): [string, number] | undefined {
   const m = /^\[(.+)\]:(\d+)$/.exec(u) ?? /^([^:]+):(\d+)$/.exec(u);
   const [host, port] = m ? [m[1]!, Number(m[2])] : [u.replace(/^\[(.*)\]$/, '$1'), 53];
-  return isIP(host) && port >= 1 && port <= 65535 ? [host, port] : undefined;
+  return ipFamily(host) && port >= 1 && port <= 65535 ? [host, port] : undefined;
 }
 
 /** A token of the line format: no whitespace or control characters inside. */
@@ -78,9 +78,9 @@ export function dnsConfigText(cfg: DnsConfig): string {
   }
   for (const n of cfg.networks) {
     lines.push(`network ${token(n.id) ?? '-'} ${n.internal ? 1 : 0}`);
-    for (const g of n.gateways) if (isIP(g)) lines.push(`gateway ${g}`);
+    for (const g of n.gateways) if (ipFamily(g)) lines.push(`gateway ${g}`);
     for (const e of n.entries) {
-      const v4 = e.ipv4 && isIP(e.ipv4) === 4 ? e.ipv4 : '-', v6 = e.ipv6 && isIP(e.ipv6) === 6 ? e.ipv6 : '-';
+      const v4 = e.ipv4 && ipFamily(e.ipv4) === 4 ? e.ipv4 : '-', v6 = e.ipv6 && ipFamily(e.ipv6) === 6 ? e.ipv6 : '-';
       lines.push(`entry ${(token(e.containerId) ?? encodeURIComponent(e.containerId)) || '-'} ${v4} ${v6}`);
       for (const name of e.names) if (token(name)) lines.push(`name ${name}`);
       for (const l of e.links) if (token(l.alias) && token(l.target)) lines.push(`link ${l.alias} ${l.target}`);

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatCidr, formatIp, overlaps, parseCidr, parseIp } from '../../../src/network/ipam/cidr.js';
+import { isIP } from 'node:net';
+import { formatCidr, formatIp, ipFamily, overlaps, parseCidr, parseIp } from '../../../src/network/ipam/cidr.js';
 import { chooseSubnets, lease, parsePools, releaseOwner } from '../../../src/network/ipam/ipam.js';
 import type { SubnetRecord } from '../../../src/network/types.js';
 
@@ -105,3 +106,10 @@ test('host prefixes: automatic subnets skip them, an explicit subnet that overla
 function parsePoolsForHost() {
   return { v4: parsePools('172.17.0.0/16:16,172.18.0.0/15:16'), v6: parsePools('fd00::/48:64') };
 }
+
+test('ipFamily answers as node:net isIP, for the forms parseIp reads and the others', () => {
+  for (const s of ['10.0.0.1', '255.255.255.255', '::', '::1', 'fd00::1', '2001:db8:0:0:0:0:0:1', 'fe80::1%eth0', '::ffff:10.1.2.3',
+    '10.0.0.01', '256.1.1.1', '1.2.3', 'fd00:::1', '1:2:3:4:5:6:7:8:9', '', 'localhost', ' 10.0.0.1', '10.0.0.1 ', '[::1]', 'FD00::AB']) {
+    assert.equal(ipFamily(s), isIP(s), s);
+  }
+});
