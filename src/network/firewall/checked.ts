@@ -22,7 +22,8 @@ export interface FirewallCheck {
 
 /** The check record of a network store directory; one that cannot read the generation never skips. */
 export function firewallCheck(dir: string, table: string): FirewallCheck {
-  const file = join(dir, 'firewall-checked.json');
+  // A dot file, as the store's .lock: not a record of the store.
+  const file = join(dir, '.firewall-checked.json');
   let now: Omit<Checked, 'networks'> | undefined;
   try {
     now = {

@@ -39,7 +39,7 @@ test('firewall check: intact until the ruleset changes; another table, boot or n
     assert.equal(firewallCheck(dir.path, table).intact(['n2']), false, 'a new generation starts a new list');
 
     // A record from another boot (generations restart at zero) never matches.
-    const file = join(dir.path, 'firewall-checked.json');
+    const file = join(dir.path, '.firewall-checked.json');
     const rec = JSON.parse(readFileSync(file, 'utf8'));
     writeFileSync(file, JSON.stringify({ ...rec, boot: '00000000-0000-0000-0000-000000000000' }));
     assert.equal(firewallCheck(dir.path, table).intact(['n1']), false, 'another boot');
