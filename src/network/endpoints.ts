@@ -12,6 +12,7 @@ import { lease, releaseOwner } from './ipam/ipam.js';
 import { assignPorts, expandPorts, normalizeExpose } from './ports.js';
 import { LeaseConflict, NetworkStore, assertContainerId, type LeaseStore, type Leases } from './store.js';
 import { driverContext, hostLinkNames, syncDnsDeferredFromStore } from './networks.js';
+import { requestDnsSync } from './dns/sync-batch.js';
 import { withRollback } from './drivers/driver.js';
 import { crashPoint } from '../state/crash.js';
 import type { AttachmentRecord, EndpointRecord, EndpointRequest, NetworkConfig, NetworkRecord, PortBinding, PublishedPort } from './types.js';
@@ -50,9 +51,9 @@ export async function connectEndpoint(paths: StatePaths, cfg: NetworkConfig, req
   const portReqs = expandPorts(req.ports ?? []);
   const expose = normalizeExpose(req.expose);
   const store = new NetworkStore(paths);
-  // The DNS responder's reload is waited for after the lock is released, so
-  // the containers of one `up` attach one after another without that wait.
-  const { ep, dnsLoaded } = await retryOnLeaseConflict(() => store.lock(async () => {
+  // The DNS sync comes after the lock is released (see sync-batch.ts), so the
+  // containers of one `up` attach one after another without it.
+  const ep = await retryOnLeaseConflict(() => store.lock(async () => {
     const prev = store.endpoint(req.containerId);
     if (prev && prev.netnsPath !== req.netnsPath) throw new BerthError(`container ${req.containerId} is attached with another network namespace (${prev.netnsPath})`);
     const ep: EndpointRecord = prev ? structuredClone(prev) : {
@@ -142,10 +143,15 @@ export async function connectEndpoint(paths: StatePaths, cfg: NetworkConfig, req
       { run: () => store.saveEndpointAsync(ep) },
     ]);
     for (const a of added) networkEvent(paths, 'connect', a.net, req.containerId);
-    return { ep, dnsLoaded: await syncDnsDeferredFromStore(store, cfg) };
+    return ep;
   }));
-  await dnsLoaded();
+  await (await syncDns(store, cfg))();
   return ep;
+}
+
+/** The DNS configuration brought up to the records written so far, shared with this process's other changes. */
+function syncDns(store: NetworkStore, cfg: NetworkConfig): Promise<() => Promise<void>> {
+  return requestDnsSync(store.dir, (f) => store.lock(f), () => syncDnsDeferredFromStore(store, cfg));
 }
 
 /** A lease store shared between hosts can lose a race for an address: everything was rolled back, so plan again. */
@@ -176,14 +182,14 @@ async function unlease(ls: LeaseStore, networkId: string, owner: string, ips?: A
 export async function disconnectEndpoint(paths: StatePaths, cfg: NetworkConfig, containerId: string, networks?: string[]): Promise<void> {
   assertContainerId(containerId);
   const store = new NetworkStore(paths);
-  let dnsLoaded = async (): Promise<void> => {};
+  let changed = false;
   if (!networks?.length) {
     markDetaching(store, containerId);
     crashPoint('endpoint-marked');
     await dropHostVeths(store, containerId);
     crashPoint('endpoint-veths-dropped');
   }
-  await store.lock(async () => {
+  const detached = store.lock(async () => {
     const ep = store.endpoint(containerId);
     if (!ep) {
       if (networks?.length) throw new BerthError(`container ${containerId} is not attached to any network`);
@@ -221,10 +227,19 @@ export async function disconnectEndpoint(paths: StatePaths, cfg: NetworkConfig, 
     }
     if (remaining.length) store.saveEndpoint({ ...ep, attachments: remaining, ports });
     else store.deleteEndpoint(containerId);
-    try { dnsLoaded = await syncDnsDeferredFromStore(store, cfg); } catch (e) { errs.push(e as Error); }
-    if (errs.length) throw new BerthError(`disconnect ${ep.name ?? containerId}: ${errs.map((e) => e.message).join('; ')}`);
+    changed = true;
+    return { name: ep.name ?? containerId, errs };
   });
-  await dnsLoaded();
+  let done: { name: string; errs: Error[] } | undefined;
+  try {
+    done = await detached;
+  } finally {
+    // The records changed even when a step failed: the responder drops the names either way.
+    if (changed) {
+      try { await (await syncDns(store, cfg))(); } catch (e) { done?.errs.push(e as Error); }
+    }
+  }
+  if (done?.errs.length) throw new BerthError(`disconnect ${done.name}: ${done.errs.map((e) => e.message).join('; ')}`);
 }
 
 /**
