@@ -146,18 +146,20 @@ bool bpf_cache_get(const struct bpf_cache *c, struct sock_filter **prog, unsigne
   return true;
 }
 
-void bpf_cache_put(const struct bpf_cache *c, int (*write_prog)(int fd, void *arg), void *arg) {
-  if (c->dirfd < 0) return;
+bool bpf_cache_put(const struct bpf_cache *c, int (*write_prog)(int fd, void *arg), void *arg) {
+  if (c->dirfd < 0) return false;
   char tmp[sizeof c->name + 32];
   snprintf(tmp, sizeof tmp, ".%s.%d.tmp", c->name, (int)getpid());
   /* a temp file of ours left by a process that died with our pid */
   unlinkat(c->dirfd, tmp, 0);
   int fd = openat(c->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (fd < 0) return;
+  if (fd < 0) return false;
   struct stat st;
   /* fsync: a crash must not leave an entry of the right size full of zeros */
   bool ok = fchmod(fd, 0600) == 0 && write_prog(fd, arg) == 0 && fstat(fd, &st) == 0 &&
             program_size_ok(st.st_size) && fsync(fd) == 0;
   ok = close(fd) == 0 && ok;
-  if (!ok || renameat(c->dirfd, tmp, c->dirfd, c->name) < 0) unlinkat(c->dirfd, tmp, 0);
+  if (ok && renameat(c->dirfd, tmp, c->dirfd, c->name) == 0) return true;
+  unlinkat(c->dirfd, tmp, 0);
+  return false;
 }

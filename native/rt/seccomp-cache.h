@@ -25,8 +25,8 @@ void bpf_cache_close(struct bpf_cache *c);
 /* The cached program, when the entry exists and is trusted (malloc'd). */
 bool bpf_cache_get(const struct bpf_cache *c, struct sock_filter **prog, unsigned short *len);
 /* Stores what write_prog writes to the fd it is given (a temp file, renamed
- * over the entry when complete). Errors are swallowed: a cache that cannot
- * be written is a cache miss next time, never a failed container. */
-void bpf_cache_put(const struct bpf_cache *c, int (*write_prog)(int fd, void *arg), void *arg);
+ * over the entry when complete). False when it could not: a cache that
+ * cannot be written is a cache miss next time, never a failed container. */
+bool bpf_cache_put(const struct bpf_cache *c, int (*write_prog)(int fd, void *arg), void *arg);
 
 #endif

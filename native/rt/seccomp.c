@@ -16,8 +16,8 @@
 #include "rt/process.h"
 #include "rt/seccomp-cache.h"
 
-/* A prepared filter: libseccomp's context, or a program from the cache and
- * the seccomp(2) flags to load it with. */
+/* A prepared filter: a program from the cache and the seccomp(2) flags to
+ * load it with, or (no usable cache) libseccomp's context. */
 struct seccomp_filter {
   scmp_filter_ctx ctx;
   struct sock_filter *prog;
@@ -199,29 +199,37 @@ fail:
 
 static int export_ctx(int fd, void *ctx) { return seccomp_export_bpf(ctx, fd) < 0 ? -1 : 0; }
 
+/* The program of the profile's cache entry, and its flags. */
+static bool from_cache(const struct bpf_cache *c, const struct json *sc, struct seccomp_filter *f) {
+  if (!bpf_cache_get(c, &f->prog, &f->len)) return false;
+  if (kernel_flags(sc, &f->flags)) return true;
+  free(f->prog);
+  f->prog = NULL;
+  return false;
+}
+
 int seccomp_prepare(const struct json *sc, const char *cache_root, void **filter, struct berr *err) {
   *filter = NULL;
   if (!sc) return 0;
   struct seccomp_filter *f = calloc(1, sizeof *f);
   if (!f) return berr_set(err, ENOMEM, "seccomp");
   struct bpf_cache cache;
-  if (bpf_cache_open(cache_root, sc, &cache) && bpf_cache_get(&cache, &f->prog, &f->len)) {
-    if (kernel_flags(sc, &f->flags)) {
+  bool have_cache = bpf_cache_open(cache_root, sc, &cache);
+  if (!have_cache || !from_cache(&cache, sc, f)) {
+    if (build_ctx(sc, &f->ctx, err) < 0) {
       bpf_cache_close(&cache);
-      *filter = f;
-      return 0;
+      free(f);
+      return -1;
     }
-    free(f->prog);
-    f->prog = NULL;
+    /* Stored, then loaded from the cache like any later hit: libseccomp
+     * generates the program once, not again in seccomp_load. An API level
+     * under 2 (no seccomp(2), kernels before 3.17) would make seccomp_load
+     * use prctl instead: not something to load from a cache. */
+    if (have_cache && seccomp_api_get() >= 2 && bpf_cache_put(&cache, export_ctx, f->ctx) && from_cache(&cache, sc, f)) {
+      seccomp_release(f->ctx);
+      f->ctx = NULL;
+    }
   }
-  if (build_ctx(sc, &f->ctx, err) < 0) {
-    bpf_cache_close(&cache);
-    free(f);
-    return -1;
-  }
-  /* An API level under 2 (no seccomp(2), kernels before 3.17) makes
-   * seccomp_load fall back to prctl: not something to load from a cache. */
-  if (seccomp_api_get() >= 2) bpf_cache_put(&cache, export_ctx, f->ctx);
   bpf_cache_close(&cache);
   *filter = f;
   return 0;

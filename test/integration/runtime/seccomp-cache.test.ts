@@ -1,9 +1,9 @@
 // berth-runtime's cache of generated seccomp programs (<root>/@seccomp):
-// a second container with the same profile loads the program from there
-// and behaves like the first (whose filter libseccomp built and loaded);
-// the entry is libseccomp's program byte for byte; entries that are not
-// ours alone are ignored and replaced; a cache that cannot be used changes
-// nothing but speed. Also the SHA-256 its key is made with.
+// the first container with a profile stores libseccomp's program (byte for
+// byte), later ones load it from there, and all behave the same as with a
+// cache that cannot be used (where libseccomp's seccomp_load loads the
+// filter, as without a cache); entries that are not ours alone are ignored
+// and replaced. Also the SHA-256 its key is made with.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -59,7 +59,9 @@ describe('berth-runtime seccomp program cache', { skip: !isRoot && 'needs root' 
     c.linux.seccomp = {
       defaultAction: 'SCMP_ACT_ALLOW',
       architectures: ['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86', 'SCMP_ARCH_X32'],
-      flags: ['SECCOMP_FILTER_FLAG_SPEC_ALLOW', 'SECCOMP_FILTER_FLAG_LOG'],
+      // every flag: the cached program is loaded with seccomp(2) and the
+      // flags seccomp_load would pass, which the kernel must accept
+      flags: ['SECCOMP_FILTER_FLAG_TSYNC', 'SECCOMP_FILTER_FLAG_SPEC_ALLOW', 'SECCOMP_FILTER_FLAG_LOG'],
       syscalls: [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_ERRNO', errnoRet }],
     };
     return c;
@@ -191,7 +193,7 @@ describe('berth-runtime seccomp program cache', { skip: !isRoot && 'needs root' 
     assertSound();
   });
 
-  test('a cache that cannot be used leaves containers as they were', () => {
+  test('a cache that cannot be used leaves containers as they were (libseccomp loads the filter)', () => {
     // a directory others may write to: not used, nothing stored in it
     rmSync(entry);
     chmodSync(cacheDir, 0o777);
