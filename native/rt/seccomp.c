@@ -145,15 +145,24 @@ static int apply_flags(scmp_filter_ctx ctx, const struct json *sc, struct berr *
   return 0;
 }
 
+/* Whether the kernel knows a seccomp(2) filter flag, asked the way
+ * libseccomp asks (_sys_chk_flag_kernel): a NULL program fails with EFAULT
+ * only once the flags have been accepted. */
+static bool kernel_has_flag(unsigned int flag) {
+  return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flag, NULL) < 0 && errno == EFAULT;
+}
+
 /* The seccomp(2) flags seccomp_load would use for this profile's flags
  * (NNP is off: proc_exec orders no_new_privs itself). With TSYNC, libseccomp
- * adds TSYNC_ESRCH when the kernel has it, which API level 6 stands for.
- * Only called for a profile that libseccomp accepted before (a cache hit);
- * false for anything else, which then takes the libseccomp path. */
+ * adds TSYNC_ESRCH when the kernel has it (it probes that flag whenever a
+ * rule is added or TSYNC set, so always for our filters). Only for a profile
+ * that libseccomp accepted before (its program is in the cache); false for
+ * anything else, which then takes the libseccomp path. */
 static bool kernel_flags(const struct json *sc, unsigned int *out) {
-  struct json *a = json_get(sc, "flags");
+  struct json *a = NULL;
+  struct berr e;
   unsigned int flags = 0;
-  if (a && a->type != JSON_ARRAY) return false;
+  if (json_get_array(sc, "flags", &a, &e) < 0) return false;
   for (size_t i = 0; a && i < a->len; i++) {
     if (a->items[i]->type != JSON_STRING) return false;
     size_t k = 0;
@@ -161,7 +170,8 @@ static bool kernel_flags(const struct json *sc, unsigned int *out) {
     if (k == NFLAGS) return false;
     flags |= profile_flags[k].kflag;
   }
-  if ((flags & SECCOMP_FILTER_FLAG_TSYNC) && seccomp_api_get() >= 6) flags |= SECCOMP_FILTER_FLAG_TSYNC_ESRCH;
+  if ((flags & SECCOMP_FILTER_FLAG_TSYNC) && kernel_has_flag(SECCOMP_FILTER_FLAG_TSYNC_ESRCH))
+    flags |= SECCOMP_FILTER_FLAG_TSYNC_ESRCH;
   *out = flags;
   return true;
 }

@@ -13,7 +13,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { defaultConfig, type OciConfig } from '../../helpers/bundle.js';
+import { defaultConfig, haveBinary, type OciConfig } from '../../helpers/bundle.js';
 import { isRoot, nativeOut } from '../../helpers/env.js';
 import { RuntimeHarness } from './harness.js';
 
@@ -207,6 +207,29 @@ describe('berth-runtime seccomp program cache', { skip: !isRoot && 'needs root' 
     rmSync(cacheDir);
     // and back to normal
     assert.equal(run(), expected);
+    assertSound();
+  });
+
+  test('the kernel gets the same seccomp(2) call, flags and program, from libseccomp and from the cache', { skip: !haveBinary('strace') && 'no strace' }, () => {
+    const rt = h.berth;
+    const installed = (): string => {
+      const out = join(h.dir, `strace-${h.id(rt)}`);
+      const r = spawnSync('strace', ['-f', '-qq', '-v', '-e', 'trace=seccomp', '-e', 'signal=none', '-o', out,
+        ...rt.argv, 'run', '--bundle', bundle, h.id(rt)], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stdout, expected);
+      // the probes pass no program; the load passes {len=..., filter=[...]}
+      const loads = readFileSync(out, 'utf8').split('\n').filter((l) => l.includes('SECCOMP_SET_MODE_FILTER') && l.includes('{len='));
+      assert.equal(loads.length, 1, loads.join('\n'));
+      return loads[0].replace(/^\d+ +/, '');
+    };
+    rmSync(cacheDir, { recursive: true });
+    writeFileSync(cacheDir, 'not a directory');
+    const viaLibseccomp = installed();
+    assert.match(viaLibseccomp, /SECCOMP_FILTER_FLAG_TSYNC\|SECCOMP_FILTER_FLAG_LOG\|SECCOMP_FILTER_FLAG_SPEC_ALLOW/);
+    rmSync(cacheDir);
+    assert.equal(installed(), viaLibseccomp, 'a miss: stored, then loaded from the entry');
+    assert.equal(installed(), viaLibseccomp, 'a hit');
     assertSound();
   });
 });
