@@ -128,7 +128,7 @@ struct init_ctx {
   pid_t host_pid;  /* sent by the parent; read when a hook needs it */
   pid_t parent;
   int preserve_fds;
-  void *seccomp;   /* the prepared filter */
+  void *seccomp;   /* the prepared filter (prepared by the runtime) */
   bool pid_in_child; /* user namespace + new pid namespace: made here, then a fork */
 };
 
@@ -256,8 +256,7 @@ static int init_setup(struct init_ctx *c, int *fifo_fd, struct berr *err) {
     return berr_wrap(err, "cwd: ");
   if (stat(s->process.cwd, &st) == 0 && !S_ISDIR(st.st_mode)) return berr_set(err, ENOTDIR, "cwd %s", s->process.cwd);
   if (rootfs_finalize(s, err) < 0) return -1;
-  if (proc_apply_limits(&s->process, err) < 0) return -1;
-  return seccomp_prepare(s->seccomp, &c->seccomp, err);
+  return proc_apply_limits(&s->process, err);
 }
 
 static void init_main(struct init_ctx *c) {
@@ -342,6 +341,7 @@ int container_create(const struct create_opts *o, pid_t *pidp, int *tty_master, 
   cleanup_close int lockfd = -1;
   struct spec *s = NULL;
   struct cgroup cg = {0};
+  void *seccomp = NULL;
   int sv[2] = {-1, -1}, master = -1, ret = -1;
   pid_t pid = -1, parent;
   bool made_dir = false, made_cg = false, forked = false;
@@ -362,6 +362,8 @@ int container_create(const struct create_opts *o, pid_t *pidp, int *tty_master, 
     goto out;
   }
   if (!spec_ns(s, CLONE_NEWNS)) { berr_set(err, 0, "config.json: a mount namespace is required"); goto out; }
+  /* here, with the host's view of the state root: its program cache */
+  if (seccomp_prepare(s->seccomp, o->root, &seccomp, err) < 0) goto out;
   if (cgroup_resolve(s->cgroups_path, o->id, &cg, err) < 0) goto out;
   /* Recorded before anything is made in the kernel, so that `delete` can
    * find the cgroup (and everything in it) if this process dies. */
@@ -395,7 +397,7 @@ int container_create(const struct create_opts *o, pid_t *pidp, int *tty_master, 
     close(sv[0]);
     close(lockfd);
     struct init_ctx c = {.s = s, .cg = &cg, .fifo = fifo, .id = o->id, .sock = sv[1], .no_pivot = o->no_pivot, .preserve_fds = o->preserve_fds,
-                          .parent = parent, .pid_in_child = pid_in_child};
+                          .parent = parent, .seccomp = seccomp, .pid_in_child = pid_in_child};
     init_main(&c);
   }
   close(sv[1]);
@@ -432,6 +434,7 @@ out:
   if (sv[0] >= 0) close(sv[0]);
   if (sv[1] >= 0) close(sv[1]);
   cgroup_release(&cg);
+  seccomp_free(seccomp);
   spec_free(s);
   return ret;
 }

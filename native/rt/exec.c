@@ -124,7 +124,7 @@ static int build_process(const struct exec_opts *o, const struct spec *s, struct
   return 0;
 }
 
-static void exec_child(const struct cstate *st, const struct proc_spec *p, const struct json *seccomp_json, int ns_fds[], int sock,
+static void exec_child(const struct cstate *st, const struct proc_spec *p, void *seccomp, int ns_fds[], int sock,
                        int preserve_fds) {
   struct berr err = {0};
   cleanup_free char *path = NULL;
@@ -144,8 +144,6 @@ static void exec_child(const struct cstate *st, const struct proc_spec *p, const
   }
   if (proc_apply_limits(p, &err) < 0) goto fail;
   if (proc_ensure_home((struct proc_spec *)p, &err) < 0 || proc_find_exec(p, &path, &err) < 0) goto fail;
-  void *seccomp = NULL;
-  if (seccomp_prepare(seccomp_json, &seccomp, &err) < 0) goto fail;
   if (chdir(p->cwd) < 0) { berr_sys(&err, "chdir %s", p->cwd); goto fail; }
   sync_ready(sock);
   close(sock);
@@ -164,6 +162,7 @@ int container_exec(const struct exec_opts *o, pid_t *pidp, int *tty_master, stru
   struct spec *s = NULL;
   struct json *pj = NULL;
   struct proc_spec p = {0};
+  void *seccomp = NULL;
   int ns_fds[NEXEC_NS], sv[2] = {-1, -1}, master = -1, ret = -1;
   cleanup_close int pidns = -1;
   for (size_t i = 0; i < NEXEC_NS; i++) ns_fds[i] = -1;
@@ -174,6 +173,8 @@ int container_exec(const struct exec_opts *o, pid_t *pidp, int *tty_master, stru
   if (status == ST_CREATING) { berr_set(err, 0, "cannot exec in a container that is being created"); goto out; }
   if (spec_load(st.bundle, &s, err) < 0) goto out;
   if (build_process(o, s, &pj, &p, err) < 0) goto out;
+  /* here, with the host's view of the state root: its program cache */
+  if (seccomp_prepare(s->seccomp, o->root, &seccomp, err) < 0) goto out;
   if (p.terminal && !o->console_socket && !tty_master) { berr_set(err, 0, "exec --tty: --console-socket is required"); goto out; }
   if (open_ns(st.pid, "pid", &pidns, err) < 0) goto out;
   for (size_t i = 0; i < NEXEC_NS; i++)
@@ -185,7 +186,7 @@ int container_exec(const struct exec_opts *o, pid_t *pidp, int *tty_master, stru
   if (pid < 0) { berr_sys(err, "fork"); goto out; }
   if (pid == 0) {
     close(sv[0]);
-    exec_child(&st, &p, s->seccomp, ns_fds, sv[1], o->preserve_fds);
+    exec_child(&st, &p, seccomp, ns_fds, sv[1], o->preserve_fds);
   }
   close(sv[1]);
   sv[1] = -1;
@@ -216,6 +217,7 @@ out:
   if (pj) proc_spec_free(&p);
   else { free(p.env); free(p.args); free(p.gids); }
   json_free(pj);
+  seccomp_free(seccomp);
   spec_free(s);
   state_release(&st);
   return ret;

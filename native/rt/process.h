@@ -30,8 +30,13 @@ int lsm_apply(const struct proc_spec *p, struct berr *err);
 int caps_drop_bounding(const struct proc_spec *p, struct berr *err);
 int caps_apply(const struct proc_spec *p, struct berr *err);
 /* seccomp.c: builds the filter of an OCI linux.seccomp object (at create,
- * so that a bad profile fails there), and loads it (just before execve). */
-int seccomp_prepare(const struct json *seccomp, void **filter, struct berr *err);
+ * so that a bad profile fails there; in the runtime, before the fork, so
+ * that it can read and fill the program cache under cache_root, the state
+ * root, NULL: none), and loads it (in the child, just before execve). */
+int seccomp_prepare(const struct json *seccomp, const char *cache_root, void **filter, struct berr *err);
 int seccomp_load_filter(void *filter, struct berr *err);
+void seccomp_free(void *filter);
+/* Writes the BPF program libseccomp generates for a profile to fd (no cache). */
+int seccomp_export(const struct json *seccomp, int fd, struct berr *err);
 
 #endif

@@ -1,4 +1,4 @@
-/* ps and events --stats. */
+/* ps, events --stats and seccomp-bpf. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +12,8 @@
 #include "common/json.h"
 #include "common/util.h"
 #include "rt/container.h"
+#include "rt/process.h"
+#include "rt/spec.h"
 #include "runtime/args.h"
 #include "runtime/commands.h"
 
@@ -162,4 +164,21 @@ int cmd_events(const struct globals *g, int argc, char **argv, struct berr *err)
   }
   state_release(&st);
   return ret;
+}
+
+/* The BPF program libseccomp generates for the bundle's linux.seccomp, raw,
+ * on stdout: what the program cache holds for it (for scmp_bpf_disasm, or
+ * to compare with a cache entry). */
+int cmd_seccomp_bpf(const struct globals *g, int argc, char **argv, struct berr *err) {
+  struct opt opts[] = {{"bundle|b", true}};
+  cleanup_free char **pos = NULL;
+  size_t n;
+  if (args_parse(argc, argv, opts, NOPTS(opts), false, &pos, &n, err) < 0) return berr_wrap(err, "seccomp-bpf: ");
+  if (n > 0) return berr_set(err, 0, "seccomp-bpf: unexpected argument %s", pos[0]);
+  struct spec *s = NULL;
+  if (spec_load(opts[0].set ? opts[0].val : ".", &s, err) < 0) return -1;
+  int r = s->seccomp ? seccomp_export(s->seccomp, STDOUT_FILENO, err)
+                     : berr_set(err, 0, "seccomp-bpf: config.json has no linux.seccomp");
+  spec_free(s);
+  return r < 0 ? -1 : 0;
 }

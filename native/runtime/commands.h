@@ -24,5 +24,6 @@ int cmd_exec(const struct globals *g, int argc, char **argv, struct berr *err);
 int cmd_ps(const struct globals *g, int argc, char **argv, struct berr *err);
 int cmd_update(const struct globals *g, int argc, char **argv, struct berr *err);
 int cmd_events(const struct globals *g, int argc, char **argv, struct berr *err);
+int cmd_seccomp_bpf(const struct globals *g, int argc, char **argv, struct berr *err);
 
 #endif

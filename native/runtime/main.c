@@ -20,6 +20,7 @@ static const struct {
   {"create", cmd_create}, {"start", cmd_start}, {"state", cmd_state}, {"kill", cmd_kill},
   {"delete", cmd_delete}, {"pause", cmd_pause}, {"resume", cmd_resume}, {"list", cmd_list},
   {"run", cmd_run}, {"exec", cmd_exec}, {"ps", cmd_ps}, {"events", cmd_events}, {"update", cmd_update},
+  {"seccomp-bpf", cmd_seccomp_bpf},
 };
 
 static const char *log_path, *log_format;
@@ -48,7 +49,8 @@ void log_error(const char *msg) {
 static void usage(FILE *f) {
   fprintf(f,
           "usage: berth-runtime [--root dir] [--log file] [--log-format text|json] <command> [options] <id>\n"
-          "commands: create start state kill delete run exec list pause resume ps events update\n");
+          "commands: create start state kill delete run exec list pause resume ps events update\n"
+          "          seccomp-bpf (the BPF program of the bundle's seccomp profile, on stdout)\n");
 }
 
 int main(int argc, char **argv) {
