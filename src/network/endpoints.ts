@@ -301,7 +301,7 @@ export async function publishPorts(paths: StatePaths, cfg: Pick<NetworkConfig, '
     const taken = store.endpoints().flatMap((e) => e.ports);
     const got = await assignPorts(reqs, (r) => (r.hostIp.includes(':') && target.ipv6) ? target.ipv6 : target.ipv4 ?? target.ipv6!, target.networkId, taken);
     const ports = [...ep.ports, ...got];
-    await driverContext(cfg).firewall.publish(containerId, ports);
+    await driverContext(cfg, { paths }).firewall.publish(containerId, ports);
     store.saveEndpoint({ ...ep, ports });
     return got;
   });
@@ -312,7 +312,7 @@ export async function unpublishPorts(paths: StatePaths, cfg: Pick<NetworkConfig,
   const store = new NetworkStore(paths);
   await store.lock(async () => {
     const ep = store.endpoint(containerId);
-    await driverContext(cfg).firewall.unpublish(containerId);
+    await driverContext(cfg, { paths }).firewall.unpublish(containerId);
     if (ep) store.saveEndpoint({ ...ep, ports: [] });
   });
 }
@@ -341,7 +341,7 @@ async function repairOrphan(store: NetworkStore, cfg: Pick<NetworkConfig, 'nftTa
     try { await unlease(store.leaseStore(net), net.id, containerId); } catch (e) { errs.push(e as Error); }
     errs.push(...await driverFor(net.driver).removeOrphan(containerId, net));
   }
-  try { await driverContext(cfg).firewall.unpublish(containerId); } catch (e) { errs.push(e as Error); }
+  try { await driverContext(cfg, { paths: store.paths }).firewall.unpublish(containerId); } catch (e) { errs.push(e as Error); }
   if (errs.length) throw new BerthError(`cleanup of ${containerId}: ${errs.map((e) => e.message).join('; ')}`);
 }
 

@@ -27,7 +27,7 @@ const NETWORK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 /** What drivers are given: the firewall (injected here, on the configured table), and this host's cluster membership when it has one. */
 export function driverContext(cfg: Pick<NetworkConfig, 'nftTable'>, opts: { fresh?: boolean; paths?: StatePaths; firewall?: Firewall } = {}): DriverContext {
   const membership = opts.paths ? readMembership(opts.paths) : undefined;
-  return { firewall: opts.firewall ?? new NftFirewall(cfg.nftTable), ...(opts.fresh ? { fresh: true } : {}), ...(membership ? { membership } : {}) };
+  return { firewall: opts.firewall ?? new NftFirewall(cfg.nftTable, opts.paths?.networks), ...(opts.fresh ? { fresh: true } : {}), ...(membership ? { membership } : {}) };
 }
 
 /** Prefixes routed or addressed on the host (see host-prefixes.ts): automatic subnets avoid them. */
@@ -113,7 +113,7 @@ export async function createNetwork(paths: StatePaths, cfg: NetworkConfig, spec:
     }
     try {
       store.saveNetwork(rec);
-      await driver.setup(rec, driverContext(cfg, { fresh: true }));
+      await driver.setup(rec, driverContext(cfg, { fresh: true, paths }));
     } catch (e) {
       store.deleteNetwork(id);
       await driver.release?.(rec).catch(() => undefined);
@@ -163,10 +163,10 @@ export async function ensureNetwork(paths: StatePaths, cfg: NetworkConfig, spec:
     if (!n) throw new BerthError(`network ${spec.name} was removed meanwhile`);
     const driver = driverFor(n.driver);
     const links = linkList(null);
-    if (!links.some((l) => l.name === n.bridge)) await driver.setup(n, driverContext(cfg));
+    if (!links.some((l) => l.name === n.bridge)) await driver.setup(n, driverContext(cfg, { paths }));
     else {
       if (n.vxlan && !links.some((l) => l.name === n.vxlan) && driver instanceof OverlayDriver) driver.addVxlan(n);
-      await driverContext(cfg).firewall.setupNetwork(n);
+      await driverContext(cfg, { paths }).firewall.setupNetwork(n);
     }
     await syncDnsFromStore(store, cfg);
   });
@@ -191,7 +191,7 @@ export async function repairFirewall(paths: StatePaths, cfg: Pick<NetworkConfig,
     if (ns.length === 0) return [];
     const check = firewallCheck(store.dir, cfg.nftTable);
     if (check.intact(ns.map((n) => n.id))) return [];
-    const repaired = await driverContext(cfg).firewall.repairNetworks(ns);
+    const repaired = await driverContext(cfg, { paths }).firewall.repairNetworks(ns);
     if (repaired.length === 0) check.found(ns.map((n) => n.id));
     return repaired.map((n) => n.name);
   });
@@ -209,7 +209,7 @@ export async function removeNetwork(paths: StatePaths, cfg: NetworkConfig, ref: 
     }
     // A cluster's network leaves the cluster first: with etcd out of reach nothing changes here.
     await driverFor(n.driver).release?.(n);
-    const errs = await driverFor(n.driver).teardown(n, driverContext(cfg));
+    const errs = await driverFor(n.driver).teardown(n, driverContext(cfg, { paths }));
     if (errs.length) throw new BerthError(`network ${n.name}: teardown failed: ${errs.map((e) => e.message).join('; ')}`);
     store.deleteNetwork(n.id);
     writeRemoteEndpoints(paths, n.id, []);

@@ -6,6 +6,7 @@ import type { NetworkRecord, PublishedPort } from '../types.js';
 import { nftBatch, nftList, nftListTable, type NftListing } from './nft.js';
 import { hostAccepts, hostChains, hostDeletes, hostTag } from './host-chains.js';
 import { Rules, deletesByTag, epTag, netTag, taggedRuleCount, type NftCmd } from './rules.js';
+import { currentGeneration, firewallCheck } from './checked.js';
 
 export interface Firewall {
   /** `fresh`: a network just created (a new id), so none of its rules can exist yet. */
@@ -57,9 +58,21 @@ function hasTable(listing: NftListing, table: string): boolean {
 
 export class NftFirewall implements Firewall {
   private readonly rules: Rules;
-  /** table: the nftables table berth owns (BERTH_NFT_TABLE). */
-  constructor(readonly table: string) {
+  /**
+   * table: the nftables table berth owns (BERTH_NFT_TABLE); checkDir: where
+   * the firewall check's record is (the network store), which each of our
+   * transactions moves along (checked.ts).
+   */
+  constructor(readonly table: string, private readonly checkDir?: string) {
     this.rules = new Rules(table);
+  }
+
+  /** One transaction; `change` says which networks' rules it leaves in place or removes. */
+  private async commit(cmds: NftCmd[], change: { intact?: string[]; gone?: string[] } = {}): Promise<void> {
+    if (cmds.length === 0) return;
+    const before = this.checkDir ? currentGeneration() : undefined;
+    await nftBatch(cmds);
+    if (before !== undefined) firewallCheck(this.checkDir!, this.table).committed(before, change);
   }
 
   private async current(): Promise<{ listing: NftListing; base: NftCmd[] }> {
@@ -73,16 +86,16 @@ export class NftFirewall implements Firewall {
       // chains without rules, started early by prefetchHostChains and shared by the networks of
       // one command), then the idempotent skeleton, its rules and its accepts in one transaction.
       const present = await hostChainsNow();
-      return nftBatch([...this.rules.tableSkeleton(), ...this.rules.network(n), ...hostAccepts(this.table, n, present)]);
+      return this.commit([...this.rules.tableSkeleton(), ...this.rules.network(n), ...hostAccepts(this.table, n, present)], { intact: [n.id] });
     }    // Replacing the network's rules keeps a repeated setup (crash repair, a dockerd started since) exact.
     const listing = await nftList(['ruleset']);
     const ours = hasTable(listing, this.table);
     const ids = new Set([n.id]);
-    await nftBatch([
+    await this.commit([
       ...(ours ? [] : this.rules.tableSkeleton()),
       ...deletesByTag(listing, this.table, new Set([netTag(n.id)])), ...hostDeletes(listing, this.table, ids),
       ...this.rules.network(n), ...hostAccepts(this.table, n, hostChains(listing)),
-    ]);
+    ], { intact: [n.id] });
   }
 
   async teardownNetwork(n: NetworkRecord): Promise<Error[]> {
@@ -96,7 +109,7 @@ export class NftFirewall implements Firewall {
         // The last berth rule gone → the table goes too, leaving the ruleset as found.
         if (taggedRuleCount(listing, this.table) === dels.length) cmds.push({ delete: { table: { family: 'inet', name: this.table } } });
       }
-      await nftBatch(cmds);
+      await this.commit(cmds, { gone: [n.id] });
       return [];
     } catch (e) {
       return [e as Error];
@@ -115,22 +128,22 @@ export class NftFirewall implements Firewall {
     const broken = ns.filter((n) => !comments.get(netTag(n.id)) || (comments.get(hostTag(this.table, n.id)) ?? 0) !== hostAccepts(this.table, n, present).length);
     if (broken.length === 0) return [];
     const ids = new Set(broken.map((n) => n.id));
-    await nftBatch([
+    await this.commit([
       ...(hasTable(listing, this.table) ? [] : this.rules.tableSkeleton()),
       ...deletesByTag(listing, this.table, new Set(broken.map((n) => netTag(n.id)))), ...hostDeletes(listing, this.table, ids),
       ...broken.flatMap((n) => [...this.rules.network(n), ...hostAccepts(this.table, n, present)]),
-    ]);
+    ], { intact: broken.map((n) => n.id) });
     return broken;
   }
 
   async publish(containerId: string, ports: PublishedPort[]): Promise<void> {
     const { listing, base } = await this.current();
-    await nftBatch([...base, ...deletesByTag(listing, this.table, new Set([epTag(containerId)])), ...this.rules.ports(containerId, ports)]);
+    await this.commit([...base, ...deletesByTag(listing, this.table, new Set([epTag(containerId)])), ...this.rules.ports(containerId, ports)]);
   }
 
   async unpublish(containerId: string): Promise<void> {
     const listing = await nftListTable(this.table);
     if (!listing) return;
-    await nftBatch(deletesByTag(listing, this.table, new Set([epTag(containerId)])));
+    await this.commit(deletesByTag(listing, this.table, new Set([epTag(containerId)])));
   }
 }

@@ -15,7 +15,7 @@ const nft = (args: string[]) => {
   assert.equal(r.status, 0, r.stderr);
 };
 
-test('firewall check: intact until the ruleset changes; another table, boot or namespace does not count', { skip: !isRoot && 'needs root' }, () => {
+test('firewall check: intact until the ruleset changes, carried along by our own transactions; another table, boot or namespace does not count', { skip: !isRoot && 'needs root' }, () => {
   const dir = tempDir('berth-fw-checked-');
   const table = `bfc${shortId(6)}`;
   try {
@@ -37,6 +37,29 @@ test('firewall check: intact until the ruleset changes; another table, boot or n
     assert.equal(firewallCheck(dir.path, table).intact(['n1']), false, 'the ruleset changed');
     firewallCheck(dir.path, table).found(['n1']);
     assert.equal(firewallCheck(dir.path, table).intact(['n2']), false, 'a new generation starts a new list');
+
+    // Our own transaction moves the record along when it was the only commit since.
+    firewallCheck(dir.path, table).found(['n1', 'n2']);
+    let at = nftGeneration();
+    nft(['add', 'chain', 'inet', table, 'ours']);  // standing in for berth's transaction
+    firewallCheck(dir.path, table).committed(at, { intact: ['n3'], gone: ['n1'] });
+    let check2 = firewallCheck(dir.path, table);
+    assert.equal(check2.intact(['n2', 'n3']), true, 'carried to the new generation, with what the transaction set up');
+    assert.equal(check2.intact(['n1']), false, 'what the transaction removed is no longer intact');
+    // Another commit between ours and the check: the chain is broken.
+    at = nftGeneration();
+    nft(['add', 'chain', 'inet', table, 'ours2']);
+    nft(['add', 'chain', 'inet', table, 'theirs']);
+    firewallCheck(dir.path, table).committed(at, { intact: ['n4'] });
+    check2 = firewallCheck(dir.path, table);
+    assert.equal(check2.intact(['n2']), false, 'someone else committed too: list again');
+    // A transaction that began at another generation than the record's does not move it.
+    firewallCheck(dir.path, table).found(['n2']);
+    nft(['add', 'chain', 'inet', table, 'theirs2']);
+    at = nftGeneration();
+    nft(['add', 'chain', 'inet', table, 'ours3']);
+    firewallCheck(dir.path, table).committed(at, {});
+    assert.equal(firewallCheck(dir.path, table).intact(['n2']), false, 'the record was stale before our transaction');
 
     // A record from another boot (generations restart at zero) never matches.
     const file = join(dir.path, '.firewall-checked.json');
