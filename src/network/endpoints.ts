@@ -325,11 +325,6 @@ export function lookupPorts(paths: StatePaths, containerId: string, target?: num
   return ep.ports.filter((p) => target === undefined || (p.target === target && p.protocol === protocol));
 }
 
-export function getEndpoint(paths: StatePaths, containerId: string): EndpointRecord | undefined {
-  assertContainerId(containerId);
-  return new NetworkStore(paths).endpoint(containerId);
-}
-
 /**
  * A crash between leasing and saving the endpoint record leaves leases, a
  * veth or DNAT rules without a record; they are named after the container,

@@ -4,6 +4,7 @@
 //   leases/<id>.json          { "<ip>": "<owner>" } (owner: container id, or "gateway")
 //   endpoints/<cid>.json      EndpointRecord
 //   .lock                     held around every change (allocation included)
+//   .firewall-checked.json    the last firewall check (firewall/checked.ts)
 // Leases and endpoints sit behind interfaces (LeaseStore, EndpointRegistry):
 // the files here serve every network of one host; an overlay network of a
 // cluster takes its leases from etcd (src/network/stores/etcd-leases.ts).
@@ -222,4 +223,10 @@ function readOrSkip<T>(path: string, valid: (v: unknown) => boolean, what: strin
 
 export function assertContainerId(id: string): void {
   checkId('container', id, SAFE_ID);
+}
+
+/** A container's endpoint record, read without loading the network drivers (ps, inspect, published ports). */
+export function getEndpoint(paths: StatePaths, containerId: string): EndpointRecord | undefined {
+  assertContainerId(containerId);
+  return new NetworkStore(paths).endpoint(containerId);
 }

@@ -5,7 +5,7 @@
 import { config as processConfig, type BerthConfig } from '../config.js';
 import { Containers } from '../container/lifecycle.js';
 import { binaries } from '../container/paths.js';
-import { getEndpoint } from '../network/endpoints.js';
+import { getEndpoint } from '../network/store.js';
 import { openImageStore, type ImageStore } from '../image/image-store.js';
 import { statePaths, type StatePaths } from '../state/paths.js';
 import { armCrashPoint } from '../state/crash.js';

@@ -5,7 +5,7 @@
 // (a recreate, a start of a stopped container) and are not tested.
 import type { Project } from '../compose/model.js';
 import { BerthError } from '../errors.js';
-import { getEndpoint } from '../network/endpoints.js';
+import { getEndpoint } from '../network/store.js';
 import { collides, expandPorts, testBind } from '../network/ports.js';
 import { NetworkStore } from '../network/store.js';
 import type { Plan } from '../reconcile/plan.js';

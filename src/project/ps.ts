@@ -1,9 +1,8 @@
 // `ps` rows: each container of the project with Compose's State/Status/Health
 // and published ports, read from the records and checked against the shim.
 import { compareText } from '../text-order.js';
-import { getEndpoint } from '../network/endpoints.js';
+import { getEndpoint, NetworkStore } from '../network/store.js';
 import { exposedPorts } from '../container/record.js';
-import { listNetworks } from '../network/networks.js';
 import { serverState } from '../network/dns/manager.js';
 import type { ContainerRecord } from '../container/record.js';
 import type { ObservedStatus } from '../container/status.js';
@@ -119,7 +118,7 @@ function rowOf(engine: Engine, r: ContainerRecord, o: ObservedStatus, now: numbe
  * resolve until `up`, `start` or `restart` starts it again. Said by `ps`.
  */
 export function dnsDownWarning(engine: Engine, project: string): string | undefined {
-  const nets = listNetworks(engine.paths).filter((n) => n.labels[LABELS.project] === project);
+  const nets = new NetworkStore(engine.paths).networks().filter((n) => n.labels[LABELS.project] === project);
   if (!nets.length || serverState(engine.paths)) return undefined;
   return 'the DNS responder is not running: container names do not resolve (berth up, start or restart starts it again)';
 }
