@@ -117,9 +117,10 @@ export async function connectEndpoint(paths: StatePaths, cfg: NetworkConfig, req
     const nets = new Map([...store.networks()].map((n) => [n.id, n]));
     const target = all.find((a) => !nets.get(a.networkId)?.internal) ?? all[0];
     if (portReqs.length && !target) throw new BerthError('ports: the container is on no network');
-    const taken = store.endpoints().filter((e) => e.containerId !== req.containerId).flatMap((e) => e.ports);
+    // Every endpoint record of the host is read only when there are ports to place among theirs.
+    const taken = () => store.endpoints().filter((e) => e.containerId !== req.containerId).flatMap((e) => e.ports);
     const published = portReqs.length
-      ? await assignPorts(portReqs, (r) => (r.hostIp.includes(':') && target!.ipv6) ? target!.ipv6 : target!.ipv4 ?? target!.ipv6!, target!.networkId, [...taken, ...ep.ports])
+      ? await assignPorts(portReqs, (r) => (r.hostIp.includes(':') && target!.ipv6) ? target!.ipv6 : target!.ipv4 ?? target!.ipv6!, target!.networkId, [...taken(), ...ep.ports])
       : [];
     // The default route: highest gw_priority among non-internal networks, then the first in order.
     const hasDefault = ep.attachments.some((a) => !nets.get(a.networkId)?.internal);
