@@ -5,8 +5,10 @@
 // clone(CLONE_VM|CLONE_VFORK) and runs on a worker thread here, as
 // spawnDetached does; the worker also reads the output and reaps the child.
 //
-// spawnCaptured(file, argv[], passthrough = false) → Promise<{status, signal, stdout: Buffer, stderr: Buffer}>:
-//   `file` is looked up in PATH when it has no slash; stdin is /dev/null;
+// spawnCaptured(file, argv[], passthrough = false, input?) → Promise<{status, signal, stdout: Buffer, stderr: Buffer}>:
+//   `file` is looked up in PATH when it has no slash; stdin is /dev/null, or
+//   a pipe that `input` (a Buffer) is written into and then closed (no
+//   temporary file for a killed caller to leave behind);
 //   the child starts with default signal handling and an empty mask and
 //   inherits no descriptor but 0-2. `status` is the exit code (-1 when
 //   killed), `signal` the signal that killed it (0 when it exited). Output past 64 MiB per stream is dropped. A
@@ -33,16 +35,19 @@ constexpr size_t kMaxOutput = 64u << 20;
 
 class CaptureWorker : public PromiseWorker {
  public:
-  CaptureWorker(Napi::Env env, std::string file, std::vector<std::string> argv, bool passthrough)
-      : PromiseWorker(env), file_(std::move(file)), argv_(std::move(argv)), passthrough_(passthrough) {}
+  CaptureWorker(Napi::Env env, std::string file, std::vector<std::string> argv, bool passthrough, bool hasInput, std::string input)
+      : PromiseWorker(env), file_(std::move(file)), argv_(std::move(argv)), passthrough_(passthrough), hasInput_(hasInput),
+        input_(std::move(input)) {}
 
   void Execute() override {
-    int out[2] = {-1, -1}, err[2] = {-1, -1};
-    if (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0) {
+    int out[2] = {-1, -1}, err[2] = {-1, -1}, in[2] = {-1, -1};
+    if (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0 || (hasInput_ && pipe2(in, O_CLOEXEC) < 0)) {
       int e = errno;
-      for (int fd : {out[0], out[1], err[0], err[1]}) if (fd >= 0) close(fd);
+      for (int fd : {out[0], out[1], err[0], err[1], in[0], in[1]}) if (fd >= 0) close(fd);
       return Fail("pipe", e);
     }
+    // Our end never blocks the worker: it is written between reads of the output.
+    if (hasInput_) fcntl(in[1], F_SETFL, fcntl(in[1], F_GETFL) | O_NONBLOCK);
     std::vector<char *> args;
     for (auto &a : argv_) args.push_back(a.data());
     args.push_back(nullptr);
@@ -52,7 +57,8 @@ class CaptureWorker : public PromiseWorker {
     posix_spawn_file_actions_init(&fa);
     posix_spawnattr_init(&attr);
     if (!passthrough_) {
-      posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+      if (hasInput_) posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+      else posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
       posix_spawn_file_actions_adddup2(&fa, out[1], 1);
     } else {
       // Ours, as they are: Node marks its stdio close-on-exec, and a dup2 onto
@@ -69,12 +75,14 @@ class CaptureWorker : public PromiseWorker {
     posix_spawnattr_destroy(&attr);
     close(out[1]);
     close(err[1]);
+    if (in[0] >= 0) close(in[0]);
     if (r != 0) {
       close(out[0]);
       close(err[0]);
+      if (in[1] >= 0) close(in[1]);
       return Fail("spawn " + file_, r);
     }
-    Drain(out[0], err[0]);
+    Drain(out[0], err[0], in[1]);
     int st = 0;
     while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
     status_ = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
@@ -91,16 +99,28 @@ class CaptureWorker : public PromiseWorker {
   }
 
  private:
-  // Reads both pipes until both are closed (a child that fills one pipe while we wait on the other would hang).
-  void Drain(int out, int err) {
-    struct pollfd fds[2] = {{out, POLLIN, 0}, {err, POLLIN, 0}};
+  // Reads both pipes until both are closed (a child that fills one pipe while
+  // we wait on the other would hang), writing the input as the child takes it.
+  void Drain(int out, int err, int in) {
+    struct pollfd fds[3] = {{out, POLLIN, 0}, {err, POLLIN, 0}, {in, POLLOUT, 0}};
     std::string *sinks[2] = {&stdout_, &stderr_};
+    size_t written = 0;
+    if (in >= 0 && input_.empty()) { close(in); fds[2].fd = -1; }
     int open = 2;
     char buf[65536];
     while (open > 0) {
-      if (poll(fds, 2, -1) < 0) {
+      if (poll(fds, 3, -1) < 0) {
         if (errno == EINTR) continue;
         break;
+      }
+      if (fds[2].fd >= 0 && (fds[2].revents & (POLLOUT | POLLERR | POLLHUP))) {
+        ssize_t w = write(fds[2].fd, input_.data() + written, input_.size() - written);
+        if (w > 0) written += static_cast<size_t>(w);
+        // Done, or the child stopped reading (EPIPE: Node ignores SIGPIPE): close so it sees the end.
+        if (written == input_.size() || (w < 0 && errno != EAGAIN && errno != EINTR)) {
+          close(fds[2].fd);
+          fds[2].fd = -1;
+        }
       }
       for (int i = 0; i < 2; i++) {
         if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
@@ -135,6 +155,8 @@ class CaptureWorker : public PromiseWorker {
   std::string file_;
   std::vector<std::string> argv_;
   bool passthrough_;
+  bool hasInput_;
+  std::string input_;
   int status_ = 0;
   int signal_ = 0;
   std::string stdout_, stderr_;
@@ -143,12 +165,19 @@ class CaptureWorker : public PromiseWorker {
 Napi::Value SpawnCaptured(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   if (info.Length() < 2 || !info[0].IsString() || !info[1].IsArray())
-    throw Napi::TypeError::New(env, "spawnCaptured(file, argv[], passthrough?)");
+    throw Napi::TypeError::New(env, "spawnCaptured(file, argv[], passthrough?, input?)");
   std::string file = info[0].As<Napi::String>().Utf8Value();
   std::vector<std::string> argv = ArgvOf(env, info[1], "spawnCaptured");
   if (file.find('\0') != std::string::npos || argv.empty()) throw Napi::TypeError::New(env, "spawnCaptured: bad file or empty argv");
   bool passthrough = info.Length() > 2 && info[2].ToBoolean().Value();
-  auto *w = new CaptureWorker(env, std::move(file), std::move(argv), passthrough);
+  bool hasInput = info.Length() > 3 && info[3].IsBuffer();
+  if (hasInput && passthrough) throw Napi::TypeError::New(env, "spawnCaptured: input with passthrough (stdin is ours then)");
+  std::string input;
+  if (hasInput) {
+    auto b = info[3].As<Napi::Buffer<char>>();
+    input.assign(b.Data(), b.Length());
+  }
+  auto *w = new CaptureWorker(env, std::move(file), std::move(argv), passthrough, hasInput, std::move(input));
   Napi::Promise p = w->Promise();
   w->Queue();
   return p;

@@ -26,9 +26,10 @@ export interface CapturedRun {
  * spawnCaptured: posix_spawnp on a worker thread, where child_process would
  * fork all of Node on the JS thread). `file` is looked up in PATH when it
  * has no slash; a failure to start rejects with its errno code (ENOENT).
+ * `input` is written to its stdin (a pipe; else stdin is /dev/null).
  */
-export async function runCaptured(file: string, args: string[]): Promise<CapturedRun> {
-  const r = await spawnCaptured(file, [file, ...args], false);
+export async function runCaptured(file: string, args: string[], input?: string): Promise<CapturedRun> {
+  const r = await spawnCaptured(file, [file, ...args], false, input === undefined ? undefined : Buffer.from(input));
   return { status: r.signal ? 128 + r.signal : r.status, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
 }
 
@@ -43,5 +44,5 @@ export async function runPassthrough(file: string, args: string[]): Promise<{ st
 }
 
 /** status: the exit code (-1 when killed); signal: the signal that killed it (0 when it exited). */
-const spawnCaptured = (file: string, argv: string[], passthrough: boolean) =>
-  nativeFn<(f: string, a: string[], p: boolean) => Promise<{ status: number; signal: number; stdout: Buffer; stderr: Buffer }>>('spawnCaptured')(file, argv, passthrough);
+const spawnCaptured = (file: string, argv: string[], passthrough: boolean, input?: Buffer) =>
+  nativeFn<(f: string, a: string[], p: boolean, i?: Buffer) => Promise<{ status: number; signal: number; stdout: Buffer; stderr: Buffer }>>('spawnCaptured')(file, argv, passthrough, input);

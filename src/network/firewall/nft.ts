@@ -1,7 +1,4 @@
 // Runs nft with JSON input (`nft -j -f`): one call = one atomic transaction.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { BerthError } from '../../errors.js';
 import { runCaptured } from '../../native/spawn.js';
 import type { NftCmd } from './rules.js';
@@ -9,9 +6,9 @@ import type { NftCmd } from './rules.js';
 const NO_NFT = 'nftables: the nft command is not installed (Debian package nftables)';
 
 /** Runs nft; never rejects (exit code, output and spawn error code in the result). Through the addon: no fork of Node per call. */
-async function nft(args: string[]): Promise<{ exitCode: number; stdout: string; stderr: string; code?: string }> {
+async function nft(args: string[], input?: string): Promise<{ exitCode: number; stdout: string; stderr: string; code?: string }> {
   try {
-    const r = await runCaptured('nft', args);
+    const r = await runCaptured('nft', args, input);
     return { exitCode: r.status, stdout: r.stdout, stderr: r.stderr };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
@@ -23,11 +20,9 @@ export type NftListing = { nftables?: Array<Record<string, unknown>> };
 
 export async function nftBatch(cmds: NftCmd[]): Promise<void> {
   if (cmds.length === 0) return;
-  // nft cannot open /dev/stdin when it is a socket (as Node's pipes are), so the batch goes through a private file.
-  const dir = mkdtempSync(join(tmpdir(), 'berth-nft-'));
-  const file = join(dir, 'batch.json');
-  writeFileSync(file, JSON.stringify({ nftables: [{ metainfo: { json_schema_version: 1 } }, ...cmds] }), { mode: 0o600 });
-  const r = await nft(['-j', '-f', file]).finally(() => rmSync(dir, { recursive: true, force: true }));
+  // On nft's stdin, a pipe (nft cannot open /dev/stdin when it is a socket, as
+  // Node's pipes are): no temporary file that a killed command would leave.
+  const r = await nft(['-j', '-f', '-'], JSON.stringify({ nftables: [{ metainfo: { json_schema_version: 1 } }, ...cmds] }));
   if (r.exitCode !== 0) {
     if (r.code === 'ENOENT') throw new BerthError(NO_NFT);
     const why = String(r.stderr || r.stdout).split('\n').find((l) => l.trim()) ?? `exit ${r.exitCode}`;

@@ -67,6 +67,23 @@ test('runCaptured: both streams in full (past a pipe buffer), exit status, signa
   await assert.rejects(runCaptured('berth-no-such-program', []), (e: NodeJS.ErrnoException) => e.code === 'ENOENT');
 });
 
+test('runCaptured with input: written through a pipe while the output is read; a child that does not read it ends the run', async () => {
+  // 1 MiB each way: more than a pipe holds, so writing and reading must interleave.
+  const input = 'berth '.repeat(174_763);
+  const echoed = await runCaptured('cat', [], input);
+  assert.equal(echoed.status, 0);
+  assert.equal(echoed.stdout.length, input.length);
+  assert.equal(echoed.stdout, input);
+  const fifo = await runCaptured('sh', ['-c', 'readlink /proc/$$/fd/0; wc -c'], 'abc');
+  assert.match(fifo.stdout, /^pipe:\[\d+\]\n\s*3\n$/, 'stdin is a pipe holding exactly the input');
+  assert.equal((await runCaptured('wc', ['-c'], '')).stdout.trim(), '0', 'empty input: end of file at once');
+  const ignored = await runCaptured('true', [], input);
+  assert.equal(ignored.status, 0, 'a child that exits without reading does not hang or kill the writer');
+  // nft reads its batch this way: `-f -` on a pipe.
+  const nft = await runCaptured('nft', ['-c', '-j', '-f', '-'], JSON.stringify({ nftables: [{ metainfo: { json_schema_version: 1 } }, { add: { table: { family: 'inet', name: 'berth_stdin_check' } } }] }));
+  assert.equal(nft.status, 0, nft.stderr);
+});
+
 test('runPassthrough: the child reads our stdin and writes our stdout; stderr is copied on and its tail kept', () => {
   // In a child Node, so that its stdio are pipes this test reads (Node marks its own stdio close-on-exec).
   const script = `
