@@ -100,7 +100,8 @@ async function attach(g: GlobalOptions, target: Target, services: string[], o: U
   // The logs of this run only: entries from the moment `up` began, of the
   // attached services' containers (including ones that appear later).
   const monitor = monitorProject({
-    root: g.root, project, services: [...chosen], since: new Date(began),
+    // Watched as docker compose does: the services named, else the attached ones (none attached: all).
+    root: g.root, project, services: [...chosen], watch: services.length ? services : [...chosen], since: new Date(began),
     abortOnContainerExit: o.abortOnContainerExit, exitCodeFrom: o.exitCodeFrom, timeout,
     reporter: await reporterFor({ ...g, progress: g.progress === 'auto' ? 'plain' : g.progress }),
     onContainer: (name) => printer.add(name),

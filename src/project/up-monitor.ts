@@ -22,8 +22,15 @@ const SAFETY_POLL_MS = 2000;
 export interface MonitorOptions {
   root?: string;
   project: Project;
-  /** The services whose logs are followed and whose containers are watched. */
+  /** The services whose logs are followed. */
   services: string[];
+  /**
+   * The services whose containers are watched: the run ends when they have
+   * all ended (default: `services`; empty: every service of the project).
+   * docker compose watches the services named on the command line, else the
+   * attached ones.
+   */
+  watch?: string[];
   /** Log lines from this moment on (the start of this `up`). */
   since: Date;
   abortOnContainerExit?: boolean;
@@ -54,7 +61,8 @@ export function monitorProject(o: MonitorOptions): Monitor {
   const engine = engineAt(o.root);
   const name = o.project.name;
   const chosen = new Set(o.services);
-  const watched = observeContainers(engine, name).filter((c) => !c.oneoff && chosen.has(c.service));
+  const toWatch = new Set(o.watch ?? o.services);
+  const watched = observeContainers(engine, name).filter((c) => !c.oneoff && (toWatch.size === 0 || toWatch.has(c.service)));
   const short = (c: { name: string; service: string }) => displayName(c.name, name, c.service);
 
   const stopFollowing = new AbortController();

@@ -23,6 +23,11 @@ const COMPOSE = `services:
     image: berth-examples/busybox:latest
     profiles: [jobs]
     command: ["sh", "-c", "echo working; exit 7"]
+  after:
+    image: berth-examples/busybox:latest
+    profiles: [jobs]
+    depends_on: [s1]
+    command: ["sh", "-c", "echo done"]
   broken:
     image: berth-examples/busybox:latest
     profiles: [broken]
@@ -66,6 +71,13 @@ test('lifecycle commands, attached up exit codes, start errors', { skip: !isRoot
   assert.equal(job.status, 7, job.stderr);
   assert.match(job.stdout, /^job-1 {2}\| working$/m);
   assert.match(job.stdout, /^job-1 exited with code 7$/m);
+
+  // The named service's end ends an attached up, as in docker compose: not the
+  // dependencies attached with it (s1 runs on; it was only created).
+  const after = w.berth([...base, '--profile', 'jobs', 'up', '--no-color', '--attach-dependencies', 'after']);
+  assert.equal(after.status, 0, after.stderr);
+  assert.match(after.stdout, /^after-1 {2}\| done$/m);
+  assert.equal(state().s1, 'running');
 
   // A start that fails: one line naming the service, the step and the cause.
   const bad = w.berth([...base, '--profile', 'broken', 'up', '-d', 'broken']);
