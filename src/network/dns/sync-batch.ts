@@ -1,12 +1,11 @@
 // One DNS sync for the endpoint changes of one process that come together. An
-// `up` or `down` attaches or detaches its containers side by side, and each
-// change ended with a sync of its own (the whole configuration rebuilt from
-// every record, written, the responder signalled) while it held the network
-// lock. Now a change asks for a sync once its records are written and its lock
-// released: the sync queues for the lock, and every change that asks before
-// that sync starts reading the records rides on it (it reads their records
-// too). Each change still returns only once the responder has loaded a
-// configuration with its records, or fails with the sync that would have.
+// `up` or `down` attaches or detaches its containers side by side; a sync
+// rebuilds the whole configuration from every record, writes it and signals
+// the responder. A change asks for one once its records are written and its
+// lock released: the sync queues for the lock, and every change that asks
+// before that sync starts reading the records rides on it (it reads their
+// records too). Each change still returns only once the responder has loaded
+// a configuration with its records, or fails with the sync that would have.
 
 type Loaded = () => Promise<void>;
 
