@@ -1,9 +1,13 @@
 // File-system calls Node does not offer, for the image store: device nodes
 // and fifos (overlay whiteouts are char devices 0:0), extended attributes on
-// the link itself (trusted.overlay.opaque), and rename without replacing.
+// the link itself (trusted.overlay.opaque), rename without replacing; and for
+// the state root, the inode flag that spreads a directory's children; and
+// whether a path is a mount point, without reading every mount of the host.
 #include "registry.h"
 #include <cerrno>
 #include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <stdio.h>
 #include <string>
 #include <sys/stat.h>
@@ -88,12 +92,47 @@ Napi::Value RenameNoReplace(const Napi::CallbackInfo &info) {
   return Napi::Boolean::New(info.Env(), true);
 }
 
+// Whether a path is the root of a mount (statx's STATX_ATTR_MOUNT_ROOT,
+// Linux 5.8): true or false, false when it does not exist, null when the
+// kernel does not say (the caller then reads /proc/self/mountinfo).
+Napi::Value IsMountRoot(const Napi::CallbackInfo &info) {
+  std::string path = Str(info[0]);
+  struct statx st;
+  if (statx(AT_FDCWD, path.c_str(), AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, STATX_TYPE, &st) != 0) {
+    if (errno == ENOENT || errno == ENOTDIR) return Napi::Boolean::New(info.Env(), false);
+    if (errno == ENOSYS) return info.Env().Null();
+    berth::ThrowErrno(info.Env(), "statx " + path, errno);
+  }
+  if (!(st.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT)) return info.Env().Null();
+  return Napi::Boolean::New(info.Env(), (st.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0);
+}
+
+// Sets FS_TOPDIR_FL (`chattr +T`) on a directory: true when it carries the
+// flag, false when its file system has no such flag (only ext2/3/4 do).
+Napi::Value MarkTopDir(const Napi::CallbackInfo &info) {
+  std::string path = Str(info[0]);
+  int fd = open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) berth::ThrowErrno(info.Env(), "open " + path, errno);
+  int flags = 0;
+  bool ok = ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0;
+  if (ok && !(flags & FS_TOPDIR_FL)) {
+    flags |= FS_TOPDIR_FL;
+    ok = ioctl(fd, FS_IOC_SETFLAGS, &flags) == 0;
+  }
+  int err = errno;
+  close(fd);
+  if (!ok && err != ENOTTY && err != EOPNOTSUPP && err != EINVAL) berth::ThrowErrno(info.Env(), "chattr +T " + path, err);
+  return Napi::Boolean::New(info.Env(), ok);
+}
+
 void Register(Napi::Env env, Napi::Object exports) {
   exports.Set("fsMknod", Napi::Function::New(env, Mknod));
   exports.Set("fsLsetxattr", Napi::Function::New(env, Lsetxattr));
   exports.Set("fsLgetxattr", Napi::Function::New(env, Lgetxattr));
   exports.Set("fsLlistxattr", Napi::Function::New(env, Llistxattr));
   exports.Set("fsRenameNoReplace", Napi::Function::New(env, RenameNoReplace));
+  exports.Set("fsMarkTopDir", Napi::Function::New(env, MarkTopDir));
+  exports.Set("fsIsMountRoot", Napi::Function::New(env, IsMountRoot));
 }
 
 BERTH_REGISTER(Register);

@@ -2,6 +2,7 @@
 // lowers) and the container's own upper dir, mounted under the runtime dir.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { MNT, mountOverlay, umount2 } from '../native/mount.js';
+import { isMountRoot } from '../native/fs-ops.js';
 import { BerthError } from '../errors.js';
 
 /** Mount points (decoded) from /proc/self/mountinfo. */
@@ -15,8 +16,13 @@ function mountPoints(): string[] {
   return out;
 }
 
+/**
+ * Whether something is mounted on `path`: one statx, where reading the
+ * mount table cost ~1 ms per call with a few containers running and grows
+ * with every mount on the host.
+ */
 export function isMounted(path: string): boolean {
-  return mountPoints().includes(path);
+  return isMountRoot(path) ?? mountPoints().includes(path);
 }
 
 /** Mount points at or below `dir`. */

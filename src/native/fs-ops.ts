@@ -33,3 +33,18 @@ export function llistxattr(path: string): string[] {
 export function renameNoReplace(from: string, to: string): boolean {
   return nativeFn<(a: string, b: string) => boolean>('fsRenameNoReplace')(from, to);
 }
+
+/**
+ * Marks a directory as the top of a hierarchy (FS_TOPDIR_FL, `chattr +T`), so
+ * ext4 places each directory made in it in a block group of its own. False
+ * when the file system has no such flag; throws when the path is not a
+ * directory or the flag may not be set.
+ */
+export function markTopDir(path: string): boolean {
+  return nativeFn<(p: string) => boolean>('fsMarkTopDir')(path);
+}
+
+/** Whether `path` is the root of a mount (false when missing); null when the kernel cannot say (before Linux 5.8). */
+export function isMountRoot(path: string): boolean | null {
+  return nativeFn<(p: string) => boolean | null>('fsIsMountRoot')(path);
+}

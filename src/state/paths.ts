@@ -1,7 +1,8 @@
 // The state root layout. Every area keeps its records under its own folder;
 // runtime files (sockets, netns files, mounts) live under the runtime dir,
 // which follows the state root when one is given so tests never share it.
-import { chmodSync, mkdirSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { markTopDir } from '../native/fs-ops.js';
 import { join, resolve } from 'node:path';
 import type { BerthConfig } from '../config.js';
 
@@ -40,24 +41,59 @@ const STATE_DIR_MODE = 0o710;
 const prepared = new Set<string>();
 
 /**
+ * The directories that hold one child directory per container, layer, volume
+ * or project, and the two roots above them. On ext4 a new inode is taken from
+ * its parent directory's block group, and a new directory's group is near its
+ * parent's, so without these marks everything berth makes lands in one or two
+ * groups. Each inode allocation scans its group's free inodes from the start,
+ * and on a file system without a journal it skips every one freed in the last
+ * minute or more (ext4's recently_deleted check): with the churn of repeated
+ * `up` and `down`, creating one file there took 0.3-0.6 ms instead of ~14 us,
+ * about 220 of them per `up` of 5 containers. A directory marked as the top
+ * of a hierarchy (FS_TOPDIR_FL, `chattr +T`) makes ext4's Orlov allocator put
+ * each directory made in it in a group of its own, so each container's files
+ * share a group with only that container's.
+ */
+function spreadDirs(paths: StatePaths): { root: string; children: [string, number][] }[] {
+  const images = 0o700; // as the image store makes its own
+  return [
+    { root: paths.root, children: [[paths.containers, 0o755], [paths.images, images], [join(paths.images, 'layers'), images], [join(paths.images, 'tmp'), images], [paths.volumes, 0o755], [paths.networks, 0o755], [paths.projects, 0o755]] },
+    { root: paths.runtime, children: [[join(paths.runtime, 'c'), 0o755], [join(paths.runtime, 'oci'), 0o755]] },
+  ];
+}
+
+/**
  * Makes the state root and the runtime dir exist with STATE_DIR_MODE, and
  * tightens existing ones that are wider (a root made 0755 by an older berth
  * or another tool). Called once per command before it runs, so that whatever
  * command comes first (even `volume create`, whose recursive mkdir would
  * otherwise make the root 0755) leaves 0710. A caller who may not create or
  * change them (not root, a read-only root) is left to the command's own error.
+ * A root or runtime dir whose layout is not there yet (its first child is
+ * missing) gets the layout's directories, marked as in spreadDirs.
  */
 export function prepareStateRoot(paths: StatePaths): void {
-  for (const dir of [paths.root, paths.runtime]) {
+  const layouts = spreadDirs(paths);
+  for (const { root: dir, children } of layouts) {
     if (prepared.has(dir)) continue;
     try {
       mkdirSync(dir, { recursive: true, mode: STATE_DIR_MODE });
       const st = statSync(dir);
       // Only ever narrowed: group/other bits beyond 0710 go, the owner's stay.
       if ((st.mode & 0o777 & ~STATE_DIR_MODE) !== 0 && st.uid === process.getuid?.()) chmodSync(dir, st.mode & 0o777 & STATE_DIR_MODE | 0o700);
+      if (!existsSync(children[0][0])) makeSpreadLayout(dir, children);
       prepared.add(dir);
     } catch {
       // EACCES, EROFS, ENOTDIR: the command reports what it cannot do itself.
     }
+  }
+}
+
+/** Marks the root, then makes and marks its children (each made after its parent's mark, which only steers directories made later). */
+function makeSpreadLayout(root: string, children: [string, number][]): void {
+  if (!markTopDir(root)) return; // not ext2/3/4: nothing to spread, the directories come when first used
+  for (const [dir, mode] of children) {
+    mkdirSync(dir, { recursive: true, mode });
+    markTopDir(dir);
   }
 }
