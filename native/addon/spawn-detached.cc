@@ -1,4 +1,4 @@
-// Starting a detached helper (berth-shim) without forking Node: Node's
+// Starting a detached helper (berth-shim, berth-dns) without forking Node: Node's
 // child_process.spawn forks the whole ~100 MB process (page tables and all),
 // ~5 ms of the main thread per shim here. posix_spawn uses
 // clone(CLONE_VM|CLONE_VFORK), and it runs on a worker thread, so the JS
@@ -98,8 +98,43 @@ Napi::Value SpawnDetached(const Napi::CallbackInfo &info) {
   return p;
 }
 
+// spawnDaemon(path, argv[], log) → pid: a long-running helper (berth-dns)
+// that does not fork itself. The same clean start as spawnDetached (new
+// session, default signals, nothing inherited past fd 2), stdin on /dev/null,
+// stdout and stderr appended to `log`. Called on the JS thread, as the spawn
+// is a vfork (the parent waits only for the exec) and nothing is waited for
+// after it: the helper outlives this process. Should it die first, it stays
+// a zombie until this process exits (/proc/<pid>/cmdline is then empty).
+Napi::Value SpawnDaemon(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 3 || !info[0].IsString() || !info[1].IsArray() || !info[2].IsString())
+    throw Napi::TypeError::New(env, "spawnDaemon(path, argv[], log)");
+  std::string path = info[0].As<Napi::String>().Utf8Value();
+  std::vector<std::string> argv = ArgvOf(env, info[1], "spawnDaemon");
+  std::string log = info[2].As<Napi::String>().Utf8Value();
+  std::vector<char *> args;
+  for (auto &a : argv) args.push_back(a.data());
+  args.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawnattr_t attr;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawnattr_init(&attr);
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW, 0644);
+  posix_spawn_file_actions_adddup2(&fa, 1, 2);
+  posix_spawn_file_actions_addclosefrom_np(&fa, 3);
+  CleanSignals(&attr, POSIX_SPAWN_SETSID);
+  pid_t pid = -1;
+  int r = posix_spawn(&pid, path.c_str(), &fa, &attr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  posix_spawnattr_destroy(&attr);
+  if (r != 0) ThrowErrno(env, "spawn " + path, r);
+  return Napi::Number::New(env, pid);
+}
+
 void Register(Napi::Env env, Napi::Object exports) {
   exports.Set("spawnDetached", Napi::Function::New(env, SpawnDetached));
+  exports.Set("spawnDaemon", Napi::Function::New(env, SpawnDaemon));
 }
 
 BERTH_REGISTER(Register);

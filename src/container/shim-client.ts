@@ -2,7 +2,7 @@
 // report from fd 3, and the control socket (one JSON line each way).
 import { connect, Socket } from 'node:net';
 import { BerthError } from '../errors.js';
-import { spawnDetached, type DetachedChild } from '../native/spawn.js';
+import { readLine, spawnDetached, type DetachedChild, type LineRead } from '../native/spawn.js';
 
 const REPORT_TIMEOUT_MS = 60_000;
 
@@ -22,35 +22,19 @@ export async function spawnShim(shim: string, args: string[], timeoutMs = REPORT
 }
 
 /** Reads the one report line from the pipe; the pipe's end without one means the shim died first. */
-function readReport(child: DetachedChild, timeoutMs: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const pipe = new Socket({ fd: child.fd, readable: true, writable: false });
-    let buf = '';
-    let settled = false;
-    const finish = (err: Error | undefined, pid?: number) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      pipe.destroy();
-      if (err) reject(err);
-      else resolve(pid!);
-    };
-    const timer = setTimeout(() => finish(new BerthError(`berth-shim did not report within ${timeoutMs / 1000}s`)), timeoutMs);
-    pipe.setEncoding('utf8');
-    pipe.on('data', (chunk: string) => {
-      buf += chunk;
-      const nl = buf.indexOf('\n');
-      if (nl < 0) return;
-      const line = buf.slice(0, nl);
-      const m = /^ok (\d+)$/.exec(line);
-      if (m) finish(undefined, Number(m[1]));
-      else if (line.startsWith('error ')) finish(new BerthError(line.slice(6)));
-      else finish(new BerthError(`berth-shim sent an unexpected report: ${JSON.stringify(line.slice(0, 200))}`));
-    });
-    pipe.on('error', (e) => finish(new BerthError(`reading berth-shim's report: ${e.message}`)));
-    // The pipe closed without a full line: the shim died before reporting.
-    pipe.on('end', () => finish(new BerthError(`berth-shim exited without reporting${child.status !== 0 ? ` (exit status ${child.status})` : ''}`)));
-  });
+async function readReport(child: DetachedChild, timeoutMs: number): Promise<number> {
+  let read: LineRead;
+  try {
+    read = await readLine(child.fd, 4096, timeoutMs);
+  } catch (e) {
+    throw new BerthError(`reading berth-shim's report: ${(e as Error).message}`);
+  }
+  if (read.timedOut) throw new BerthError(`berth-shim did not report within ${timeoutMs / 1000}s`);
+  if (!read.complete && read.text.length < 4096) throw new BerthError(`berth-shim exited without reporting${child.status !== 0 ? ` (exit status ${child.status})` : ''}`);
+  const m = /^ok (\d+)$/.exec(read.text);
+  if (m) return Number(m[1]);
+  if (read.text.startsWith('error ')) throw new BerthError(read.text.slice(6));
+  throw new BerthError(`berth-shim sent an unexpected report: ${JSON.stringify(read.text.slice(0, 200))}`);
 }
 
 export interface ShimResponse { ok: boolean; error?: string; [k: string]: unknown }

@@ -14,6 +14,28 @@ export interface DetachedChild {
 export const spawnDetached = (path: string, argv: string[]): Promise<DetachedChild> =>
   nativeFn<(p: string, a: string[]) => Promise<DetachedChild>>('spawnDetached')(path, argv);
 
+export interface LineRead {
+  /** What came before the first newline, or everything that came. */
+  text: string;
+  /** A newline came (else end of file, `max` bytes without one, or the timeout). */
+  complete: boolean;
+  timedOut: boolean;
+}
+
+/**
+ * Reads one line from a pipe (a helper's report on fd 3) on the event loop,
+ * without node:net; takes the descriptor over and closes it.
+ */
+export const readLine = (fd: number, max: number, timeoutMs: number): Promise<LineRead> =>
+  nativeFn<(f: number, m: number, t: number) => Promise<LineRead>>('readLine')(fd, max, timeoutMs);
+
+/**
+ * Starts a long-running helper that does not fork itself (berth-dns) in its
+ * own session, stdout and stderr appended to `log`; returns its pid at once.
+ */
+export const spawnDaemon = (path: string, argv: string[], log: string): number =>
+  nativeFn<(p: string, a: string[], l: string) => number>('spawnDaemon')(path, argv, log);
+
 export interface CapturedRun {
   /** Exit code (128 + n when killed by signal n). */
   status: number;

@@ -3,8 +3,7 @@
 // detached responder when a network exists, signals it to reload and waits
 // until it has loaded the new generation; when no network is left the
 // responder exits (and is waited for).
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, closeSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { BerthError } from '../../errors.js';
 import { readJson, writeFileAtomic, writeJsonAtomic } from '../../state/atomic.js';
@@ -12,6 +11,7 @@ import type { StatePaths } from '../../state/paths.js';
 import type { EndpointRecord, NetworkRecord } from '../types.js';
 import { buildDnsConfig, dnsConfigText, type DnsConfig } from './records.js';
 import { repoRoot } from '../../repo-root.js';
+import { spawnDaemon } from '../../native/spawn.js';
 import type { BerthConfig } from '../../config.js';
 
 export const dnsDir = (paths: StatePaths): string => join(paths.runtime, 'dns');
@@ -73,12 +73,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * it is simply started with the first network; see docs/network.md).
  */
 function spawnServer(dir: string, bin: string): number | undefined {
-  const logFd = openSync(join(dir, 'server.log'), 'a');
-  const child = spawn(bin, [dir], { detached: true, stdio: ['ignore', logFd, logFd] });
-  closeSync(logFd);
-  child.on('error', () => {});  // a failed start shows as no state: the wait below gives up
-  child.unref();
-  return child.pid;
+  try {
+    return spawnDaemon(bin, [bin, dir], join(dir, 'server.log'));
+  } catch {
+    return undefined; // a failed start shows as no state: the wait below gives up
+  }
 }
 
 /** What the responder is started with: its executable and the upstream resolvers. */

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { Socket } from 'node:net';
 import { isRoot, shortId, tempDir } from '../../helpers/env.js';
 import { spawnSync } from 'node:child_process';
-import { runCaptured, spawnDetached } from '../../../src/native/spawn.js';
+import { fstatSync, readFileSync, writeFileSync } from 'node:fs';
+import { readLine, runCaptured, spawnDaemon, spawnDetached } from '../../../src/native/spawn.js';
 import { linkDelIfExistsAsync } from '../../../src/native/netlink-async.js';
 import { linkAdd, linkDelIfExists, linkList } from '../../../src/native/netlink.js';
 import { netnsCreate, netnsCreateAsync, netnsDelete } from '../../../src/native/netns.js';
@@ -50,6 +51,40 @@ test('spawnDetached: own session, stdio on /dev/null, only fd 3 besides, clean s
 
 test('spawnDetached: a missing program is an error with its code, nothing spawned', async () => {
   await assert.rejects(spawnDetached('/nonexistent/berth-shim', ['x']), (e: NodeJS.ErrnoException) => e.code === 'ENOENT' && /nonexistent/.test(e.message));
+});
+
+test('spawnDaemon: returns at once; own session, stdin on /dev/null, stdout and stderr appended to the log, nothing else inherited', async () => {
+  const tmp = tempDir();
+  try {
+    const log = join(tmp.path, 'server.log');
+    writeFileSync(log, 'before\n');
+    const script = [
+      'echo "pid=$$ sid=$(cut -d" " -f6 /proc/$$/stat)"',
+      'echo "stdin=$(readlink /proc/$$/fd/0)"',
+      'echo fds: $(ls /proc/$$/fd | tr "\\n" " ")',
+      'while read -r k v; do case $k in SigBlk:) echo "SigBlk: $v";; esac; done < /proc/$$/status',
+      'echo to-stderr >&2',
+      'echo done',
+      'sleep 0.3',
+    ].join('; ');
+    const t0 = Date.now();
+    const pid = spawnDaemon('/bin/sh', ['sh', '-c', script], log);
+    assert.ok(Date.now() - t0 < 250, 'not waited for');
+    for (const end = Date.now() + 5000; !readFileSync(log, 'utf8').includes('done\n');) {
+      assert.ok(Date.now() < end, readFileSync(log, 'utf8'));
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const out = readFileSync(log, 'utf8');
+    assert.ok(out.startsWith('before\n'), 'appended');
+    assert.match(out, new RegExp(`^pid=${pid} sid=${pid}$`, 'm'), 'a session leader');
+    assert.match(out, /^stdin=\/dev\/null$/m);
+    assert.match(out, /^fds: 0 1 2( 3)?$/m, out); // 3: ls's own directory
+    assert.match(out, /^SigBlk:\s+0+$/m);
+    assert.match(out, /^to-stderr$/m);
+    assert.throws(() => spawnDaemon('/nonexistent/berth-dns', ['x'], log), (e: NodeJS.ErrnoException) => e.code === 'ENOENT');
+  } finally {
+    tmp.cleanup();
+  }
 });
 
 test('runCaptured: both streams in full (past a pipe buffer), exit status, signal, PATH lookup, clean start', async () => {
@@ -107,6 +142,22 @@ test('spawnShim: one clear line when the program dies before reporting, the repo
   // The report may come from a grandchild after the spawned process is gone (the shim's daemon).
   assert.equal(await spawnShim('/bin/sh', ['-c', '(sleep 0.2; echo "ok 7" >&3) & exit 0']), 7);
   await assert.rejects(spawnShim('/nonexistent/berth-shim', []), /cannot start berth-shim \/nonexistent\/berth-shim: .*No such file/);
+  // A report that does not come in time, and one that never ends its line.
+  await assert.rejects(spawnShim('/bin/sh', ['-c', '(sleep 2; echo "ok 1" >&3) & exit 0'], 100), /did not report within 0.1s/);
+  await assert.rejects(spawnShim('/bin/sh', ['-c', 'head -c 5000 /dev/zero | tr "\\0" x >&3']), /unexpected report: "x{200}"/);
+});
+
+test('readLine: the line in pieces, the rest left unread; end of file; the descriptor closed; other work goes on meanwhile', async () => {
+  const c = await spawnDetached('/bin/sh', ['sh', '-c', '(printf "ok "; sleep 0.1; printf "12\\nmore\\n") >&3 & exit 0']);
+  let ticks = 0;
+  const timer = setInterval(() => ticks++, 5);
+  const line = await readLine(c.fd, 4096, 5000);
+  clearInterval(timer);
+  assert.deepEqual(line, { text: 'ok 12', complete: true, timedOut: false });
+  assert.ok(ticks >= 5, `the event loop ran while waiting (${ticks} ticks)`);
+  assert.throws(() => fstatSync(c.fd), /EBADF/, 'closed');
+  const eof = await spawnDetached('/bin/sh', ['sh', '-c', 'printf partial >&3']);
+  assert.deepEqual(await readLine(eof.fd, 4096, 5000), { text: 'partial', complete: false, timedOut: false });
 });
 
 test('linkDelIfExistsAsync: deletes a veth pair off the JS thread, false when already gone', { skip: !isRoot && 'needs root' }, async () => {
