@@ -1,6 +1,6 @@
 // Talking to berth-shim: starting it detached and reading its one-line
 // report from fd 3, and the control socket (one JSON line each way).
-import { connect, Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { BerthError } from '../errors.js';
 import { readLine, spawnDetached, type DetachedChild, type LineRead } from '../native/spawn.js';
 
