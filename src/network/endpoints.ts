@@ -42,8 +42,21 @@ function networkEvent(paths: StatePaths, action: 'connect' | 'disconnect', net: 
   recordEvent(paths, { type: 'network', action, id: net.id, attributes: { ...net.labels, container: containerId, name: net.name, type: net.driver } });
 }
 
-/** Attaches the container to its networks and publishes its ports. Returns the endpoint record. */
+/** Attaches the container to its networks and publishes its ports; returns once the DNS responder serves its names. */
 export async function connectEndpoint(paths: StatePaths, cfg: NetworkConfig, req: EndpointRequest): Promise<EndpointRecord> {
+  const { endpoint, dnsLoaded } = await connectEndpointDeferred(paths, cfg, req);
+  await dnsLoaded;
+  return endpoint;
+}
+
+/**
+ * connectEndpoint returning as soon as the endpoint is made and recorded,
+ * with the wait for the DNS responder to serve its names apart: a container
+ * being created goes on with its root file system and bundle meanwhile, and
+ * waits before it counts as created. `dnsLoaded` rejects when that sync
+ * fails; a caller that stops before awaiting it must await or catch it.
+ */
+export async function connectEndpointDeferred(paths: StatePaths, cfg: NetworkConfig, req: EndpointRequest): Promise<{ endpoint: EndpointRecord; dnsLoaded: Promise<void> }> {
   assertContainerId(req.containerId);
   if (!req.netnsPath.startsWith('/') || !existsSync(req.netnsPath)) throw new BerthError(`network namespace ${req.netnsPath} does not exist`);
   if (!req.networks.length && !(req.ports ?? []).length) throw new BerthError('connect: no network given');
@@ -146,8 +159,9 @@ export async function connectEndpoint(paths: StatePaths, cfg: NetworkConfig, req
     for (const a of added) networkEvent(paths, 'connect', a.net, req.containerId);
     return ep;
   }));
-  await (await syncDns(store, cfg))();
-  return ep;
+  const dnsLoaded = syncDns(store, cfg).then((loaded) => loaded());
+  dnsLoaded.catch(() => undefined);  // the caller's await reports it; never an unhandled rejection
+  return { endpoint: ep, dnsLoaded };
 }
 
 /** The DNS configuration brought up to the records written so far, shared with this process's other changes. */

@@ -77,6 +77,8 @@ export function containerDrivers(engine: Engine, project: Project | undefined, d
   const pending = new PendingStore(engine.paths, desired.name);
   const doomed = new DoomedVolumes(engine.paths, desired.name);
   const volumeByKey = Object.fromEntries(desired.volumes.map((v) => [v.key, v.name]));
+  // Containers this run created: their network was made moments ago, so their first start skips ensureNetwork's check.
+  const createdHere = new Set<string>();
 
   async function create(a: ContainerAction): Promise<void> {
     const s = project?.services[a.service];
@@ -136,6 +138,8 @@ export function containerDrivers(engine: Engine, project: Project | undefined, d
       if (copies.length) { marker.copyUp = true; pending.write(marker); }
       const rec = await c.create(input);
       undo.push(() => c.remove(id, { force: true }));
+      // The DNS sync ran beside the create: the container counts as created once its names resolve.
+      await net.dnsLoaded;
       crashPoint('create-copy-up');
       // Before the first start: the image's content at a new volume's mount point goes into it.
       for (const m of copies) await engine.volumes.copyUp(m.volume!.name, rec.rootfs, m.target);
@@ -145,6 +149,7 @@ export function containerDrivers(engine: Engine, project: Project | undefined, d
       throw e;
     }
     pending.clear(id);
+    createdHere.add(id);
   }
 
   /** The service's pre_stop hooks, in a running container only (a paused or stopped one cannot exec). */
@@ -199,7 +204,7 @@ export function containerDrivers(engine: Engine, project: Project | undefined, d
     },
     async startContainer(a) {
       const rec = c.resolve(a.containerId ?? a.name);
-      await ensureNetwork(engine, project, a.service, rec.id, rec.name, rec.input.network);
+      if (!createdHere.delete(rec.id)) await ensureNetwork(engine, project, a.service, rec.id, rec.name, rec.input.network);
       await c.start(rec.id);
       crashPoint('container-started');
       await runLifecycleHooks(c, rec, 'post_start', project?.services[a.service]?.post_start);

@@ -8,7 +8,7 @@ import type { NetworkInput } from '../container/types.js';
 import { writeEtcFiles } from '../container/etc-files.js';
 import { containerPaths } from '../container/paths.js';
 import { containerFiles } from '../network/container-files.js';
-import { connectEndpoint, disconnectEndpoint, endpointIntact } from '../network/endpoints.js';
+import { connectEndpoint, connectEndpointDeferred, disconnectEndpoint, endpointIntact } from '../network/endpoints.js';
 import { getEndpoint } from '../network/store.js';
 import { parseNetworkMode } from '../network/mode.js';
 import { createNetns, createNetnsAsync, deleteNetns, netnsPath } from '../network/netns.js';
@@ -20,6 +20,8 @@ export interface ContainerNetwork {
   network: NetworkInput;
   /** The netns is this container's own (created here; removed with it). */
   ownNetns: boolean;
+  /** Resolves once the DNS responder serves the container's names (rejects when that sync failed). */
+  dnsLoaded?: Promise<void>;
 }
 
 function attachRequests(project: Project, s: Service): AttachRequest[] {
@@ -52,7 +54,11 @@ function sharedNetns(engine: Engine, project: Project, kind: 'service' | 'contai
   return rec.input.network;
 }
 
-/** Prepares the network for a new container; `undo` is filled with the steps that reverse it. */
+/**
+ * Prepares the network for a new container; `undo` is filled with the steps
+ * that reverse it. The caller awaits `dnsLoaded` before the container counts
+ * as created.
+ */
 export async function setupNetwork(engine: Engine, project: Project, serviceName: string, s: Service, id: string, name: string, undo: Array<() => Promise<void> | void>): Promise<ContainerNetwork> {
   const mode = parseNetworkMode(s.network_mode);
   if (mode.kind === 'host') return { network: { mode: 'host' }, ownNetns: false };
@@ -63,7 +69,8 @@ export async function setupNetwork(engine: Engine, project: Project, serviceName
     const req = endpointRequest(project, serviceName, s, id, name, path);
     if (req.networks.length || req.ports?.length) {
       undo.push(() => disconnectEndpoint(engine.paths, engine.config, id));
-      await connectEndpoint(engine.paths, engine.config, req);
+      const { dnsLoaded } = await connectEndpointDeferred(engine.paths, engine.config, req);
+      return { network: { mode: 'netns', path }, ownNetns: true, dnsLoaded };
     }
   }
   return { network: { mode: 'netns', path }, ownNetns: true };
