@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <cerrno>
 #include <string>
+#include <thread>
 #include <vector>
 
 extern char **environ;
@@ -102,9 +103,9 @@ Napi::Value SpawnDetached(const Napi::CallbackInfo &info) {
 // that does not fork itself. The same clean start as spawnDetached (new
 // session, default signals, nothing inherited past fd 2), stdin on /dev/null,
 // stdout and stderr appended to `log`. Called on the JS thread, as the spawn
-// is a vfork (the parent waits only for the exec) and nothing is waited for
-// after it: the helper outlives this process. Should it die first, it stays
-// a zombie until this process exits (/proc/<pid>/cmdline is then empty).
+// is a vfork (the parent waits only for the exec). The helper outlives this
+// process; should it exit first (the last network gone, in a long `up`), a
+// detached thread waiting for it reaps it, so no zombie is left behind.
 Napi::Value SpawnDaemon(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   if (info.Length() < 3 || !info[0].IsString() || !info[1].IsArray() || !info[2].IsString())
@@ -129,6 +130,10 @@ Napi::Value SpawnDaemon(const Napi::CallbackInfo &info) {
   posix_spawn_file_actions_destroy(&fa);
   posix_spawnattr_destroy(&attr);
   if (r != 0) ThrowErrno(env, "spawn " + path, r);
+  std::thread([pid] {
+    int st = 0;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
+  }).detach();
   return Napi::Number::New(env, pid);
 }
 

@@ -82,6 +82,12 @@ test('spawnDaemon: returns at once; own session, stdin on /dev/null, stdout and 
     assert.match(out, /^SigBlk:\s+0+$/m);
     assert.match(out, /^to-stderr$/m);
     assert.throws(() => spawnDaemon('/nonexistent/berth-dns', ['x'], log), (e: NodeJS.ErrnoException) => e.code === 'ENOENT');
+    // Once it exits it is reaped: no zombie of ours is left while this process lives on.
+    let gone = false;
+    for (const end = Date.now() + 5000; !gone && Date.now() < end; await new Promise((r) => setTimeout(r, 20))) {
+      try { process.kill(pid, 0); } catch { gone = true; }
+    }
+    assert.ok(gone, `pid ${pid} is still there (a zombie?)`);
   } finally {
     tmp.cleanup();
   }
