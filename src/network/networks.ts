@@ -80,7 +80,7 @@ export async function createNetwork(paths: StatePaths, cfg: NetworkConfig, spec:
   driver.validate(spec);
   if (spec.ipam?.driver && spec.ipam.driver !== 'default') throw new BerthError(`network ${spec.name}: IPAM driver '${spec.ipam.driver}' is not supported`);
   dnsBinary(cfg);  // its responder must be there: checked before anything is created
-  prefetchHostChains();  // the firewall's listing runs while the records and the bridge are made
+  prefetchHostChains(cfg.nftTable);  // the firewall's listings run while the records and the bridge are made
   const store = new NetworkStore(paths);
   return store.lock(async () => {
     const existing = store.networks();

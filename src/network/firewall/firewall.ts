@@ -32,21 +32,32 @@ function hasElement(listing: NftListing, table: string, elem: string): boolean {
   return false;
 }
 
-// Which of other tools' chains exist, listed at most once per second per process: a command
-// creating several networks lists once, and the listing can start before the bridge is made.
-let chainsSeen: { at: number; present: Promise<Set<string>> } | undefined;
+// The host's chains (other tools' and ours) and our table's rules, listed at most once per second
+// per process: a command creating several networks lists once, and the listings can start before
+// the bridge is made.
+let listed: { at: number; table: string; listings: Promise<[NftListing, NftListing | undefined]> } | undefined;
 
-/** Starts listing the host's chains (if not listed within the last second); setupNetwork awaits it. */
-export function prefetchHostChains(): void {
-  if (chainsSeen && Date.now() - chainsSeen.at < 1000) return;
-  const present = nftList(['chains']).then(hostChains);
-  present.catch(() => undefined);  // awaited (and reported) by setupNetwork
-  chainsSeen = { at: Date.now(), present };
+/** Starts listing the host's chains and `table` (if not listed within the last second); setupNetwork awaits them. */
+export function prefetchHostChains(table: string): void {
+  if (listed && listed.table === table && Date.now() - listed.at < 1000) return;
+  const listings = Promise.all([nftList(['chains']), nftListTable(table)]);
+  listings.catch(() => undefined);  // awaited (and reported) by setupNetwork
+  listed = { at: Date.now(), table, listings };
 }
 
-function hostChainsNow(): Promise<Set<string>> {
-  prefetchHostChains();
-  return chainsSeen!.present;
+function listingsNow(table: string): Promise<[NftListing, NftListing | undefined]> {
+  prefetchHostChains(table);
+  return listed!.listings;
+}
+
+/** The chains of `table` in a listing. */
+function tableChains(listing: NftListing, table: string): Set<string> {
+  const out = new Set<string>();
+  for (const i of listing.nftables ?? []) {
+    const c = i.chain as { family?: string; table?: string; name?: string } | undefined;
+    if (c?.family === 'inet' && c.table === table && c.name) out.add(c.name);
+  }
+  return out;
 }
 
 function hasTable(listing: NftListing, table: string): boolean {
@@ -82,11 +93,22 @@ export class NftFirewall implements Firewall {
 
   async setupNetwork(n: NetworkRecord, opts: { fresh?: boolean } = {}): Promise<void> {
     if (opts.fresh) {
-      // A new network has no rules to replace: which other tools' chains exist (a listing of
-      // chains without rules, started early by prefetchHostChains and shared by the networks of
-      // one command), then the idempotent skeleton, its rules and its accepts in one transaction.
-      const present = await hostChainsNow();
-      return this.commit([...this.rules.tableSkeleton(), ...this.rules.network(n), ...hostAccepts(this.table, n, present)], { intact: [n.id] });
+      // A new network has no rules to replace: which chains exist (listings started early by
+      // prefetchHostChains and shared by the networks of one command), then the skeleton, its
+      // rules and its accepts in one transaction. The skeleton leaves out what the listings show
+      // in place (see tableSkeleton). Should some of it have gone since (another berth removed
+      // the last network, and the table with it), the transaction fails as a whole and runs
+      // again with the whole skeleton.
+      const [chains, ours] = await listingsNow(this.table);
+      const batch = (inPlace?: { chains: Set<string>; baseRules: boolean }) =>
+        [...this.rules.tableSkeleton(inPlace), ...this.rules.network(n), ...hostAccepts(this.table, n, hostChains(chains))];
+      const inPlace = { chains: tableChains(chains, this.table), baseRules: !!ours && this.rules.baseRulesInPlace(ours) };
+      try {
+        return await this.commit(batch(inPlace), { intact: [n.id] });
+      } catch (e) {
+        if (inPlace.chains.size === 0) throw e;
+        return this.commit(batch(), { intact: [n.id] });
+      }
     }    // Replacing the network's rules keeps a repeated setup (crash repair, a dockerd started since) exact.
     const listing = await nftList(['ruleset']);
     const ours = hasTable(listing, this.table);

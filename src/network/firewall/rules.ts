@@ -43,6 +43,8 @@ const notReply = match({ '&': [{ ct: { key: 'state' } }, ['established', 'relate
 const loopback4 = match(payload('ip', 'daddr'), prefix('127.0.0.0/8'));
 const notFromLo = match(meta('iifname'), 'lo', '!=');
 
+/** The chains whose only rules are the base rules (flushed and filled again together). */
+const BASE_CHAINS = ['prerouting', 'output', 'input'];
 const onEveryAddress = (ip: string): boolean => !ip || ip === '0.0.0.0' || ip === '::';
 
 export class Rules {
@@ -56,14 +58,17 @@ export class Rules {
    * The table, its chains and the base rules. Idempotent: whether the
    * table exists or not, it leaves the same skeleton and keeps every tagged
    * rule (those live in ports, published, dns, postrouting and forward).
+   * `inPlace` (from a listing) leaves out what already is there: chains by
+   * name, and the base rules when they are all there. The kernel makes a
+   * transaction that adds an existing chain again, or deletes rules of a base
+   * chain, wait for an RCU grace period (8-16 ms here, where the rest of a
+   * network's rules take ~2 ms).
    */
-  tableSkeleton(): NftCmd[] {
+  tableSkeleton(inPlace: { chains: Set<string>; baseRules: boolean } = { chains: new Set(), baseRules: false }): NftCmd[] {
     const t = { family: 'inet', table: this.table };
     const base = (name: string, type: string, hook: string, prio: number) =>
       ({ add: { chain: { ...t, name, type, hook, prio, policy: 'accept' } } });
-    return [
-      { add: { table: { family: 'inet', name: this.table } } },
-      { add: { set: { ...t, name: 'bridges', type: 'ifname' } } },
+    const chains = [
       base('prerouting', 'nat', 'prerouting', -100),
       base('output', 'nat', 'output', -100),
       base('postrouting', 'nat', 'postrouting', 100),
@@ -72,9 +77,21 @@ export class Rules {
       { add: { chain: { ...t, name: 'ports' } } },
       { add: { chain: { ...t, name: 'published' } } },
       { add: { chain: { ...t, name: 'dns' } } },
-      { flush: { chain: { ...t, name: 'prerouting' } } },
-      { flush: { chain: { ...t, name: 'output' } } },
-      { flush: { chain: { ...t, name: 'input' } } },
+    ];
+    return [
+      { add: { table: { family: 'inet', name: this.table } } },
+      { add: { set: { ...t, name: 'bridges', type: 'ifname' } } },
+      ...chains.filter((c) => !inPlace.chains.has(c.add.chain.name)),
+      ...(inPlace.baseRules ? [] : [
+        ...BASE_CHAINS.map((name) => ({ flush: { chain: { ...t, name } } })),
+        ...this.baseRules(),
+      ]),
+    ];
+  }
+
+  /** The untagged rules of prerouting, output and input (comment 'base'). */
+  private baseRules(): NftCmd[] {
+    return [
       this.rule('prerouting', 'base', [{ jump: { target: 'dns' } }]),
       // A neighbour routing 127.0.0.1 to this host never reaches a port published on loopback.
       this.rule('prerouting', 'base', [notFromLo, loopback4, { return: null }]),
@@ -84,6 +101,20 @@ export class Rules {
       // 127.0.0.1 services (CVE-2020-8558); replies of DNATed connections carry ct status dnat.
       this.rule('input', 'base', [notFromLo, loopback4, notDnat, { drop: null }]),
     ];
+  }
+
+  /**
+   * Whether a listing of the table holds the base rules: as many per chain,
+   * each with the 'base' comment, and nothing else in their chains (which
+   * only ever hold those). Counted, not compared: nft lists expressions in
+   * its own forms.
+   */
+  baseRulesInPlace(listing: { nftables?: Array<Record<string, unknown>> }): boolean {
+    const want = this.baseRules().map((c) => (c as { add: { rule: { chain: string } } }).add.rule.chain);
+    const have = (listing.nftables ?? []).map((i) => i.rule as { table?: string; chain?: string; comment?: string } | undefined)
+      .filter((r): r is { chain: string; comment?: string } => !!r && r.table === this.table && BASE_CHAINS.includes(r.chain ?? ''));
+    return have.every((r) => r.comment === 'base')
+      && BASE_CHAINS.every((chain) => have.filter((r) => r.chain === chain).length === want.filter((c) => c === chain).length);
   }
 
   /** Masquerade and isolation for one network. */

@@ -77,6 +77,31 @@ test('the skeleton can be sent again: base chains are flushed and refilled, tagg
   assert.ok(sk.every((c) => !c.create && !c.insert));
 });
 
+test('the skeleton leaves out the chains known to exist, and the base rules when they are in place', () => {
+  const r = new Rules('t');
+  const chainsOf = (cmds: Array<Record<string, any>>) => cmds.filter((c) => c.add?.chain).map((c) => c.add.chain.name);
+  const full = r.tableSkeleton() as Array<Record<string, any>>;
+  assert.deepEqual(chainsOf(full), ['prerouting', 'output', 'postrouting', 'forward', 'input', 'ports', 'published', 'dns']);
+  const some = r.tableSkeleton({ chains: new Set(['prerouting', 'ports', 'other']), baseRules: false }) as Array<Record<string, any>>;
+  assert.deepEqual(chainsOf(some), ['output', 'postrouting', 'forward', 'input', 'published', 'dns']);
+  assert.equal(some.filter((c) => c.flush).length, 3, 'base rules not in place: flushed and refilled');
+  const all = r.tableSkeleton({ chains: new Set(chainsOf(full)), baseRules: true }) as Array<Record<string, any>>;
+  assert.deepEqual(all.map((c) => Object.keys(Object.values(c)[0])[0]), ['table', 'set'], 'only the (cheap) table and set adds');
+});
+
+test('baseRulesInPlace: exactly the base rules in prerouting, output and input, counted per chain', () => {
+  const r = new Rules('t');
+  const listed = (rules: Array<{ chain: string; comment?: string }>, table = 't') => ({ nftables: rules.map((x) => ({ rule: { family: 'inet', table, handle: 1, expr: [], ...x } })) });
+  const base = rulesOf(r.tableSkeleton()).map((x) => ({ chain: x.chain, comment: x.comment }));
+  assert.equal(r.baseRulesInPlace(listed(base)), true);
+  assert.equal(r.baseRulesInPlace(listed([...base, { chain: 'forward', comment: 'net:x' }])), true, 'other chains do not count');
+  assert.equal(r.baseRulesInPlace(listed(base.slice(1))), false, 'one missing');
+  assert.equal(r.baseRulesInPlace(listed([...base, { chain: 'input', comment: 'base' }])), false, 'one too many');
+  assert.equal(r.baseRulesInPlace(listed([...base.slice(0, -1), { chain: 'input', comment: 'someone' }])), false, 'not ours');
+  assert.equal(r.baseRulesInPlace(listed(base, 'other')), false, 'another table\'s');
+  assert.equal(r.baseRulesInPlace({}), false);
+});
+
 test('localnet: 127.0.0.0/8 from outside is never DNATed and dropped on input unless DNATed', () => {
   const sk = rulesOf(new Rules('t').tableSkeleton());
   const ret = sk.find((r) => r.chain === 'prerouting' && r.expr.at(-1).return === null);
