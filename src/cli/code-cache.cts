@@ -12,7 +12,10 @@
 // on its first line), its size and mtime, Node's version and the CPU
 // architecture. A file with another key, a cache V8 rejects (other V8
 // version or flags) or a damaged one is ignored and replaced after a
-// successful run. V8 does not verify a cache's checksum in release builds
+// successful run. The header also counts the runs that wrote the cache:
+// each of the first REFRESHES successful runs keeps the bigger of the cache
+// it loaded and the one it would make (see REFRESHES), so a first run down
+// a short path does not fix a small cache for good. V8 does not verify a cache's checksum in release builds
 // (a damaged cache crashes the process), so the loader turns that check on;
 // it is then part of V8's flag hash, so every cache is made with it too.
 //
@@ -59,8 +62,19 @@ export function cacheDirOf(bundle: string, env: NodeJS.ProcessEnv = process.env)
   return env.BERTH_CODE_CACHE_DIR || join(dirname(bundle), 'cache');
 }
 
-/** The payload of a cache file when its header carries `key` and the file is ours; else undefined. */
-function readCache(file: string, key: string): Buffer | undefined {
+/**
+ * How many successful runs of a command may each replace its cache with a
+ * bigger one. A cache holds the functions its run compiled: one made by a run
+ * that took a short path (a no-op `up`) would leave those of a full one to be
+ * compiled at every start (~5 ms of an `up -d` of 5 services). Past these
+ * runs a hit costs nothing more; each of them pays for serializing (~5 ms).
+ */
+const REFRESHES = 3;
+
+interface CacheFile { data: Buffer; runs: number }
+
+/** The payload of a cache file (and how many runs wrote it) when its header carries `key` and the file is ours; else undefined. */
+function readCache(file: string, key: string): CacheFile | undefined {
   let fd: number;
   try { fd = openSync(file, 'r'); } catch { return undefined; }
   try {
@@ -69,9 +83,12 @@ function readCache(file: string, key: string): Buffer | undefined {
     const uid = process.geteuid?.() ?? 0;
     if (!st.isFile() || (st.uid !== uid && st.uid !== 0) || (st.mode & 0o022) !== 0) return undefined;
     const data = readFileSync(fd);
-    const header = `${MAGIC} ${key}\n`;
-    if (data.length <= header.length || data.toString('latin1', 0, header.length) !== header) return undefined;
-    return data.subarray(header.length);
+    const prefix = `${MAGIC} ${key} `;
+    const nl = data.indexOf(10, prefix.length);
+    if (nl < 0 || nl + 1 >= data.length || data.toString('latin1', 0, prefix.length) !== prefix) return undefined;
+    const runs = Number(data.toString('latin1', prefix.length, nl));
+    if (!Number.isInteger(runs) || runs < 1 || runs > REFRESHES) return undefined;
+    return { data: data.subarray(nl + 1), runs };
   } catch {
     return undefined;
   } finally {
@@ -90,10 +107,10 @@ function writable(dir: string): boolean {
 }
 
 /** Writes the cache atomically (temp file + rename); any failure just leaves no cache. */
-function writeCache(file: string, key: string, data: Buffer): void {
+function writeCache(file: string, key: string, data: Buffer, runs: number): void {
   const tmp = `${file}.${process.pid}.tmp`;
   try {
-    writeFileSync(tmp, Buffer.concat([Buffer.from(`${MAGIC} ${key}\n`, 'latin1'), data]), { mode: 0o644 });
+    writeFileSync(tmp, Buffer.concat([Buffer.from(`${MAGIC} ${key} ${runs}\n`, 'latin1'), data]), { mode: 0o644 });
     renameSync(tmp, file);
   } catch {
     try { unlinkSync(tmp); } catch { /* nothing written */ }
@@ -115,27 +132,31 @@ export function loadBundle(bundle: string, argv: string[], env: NodeJS.ProcessEn
   const st = statSync(bundle);
   const key = `${m[1]} ${st.size} ${Math.trunc(st.mtimeMs)} ${process.version} ${process.arch}`;
   const file = join(dir, `${commandOf(argv)}.v8cache`);
-  const cachedData = readCache(file, key);
-  if (!cachedData && !writable(dir)) return undefined;
+  const cached = readCache(file, key);
+  if (!cached && !writable(dir)) return undefined;
 
   // bin/berth's #! line passes the flag; only `node bin/berth` needs node:v8 (~5 ms to load) to set it.
   if (!process.execArgv.includes('--verify-snapshot-checksum')) (require('node:v8') as typeof V8).setFlagsFromString('--verify-snapshot-checksum');
   // The wrapper starts on the bundle's first line, so line numbers in stack traces stay right.
   const script = new Script(`(function (exports, require, module, __filename, __dirname, __berthImportMetaUrl) {${text}\n})`, {
     filename: bundle,
-    cachedData,
+    cachedData: cached?.data,
   });
-  const rejected = cachedData !== undefined && script.cachedDataRejected === true;
+  const rejected = cached !== undefined && script.cachedDataRejected === true;
   const mod: { exports: { main?: Main } } = { exports: {} };
   const run = script.runInThisContext() as (...args: unknown[]) => void;
   run(mod.exports, createRequire(bundle), mod, bundle, dirname(bundle), pathToFileURL(bundle).href);
   if (typeof mod.exports.main !== 'function') throw new Error(`${bundle} does not export main`);
   return {
     main: mod.exports.main,
-    cache: !cachedData ? 'miss' : rejected ? 'rejected' : 'hit',
+    cache: !cached ? 'miss' : rejected ? 'rejected' : 'hit',
     finish(exitCode: number): void {
-      if (exitCode !== 0 || (cachedData && !rejected) || !writable(dir)) return;
-      writeCache(file, key, script.createCachedData());
+      if (exitCode !== 0) return;
+      const usable = cached && !rejected ? cached : undefined;
+      if ((usable && usable.runs >= REFRESHES) || !writable(dir)) return;
+      const fresh = script.createCachedData();
+      // The bigger one covers more of the command; the count goes up either way.
+      writeCache(file, key, usable && usable.data.length >= fresh.length ? usable.data : fresh, (usable?.runs ?? 0) + 1);
     },
   };
 }

@@ -72,6 +72,28 @@ test('first run writes the cache, the next one uses it; output unchanged', (t) =
   assert.deepEqual(readdirSync(p.cache).sort(), ['config.v8cache', 'version.v8cache']);
 });
 
+test('the first three successful runs may each replace the cache with a bigger one; later ones leave it', (t) => {
+  const p = project(t);
+  const file = join(p.cache, 'config.v8cache');
+  const runsOf = () => Number(readFileSync(file).subarray(0, 300).toString('latin1').split('\n')[0]!.split(' ').at(-1));
+  // `config -q` stops before the YAML emitter: its cache leaves those functions out.
+  assert.equal(berth(p.dir, { BERTH_CODE_CACHE_DIR: p.cache }, ['config', '-q']).state, 'miss');
+  assert.equal(runsOf(), 1);
+  const small = statSync(file).size;
+  const full = berth(p.dir, { BERTH_CODE_CACHE_DIR: p.cache });
+  assert.equal(full.state, 'hit');
+  assert.equal(full.stdout, reference(p.dir));
+  assert.equal(runsOf(), 2);
+  assert.ok(statSync(file).size > small, `a run that compiled more made it bigger (${small} -> ${statSync(file).size})`);
+  const big = readFileSync(file);
+  assert.equal(berth(p.dir, { BERTH_CODE_CACHE_DIR: p.cache }, ['config', '-q']).state, 'hit');
+  assert.equal(runsOf(), 3);
+  assert.ok(statSync(file).size >= big.length, 'a shorter run never shrinks it');
+  const settled = readFileSync(file);
+  for (let i = 0; i < 2; i++) assert.equal(berth(p.dir, { BERTH_CODE_CACHE_DIR: p.cache }).state, 'hit');
+  assert.ok(readFileSync(file).equals(settled), 'past three runs the file is left as it is');
+});
+
 test('a cache file with another key (older bundle, other Node) is replaced', (t) => {
   const p = project(t);
   const ref = reference(p.dir);
