@@ -8,7 +8,7 @@ import { connect } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import dnsPacket from 'dns-packet';
-import { writeFileAtomic, writeJsonAtomic } from '../../src/state/atomic.js';
+import { writeFileAtomic } from '../../src/state/atomic.js';
 import { dnsConfigText, type DnsConfig } from '../../src/network/dns/records.js';
 import { nativeOut } from './env.js';
 
@@ -31,12 +31,11 @@ export const randomPort = () => 20000 + Math.floor(Math.random() * 30000);
  */
 const HOST_ASKER = 'host-asker';
 
-/** Writes the config as berth does (config.json + the responder's config.txt). */
+/** Writes the config as berth does (the responder's config.txt). */
 export function writeConfig(dir: string, cfg: DnsConfig, o: { hostAsks?: boolean } = {}): void {
   if (o.hostAsks !== false) {
     cfg = { ...cfg, networks: cfg.networks.map((n) => ({ ...n, entries: [...n.entries, { containerId: `${HOST_ASKER}-${n.id}`, names: [], ipv4: '127.0.0.1', ipv6: '::1', links: [] }] })) };
   }
-  writeJsonAtomic(join(dir, 'config.json'), cfg, { durable: false });
   writeFileAtomic(join(dir, 'config.txt'), dnsConfigText(cfg), { durable: false });
 }
 

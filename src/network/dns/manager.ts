@@ -1,15 +1,15 @@
 // Keeps the DNS responder (native/out/berth-dns, native/dns/) in step with
-// the records: rewrites <runtime>/dns/config.json and config.txt, starts the
+// the records: rewrites <runtime>/dns/config.txt, starts the
 // detached responder when a network exists, signals it to reload and waits
 // until it has loaded the new generation; when no network is left the
 // responder exits (and is waited for).
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { BerthError } from '../../errors.js';
-import { readJson, writeFileAtomic, writeJsonAtomic } from '../../state/atomic.js';
+import { readJson, writeFileAtomic } from '../../state/atomic.js';
 import type { StatePaths } from '../../state/paths.js';
 import type { EndpointRecord, NetworkRecord } from '../types.js';
-import { buildDnsConfig, dnsConfigText, type DnsConfig } from './records.js';
+import { buildDnsConfig, dnsConfigText } from './records.js';
 import { repoRoot } from '../../repo-root.js';
 import { spawnDaemon } from '../../native/spawn.js';
 import type { BerthConfig } from '../../config.js';
@@ -87,6 +87,23 @@ export async function syncDns(paths: StatePaths, networks: NetworkRecord[], endp
   await (await syncDnsDeferred(paths, networks, endpoints, settings))();
 }
 
+/** The generation of the config last written (its second line), 0 when there is none. */
+function previousGeneration(dir: string): number {
+  let head = '';
+  try {
+    const fd = openSync(join(dir, 'config.txt'), 'r');
+    try {
+      const buf = Buffer.alloc(64);
+      head = buf.toString('latin1', 0, readSync(fd, buf, 0, 64, 0));
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return 0;
+  }
+  return Number(/^berth-dns-config 1\ngeneration (\d+)\n/.exec(head)?.[1] ?? 0);
+}
+
 /**
  * syncDns in two steps: writes the config and starts or signals the server
  * (call it holding the network lock, so generations follow the records), and
@@ -97,10 +114,9 @@ export async function syncDns(paths: StatePaths, networks: NetworkRecord[], endp
 export async function syncDnsDeferred(paths: StatePaths, networks: NetworkRecord[], endpoints: EndpointRecord[], settings: DnsSettings): Promise<() => Promise<void>> {
   const dir = dnsDir(paths);
   mkdirSync(dir, { recursive: true });
-  const prev = readJson<DnsConfig>(join(dir, 'config.json'));
-  const cfg = buildDnsConfig(networks, endpoints, upstreams(settings), (prev?.generation ?? 0) + 1);
-  writeJsonAtomic(join(dir, 'config.json'), cfg, { durable: false }); // runtime: gone at reboot anyway
-  writeFileAtomic(join(dir, 'config.txt'), dnsConfigText(cfg), { durable: false });  // what the responder reads
+  const cfg = buildDnsConfig(networks, endpoints, upstreams(settings), previousGeneration(dir) + 1);
+  // Unsynced: run-time state, gone at reboot anyway.
+  writeFileAtomic(join(dir, 'config.txt'), dnsConfigText(cfg), { durable: false });
   let state = serverState(paths);
   if (cfg.networks.length === 0) {
     if (state) {
