@@ -11,7 +11,7 @@
 import { compareText } from '../text-order.js';
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { isCorruptRecord, isStringMap, readJson, writeJsonAtomic } from '../state/atomic.js';
+import { isCorruptRecord, isStringMap, readJson, writeJsonAtomic, writeJsonAtomicAsync } from '../state/atomic.js';
 import { noteProblem } from '../state/notices.js';
 import type { StatePaths } from '../state/paths.js';
 import { BerthError } from '../errors.js';
@@ -79,13 +79,8 @@ export class FileLeaseStore implements LeaseStore {
   }
   writeSync(id: string, l: Leases): void { writeJsonAtomic(this.path(id), l); }
   async read(id: string): Promise<Leases> { return this.readSync(id); }
-  /**
-   * Written on the JS thread, fsync included: a commit runs holding the
-   * network lock, and a write on the thread pool completes only when the
-   * event loop comes back from the other containers' work, which kept the
-   * lock 1-5 ms longer per container of an `up` (whose endpoints queue for it).
-   */
-  async commit(id: string, _before: Leases, after: Leases): Promise<void> { this.writeSync(id, after); }
+  /** The fsync runs on the thread pool: the event loop serves the other containers of an `up` meanwhile. */
+  async commit(id: string, _before: Leases, after: Leases): Promise<void> { await writeJsonAtomicAsync(this.path(id), after); }
   async drop(id: string): Promise<void> { rmSync(this.path(id), { force: true }); }
 }
 
@@ -109,8 +104,7 @@ export class FileEndpointRegistry implements EndpointRegistry {
   /** The container's endpoint; an unreadable one reads as none (a teardown then sweeps by name, a connect writes it anew). */
   get(containerId: string): EndpointRecord | undefined { return readOrSkip<EndpointRecord>(this.path(containerId), validEndpoint, 'endpoint record'); }
   saveSync(e: EndpointRecord, options: { durable?: boolean } = {}): void { writeJsonAtomic(this.path(e.containerId), e, options); }
-  /** On the JS thread, as FileLeaseStore.commit: it runs holding the network lock. */
-  async save(e: EndpointRecord): Promise<void> { this.saveSync(e); }
+  async save(e: EndpointRecord): Promise<void> { await writeJsonAtomicAsync(this.path(e.containerId), e); }
   delete(containerId: string): void { rmSync(this.path(containerId), { force: true }); }
 }
 

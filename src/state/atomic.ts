@@ -5,7 +5,7 @@
 // previous version, never empty or torn (the file's data was synced before
 // the rename). Runtime files that do not outlive a reboot (`durable: false`)
 // skip the fsync too: ~5 ms each on this disk, dozens per `up`.
-import { close, closeSync, fsync, fsyncSync, mkdirSync, open, openSync, readFileSync, rename, renameSync, rmSync, write, writeSync } from 'node:fs';
+import { closeSync, fsync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { BerthError } from '../errors.js';
@@ -39,35 +39,36 @@ function openTemp(tmp: string, mode: number): number {
   }
 }
 
-async function openTempAsync(tmp: string, mode: number): Promise<number> {
-  try {
-    return await openP(tmp, 'w', mode);
-  } catch (e) {
-    if (!isMissingDir(e)) throw e;
-    mkdirSync(dirname(tmp), { recursive: true });
-    return openP(tmp, 'w', mode);
-  }
-}
-
-// node:fs callbacks promisified, not node:fs/promises: loading that module costs a command ~5 ms.
-const openP = promisify(open);
-const writeP = promisify(write);
+// node:fs's callback fsync promisified, not node:fs/promises: loading that module costs a command ~5 ms.
 const fsyncP = promisify(fsync);
-const closeP = promisify(close);
-const renameP = promisify(rename);
 
-export function writeFileAtomic(path: string, data: string | Uint8Array, options: number | WriteOptions = {}): void {
-  const { mode = 0o644, durable = true } = typeof options === 'number' ? { mode: options } : options;
+/** The temporary file beside `path`, filled with `data` (removed again should the write fail). */
+function fillTemp(path: string, data: string | Uint8Array, mode: number): { tmp: string; fd: number } {
   const tmp = tempFor(path);
   const fd = openTemp(tmp, mode);
   try {
     const buf = typeof data === 'string' ? Buffer.from(data) : data;
     let off = 0;
     while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+  } catch (e) {
+    discard(fd, tmp);
+    throw e;
+  }
+  return { tmp, fd };
+}
+
+function discard(fd: number, tmp: string): void {
+  closeSync(fd);
+  rmSync(tmp, { force: true });
+}
+
+export function writeFileAtomic(path: string, data: string | Uint8Array, options: number | WriteOptions = {}): void {
+  const { mode = 0o644, durable = true } = typeof options === 'number' ? { mode: options } : options;
+  const { tmp, fd } = fillTemp(path, data, mode);
+  try {
     if (durable) fsyncSync(fd);
   } catch (e) {
-    closeSync(fd);
-    rmSync(tmp, { force: true });
+    discard(fd, tmp);
     throw e;
   }
   closeSync(fd);
@@ -79,25 +80,25 @@ export function writeJsonAtomic(path: string, value: unknown, options: WriteOpti
 }
 
 /**
- * writeFileAtomic on the thread pool: the fsync (~1 ms, more on a busy disk)
- * no longer holds the event loop, so the other containers of an `up` go on
- * meanwhile. The same guarantees once the promise resolves.
+ * writeFileAtomic with its fsync on the thread pool: the event loop serves
+ * the other containers of an `up` while the disk syncs. The rest (open,
+ * write, close, rename: tens of microseconds) stays on the JS thread, so the
+ * write costs one trip through the event loop, not one per call: under a
+ * busy event loop each trip waits behind the other containers' work (a
+ * record written under the network lock held it 1-5 ms longer that way).
+ * Unsynced writes complete at once. The same guarantees once the promise resolves.
  */
 export async function writeFileAtomicAsync(path: string, data: string | Uint8Array, options: WriteOptions = {}): Promise<void> {
   const { mode = 0o644, durable = true } = options;
-  const tmp = tempFor(path);
-  const fd = await openTempAsync(tmp, mode);
+  const { tmp, fd } = fillTemp(path, data, mode);
   try {
-    const buf = typeof data === 'string' ? Buffer.from(data) : data;
-    for (let off = 0; off < buf.length;) off += (await writeP(fd, buf, off, buf.length - off, null)).bytesWritten;
     if (durable) await fsyncP(fd);
   } catch (e) {
-    closeSync(fd);
-    rmSync(tmp, { force: true });
+    discard(fd, tmp);
     throw e;
   }
-  await closeP(fd);
-  await renameP(tmp, path);
+  closeSync(fd);
+  renameSync(tmp, path);
 }
 
 export async function writeJsonAtomicAsync(path: string, value: unknown, options: WriteOptions = {}): Promise<void> {
