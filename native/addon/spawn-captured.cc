@@ -26,8 +26,6 @@
 #include <string>
 #include <vector>
 
-extern char **environ;
-
 namespace berth {
 namespace {
 
@@ -48,31 +46,21 @@ class CaptureWorker : public PromiseWorker {
     }
     // Our end never blocks the worker: it is written between reads of the output.
     if (hasInput_) fcntl(in[1], F_SETFL, fcntl(in[1], F_GETFL) | O_NONBLOCK);
-    std::vector<char *> args;
-    for (auto &a : argv_) args.push_back(a.data());
-    args.push_back(nullptr);
-
-    posix_spawn_file_actions_t fa;
-    posix_spawnattr_t attr;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawnattr_init(&attr);
-    if (!passthrough_) {
-      if (hasInput_) posix_spawn_file_actions_adddup2(&fa, in[0], 0);
-      else posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-      posix_spawn_file_actions_adddup2(&fa, out[1], 1);
-    } else {
-      // Ours, as they are: Node marks its stdio close-on-exec, and a dup2 onto
-      // the same number clears that flag (glibc >= 2.29, as POSIX asks).
-      posix_spawn_file_actions_adddup2(&fa, 0, 0);
-      posix_spawn_file_actions_adddup2(&fa, 1, 1);
-    }
-    posix_spawn_file_actions_adddup2(&fa, err[1], 2);
-    posix_spawn_file_actions_addclosefrom_np(&fa, 3);
-    CleanSignals(&attr, 0);
     pid_t pid = -1;
-    int r = posix_spawnp(&pid, file_.c_str(), &fa, &attr, args.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    posix_spawnattr_destroy(&attr);
+    int r = Spawn(file_, argv_, true, 0, &pid, [&](posix_spawn_file_actions_t *fa) {
+      if (!passthrough_) {
+        if (hasInput_) posix_spawn_file_actions_adddup2(fa, in[0], 0);
+        else posix_spawn_file_actions_addopen(fa, 0, "/dev/null", O_RDONLY, 0);
+        posix_spawn_file_actions_adddup2(fa, out[1], 1);
+      } else {
+        // Ours, as they are: Node marks its stdio close-on-exec, and a dup2 onto
+        // the same number clears that flag (glibc >= 2.29, as POSIX asks).
+        posix_spawn_file_actions_adddup2(fa, 0, 0);
+        posix_spawn_file_actions_adddup2(fa, 1, 1);
+      }
+      posix_spawn_file_actions_adddup2(fa, err[1], 2);
+      posix_spawn_file_actions_addclosefrom_np(fa, 3);
+    });
     close(out[1]);
     close(err[1]);
     if (in[0] >= 0) close(in[0]);

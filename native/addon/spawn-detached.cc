@@ -21,8 +21,6 @@
 #include <thread>
 #include <vector>
 
-extern char **environ;
-
 namespace berth {
 namespace {
 
@@ -41,25 +39,15 @@ class SpawnWorker : public PromiseWorker {
       if (moved < 0) { close(p[0]); return Fail("dup", errno); }
       p[1] = moved;
     }
-    std::vector<char *> args;
-    for (auto &a : argv_) args.push_back(a.data());
-    args.push_back(nullptr);
-
-    posix_spawn_file_actions_t fa;
-    posix_spawnattr_t attr;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawnattr_init(&attr);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_adddup2(&fa, p[1], 3);
-    // Descriptors Node inherited without close-on-exec (from whoever ran it) stop here too.
-    posix_spawn_file_actions_addclosefrom_np(&fa, 4);
-    CleanSignals(&attr, POSIX_SPAWN_SETSID);
     pid_t pid = -1;
-    int r = posix_spawn(&pid, path_.c_str(), &fa, &attr, args.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    posix_spawnattr_destroy(&attr);
+    int r = Spawn(path_, argv_, false, POSIX_SPAWN_SETSID, &pid, [&](posix_spawn_file_actions_t *fa) {
+      posix_spawn_file_actions_addopen(fa, 0, "/dev/null", O_RDONLY, 0);
+      posix_spawn_file_actions_addopen(fa, 1, "/dev/null", O_WRONLY, 0);
+      posix_spawn_file_actions_addopen(fa, 2, "/dev/null", O_WRONLY, 0);
+      posix_spawn_file_actions_adddup2(fa, p[1], 3);
+      // Descriptors Node inherited without close-on-exec (from whoever ran it) stop here too.
+      posix_spawn_file_actions_addclosefrom_np(fa, 4);
+    });
     close(p[1]);
     if (r != 0) {
       close(p[0]);
@@ -113,22 +101,13 @@ Napi::Value SpawnDaemon(const Napi::CallbackInfo &info) {
   std::string path = info[0].As<Napi::String>().Utf8Value();
   std::vector<std::string> argv = ArgvOf(env, info[1], "spawnDaemon");
   std::string log = info[2].As<Napi::String>().Utf8Value();
-  std::vector<char *> args;
-  for (auto &a : argv) args.push_back(a.data());
-  args.push_back(nullptr);
-  posix_spawn_file_actions_t fa;
-  posix_spawnattr_t attr;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawnattr_init(&attr);
-  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW, 0644);
-  posix_spawn_file_actions_adddup2(&fa, 1, 2);
-  posix_spawn_file_actions_addclosefrom_np(&fa, 3);
-  CleanSignals(&attr, POSIX_SPAWN_SETSID);
   pid_t pid = -1;
-  int r = posix_spawn(&pid, path.c_str(), &fa, &attr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&fa);
-  posix_spawnattr_destroy(&attr);
+  int r = Spawn(path, argv, false, POSIX_SPAWN_SETSID, &pid, [&](posix_spawn_file_actions_t *fa) {
+    posix_spawn_file_actions_addopen(fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(fa, 1, log.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW, 0644);
+    posix_spawn_file_actions_adddup2(fa, 1, 2);
+    posix_spawn_file_actions_addclosefrom_np(fa, 3);
+  });
   if (r != 0) ThrowErrno(env, "spawn " + path, r);
   std::thread([pid] {
     int st = 0;
