@@ -5,6 +5,8 @@ import { BerthError } from '../errors.js';
 import { readLine, spawnDetached, type DetachedChild, type LineRead } from '../native/spawn.js';
 
 const REPORT_TIMEOUT_MS = 60_000;
+/** The longest report line read: past it the report is refused as unexpected. */
+const REPORT_MAX = 4096;
 
 /**
  * Starts the shim detached (its own session; it outlives this process) and
@@ -25,12 +27,12 @@ export async function spawnShim(shim: string, args: string[], timeoutMs = REPORT
 async function readReport(child: DetachedChild, timeoutMs: number): Promise<number> {
   let read: LineRead;
   try {
-    read = await readLine(child.fd, 4096, timeoutMs);
+    read = await readLine(child.fd, REPORT_MAX, timeoutMs);
   } catch (e) {
     throw new BerthError(`reading berth-shim's report: ${(e as Error).message}`);
   }
   if (read.timedOut) throw new BerthError(`berth-shim did not report within ${timeoutMs / 1000}s`);
-  if (!read.complete && read.text.length < 4096) throw new BerthError(`berth-shim exited without reporting${child.status !== 0 ? ` (exit status ${child.status})` : ''}`);
+  if (!read.complete && read.text.length < REPORT_MAX) throw new BerthError(`berth-shim exited without reporting${child.status !== 0 ? ` (exit status ${child.status})` : ''}`);
   const m = /^ok (\d+)$/.exec(read.text);
   if (m) return Number(m[1]);
   if (read.text.startsWith('error ')) throw new BerthError(read.text.slice(6));

@@ -9,7 +9,7 @@ import type { StatePaths } from '../state/paths.js';
 import { linkList } from '../native/netlink.js';
 import { hostPrefixes } from './host-prefixes.js';
 import { formatCidr, parseCidr } from './ipam/cidr.js';
-import { NftFirewall, prefetchHostChains, type Firewall } from './firewall/firewall.js';
+import { NftFirewall, prefetchFirewallListings, type Firewall } from './firewall/firewall.js';
 import { firewallCheck } from './firewall/checked.js';
 import { readMembership } from './stores/membership.js';
 import { joinClusterNetwork } from './stores/cluster-networks.js';
@@ -80,7 +80,7 @@ export async function createNetwork(paths: StatePaths, cfg: NetworkConfig, spec:
   driver.validate(spec);
   if (spec.ipam?.driver && spec.ipam.driver !== 'default') throw new BerthError(`network ${spec.name}: IPAM driver '${spec.ipam.driver}' is not supported`);
   dnsBinary(cfg);  // its responder must be there: checked before anything is created
-  prefetchHostChains(cfg.nftTable);  // the firewall's listings run while the records and the bridge are made
+  prefetchFirewallListings(cfg.nftTable);  // the firewall's listings run while the records and the bridge are made
   const store = new NetworkStore(paths);
   return store.lock(async () => {
     const existing = store.networks();

@@ -55,10 +55,11 @@ const prepared = new Set<string>();
  * share a group with only that container's.
  */
 function spreadDirs(paths: StatePaths): { root: string; children: [string, number][] }[] {
-  const images = 0o700; // as the image store makes its own
+  // Each with the mode its first user gives it when it makes it.
+  const own = 0o700, open = 0o755;
   return [
-    { root: paths.root, children: [[paths.containers, 0o755], [paths.images, images], [join(paths.images, 'layers'), images], [join(paths.images, 'tmp'), images], [paths.volumes, 0o755], [paths.networks, 0o755], [paths.projects, 0o755]] },
-    { root: paths.runtime, children: [[join(paths.runtime, 'c'), 0o755], [join(paths.runtime, 'oci'), 0o755]] },
+    { root: paths.root, children: [[paths.containers, own], [paths.images, own], [join(paths.images, 'layers'), own], [join(paths.images, 'tmp'), own], [paths.volumes, open], [paths.networks, open], [paths.projects, open]] },
+    { root: paths.runtime, children: [[join(paths.runtime, 'c'), own], [join(paths.runtime, 'oci'), own]] },
   ];
 }
 

@@ -38,7 +38,7 @@ function hasElement(listing: NftListing, table: string, elem: string): boolean {
 let listed: { at: number; table: string; listings: Promise<[NftListing, NftListing | undefined]> } | undefined;
 
 /** Starts listing the host's chains and `table` (if not listed within the last second); setupNetwork awaits them. */
-export function prefetchHostChains(table: string): void {
+export function prefetchFirewallListings(table: string): void {
   if (listed && listed.table === table && Date.now() - listed.at < 1000) return;
   const listings = Promise.all([nftList(['chains']), nftListTable(table)]);
   listings.catch(() => undefined);  // awaited (and reported) by setupNetwork
@@ -46,7 +46,7 @@ export function prefetchHostChains(table: string): void {
 }
 
 function listingsNow(table: string): Promise<[NftListing, NftListing | undefined]> {
-  prefetchHostChains(table);
+  prefetchFirewallListings(table);
   return listed!.listings;
 }
 
@@ -94,7 +94,7 @@ export class NftFirewall implements Firewall {
   async setupNetwork(n: NetworkRecord, opts: { fresh?: boolean } = {}): Promise<void> {
     if (opts.fresh) {
       // A new network has no rules to replace: which chains exist (listings started early by
-      // prefetchHostChains and shared by the networks of one command), then the skeleton, its
+      // prefetchFirewallListings and shared by the networks of one command), then the skeleton, its
       // rules and its accepts in one transaction. The skeleton leaves out what the listings show
       // in place (see tableSkeleton). Should some of it have gone since (another berth removed
       // the last network, and the table with it), the transaction fails as a whole and runs

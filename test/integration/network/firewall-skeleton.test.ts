@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { isRoot, shortId } from '../../helpers/env.js';
-import { NftFirewall, prefetchHostChains } from '../../../src/network/firewall/firewall.js';
+import { NftFirewall, prefetchFirewallListings } from '../../../src/network/firewall/firewall.js';
 import type { NetworkRecord } from '../../../src/network/types.js';
 
 const nft = (args: string[]): string => {
@@ -59,7 +59,7 @@ test('a new network: the existing skeleton is kept, missing base rules come back
 
     // Listed, then the table goes (another berth removed its last network): made again, whole.
     await new Promise((r) => setTimeout(r, 1100));
-    prefetchHostChains(table);
+    prefetchFirewallListings(table);
     await new Promise((r) => setTimeout(r, 200));  // the listings are done
     nft(['delete', 'table', 'inet', table]);
     await fw.setupNetwork(network(4), { fresh: true });

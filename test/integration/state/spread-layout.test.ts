@@ -30,7 +30,7 @@ const spread = (root: string, runtime: string) => [
   join(runtime, 'c'), join(runtime, 'oci'),
 ];
 
-test('a fresh root and runtime dir get their layout, each directory marked +T; images stay 0700', { skip: !topDirSupported() && 'the temporary directory is not on ext2/3/4' }, () => {
+test('a fresh root and runtime dir get their layout, each directory marked +T, with the modes their users give them', { skip: !topDirSupported() && 'the temporary directory is not on ext2/3/4' }, () => {
   const t = tempDir();
   try {
     const root = join(t.path, 'root'), runtime = join(t.path, 'runtime');
@@ -39,8 +39,10 @@ test('a fresh root and runtime dir get their layout, each directory marked +T; i
       assert.ok(existsSync(dir), dir);
       assert.match(flagsOf(dir) ?? '', /T/, `${dir} is not marked`);
     }
-    assert.equal(statSync(join(root, 'images')).mode & 0o777, 0o700);
-    assert.equal(statSync(join(root, 'images/layers')).mode & 0o777, 0o700);
+    // The modes their first users give them when they make them.
+    for (const dir of ['containers', 'images', 'images/layers', 'images/tmp']) assert.equal(statSync(join(root, dir)).mode & 0o777, 0o700, dir);
+    for (const dir of ['c', 'oci']) assert.equal(statSync(join(runtime, dir)).mode & 0o777, 0o700, dir);
+    for (const dir of ['volumes', 'networks', 'projects']) assert.equal(statSync(join(root, dir)).mode & 0o777, 0o755, dir);
     assert.equal(statSync(root).mode & 0o777, 0o710);
   } finally { t.cleanup(); }
 });
