@@ -80,13 +80,26 @@ function earlyOutput(logPath: string, size: number): string {
   }
 }
 
+/** What connecting to a shim that has exited, or is closing its socket, fails with. */
+const SHIM_GONE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOENT']);
+
 async function attachTty(c: Containers, socket: string, logPath: string, id: string): Promise<number> {
   // The log's size before attaching: what is in it was printed before the
   // socket could carry it (the rest comes through the socket).
   let before = 0;
   try { before = statSync(logPath).size; } catch { /* nothing logged yet */ }
   const sock = connect(socket);
-  await new Promise<void>((resolve, reject) => { sock.once('connect', resolve); sock.once('error', reject); });
+  // A container that ends at once can have its shim closing its socket before
+  // we connect (refused, or reset mid-connect): all of its output is then in the log.
+  const connected = await new Promise<boolean>((resolve, reject) => {
+    sock.once('connect', () => resolve(true));
+    sock.once('error', (e: NodeJS.ErrnoException) => (SHIM_GONE.has(e.code ?? '') ? resolve(false) : reject(e)));
+  });
+  if (!connected) {
+    const code = (await c.wait(id)).exitCode;
+    process.stdout.write(earlyOutput(logPath, logSize(logPath)));
+    return code;
+  }
   sock.write('{"op":"attach"}\n');
   let header = true;
   let ended = false;
